@@ -1,0 +1,393 @@
+"""The event schema: reading, validating and normalising events (DESIGN section 2)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .taxonomy import resolve_weights
+
+__all__ = ["EventError", "TensionWarning", "read_events", "REQUIRED", "OPTIONAL", "COUNTRY_EXTRAS"]
+
+#: Required columns of the event schema.
+REQUIRED = ("date", "source", "target", "kind")
+#: Optional columns, in the order of the normalised frame.
+OPTIONAL = ("killed", "injured", "confidence", "weight", "cameo", "description", "evidence", "url")
+
+#: Codes accepted besides ISO 3166-1 alpha-3: user-assigned codes in wide use for
+#: states that ISO 3166 does not list.
+COUNTRY_EXTRAS = {"XKX": "Kosovo"}
+
+_SHOW = 8  # rows listed per problem before "and N more"
+
+
+class TensionWarning(UserWarning):
+    """A documented, explicit notice about input that was accepted but changed or flagged."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in the events: the column, the rows and what is wrong."""
+
+    column: str
+    rows: tuple
+    message: str
+
+    def __str__(self) -> str:
+        rows = ", ".join(str(r) for r in self.rows[:_SHOW])
+        more = f" and {len(self.rows) - _SHOW} more" if len(self.rows) > _SHOW else ""
+        where = f"row{'s' if len(self.rows) > 1 else ''} {rows}{more}" if self.rows else "all rows"
+        return f"column '{self.column}', {where}: {self.message}"
+
+
+class EventError(ValueError):
+    """Events that do not fit the schema; the message names rows, column and value.
+
+    Attributes
+    ----------
+    problems : list of Problem
+        Every problem found, each with ``column``, ``rows`` (index labels) and ``message``.
+    """
+
+    def __init__(self, problems: list[Problem], where: str = "the events"):
+        self.problems = list(problems)
+        if len(self.problems) == 1:
+            text = f"bad input in {where}: {self.problems[0]}"
+        else:
+            lines = "\n".join(f"  - {p}" for p in self.problems)
+            text = f"{len(self.problems)} problems in {where}:\n{lines}"
+        super().__init__(text)
+
+
+@functools.cache
+def _country_codes() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(c.alpha_3 for c in pycountry.countries) | frozenset(COUNTRY_EXTRAS)
+
+
+def _values(series: pd.Series, rows) -> str:
+    shown = [repr(v) for v in series.loc[list(rows[:_SHOW])].tolist()]
+    return ", ".join(shown) + (", ..." if len(rows) > _SHOW else "")
+
+
+def _labels(mask: np.ndarray, labels: np.ndarray) -> tuple:
+    return tuple(labels[np.flatnonzero(mask)].tolist())
+
+
+def _load(source) -> tuple[pd.DataFrame, str]:
+    if isinstance(source, pd.DataFrame):
+        return source.copy(), "the events"
+    if not isinstance(source, str | os.PathLike):
+        raise TypeError(f"read_events takes a path or a pandas DataFrame, not {type(source).__name__}")
+    path = Path(source)
+    if not path.exists():
+        raise FileNotFoundError(f"no such events file: {path}")
+    name = path.name.lower()
+    if name.endswith((".parquet", ".pq")):
+        try:
+            frame = pd.read_parquet(path)
+        except ImportError as err:  # pragma: no cover - depends on the environment
+            raise ImportError("reading Parquet needs pyarrow: pip install 'tension[parquet]'") from err
+    else:
+        sep = "\t" if name.endswith((".tsv", ".tsv.gz", ".tab")) else ","
+        frame = pd.read_csv(path, sep=sep, dtype={"cameo": str}, keep_default_na=True)
+    return frame, str(path)
+
+
+def _parse_dates(raw: pd.Series, labels, problems) -> pd.Series:
+    if isinstance(raw.dtype, pd.DatetimeTZDtype):
+        if str(raw.dtype.tz) != "UTC":
+            warnings.warn(
+                f"dates in column 'date' are in time zone {raw.dtype.tz}; converted to UTC",
+                TensionWarning,
+                stacklevel=4,
+            )
+        parsed = raw.dt.tz_convert("UTC")
+    elif pd.api.types.is_datetime64_dtype(raw.dtype):
+        parsed = raw
+    else:
+        text = raw.where(raw.notna(), None)
+        try:
+            parsed = pd.to_datetime(text, errors="coerce", format="mixed")
+        except (ValueError, TypeError):  # several UTC offsets in one column
+            parsed = pd.to_datetime(text, errors="coerce", format="mixed", utc=True)
+            warnings.warn(
+                "dates in column 'date' carry different time zones; all converted to UTC "
+                "(dates without a time zone are taken as UTC)",
+                TensionWarning,
+                stacklevel=4,
+            )
+        if isinstance(parsed.dtype, pd.DatetimeTZDtype) and str(parsed.dtype.tz) != "UTC":
+            warnings.warn(
+                f"dates in column 'date' are in time zone {parsed.dtype.tz}; converted to UTC",
+                TensionWarning,
+                stacklevel=4,
+            )
+            parsed = parsed.dt.tz_convert("UTC")
+    bad = parsed.isna().to_numpy()
+    if bad.any():
+        rows = _labels(bad, labels)
+        problems.append(
+            Problem(
+                "date",
+                rows,
+                f"missing or unparsable date ({_values(raw, rows)}); write dates as "
+                "YYYY-MM-DD or an ISO 8601 timestamp",
+            )
+        )
+    return parsed.dt.as_unit("ns")
+
+
+def _country_column(frame, column, labels, problems) -> pd.Series:
+    raw = frame[column]
+    text = raw.astype("string").str.strip().str.upper()
+    missing = text.isna().to_numpy() | (text.fillna("") == "").to_numpy()
+    if missing.any():
+        rows = _labels(missing, labels)
+        problems.append(Problem(column, rows, "missing country code"))
+    codes = _country_codes()
+    unknown = ~missing & ~text.fillna("").isin(codes).to_numpy()
+    if unknown.any():
+        rows = _labels(unknown, labels)
+        problems.append(
+            Problem(
+                column,
+                rows,
+                f"not an ISO 3166-1 alpha-3 country code ({_values(raw, rows)}); "
+                "use codes such as 'PAK', 'IRN' (see pycountry.countries)",
+            )
+        )
+    return text.fillna("").astype(object)
+
+
+def _count_column(frame, column, labels, problems) -> pd.Series:
+    if column not in frame:
+        return pd.Series(0, index=frame.index, dtype="int64")
+    raw = frame[column]
+    number = pd.to_numeric(raw, errors="coerce")
+    blank = raw.isna().to_numpy()
+    not_number = number.isna().to_numpy() & ~blank
+    if not_number.any():
+        rows = _labels(not_number, labels)
+        problems.append(Problem(column, rows, f"not a number ({_values(raw, rows)})"))
+    values = number.to_numpy(dtype=float, na_value=0.0)
+    negative = values < 0
+    if negative.any():
+        rows = _labels(negative, labels)
+        problems.append(Problem(column, rows, f"negative count ({_values(raw, rows)}); casualties are ≥ 0"))
+    fractional = np.isfinite(values) & (values != np.round(values))
+    infinite = ~np.isfinite(values)
+    if (fractional | infinite).any():
+        rows = _labels(fractional | infinite, labels)
+        problems.append(
+            Problem(
+                column,
+                rows,
+                f"not a whole number ({_values(raw, rows)}); code 'at least N' as N",
+            )
+        )
+    values = np.where(np.isfinite(values), values, 0.0)
+    return pd.Series(values.astype("int64"), index=frame.index)
+
+
+def _float_column(frame, column, default, labels, problems) -> pd.Series:
+    if column not in frame:
+        return pd.Series(default, index=frame.index, dtype="float64")
+    raw = frame[column]
+    number = pd.to_numeric(raw, errors="coerce")
+    blank = raw.isna().to_numpy()
+    not_number = number.isna().to_numpy() & ~blank
+    if not_number.any():
+        rows = _labels(not_number, labels)
+        problems.append(Problem(column, rows, f"not a number ({_values(raw, rows)})"))
+    return pd.Series(number.to_numpy(dtype=float, na_value=np.nan), index=frame.index).fillna(
+        default
+    )
+
+
+def _cameo_column(frame, labels, problems) -> pd.Series:
+    if "cameo" not in frame:
+        return pd.Series(pd.NA, index=frame.index, dtype="string")
+    raw = frame["cameo"]
+    if pd.api.types.is_numeric_dtype(raw.dtype):
+        problems.append(
+            Problem(
+                "cameo",
+                (),
+                "holds numbers; CAMEO codes are strings with leading zeros ('036', not 36): "
+                "read the column as text, e.g. pd.read_csv(..., dtype={'cameo': str})",
+            )
+        )
+        return pd.Series(pd.NA, index=frame.index, dtype="string")
+    text = raw.astype("string").str.strip()
+    text = text.mask(text == "")
+    bad = (text.notna() & ~text.fillna("").str.fullmatch(r"\d{2,4}")).to_numpy(dtype=bool)
+    if bad.any():
+        rows = _labels(bad, labels)
+        problems.append(
+            Problem("cameo", rows, f"not a CAMEO event code of 2-4 digits ({_values(raw, rows)})")
+        )
+    return text
+
+
+def read_events(
+    source,
+    *,
+    weights: Mapping[str, float] | pd.DataFrame | None = None,
+    duplicates: str = "warn",
+) -> pd.DataFrame:
+    """Read, validate and normalise events.
+
+    Parameters
+    ----------
+    source : str, path or pandas.DataFrame
+        A CSV file (``.csv``, ``.tsv``, optionally compressed), a Parquet file
+        (``.parquet``, needs pyarrow) or a DataFrame. The input is never modified.
+    weights : mapping kind -> float, DataFrame or None
+        The user's own kinds and weights (see :func:`tension.kinds`). A kind must be a
+        default kind or a key of ``weights``.
+    duplicates : {"warn", "keep", "raise"}, default "warn"
+        Identical rows are kept (they may be separate events reported alike);
+        ``"warn"`` names them in a :class:`TensionWarning`, ``"raise"`` makes them an
+        error, ``"keep"`` says nothing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same rows, same index, same order as the input, with columns ``date``
+        (datetime64[ns]; UTC-aware if any input date had a time zone), ``source``,
+        ``target`` (upper-case ISO 3166-1 alpha-3), ``kind``, ``killed``, ``injured``
+        (int, empty cells count 0), ``confidence`` (float in (0, 1], empty = 1),
+        ``weight`` (float, NaN = derive from kind), ``cameo`` (string or NA),
+        ``description``, ``evidence``, ``url`` (string or NA), followed by any other
+        columns of the input unchanged.
+
+    Raises
+    ------
+    EventError
+        Listing every problem with its column and rows (index labels): a missing required
+        column; a missing or unparsable date; a country code that is not ISO 3166-1
+        alpha-3; ``source == target``; an unknown kind; negative, fractional or
+        non-numeric casualties; confidence outside (0, 1]; a non-finite weight; a
+        malformed CAMEO code.
+
+    Warns
+    -----
+    TensionWarning
+        When dates are converted to UTC, and for duplicated rows (``duplicates="warn"``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import tension as tn
+    >>> raw = pd.DataFrame({"date": ["2024-01-17"], "source": ["irn"],
+    ...                     "target": ["PAK"], "kind": ["airstrike"], "killed": [2]})
+    >>> tn.read_events(raw)[["date", "source", "target", "kind", "killed", "confidence"]]
+            date source target       kind  killed  confidence
+    0 2024-01-17    IRN    PAK  airstrike       2         1.0
+    >>> bad = raw.assign(kind="air_strike")
+    >>> tn.read_events(bad)
+    Traceback (most recent call last):
+    ...
+    tension.events.EventError: bad input in the events: column 'kind', row 0: unknown kind 'air_strike'; ...
+    """
+    if duplicates not in ("warn", "keep", "raise"):
+        raise ValueError(f"duplicates must be 'warn', 'keep' or 'raise', not {duplicates!r}")
+    frame, where = _load(source)
+    missing = [c for c in REQUIRED if c not in frame.columns]
+    if missing:
+        raise EventError(
+            [
+                Problem(
+                    c,
+                    (),
+                    f"required column is missing (columns present: {list(map(str, frame.columns))}); "
+                    f"the schema needs {list(REQUIRED)}",
+                )
+                for c in missing
+            ],
+            where,
+        )
+    labels = frame.index.to_numpy() if frame.index.is_unique else np.arange(len(frame))
+    problems: list[Problem] = []
+    out = pd.DataFrame(index=frame.index)
+    out["date"] = _parse_dates(frame["date"], labels, problems)
+    out["source"] = _country_column(frame, "source", labels, problems)
+    out["target"] = _country_column(frame, "target", labels, problems)
+    same = (out["source"].to_numpy() == out["target"].to_numpy()) & (out["source"] != "").to_numpy()
+    if same.any():
+        rows = _labels(same, labels)
+        problems.append(
+            Problem(
+                "target",
+                rows,
+                f"target equals source ({_values(out['source'], rows)}); a dyad needs two countries",
+            )
+        )
+    kind = frame["kind"].astype("string").str.strip()
+    known = resolve_weights(weights)
+    unknown = (kind.isna() | ~kind.fillna("").isin(list(known))).to_numpy(dtype=bool)
+    if unknown.any():
+        rows = _labels(unknown, labels)
+        names = sorted({str(v) for v in frame["kind"].loc[list(rows)].tolist()})
+        problems.append(
+            Problem(
+                "kind",
+                rows,
+                f"unknown kind {', '.join(map(repr, names[:_SHOW]))}; known kinds: "
+                f"{', '.join(sorted(known))}. To add a kind, pass weights={{'<kind>': <signed weight>}} "
+                "(positive = hostile) to read_events and score, or see tension.kinds()",
+            )
+        )
+    out["kind"] = kind.fillna("").astype(object)
+    out["killed"] = _count_column(frame, "killed", labels, problems)
+    out["injured"] = _count_column(frame, "injured", labels, problems)
+    out["confidence"] = _float_column(frame, "confidence", 1.0, labels, problems)
+    conf = out["confidence"].to_numpy()
+    bad_conf = ~((conf > 0) & (conf <= 1))
+    if bad_conf.any():
+        rows = _labels(bad_conf, labels)
+        problems.append(
+            Problem("confidence", rows, f"outside (0, 1] ({_values(frame['confidence'], rows)})")
+        )
+    out["weight"] = _float_column(frame, "weight", np.nan, labels, problems)
+    if "weight" in frame:
+        w = out["weight"].to_numpy()
+        bad_w = np.isinf(w)
+        if bad_w.any():
+            rows = _labels(bad_w, labels)
+            problems.append(
+                Problem("weight", rows, f"not finite ({_values(frame['weight'], rows)}); leave it empty to use the kind's weight")
+            )
+    out["cameo"] = _cameo_column(frame, labels, problems)
+    for column in ("description", "evidence", "url"):
+        out[column] = (
+            frame[column].astype("string") if column in frame else pd.Series(pd.NA, index=frame.index, dtype="string")
+        )
+    if problems:
+        raise EventError(problems, where)
+    for column in frame.columns:
+        if column not in out.columns:
+            out[column] = frame[column]
+    if duplicates != "keep" and len(out):
+        core = [c for c in (*REQUIRED, *OPTIONAL) if c in out.columns]
+        dup = out.duplicated(subset=core, keep=False).to_numpy()
+        if dup.any():
+            rows = _labels(dup, labels)
+            text = str(Problem("*", rows, f"{dup.sum()} rows are identical to another row"))
+            if duplicates == "raise":
+                raise EventError([Problem("*", rows, "identical to another row (duplicates='raise')")], where)
+            warnings.warn(
+                f"{text}; they are kept as separate events (pass duplicates='keep' to silence)",
+                TensionWarning,
+                stacklevel=2,
+            )
+    return out

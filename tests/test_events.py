@@ -1,0 +1,206 @@
+"""read_events: every bad input gets an error naming row(s), column and value."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import tension as tn
+
+
+def good(**changes):
+    frame = pd.DataFrame(
+        {
+            "date": ["2024-01-17", "2024-01-18", "2024-01-29"],
+            "source": ["IRN", "PAK", "IRN"],
+            "target": ["PAK", "IRN", "PAK"],
+            "kind": ["airstrike", "airstrike", "talks"],
+            "killed": [2, 9, 0],
+        }
+    )
+    for column, values in changes.items():
+        frame[column] = values
+    return frame
+
+
+def error_of(frame, **kw) -> tn.EventError:
+    with pytest.raises(tn.EventError) as info:
+        tn.read_events(frame, **kw)
+    return info.value
+
+
+def test_good_frame_is_normalised():
+    out = tn.read_events(good())
+    assert list(out.columns) == ["date", "source", "target", "kind", "killed", "injured", "confidence",
+                                 "weight", "cameo", "description", "evidence", "url"]
+    assert out["date"].dtype == "datetime64[ns]"
+    assert out["injured"].tolist() == [0, 0, 0]
+    assert out["confidence"].tolist() == [1.0, 1.0, 1.0]
+    assert out["weight"].isna().all()
+
+
+def test_missing_required_column():
+    err = error_of(good().drop(columns=["target"]))
+    assert "column 'target'" in str(err) and "required column is missing" in str(err)
+    assert err.problems[0].column == "target"
+
+
+@pytest.mark.parametrize("bad", ["2024-13-01", "yesterday", None, ""])
+def test_bad_or_missing_date(bad):
+    err = error_of(good(date=["2024-01-17", bad, "2024-01-29"]))
+    assert "column 'date', row 1: missing or unparsable date" in str(err)
+
+
+def test_unknown_kind_lists_known_ones_and_how_to_add():
+    err = error_of(good(kind=["airstrike", "air_strike", "talks"]))
+    text = str(err)
+    assert "column 'kind', row 1: unknown kind 'air_strike'" in text
+    assert "known kinds:" in text and "airstrike" in text and "pledge_security_cooperation" in text
+    assert "weights={'<kind>': <signed weight>}" in text
+
+
+def test_user_kind_is_accepted_with_weights():
+    out = tn.read_events(good(kind=["airstrike", "drone_incursion", "talks"]), weights={"drone_incursion": 6.0})
+    assert out["kind"].tolist()[1] == "drone_incursion"
+
+
+@pytest.mark.parametrize("bad", ["XYZ", "Pakistan", "PK", "586"])
+def test_country_code_not_iso_alpha3(bad):
+    err = error_of(good(source=["IRN", bad, "IRN"]))
+    assert f"column 'source', row 1: not an ISO 3166-1 alpha-3 country code ('{bad}')" in str(err)
+
+
+def test_lower_case_codes_are_accepted_and_upper_cased():
+    out = tn.read_events(good(source=["irn", " pak", "IRN"]))
+    assert out["source"].tolist() == ["IRN", "PAK", "IRN"]
+
+
+def test_missing_country_code():
+    err = error_of(good(target=["PAK", None, "PAK"]))
+    assert "column 'target', row 1: missing country code" in str(err)
+
+
+def test_source_equals_target():
+    err = error_of(good(target=["IRN", "IRN", "PAK"]))
+    assert "column 'target', row 0: target equals source ('IRN')" in str(err)
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [(-1, "negative count (-1)"), (2.5, "not a whole number (2.5)"), ("many", "not a number ('many')")],
+)
+def test_bad_casualties(bad, message):
+    err = error_of(good(killed=[2, bad, 0]))
+    assert f"column 'killed', row 1: {message}" in str(err)
+
+
+def test_empty_casualty_cells_count_zero():
+    out = tn.read_events(good(killed=[2, np.nan, None], injured=[np.nan, 1, 3]))
+    assert out["killed"].tolist() == [2, 0, 0] and out["injured"].tolist() == [0, 1, 3]
+
+
+@pytest.mark.parametrize("bad", [0.0, 1.5, -0.2])
+def test_confidence_outside_unit_interval(bad):
+    err = error_of(good(confidence=[1.0, bad, 0.5]))
+    assert f"column 'confidence', row 1: outside (0, 1] ({bad!r})" in str(err)
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf])
+def test_non_finite_weight(bad):
+    err = error_of(good(weight=[np.nan, bad, 1.0]))
+    assert "column 'weight', row 1: not finite" in str(err)
+
+
+def test_numeric_cameo_is_refused_with_a_fix():
+    err = error_of(good(cameo=[195, 195, 40]))
+    assert "column 'cameo'" in str(err) and "dtype={'cameo': str}" in str(err)
+
+
+def test_malformed_cameo():
+    err = error_of(good(cameo=["195", "19x5", "040"]))
+    assert "column 'cameo', row 1: not a CAMEO event code of 2-4 digits ('19x5')" in str(err)
+
+
+def test_all_problems_are_reported_together_with_index_labels():
+    frame = good(killed=[-1, 9, 0], confidence=[1, 1, 2]).set_axis([10, 20, 30])
+    frame.loc[20, "kind"] = "nope"
+    err = error_of(frame)
+    text = str(err)
+    assert text.startswith("3 problems in the events:")
+    assert "column 'kind', row 20" in text and "column 'killed', row 10" in text and "column 'confidence', row 30" in text
+
+
+def test_many_bad_rows_are_summarised():
+    frame = pd.concat([good()] * 10, ignore_index=True)
+    frame["confidence"] = 7
+    err = error_of(frame, duplicates="keep")
+    assert "rows 0, 1, 2, 3, 4, 5, 6, 7 and 22 more" in str(err)
+
+
+def test_input_frame_is_not_modified():
+    frame = good(source=["irn", "pak", "irn"])
+    copy = frame.copy()
+    tn.read_events(frame)
+    pd.testing.assert_frame_equal(frame, copy)
+
+
+def test_idempotent():
+    once = tn.read_events(good())
+    pd.testing.assert_frame_equal(tn.read_events(once), once)
+
+
+def test_csv_and_parquet_paths(tmp_path):
+    frame = good(cameo=["195", "195", "040"])
+    frame.to_csv(tmp_path / "ev.csv", index=False)
+    frame.to_parquet(tmp_path / "ev.parquet", index=False)
+    from_csv = tn.read_events(tmp_path / "ev.csv")
+    from_parquet = tn.read_events(str(tmp_path / "ev.parquet"))
+    assert from_csv["cameo"].tolist() == ["195", "195", "040"]  # leading zero kept
+    pd.testing.assert_frame_equal(from_csv, from_parquet)
+
+
+def test_bad_csv_names_the_file(tmp_path):
+    good(kind=["airstrike", "oops", "talks"]).to_csv(tmp_path / "ev.csv", index=False)
+    with pytest.raises(tn.EventError, match=r"bad input in .*ev\.csv: column 'kind', row 1"):
+        tn.read_events(tmp_path / "ev.csv")
+
+
+def test_missing_file():
+    with pytest.raises(FileNotFoundError, match="no such events file"):
+        tn.read_events("does/not/exist.csv")
+
+
+def test_mixed_time_zones_are_normalised_to_utc_and_said_so():
+    frame = good(date=["2024-01-17T10:00+05:00", "2024-01-18T02:00+03:30", "2024-01-29T00:00Z"])
+    with pytest.warns(tn.TensionWarning, match="different time zones; all converted to UTC"):
+        out = tn.read_events(frame)
+    assert str(out["date"].dt.tz) == "UTC"
+    assert out["date"].iloc[0] == pd.Timestamp("2024-01-17T05:00Z")
+    assert out["date"].iloc[1] == pd.Timestamp("2024-01-17T22:30Z")
+
+
+def test_single_time_zone_is_converted_to_utc_with_a_warning():
+    frame = good(date=pd.to_datetime(["2024-01-17", "2024-01-18", "2024-01-29"]).tz_localize("Asia/Tehran"))
+    with pytest.warns(tn.TensionWarning, match="Asia/Tehran; converted to UTC"):
+        out = tn.read_events(frame)
+    assert out["date"].iloc[0] == pd.Timestamp("2024-01-16T20:30Z")
+
+
+def test_duplicates_are_kept_and_reported():
+    frame = pd.concat([good(), good().iloc[[0]]], ignore_index=True)
+    with pytest.warns(tn.TensionWarning, match="rows 0, 3: 2 rows are identical to another row; they are kept"):
+        out = tn.read_events(frame)
+    assert len(out) == 4
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tn.read_events(frame, duplicates="keep")
+    with pytest.raises(tn.EventError, match="identical to another row"):
+        tn.read_events(frame, duplicates="raise")
+
+
+def test_extra_columns_are_kept_after_the_schema():
+    out = tn.read_events(good(analyst=["a", "b", "c"]))
+    assert out.columns[-1] == "analyst" and out["analyst"].tolist() == ["a", "b", "c"]
