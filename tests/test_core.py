@@ -1,0 +1,84 @@
+"""The kernel on plain arrays, against plain loops."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from tension import core
+
+finite = st.floats(0, 1e6, allow_nan=False)
+
+
+def loop_scan(a, b):
+    out = np.empty_like(b)
+    state = np.zeros(b.shape[1])
+    for i in range(len(a)):
+        state = a[i] * state + b[i]
+        out[i] = state
+    return out
+
+
+@given(st.integers(0, 700), st.integers(1, 3), st.integers(0, 2**32 - 1), st.sampled_from([2, 4, 64]))
+def test_linear_scan_matches_loop(n, channels, seed, block):
+    rng = np.random.default_rng(seed)
+    a = rng.random((n, channels))
+    a[rng.random(n) < 0.05] = 0.0
+    b = rng.random((n, channels)) * 10.0 ** rng.integers(-3, 4, (n, 1))
+    got = core.linear_scan(a, b, block=block)
+    want = loop_scan(a, b)
+    assert np.allclose(got, want, rtol=1e-12, atol=0)
+
+
+def direct(groups, times, scores, half_lives):
+    n = len(times)
+    out = np.zeros((n, scores.shape[1]))
+    for i in range(n):
+        for j in range(n):
+            if groups[j] == groups[i] and times[j] <= times[i]:
+                out[i] += scores[j] * 2.0 ** (-(times[i] - times[j]) / half_lives)
+    return out
+
+
+@given(
+    hnp.arrays(np.int64, st.integers(0, 80), elements=st.integers(0, 4)),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([[30.0], [1.0, 100.0], [1e-3]]),
+)
+def test_run_matches_direct_sum_with_ties(groups, seed, half_lives):
+    rng = np.random.default_rng(seed)
+    n = len(groups)
+    times = rng.integers(0, 40, n).astype(float) / 2  # many ties
+    scores = rng.random((n, len(half_lives)))
+    kernel = core.run(groups, times, scores, np.array(half_lives))
+    got = core.at_events(kernel)
+    want = direct(groups, times, scores, np.array(half_lives))
+    assert np.allclose(got, want, rtol=1e-12, atol=0)
+
+
+def test_evaluate_before_between_and_after_events():
+    kernel = core.run(np.array([1, 1, 3]), np.array([10.0, 20.0, 5.0]), np.array([[4.0], [2.0], [1.0]]), np.array([10.0]))
+    q_groups = np.array([1, 1, 1, 1, 2, 3, 3])
+    q_times = np.array([9.0, 10.0, 15.0, 30.0, 50.0, 4.99, 15.0])
+    got = core.evaluate(kernel, q_groups, q_times)[:, 0]
+    want = [0.0, 4.0, 4 * 2**-0.5, 4 * 2**-2 + 2 * 2**-1, 0.0, 0.0, 0.5]
+    assert np.allclose(got, want, rtol=1e-14)
+
+
+def test_final_states_per_group():
+    kernel = core.run(np.array([2, 0, 2]), np.array([1.0, 3.0, 2.0]), np.array([[1.0], [5.0], [1.0]]), np.array([1.0]))
+    groups, times, states = core.final_states(kernel)
+    assert groups.tolist() == [0, 2]
+    assert times.tolist() == [3.0, 2.0]
+    assert np.allclose(states[:, 0], [5.0, 1.5])
+
+
+def test_no_overflow_for_any_span():
+    # a billion days apart with a half-life of half a day: the first event is gone
+    times = np.array([0.0, 1e9, 1e9 + 0.5])
+    kernel = core.run(np.zeros(3, dtype=int), times, np.ones((3, 1)), np.array([0.5]))
+    assert np.isfinite(kernel.states).all()
+    assert kernel.states[1, 0] == 1.0
+    assert np.isclose(kernel.states[2, 0], 1.5, rtol=1e-9)
