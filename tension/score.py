@@ -1,0 +1,489 @@
+"""The pandas API over the kernel: ``score``, ``score_events``, ``contributions``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.special import expit
+
+from . import core
+from .events import read_events
+from .model import Model
+from .taxonomy import TAXONOMY_VERSION, resolve_weights
+
+__all__ = ["score", "score_events", "contributions", "event_scores", "dyad_labels", "tension_index"]
+
+_NS_PER_DAY = 86_400 * 10**9
+
+
+def _model(model, **given) -> Model:
+    """One Model from either ``model=`` or loose keyword parameters, never both."""
+    loose = {k: v for k, v in given.items() if v is not None}
+    if model is None:
+        return Model(**loose)
+    if not isinstance(model, Model):
+        raise TypeError(f"model must be a tension.Model, not {type(model).__name__}")
+    if loose:
+        raise ValueError(
+            f"give the parameters either as model= or as keywords, not both (got model and {sorted(loose)})"
+        )
+    return model
+
+
+def dyad_labels(source, target, *, directed: bool = False) -> np.ndarray:
+    """Dyad label of each event: ``"IRN-PAK"`` (codes sorted) or ``"PAK->IRN"``.
+
+    Examples
+    --------
+    >>> dyad_labels(["PAK", "IRN"], ["IRN", "PAK"]).tolist()
+    ['IRN-PAK', 'IRN-PAK']
+    >>> dyad_labels(["PAK"], ["IRN"], directed=True).tolist()
+    ['PAK->IRN']
+    """
+    names, codes = _dyad_codes(np.asarray(source, dtype=object), np.asarray(target, dtype=object), directed)
+    return names[codes]
+
+
+def _dyad_codes(source: np.ndarray, target: np.ndarray, directed: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted dyad labels and each event's integer code into them.
+
+    Countries are factorised once; labels are built per distinct dyad, not per event.
+    """
+    n = len(source)
+    country_codes, countries = pd.factorize(np.concatenate([source, target]), sort=True)
+    src, tgt = country_codes[:n].astype(np.int64), country_codes[n:].astype(np.int64)
+    if not directed:
+        src, tgt = np.minimum(src, tgt), np.maximum(src, tgt)
+    pair_codes, pairs = pd.factorize(src * len(countries) + tgt, sort=True)
+    countries = np.asarray(countries, dtype=object)
+    sep = "->" if directed else "-"
+    first = countries[pairs // max(len(countries), 1)].astype(str)
+    second = countries[pairs % max(len(countries), 1)].astype(str)
+    names = np.char.add(np.char.add(first, sep), second).astype(object)
+    return names, pair_codes.astype(np.int64)
+
+
+def tension_index(tension, *, scale: float = 20.0):
+    """Bounded 0-100 reading of a tension value: ``100 / (1 + exp(-tension / scale))``.
+
+    50 is neutral, above is tense, below is warm.
+
+    Examples
+    --------
+    >>> round(float(tension_index(10.0)), 1), float(tension_index(0.0))
+    (62.2, 50.0)
+    """
+    return 100.0 * expit(np.asarray(tension, dtype=float) / scale)
+
+
+def _repeat_factor(dyad_codes, ns, raw, discount) -> np.ndarray:
+    """Factor taking each raw score to its share of its occasion's combined score.
+
+    An occasion is one dyad, one timestamp and one sign. Ranked by |score| (largest
+    first), the k-th counts ``discount ** k``; the combined score is shared among the
+    occasion's events in proportion to their raw scores, so the result does not depend
+    on row order.
+    """
+    n = len(raw)
+    if discount == 1.0 or n == 0:
+        return np.ones(n)
+    size = np.abs(raw)
+    sign = np.sign(raw)
+    order = np.lexsort((-size, sign, ns, dyad_codes))
+    g, t, s = dyad_codes[order], ns[order], sign[order]
+    start = np.ones(n, dtype=bool)
+    start[1:] = (g[1:] != g[:-1]) | (t[1:] != t[:-1]) | (s[1:] != s[:-1])
+    occasion = np.cumsum(start) - 1
+    first = np.flatnonzero(start)
+    rank = np.arange(n) - first[occasion]
+    sorted_size = size[order]
+    combined = np.bincount(occasion, weights=sorted_size * discount**rank)
+    total = np.bincount(occasion, weights=sorted_size)
+    ratio = np.divide(combined, total, out=np.ones_like(total), where=total > 0)
+    factor = np.empty(n)
+    factor[order] = ratio[occasion]
+    return factor
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    events: pd.DataFrame
+    dyads: np.ndarray  # label per event
+    codes: np.ndarray  # int code per event
+    names: np.ndarray  # label per code
+    ns: np.ndarray  # event time, int64 ns since epoch (UTC)
+    base: np.ndarray  # w(kind) per event
+    magnitude: np.ndarray  # casualty magnitude m per event (1 for cooperative kinds)
+    raw: np.ndarray  # signed score before the repeat discount
+    score: np.ndarray  # signed effective score
+    half_life: np.ndarray  # days, per event
+    tz: object
+
+
+def event_scores(events, *, model: Model | None = None) -> pd.DataFrame:
+    """Each event's signed score under a model, before decay.
+
+    Parameters
+    ----------
+    events : DataFrame or path
+        Events in the schema of :func:`tension.read_events`.
+    model : Model, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        Input index and order; columns ``dyad``, ``date``, ``base_weight`` (``w(kind)``),
+        ``magnitude`` (``m``, 1 for cooperative kinds), ``raw_score``
+        (``confidence * w * m``, or ``confidence * weight`` where the event has a
+        ``weight``), ``repeat_factor`` and ``score`` (``raw_score * repeat_factor``,
+        what enters the kernel), ``half_life`` [days].
+
+    Examples
+    --------
+    >>> import tension as tn
+    >>> ev = tn.datasets.pakistan_iran_2024()
+    >>> s = tn.event_scores(ev)
+    >>> s.loc[s["date"] == "2024-01-18", ["dyad", "base_weight", "raw_score"]].round(2)
+          dyad  base_weight  raw_score
+    1  IRN-PAK         10.0      21.51
+    """
+    p = _prepare(events, model or Model())
+    return pd.DataFrame(
+        {
+            "dyad": p.dyads,
+            "date": p.events["date"],
+            "base_weight": p.base,
+            "magnitude": p.magnitude,
+            "raw_score": p.raw,
+            "repeat_factor": np.divide(p.score, p.raw, out=np.ones_like(p.raw), where=p.raw != 0),
+            "score": p.score,
+            "half_life": p.half_life,
+        },
+        index=p.events.index,
+    )
+
+
+def _prepare(events, model: Model) -> _Prepared:
+    ev = read_events(events, weights=model.weights, duplicates="keep")
+    weights = resolve_weights(model.weights)
+    base = ev["kind"].map(weights).to_numpy(dtype=float)
+    killed = ev["killed"].to_numpy(dtype=float)
+    injured = ev["injured"].to_numpy(dtype=float)
+    magnitude = np.where(
+        base > 0, 1.0 + model.killed_coef * np.log1p(killed) + model.injured_coef * np.log1p(injured), 1.0
+    )
+    explicit = ev["weight"].to_numpy(dtype=float)
+    raw = ev["confidence"].to_numpy(dtype=float) * np.where(np.isnan(explicit), base * magnitude, explicit)
+    names, codes = _dyad_codes(ev["source"].to_numpy(), ev["target"].to_numpy(), model.directed)
+    dyads = names[codes]
+    dates = pd.DatetimeIndex(ev["date"])
+    ns = dates.as_unit("ns").asi8.copy()
+    factor = _repeat_factor(codes, ns, raw, model.repeat_discount)
+    kinds = ev["kind"].to_numpy()
+    unique_kinds, kind_codes = np.unique(kinds.astype(str), return_inverse=True) if len(kinds) else (np.array([]), np.array([], dtype=int))
+    half_life = np.asarray(model.half_life_of(list(unique_kinds)), dtype=float)[kind_codes] if len(kinds) else np.empty(0)
+    return _Prepared(
+        ev, dyads, codes.astype(np.int64), names, ns, base, magnitude, raw, raw * factor, half_life, dates.tz
+    )
+
+
+def _order(p: _Prepared) -> np.ndarray:
+    """Sort by (dyad, time); ties broken by half-life and score so that events that
+    could trade places are numerically identical: results do not depend on row order."""
+    return np.lexsort((p.score, p.half_life, p.ns, p.codes))
+
+
+def _channels(p: _Prepared, split_sign: bool = True):
+    """Score matrix (n, C) and half-lives (C,) with signs (C,), one channel per
+    (half-life, sign) pair present."""
+    sign = np.where(p.score < 0, -1, 1) if split_sign else np.ones(len(p.score), dtype=int)
+    keys = np.stack([p.half_life, sign.astype(float)], axis=1) if len(p.score) else np.empty((0, 2))
+    if len(keys) == 0:
+        return np.zeros((0, 2)), np.array([30.0, 30.0]), np.array([1.0, -1.0]), np.zeros(0, dtype=int)
+    uniq, channel = np.unique(keys, axis=0, return_inverse=True)
+    channel = channel.ravel()
+    matrix = np.zeros((len(p.score), len(uniq)))
+    matrix[np.arange(len(p.score)), channel] = np.abs(p.score) if split_sign else p.score
+    return matrix, uniq[:, 0], uniq[:, 1], channel
+
+
+def _days(ns: np.ndarray, origin: int) -> np.ndarray:
+    return (ns - origin) / _NS_PER_DAY
+
+
+def _readings(states: np.ndarray, signs: np.ndarray, scale: float):
+    hostile = states[:, signs > 0].sum(axis=1)
+    cooperative = states[:, signs < 0].sum(axis=1)
+    tension = hostile - cooperative
+    return tension, hostile, cooperative, tension_index(tension, scale=scale)
+
+
+def _attrs(model: Model, **extra) -> dict:
+    from . import __version__
+
+    return {"model": model.as_dict(), "taxonomy_version": TAXONOMY_VERSION, "tension_version": __version__, **extra}
+
+
+def score_events(
+    events,
+    *,
+    half_life=None,
+    directed: bool | None = None,
+    weights=None,
+    model: Model | None = None,
+) -> pd.DataFrame:
+    """Tension of each event's dyad right after the event.
+
+    Parameters
+    ----------
+    events : DataFrame or path
+        Events in the schema of :func:`tension.read_events`.
+    half_life : float or mapping [days], optional
+    directed : bool, optional
+    weights : mapping kind -> float or DataFrame, optional
+        As in :class:`tension.Model`; or pass ``model``, not both.
+    model : Model, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        The events' index and row order, columns ``dyad``, ``date``, ``score`` (the
+        event's signed score), ``tension``, ``hostile``, ``cooperative`` (values at the
+        event's time, every event at that time included) and ``index`` (0-100).
+        ``attrs`` records the parameters.
+
+    Examples
+    --------
+    >>> import tension as tn
+    >>> ev = tn.datasets.pakistan_iran_2024()
+    >>> tn.score_events(ev)[["date", "tension"]].head(2).round({"tension": 2})
+            date  tension
+    0 2024-01-17    18.96
+    1 2024-01-18    40.03
+    """
+    m = _model(model, half_life=half_life, directed=directed, weights=weights)
+    p = _prepare(events, m)
+    matrix, half_lives, signs, _ = _channels(p)
+    origin = int(p.ns.min()) if len(p.ns) else 0
+    kernel = core.run(p.codes, _days(p.ns, origin), matrix, half_lives, order=_order(p))
+    tension, hostile, cooperative, index = _readings(core.at_events(kernel), signs, m.scale)
+    out = pd.DataFrame(
+        {
+            "dyad": p.dyads,
+            "date": p.events["date"],
+            "score": p.score,
+            "tension": tension,
+            "hostile": hostile,
+            "cooperative": cooperative,
+            "index": index,
+        },
+        index=p.events.index,
+    )
+    out.attrs = _attrs(m)
+    return out
+
+
+def _timestamp(value, tz) -> pd.Timestamp:
+    stamp = pd.Timestamp(value)
+    if tz is not None and stamp.tz is None:
+        stamp = stamp.tz_localize(tz)
+    elif tz is None and stamp.tz is not None:
+        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    return stamp
+
+
+def _grid(p: _Prepared, freq: str, start, end) -> pd.DatetimeIndex:
+    if len(p.ns) == 0 and (start is None or end is None):
+        return pd.DatetimeIndex([], tz=p.tz)
+    first = pd.Timestamp(p.ns.min(), tz="UTC") if len(p.ns) else None
+    last = pd.Timestamp(p.ns.max(), tz="UTC") if len(p.ns) else None
+    if p.tz is None:
+        first = first.tz_localize(None) if first is not None else None
+        last = last.tz_localize(None) if last is not None else None
+    lo = _timestamp(start, p.tz) if start is not None else first.normalize()
+    if end is not None:
+        return pd.date_range(lo, _timestamp(end, p.tz), freq=freq).as_unit("ns")
+    grid = pd.date_range(lo, last + pd.tseries.frequencies.to_offset(freq), freq=freq).as_unit("ns")
+    return grid[: grid.searchsorted(last, side="left") + 1]
+
+
+def score(
+    events,
+    *,
+    freq: str = "D",
+    half_life=None,
+    directed: bool | None = None,
+    weights=None,
+    start=None,
+    end=None,
+    model: Model | None = None,
+) -> pd.DataFrame:
+    """Tension of every dyad on a regular time grid.
+
+    Parameters
+    ----------
+    events : DataFrame or path
+        Events in the schema of :func:`tension.read_events`.
+    freq : str, default "D"
+        Any pandas frequency (``"D"``, ``"W"``, ``"MS"``, ``"6h"``).
+    half_life : float or mapping [days], optional
+        Half-life of every kind, or per kind / quad class (see :class:`tension.Model`).
+        Default 30.
+    directed : bool, optional
+        Score ``source -> target`` pairs; default unordered pairs.
+    weights : mapping kind -> float or DataFrame, optional
+        Base weights overriding or extending the defaults.
+    start, end : date-like, optional
+        Grid bounds; default from the first event's day to the first grid point at or
+        after the last event.
+    model : Model, optional
+        All model parameters at once (then not ``half_life``, ``directed``, ``weights``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long format, one row per dyad and grid time, sorted by dyad then date, columns
+        ``dyad``, ``date``, ``tension`` (hostile - cooperative), ``hostile``,
+        ``cooperative`` (decayed stocks, >= 0) and ``index`` (0-100, 50 neutral).
+        A value at a grid time includes every event at or before it.
+        ``attrs`` records the model, ``freq``, ``start``, ``end`` and versions.
+
+    Notes
+    -----
+    For dyad d at time t, with each event's signed score ``s_e`` and half-life ``H_e``:
+
+    .. math:: T_d(t) = \\sum_{e \\in d,\\, t_e \\le t} s_e \\, 2^{-(t - t_e)/H_e}
+
+    ``s_e = confidence * w(kind) * m * r``, with ``w = -Goldstein(CAMEO of kind)``,
+    casualty magnitude ``m = 1 + a ln(1 + killed) + b ln(1 + injured)`` for hostile
+    kinds, and ``r`` the same-occasion discount (see :class:`tension.Model`).
+
+    References
+    ----------
+    Goldstein, J. S. (1992). A Conflict-Cooperation Scale for WEIS Events Data.
+    Journal of Conflict Resolution 36(2), 369-385.
+    Leetaru, K. and Schrodt, P. (2013). GDELT: Global Data on Events, Location and Tone.
+
+    Examples
+    --------
+    >>> import tension as tn
+    >>> daily = tn.score(tn.datasets.pakistan_iran_2024(), start="2024-01-16", end="2024-01-20")
+    >>> daily[["dyad", "date", "tension", "index"]].round({"tension": 1, "index": 1})
+          dyad       date  tension  index
+    0  IRN-PAK 2024-01-16      0.0   50.0
+    1  IRN-PAK 2024-01-17     19.0   72.1
+    2  IRN-PAK 2024-01-18     40.0   88.1
+    3  IRN-PAK 2024-01-19     39.1   87.6
+    4  IRN-PAK 2024-01-20     38.2   87.1
+    """
+    m = _model(model, half_life=half_life, directed=directed, weights=weights)
+    p = _prepare(events, m)
+    grid = _grid(p, freq, start, end)
+    matrix, half_lives, signs, _ = _channels(p)
+    grid_ns = pd.DatetimeIndex(grid).as_unit("ns").asi8
+    origin = int(min(p.ns.min() if len(p.ns) else 0, grid_ns.min() if len(grid_ns) else 0))
+    kernel = core.run(p.codes, _days(p.ns, origin), matrix, half_lives, order=_order(p))
+    n_dyads, n_times = len(p.names), len(grid)
+    query_codes = np.repeat(np.arange(n_dyads, dtype=np.int64), n_times)
+    query_days = np.tile(_days(grid_ns, origin), n_dyads)
+    states = core.evaluate(kernel, query_codes, query_days)
+    tension, hostile, cooperative, index = _readings(states, signs, m.scale)
+    out = pd.DataFrame(
+        {
+            "dyad": p.names[query_codes] if n_dyads else np.array([], dtype=object),
+            "date": np.tile(grid, n_dyads) if n_dyads else grid[:0],
+            "tension": tension,
+            "hostile": hostile,
+            "cooperative": cooperative,
+            "index": index,
+        }
+    )
+    out.attrs = _attrs(
+        m,
+        freq=freq,
+        start=str(grid[0]) if len(grid) else None,
+        end=str(grid[-1]) if len(grid) else None,
+    )
+    return out
+
+
+def contributions(
+    events,
+    *,
+    at,
+    dyad: str | None = None,
+    half_life=None,
+    directed: bool | None = None,
+    weights=None,
+    model: Model | None = None,
+) -> pd.DataFrame:
+    """Each event's exact part of its dyad's tension at one time.
+
+    Parameters
+    ----------
+    events : DataFrame or path
+    at : date-like
+        The time of the reading; events after it contribute 0.
+    dyad : str, optional
+        Keep only this dyad's rows (``"IRN-PAK"``, or ``"PAK->IRN"`` when directed).
+    half_life, directed, weights, model
+        As in :func:`tension.score`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The events' index and row order (only ``dyad``'s rows if given), columns
+        ``dyad``, ``date``, ``source``, ``target``, ``kind``, ``killed``, ``injured``,
+        ``description``, ``score`` (signed score at the event),
+        ``contribution`` (``score * 2 ** (-(at - date) / half_life)``; per dyad they sum
+        to the dyad's tension at ``at``) and ``share`` (contribution / dyad tension; NaN
+        where the tension is 0). ``attrs["at"]`` and ``attrs["tension"]`` (dyad -> value)
+        record the reading.
+
+    Examples
+    --------
+    >>> import tension as tn
+    >>> why = tn.contributions(tn.datasets.pakistan_iran_2024(), at="2024-01-29")
+    >>> top = why.reindex(why["contribution"].abs().sort_values(ascending=False).index)
+    >>> top[["kind", "contribution"]].head(3).round(2)
+               kind  contribution
+    1     airstrike         16.68
+    0     airstrike         14.37
+    2  armed_attack          8.81
+    >>> print(f'{why["contribution"].sum():.6f} = {why.attrs["tension"]["IRN-PAK"]:.6f}')
+    30.539116 = 30.539116
+    """
+    m = _model(model, half_life=half_life, directed=directed, weights=weights)
+    p = _prepare(events, m)
+    at_ns = _timestamp(at, p.tz)
+    at_ns = at_ns.tz_convert("UTC").value if at_ns.tz is not None else at_ns.value
+    elapsed = (at_ns - p.ns) / _NS_PER_DAY
+    past = elapsed >= 0
+    contribution = np.where(past, p.score * np.exp2(-np.where(past, elapsed, 0.0) / p.half_life), 0.0)
+    ev = p.events
+    out = pd.DataFrame(
+        {
+            "dyad": p.dyads,
+            "date": ev["date"],
+            "source": ev["source"],
+            "target": ev["target"],
+            "kind": ev["kind"],
+            "killed": ev["killed"],
+            "injured": ev["injured"],
+            "description": ev["description"],
+            "score": p.score,
+            "contribution": contribution,
+        },
+        index=ev.index,
+    )
+    totals = out.groupby("dyad", sort=True)["contribution"].sum()
+    dyad_total = totals.reindex(out["dyad"]).to_numpy()
+    out["share"] = np.divide(contribution, dyad_total, out=np.full(len(out), np.nan), where=dyad_total != 0)
+    if dyad is not None:
+        if dyad not in totals.index:
+            raise ValueError(f"no events for dyad {dyad!r}; dyads present: {list(totals.index)}")
+        out = out[out["dyad"] == dyad]
+    out.attrs = _attrs(m, at=str(_timestamp(at, p.tz)), tension=totals.to_dict())
+    return out

@@ -1,0 +1,46 @@
+"""Shared fixtures, tolerances, data paths and the hypothesis profile."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, settings
+
+matplotlib.use("Agg")
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT / "tests" / "data"
+SEEDS = ROOT / "seeds"
+
+#: Relative tolerance of the kernel against the plain-loop reference.
+RTOL = 1e-9
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    max_examples=60,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", max_examples=300, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def seed_events():
+    import tension as tn
+
+    return tn.datasets.pakistan_iran_2024()
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
