@@ -1,0 +1,33 @@
+"""tension: an event-weighted, decayed tension index per country pair."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("tension")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0+unknown"
+
+from . import datasets, plot
+from .events import EventError, TensionWarning, read_events
+from .model import Model
+from .score import contributions, event_scores, score, score_events, tension_index
+from .taxonomy import MEMORY_BY_QUAD, TAXONOMY_VERSION, cameo_kinds, kinds
+
+__all__ = [
+    "__version__",
+    "EventError",
+    "MEMORY_BY_QUAD",
+    "Model",
+    "TAXONOMY_VERSION",
+    "TensionWarning",
+    "cameo_kinds",
+    "contributions",
+    "datasets",
+    "event_scores",
+    "kinds",
+    "plot",
+    "read_events",
+    "score",
+    "score_events",
+    "tension_index",
+]

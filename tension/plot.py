@@ -1,0 +1,300 @@
+"""Figures from the outputs of :func:`tension.score` and friends.
+
+Every function takes ``ax=None`` (a new figure when None), returns the Axes, imports
+matplotlib inside the function and never calls ``plt.show()``. Colours come from the
+Okabe-Ito palette, which stays distinct under the common colour-vision deficiencies.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["PALETTE", "timeline"]
+
+#: Okabe-Ito colours used throughout: hostile, cooperative, net tension, neutral.
+PALETTE = {
+    "hostile": "#D55E00",  # vermillion
+    "cooperative": "#0072B2",  # blue
+    "tension": "#000000",
+    "neutral": "#999999",
+    "material_conflict": "#D55E00",
+    "verbal_conflict": "#E69F00",  # orange
+    "verbal_cooperation": "#56B4E9",  # sky blue
+    "material_cooperation": "#0072B2",
+}
+
+
+def _new_ax(ax, figsize=(10, 5)):
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def _one_dyad(frame: pd.DataFrame, dyad: str | None, what: str) -> tuple[pd.DataFrame, str]:
+    dyads = pd.unique(frame["dyad"])
+    if dyad is None:
+        if len(dyads) != 1:
+            raise ValueError(f"{what} holds {len(dyads)} dyads; choose one with dyad= (e.g. {list(dyads[:3])})")
+        dyad = dyads[0]
+    if dyad not in set(dyads):
+        raise ValueError(f"dyad {dyad!r} is not in {what}; dyads present: {list(dyads[:10])}")
+    return frame[frame["dyad"] == dyad], dyad
+
+
+def _arrow(dyad: str) -> str:
+    return dyad.replace("->", "→").replace("-", "–")
+
+
+def _kind_labels() -> dict[str, str]:
+    from .taxonomy import kinds
+
+    table = kinds()
+    return dict(zip(table["kind"], table["label"], strict=True))
+
+
+def _event_label(row, labels) -> str:
+    text = f"{row['source']}→{row['target']} {labels.get(row['kind'], str(row['kind']).replace('_', ' '))}"
+    harm = []
+    if row.get("killed", 0):
+        harm.append(f"{int(row['killed'])} killed")
+    if row.get("injured", 0):
+        harm.append(f"{int(row['injured'])} injured")
+    return text + (", " + ", ".join(harm) if harm else "")
+
+
+def _occasions(scored: pd.DataFrame) -> pd.DataFrame:
+    """One row per (day, sign) of one dyad's events: total |score|, count and a label."""
+    labels = _kind_labels()
+    frame = scored.assign(
+        day=pd.DatetimeIndex(scored["date"]).normalize(),
+        sign=np.sign(scored["score"].to_numpy()),
+        size=np.abs(scored["score"].to_numpy()),
+    )
+    frame = frame[frame["sign"] != 0]
+    rows = []
+    for (day, sign), group in frame.groupby(["day", "sign"], sort=True):
+        group = group.sort_values(["size", "kind"], ascending=[False, True], kind="stable")
+        text = _event_label(group.iloc[0], labels)
+        if len(group) > 1:
+            pairs = set(zip(group["source"], group["target"], strict=True))
+            direction = "{}→{}".format(*next(iter(pairs))) if len(pairs) == 1 else "↔".join(sorted(set(group["source"])))
+            counts = group.groupby("kind", sort=False)["size"].agg(["sum", "size"])
+            counts = counts.sort_values("sum", ascending=False, kind="stable")
+            names = [f"{labels.get(k, k)} ×{n}" if n > 1 else labels.get(k, k) for k, n in counts["size"].items()]
+            listed = ", ".join(names[:4]) + (", …" if len(names) > 4 else "")
+            if group["killed"].iloc[0] or group["injured"].iloc[0]:
+                text += f"\n+{len(group) - 1} more: " + ", ".join(names[1:4] if counts["size"].iloc[0] == 1 else names[:4])
+            else:
+                text = f"{direction}: {len(group)} {'hostile' if sign > 0 else 'cooperative'} events\n{listed}"
+        rows.append({"day": day, "sign": sign, "size": group["size"].sum(), "count": len(group), "label": text})
+    return pd.DataFrame(rows, columns=["day", "sign", "size", "count", "label"])
+
+
+def _place_labels(ax, points, texts, colors, *, avoid=None, fontsize=8.5):
+    """Annotate data points so that no two labels overlap.
+
+    Each label's box is predicted in display pixels from its measured text size and a
+    candidate offset; the first candidate (nearest first) whose box stays inside the
+    Axes and clears every earlier label, every anchor point and the data points in
+    ``avoid`` (an (m, 2) array, e.g. the plotted line) is used. If none does, the
+    nearest candidate that clears the labels and anchors is kept, else the nearest one:
+    an overlapping label beats a missing one.
+    """
+    from matplotlib.transforms import Bbox
+
+    renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    px = ax.figure.dpi / 72.0
+    pad = 0.25 * fontsize * px + 3
+    anchors = [ax.transData.transform(p) for p in points]
+    offsets = sorted(
+        ((dx, dy) for dx in (12, -12, 48, -48, 96, -96) for dy in (30, -34, 56, -60, 84, -88, 112, -116, 140)),
+        key=lambda o: np.hypot(o[0], 1.5 * o[1]),
+    )
+    line = ax.transData.transform(avoid) if avoid is not None and len(avoid) else np.empty((0, 2))
+    placed = [Bbox.from_extents(x - 8, y - 8, x + 8, y + 8) for x, y in anchors]
+    annotations = []
+    for (x, y), anchor, text, color in zip(points, anchors, texts, colors, strict=True):
+        probe = ax.text(0, 0, text, fontsize=fontsize, transform=None)
+        size = probe.get_window_extent(renderer)
+        probe.remove()
+        candidates = []
+        for dx, dy in offsets:
+            left = anchor[0] + dx * px - (size.width if dx < 0 else 0) - pad
+            bottom = anchor[1] + dy * px - size.height / 2 - pad
+            box = Bbox.from_bounds(left, bottom, size.width + 2 * pad, size.height + 2 * pad)
+            inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+            clear = not any(box.overlaps(other) for other in placed)
+            on_line = bool(
+                ((line[:, 0] >= box.x0) & (line[:, 0] <= box.x1) & (line[:, 1] >= box.y0) & (line[:, 1] <= box.y1)).any()
+            )
+            # rank: inside and clear of labels first, then off the line, then nearest
+            candidates.append(((not (inside and clear), on_line, len(candidates)), (dx, dy), box))
+        _, chosen, box = min(candidates, key=lambda c: c[0])
+        placed.append(box)
+        ann = ax.annotate(
+            text,
+            xy=(x, y),
+            xytext=chosen,
+            textcoords="offset points",
+            fontsize=fontsize,
+            ha="left" if chosen[0] >= 0 else "right",
+            va="center",
+            color="#222222",
+            bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": color, "lw": 0.8, "alpha": 0.92},
+            arrowprops={"arrowstyle": "-", "color": color, "lw": 0.8},
+            zorder=5,
+        )
+        ann.set_in_layout(False)
+        annotations.append(ann)
+    return annotations
+
+
+def timeline(
+    daily: pd.DataFrame,
+    events: pd.DataFrame | None = None,
+    *,
+    dyad: str | None = None,
+    label_top: int = 5,
+    index_axis: bool = True,
+    title: str | None = None,
+    ax=None,
+):
+    """One dyad's tension over time, with its events marked and the drivers labelled.
+
+    Parameters
+    ----------
+    daily : DataFrame
+        Output of :func:`tension.score` (columns ``dyad``, ``date``, ``tension``,
+        ``hostile``, ``cooperative``).
+    events : DataFrame, optional
+        The events that were scored, or the output of :func:`tension.score_events`
+        (then its ``score`` column sizes the markers). Without a ``score`` column the
+        events are scored with the model recorded in ``daily.attrs``.
+    dyad : str, optional
+        Which dyad; needed when ``daily`` holds several.
+    label_top : int, default 5
+        Label the largest occasions (a day's same-signed events), placed so that labels
+        do not overlap.
+    index_axis : bool, default True
+        Show the 0-100 index on a right-hand axis.
+    title : str, optional
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Notes
+    -----
+    The net tension is the black line; the hostile stock is shaded above zero and the
+    cooperative stock below, so the line is their sum. Each marker is one occasion (a
+    day's hostile or cooperative events of the dyad) placed on the line where the
+    occasion first shows, its area proportional to the occasion's total ``|score|``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import tension as tn
+    >>> ev = tn.datasets.pakistan_iran_2024()
+    >>> ax = tn.plot.timeline(tn.score(ev, start="2024-01-10", end="2024-02-29"), ev)
+    >>> ax.get_title(loc="left")
+    'Tension between IRN and PAK'
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    import matplotlib.dates as mdates
+    from matplotlib.lines import Line2D
+
+    series, dyad = _one_dyad(daily, dyad, "daily")
+    series = series.sort_values("date")
+    ax = _new_ax(ax)
+    x = pd.DatetimeIndex(series["date"])
+    x_plot = x.tz_localize(None) if x.tz is not None else x
+    ax.fill_between(x_plot, 0, series["hostile"], color=PALETTE["hostile"], alpha=0.18, lw=0, step="post")
+    ax.fill_between(x_plot, 0, -series["cooperative"], color=PALETTE["cooperative"], alpha=0.18, lw=0, step="post")
+    ax.plot(x_plot, series["hostile"], color=PALETTE["hostile"], lw=0.9, drawstyle="steps-post", label="hostile stock")
+    ax.plot(x_plot, -series["cooperative"], color=PALETTE["cooperative"], lw=0.9, drawstyle="steps-post",
+            label="cooperative stock (shown below 0)")
+    ax.plot(x_plot, series["tension"], color=PALETTE["tension"], lw=2.2, drawstyle="steps-post", label="tension")
+    ax.axhline(0, color=PALETTE["neutral"], lw=0.8)
+
+    if events is not None:
+        if "score" in events.columns and "source" in events.columns:
+            scored = events
+        else:
+            from .model import Model
+            from .score import event_scores
+
+            model = Model(**daily.attrs["model"]) if "model" in daily.attrs else None
+            ev = events
+            if "score" in ev.columns:
+                ev = ev.drop(columns="score")
+            scores = event_scores(ev, model=model)
+            scored = ev.assign(score=scores["score"].to_numpy(), dyad=scores["dyad"].to_numpy())
+        scored = scored[scored["dyad"] == dyad]
+        lo, hi = x.min(), x.max()
+        dates = pd.DatetimeIndex(scored["date"])
+        scored = scored[(dates >= lo.normalize()) & (dates <= hi)]
+        occasions = _occasions(scored)
+        if len(occasions):
+            days = pd.DatetimeIndex(occasions["day"])
+            days = days.tz_localize(None) if days.tz is not None else days
+            pos = np.clip(np.searchsorted(x_plot, days, side="left"), 0, len(x_plot) - 1)
+            y = series["tension"].to_numpy()[pos]
+            xs = x_plot[pos]
+            colors = np.where(occasions["sign"] > 0, PALETTE["hostile"], PALETTE["cooperative"])
+            area = 30 + 14 * occasions["size"].to_numpy()
+            ax.scatter(xs, y, s=area, c=list(colors), edgecolors="white", linewidths=1.0, zorder=4)
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.set_ylabel("tension (decayed event score)")
+    ax.set_title(title or f"Tension between {dyad.replace('->', ' and ').replace('-', ' and ')}", loc="left")
+    handles = [
+        Line2D([], [], color=PALETTE["tension"], lw=2.2, label="tension = hostile − cooperative"),
+        Line2D([], [], color=PALETTE["hostile"], lw=6, alpha=0.3, label="hostile stock"),
+        Line2D([], [], color=PALETTE["cooperative"], lw=6, alpha=0.3, label="cooperative stock (below 0)"),
+    ]
+    if events is not None:
+        handles += [
+            Line2D([], [], ls="", marker="o", color=PALETTE["hostile"], label="hostile events (area ∝ score)"),
+            Line2D([], [], ls="", marker="o", color=PALETTE["cooperative"], label="cooperative events"),
+        ]
+    ax.legend(handles=handles, loc="lower left", fontsize=8, frameon=False, ncols=2)
+    if index_axis and "model" in daily.attrs:
+        from scipy.special import expit, logit
+
+        scale = daily.attrs["model"]["scale"]
+        sec = ax.secondary_yaxis(
+            "right",
+            functions=(lambda t: 100 * expit(np.asarray(t) / scale),
+                       lambda i: scale * logit(np.clip(np.asarray(i) / 100, 1e-12, 1 - 1e-12))),
+        )
+        sec.set_ylabel("index (0–100, 50 = neutral)")
+        sec.set_yticks([10, 25, 50, 75, 90, 97])
+    lo_y, hi_y = ax.get_ylim()
+    ax.set_ylim(lo_y - 0.08 * (hi_y - lo_y), hi_y + 0.25 * (hi_y - lo_y))
+    ax.grid(axis="y", color="#dddddd", lw=0.6)
+    ax.set_axisbelow(True)
+    if events is not None and len(occasions):
+        ax.figure.canvas.draw()
+        top = occasions["size"].to_numpy().argsort(kind="stable")[::-1][:label_top]  # largest first
+        xnum = mdates.date2num(x_plot)
+        yval = series["tension"].to_numpy()
+        # the step line as points: each day's level, densified along the vertical jumps
+        jumps = [np.column_stack([np.full(8, xnum[i]), np.linspace(yval[i - 1], yval[i], 8)]) for i in range(1, len(xnum))]
+        flats = [np.column_stack([np.linspace(xnum[i], xnum[i + 1], 4), np.full(4, yval[i])]) for i in range(len(xnum) - 1)]
+        _place_labels(
+            ax,
+            [(mdates.date2num(xs[i]), y[i]) for i in top],
+            ["\n".join(textwrap.fill(line, 46) for line in occasions["label"].iloc[i].split("\n")) for i in top],
+            [colors[i] for i in top],
+            avoid=np.concatenate(jumps + flats) if len(xnum) > 1 else None,
+        )
+    return ax
