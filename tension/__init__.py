@@ -7,7 +7,7 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
-from . import datasets, plot
+from . import datasets, io, plot
 from .events import EventError, TensionWarning, read_events
 from .model import Model
 from .score import contributions, event_scores, score, score_events, tension_index
@@ -24,6 +24,7 @@ __all__ = [
     "contributions",
     "datasets",
     "event_scores",
+    "io",
     "kinds",
     "plot",
     "read_events",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import warnings
 from collections.abc import Mapping
@@ -12,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .countries import COUNTRY_EXTRAS, country_codes
 from .taxonomy import resolve_weights
 
 __all__ = ["EventError", "TensionWarning", "read_events", "REQUIRED", "OPTIONAL", "COUNTRY_EXTRAS"]
@@ -20,10 +20,6 @@ __all__ = ["EventError", "TensionWarning", "read_events", "REQUIRED", "OPTIONAL"
 REQUIRED = ("date", "source", "target", "kind")
 #: Optional columns, in the order of the normalised frame.
 OPTIONAL = ("killed", "injured", "confidence", "weight", "cameo", "description", "evidence", "url")
-
-#: Codes accepted besides ISO 3166-1 alpha-3: user-assigned codes in wide use for
-#: states that ISO 3166 does not list.
-COUNTRY_EXTRAS = {"XKX": "Kosovo"}
 
 _SHOW = 8  # rows listed per problem before "and N more"
 
@@ -64,13 +60,6 @@ class EventError(ValueError):
             lines = "\n".join(f"  - {p}" for p in self.problems)
             text = f"{len(self.problems)} problems in {where}:\n{lines}"
         super().__init__(text)
-
-
-@functools.cache
-def _country_codes() -> frozenset[str]:
-    import pycountry
-
-    return frozenset(c.alpha_3 for c in pycountry.countries) | frozenset(COUNTRY_EXTRAS)
 
 
 def _values(series: pd.Series, rows) -> str:
@@ -153,7 +142,7 @@ def _country_column(frame, column, labels, problems) -> pd.Series:
     if missing.any():
         rows = _labels(missing, labels)
         problems.append(Problem(column, rows, "missing country code"))
-    codes = _country_codes()
+    codes = country_codes()
     unknown = ~missing & ~text.fillna("").isin(codes).to_numpy()
     if unknown.any():
         rows = _labels(unknown, labels)
@@ -162,7 +151,8 @@ def _country_column(frame, column, labels, problems) -> pd.Series:
                 column,
                 rows,
                 f"not an ISO 3166-1 alpha-3 country code ({_values(raw, rows)}); "
-                "use codes such as 'PAK', 'IRN' (see pycountry.countries)",
+                "use codes such as 'PAK', 'IRN' (see pycountry.countries; former codes such as "
+                "'SUN' and 'XKX' for Kosovo are accepted too)",
             )
         )
     return text.fillna("").astype(object)
@@ -264,7 +254,8 @@ def read_events(
     pandas.DataFrame
         Same rows, same index, same order as the input, with columns ``date``
         (datetime64[ns]; UTC-aware if any input date had a time zone), ``source``,
-        ``target`` (upper-case ISO 3166-1 alpha-3), ``kind``, ``killed``, ``injured``
+        ``target`` (upper-case ISO 3166-1 alpha-3; former ISO 3166-3 codes such as
+        ``SUN`` and ``YUG`` and ``XKX`` for Kosovo are accepted), ``kind``, ``killed``, ``injured``
         (int, empty cells count 0), ``confidence`` (float in (0, 1], empty = 1),
         ``weight`` (float, NaN = derive from kind), ``cameo`` (string or NA),
         ``description``, ``evidence``, ``url`` (string or NA), followed by any other

@@ -1,0 +1,147 @@
+"""What a reader kept and skipped, and why: :class:`ReadReport`."""
+
+from __future__ import annotations
+
+import glob
+import os
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..events import TensionWarning
+
+__all__ = ["ReadReport", "ReadError", "expand_paths"]
+
+_KEEP_PROBLEMS = 1000
+
+
+class ReadError(ValueError):
+    """A malformed record, raised by a reader called with ``errors="raise"``."""
+
+
+@dataclass
+class ReadReport:
+    """Counts of what a reader read, kept and skipped, with the reasons.
+
+    Attributes
+    ----------
+    reader : str
+        The reader's name, e.g. ``"read_gdelt"``.
+    files : list of str
+    rows : int
+        Records read (non-blank lines or table rows).
+    kept : int
+        Records that became events. ``rows == kept + sum(skipped.values())``.
+    skipped : dict reason -> int
+        Records skipped, by reason.
+    details : dict reason -> dict value -> int
+        For some reasons, which values caused them (e.g. the regional codes seen).
+    problems : list of str
+        ``"file:line: message"`` for each malformed record (the first 1000).
+    notes : dict str -> int
+        Things done to kept records that a user should know about.
+
+    Examples
+    --------
+    >>> r = ReadReport("read_x", ["f.tsv"], rows=3, kept=2, skipped={"same country": 1})
+    >>> print(r)
+    read_x: read 3 records from 1 file, kept 2, skipped 1
+      same country: 1
+    """
+
+    reader: str
+    files: list[str]
+    rows: int = 0
+    kept: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    details: dict[str, dict[str, int]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    notes: dict[str, int] = field(default_factory=dict)
+
+    def skip(self, reasons: np.ndarray, values: np.ndarray | None = None, detail: set[str] = frozenset()):
+        """Count the non-empty entries of ``reasons`` (one per record)."""
+        counts = Counter(r for r in reasons.tolist() if r)
+        for reason, n in counts.items():
+            self.skipped[reason] = self.skipped.get(reason, 0) + n
+        if values is not None:
+            for reason in detail:
+                picked = values[reasons == reason]
+                if len(picked):
+                    bucket = self.details.setdefault(reason, {})
+                    for value, n in Counter(picked.tolist()).items():
+                        bucket[value] = bucket.get(value, 0) + n
+
+    def note(self, text: str, n: int):
+        if n:
+            self.notes[text] = self.notes.get(text, 0) + int(n)
+
+    def problem(self, message: str, errors: str):
+        if errors == "raise":
+            raise ReadError(message)
+        if len(self.problems) < _KEEP_PROBLEMS:
+            self.problems.append(message)
+
+    def __str__(self) -> str:
+        skipped = sum(self.skipped.values())
+        files = f"{len(self.files)} file{'s' if len(self.files) != 1 else ''}"
+        lines = [f"{self.reader}: read {self.rows} records from {files}, kept {self.kept}, skipped {skipped}"]
+        for reason, n in sorted(self.skipped.items(), key=lambda kv: -kv[1]):
+            detail = self.details.get(reason)
+            extra = ""
+            if detail:
+                shown = sorted(detail.items(), key=lambda kv: -kv[1])[:8]
+                extra = " (" + ", ".join(f"{k} {v}" for k, v in shown) + (", …" if len(detail) > 8 else "") + ")"
+            lines.append(f"  {reason}: {n}{extra}")
+        for text, n in self.notes.items():
+            lines.append(f"  note: {text}: {n}")
+        if self.problems:
+            lines.append(f"  first problem: {self.problems[0]}")
+        return "\n".join(lines)
+
+    def warn_if_malformed(self, stacklevel: int = 3):
+        n = self.skipped.get("malformed", 0)
+        if n:
+            warnings.warn(
+                f"{self.reader}: {n} malformed record{'s' if n > 1 else ''} skipped, e.g. {self.problems[0]} "
+                "(all in events.attrs['report'].problems; errors='raise' stops at the first)",
+                TensionWarning,
+                stacklevel=stacklevel,
+            )
+
+
+def expand_paths(path_or_paths) -> list[str]:
+    """A path, a glob pattern or a list of either, as a sorted list of existing files."""
+    items = [path_or_paths] if isinstance(path_or_paths, str | os.PathLike) else list(path_or_paths)
+    files: list[str] = []
+    for item in items:
+        text = str(item)
+        if any(ch in text for ch in "*?["):
+            matched = sorted(glob.glob(text))
+            if not matched:
+                raise FileNotFoundError(f"no files match {text!r}")
+            files.extend(matched)
+        else:
+            if not Path(text).exists():
+                raise FileNotFoundError(f"no such file: {text}")
+            files.append(text)
+    if not files:
+        raise FileNotFoundError("no input files given")
+    return files
+
+
+def finish(frame: pd.DataFrame, report: ReadReport, *, errors: str, kept: int | None = None) -> pd.DataFrame:
+    """Validate the kept records through read_events and attach the report.
+
+    ``kept`` is the number of records kept where one record may yield several events.
+    """
+    from ..events import read_events
+
+    report.kept = len(frame) if kept is None else kept
+    events = read_events(frame.reset_index(drop=True), duplicates="keep")
+    events.attrs["report"] = report
+    report.warn_if_malformed(stacklevel=4)
+    return events

@@ -1,0 +1,117 @@
+"""ICEWS coded event data (Dataverse tab-separated files) to the event schema."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..countries import from_name
+from ..taxonomy import cameo_to_kind
+from ._report import ReadReport, expand_paths, finish
+from ._tables import cameo_codes, read_table
+
+__all__ = ["read_icews", "ICEWS_COLUMNS"]
+
+#: The columns read_icews needs (ICEWS also has Source/Target Name and Sectors, Story
+#: ID, Publisher, City, … which are kept when present).
+ICEWS_COLUMNS = ("Event Date", "Source Country", "Target Country", "CAMEO Code", "Intensity")
+_EXTRA = {"Event ID": "icews_id", "Source Name": "source_actor", "Target Name": "target_actor",
+          "Story ID": "story_id", "Sentence Number": "sentence", "Publisher": "publisher"}  # fmt: skip
+
+
+def read_icews(path_or_paths, *, errors: str = "report") -> pd.DataFrame:
+    """Read ICEWS event files into the event schema.
+
+    Parameters
+    ----------
+    path_or_paths : str, path, glob pattern, list of them, or DataFrame
+        ICEWS tab-separated files with a header (``Event ID``, ``Event Date``,
+        ``Source Name``, ``Source Sectors``, ``Source Country``, ``Event Text``,
+        ``CAMEO Code``, ``Intensity``, ``Target Name``, …), plain or compressed.
+    errors : {"report", "raise"}, default "report"
+        Malformed rows (bad date, CAMEO code or Intensity) are skipped and reported with
+        file and line, or raise :class:`tension.io.ReadError` at the first.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The event schema, one row per kept record: ``source``/``target`` from the
+        country names (pycountry plus :data:`tension.countries.NAME_ALIASES`), ``kind``
+        from the CAMEO code, ``weight = -Intensity`` (ICEWS's Intensity is on the
+        Goldstein scale, negative = hostile), ``description`` (Event Text), plus
+        ``icews_id``, ``source_actor``, ``target_actor``, ``story_id``, ``sentence``,
+        ``publisher``, ``intensity``, ``file``, ``line`` where present.
+        ``attrs["report"]`` is a :class:`tension.io.ReadReport`.
+
+    Notes
+    -----
+    Skipped and counted: rows without a source or target country (``NA``), with a
+    country name that is not known, or with the same country on both sides. CAMEO codes
+    that lost their leading zero in a spreadsheet (``43`` for ``043``) are restored and
+    counted in the report's notes.
+
+    Examples
+    --------
+    >>> import io, pandas as pd
+    >>> from tension.io import read_icews
+    >>> raw = pd.DataFrame({"Event Date": ["2018-06-01"], "Source Country": ["India"],
+    ...     "Target Country": ["Pakistan"], "CAMEO Code": ["030"], "Intensity": ["4"]})
+    >>> read_icews(raw)[["date", "source", "target", "kind", "weight"]]
+            date source target                kind  weight
+    0 2018-06-01    IND    PAK  pledge_cooperation    -4.0
+    """
+    if errors not in ("report", "raise"):
+        raise ValueError(f"errors must be 'report' or 'raise', not {errors!r}")
+    if isinstance(path_or_paths, pd.DataFrame):
+        files, frame = ["<DataFrame>"], path_or_paths.astype(str).assign(file="<DataFrame>", line=np.arange(len(path_or_paths)) + 2)
+    else:
+        files = expand_paths(path_or_paths)
+        frame = pd.concat([read_table(f, sep="\t") for f in files], ignore_index=True)
+    missing = [c for c in ICEWS_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"not an ICEWS table: missing columns {missing}; found {list(frame.columns)[:12]}")
+    report = ReadReport("read_icews", files, rows=len(frame))
+    date = pd.to_datetime(frame["Event Date"], errors="coerce", format="mixed")
+    code, restored = cameo_codes(frame["CAMEO Code"])
+    intensity = pd.to_numeric(frame["Intensity"], errors="coerce")
+    why = np.full(len(frame), "", dtype=object)
+    for bad, message, column in reversed(
+        [
+            (date.isna(), "Event Date is not a date", "Event Date"),
+            (code.isna(), "CAMEO Code is not a CAMEO code", "CAMEO Code"),
+            (intensity.isna(), "Intensity is not a number", "Intensity"),
+        ]
+    ):
+        bad = bad.to_numpy(dtype=bool)
+        why[bad] = [f"{message} ({v!r})" for v in frame.loc[bad, column]]
+    for i in np.flatnonzero(why != ""):
+        report.problem(f"{frame['file'].iat[i]}:{frame['line'].iat[i]}: {why[i]}", errors)
+    source = from_name(frame["Source Country"])
+    target = from_name(frame["Target Country"])
+    reason = np.where(why != "", "malformed", "")
+    reason = np.where((reason == "") & ((source == "") | (target == "")), "no country", reason)
+    unknown = (reason == "") & ((source == "?") | (target == "?"))
+    reason = np.where(unknown, "unknown country name", reason)
+    names = np.where(source == "?", frame["Source Country"], frame["Target Country"])
+    reason = np.where((reason == "") & (source == target), "same country", reason)
+    report.skip(reason.astype(object), names.astype(object), detail={"unknown country name"})
+    keep = reason == ""
+    report.note("CAMEO Code missing its leading zero, restored", int((restored & keep).sum()))
+    kept = frame.loc[keep]
+    out = pd.DataFrame(
+        {
+            "date": date[keep],
+            "source": source[keep],
+            "target": target[keep],
+            "kind": code[keep].map(cameo_to_kind),
+            "weight": -intensity[keep],
+            "cameo": code[keep],
+            "description": kept["Event Text"] if "Event Text" in kept else pd.NA,
+        }
+    )
+    for column, name in _EXTRA.items():
+        if column in kept:
+            out[name] = kept[column]
+    out["intensity"] = intensity[keep]
+    out["file"], out["line"] = kept["file"], kept["line"]
+    return finish(out, report, errors=errors)

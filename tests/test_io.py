@@ -1,0 +1,269 @@
+"""Readers, checked row by row against independent plain-Python parses of the same files."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import math
+import shutil
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import SHARED_DATA
+
+import tension as tn
+from tension.countries import CAMEO_REGIONS, CAMEO_TO_ISO, country_codes
+from tension.io import ReadError, read_acled, read_gdelt, read_icews, read_plover
+
+GDELT2 = Path(tn.datasets.path("gdelt2_20170101073000.export.CSV"))
+GDELT1 = SHARED_DATA / "gdelt1_sample_events.tsv"
+GSR = SHARED_DATA / "PLOVER_GSR_CAMEO.txt"
+TABLE = Path(tn.__file__).parent / "data" / "CAMEO.goldsteinscale.txt"
+
+
+def goldstein_table():
+    with open(TABLE, newline="") as handle:
+        rows = csv.reader(handle, delimiter="\t")
+        next(rows)
+        return {code: float(value) for code, value in rows}
+
+
+def plain_parse(path):
+    """Independent parse: every line split on tabs, layouts by field count."""
+    records = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            fields = line.rstrip("\n").split("\t")
+            records.append((number, fields))
+    return records
+
+
+def expected_interstate(path):
+    """{GLOBALEVENTID: (source, target, code)} of the country-to-country rows."""
+    out = {}
+    for _, f in plain_parse(path):
+        a, b = f[7], f[17]
+        if not a or not b or a in CAMEO_REGIONS or b in CAMEO_REGIONS:
+            continue
+        a, b = CAMEO_TO_ISO.get(a, a), CAMEO_TO_ISO.get(b, b)
+        if a in country_codes() and b in country_codes() and a != b:
+            out[f[0]] = (a, b, f[26])
+    return out
+
+
+def test_gdelt2_export_keeps_exactly_the_country_pairs():
+    ev = read_gdelt(GDELT2)
+    report = ev.attrs["report"]
+    assert report.rows == 720 == len(plain_parse(GDELT2))
+    assert report.kept + sum(report.skipped.values()) == report.rows
+    want = expected_interstate(GDELT2)
+    assert len(want) == 62  # 63 pairs of different codes in PROVENANCE, one of them regional (EUR)
+    got = dict(zip(ev["gdelt_id"], zip(ev["source"], ev["target"], ev["cameo"], strict=True), strict=True))
+    assert got == want
+    assert report.skipped["regional actor code"] == 1 and report.details["regional actor code"] == {"EUR": 1}
+    assert (ev["layout"] == "2.0").all()
+
+
+def test_every_kept_weight_is_minus_goldstein_of_its_code():
+    table = goldstein_table()
+    for path in (GDELT2, GDELT1):
+        ev = read_gdelt(path)
+        expected = [-table[c] for c in ev["cameo"]]
+        assert ev["weight"].tolist() == expected
+        assert ev["cameo"].str.fullmatch(r"\d{3,4}").all()  # strings with leading zeros
+        assert ev.attrs["report"].notes == {}
+
+
+def test_gdelt1_mixed_layouts_parse_completely():
+    ev = read_gdelt(GDELT1)
+    report = ev.attrs["report"]
+    lines = plain_parse(GDELT1)
+    assert [len(f) for _, f in lines].count(58) == 509 and [len(f) for _, f in lines].count(57) == 201
+    assert report.rows == 710 and "malformed" not in report.skipped
+    assert report.kept + sum(report.skipped.values()) == 710
+    assert dict(zip(ev["gdelt_id"], zip(ev["source"], ev["target"], ev["cameo"], strict=True), strict=True)) == expected_interstate(GDELT1)
+    by_line = {n: len(f) for n, f in lines}
+    assert all({58: "1.0-daily", 57: "1.0-historical"}[by_line[n]] == lay for n, lay in zip(ev["line"], ev["layout"], strict=True))
+    historical = ev[ev["layout"] == "1.0-historical"]
+    assert historical["url"].isna().all() and (historical["date"].dt.year == 1982).all()
+    assert report.details["regional actor code"]["WST"] == 2  # NATO is coded to the region "the West"
+
+
+def test_zip_gzip_glob_and_small_chunks_read_the_same(tmp_path):
+    base = read_gdelt(GDELT1)
+    with zipfile.ZipFile(tmp_path / "a.CSV.zip", "w") as archive:
+        archive.write(GDELT1, "a.CSV")
+    with open(GDELT1, "rb") as src, gzip.open(tmp_path / "b.tsv.gz", "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    for variant in (read_gdelt(tmp_path / "a.CSV.zip"), read_gdelt(tmp_path / "b.tsv.gz"), read_gdelt(GDELT1, chunk_bytes=4096)):
+        pd.testing.assert_frame_equal(variant.drop(columns="file"), base.drop(columns="file"))
+    shutil.copy(GDELT2, tmp_path / "x1.export.CSV")
+    shutil.copy(GDELT2, tmp_path / "x2.export.CSV")
+    both = read_gdelt(str(tmp_path / "x*.export.CSV"))
+    assert len(both) == 124 and both.attrs["report"].rows == 1440 and len(both.attrs["report"].files) == 2
+
+
+def test_malformed_lines_are_reported_with_file_and_line(tmp_path):
+    lines = GDELT2.read_text(encoding="utf-8").splitlines()
+    keep = [lines[115], lines[116]]  # two inter-state records (file lines 116, 117)
+    short = "\t".join(lines[117].split("\t")[:40])
+    bad_date = lines[118].split("\t")
+    bad_date[1] = "2017-01-01"
+    bad_gold = lines[119].split("\t")
+    bad_gold[30] = "minus ten"
+    path = tmp_path / "broken.CSV"
+    path.write_text("\n".join([keep[0], short, "\t".join(bad_date), "", "\t".join(bad_gold) + "\r", keep[1]]) + "\n")
+    with pytest.warns(tn.TensionWarning, match="3 malformed records skipped"):
+        ev = read_gdelt(path)
+    report = ev.attrs["report"]
+    assert len(ev) == 2 and report.rows == 5 and report.skipped["malformed"] == 3
+    assert report.problems == [
+        f"{path}:2: expected 57 or 58 or 61 tab-separated fields, found 40",
+        f"{path}:3: SQLDATE is not a YYYYMMDD date ('2017-01-01')",
+        f"{path}:5: GoldsteinScale is not a number ('minus ten')",
+    ]
+    with pytest.raises(ReadError, match=r"broken\.CSV:2: expected 57 or 58 or 61"):
+        read_gdelt(path, errors="raise")
+    with pytest.raises(ReadError, match=r"gdelt1_sample_events\.tsv:1: expected 61 tab-separated fields, found 58"):
+        read_gdelt(GDELT1, version="2", errors="raise")
+
+
+def test_root_only_and_dedupe_against_plain_counts():
+    rows = [f for _, f in plain_parse(GDELT2)]
+    want = expected_interstate(GDELT2)
+    kept = [f for f in rows if f[0] in want]
+    root = read_gdelt(GDELT2, root_only=True)
+    assert len(root) == sum(f[25] == "1" for f in kept)
+    events = {(f[1], want[f[0]][0], want[f[0]][1], f[26]) for f in kept}
+    articles = {(f[1], want[f[0]][0], want[f[0]][1], f[26], f[60]) for f in kept}
+    by_event = read_gdelt(GDELT2, dedupe="event")
+    by_article = read_gdelt(GDELT2, dedupe="article")
+    assert len(by_event) == len(events) and len(by_article) == len(articles)
+    assert by_event["records"].sum() == len(kept)
+    first = {}
+    for f in kept:
+        key = (f[1], want[f[0]][0], want[f[0]][1], f[26])
+        first[key] = min(first.get(key, 10**12), int(f[0]))
+    assert sorted(by_event["gdelt_id"].astype(int)) == sorted(first.values())
+
+
+def test_weight_by_mentions():
+    ev = read_gdelt(GDELT2, weight_by="mentions")
+    expected = -ev["goldstein"] * (1 + np.log(ev["num_mentions"].astype(float)))
+    assert np.allclose(ev["weight"], expected)
+    assert (read_gdelt(GDELT2, weight_by="sources", transform="linear")["weight"].abs() >= 0).all()
+    with pytest.raises(ValueError, match="weight_by must be"):
+        read_gdelt(GDELT2, weight_by="tone")
+
+
+def test_gdelt_events_score_end_to_end():
+    daily = tn.score(read_gdelt(GDELT2))
+    assert daily["dyad"].nunique() == len({"-".join(sorted(p[:2])) for p in expected_interstate(GDELT2).values()})
+
+
+# --- ICEWS -----------------------------------------------------------------------
+
+def test_icews_fixture():
+    with pytest.warns(tn.TensionWarning, match="3 malformed records skipped"):
+        ev = read_icews(SHARED_DATA / "icews_sample.tab")
+    report = ev.attrs["report"]
+    assert report.rows == 12 and report.kept == 6
+    assert report.skipped == {"malformed": 3, "same country": 1, "no country": 1, "unknown country name": 1}
+    assert report.details["unknown country name"] == {"Atlantis": 1}
+    assert ev["icews_id"].tolist() == ["1001", "1002", "1003", "1004", "1005", "1008"]
+    assert ev[["source", "target"]].apply(tuple, axis=1).tolist() == [
+        ("IRN", "PAK"), ("PAK", "IRN"), ("PAK", "IRN"), ("PAK", "IRN"), ("IRN", "PAK"), ("RUS", "IRN")]
+    assert ev["kind"].tolist() == ["airstrike", "reduce_relations", "airstrike", "pledge_meetings", "visit", "talks"]
+    assert ev["weight"].tolist() == [-float(x) for x in ev["intensity"]]
+    assert ev.loc[ev["icews_id"] == "1004", "cameo"].item() == "036"
+    assert report.notes == {"CAMEO Code missing its leading zero, restored": 1}
+    path = SHARED_DATA / "icews_sample.tab"
+    assert report.problems == [
+        f"{path}:10: Event Date is not a date ('not a date')",
+        f"{path}:11: CAMEO Code is not a CAMEO code ('04x')",
+        f"{path}:12: Intensity is not a number ('high')",
+    ]
+
+
+def test_icews_missing_columns_are_named():
+    with pytest.raises(ValueError, match=r"not an ICEWS table: missing columns \['Intensity'\]"):
+        read_icews(pd.DataFrame({"Event Date": [], "Source Country": [], "Target Country": [], "CAMEO Code": []}))
+
+
+# --- ACLED -----------------------------------------------------------------------
+
+def test_acled_fixture():
+    with pytest.warns(tn.TensionWarning, match="1 malformed record skipped"):
+        ev = read_acled(SHARED_DATA / "acled_sample.csv")
+    report = ev.attrs["report"]
+    assert report.rows == 9 and report.kept == 4
+    assert report.skipped == {"actor1 not a state": 2, "no second country": 1, "malformed": 1, "unmapped event type": 1}
+    assert report.details["unmapped event type"] == {"Weather / Flood": 1}
+    table = ev.set_index("acled_id")
+    assert table.loc["PAK1", ["source", "target", "kind", "killed", "confidence", "target_from"]].tolist() == [
+        "IRN", "PAK", "airstrike", 2, 1.0, "civilians"]
+    # Pakistan's strike on a militant group in Iran: an act on the other's soil
+    assert table.loc["IRN1", ["source", "target", "killed", "confidence", "target_from"]].tolist() == [
+        "PAK", "IRN", 9, 0.5, "location"]
+    assert table.loc["PAK2", ["source", "target", "kind", "target_from"]].tolist() == ["PAK", "AFG", "armed_clash", "actor2"]
+    assert table.loc["AFG1", ["source", "target", "kind"]].tolist() == ["AFG", "PAK", "agreement"]
+    assert "many" in report.problems[0] and "row 7" in report.problems[0]
+
+
+# --- PLOVER / POLECAT ---------------------------------------------------------------
+
+def test_plover_gold_standard_records_against_a_plain_count():
+    import json
+
+    records = json.loads(GSR.read_text(encoding="utf-8"))
+    fix = {"JAP": "JPN", "ITL": "ITA"}
+    iso = country_codes()
+
+    def countries(field):
+        if not isinstance(field, list):
+            return []
+        return list(dict.fromkeys(fix.get(a["code"], a["code"]) for a in field if fix.get(a["code"], a["code"]) in iso))
+
+    directed = reciprocal = events = 0
+    for r in records[1:]:
+        s, t = countries(r.get("source")), countries(r.get("target"))
+        if r.get("target"):  # a target was coded (one record has the stray string 'diplomatic')
+            pairs = [(a, b) for a in s for b in t if a != b]
+            directed += bool(pairs)
+        else:
+            pairs = [(a, b) for a in s for b in s if a != b]
+            reciprocal += bool(pairs)
+        events += len(pairs)
+    ev = read_plover(GSR)
+    report = ev.attrs["report"]
+    assert report.rows == 323 and report.skipped["document header"] == 1
+    assert report.kept == directed + reciprocal
+    assert len(ev) == events
+    assert report.kept + sum(report.skipped.values()) == report.rows
+    assert report.details["not a country"]["IGO"] > 0
+    assert ev["evidence"].str.len().min() > 20  # the coded sentence
+    assert set(ev["kind"]) <= set(tn.kinds()["kind"])
+    dead = ev[ev["killed"] > 0]
+    assert len(dead) > 0 and dead["kind"].isin(["armed_attack", "armed_clash", "bombing", "airstrike", "mass_violence",
+                                                  "assassination", "coerce"]).all()
+
+
+def test_polecat_style_table():
+    with pytest.warns(tn.TensionWarning, match="1 malformed record skipped"):
+        ev = read_plover(SHARED_DATA / "polecat_sample.tsv")
+    report = ev.attrs["report"]
+    assert report.rows == 8 and report.kept == 5
+    assert report.skipped == {"no state-level kind": 1, "malformed": 1, "not a country": 1}
+    got = ev[["plover_id", "source", "target", "kind", "killed", "injured"]].values.tolist()
+    assert got == [
+        ["P1", "IRN", "PAK", "airstrike", 2, 3],
+        ["P2", "PAK", "IRN", "airstrike", 9, 0],
+        ["P3", "PAK", "IRN", "expel", 0, 0],
+        ["P4", "IRN", "PAK", "visit", 0, 0],
+        ["P5", "PAK", "IRN", "pledge_security_cooperation", 0, 0],
+        ["P5", "IRN", "PAK", "pledge_security_cooperation", 0, 0],
+    ]
+    assert report.notes["extra events from compound or reciprocal actors"] == 1
