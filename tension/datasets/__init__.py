@@ -1,4 +1,11 @@
-"""Bundled example data, loaded through ``importlib.resources``."""
+"""Bundled example data, loaded through ``importlib.resources``.
+
+Files (sources and licences in ``tension/datasets/PROVENANCE.md``):
+
+- ``pakistan_iran_2024.csv``: the seed episode, see :func:`pakistan_iran_2024`.
+- ``gdelt2_20170101073000.export.CSV``: one GDELT 2.0 15-minute export (720 records),
+  read with ``tension.io.read_gdelt(tension.datasets.path("gdelt2_20170101073000.export.CSV"))``.
+"""
 
 from __future__ import annotations
 
