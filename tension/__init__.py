@@ -10,7 +10,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 from . import datasets, io, plot
 from .events import EventError, TensionWarning, read_events
 from .model import Model
-from .score import contributions, event_scores, score, score_events, tension_index
+from .score import contributions, decompose, event_scores, score, score_events, tension_index
 from .taxonomy import MEMORY_BY_QUAD, TAXONOMY_VERSION, cameo_kinds, kinds
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "cameo_kinds",
     "contributions",
     "datasets",
+    "decompose",
     "event_scores",
     "io",
     "kinds",

@@ -1,4 +1,4 @@
-"""The ``tension`` command line: ``tension demo``, ``tension score``, ``tension kinds``."""
+"""The ``tension`` command line: ``demo``, ``score``, ``plot`` and ``kinds``."""
 
 from __future__ import annotations
 
@@ -9,11 +9,114 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["main"]
+__all__ = ["main", "build_parser"]
 
 DEMO_START, DEMO_END, DEMO_AT = "2024-01-10", "2024-02-29", "2024-01-29"
 DEMO_DAYS = ["2024-01-16", "2024-01-17", "2024-01-18", "2024-01-26", "2024-01-27", "2024-01-28",
-             "2024-01-29", "2024-01-30", "2024-02-15", "2024-02-29"]
+             "2024-01-29", "2024-01-30", "2024-02-15", "2024-02-29"]  # fmt: skip
+READERS = ("events", "gdelt", "icews", "acled", "plover")
+PLOTS = ("timeline", "contributions", "drivers", "heatmap", "small-multiples")
+_PROGRESS_BYTES = 50 * 2**20
+
+
+class CliError(Exception):
+    """A usage problem found after parsing (reported as one line, exit code 2)."""
+
+
+# --- input and parameters ------------------------------------------------------------
+
+
+def _half_life(text: str):
+    """``30`` or ``material_conflict=60,verbal_cooperation=10,default=30``."""
+    if "=" not in text:
+        try:
+            return float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number of days: {text!r}") from None
+    out = {}
+    for item in text.split(","):
+        name, _, days = item.partition("=")
+        try:
+            out[name.strip()] = float(days)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number of days in {item!r}") from None
+    return out
+
+
+def _weights(text: str):
+    """``drone_incursion=6,talks=-2`` or a CSV file with columns kind and weight."""
+    if Path(text).suffix.lower() in (".csv", ".tsv") or Path(text).exists():
+        if not Path(text).exists():
+            raise argparse.ArgumentTypeError(f"no such weights file: {text}")
+        table = pd.read_csv(text, sep="\t" if text.lower().endswith(".tsv") else ",", dtype={"cameo": str})
+        if not {"kind", "weight"} <= set(table.columns):
+            raise argparse.ArgumentTypeError(f"{text}: a weights file needs columns kind and weight")
+        return dict(zip(table["kind"], table["weight"], strict=True))
+    out = {}
+    for item in text.split(","):
+        name, _, value = item.partition("=")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a kind=weight pair: {item!r}") from None
+    return out
+
+
+def _read_events(path: str, source: str, progress: bool | None, weights=None):
+    import tension as tn
+
+    if source == "gdelt":
+        return tn.io.read_gdelt(path, progress=progress)
+    if source != "events":
+        return getattr(tn.io, f"read_{source}")(path)
+    file = Path(path)
+    if not file.exists():
+        raise FileNotFoundError(f"no such events file: {path}")
+    big = file.stat().st_size > _PROGRESS_BYTES if progress is None else progress
+    if big and file.suffix.lower() == ".csv":
+        from tqdm import tqdm
+
+        chunks = []
+        with tqdm(total=file.stat().st_size, unit="B", unit_scale=True, desc="reading", file=sys.stderr) as bar:
+            with open(file, "rb") as handle:
+                for chunk in pd.read_csv(handle, dtype={"cameo": str}, chunksize=200_000):
+                    chunks.append(chunk)
+                    bar.update(handle.tell() - bar.n)
+        frame = pd.concat(chunks, ignore_index=True)
+        return tn.read_events(frame, weights=weights)
+    return tn.read_events(path, weights=weights)
+
+
+def _score_kwargs(args) -> dict:
+    kwargs = {"directed": args.directed or None, "weights": args.weights}
+    if args.half_life is not None:
+        kwargs["half_life"] = args.half_life
+    return kwargs
+
+
+def _check_dyads(known, wanted):
+    missing = [d for d in wanted or [] if d not in set(known)]
+    if missing:
+        shown = ", ".join(sorted(set(known))[:12])
+        raise CliError(f"no events for dyad {', '.join(missing)}; dyads present: {shown}")
+
+
+def _write(frame: pd.DataFrame, output: str):
+    if output == "-":
+        frame.to_csv(sys.stdout, index=False)
+        return
+    path = Path(output)
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        frame.to_parquet(path, index=False)
+    elif suffix in (".csv", ".tsv"):
+        frame.to_csv(path, index=False, sep="\t" if suffix == ".tsv" else ",")
+    else:
+        raise CliError(f"cannot write {output!r}: use a .csv, .tsv or .parquet file name, or - for standard output")
+    print(f"wrote {len(frame)} rows to {path}", file=sys.stderr)
+
+
+# --- commands ----------------------------------------------------------------------
 
 
 def _demo(args) -> int:
@@ -27,32 +130,29 @@ def _demo(args) -> int:
     events = tn.datasets.pakistan_iran_2024()
     daily = tn.score(events, start=DEMO_START, end=DEMO_END)
     why = tn.contributions(events, at=DEMO_AT)
+    labels = tn.kinds().set_index("kind")["label"]
     happened = (
-        events.assign(day=events["date"].dt.strftime("%Y-%m-%d"))
-        .groupby("day")["kind"]
-        .agg(lambda k: ", ".join(f"{n}×{kind}" if n > 1 else kind for kind, n in k.value_counts(sort=False).items()))
+        events.assign(day=events["date"].dt.strftime("%Y-%m-%d"), label=events["kind"].map(labels))
+        .groupby("day")["label"]
+        .agg(lambda k: ", ".join(f"{n}× {kind}" if n > 1 else kind for kind, n in k.value_counts(sort=False).items()))
     )
     table = daily.set_index(daily["date"].dt.strftime("%Y-%m-%d")).loc[DEMO_DAYS]
     table = table[["tension", "hostile", "cooperative", "index"]].round(1)
-    table["events that day"] = happened.reindex(table.index).fillna("")
-    print("Pakistan-Iran, January 2024: daily tension (half-life 30 days; index 50 = neutral)\n")
-    with pd.option_context("display.width", 200, "display.max_colwidth", 90):
-        print(table.rename_axis("date").to_string())
-    print(f"\nWhat makes up the tension on {DEMO_AT} ({why.attrs['tension']['IRN-PAK']:.1f}): top drivers\n")
+    print("Pakistan–Iran, January 2024: daily tension (half-life 30 days; index 50 = neutral)\n")
+    header = f"{'date':<11}{'tension':>8}{'hostile':>9}{'cooperative':>12}{'index':>7}   events that day"
+    print(header)
+    print("-" * len(header))
+    for day, row in table.iterrows():
+        what = happened.get(day, "")
+        print(f"{day:<11}{row['tension']:>8.1f}{row['hostile']:>9.1f}{row['cooperative']:>12.1f}{row['index']:>7.1f}   {what}")
+    total = why.attrs["tension"]["IRN-PAK"]
+    print(f"\nWhat makes up the tension on {DEMO_AT} ({total:.1f}): the top drivers\n")
     top = why.reindex(why["contribution"].abs().sort_values(ascending=False, kind="stable").index).head(6)
-    drivers = pd.DataFrame(
-        {
-            "date": top["date"].dt.strftime("%Y-%m-%d"),
-            "event": top["source"] + "→" + top["target"] + " " + top["kind"],
-            "killed": top["killed"],
-            "contribution": top["contribution"].round(2),
-            "share %": (100 * top["share"]).round(1),
-        }
-    )
+    for _, row in top.iterrows():
+        event = f"{row['source']}→{row['target']} {labels[row['kind']]}" + (f", {row['killed']} killed" if row["killed"] else "")
+        print(f"  {row['date']:%d %b}  {event:<42}{row['contribution']:>+7.2f}  ({100 * row['share']:.0f}%)")
     rest = why["contribution"].sum() - top["contribution"].sum()
-    with pd.option_context("display.width", 200):
-        print(drivers.to_string(index=False))
-    print(f"{'(all other events)':>42} {rest:12.2f}")
+    print(f"  {'':6} {'all other events':<42}{rest:>+7.2f}")
     ax = tn.plot.timeline(daily, events, title="Pakistan–Iran, January 2024: strikes spike tension, talks bring it down")
     out = Path(args.output)
     ax.figure.savefig(out, dpi=args.dpi)
@@ -61,38 +161,138 @@ def _demo(args) -> int:
     return 0
 
 
+def _score(args) -> int:
+    import tension as tn
+
+    events = _read_events(args.events, args.source, args.progress, args.weights)
+    daily = tn.score(events, freq=args.freq, start=args.start, end=args.end, **_score_kwargs(args))
+    _check_dyads(daily["dyad"], args.dyad)
+    if args.dyad:
+        daily = daily[daily["dyad"].isin(args.dyad)]
+    _write(daily, args.output)
+    return 0
+
+
+def _plot(args) -> int:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import tension as tn
+
+    events = _read_events(args.events, args.source, args.progress, args.weights)
+    kwargs = _score_kwargs(args)
+    dyad = args.dyad[0] if args.dyad else None
+    daily = tn.score(events, freq=args.freq, start=args.start, end=args.end, **kwargs)
+    _check_dyads(daily["dyad"], args.dyad)
+    if args.kind == "timeline":
+        ax = tn.plot.timeline(daily, events, dyad=dyad)
+    elif args.kind == "contributions":
+        parts = tn.decompose(events, by=args.by, freq=args.freq, start=args.start, end=args.end, dyad=dyad, **kwargs)
+        ax = tn.plot.contributions(parts, dyad=dyad)
+    elif args.kind == "drivers":
+        at = args.at or str(daily["date"].max())
+        ax = tn.plot.drivers(tn.contributions(events, at=at, dyad=dyad, **kwargs), dyad=dyad, top=args.top)
+    elif args.kind == "heatmap":
+        subset = daily[daily["dyad"].isin(args.dyad)] if args.dyad else daily
+        ax = tn.plot.heatmap(subset, top=args.top)
+    else:
+        ax = tn.plot.small_multiples(daily, events, n=min(args.top, 12))[0]
+    ax.figure.savefig(args.output, dpi=args.dpi)
+    plt.close("all")
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
 def _kinds(args) -> int:
     import tension as tn
 
-    table = tn.kinds()[["kind", "cameo", "goldstein", "weight", "quad_class", "definition"]]
-    with pd.option_context("display.width", 200, "display.max_colwidth", 80, "display.max_rows", 500):
+    if args.cameo:
+        table = tn.cameo_kinds()[["cameo", "kind", "goldstein", "quad_class", "description"]]
+    else:
+        table = tn.kinds()[["kind", "cameo", "goldstein", "weight", "quad_class", "definition"]]
+    with pd.option_context("display.width", 250, "display.max_colwidth", 90, "display.max_rows", 1000):
         print(table.to_string(index=False))
     return 0
+
+
+# --- the parser ----------------------------------------------------------------------
+
+
+def _add_model_options(parser):
+    group = parser.add_argument_group("model")
+    group.add_argument("--half-life", type=_half_life, metavar="DAYS",
+                       help="half-life in days (default 30), or per kind / quad class: "
+                            "material_conflict=60,verbal_cooperation=10,default=30")  # fmt: skip
+    group.add_argument("--weights", type=_weights, metavar="KIND=W,…",
+                       help="signed weights (positive = hostile) to add or override kinds: drone_incursion=6,talks=-2, "
+                            "or a CSV file with columns kind,weight")  # fmt: skip
+    group.add_argument("--directed", action="store_true", help="score source->target pairs (PAK->IRN) instead of unordered pairs")
+    group.add_argument("--freq", default="D", help="grid frequency, any pandas frequency: D, W, MS, 6h (default: %(default)s)")
+    group.add_argument("--start", help="first grid date (default: the first event's day)")
+    group.add_argument("--end", help="last grid date (default: the last event's day)")
+    parser.add_argument("--from", dest="source", choices=READERS, default="events",
+                        help="input format: the tension event schema (CSV/Parquet, default) or a dataset "
+                             "read by tension.io")  # fmt: skip
+    progress = parser.add_mutually_exclusive_group()
+    progress.add_argument("--progress", action="store_true", default=None, help="always show a progress bar on stderr")
+    progress.add_argument("--no-progress", dest="progress", action="store_false", help="never show one")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tension",
-        description="Score diplomatic tension between countries from dated events.",
+        description="Score diplomatic tension between countries from dated events: hostile events raise a "
+        "decaying index per country pair, cooperative ones lower it.",
+        epilog="Run 'tension COMMAND --help' for the options of a command.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    demo = sub.add_parser(
-        "demo",
-        help="score the bundled Pakistan-Iran January 2024 episode, print a table, write a plot",
-        description="Score the bundled Pakistan-Iran episode (10 Jan - 29 Feb 2024), print daily "
-        "tension on the key days and the top drivers on 29 January, and write the timeline plot.",
-    )
-    demo.add_argument("-o", "--output", default="tension_demo.png", help="where to write the plot (default: %(default)s)")
-    demo.add_argument("--dpi", type=int, default=150, help="resolution of the plot (default: %(default)s)")
+
+    demo = sub.add_parser("demo", help="the worked example: Pakistan–Iran, January 2024",
+                          description="Score the bundled Pakistan–Iran episode (10 Jan – 29 Feb 2024), print daily tension "
+                                      "on the key days and the top drivers on 29 January, and write the timeline plot.")  # fmt: skip
+    demo.add_argument("-o", "--output", default="tension_demo.png", help="plot file to write (default: %(default)s)")
+    demo.add_argument("--dpi", type=int, default=150, help="plot resolution (default: %(default)s)")
     demo.set_defaults(func=_demo)
-    kinds = sub.add_parser("kinds", help="list the taxonomy of kinds with CAMEO codes and weights",
-                           description="List every default kind, its CAMEO code, Goldstein value and weight.")
+
+    score = sub.add_parser("score", help="score an events file on a time grid",
+                           description="Read events (CSV or Parquet in the tension schema, or GDELT/ICEWS/ACLED/PLOVER with "
+                                       "--from) and write the tension of every dyad on a regular grid: dyad, date, tension, "
+                                       "hostile, cooperative, index.",
+                           epilog="example: tension score events.csv --dyad IRN-PAK --half-life 30 -o scores.csv")  # fmt: skip
+    score.add_argument("events", metavar="EVENTS", help="events file (or glob of GDELT files with --from gdelt)")
+    score.add_argument("--dyad", action="append", metavar="DYAD", help="keep only this dyad (IRN-PAK, or PAK->IRN with --directed); repeatable")
+    score.add_argument("-o", "--output", default="-", help="output .csv, .tsv or .parquet, or - for standard output (default)")
+    _add_model_options(score)
+    score.set_defaults(func=_score)
+
+    plot = sub.add_parser("plot", help="draw a figure from an events file",
+                          description="Read events and draw one figure: a dyad's timeline (default), its contributions by "
+                                      "part, the drivers at one date, a heat map of many dyads, or small multiples of the most "
+                                      "tense dyads.",
+                          epilog="example: tension plot events.csv --dyad IRN-PAK -o irn_pak.png")  # fmt: skip
+    plot.add_argument("events", metavar="EVENTS", help="events file")
+    plot.add_argument("-o", "--output", required=True, help="image file to write (.png, .svg, .pdf)")
+    plot.add_argument("--kind", choices=PLOTS, default="timeline", help="which figure (default: %(default)s)")
+    plot.add_argument("--dyad", action="append", metavar="DYAD", help="the dyad to draw (needed when the events hold several)")
+    plot.add_argument("--at", help="date of the drivers figure (default: the last grid date)")
+    plot.add_argument("--by", choices=("quad_class", "kind", "sign"), default="quad_class", help="parts of the contributions figure")
+    plot.add_argument("--top", type=int, default=10, help="bars, rows or panels to show (default: %(default)s)")
+    plot.add_argument("--dpi", type=int, default=150, help="resolution (default: %(default)s)")
+    _add_model_options(plot)
+    plot.set_defaults(func=_plot)
+
+    kinds = sub.add_parser("kinds", help="list the kinds of events with CAMEO codes and weights",
+                           description="List the default kinds: CAMEO code, Goldstein value, weight (= -Goldstein), quad class "
+                                       "and definition. With --cameo, every CAMEO code and the kind it maps to.")  # fmt: skip
+    kinds.add_argument("--cameo", action="store_true", help="list all 311 CAMEO codes and their kinds")
     kinds.set_defaults(func=_kinds)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``tension`` command."""
+    """Entry point of the ``tension`` command; returns the exit code."""
     from .events import EventError
 
     parser = build_parser()
@@ -100,8 +300,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("default")
+            warnings.showwarning = lambda message, *rest, **kw: print(f"tension: warning: {message}", file=sys.stderr)
             return args.func(args)
-    except (EventError, ValueError, FileNotFoundError) as err:
+    except EventError as err:
+        for problem in err.problems:
+            print(f"tension: error: {err.where}: {problem}", file=sys.stderr)
+        return 2
+    except (CliError, ValueError, FileNotFoundError, ImportError) as err:
         print(f"tension: error: {err}", file=sys.stderr)
         return 2
 

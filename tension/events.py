@@ -54,6 +54,7 @@ class EventError(ValueError):
 
     def __init__(self, problems: list[Problem], where: str = "the events"):
         self.problems = list(problems)
+        self.where = where
         if len(self.problems) == 1:
             text = f"bad input in {where}: {self.problems[0]}"
         else:
@@ -334,8 +335,9 @@ def read_events(
                 "kind",
                 rows,
                 f"unknown kind {', '.join(map(repr, names[:_SHOW]))}; known kinds: "
-                f"{', '.join(sorted(known))}. To add a kind, pass weights={{'<kind>': <signed weight>}} "
-                "(positive = hostile) to read_events and score, or see tension.kinds()",
+                f"{', '.join(sorted(known))}. To add a kind, give it a signed weight (positive = hostile): "
+                "weights={'<kind>': <weight>} in Python (read_events and score), --weights <kind>=<weight> "
+                "on the command line",
             )
         )
     out["kind"] = kind.fillna("").astype(object)

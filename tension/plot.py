@@ -12,7 +12,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 
-__all__ = ["PALETTE", "timeline"]
+__all__ = ["PALETTE", "QUALITATIVE", "timeline", "contributions", "drivers", "heatmap", "small_multiples"]
 
 #: Okabe-Ito colours used throughout: hostile, cooperative, net tension, neutral.
 PALETTE = {
@@ -24,7 +24,10 @@ PALETTE = {
     "verbal_conflict": "#E69F00",  # orange
     "verbal_cooperation": "#56B4E9",  # sky blue
     "material_cooperation": "#0072B2",
+    "unclassified": "#999999",
 }
+#: Okabe-Ito qualitative colours for parts without a colour of their own.
+QUALITATIVE = ["#D55E00", "#0072B2", "#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#F0E442", "#000000"]
 
 
 def _new_ax(ax, figsize=(10, 5)):
@@ -298,3 +301,285 @@ def timeline(
             avoid=np.concatenate(jumps + flats) if len(xnum) > 1 else None,
         )
     return ax
+
+
+def _date_axis(ax, axis="x"):
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(locator)
+    target.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def _naive(dates) -> pd.DatetimeIndex:
+    index = pd.DatetimeIndex(dates)
+    return index.tz_localize(None) if index.tz is not None else index
+
+
+def contributions(parts: pd.DataFrame, *, dyad: str | None = None, top: int = 7, ax=None):
+    """What makes up one dyad's tension over time: stacked parts and the net line.
+
+    Parameters
+    ----------
+    parts : DataFrame
+        Output of :func:`tension.decompose` (``dyad``, ``date``, ``part``, ``value``).
+    dyad : str, optional
+        Needed when ``parts`` holds several dyads.
+    top : int, default 7
+        Parts beyond the ``top`` largest (by peak |value|) are drawn together as "other".
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Notes
+    -----
+    Positive parts stack upwards from zero and negative parts downwards, each in its
+    own colour (quad classes in the palette's conflict-cooperation colours); the black
+    line is their sum, the tension.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import tension as tn
+    >>> parts = tn.decompose(tn.datasets.pakistan_iran_2024(), start="2024-01-10", end="2024-02-29")
+    >>> ax = tn.plot.contributions(parts)
+    >>> [t.get_text() for t in ax.get_legend().get_texts()][:2]
+    ['tension (sum of the parts)', 'material conflict']
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    frame, dyad = _one_dyad(parts, dyad, "parts")
+    wide = frame.pivot_table(index="date", columns="part", values="value", aggfunc="sum", sort=True).fillna(0.0)
+    peak = wide.abs().max().sort_values(ascending=False, kind="stable")
+    keep = list(peak.index[:top])
+    if len(peak) > top:
+        wide["other"] = wide[list(peak.index[top:])].sum(axis=1)
+        keep.append("other")
+    wide = wide[keep]
+    ax = _new_ax(ax)
+    x = _naive(wide.index)
+    colors = iter(QUALITATIVE)
+    up = np.zeros(len(wide))
+    down = np.zeros(len(wide))
+    from matplotlib.patches import Patch
+
+    handles = []
+    for part in keep:
+        color = PALETTE.get(part) or next(colors, "#777777")
+        values = wide[part].to_numpy()
+        pos, neg = np.clip(values, 0, None), np.clip(values, None, 0)
+        if pos.any():
+            ax.fill_between(x, up, up + pos, color=color, alpha=0.75, lw=0, step="post")
+            up = up + pos
+        if neg.any():
+            ax.fill_between(x, down, down + neg, color=color, alpha=0.75, lw=0, step="post")
+            down = down + neg
+        handles.append(Patch(color=color, alpha=0.75, label=str(part).replace("_", " ")))
+    (net,) = ax.plot(x, wide.sum(axis=1), color=PALETTE["tension"], lw=2.0, drawstyle="steps-post",
+                     label="tension (sum of the parts)")  # fmt: skip
+    ax.axhline(0, color=PALETTE["neutral"], lw=0.8)
+    ax.legend(handles=[net, *handles], loc="upper right", fontsize=8, frameon=False)
+    _date_axis(ax)
+    by = parts.attrs.get("by", "part")
+    ax.set_title(f"What makes up the tension between {_arrow(dyad)}, by {by.replace('_', ' ')}", loc="left")
+    ax.set_ylabel("contribution to tension")
+    ax.grid(axis="y", color="#dddddd", lw=0.6)
+    ax.set_axisbelow(True)
+    return ax
+
+
+def drivers(why: pd.DataFrame, *, dyad: str | None = None, top: int = 10, ax=None):
+    """The events behind one dyad's tension at one date, as horizontal bars.
+
+    Parameters
+    ----------
+    why : DataFrame
+        Output of :func:`tension.contributions`.
+    dyad : str, optional
+        Needed when ``why`` holds several dyads.
+    top : int, default 10
+        Bars for the ``top`` largest |contributions|; the rest share one bar.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import tension as tn
+    >>> why = tn.contributions(tn.datasets.pakistan_iran_2024(), at="2024-01-29")
+    >>> ax = tn.plot.drivers(why, top=3)
+    >>> [t.get_text() for t in ax.get_yticklabels()]  # doctest: +NORMALIZE_WHITESPACE
+    ['18 Jan 2024  PAK→IRN airstrike, 9 killed', '17 Jan 2024  IRN→PAK airstrike, 2 killed, 3 injured',
+     '27 Jan 2024  IRN→PAK armed attack, 4 killed, 3 injured', '13 other events']
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    frame, dyad = _one_dyad(why, dyad, "why")
+    frame = frame[frame["contribution"] != 0]
+    order = frame["contribution"].abs().sort_values(ascending=False, kind="stable").index
+    head, rest = frame.loc[order[:top]], frame.loc[order[top:]]
+    labels = _kind_labels()
+    names = [f"{pd.Timestamp(r['date']):%d %b %Y}  {_event_label(r, labels)}" for _, r in head.iterrows()]
+    values = head["contribution"].tolist()
+    if len(rest):
+        names.append(f"{len(rest)} other events")
+        values.append(float(rest["contribution"].sum()))
+    ax = _new_ax(ax, figsize=(10, 0.45 * len(values) + 1.5))
+    y = np.arange(len(values))[::-1]
+    colors = [PALETTE["hostile"] if v > 0 else PALETTE["cooperative"] for v in values]
+    if len(rest):
+        colors[-1] = PALETTE["neutral"]
+    ax.barh(y, values, color=colors, height=0.7)
+    span = max((abs(v) for v in values), default=1.0)
+    for yi, v in zip(y, values, strict=True):
+        ax.text(v + (0.01 * span if v >= 0 else -0.01 * span), yi, f"{v:+.1f}", va="center",
+                ha="left" if v >= 0 else "right", fontsize=8)  # fmt: skip
+    ax.set_yticks(y, names)
+    ax.axvline(0, color=PALETTE["neutral"], lw=0.8)
+    lo, hi = ax.get_xlim()
+    ax.set_xlim(lo - 0.08 * (hi - lo), hi + 0.08 * (hi - lo))
+    total = why.attrs.get("tension", {}).get(dyad, frame["contribution"].sum())
+    at = why.attrs.get("at")
+    when = f" on {pd.Timestamp(at):%d %b %Y}" if at else ""
+    ax.set_title(f"{_arrow(dyad)}{when}: tension {total:.1f}, and what drives it", loc="right")
+    ax.set_xlabel("contribution to tension (hostile > 0, cooperative < 0)")
+    ax.grid(axis="x", color="#dddddd", lw=0.6)
+    ax.set_axisbelow(True)
+    return ax
+
+
+def _ranked(daily: pd.DataFrame, value: str, order: str) -> list[str]:
+    if order not in ("peak", "latest", "name"):
+        raise ValueError(f"order must be 'peak', 'latest' or 'name', not {order!r}")
+    if order == "name":
+        return sorted(pd.unique(daily["dyad"]))
+    grouped = daily.sort_values("date", kind="stable").groupby("dyad")[value]
+    score = grouped.max() if order == "peak" else grouped.last()
+    return list(score.sort_values(ascending=False, kind="stable").index)
+
+
+def heatmap(daily: pd.DataFrame, *, value: str = "tension", order: str = "peak", top: int = 30, cmap: str = "RdBu_r", ax=None):
+    """Many dyads over time as a heat map, diverging colours centred on zero.
+
+    Parameters
+    ----------
+    daily : DataFrame
+        Output of :func:`tension.score`.
+    value : str, default "tension"
+        Column to show (``"tension"``, ``"hostile"``, ``"cooperative"``, ``"index"``;
+        the index is centred on 50).
+    order : {"peak", "latest", "name"}, default "peak"
+        Dyads from the highest peak, or the highest latest value, down; or by name.
+    top : int, default 30
+        How many dyads (rows).
+    cmap : str, default "RdBu_r"
+        A diverging colour map (red = tense, blue = warm).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import tension as tn
+    >>> ev = tn.io.read_gdelt(tn.datasets.path("gdelt2_20170101073000.export.CSV"))
+    >>> ax = tn.plot.heatmap(tn.score(ev, freq="D"), top=10)
+    >>> len(ax.get_yticklabels()), ax.images[0].get_cmap().name
+    (10, 'RdBu_r')
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    import matplotlib.dates as mdates
+    from matplotlib.colors import TwoSlopeNorm
+
+    dyads = _ranked(daily, value, order)[:top]
+    wide = daily[daily["dyad"].isin(dyads)].pivot_table(index="dyad", columns="date", values=value, aggfunc="sum")
+    wide = wide.reindex(dyads)
+    center = 50.0 if value == "index" else 0.0
+    data = wide.to_numpy(dtype=float)
+    half = max(np.nanmax(np.abs(data - center)) if data.size else 1.0, 1e-9)
+    ax = _new_ax(ax, figsize=(10, 0.28 * len(dyads) + 1.8))
+    dates = _naive(wide.columns)
+    if len(dates) > 1:
+        step = (dates[-1] - dates[0]) / (len(dates) - 1)
+    else:
+        step = pd.Timedelta(days=1)
+    x0, x1 = mdates.date2num(dates[0] - step / 2), mdates.date2num(dates[-1] + step / 2)
+    image = ax.imshow(data, aspect="auto", interpolation="nearest", cmap=cmap,
+                      norm=TwoSlopeNorm(vcenter=center, vmin=center - half, vmax=center + half),
+                      extent=(x0, x1, len(dyads) - 0.5, -0.5))  # fmt: skip
+    ax.set_yticks(range(len(dyads)), [_arrow(d) for d in dyads], fontsize=8)
+    ax.xaxis_date()
+    _date_axis(ax)
+    colorbar = ax.figure.colorbar(image, ax=ax, pad=0.01)
+    colorbar.set_label(f"{value} (red = tense, blue = warm)")
+    ranking = {"peak": "highest peak first", "latest": "highest latest value first", "name": "by name"}[order]
+    ax.set_title(f"{value.capitalize()} of the {len(dyads)} dyads, {ranking}", loc="left")
+    return ax
+
+
+def small_multiples(
+    daily: pd.DataFrame,
+    events: pd.DataFrame | None = None,
+    *,
+    n: int = 6,
+    order: str = "peak",
+    ncols: int = 3,
+    label_top: int = 2,
+    ax=None,
+):
+    """Timelines of the ``n`` most tense dyads in a grid with shared axes.
+
+    Parameters
+    ----------
+    daily : DataFrame
+        Output of :func:`tension.score`.
+    events : DataFrame, optional
+        The scored events, to mark and label them (see :func:`timeline`).
+    n : int, default 6
+    order : {"peak", "latest", "name"}, default "peak"
+    ncols : int, default 3
+    label_top : int, default 2
+        Occasions labelled per panel.
+    ax : array of matplotlib Axes, optional
+        At least ``n`` Axes to draw on; a new figure with shared axes when None.
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+        The panels used, one per dyad, most tense first.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import tension as tn
+    >>> ev = tn.io.read_gdelt(tn.datasets.path("gdelt2_20170101073000.export.CSV"))
+    >>> axes = tn.plot.small_multiples(tn.score(ev), n=4, ncols=2)
+    >>> len(axes)
+    4
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    import matplotlib.pyplot as plt
+
+    dyads = _ranked(daily, "tension", order)[:n]
+    if ax is None:
+        nrows = -(-len(dyads) // ncols)
+        _, grid = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 2.8 * nrows), sharex=True, sharey=True,
+                               layout="constrained", squeeze=False)  # fmt: skip
+        panels = grid.ravel()
+        for extra in panels[len(dyads):]:
+            extra.set_visible(False)
+    else:
+        panels = np.asarray(ax, dtype=object).ravel()
+        if len(panels) < len(dyads):
+            raise ValueError(f"ax holds {len(panels)} Axes; {len(dyads)} are needed")
+    for panel, dyad in zip(panels, dyads, strict=False):
+        timeline(daily, events, dyad=dyad, label_top=label_top, index_axis=False, title=_arrow(dyad), ax=panel)
+        panel.get_legend().remove()
+        panel.set_ylabel("")
+    return np.asarray(panels[: len(dyads)])

@@ -41,3 +41,104 @@ def test_usage_errors_exit_nonzero(args):
     result = run(*args)
     assert result.returncode == 2
     assert "usage: tension" in result.stderr
+
+
+import pandas as pd  # noqa: E402
+from conftest import SEEDS, SHARED_DATA  # noqa: E402
+
+SEED = str(SEEDS / "pakistan_iran_2024.csv")
+
+
+def test_score_to_stdout_and_files(tmp_path):
+    result = run("score", SEED, "--start", "2024-01-15", "--end", "2024-01-31")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == "dyad,date,tension,hostile,cooperative,index" and len(lines) == 1 + 17
+    for name in ("s.csv", "s.parquet"):
+        result = run("score", SEED, "--freq", "W", "--half-life", "7", "-o", str(tmp_path / name))
+        assert result.returncode == 0, result.stderr
+        assert "wrote" in result.stderr
+    csv_out = pd.read_csv(tmp_path / "s.csv")
+    assert csv_out.equals(pd.read_parquet(tmp_path / "s.parquet").assign(date=lambda f: f["date"].astype(str)).astype(csv_out.dtypes))
+    # weekly grid (Sundays) from the first event's week to the first Sunday after the last event
+    assert csv_out["date"].tolist() == ["2024-01-21", "2024-01-28", "2024-02-04"]
+
+
+def test_score_options_directed_dyad_and_half_life_mapping(tmp_path):
+    out = tmp_path / "d.csv"
+    result = run("score", SEED, "--directed", "--dyad", "PAK->IRN", "--half-life",
+                 "material_conflict=60,default=30", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    frame = pd.read_csv(out)
+    assert set(frame["dyad"]) == {"PAK->IRN"}
+
+
+def test_score_reads_other_formats():
+    result = run("score", str(SHARED_DATA / "icews_sample.tab"), "--from", "icews")
+    assert result.returncode == 0, result.stderr
+    assert "warning: read_icews: 3 malformed records skipped" in result.stderr
+    assert "IRN-PAK" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("date,source,target,kind\n2024-01-01,PAK,IRN,air_strike\n", "column 'kind', row 0: unknown kind 'air_strike'"),
+        ("date,source,target,kind\n2024-01-01,PAK,PAK,talks\n", "column 'target', row 0: target equals source"),
+        ("date,source,kind\n2024-01-01,PAK,talks\n", "column 'target', all rows: required column is missing"),
+        ("date,source,target,kind,killed\nsoon,PAK,IRN,airstrike,-1\n", "column 'killed', row 0: negative count"),
+    ],
+)
+def test_bad_input_is_one_readable_line_per_problem_and_exit_2(tmp_path, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(content)
+    result = run("score", str(path))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert message in result.stderr
+    assert all(line.startswith("tension: error: ") for line in result.stderr.strip().splitlines())
+
+
+def test_missing_file_unknown_dyad_and_bad_output(tmp_path):
+    assert "no such events file" in run("score", str(tmp_path / "none.csv")).stderr
+    result = run("score", SEED, "--dyad", "IND-PAK")
+    assert result.returncode == 2 and "no events for dyad IND-PAK; dyads present: IRN-PAK" in result.stderr
+    result = run("score", SEED, "-o", str(tmp_path / "out.xlsx"))
+    assert result.returncode == 2 and "use a .csv, .tsv or .parquet" in result.stderr
+
+
+def test_weights_option_adds_a_kind(tmp_path):
+    path = tmp_path / "own.csv"
+    path.write_text("date,source,target,kind\n2024-01-01,PAK,IRN,drone_incursion\n")
+    assert run("score", str(path)).returncode == 2
+    result = run("score", str(path), "--weights", "drone_incursion=6", "--end", "2024-01-01")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[1].startswith("IRN-PAK,2024-01-01,6.0,")
+
+
+@pytest.mark.parametrize("kind", ["timeline", "contributions", "drivers", "heatmap", "small-multiples"])
+def test_plot_writes_each_kind(tmp_path, kind):
+    out = tmp_path / f"{kind}.png"
+    result = run("plot", SEED, "--kind", kind, "--at", "2024-01-29", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes()[:4] == b"\x89PNG" and out.stat().st_size > 10_000
+
+
+def test_plot_needs_a_dyad_when_several(tmp_path):
+    path = tmp_path / "two.csv"
+    path.write_text("date,source,target,kind\n2024-01-01,PAK,IRN,talks\n2024-01-02,PAK,AFG,threat\n")
+    result = run("plot", str(path), "-o", str(tmp_path / "x.png"))
+    assert result.returncode == 2 and "choose one with dyad=" in result.stderr
+    assert run("plot", str(path), "--dyad", "AFG-PAK", "-o", str(tmp_path / "x.png")).returncode == 0
+
+
+def test_kinds_cameo_lists_every_code():
+    result = run("kinds", "--cameo")
+    assert result.returncode == 0
+    assert len(result.stdout.strip().splitlines()) == 1 + 311
+
+
+@pytest.mark.parametrize("command", ["demo", "score", "plot", "kinds"])
+def test_help_of_every_command(command):
+    result = run(command, "--help")
+    assert result.returncode == 0 and "usage: tension" in result.stdout and len(result.stdout) > 200

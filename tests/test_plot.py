@@ -88,3 +88,90 @@ def test_png_is_written(tmp_path, daily, seed_events):
     ax = tn.plot.timeline(daily, seed_events)
     ax.figure.savefig(tmp_path / "t.png")
     assert (tmp_path / "t.png").stat().st_size > 10_000
+
+
+# --- contributions, drivers, heatmap, small multiples -----------------------------
+
+from matplotlib.collections import PolyCollection  # noqa: E402
+
+
+def test_contributions_stack_and_net_line(seed_events):
+    parts = tn.decompose(seed_events, start="2024-01-10", end="2024-02-29")
+    ax = tn.plot.contributions(parts)
+    fills = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert len(fills) == 3  # material conflict, verbal conflict (up), verbal cooperation (down)
+    net = ax.get_lines()[0]
+    daily = tn.score(seed_events, start="2024-01-10", end="2024-02-29")
+    assert np.allclose(net.get_ydata(), daily["tension"])
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    # largest parts first: material conflict (peak 42.7), verbal cooperation (10.2), verbal conflict (1.0)
+    assert legend == ["tension (sum of the parts)", "material conflict", "verbal cooperation", "verbal conflict"]
+
+
+def test_contributions_by_kind_groups_the_rest_as_other(seed_events):
+    parts = tn.decompose(seed_events, by="kind", start="2024-01-10", end="2024-02-29")
+    ax = tn.plot.contributions(parts, top=3)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[-1] == "other" and len(legend) == 1 + 3 + 1
+
+
+def test_drivers_bars_labels_and_colours(seed_events):
+    why = tn.contributions(seed_events, at="2024-01-29")
+    ax = tn.plot.drivers(why, top=4)
+    bars = ax.patches
+    assert len(bars) == 5
+    widths = [b.get_width() for b in bars]
+    top4 = why["contribution"].abs().sort_values(ascending=False).index[:4]
+    assert np.allclose(widths[:4], why.loc[top4, "contribution"])
+    assert np.isclose(sum(widths), why.attrs["tension"]["IRN-PAK"])  # the bars add up to the value
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0].endswith("PAK→IRN airstrike, 9 killed") and labels[-1] == "12 other events"
+    assert "tension 30.5" in ax.get_title(loc="right")
+
+
+def test_heatmap_orders_dyads_and_centres_colours():
+    rng = np.random.default_rng(3)
+    dyads = ["AAA-BBB", "CCC-DDD", "EEE-FFF"]
+    dates = pd.date_range("2024-01-01", periods=5)
+    daily = pd.DataFrame({"dyad": np.repeat(dyads, 5), "date": np.tile(dates, 3),
+                          "tension": [0, 1, 2, 1, 1, 0, 5, 1, 0, 0, -3, -2, -1, 0, 4]})
+    daily["tension"] = daily["tension"] + rng.normal(0, 1e-9, 15)
+    ax = tn.plot.heatmap(daily)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["CCC–DDD", "EEE–FFF", "AAA–BBB"]  # by peak 5, 4, 2
+    image = ax.images[0]
+    assert image.get_array().shape == (3, 5)
+    assert image.norm.vcenter == 0 and np.isclose(image.norm.vmax, 5, atol=1e-6)
+    assert len(ax.figure.axes) == 2  # the colour bar
+    ax2 = tn.plot.heatmap(daily, order="latest", top=2)
+    assert [t.get_text() for t in ax2.get_yticklabels()] == ["EEE–FFF", "AAA–BBB"]
+    with pytest.raises(ValueError, match="order must be"):
+        tn.plot.heatmap(daily, order="loudest")
+
+
+def test_small_multiples_grid(seed_events):
+    other = seed_events.assign(target="AFG")
+    events = pd.concat([seed_events, other.assign(kind="talks")], ignore_index=True)
+    daily = tn.score(events)
+    axes = tn.plot.small_multiples(daily, events, n=3, ncols=2)
+    assert len(axes) == 3
+    assert [a.get_title(loc="left") for a in axes][0] == "IRN–PAK"  # the most tense first
+    assert all(a.get_shared_y_axes().joined(axes[0], a) for a in axes)
+    fig, given_axes = plt.subplots(1, 3)
+    assert list(tn.plot.small_multiples(daily, n=3, ax=given_axes)) == list(given_axes)
+    with pytest.raises(ValueError, match="ax holds 1 Axes; 3 are needed"):
+        tn.plot.small_multiples(daily, n=3, ax=[given_axes[0]])
+
+
+@settings(max_examples=6)
+@given(event_frames)
+def test_every_plot_on_random_events(ev):
+    if ev.empty:
+        return
+    daily = tn.score(ev)
+    dyad = daily["dyad"].iloc[0]
+    assert tn.plot.heatmap(daily).images
+    assert tn.plot.contributions(tn.decompose(ev, dyad=dyad), dyad=dyad).get_lines()
+    why = tn.contributions(ev, at=daily["date"].max(), dyad=dyad)
+    assert tn.plot.drivers(why).patches or (why["contribution"] == 0).all()
+    assert len(tn.plot.small_multiples(daily, ev, n=2)) == min(2, daily["dyad"].nunique())
+    plt.close("all")

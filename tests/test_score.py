@@ -309,3 +309,31 @@ def test_per_kind_half_life_by_hand():
     daily = tn.score(ev, half_life={"talks": 10.0}, end="2024-01-31").set_index("date")
     assert daily.loc["2024-01-31", "hostile"] == pytest.approx(5.0, rel=1e-12)
     assert daily.loc["2024-01-31", "cooperative"] == pytest.approx(1.0 / 8, rel=1e-12)
+
+
+@given(events, st.sampled_from(["quad_class", "kind", "sign", "event"]), st.sampled_from([30.0, {"talks": 3.0}]))
+def test_decompose_parts_sum_to_tension(ev, by, half_life):
+    kw = {"start": "2024-01-01", "end": "2024-03-10", "freq": "3D", "half_life": half_life}
+    parts = tn.decompose(ev, by=by, **kw)
+    daily = tn.score(ev, **kw).set_index(["dyad", "date"])
+    summed = parts.groupby(["dyad", "date"])["value"].sum().reindex(daily.index, fill_value=0.0)
+    gross = daily["hostile"] + daily["cooperative"]
+    assert (np.abs(summed - daily["tension"]) <= 1e-9 * gross + 1e-12).all()
+    if by == "sign":
+        hostile = parts[parts["part"] == "hostile"].set_index(["dyad", "date"])["value"]
+        assert np.allclose(hostile, daily.loc[hostile.index, "hostile"], rtol=1e-12)
+    if by == "event" and len(ev):
+        # one event's part is its contribution at every date
+        dyad, date = daily.index[-1]
+        why = tn.contributions(ev, at=date, half_life=half_life)
+        mine = parts[(parts["dyad"] == dyad) & (parts["date"] == date)].set_index("part")["value"]
+        assert np.allclose(mine, why.loc[mine.index, "contribution"], rtol=1e-12, atol=1e-15)
+
+
+def test_decompose_one_dyad_and_bad_by(seed_events):
+    parts = tn.decompose(seed_events, by="kind", dyad="IRN-PAK", start="2024-01-29", end="2024-01-29")
+    assert set(parts["part"]) == set(seed_events["kind"])
+    with pytest.raises(ValueError, match="by must be one of"):
+        tn.decompose(seed_events, by="colour")
+    with pytest.raises(ValueError, match="no events for dyad 'IND-PAK'"):
+        tn.decompose(seed_events, dyad="IND-PAK")
