@@ -12,7 +12,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 
-__all__ = ["PALETTE", "QUALITATIVE", "timeline", "contributions", "drivers", "heatmap", "small_multiples"]
+__all__ = ["PALETTE", "QUALITATIVE", "timeline", "contributions", "drivers", "heatmap", "small_multiples", "date_axis"]
 
 #: Okabe-Ito colours used throughout: hostile, cooperative, net tension, neutral.
 PALETTE = {
@@ -60,8 +60,12 @@ def _kind_labels() -> dict[str, str]:
     return dict(zip(table["kind"], table["label"], strict=True))
 
 
+def _label(labels: dict, kind) -> str:
+    return labels.get(kind, str(kind).replace("_", " "))
+
+
 def _event_label(row, labels) -> str:
-    text = f"{row['source']}→{row['target']} {labels.get(row['kind'], str(row['kind']).replace('_', ' '))}"
+    text = f"{row['source']}→{row['target']} {_label(labels, row['kind'])}"
     harm = []
     if row.get("killed", 0):
         harm.append(f"{int(row['killed'])} killed")
@@ -88,7 +92,7 @@ def _occasions(scored: pd.DataFrame) -> pd.DataFrame:
             direction = "{}→{}".format(*next(iter(pairs))) if len(pairs) == 1 else "↔".join(sorted(set(group["source"])))
             counts = group.groupby("kind", sort=False)["size"].agg(["sum", "size"])
             counts = counts.sort_values("sum", ascending=False, kind="stable")
-            names = [f"{labels.get(k, k)} ×{n}" if n > 1 else labels.get(k, k) for k, n in counts["size"].items()]
+            names = [f"{_label(labels, k)} ×{n}" if n > 1 else _label(labels, k) for k, n in counts["size"].items()]
             listed = ", ".join(names[:4]) + (", …" if len(names) > 4 else "")
             if group["killed"].iloc[0] or group["injured"].iloc[0]:
                 text += f"\n+{len(group) - 1} more: " + ", ".join(names[1:4] if counts["size"].iloc[0] == 1 else names[:4])
@@ -211,22 +215,35 @@ def timeline(
     'Tension between IRN and PAK'
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
-    import matplotlib.dates as mdates
+    ax = _new_ax(ax)
+    job = _timeline_body(ax, daily, events, dyad=dyad, label_top=label_top, index_axis=index_axis, title=title)
+    _set_ylim(ax, job["ylim"])
+    _label_occasions(ax, job)
+    return ax
+
+
+def _set_ylim(ax, limits):
+    lo, hi = limits
+    span = max(hi - lo, 1e-9)
+    ax.set_ylim(lo - 0.08 * span, hi + 0.25 * span)
+
+
+def _timeline_body(ax, daily, events, *, dyad, label_top, index_axis, title) -> dict:
+    """Draw a timeline without its labels; return what labelling and limits need."""
     from matplotlib.lines import Line2D
 
     series, dyad = _one_dyad(daily, dyad, "daily")
     series = series.sort_values("date")
-    ax = _new_ax(ax)
     x = pd.DatetimeIndex(series["date"])
     x_plot = x.tz_localize(None) if x.tz is not None else x
     ax.fill_between(x_plot, 0, series["hostile"], color=PALETTE["hostile"], alpha=0.18, lw=0, step="post")
     ax.fill_between(x_plot, 0, -series["cooperative"], color=PALETTE["cooperative"], alpha=0.18, lw=0, step="post")
     ax.plot(x_plot, series["hostile"], color=PALETTE["hostile"], lw=0.9, drawstyle="steps-post", label="hostile stock")
     ax.plot(x_plot, -series["cooperative"], color=PALETTE["cooperative"], lw=0.9, drawstyle="steps-post",
-            label="cooperative stock (shown below 0)")
+            label="cooperative stock (shown below 0)")  # fmt: skip
     ax.plot(x_plot, series["tension"], color=PALETTE["tension"], lw=2.2, drawstyle="steps-post", label="tension")
     ax.axhline(0, color=PALETTE["neutral"], lw=0.8)
-
+    job = {"points": [], "texts": [], "colors": [], "avoid": None}
     if events is not None:
         if "score" in events.columns and "source" in events.columns:
             scored = events
@@ -235,28 +252,35 @@ def timeline(
             from .score import event_scores
 
             model = Model(**daily.attrs["model"]) if "model" in daily.attrs else None
-            ev = events
-            if "score" in ev.columns:
-                ev = ev.drop(columns="score")
+            ev = events.drop(columns="score") if "score" in events.columns else events
             scores = event_scores(ev, model=model)
             scored = ev.assign(score=scores["score"].to_numpy(), dyad=scores["dyad"].to_numpy())
         scored = scored[scored["dyad"] == dyad]
-        lo, hi = x.min(), x.max()
         dates = pd.DatetimeIndex(scored["date"])
-        scored = scored[(dates >= lo.normalize()) & (dates <= hi)]
+        scored = scored[(dates >= x.min().normalize()) & (dates <= x.max())]
         occasions = _occasions(scored)
         if len(occasions):
-            days = pd.DatetimeIndex(occasions["day"])
-            days = days.tz_localize(None) if days.tz is not None else days
+            days = _naive(occasions["day"])
             pos = np.clip(np.searchsorted(x_plot, days, side="left"), 0, len(x_plot) - 1)
             y = series["tension"].to_numpy()[pos]
             xs = x_plot[pos]
             colors = np.where(occasions["sign"] > 0, PALETTE["hostile"], PALETTE["cooperative"])
-            area = 30 + 14 * occasions["size"].to_numpy()
-            ax.scatter(xs, y, s=area, c=list(colors), edgecolors="white", linewidths=1.0, zorder=4)
-    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+            ax.scatter(xs, y, s=30 + 14 * occasions["size"].to_numpy(), c=list(colors), edgecolors="white",
+                       linewidths=1.0, zorder=4)  # fmt: skip
+            import matplotlib.dates as mdates
+
+            top = occasions["size"].to_numpy().argsort(kind="stable")[::-1][:label_top]  # largest first
+            xnum, yval = mdates.date2num(x_plot), series["tension"].to_numpy()
+            # the step line as points: each day's level, densified along the vertical jumps
+            jumps = [np.column_stack([np.full(8, xnum[i]), np.linspace(yval[i - 1], yval[i], 8)]) for i in range(1, len(xnum))]
+            flats = [np.column_stack([np.linspace(xnum[i], xnum[i + 1], 4), np.full(4, yval[i])]) for i in range(len(xnum) - 1)]
+            job = {
+                "points": [(mdates.date2num(xs[i]), y[i]) for i in top],
+                "texts": ["\n".join(textwrap.fill(line, 46) for line in occasions["label"].iloc[i].split("\n")) for i in top],
+                "colors": [colors[i] for i in top],
+                "avoid": np.concatenate(jumps + flats) if len(xnum) > 1 else None,
+            }
+    date_axis(ax)
     ax.set_ylabel("tension (decayed event score)")
     ax.set_title(title or f"Tension between {dyad.replace('->', ' and ').replace('-', ' and ')}", loc="left")
     handles = [
@@ -269,7 +293,8 @@ def timeline(
             Line2D([], [], ls="", marker="o", color=PALETTE["hostile"], label="hostile events (area ∝ score)"),
             Line2D([], [], ls="", marker="o", color=PALETTE["cooperative"], label="cooperative events"),
         ]
-    ax.legend(handles=handles, loc="lower left", fontsize=8, frameon=False, ncols=2)
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8, frameon=False,
+              ncols=len(handles))  # fmt: skip
     if index_axis and "model" in daily.attrs:
         from scipy.special import expit, logit
 
@@ -278,38 +303,52 @@ def timeline(
             "right",
             functions=(lambda t: 100 * expit(np.asarray(t) / scale),
                        lambda i: scale * logit(np.clip(np.asarray(i) / 100, 1e-12, 1 - 1e-12))),
-        )
+        )  # fmt: skip
         sec.set_ylabel("index (0–100, 50 = neutral)")
         sec.set_yticks([10, 25, 50, 75, 90, 97])
-    lo_y, hi_y = ax.get_ylim()
-    ax.set_ylim(lo_y - 0.08 * (hi_y - lo_y), hi_y + 0.25 * (hi_y - lo_y))
     ax.grid(axis="y", color="#dddddd", lw=0.6)
     ax.set_axisbelow(True)
-    if events is not None and len(occasions):
-        ax.figure.canvas.draw()
-        top = occasions["size"].to_numpy().argsort(kind="stable")[::-1][:label_top]  # largest first
-        xnum = mdates.date2num(x_plot)
-        yval = series["tension"].to_numpy()
-        # the step line as points: each day's level, densified along the vertical jumps
-        jumps = [np.column_stack([np.full(8, xnum[i]), np.linspace(yval[i - 1], yval[i], 8)]) for i in range(1, len(xnum))]
-        flats = [np.column_stack([np.linspace(xnum[i], xnum[i + 1], 4), np.full(4, yval[i])]) for i in range(len(xnum) - 1)]
-        _place_labels(
-            ax,
-            [(mdates.date2num(xs[i]), y[i]) for i in top],
-            ["\n".join(textwrap.fill(line, 46) for line in occasions["label"].iloc[i].split("\n")) for i in top],
-            [colors[i] for i in top],
-            avoid=np.concatenate(jumps + flats) if len(xnum) > 1 else None,
-        )
-    return ax
+    values = series[["tension", "hostile"]].to_numpy()
+    low = min(0.0, float(np.min(values, initial=0.0)), -float(series["cooperative"].max() if len(series) else 0.0))
+    job["ylim"] = (low, max(0.0, float(np.max(values, initial=0.0))))
+    return job
 
 
-def _date_axis(ax, axis="x"):
+def _label_occasions(ax, job):
+    if job["points"]:
+        ax.figure.canvas.draw()  # final layout first: labels are placed in display pixels
+        _place_labels(ax, job["points"], job["texts"], job["colors"], avoid=job["avoid"])
+
+
+def date_axis(ax, *, axis: str = "x"):
+    """Human-readable dates on an axis (concise labels: "Feb", "08", "2024-Mar").
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    axis : {"x", "y"}
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt, pandas as pd
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.plot(pd.date_range("2024-01-01", periods=60), range(60))
+    >>> type(date_axis(ax).xaxis.get_major_formatter()).__name__
+    'ConciseDateFormatter'
+    >>> plt.close("all")
+    """
     import matplotlib.dates as mdates
 
     locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
     target = ax.xaxis if axis == "x" else ax.yaxis
     target.set_major_locator(locator)
     target.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    return ax
 
 
 def _naive(dates) -> pd.DatetimeIndex:
@@ -381,7 +420,7 @@ def contributions(parts: pd.DataFrame, *, dyad: str | None = None, top: int = 7,
                      label="tension (sum of the parts)")  # fmt: skip
     ax.axhline(0, color=PALETTE["neutral"], lw=0.8)
     ax.legend(handles=[net, *handles], loc="upper right", fontsize=8, frameon=False)
-    _date_axis(ax)
+    date_axis(ax)
     by = parts.attrs.get("by", "part")
     ax.set_title(f"What makes up the tension between {_arrow(dyad)}, by {by.replace('_', ' ')}", loc="left")
     ax.set_ylabel("contribution to tension")
@@ -515,7 +554,7 @@ def heatmap(daily: pd.DataFrame, *, value: str = "tension", order: str = "peak",
                       extent=(x0, x1, len(dyads) - 0.5, -0.5))  # fmt: skip
     ax.set_yticks(range(len(dyads)), [_arrow(d) for d in dyads], fontsize=8)
     ax.xaxis_date()
-    _date_axis(ax)
+    date_axis(ax)
     colorbar = ax.figure.colorbar(image, ax=ax, pad=0.01)
     colorbar.set_label(f"{value} (red = tense, blue = warm)")
     ranking = {"peak": "highest peak first", "latest": "highest latest value first", "name": "by name"}[order]
@@ -578,8 +617,15 @@ def small_multiples(
         panels = np.asarray(ax, dtype=object).ravel()
         if len(panels) < len(dyads):
             raise ValueError(f"ax holds {len(panels)} Axes; {len(dyads)} are needed")
+    jobs = []
     for panel, dyad in zip(panels, dyads, strict=False):
-        timeline(daily, events, dyad=dyad, label_top=label_top, index_axis=False, title=_arrow(dyad), ax=panel)
+        jobs.append(_timeline_body(panel, daily, events, dyad=dyad, label_top=label_top, index_axis=False, title=_arrow(dyad)))
         panel.get_legend().remove()
         panel.set_ylabel("")
+    if jobs:
+        lows, highs = zip(*(job["ylim"] for job in jobs), strict=True)
+        for panel in panels[: len(jobs)]:
+            _set_ylim(panel, (min(lows), max(highs)))
+        for panel, job in zip(panels, jobs, strict=False):
+            _label_occasions(panel, job)
     return np.asarray(panels[: len(dyads)])

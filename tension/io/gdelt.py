@@ -296,7 +296,7 @@ def read_gdelt(
     files = expand_paths(path_or_paths)
     report = ReadReport("read_gdelt", files)
     parts = []
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     total = sum(_size(f) for f in files)
     show = progress if progress is not None else (None if total > 20 * 2**20 else False)
