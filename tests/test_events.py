@@ -59,7 +59,7 @@ def test_unknown_kind_lists_known_ones_and_how_to_add():
     text = str(err)
     assert "column 'kind', row 1: unknown kind 'air_strike'" in text
     assert "known kinds:" in text and "airstrike" in text and "pledge_security_cooperation" in text
-    assert "weights={'<kind>': <signed weight>}" in text
+    assert "weights={'<kind>': <weight>} in Python" in text and "--weights <kind>=<weight>" in text
 
 
 def test_user_kind_is_accepted_with_weights():
