@@ -22,10 +22,22 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["BLOCK", "Kernel", "sort_order", "linear_scan", "run", "at_events", "evaluate", "final_states"]
+__all__ = [
+    "BLOCK",
+    "Kernel",
+    "sort_order",
+    "group_order",
+    "linear_scan",
+    "run",
+    "decayed_sum",
+    "at_events",
+    "evaluate",
+    "final_states",
+]
 
 #: Positions per block of the associative scan.
-BLOCK = 64
+BLOCK = 128
+_LN2 = float(np.log(2.0))
 
 
 class Kernel(NamedTuple):
@@ -33,7 +45,7 @@ class Kernel(NamedTuple):
 
     Attributes
     ----------
-    order : ndarray of int64, shape (n,)
+    order : ndarray of int, shape (n,)
         Permutation that sorts the input by (group, time); ties keep input order.
     groups, times : ndarray, shape (n,)
         Group codes and times in sorted order.
@@ -49,9 +61,60 @@ class Kernel(NamedTuple):
     half_lives: np.ndarray
 
 
-def sort_order(groups: np.ndarray, times: np.ndarray) -> np.ndarray:
-    """Stable permutation sorting by group, then time (ties keep input order)."""
-    return np.lexsort((times, groups))
+def _counting_sort(groups: np.ndarray, n_groups: int, data=None):
+    """Stable counting sort by integer group code, in C through scipy.sparse.
+
+    SciPy's COO -> CSR conversion places every entry of a row after the row's earlier
+    entries, in input order: a stable counting sort in O(n + G). The column indices are
+    the input positions, so ``indices`` is the permutation; ``data`` (optional) is moved
+    along with it, which saves a gather.
+
+    Returns (order, row pointers of length G + 1, data in sorted order or None).
+    """
+    from scipy import sparse
+
+    n = len(groups)
+    index_type = np.int32 if max(n, n_groups) < 2**31 - 1 else np.int64
+    columns = np.arange(n, dtype=index_type)
+    values = np.ones(n, dtype=bool) if data is None else data
+    matrix = sparse.coo_array((values, (groups.astype(index_type, copy=False), columns)), shape=(n_groups, n)).tocsr()
+    return matrix.indices, matrix.indptr, (None if data is None else matrix.data)
+
+
+def _is_sorted(values: np.ndarray) -> bool:
+    return bool(len(values) < 2 or (values[1:] >= values[:-1]).all())
+
+
+def group_order(groups: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """Stable permutation sorting events by group code, then time.
+
+    Events of one group at one time keep their input order. Non-negative integer codes
+    below ``4 * n`` are grouped by a counting sort (after a stable sort by time when
+    the input is not already in time order); other codes fall back to ``np.lexsort``.
+
+    Examples
+    --------
+    >>> group_order(np.array([1, 0, 1, 0]), np.array([0.0, 1.0, 2.0, 3.0])).tolist()
+    [1, 3, 0, 2]
+    """
+    groups = np.asarray(groups)
+    times = np.asarray(times)
+    n = len(groups)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    if not np.issubdtype(groups.dtype, np.integer) or groups.min() < 0 or groups.max() >= 4 * n + 1024:
+        return np.lexsort((times, groups))
+    n_groups = int(groups.max()) + 1
+    if _is_sorted(times):
+        order, _, _ = _counting_sort(groups, n_groups)
+        return order
+    by_time = np.argsort(times, kind="stable")
+    order, _, _ = _counting_sort(groups[by_time], n_groups)
+    return by_time[order]
+
+
+#: Kept for callers of the first release: the same permutation as :func:`group_order`.
+sort_order = group_order
 
 
 def linear_scan(a: np.ndarray, b: np.ndarray, block: int = BLOCK) -> np.ndarray:
@@ -59,14 +122,14 @@ def linear_scan(a: np.ndarray, b: np.ndarray, block: int = BLOCK) -> np.ndarray:
 
     Parameters
     ----------
-    a, b : ndarray of float64, shape (n, C)
+    a, b : ndarray of float64, shape (n, C) or (n,)
         Decay factors (in [0, 1]) and increments.
     block : int
         Block length of the two-level scan.
 
     Returns
     -------
-    ndarray of float64, shape (n, C)
+    ndarray of float64, same shape as ``b``
 
     Notes
     -----
@@ -82,25 +145,40 @@ def linear_scan(a: np.ndarray, b: np.ndarray, block: int = BLOCK) -> np.ndarray:
     >>> linear_scan(a, b)[:, 0].tolist()
     [4.0, 4.0, 2.0]
     """
+    flat = b.ndim == 1
+    if flat:
+        a, b = a[:, None], b[:, None]
     n, channels = b.shape
     if n == 0:
-        return np.empty((0, channels))
+        return np.empty((0, channels))[:, 0] if flat else np.empty((0, channels))
     nblocks = -(-n // block)
-    pad = nblocks * block - n
-    if pad:
-        a = np.concatenate([a, np.ones((pad, channels))])
-        b = np.concatenate([b, np.zeros((pad, channels))])
-    # position-major layout: row j holds position j of every block, contiguous
-    A = np.ascontiguousarray(a.reshape(nblocks, block, channels).transpose(1, 0, 2))
-    S = np.ascontiguousarray(b.reshape(nblocks, block, channels).transpose(1, 0, 2))
-    P = A  # running product of factors, computed in place over A
+    # position-major layout: row j holds position j of every block, contiguous; padding
+    # positions get a = 1, b = 0 and change nothing
+    A = np.ones((block, nblocks, channels))
+    S = np.zeros((block, nblocks, channels))
+    _fill(A.transpose(1, 0, 2), a, n)
+    _fill(S.transpose(1, 0, 2), b, n)
+    tmp = np.empty((nblocks, channels))
     for j in range(1, block):
-        S[j] += A[j] * S[j - 1]
-        P[j] *= P[j - 1]
+        np.multiply(A[j], S[j - 1], out=tmp)
+        S[j] += tmp
+        A[j] *= A[j - 1]
     if nblocks > 1:
-        ends = linear_scan(P[-1], S[-1], block)  # true state at each block's end
-        S[:, 1:] += P[:, 1:] * ends[None, :-1]
-    return S.transpose(1, 0, 2).reshape(nblocks * block, channels)[:n]
+        ends = linear_scan(A[-1], S[-1], block)  # true state at each block's end
+        np.multiply(A[:, 1:], ends[None, :-1], out=A[:, 1:])
+        S[:, 1:] += A[:, 1:]
+    out = S.transpose(1, 0, 2).reshape(nblocks * block, channels)[:n]
+    return out[:, 0] if flat else out
+
+
+def _fill(view: np.ndarray, values: np.ndarray, n: int) -> None:
+    """Copy ``values`` (n, C) into the first n positions of a (blocks, block, C) view."""
+    nblocks, block, channels = view.shape
+    full = n // block
+    if full:
+        view[:full] = values[: full * block].reshape(full, block, channels)
+    if n > full * block:
+        view[full, : n - full * block] = values[full * block :]
 
 
 def run(
@@ -123,7 +201,7 @@ def run(
     half_lives : ndarray of float64, shape (C,)
         Half-life of each channel [days], > 0.
     order : ndarray of int, optional
-        A precomputed :func:`sort_order`.
+        A precomputed :func:`group_order`.
 
     Returns
     -------
@@ -143,27 +221,100 @@ def run(
     if scores.ndim == 1:
         scores = scores[:, None]
     if order is None:
-        order = sort_order(groups, times)
+        order = group_order(groups, times)
     g = groups[order]
     t = times[order]
     b = scores[order]
-    n = len(t)
-    dt = np.empty(n)
-    if n:
+    new_group = np.ones(len(t), dtype=bool)
+    new_group[1:] = g[1:] != g[:-1]
+    dt = _gaps(t, new_group)
+    a = np.exp(dt[:, None] * (-_LN2 / half_lives[None, :]))
+    a[new_group] = 0.0
+    states = _inclusive(linear_scan(a, b), g, t, dt, new_group)
+    return Kernel(order, g, t, states, half_lives)
+
+
+def _gaps(t: np.ndarray, new_group: np.ndarray) -> np.ndarray:
+    """Time since the previous event, 0 where a group starts."""
+    dt = np.empty(len(t))
+    if len(t):
         dt[0] = 0.0
         np.subtract(t[1:], t[:-1], out=dt[1:])
-        np.maximum(dt, 0.0, out=dt)  # negative only where a new group starts (reset below)
-    a = np.exp2(-dt[:, None] / half_lives[None, :])
-    new_group = np.ones(n, dtype=bool)
-    if n:
-        new_group[1:] = g[1:] != g[:-1]
+        dt[new_group] = 0.0
+    return dt
+
+
+def _inclusive(states: np.ndarray, g: np.ndarray, t: np.ndarray, dt: np.ndarray, new_group: np.ndarray) -> np.ndarray:
+    """Every event at one (group, time) sees the state after the whole tie block."""
+    if not ((dt == 0) & ~new_group).any():
+        return states
+    return states[_last_of_run(g, t)]
+
+
+def decayed_sum(groups: np.ndarray, times: np.ndarray, scores: np.ndarray, half_life: float) -> np.ndarray:
+    """The decayed sum at every event, in input order: the kernel's fast path.
+
+    ``out_i = sum over j of the same group with t_j <= t_i of s_j * 2 ** (-(t_i - t_j) / H)``
+
+    Parameters
+    ----------
+    groups : ndarray of int, shape (n,)
+        Group codes (non-negative; dense codes are fastest).
+    times : ndarray of float64, shape (n,)
+        Event times [days]; any order (time-ordered input skips one sort).
+    scores : ndarray of float64, shape (n,)
+        Signed scores.
+    half_life : float
+        [days] > 0.
+
+    Returns
+    -------
+    ndarray of float64, shape (n,)
+
+    Notes
+    -----
+    Events are grouped by a stable counting sort that also moves times and scores (packed
+    as one complex array) into group order, so the hot path does one grouping, one
+    exponential, the blocked scan of :func:`linear_scan` and one scatter back.
+
+    Examples
+    --------
+    >>> decayed_sum(np.array([0, 1, 0]), np.array([0.0, 1.0, 30.0]), np.array([8.0, 1.0, 1.0]), 30.0).tolist()
+    [8.0, 1.0, 5.0]
+    """
+    groups = np.asarray(groups)
+    times = np.asarray(times, dtype=float)
+    scores = np.asarray(scores, dtype=float)
+    n = len(times)
+    if n == 0:
+        return np.zeros(0)
+    if not np.issubdtype(groups.dtype, np.integer) or groups.min() < 0 or groups.max() >= 4 * n + 1024:
+        _, groups = np.unique(groups, return_inverse=True)
+    # unsorted input: introsort by time (ties within a group may then be summed in any
+    # order, which changes nothing but the last bits of a tie block's sum)
+    by_time = None if _is_sorted(times) else np.argsort(times)
+    packed = np.empty(n, dtype=np.complex128)
+    packed.real = times if by_time is None else times[by_time]
+    packed.imag = scores if by_time is None else scores[by_time]
+    keys = groups if by_time is None else groups[by_time]
+    order, indptr, packed = _counting_sort(keys, int(keys.max()) + 1, data=packed)
+    del keys
+    if by_time is not None:
+        order = by_time[order]
+    t = packed.real
+    new_group = np.zeros(n, dtype=bool)
+    new_group[indptr[:-1][np.diff(indptr) > 0]] = True
+    dt = _gaps(t, new_group)
+    a = np.multiply(dt, -_LN2 / float(half_life), out=dt)
+    np.exp(a, out=a)
     a[new_group] = 0.0
-    states = linear_scan(a, b)
-    # ties: every event at one (group, time) sees the state after the whole tie block
-    if n:
-        last = _last_of_run(g, t)
-        states = states[last]
-    return Kernel(order, g, t, states, half_lives)
+    states = linear_scan(a, np.ascontiguousarray(packed.imag))
+    if ((t[1:] == t[:-1]) & ~new_group[1:]).any():
+        g = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+        states = states[_last_of_run(g, t)]
+    out = np.empty(n)
+    out[order] = states
+    return out
 
 
 def _last_of_run(g: np.ndarray, t: np.ndarray) -> np.ndarray:

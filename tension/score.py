@@ -87,23 +87,32 @@ def _repeat_factor(dyad_codes, ns, raw, discount) -> np.ndarray:
     on row order.
     """
     n = len(raw)
+    factor = np.ones(n)
     if discount == 1.0 or n == 0:
-        return np.ones(n)
-    size = np.abs(raw)
-    sign = np.sign(raw)
-    order = np.lexsort((-size, sign, ns, dyad_codes))
-    g, t, s = dyad_codes[order], ns[order], sign[order]
-    start = np.ones(n, dtype=bool)
-    start[1:] = (g[1:] != g[:-1]) | (t[1:] != t[:-1]) | (s[1:] != s[:-1])
+        return factor
+    # only events that share their dyad and timestamp with another can be discounted
+    order = core.group_order(dyad_codes, ns)
+    g, t = dyad_codes[order], ns[order]
+    same = (g[1:] == g[:-1]) & (t[1:] == t[:-1])
+    shared = np.zeros(n, dtype=bool)
+    shared[1:] |= same
+    shared[:-1] |= same
+    members = order[shared]
+    if len(members) == 0:
+        return factor
+    size = np.abs(raw[members])
+    sign = np.sign(raw[members])
+    sub = np.lexsort((-size, sign, ns[members], dyad_codes[members]))
+    members, size, sign = members[sub], size[sub], sign[sub]
+    g, t = dyad_codes[members], ns[members]
+    start = np.ones(len(members), dtype=bool)
+    start[1:] = (g[1:] != g[:-1]) | (t[1:] != t[:-1]) | (sign[1:] != sign[:-1])
     occasion = np.cumsum(start) - 1
-    first = np.flatnonzero(start)
-    rank = np.arange(n) - first[occasion]
-    sorted_size = size[order]
-    combined = np.bincount(occasion, weights=sorted_size * discount**rank)
-    total = np.bincount(occasion, weights=sorted_size)
+    rank = np.arange(len(members)) - np.flatnonzero(start)[occasion]
+    combined = np.bincount(occasion, weights=size * discount**rank)
+    total = np.bincount(occasion, weights=size)
     ratio = np.divide(combined, total, out=np.ones_like(total), where=total > 0)
-    factor = np.empty(n)
-    factor[order] = ratio[occasion]
+    factor[members] = ratio[occasion]
     return factor
 
 
@@ -168,7 +177,9 @@ def event_scores(events, *, model: Model | None = None) -> pd.DataFrame:
 def _prepare(events, model: Model) -> _Prepared:
     ev = read_events(events, weights=model.weights, duplicates="keep")
     weights = resolve_weights(model.weights)
-    base = ev["kind"].map(weights).to_numpy(dtype=float)
+    kind_codes, kinds = pd.factorize(ev["kind"].to_numpy(dtype=object))
+    base = np.asarray([weights[k] for k in kinds], dtype=float)[kind_codes]
+    half_life = np.asarray(model.half_life_of(list(kinds)), dtype=float)[kind_codes]
     killed = ev["killed"].to_numpy(dtype=float)
     injured = ev["injured"].to_numpy(dtype=float)
     magnitude = np.where(
@@ -181,9 +192,6 @@ def _prepare(events, model: Model) -> _Prepared:
     dates = pd.DatetimeIndex(ev["date"])
     ns = dates.as_unit("ns").asi8.copy()
     factor = _repeat_factor(codes, ns, raw, model.repeat_discount)
-    kinds = ev["kind"].to_numpy()
-    unique_kinds, kind_codes = np.unique(kinds.astype(str), return_inverse=True) if len(kinds) else (np.array([]), np.array([], dtype=int))
-    half_life = np.asarray(model.half_life_of(list(unique_kinds)), dtype=float)[kind_codes] if len(kinds) else np.empty(0)
     return _Prepared(
         ev, dyads, codes.astype(np.int64), names, ns, base, magnitude, raw, raw * factor, half_life, dates.tz
     )
@@ -192,7 +200,18 @@ def _prepare(events, model: Model) -> _Prepared:
 def _order(p: _Prepared) -> np.ndarray:
     """Sort by (dyad, time); ties broken by half-life and score so that events that
     could trade places are numerically identical: results do not depend on row order."""
-    return np.lexsort((p.score, p.half_life, p.ns, p.codes))
+    order = core.group_order(p.codes, p.ns)
+    g, t = p.codes[order], p.ns[order]
+    tied = np.zeros(len(order), dtype=bool)
+    same = (g[1:] == g[:-1]) & (t[1:] == t[:-1])
+    tied[1:] |= same
+    tied[:-1] |= same
+    if tied.any():
+        run = np.cumsum(np.r_[True, ~same])  # run id of every sorted position
+        where = np.flatnonzero(tied)
+        members = order[where]
+        order[where] = members[np.lexsort((p.score[members], p.half_life[members], run[where]))]
+    return order
 
 
 def _channels(p: _Prepared, groups: np.ndarray | None = None):
@@ -208,11 +227,13 @@ def _channels(p: _Prepared, groups: np.ndarray | None = None):
     n = len(p.score)
     if n == 0:
         return np.zeros((0, 0)), np.zeros(0), np.zeros(0, dtype=int)
-    keys = np.stack([p.half_life, groups.astype(float)], axis=1)
-    uniq, channel = np.unique(keys, axis=0, return_inverse=True)
-    matrix = np.zeros((n, len(uniq)))
-    matrix[np.arange(n), channel.ravel()] = p.score if signed else np.abs(p.score)
-    return matrix, uniq[:, 0], uniq[:, 1].astype(int)
+    life_codes, lives = pd.factorize(p.half_life, sort=True)
+    group_codes, group_values = pd.factorize(groups, sort=True)
+    channel, keys = pd.factorize(life_codes.astype(np.int64) * len(group_values) + group_codes, sort=True)
+    matrix = np.zeros((n, len(keys)))
+    matrix[np.arange(n), channel] = p.score if signed else np.abs(p.score)
+    keys = np.asarray(keys)
+    return matrix, np.asarray(lives)[keys // len(group_values)], np.asarray(group_values)[keys % len(group_values)].astype(int)
 
 
 def _on_grid(p: _Prepared, grid: pd.DatetimeIndex, matrix, half_lives):

@@ -82,3 +82,37 @@ def test_no_overflow_for_any_span():
     assert np.isfinite(kernel.states).all()
     assert kernel.states[1, 0] == 1.0
     assert np.isclose(kernel.states[2, 0], 1.5, rtol=1e-9)
+
+
+@given(
+    hnp.arrays(np.int64, st.integers(0, 120), elements=st.integers(0, 6)),
+    st.integers(0, 2**32 - 1),
+    st.booleans(),
+    st.sampled_from([30.0, 0.25, 1e4]),
+)
+def test_decayed_sum_matches_direct_sum(groups, seed, time_sorted, half_life):
+    rng = np.random.default_rng(seed)
+    n = len(groups)
+    times = rng.integers(0, 30, n).astype(float)
+    if time_sorted:
+        times.sort()
+    scores = rng.normal(size=n)
+    got = core.decayed_sum(groups, times, scores, half_life)
+    want = direct(groups, times, scores[:, None], np.array([half_life]))[:, 0]
+    gross = direct(groups, times, np.abs(scores)[:, None], np.array([half_life]))[:, 0]
+    assert (np.abs(got - want) <= 1e-12 * gross + 1e-300).all()
+
+
+@given(hnp.arrays(np.int64, st.integers(0, 200), elements=st.integers(-3, 50)), st.integers(0, 2**32 - 1), st.booleans())
+def test_group_order_is_the_stable_lexsort(groups, seed, time_sorted):
+    rng = np.random.default_rng(seed)
+    times = rng.integers(0, 10, len(groups)).astype(float)
+    if time_sorted:
+        times.sort()
+    assert np.array_equal(core.group_order(groups, times), np.lexsort((times, groups)))
+
+
+def test_decayed_sum_with_sparse_labels_and_huge_codes():
+    groups = np.array([10**12, 5, 10**12])
+    out = core.decayed_sum(groups, np.array([0.0, 0.0, 1.0]), np.array([1.0, 2.0, 1.0]), 1.0)
+    assert out.tolist() == [1.0, 2.0, 1.5]
