@@ -18,6 +18,7 @@ inside one block (a fixed ``BLOCK``), never over events or groups.
 
 from __future__ import annotations
 
+import os
 from typing import NamedTuple
 
 import numpy as np
@@ -158,7 +159,14 @@ def linear_scan(a: np.ndarray, b: np.ndarray, block: int = BLOCK) -> np.ndarray:
     S = np.zeros((block, nblocks, channels))
     _fill(A.transpose(1, 0, 2), a, n)
     _fill(S.transpose(1, 0, 2), b, n)
-    tmp = np.empty((nblocks, channels))
+    out = _scan_blocks(A, S).transpose(1, 0, 2).reshape(nblocks * block, channels)[:n]
+    return out[:, 0] if flat else out
+
+
+def _scan_blocks(A: np.ndarray, S: np.ndarray) -> np.ndarray:
+    """The scan on position-major blocks, in place: ``A``, ``S`` of shape (block, nblocks, ...)."""
+    block, nblocks = A.shape[:2]
+    tmp = np.empty_like(S[0])
     for j in range(1, block):
         np.multiply(A[j], S[j - 1], out=tmp)
         S[j] += tmp
@@ -167,8 +175,7 @@ def linear_scan(a: np.ndarray, b: np.ndarray, block: int = BLOCK) -> np.ndarray:
         ends = linear_scan(A[-1], S[-1], block)  # true state at each block's end
         np.multiply(A[:, 1:], ends[None, :-1], out=A[:, 1:])
         S[:, 1:] += A[:, 1:]
-    out = S.transpose(1, 0, 2).reshape(nblocks * block, channels)[:n]
-    return out[:, 0] if flat else out
+    return S
 
 
 def _fill(view: np.ndarray, values: np.ndarray, n: int) -> None:
@@ -251,7 +258,9 @@ def _inclusive(states: np.ndarray, g: np.ndarray, t: np.ndarray, dt: np.ndarray,
     return states[_last_of_run(g, t)]
 
 
-def decayed_sum(groups: np.ndarray, times: np.ndarray, scores: np.ndarray, half_life: float) -> np.ndarray:
+def decayed_sum(
+    groups: np.ndarray, times: np.ndarray, scores: np.ndarray, half_life: float, *, threads: int | None = None
+) -> np.ndarray:
     """The decayed sum at every event, in input order: the kernel's fast path.
 
     ``out_i = sum over j of the same group with t_j <= t_i of s_j * 2 ** (-(t_i - t_j) / H)``
@@ -266,6 +275,8 @@ def decayed_sum(groups: np.ndarray, times: np.ndarray, scores: np.ndarray, half_
         Signed scores.
     half_life : float
         [days] > 0.
+    threads : int, optional
+        Worker threads; by default one per core for inputs of 400,000 events or more.
 
     Returns
     -------
@@ -273,9 +284,13 @@ def decayed_sum(groups: np.ndarray, times: np.ndarray, scores: np.ndarray, half_
 
     Notes
     -----
-    Events are grouped by a stable counting sort that also moves times and scores (packed
-    as one complex array) into group order, so the hot path does one grouping, one
-    exponential, the blocked scan of :func:`linear_scan` and one scatter back.
+    The time-ordered events are cut into one chunk per thread, at a change of time. In
+    each chunk (in parallel: numpy and scipy release the GIL) a stable counting sort
+    groups the events and moves times and scores along (packed as one complex array),
+    one exponential gives the decay factors and the blocked :func:`linear_scan` the
+    states. Each group's state at the end of a chunk then carries into the next chunk,
+    decayed to each later event: ``S_i += C_g * 2 ** (-(t_i - T_g) / H)``. The result is
+    scattered back to input order.
 
     Examples
     --------
@@ -290,31 +305,109 @@ def decayed_sum(groups: np.ndarray, times: np.ndarray, scores: np.ndarray, half_
         return np.zeros(0)
     if not np.issubdtype(groups.dtype, np.integer) or groups.min() < 0 or groups.max() >= 4 * n + 1024:
         _, groups = np.unique(groups, return_inverse=True)
-    # unsorted input: introsort by time (ties within a group may then be summed in any
-    # order, which changes nothing but the last bits of a tie block's sum)
-    by_time = None if _is_sorted(times) else np.argsort(times)
-    packed = np.empty(n, dtype=np.complex128)
-    packed.real = times if by_time is None else times[by_time]
-    packed.imag = scores if by_time is None else scores[by_time]
-    keys = groups if by_time is None else groups[by_time]
-    order, indptr, packed = _counting_sort(keys, int(keys.max()) + 1, data=packed)
-    del keys
-    if by_time is not None:
-        order = by_time[order]
-    t = packed.real
-    new_group = np.zeros(n, dtype=bool)
-    new_group[indptr[:-1][np.diff(indptr) > 0]] = True
-    dt = _gaps(t, new_group)
-    a = np.multiply(dt, -_LN2 / float(half_life), out=dt)
-    np.exp(a, out=a)
-    a[new_group] = 0.0
-    states = linear_scan(a, np.ascontiguousarray(packed.imag))
-    if ((t[1:] == t[:-1]) & ~new_group[1:]).any():
-        g = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
-        states = states[_last_of_run(g, t)]
+    by_time = None
+    if not _is_sorted(times):
+        # introsort by time: ties within a group may then be summed in any order, which
+        # changes nothing but the last bits of a tie block's sum
+        by_time = np.argsort(times)
+        groups, times, scores = groups[by_time], times[by_time], scores[by_time]
+    n_groups = int(groups.max()) + 1
+    rate = _LN2 / float(half_life)
+    if threads is None:
+        threads = min(os.cpu_count() or 1, 8) if n >= 400_000 else 1
+    bounds = _chunk_bounds(times, max(1, int(threads)))
     out = np.empty(n)
-    out[order] = states
+
+    def scan(lo, hi):
+        return _scan_chunk(groups[lo:hi], times[lo:hi], scores[lo:hi], n_groups, rate)
+
+    if len(bounds) > 2:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(len(bounds) - 1) as pool:
+            parts = list(pool.map(lambda k: scan(bounds[k], bounds[k + 1]), range(len(bounds) - 1)))
+            carries = _carries(parts, n_groups, rate)
+            list(pool.map(lambda k: _finish_chunk(parts[k], carries[k], rate, out, bounds[k]), range(len(parts))))
+    else:
+        part = scan(0, n)
+        _finish_chunk(part, None, rate, out, 0)
+    if by_time is not None:
+        unsorted = np.empty(n)
+        unsorted[by_time] = out
+        out = unsorted
     return out
+
+
+def _chunk_bounds(times: np.ndarray, parts: int) -> list[int]:
+    """Chunk boundaries of time-sorted events, each at a change of time (no tie is cut)."""
+    n = len(times)
+    bounds = [0]
+    for k in range(1, parts):
+        cut = int(np.searchsorted(times, times[k * n // parts], side="left"))
+        if cut > bounds[-1]:
+            bounds.append(cut)
+    bounds.append(n)
+    return bounds
+
+
+def _scan_chunk(groups, times, scores, n_groups, rate) -> dict:
+    """Group one chunk and scan it from zero states."""
+    n = len(times)
+    packed = np.empty(n, dtype=np.complex128)
+    packed.real, packed.imag = times, scores
+    order, indptr, packed = _counting_sort(groups, n_groups, data=packed)
+    t = packed.real
+    counts = np.diff(indptr)
+    starts = indptr[:-1][counts > 0]
+    nblocks = -(-n // BLOCK)
+    gaps = np.zeros(nblocks * BLOCK)  # padding: gap 0, factor 1, score 0
+    np.subtract(t[1:], t[:-1], out=gaps[1:n])
+    # factors and scores written straight into the scan's position-major layout
+    A = np.multiply(gaps.reshape(nblocks, BLOCK).T, -rate, out=np.empty((BLOCK, nblocks)))
+    np.exp(A, out=A)
+    A[starts % BLOCK, starts // BLOCK] = 0.0
+    S = np.zeros((BLOCK, nblocks))
+    _fill(S.T[:, :, None], packed.imag[:, None], n)
+    states = _scan_blocks(A, S).T.reshape(-1)[:n]
+    tied = (gaps[1:n] == 0.0)
+    if tied.any():
+        tied[starts[starts > 0] - 1] = False
+        if tied.any():
+            g = np.repeat(np.arange(n_groups), counts)
+            states = states[_last_of_run(g, t)]
+    present = counts > 0
+    last = indptr[1:][present] - 1
+    return {"order": order, "indptr": indptr, "t": t, "states": states, "present": present,
+            "last_time": t[last], "last_state": states[last]}  # fmt: skip
+
+
+def _carries(parts: list[dict], n_groups: int, rate: float) -> list:
+    """For each chunk, every group's state and its time at the end of the chunks before
+    (state 0 and time -inf for groups not seen yet, so that they add nothing)."""
+    state = np.zeros(n_groups)
+    when = np.full(n_groups, -np.inf)
+    carries = [None]
+    for part in parts[:-1]:
+        idx = np.flatnonzero(part["present"])
+        state[idx] = part["last_state"] + state[idx] * np.exp((when[idx] - part["last_time"]) * rate)
+        when[idx] = part["last_time"]
+        carries.append((state.copy(), when.copy()))
+    return carries
+
+
+def _finish_chunk(part: dict, carry, rate: float, out: np.ndarray, offset: int) -> None:
+    """Add the carried states to a chunk and scatter it back to input order."""
+    states = part["states"]  # a fresh array of this chunk: updated in place
+    if carry is not None:
+        state, when = carry
+        counts = np.diff(part["indptr"])
+        decay = np.subtract(np.repeat(when, counts), part["t"])
+        np.multiply(decay, rate, out=decay)
+        np.exp(decay, out=decay)
+        np.multiply(decay, np.repeat(state, counts), out=decay)
+        states += decay
+    chunk = out[offset : offset + len(states)]
+    chunk[part["order"]] = states
 
 
 def _last_of_run(g: np.ndarray, t: np.ndarray) -> np.ndarray:

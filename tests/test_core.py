@@ -85,19 +85,21 @@ def test_no_overflow_for_any_span():
 
 
 @given(
-    hnp.arrays(np.int64, st.integers(0, 120), elements=st.integers(0, 6)),
+    hnp.arrays(np.int64, st.integers(0, 300), elements=st.integers(0, 6)),
     st.integers(0, 2**32 - 1),
     st.booleans(),
     st.sampled_from([30.0, 0.25, 1e4]),
+    st.sampled_from([1, 2, 3, 7]),
 )
-def test_decayed_sum_matches_direct_sum(groups, seed, time_sorted, half_life):
+def test_decayed_sum_matches_direct_sum(groups, seed, time_sorted, half_life, threads):
+    # several threads cut the events into chunks whose states carry into the next
     rng = np.random.default_rng(seed)
     n = len(groups)
-    times = rng.integers(0, 30, n).astype(float)
+    times = rng.integers(-10, 30, n).astype(float)  # negative times and many ties
     if time_sorted:
         times.sort()
     scores = rng.normal(size=n)
-    got = core.decayed_sum(groups, times, scores, half_life)
+    got = core.decayed_sum(groups, times, scores, half_life, threads=threads)
     want = direct(groups, times, scores[:, None], np.array([half_life]))[:, 0]
     gross = direct(groups, times, np.abs(scores)[:, None], np.array([half_life]))[:, 0]
     assert (np.abs(got - want) <= 1e-12 * gross + 1e-300).all()

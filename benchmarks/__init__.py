@@ -1,0 +1,1 @@
+"""Benchmarks of tension against the methods users would otherwise pick (``make bench``)."""

@@ -1,0 +1,194 @@
+"""``make bench``: every method on the same input, in one run, with ratios and memory.
+
+    python -m benchmarks.run                       # the full grid (several minutes)
+    python -m benchmarks.run --dry-run             # one tiny size, every method (run by make test)
+    python -m benchmarks.run --events 1e6 --dyads 1e3 --methods tension.core.decayed_sum,polars
+
+Each method runs in a fresh process: peak memory is that process's peak resident set size
+above what it held once the input was built (``resource.getrusage``). Times are the best of
+``--repeat`` runs (one run for the slow pure-Python methods). Every output is checked against
+tension's: ``|a - b| <= 1e-9 * gross``, where ``gross`` is the same decayed sum of ``|scores|``
+(the honest scale of a signed sum). Results go to ``benchmarks/results/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import bench_kernel, peers
+
+RESULTS = Path(__file__).parent / "results"
+TOLERANCE = 1e-9
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def worker(name: str, n: int, d: int, repeat: int, sorted_input: bool, out_path: str) -> dict:
+    """Run one method in this process; save its output; return timings and memory."""
+    bench_kernel.warm_up(name)
+    cls = bench_kernel.DecayedSum if sorted_input else bench_kernel.DecayedSumUnsorted
+    bench = cls()
+    bench.setup(n, d)
+    timer = getattr(bench, bench_kernel.TIMERS[name])
+    base = _peak_rss_mb()
+    times = []
+    for _ in range(1 if name in peers.SLOW else repeat):
+        start = time.perf_counter()
+        out = timer(n, d)
+        times.append(time.perf_counter() - start)
+    peak = _peak_rss_mb() - base
+    np.save(out_path, np.asarray(out, dtype=float))
+    return {"seconds": min(times), "peak_mb": peak, "input_mb": 3 * 8 * n / 2**20}
+
+
+def _run_worker(name, n, d, repeat, sorted_input, out_path) -> dict:
+    command = [sys.executable, "-m", "benchmarks.run", "--worker", name, "--events", str(n), "--dyads", str(d),
+               "--repeat", str(repeat), "--out-array", out_path] + ([] if sorted_input else ["--unsorted"])  # fmt: skip
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"{name} at n={n}, d={d} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def kernel_grid(events, dyads, methods, repeat, sorted_input=True, progress=print) -> pd.DataFrame:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in events:
+            for d in dyads:
+                groups, times, scores = peers.generate(n, d, time_sorted=sorted_input)
+                reference = peers.tension_core(groups, times, scores, bench_kernel.HALF_LIFE)
+                gross = peers.tension_core(groups, times, np.abs(scores), bench_kernel.HALF_LIFE)
+                del groups, times, scores
+                for name in methods:
+                    path = os.path.join(tmp, "out.npy")
+                    stats = _run_worker(name, n, d, repeat, sorted_input, path)
+                    out = np.load(path)
+                    error = float(np.max(np.abs(out - reference) / np.maximum(gross, 1e-300))) if name != "memory floor" else np.nan
+                    rows.append({"events": n, "dyads": d, "method": name, "time_sorted": sorted_input, **stats,
+                                 "events_per_s": n / stats["seconds"], "max_rel_error": error})  # fmt: skip
+                    progress(f"  n={n:>10,} d={d:>7,} {name:<28} {stats['seconds']:9.3f} s  peak +{stats['peak_mb']:8.1f} MB")
+    frame = pd.DataFrame(rows)
+    ours = frame[frame["method"] == "tension.core.decayed_sum"].set_index(["events", "dyads"])["seconds"]
+    frame["ratio_to_tension"] = frame["seconds"].to_numpy() / ours.loc[list(zip(frame["events"], frame["dyads"], strict=True))].to_numpy()
+    frame["agrees"] = (frame["max_rel_error"] <= TOLERANCE) | frame["max_rel_error"].isna()
+    return frame
+
+
+def markdown(table: pd.DataFrame) -> str:
+    """A DataFrame as a Markdown table (without the optional tabulate package)."""
+    header = "| " + " | ".join(map(str, table.columns)) + " |\n|" + "---|" * len(table.columns) + "\n"
+    return header + "\n".join("| " + " | ".join(str(v) for v in row) + " |" for row in table.itertuples(index=False))
+
+
+def _markdown(frame: pd.DataFrame) -> str:
+    table = frame.assign(
+        seconds=frame["seconds"].map("{:.3f}".format),
+        events_per_s=frame["events_per_s"].map("{:,.0f}".format),
+        ratio_to_tension=frame["ratio_to_tension"].map("{:.2f}×".format),
+        peak_mb=frame["peak_mb"].map("{:.0f}".format),
+        peak_over_input=(frame["peak_mb"] / frame["input_mb"]).map("{:.2f}".format),
+        max_rel_error=frame["max_rel_error"].map(lambda e: "—" if np.isnan(e) else f"{e:.1e}"),
+    )[["events", "dyads", "method", "seconds", "events_per_s", "ratio_to_tension", "peak_mb", "peak_over_input",
+       "max_rel_error", "agrees"]]  # fmt: skip
+    return markdown(table)
+
+
+def plot(frame: pd.DataFrame, path: Path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from tension.plot import QUALITATIVE
+
+    sizes = sorted(frame["dyads"].unique())
+    fig, axes = plt.subplots(1, len(sizes), figsize=(5 * len(sizes), 4.2), sharey=True, layout="constrained", squeeze=False)
+    for ax, d in zip(axes[0], sizes, strict=True):
+        for color, (name, group) in zip(QUALITATIVE, frame[frame["dyads"] == d].groupby("method", sort=False), strict=False):
+            style = ":" if name == "memory floor" else "-"
+            ax.plot(group["events"], group["events_per_s"], style, marker="o", color=color, label=name)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_title(f"{d:,} dyads", loc="left")
+        ax.set_xlabel("events")
+        ax.grid(color="#dddddd", lw=0.6, which="both")
+    axes[0][0].set_ylabel("events per second (higher is faster)")
+    axes[0][-1].legend(fontsize=8, frameon=False, loc="lower right")
+    fig.suptitle("The decayed event sum: tension's numpy kernel against its peers (same input, one run)", x=0.01, ha="left")
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def machine() -> str:
+    import numpy
+
+    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, numpy {numpy.__version__}"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", default="1e5,1e6,1e7", help="comma-separated event counts")
+    parser.add_argument("--dyads", default="10,1e3,1e5", help="comma-separated dyad counts")
+    parser.add_argument("--methods", default="all", help="comma-separated names (or prefixes) of methods, or all")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--unsorted", action="store_true", help="input not in time order")
+    parser.add_argument("--dry-run", action="store_true", help="one tiny size, results to a temporary folder")
+    parser.add_argument("--out", default=str(RESULTS), help="results folder")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--out-array", help=argparse.SUPPRESS)
+    parser.add_argument("--skip-api", action="store_true", help="only the kernel grid")
+    args = parser.parse_args(argv)
+    events = [int(float(x)) for x in args.events.split(",")]
+    dyads = [int(float(x)) for x in args.dyads.split(",")]
+    if args.worker:
+        print(json.dumps(worker(args.worker, events[0], dyads[0], args.repeat, not args.unsorted, args.out_array)))
+        return 0
+    names = list(peers.METHODS) if args.methods == "all" else [
+        m for m in peers.METHODS for wanted in args.methods.split(",") if m.startswith(wanted.strip())]  # fmt: skip
+    if args.dry_run:
+        events, dyads, args.repeat = [2_000], [7], 1
+        args.out = tempfile.mkdtemp(prefix="tension-bench-")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {machine()}")
+    grid = kernel_grid(events, dyads, names, args.repeat, sorted_input=not args.unsorted)
+    if not args.unsorted and not args.dry_run:
+        unsorted = kernel_grid([max(events)], [max(dyads)], [m for m in names if m in peers.METHODS and m not in peers.SLOW],
+                               args.repeat, sorted_input=False)  # fmt: skip
+        grid = pd.concat([grid, unsorted], ignore_index=True)
+    grid.to_csv(out / "kernel.csv", index=False)
+    (out / "kernel.md").write_text(f"Machine: {machine()}\n\n" + _markdown(grid) + "\n")
+    plot(grid[grid["time_sorted"]], out / "events_per_second.png")
+    print(_markdown(grid))
+    if not args.skip_api:
+        from . import bench_api
+
+        api = bench_api.run_all(dry=args.dry_run)
+        api.to_csv(out / "api.csv", index=False)
+        (out / "api.md").write_text(f"Machine: {machine()}\n\n" + markdown(api) + "\n")
+        print(api.to_string(index=False))
+    bad = grid[~grid["agrees"]]
+    if len(bad):
+        print(f"DISAGREEMENT beyond {TOLERANCE} relative:\n{bad.to_string()}", file=sys.stderr)
+        return 1
+    print(f"results in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
