@@ -5,7 +5,8 @@
     python -m benchmarks.run --events 1e6 --dyads 1e3 --methods tension.core.decayed_sum,polars
 
 Each method runs in a fresh process: peak memory is that process's peak resident set size
-above what it held once the input was built (``resource.getrusage``). Times are the best of
+(VmHWM, reset before each run) above what it held once the input was built, with glibc
+told to return large blocks to the system (so that resident memory follows use). Times are the best of
 ``--repeat`` runs (one run for the slow pure-Python methods). Every output is checked against
 tension's: ``|a - b| <= 1e-9 * gross``, where ``gross`` is the same decayed sum of ``|scores|``
 (the honest scale of a signed sum). Results go to ``benchmarks/results/``.
@@ -33,8 +34,28 @@ RESULTS = Path(__file__).parent / "results"
 TOLERANCE = 1e-9
 
 
+def _status_mb(field: str) -> float | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def _reset_peak() -> bool:
+    """Reset the process's peak resident set size (Linux: clear_refs 5)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
 def _peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+    peak = _status_mb("VmHWM")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def worker(name: str, n: int, d: int, repeat: int, sorted_input: bool, out_path: str) -> dict:
@@ -44,25 +65,39 @@ def worker(name: str, n: int, d: int, repeat: int, sorted_input: bool, out_path:
     bench = cls()
     bench.setup(n, d)
     timer = getattr(bench, bench_kernel.TIMERS[name])
-    base = _peak_rss_mb()
-    times = []
+    times, peak = [], 0.0
     for _ in range(1 if name in peers.SLOW else repeat):
+        out = None
+        base = _status_mb("VmRSS") if _reset_peak() else _peak_rss_mb()
         start = time.perf_counter()
         out = timer(n, d)
         times.append(time.perf_counter() - start)
-    peak = _peak_rss_mb() - base
+        peak = max(peak, _peak_rss_mb() - base)
     np.save(out_path, np.asarray(out, dtype=float))
     return {"seconds": min(times), "peak_mb": peak, "input_mb": 3 * 8 * n / 2**20}
 
 
 def _run_worker(name, n, d, repeat, sorted_input, out_path) -> dict:
-    command = [sys.executable, "-m", "benchmarks.run", "--worker", name, "--events", str(n), "--dyads", str(d),
-               "--repeat", str(repeat), "--out-array", out_path] + ([] if sorted_input else ["--unsorted"])  # fmt: skip
-    env = dict(os.environ, PYTHONHASHSEED="0")
-    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-    if result.returncode != 0:
-        raise RuntimeError(f"{name} at n={n}, d={d} failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    """Time a method (best of ``repeat``, default allocator) and measure its memory (one run
+    with large blocks always mmapped and returned on free, so that resident memory follows
+    use; that costs page faults, hence the separate process). Slow methods: one run for both."""
+
+    def once(repeat, memory):
+        command = [sys.executable, "-m", "benchmarks.run", "--worker", name, "--events", str(n), "--dyads", str(d),
+                   "--repeat", str(repeat), "--out-array", out_path] + ([] if sorted_input else ["--unsorted"])  # fmt: skip
+        env = dict(os.environ, PYTHONHASHSEED="0")
+        if memory:
+            env.update(MALLOC_MMAP_THRESHOLD_="131072", MALLOC_TRIM_THRESHOLD_="131072")
+        result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+        if result.returncode != 0:
+            raise RuntimeError(f"{name} at n={n}, d={d} failed:\n{result.stderr[-3000:]}")
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    if name in peers.SLOW:
+        return once(1, memory=True)
+    timing = once(repeat, memory=False)
+    timing["peak_mb"] = once(1, memory=True)["peak_mb"]
+    return timing
 
 
 def kernel_grid(events, dyads, methods, repeat, sorted_input=True, progress=print) -> pd.DataFrame:

@@ -236,14 +236,22 @@ def _channels(p: _Prepared, groups: np.ndarray | None = None):
     return matrix, np.asarray(lives)[keys // len(group_values)], np.asarray(group_values)[keys % len(group_values)].astype(int)
 
 
-def _on_grid(p: _Prepared, grid: pd.DatetimeIndex, matrix, half_lives):
-    """Every dyad's channel values at every grid time: (dyad code per row, (D*T, C))."""
+#: Largest dense grid (dyads x grid times) :func:`score` builds without ``threshold``.
+MAX_DENSE_ROWS = 50_000_000
+
+
+def _on_grid(p: _Prepared, grid: pd.DatetimeIndex, matrix, half_lives, threshold=None):
+    """Channel values of every dyad on the grid: (dyad code, grid position, values) per row."""
+    if threshold is None and len(p.names) * len(grid) > MAX_DENSE_ROWS:
+        raise ValueError(
+            f"a dense grid of {len(p.names):,} dyads x {len(grid):,} times would have "
+            f"{len(p.names) * len(grid):,} rows (limit {MAX_DENSE_ROWS:,}); pass threshold=0.01 to keep only the "
+            "values that matter, dyads=[...] to choose dyads, at=<date> for one snapshot, or a coarser freq"
+        )
     grid_ns = pd.DatetimeIndex(grid).as_unit("ns").asi8
     origin = int(min(p.ns.min() if len(p.ns) else 0, grid_ns.min() if len(grid_ns) else 0))
     kernel = core.run(p.codes, _days(p.ns, origin), matrix, half_lives, order=_order(p))
-    query_codes = np.repeat(np.arange(len(p.names), dtype=np.int64), len(grid))
-    query_days = np.tile(_days(grid_ns, origin), len(p.names))
-    return query_codes, core.evaluate(kernel, query_codes, query_days)
+    return core.on_grid(kernel, _days(grid_ns, origin), len(p.names), threshold=threshold)
 
 
 def _days(ns: np.ndarray, origin: int) -> np.ndarray:
@@ -355,9 +363,12 @@ def score(
     weights=None,
     start=None,
     end=None,
+    dyads=None,
+    at=None,
+    threshold: float | None = None,
     model: Model | None = None,
 ) -> pd.DataFrame:
-    """Tension of every dyad on a regular time grid.
+    """Tension of every dyad on a regular time grid, or at one date.
 
     Parameters
     ----------
@@ -375,13 +386,24 @@ def score(
     start, end : date-like, optional
         Grid bounds; default from the first event's day to the first grid point at or
         after the last event.
+    dyads : list of str, optional
+        Score only these dyads (``"IRN-PAK"``, or ``"PAK->IRN"`` when directed).
+    at : date-like, optional
+        One snapshot instead of a grid: one row per dyad with events up to ``at``, most
+        tense first, computed in O(N) (the "most tense pairs today" table).
+    threshold : float, optional
+        Drop the grid points where ``hostile + cooperative`` is below it (eventnet uses
+        0.01): before a dyad's first event and once its events have decayed away. Needed
+        for many dyads over long spans; a dense grid of more than
+        :data:`MAX_DENSE_ROWS` rows is refused with advice.
     model : Model, optional
         All model parameters at once (then not ``half_life``, ``directed``, ``weights``).
 
     Returns
     -------
     pandas.DataFrame
-        Long format, one row per dyad and grid time, sorted by dyad then date, columns
+        Long format, one row per dyad and grid time (those kept by ``threshold``), sorted
+        by dyad then date (with ``at``: one row per dyad, most tense first), columns
         ``dyad``, ``date``, ``tension`` (hostile - cooperative), ``hostile``,
         ``cooperative`` (decayed stocks, >= 0) and ``index`` (0-100, 50 neutral).
         A value at a grid time includes every event at or before it.
@@ -417,27 +439,61 @@ def score(
     """
     m = _model(model, half_life=half_life, directed=directed, weights=weights)
     p = _prepare(events, m)
-    grid = _grid(p, freq, start, end)
+    grid = _grid(p, freq, start, end) if at is None else None  # from all events, whichever dyads are kept
+    if dyads is not None:
+        p = _only_dyads(p, dyads, m)
+    if at is not None:
+        return _snapshot(p, at, m)
     matrix, half_lives, signs = _channels(p)
-    query_codes, states = _on_grid(p, grid, matrix, half_lives)
-    n_dyads = len(p.names)
+    codes, positions, states = _on_grid(p, grid, matrix, half_lives, threshold)
     tension, hostile, cooperative, index = _readings(states, signs, m.scale)
     out = pd.DataFrame(
         {
-            "dyad": p.names[query_codes] if n_dyads else np.array([], dtype=object),
-            "date": np.tile(grid, n_dyads) if n_dyads else grid[:0],
+            "dyad": p.names[codes] if len(codes) else np.array([], dtype=object),
+            "date": grid[positions],
             "tension": tension,
             "hostile": hostile,
             "cooperative": cooperative,
             "index": index,
         }
     )
-    out.attrs = _attrs(
-        m,
-        freq=freq,
-        start=str(grid[0]) if len(grid) else None,
-        end=str(grid[-1]) if len(grid) else None,
-    )
+    out.attrs = _attrs(m, freq=freq, start=str(grid[0]) if len(grid) else None,
+                       end=str(grid[-1]) if len(grid) else None, threshold=threshold)  # fmt: skip
+    return out
+
+
+def _only_dyads(p: _Prepared, dyads, model: Model) -> _Prepared:
+    wanted = [dyads] if isinstance(dyads, str) else list(dyads)
+    missing = sorted(set(wanted) - set(p.names))
+    if missing:
+        raise ValueError(f"no events for dyad(s) {missing}; dyads present: {list(p.names)[:10]}")
+    return _subset(p, np.isin(p.dyads, wanted), model)
+
+
+def _snapshot(p: _Prepared, at, model: Model) -> pd.DataFrame:
+    """One row per dyad at one time, from per-event contributions: O(N), no sort."""
+    when = _timestamp(at, p.tz)
+    when_ns = when.tz_convert("UTC").value if when.tz is not None else when.value
+    elapsed = (when_ns - p.ns) / _NS_PER_DAY
+    past = elapsed >= 0
+    decayed = np.where(past, np.abs(p.score) * np.exp2(-np.where(past, elapsed, 0.0) / p.half_life), 0.0)
+    size = len(p.names)
+    hostile = np.bincount(p.codes, weights=np.where(p.score > 0, decayed, 0.0), minlength=size)
+    cooperative = np.bincount(p.codes, weights=np.where(p.score < 0, decayed, 0.0), minlength=size)
+    seen = np.bincount(p.codes, weights=past, minlength=size) > 0
+    tension = hostile - cooperative
+    out = pd.DataFrame(
+        {
+            "dyad": p.names,
+            "date": pd.DatetimeIndex([when] * size),
+            "tension": tension,
+            "hostile": hostile,
+            "cooperative": cooperative,
+            "index": tension_index(tension, scale=model.scale),
+        }
+    )[seen]
+    out = out.sort_values(["tension", "dyad"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    out.attrs = _attrs(model, at=str(when))
     return out
 
 
@@ -591,11 +647,16 @@ def decompose(
     elif by == "sign":
         labels = np.where(p.score < 0, "cooperative", np.where(p.score > 0, "hostile", "neutral")).astype(object)
     else:
+        if len(p.score) > 5_000:
+            raise ValueError(
+                f"by='event' makes one part per event ({len(p.score):,}); for many events use "
+                "contributions(events, at=...) for one date, or by='kind'"
+            )
         labels = p.events.index.to_numpy().astype(object)
     part_codes, part_names = pd.factorize(pd.Series(labels, dtype=object), sort=by != "event")
     grid = _grid(p, freq, start, end)
     matrix, half_lives, channel_part = _channels(p, groups=part_codes)
-    query_codes, states = _on_grid(p, grid, matrix, half_lives)
+    query_codes, positions, states = _on_grid(p, grid, matrix, half_lives)
     values = np.zeros((len(query_codes), len(part_names)))
     np.add.at(values.T, channel_part, states.T)  # channels of one part add up
     present = np.zeros((len(p.names), len(part_names)), dtype=bool)
@@ -604,7 +665,7 @@ def decompose(
     out = pd.DataFrame(
         {
             "dyad": p.names[query_codes[d_idx]] if len(d_idx) else np.array([], dtype=object),
-            "date": np.tile(grid, len(p.names))[d_idx] if len(d_idx) else grid[:0],
+            "date": grid[positions[d_idx]] if len(d_idx) else grid[:0],
             "part": np.asarray(part_names, dtype=object)[k_idx],
             "value": values[d_idx, k_idx],
         }

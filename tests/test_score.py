@@ -337,3 +337,46 @@ def test_decompose_one_dyad_and_bad_by(seed_events):
         tn.decompose(seed_events, by="colour")
     with pytest.raises(ValueError, match="no events for dyad 'IND-PAK'"):
         tn.decompose(seed_events, dyad="IND-PAK")
+
+
+
+# --- at scale: snapshots, thresholds, dyad selection ------------------------------
+
+@given(events, st.integers(-3, 70), st.sampled_from([30.0, {"verbal_cooperation": 5.0}]))
+def test_snapshot_equals_the_grid_row_and_ranks_by_tension(ev, day, half_life):
+    at = pd.Timestamp("2024-01-01") + pd.Timedelta(days=day)
+    snap = tn.score(ev, at=at, half_life=half_life)
+    grid = tn.score(ev, start=at, end=at, half_life=half_life).set_index("dyad")
+    started = tn.score_events(ev).loc[lambda f: f["date"] <= at, "dyad"].unique()
+    assert sorted(snap["dyad"]) == sorted(started)
+    assert list(snap["tension"]) == sorted(snap["tension"], reverse=True)
+    for row in snap.itertuples():
+        gross = grid.loc[row.dyad, "hostile"] + grid.loc[row.dyad, "cooperative"]
+        assert abs(row.tension - grid.loc[row.dyad, "tension"]) <= 1e-9 * gross + 1e-12
+        assert row.hostile == pytest.approx(grid.loc[row.dyad, "hostile"], rel=1e-9, abs=1e-12)
+
+
+@given(events, st.sampled_from([0.01, 0.5, 3.0]), st.sampled_from([30.0, {"material_conflict": 90.0, "talks": 2.0}]))
+def test_threshold_keeps_exactly_the_points_above_it(ev, threshold, half_life):
+    kw = {"start": "2023-12-25", "end": "2024-06-30", "half_life": half_life}
+    dense = tn.score(ev, **kw)
+    sparse = tn.score(ev, threshold=threshold, **kw)
+    want = dense[dense["hostile"] + dense["cooperative"] >= threshold].reset_index(drop=True)
+    pd.testing.assert_frame_equal(sparse.reset_index(drop=True), want, check_exact=False, rtol=1e-12, atol=1e-12)
+
+
+def test_dyads_selects_and_dense_grid_guard(seed_events, monkeypatch):
+    other = seed_events.assign(target="AFG")
+    both = pd.concat([seed_events, other], ignore_index=True)
+    full = tn.score(both)
+    only = tn.score(both, dyads=["AFG-PAK"])
+    pd.testing.assert_frame_equal(only.reset_index(drop=True),
+                                  full[full["dyad"] == "AFG-PAK"].reset_index(drop=True))
+    with pytest.raises(ValueError, match=r"no events for dyad\(s\) \['IND-PAK'\]"):
+        tn.score(both, dyads=["IND-PAK"])
+    import sys
+
+    monkeypatch.setattr(sys.modules["tension.score"], "MAX_DENSE_ROWS", 10)  # the module, not tn.score
+    with pytest.raises(ValueError, match="pass threshold=0.01"):
+        tn.score(both)
+    assert len(tn.score(both, threshold=0.01)) > 10  # the sparse path has no such limit
