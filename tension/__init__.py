@@ -11,6 +11,7 @@ from . import datasets, io, plot
 from .events import EventError, TensionWarning, read_events
 from .model import Model
 from .score import contributions, decompose, event_scores, score, score_events, tension_index
+from .state import State, StateError
 from .taxonomy import MEMORY_BY_QUAD, TAXONOMY_VERSION, cameo_kinds, kinds
 
 __all__ = [
@@ -31,5 +32,7 @@ __all__ = [
     "read_events",
     "score",
     "score_events",
+    "State",
+    "StateError",
     "tension_index",
 ]
