@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
-from . import core
+from . import _dask, core
 from .events import read_events
 from .model import Model
 from .taxonomy import TAXONOMY_VERSION, _kind_quad_classes, resolve_weights
@@ -309,6 +309,8 @@ def score_events(
     1 2024-01-18    40.03
     """
     m = _model(model, half_life=half_life, directed=directed, weights=weights)
+    if _dask.is_dask(events):
+        return _dask.score_events(events, m)
     p = _prepare(events, m)
     matrix, half_lives, signs = _channels(p)
     origin = int(p.ns.min()) if len(p.ns) else 0
@@ -339,19 +341,26 @@ def _timestamp(value, tz) -> pd.Timestamp:
     return stamp
 
 
+def _grid_bounds(first, last, freq: str, start, end, tz=None):
+    """First and last grid time: from ``start`` (default the first event's day) to ``end``
+    (default the first grid point at or after the last event)."""
+    lo = _timestamp(start, tz) if start is not None else first.normalize()
+    if end is not None:
+        return lo, _timestamp(end, tz)
+    grid = pd.date_range(lo, last + pd.tseries.frequencies.to_offset(freq), freq=freq)
+    return lo, grid[min(grid.searchsorted(last, side="left"), len(grid) - 1)]
+
+
 def _grid(p: _Prepared, freq: str, start, end) -> pd.DatetimeIndex:
     if len(p.ns) == 0 and (start is None or end is None):
         return pd.DatetimeIndex([], tz=p.tz)
-    first = pd.Timestamp(p.ns.min(), tz="UTC") if len(p.ns) else None
-    last = pd.Timestamp(p.ns.max(), tz="UTC") if len(p.ns) else None
-    if p.tz is None:
-        first = first.tz_localize(None) if first is not None else None
-        last = last.tz_localize(None) if last is not None else None
-    lo = _timestamp(start, p.tz) if start is not None else first.normalize()
-    if end is not None:
-        return pd.date_range(lo, _timestamp(end, p.tz), freq=freq).as_unit("ns")
-    grid = pd.date_range(lo, last + pd.tseries.frequencies.to_offset(freq), freq=freq).as_unit("ns")
-    return grid[: grid.searchsorted(last, side="left") + 1]
+    first = last = None
+    if len(p.ns):
+        first, last = (pd.Timestamp(int(v), tz="UTC") for v in (p.ns.min(), p.ns.max()))
+        if p.tz is None:
+            first, last = first.tz_localize(None), last.tz_localize(None)
+    lo, hi = _grid_bounds(first, last, freq, start, end, p.tz)
+    return pd.date_range(lo, hi, freq=freq).as_unit("ns")
 
 
 def score(
@@ -438,6 +447,10 @@ def score(
     4  IRN-PAK 2024-01-20     38.2   87.1
     """
     m = _model(model, half_life=half_life, directed=directed, weights=weights)
+    if _dask.is_dask(events):
+        if dyads is not None:
+            raise ValueError("dyads= is not supported for Dask input: filter the frame before scoring")
+        return _dask.score(events, m, freq=freq, start=start, end=end, threshold=threshold, at=at)
     p = _prepare(events, m)
     grid = _grid(p, freq, start, end) if at is None else None  # from all events, whichever dyads are kept
     if dyads is not None:

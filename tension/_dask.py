@@ -1,0 +1,78 @@
+"""Scoring Dask DataFrames: shuffle by dyad, run the same numpy core on every partition.
+
+Needs the optional extra ``tension[dask]`` (``dask[dataframe]`` and ``distributed``).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["is_dask", "score_events", "score"]
+
+_DYAD = "__tension_dyad__"
+
+
+def is_dask(obj) -> bool:
+    """True for a ``dask.dataframe.DataFrame`` (without importing dask)."""
+    return type(obj).__module__.split(".")[0] in ("dask", "dask_expr") and hasattr(obj, "map_partitions")
+
+
+def _by_dyad(frame, model, *, bounds=None):
+    """Validate every partition, label its dyads and shuffle so that each dyad lives in one
+    partition (the model's same-occasion discount and the scan need all of a dyad's events).
+
+    With ``bounds`` also compute the first and last (validated) event date."""
+    from .events import read_events
+    from .score import dyad_labels
+
+    def label(part: pd.DataFrame) -> pd.DataFrame:
+        events = read_events(part, weights=model.weights, duplicates="keep")
+        events[_DYAD] = dyad_labels(events["source"], events["target"], directed=model.directed)
+        return events
+
+    labelled = frame.map_partitions(label, meta=label(frame._meta))
+    shuffled = labelled.shuffle(on=_DYAD)
+    if not bounds:
+        return shuffled
+    import dask
+
+    first, last = dask.compute(labelled["date"].min(), labelled["date"].max())
+    return shuffled, pd.Timestamp(first), pd.Timestamp(last)
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dyad labels as a string dtype, so that Dask's schema inference (to_parquet) sees text."""
+    return frame.assign(dyad=frame["dyad"].astype("string"))
+
+
+def score_events(frame, model):
+    """:func:`tension.score_events` on a Dask DataFrame: a Dask DataFrame back.
+
+    Rows keep their index labels; their order across partitions is the shuffle's
+    (``.compute().sort_index()`` restores the input order of a RangeIndex).
+    """
+    from .score import score_events as score_in_memory
+
+    def run(part: pd.DataFrame) -> pd.DataFrame:
+        return _typed(score_in_memory(part.drop(columns=_DYAD), model=model))
+
+    shuffled = _by_dyad(frame, model)
+    return shuffled.map_partitions(run, meta=run(shuffled._meta))
+
+
+def score(frame, model, *, freq, start, end, threshold, at):
+    """:func:`tension.score` on a Dask DataFrame: every partition on one shared grid."""
+    from .score import _grid_bounds
+    from .score import score as score_in_memory
+
+    if at is None and (start is None or end is None):
+        shuffled, first, last = _by_dyad(frame, model, bounds=True)
+        start, end = _grid_bounds(first, last, freq, start, end, first.tz)
+    else:
+        shuffled = _by_dyad(frame, model)
+
+    def run(part: pd.DataFrame) -> pd.DataFrame:
+        return _typed(score_in_memory(part.drop(columns=_DYAD), model=model, freq=freq, start=start, end=end,
+                                      threshold=threshold, at=at))  # fmt: skip
+
+    return shuffled.map_partitions(run, meta=run(shuffled._meta))
