@@ -187,6 +187,7 @@ def main(argv=None) -> int:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--out-array", help=argparse.SUPPRESS)
     parser.add_argument("--skip-api", action="store_true", help="only the kernel grid")
+    parser.add_argument("--only-api", action="store_true", help="only the API, reader and streaming benchmarks")
     args = parser.parse_args(argv)
     events = [int(float(x)) for x in args.events.split(",")]
     dyads = [int(float(x)) for x in args.dyads.split(",")]
@@ -201,6 +202,13 @@ def main(argv=None) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     print(f"machine: {machine()}")
+    if args.only_api:
+        from . import bench_api
+
+        api = bench_api.run_all(dry=args.dry_run)
+        (out / "api.md").write_text(f"Machine: {machine()}\n\n" + markdown(api) + "\n")
+        print(api.to_string(index=False))
+        return 0
     grid = kernel_grid(events, dyads, names, args.repeat, sorted_input=not args.unsorted)
     if not args.unsorted and not args.dry_run:
         unsorted = kernel_grid([max(events)], [max(dyads)], [m for m in names if m in peers.METHODS and m not in peers.SLOW],

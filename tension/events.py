@@ -136,15 +136,27 @@ def _parse_dates(raw: pd.Series, labels, problems) -> pd.Series:
     return parsed.dt.as_unit("ns")
 
 
+def _normalised(raw: pd.Series, clean, allowed) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Clean and check the distinct values once, then spread back to the rows.
+
+    Returns the cleaned value, a missing mask and an unknown mask per row; the cost of
+    cleaning and checking follows the number of distinct values, not of rows.
+    """
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    cleaned = [clean(str(u)) for u in uniques]
+    ok = np.asarray([c in allowed for c in cleaned] + [True], dtype=bool)
+    empty = np.asarray([c == "" for c in cleaned] + [True], dtype=bool)
+    values = np.asarray(cleaned + [""], dtype=object)
+    return values[codes], empty[codes], ~ok[codes]
+
+
 def _country_column(frame, column, labels, problems) -> pd.Series:
     raw = frame[column]
-    text = raw.astype("string").str.strip().str.upper()
-    missing = text.isna().to_numpy() | (text.fillna("") == "").to_numpy()
+    values, missing, unknown = _normalised(raw, lambda v: v.strip().upper(), country_codes())
     if missing.any():
         rows = _labels(missing, labels)
         problems.append(Problem(column, rows, "missing country code"))
-    codes = country_codes()
-    unknown = ~missing & ~text.fillna("").isin(codes).to_numpy()
+    unknown &= ~missing
     if unknown.any():
         rows = _labels(unknown, labels)
         problems.append(
@@ -156,7 +168,7 @@ def _country_column(frame, column, labels, problems) -> pd.Series:
                 "'SUN' and 'XKX' for Kosovo are accepted too)",
             )
         )
-    return text.fillna("").astype(object)
+    return pd.Series(values, index=frame.index, dtype=object)
 
 
 def _count_column(frame, column, labels, problems) -> pd.Series:
@@ -324,9 +336,9 @@ def read_events(
                 f"target equals source ({_values(out['source'], rows)}); a dyad needs two countries",
             )
         )
-    kind = frame["kind"].astype("string").str.strip()
     known = resolve_weights(weights)
-    unknown = (kind.isna() | ~kind.fillna("").isin(list(known))).to_numpy(dtype=bool)
+    kind, kind_missing, unknown = _normalised(frame["kind"], str.strip, known)
+    unknown |= kind_missing
     if unknown.any():
         rows = _labels(unknown, labels)
         names = sorted({str(v) for v in frame["kind"].loc[list(rows)].tolist()})
@@ -340,7 +352,7 @@ def read_events(
                 "on the command line",
             )
         )
-    out["kind"] = kind.fillna("").astype(object)
+    out["kind"] = pd.Series(kind, index=frame.index, dtype=object)
     out["killed"] = _count_column(frame, "killed", labels, problems)
     out["injured"] = _count_column(frame, "injured", labels, problems)
     out["confidence"] = _float_column(frame, "confidence", 1.0, labels, problems)

@@ -161,7 +161,8 @@ class State:
         lives = np.concatenate([np.ones(len(affected)), open_rows["half_life"].to_numpy(), p.half_life])
         is_state = np.zeros(len(ns), dtype=bool)
         is_state[: len(affected)] = True
-        names, codes = np.unique(dyad.astype(str), return_inverse=True)
+        codes, names = pd.factorize(dyad, sort=True)
+        names = np.asarray(names, dtype=object)
         factor = _repeat_factor(codes[~is_state], ns[~is_state], raw[~is_state], self.model.repeat_discount)
         effective = np.zeros(len(ns))
         effective[~is_state] = raw[~is_state] * factor

@@ -187,12 +187,25 @@ def cameo_to_kind(code: str) -> str:
     ('airstrike', 'pledge_cooperation', 'reduce_relations')
     """
     text = _normal_code(code)
-    by_code = dict(zip(_default_kinds()["cameo"], _default_kinds()["kind"], strict=True))
+    by_code = _kind_by_code()
     for candidate in (text, text[:3]):
         if candidate in by_code:
             return by_code[candidate]
     quad_class(text)  # validates the root
     return _ROOT_KIND[text[:2]]
+
+
+@functools.cache
+def _kind_by_code() -> dict[str, str]:
+    table = _default_kinds()
+    return dict(zip(table["cameo"].tolist(), table["kind"].tolist(), strict=True))
+
+
+def cameo_to_kinds(codes) -> np.ndarray:
+    """:func:`cameo_to_kind` of many codes at once (each distinct code looked up once)."""
+    series = pd.Series(codes, dtype=object)
+    mapping = {code: cameo_to_kind(code) for code in series.unique()}
+    return series.map(mapping).to_numpy(dtype=object)
 
 
 def cameo_kinds() -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..countries import from_cameo
-from ..taxonomy import _goldstein_table, cameo_to_kind
+from ..taxonomy import _goldstein_table, cameo_to_kinds
 from ._report import ReadReport, expand_paths, finish
 
 __all__ = ["read_gdelt", "GDELT1_COLUMNS", "GDELT2_COLUMNS", "LAYOUTS"]
@@ -101,10 +102,14 @@ def _line_table(block: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     starts = np.concatenate([[0], newline[:-1] + 1]).astype(np.int64)
     ends = newline.astype(np.int64)
     ends = np.where((ends > starts) & (buf[np.maximum(ends - 1, 0)] == 13), ends - 1, ends)  # CRLF
-    tabs = np.cumsum(buf == 9, dtype=np.int64)
-    tabs_to = np.where(ends > 0, tabs[np.maximum(ends - 1, 0)], 0)
-    tabs_from = np.where(starts > 0, tabs[np.maximum(starts - 1, 0)], 0)
-    fields = np.where(ends > starts, tabs_to - tabs_from + 1, 0)
+    nonempty = ends > starts
+    fields = np.zeros(len(starts), dtype=np.int64)
+    if nonempty.any():
+        # tabs per line: a sum over each line's bytes (empty lines are left out, since
+        # reduceat would return the byte at an empty segment's start)
+        tabs = np.add.reduceat(buf == 9, starts[nonempty], dtype=np.int32)
+        # reduceat runs to the next start: the newline and any CR in between are not tabs
+        fields[nonempty] = tabs + 1
     return starts, ends, fields
 
 
@@ -150,30 +155,19 @@ def _parse_block(block, fields, starts, ends, ok, path, first_line):
     for column in _USE:
         if column >= width:
             frame[column] = ""
-    v2 = nf == 61
-    out = pd.DataFrame(
-        {
-            "gdelt_id": frame[_POS["GLOBALEVENTID"]].to_numpy(),
-            "sqldate": frame[_POS["SQLDATE"]].to_numpy(),
-            "source_code": frame[_POS["Actor1CountryCode"]].to_numpy(),
-            "target_code": frame[_POS["Actor2CountryCode"]].to_numpy(),
-            "source_actor": frame[_POS["Actor1Name"]].to_numpy(),
-            "target_actor": frame[_POS["Actor2Name"]].to_numpy(),
-            "is_root": frame[_POS["IsRootEvent"]].to_numpy(),
-            "cameo": frame[_POS["EventCode"]].to_numpy(),
-            "quad_class": frame[_POS["QuadClass"]].to_numpy(),
-            "goldstein": frame[_POS["GoldsteinScale"]].to_numpy(),
-            "num_mentions": frame[_POS["NumMentions"]].to_numpy(),
-            "num_sources": frame[_POS["NumSources"]].to_numpy(),
-            "num_articles": frame[_POS["NumArticles"]].to_numpy(),
-            "avg_tone": frame[_POS["AvgTone"]].to_numpy(),
-            "date_added": np.where(v2, frame[59].to_numpy(), frame[56].to_numpy()),
-            "url": np.where(v2, frame[60].to_numpy(), np.where(nf == 58, frame[57].to_numpy(), "")),
-            "layout": pd.Series(nf).map(LAYOUTS).to_numpy(),
-            "file": path,
-            "line": first_line + np.flatnonzero(ok) + 1,
-        }
-    )
+    v2 = pd.Series(nf == 61, index=frame.index)
+    columns = {name: frame[_POS[field]] for name, field in (
+        ("gdelt_id", "GLOBALEVENTID"), ("sqldate", "SQLDATE"), ("source_code", "Actor1CountryCode"),
+        ("target_code", "Actor2CountryCode"), ("source_actor", "Actor1Name"), ("target_actor", "Actor2Name"),
+        ("is_root", "IsRootEvent"), ("cameo", "EventCode"), ("quad_class", "QuadClass"),
+        ("goldstein", "GoldsteinScale"), ("num_mentions", "NumMentions"), ("num_sources", "NumSources"),
+        ("num_articles", "NumArticles"), ("avg_tone", "AvgTone"))}  # fmt: skip
+    columns["date_added"] = frame[59].where(v2, frame[56])
+    columns["url"] = frame[60].where(v2, frame[57].where(pd.Series(nf == 58, index=frame.index), ""))
+    out = pd.DataFrame(columns)
+    out["layout"] = pd.Series(nf).map(LAYOUTS).to_numpy()
+    out["file"] = path
+    out["line"] = first_line + np.flatnonzero(ok) + 1
     return out
 
 
@@ -182,7 +176,8 @@ def _malformed(frame: pd.DataFrame, weight_by: str | None) -> np.ndarray:
     why = np.full(len(frame), "", dtype=object)
     date = pd.to_datetime(frame["sqldate"], format="%Y%m%d", errors="coerce")
     code = frame["cameo"].astype(str)
-    code_ok = code.str.fullmatch(r"\d{2,4}") & code.str[:2].map(lambda r: r.isdigit() and 1 <= int(r) <= 20)
+    valid = {c: bool(re.fullmatch(r"\d{2,4}", c)) and 1 <= int(c[:2]) <= 20 for c in code.unique()}
+    code_ok = code.map(valid).astype(bool)
     gold = pd.to_numeric(frame["goldstein"], errors="coerce")
     checks = [
         (date.isna(), "SQLDATE is not a YYYYMMDD date", "sqldate"),
@@ -343,7 +338,8 @@ def read_gdelt(
     for column in ("num_mentions", "num_sources", "num_articles", "quad_class", "is_root"):
         kept[column] = pd.to_numeric(kept[column], errors="coerce").astype("Int64")
     table = _goldstein_table()
-    differs = kept["goldstein"].to_numpy() != kept["cameo"].map(lambda c: table.get(c, table.get(c[:3], table.get(c[:2])))).to_numpy()
+    lookup = {c: table.get(c, table.get(c[:3], table.get(c[:2]))) for c in kept["cameo"].unique()}
+    differs = kept["goldstein"].to_numpy() != kept["cameo"].map(lookup).to_numpy(dtype=float)
     report.note("GoldsteinScale differs from the lookup table for its EventCode (file value used)", int(differs.sum()))
     if dedupe:
         keys = ["sqldate", "source", "target", "cameo"] + (["url"] if dedupe == "article" else [])
@@ -368,10 +364,10 @@ def read_gdelt(
             "date": pd.to_datetime(kept["sqldate"], format="%Y%m%d"),
             "source": kept["source"],
             "target": kept["target"],
-            "kind": kept["cameo"].map(cameo_to_kind),
+            "kind": cameo_to_kinds(kept["cameo"]),
             "weight": weight,
             "cameo": kept["cameo"],
-            "description": kept["cameo"].map(lambda c: descriptions.get(c, descriptions.get(c[:3], ""))),
+            "description": kept["cameo"].map({c: descriptions.get(c, descriptions.get(c[:3], "")) for c in kept["cameo"].unique()}),
             "url": kept["url"].replace("", pd.NA),
         }
     )

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..countries import from_name
-from ..taxonomy import cameo_to_kind
+from ..taxonomy import cameo_to_kinds
 from ._report import ReadReport, expand_paths, finish
 from ._tables import cameo_codes, read_table
 
@@ -103,7 +103,7 @@ def read_icews(path_or_paths, *, errors: str = "report") -> pd.DataFrame:
             "date": date[keep],
             "source": source[keep],
             "target": target[keep],
-            "kind": code[keep].map(cameo_to_kind),
+            "kind": cameo_to_kinds(code[keep].astype(object)),
             "weight": -intensity[keep],
             "cameo": code[keep],
             "description": kept["Event Text"] if "Event Text" in kept else pd.NA,
