@@ -33,13 +33,18 @@ def _half_life(text: str):
             return float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"not a number of days: {text!r}") from None
+    return _pairs(text, "a name=days pair")
+
+
+def _pairs(text: str, what: str) -> dict[str, float]:
+    """``a=1,b=-2`` as a dict of floats."""
     out = {}
     for item in text.split(","):
-        name, _, days = item.partition("=")
+        name, _, value = item.partition("=")
         try:
-            out[name.strip()] = float(days)
+            out[name.strip()] = float(value)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"not a number of days in {item!r}") from None
+            raise argparse.ArgumentTypeError(f"not {what}: {item!r}") from None
     return out
 
 
@@ -52,14 +57,7 @@ def _weights(text: str):
         if not {"kind", "weight"} <= set(table.columns):
             raise argparse.ArgumentTypeError(f"{text}: a weights file needs columns kind and weight")
         return dict(zip(table["kind"], table["weight"], strict=True))
-    out = {}
-    for item in text.split(","):
-        name, _, value = item.partition("=")
-        try:
-            out[name.strip()] = float(value)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a kind=weight pair: {item!r}") from None
-    return out
+    return _pairs(text, "a kind=weight pair")
 
 
 def _read_events(path: str, source: str, progress: bool | None, weights=None):

@@ -171,17 +171,21 @@ def _country_column(frame, column, labels, problems) -> pd.Series:
     return pd.Series(values, index=frame.index, dtype=object)
 
 
+def _numeric(raw: pd.Series, column, labels, problems) -> pd.Series:
+    """Numbers of a column (NaN for empty cells); non-numbers become a problem."""
+    number = pd.to_numeric(raw, errors="coerce")
+    not_number = number.isna().to_numpy() & ~raw.isna().to_numpy()
+    if not_number.any():
+        rows = _labels(not_number, labels)
+        problems.append(Problem(column, rows, f"not a number ({_values(raw, rows)})"))
+    return number
+
+
 def _count_column(frame, column, labels, problems) -> pd.Series:
     if column not in frame:
         return pd.Series(0, index=frame.index, dtype="int64")
     raw = frame[column]
-    number = pd.to_numeric(raw, errors="coerce")
-    blank = raw.isna().to_numpy()
-    not_number = number.isna().to_numpy() & ~blank
-    if not_number.any():
-        rows = _labels(not_number, labels)
-        problems.append(Problem(column, rows, f"not a number ({_values(raw, rows)})"))
-    values = number.to_numpy(dtype=float, na_value=0.0)
+    values = _numeric(raw, column, labels, problems).to_numpy(dtype=float, na_value=0.0)
     negative = values < 0
     if negative.any():
         rows = _labels(negative, labels)
@@ -204,13 +208,7 @@ def _count_column(frame, column, labels, problems) -> pd.Series:
 def _float_column(frame, column, default, labels, problems) -> pd.Series:
     if column not in frame:
         return pd.Series(default, index=frame.index, dtype="float64")
-    raw = frame[column]
-    number = pd.to_numeric(raw, errors="coerce")
-    blank = raw.isna().to_numpy()
-    not_number = number.isna().to_numpy() & ~blank
-    if not_number.any():
-        rows = _labels(not_number, labels)
-        problems.append(Problem(column, rows, f"not a number ({_values(raw, rows)})"))
+    number = _numeric(frame[column], column, labels, problems)
     return pd.Series(number.to_numpy(dtype=float, na_value=np.nan), index=frame.index).fillna(
         default
     )

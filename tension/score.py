@@ -475,21 +475,32 @@ def score(
     return out
 
 
-def _only_dyads(p: _Prepared, dyads, model: Model) -> _Prepared:
-    wanted = [dyads] if isinstance(dyads, str) else list(dyads)
+def _check_dyads(p: _Prepared, wanted) -> list:
+    wanted = [wanted] if isinstance(wanted, str) else list(wanted)
     missing = sorted(set(wanted) - set(p.names))
     if missing:
         raise ValueError(f"no events for dyad(s) {missing}; dyads present: {list(p.names)[:10]}")
-    return _subset(p, np.isin(p.dyads, wanted), model)
+    return wanted
 
 
-def _snapshot(p: _Prepared, at, model: Model) -> pd.DataFrame:
-    """One row per dyad at one time, from per-event contributions: O(N), no sort."""
+def _only_dyads(p: _Prepared, dyads, model: Model) -> _Prepared:
+    return _subset(p, np.isin(p.dyads, _check_dyads(p, dyads)), model)
+
+
+def _decayed_to(p: _Prepared, at) -> tuple[pd.Timestamp, np.ndarray, np.ndarray]:
+    """``at``, each event's signed contribution then (0 for later events) and whether the
+    event is at or before ``at``."""
     when = _timestamp(at, p.tz)
     when_ns = when.tz_convert("UTC").value if when.tz is not None else when.value
     elapsed = (when_ns - p.ns) / _NS_PER_DAY
     past = elapsed >= 0
-    decayed = np.where(past, np.abs(p.score) * np.exp2(-np.where(past, elapsed, 0.0) / p.half_life), 0.0)
+    return when, np.where(past, p.score * np.exp2(-np.where(past, elapsed, 0.0) / p.half_life), 0.0), past
+
+
+def _snapshot(p: _Prepared, at, model: Model) -> pd.DataFrame:
+    """One row per dyad at one time, from per-event contributions: O(N), no sort."""
+    when, signed, past = _decayed_to(p, at)
+    decayed = np.abs(signed)
     size = len(p.names)
     hostile = np.bincount(p.codes, weights=np.where(p.score > 0, decayed, 0.0), minlength=size)
     cooperative = np.bincount(p.codes, weights=np.where(p.score < 0, decayed, 0.0), minlength=size)
@@ -558,11 +569,9 @@ def contributions(
     """
     m = _model(model, half_life=half_life, directed=directed, weights=weights)
     p = _prepare(events, m)
-    at_ns = _timestamp(at, p.tz)
-    at_ns = at_ns.tz_convert("UTC").value if at_ns.tz is not None else at_ns.value
-    elapsed = (at_ns - p.ns) / _NS_PER_DAY
-    past = elapsed >= 0
-    contribution = np.where(past, p.score * np.exp2(-np.where(past, elapsed, 0.0) / p.half_life), 0.0)
+    if dyad is not None:
+        _check_dyads(p, [dyad])
+    when, contribution, _ = _decayed_to(p, at)
     ev = p.events
     out = pd.DataFrame(
         {
@@ -583,10 +592,8 @@ def contributions(
     dyad_total = totals.reindex(out["dyad"]).to_numpy()
     out["share"] = np.divide(contribution, dyad_total, out=np.full(len(out), np.nan), where=dyad_total != 0)
     if dyad is not None:
-        if dyad not in totals.index:
-            raise ValueError(f"no events for dyad {dyad!r}; dyads present: {list(totals.index)}")
         out = out[out["dyad"] == dyad]
-    out.attrs = _attrs(m, at=str(_timestamp(at, p.tz)), tension=totals.to_dict())
+    out.attrs = _attrs(m, at=str(when), tension=totals.to_dict())
     return out
 
 
@@ -649,9 +656,7 @@ def decompose(
     m = _model(model, half_life=half_life, directed=directed, weights=weights)
     p = _prepare(events, m)
     if dyad is not None:
-        if dyad not in set(p.names):
-            raise ValueError(f"no events for dyad {dyad!r}; dyads present: {list(p.names)[:10]}")
-        p = _subset(p, p.dyads == dyad, m)
+        p = _only_dyads(p, dyad, m)
     if by == "kind":
         labels = p.events["kind"].to_numpy(dtype=object)
     elif by == "quad_class":

@@ -335,7 +335,7 @@ def test_decompose_one_dyad_and_bad_by(seed_events):
     assert set(parts["part"]) == set(seed_events["kind"])
     with pytest.raises(ValueError, match="by must be one of"):
         tn.decompose(seed_events, by="colour")
-    with pytest.raises(ValueError, match="no events for dyad 'IND-PAK'"):
+    with pytest.raises(ValueError, match=r"no events for dyad\(s\) \['IND-PAK'\]"):
         tn.decompose(seed_events, dyad="IND-PAK")
 
 

@@ -113,6 +113,11 @@ class ReadReport:
             )
 
 
+def check_errors(errors: str) -> None:
+    if errors not in ("report", "raise"):
+        raise ValueError(f"errors must be 'report' or 'raise', not {errors!r}")
+
+
 def expand_paths(path_or_paths) -> list[str]:
     """A path, a glob pattern or a list of either, as a sorted list of existing files."""
     items = [path_or_paths] if isinstance(path_or_paths, str | os.PathLike) else list(path_or_paths)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..taxonomy import goldstein
 
-__all__ = ["read_table", "cameo_codes"]
+__all__ = ["read_table", "load_tables", "cameo_codes"]
 
 
 def read_table(path: str, *, sep: str) -> pd.DataFrame:
@@ -31,6 +31,23 @@ def read_table(path: str, *, sep: str) -> pd.DataFrame:
     )
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame.assign(file=str(path), line=np.arange(len(frame)) + 2)
+
+
+def load_tables(source, *, sep: str, required, what: str) -> tuple[list[str], pd.DataFrame]:
+    """Files (a path, glob or list) or a DataFrame as one string table with ``file`` and
+    ``line``; a missing required column is an error naming it."""
+    from ._report import expand_paths
+
+    if isinstance(source, pd.DataFrame):
+        files = ["<DataFrame>"]
+        frame = source.fillna("").astype(str).assign(file="<DataFrame>", line=np.arange(len(source)) + 2)
+    else:
+        files = expand_paths(source)
+        frame = pd.concat([read_table(f, sep=sep) for f in files], ignore_index=True)
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise ValueError(f"not {what}: missing columns {missing}; found {list(frame.columns)[:12]}")
+    return files, frame
 
 
 def _valid(code: str) -> bool:

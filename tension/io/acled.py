@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from ..countries import from_name
-from ._report import ReadReport, expand_paths, finish
-from ._tables import read_table
+from ._report import ReadReport, check_errors, finish
+from ._tables import load_tables
 
 __all__ = ["read_acled", "ACLED_KINDS", "ACLED_TYPE_KINDS"]
 
@@ -105,17 +105,8 @@ def read_acled(path_or_paths, *, errors: str = "report") -> pd.DataFrame:
       source target       kind  killed target_from
     0    IRN    PAK  airstrike       2   civilians
     """
-    if errors not in ("report", "raise"):
-        raise ValueError(f"errors must be 'report' or 'raise', not {errors!r}")
-    if isinstance(path_or_paths, pd.DataFrame):
-        files = ["<DataFrame>"]
-        frame = path_or_paths.fillna("").astype(str).assign(file="<DataFrame>", line=np.arange(len(path_or_paths)) + 2)
-    else:
-        files = expand_paths(path_or_paths)
-        frame = pd.concat([read_table(f, sep=",") for f in files], ignore_index=True)
-    missing = [c for c in _REQUIRED if c not in frame.columns]
-    if missing:
-        raise ValueError(f"not an ACLED export: missing columns {missing}; found {list(frame.columns)[:12]}")
+    check_errors(errors)
+    files, frame = load_tables(path_or_paths, sep=",", required=_REQUIRED, what="an ACLED export")
     report = ReadReport("read_acled", files, rows=len(frame))
     date = pd.to_datetime(frame["event_date"], errors="coerce", format="mixed")
     fatalities = pd.to_numeric(frame["fatalities"].replace("", "0"), errors="coerce")

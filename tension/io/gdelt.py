@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..countries import from_cameo
 from ..taxonomy import _goldstein_table, cameo_to_kinds
-from ._report import ReadReport, expand_paths, finish
+from ._report import ReadReport, check_errors, expand_paths, finish
 
 __all__ = ["read_gdelt", "GDELT1_COLUMNS", "GDELT2_COLUMNS", "LAYOUTS"]
 
@@ -285,8 +285,7 @@ def read_gdelt(
         raise ValueError(f"weight_by must be None or one of {sorted(_WEIGHT_BY)}, not {weight_by!r}")
     if transform not in _TRANSFORMS:
         raise ValueError(f"transform must be one of {sorted(_TRANSFORMS)}, not {transform!r}")
-    if errors not in ("report", "raise"):
-        raise ValueError(f"errors must be 'report' or 'raise', not {errors!r}")
+    check_errors(errors)
     allowed = {"auto": (57, 58, 61), "1": (57, 58), "2": (61,)}[version]
     files = expand_paths(path_or_paths)
     report = ReadReport("read_gdelt", files)

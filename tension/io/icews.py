@@ -7,8 +7,8 @@ import pandas as pd
 
 from ..countries import from_name
 from ..taxonomy import cameo_to_kinds
-from ._report import ReadReport, expand_paths, finish
-from ._tables import cameo_codes, read_table
+from ._report import ReadReport, check_errors, finish
+from ._tables import cameo_codes, load_tables
 
 __all__ = ["read_icews", "ICEWS_COLUMNS"]
 
@@ -60,16 +60,8 @@ def read_icews(path_or_paths, *, errors: str = "report") -> pd.DataFrame:
             date source target                kind  weight
     0 2018-06-01    IND    PAK  pledge_cooperation    -4.0
     """
-    if errors not in ("report", "raise"):
-        raise ValueError(f"errors must be 'report' or 'raise', not {errors!r}")
-    if isinstance(path_or_paths, pd.DataFrame):
-        files, frame = ["<DataFrame>"], path_or_paths.astype(str).assign(file="<DataFrame>", line=np.arange(len(path_or_paths)) + 2)
-    else:
-        files = expand_paths(path_or_paths)
-        frame = pd.concat([read_table(f, sep="\t") for f in files], ignore_index=True)
-    missing = [c for c in ICEWS_COLUMNS if c not in frame.columns]
-    if missing:
-        raise ValueError(f"not an ICEWS table: missing columns {missing}; found {list(frame.columns)[:12]}")
+    check_errors(errors)
+    files, frame = load_tables(path_or_paths, sep="\t", required=ICEWS_COLUMNS, what="an ICEWS table")
     report = ReadReport("read_icews", files, rows=len(frame))
     date = pd.to_datetime(frame["Event Date"], errors="coerce", format="mixed")
     code, restored = cameo_codes(frame["CAMEO Code"])

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..countries import from_name
-from ._report import ReadReport, expand_paths, finish
+from ._report import ReadReport, check_errors, expand_paths, finish
 from ._tables import read_table
 
 __all__ = ["read_plover", "PLOVER_KINDS", "PLOVER_CODE_FIXES"]
@@ -170,8 +170,7 @@ def read_plover(path_or_paths, *, errors: str = "report") -> pd.DataFrame:
       source target       kind
     0    IRN    PAK  airstrike
     """
-    if errors not in ("report", "raise"):
-        raise ValueError(f"errors must be 'report' or 'raise', not {errors!r}")
+    check_errors(errors)
     if isinstance(path_or_paths, pd.DataFrame):
         files, records = ["<DataFrame>"], _from_frame(path_or_paths)
     else:
