@@ -63,6 +63,13 @@ class EventError(ValueError):
         super().__init__(text)
 
 
+def _flag(problems: list, mask: np.ndarray, labels, column: str, message) -> None:
+    """A problem for the rows where ``mask`` is set; ``message(rows)`` writes its text."""
+    if mask.any():
+        rows = _labels(mask, labels)
+        problems.append(Problem(column, rows, message(rows)))
+
+
 def _values(series: pd.Series, rows) -> str:
     shown = [repr(v) for v in series.loc[list(rows[:_SHOW])].tolist()]
     return ", ".join(shown) + (", ..." if len(rows) > _SHOW else "")
@@ -123,16 +130,9 @@ def _parse_dates(raw: pd.Series, labels, problems) -> pd.Series:
             )
             parsed = parsed.dt.tz_convert("UTC")
     bad = parsed.isna().to_numpy()
-    if bad.any():
-        rows = _labels(bad, labels)
-        problems.append(
-            Problem(
-                "date",
-                rows,
-                f"missing or unparsable date ({_values(raw, rows)}); write dates as "
-                "YYYY-MM-DD or an ISO 8601 timestamp",
-            )
-        )
+    _flag(problems, bad, labels, "date",
+          lambda rows: f"missing or unparsable date ({_values(raw, rows)}); write dates as YYYY-MM-DD or an ISO 8601 "
+                       "timestamp")  # fmt: skip
     return parsed.dt.as_unit("ns")
 
 
@@ -153,21 +153,12 @@ def _normalised(raw: pd.Series, clean, allowed) -> tuple[np.ndarray, np.ndarray,
 def _country_column(frame, column, labels, problems) -> pd.Series:
     raw = frame[column]
     values, missing, unknown = _normalised(raw, lambda v: v.strip().upper(), country_codes())
-    if missing.any():
-        rows = _labels(missing, labels)
-        problems.append(Problem(column, rows, "missing country code"))
+    _flag(problems, missing, labels, column, lambda rows: "missing country code")
     unknown &= ~missing
-    if unknown.any():
-        rows = _labels(unknown, labels)
-        problems.append(
-            Problem(
-                column,
-                rows,
-                f"not an ISO 3166-1 alpha-3 country code ({_values(raw, rows)}); "
-                "use codes such as 'PAK', 'IRN' (see pycountry.countries; former codes such as "
-                "'SUN' and 'XKX' for Kosovo are accepted too)",
-            )
-        )
+    _flag(problems, unknown, labels, column,
+          lambda rows: f"not an ISO 3166-1 alpha-3 country code ({_values(raw, rows)}); use codes such as 'PAK', "
+                       "'IRN' (see pycountry.countries; former codes such as 'SUN' and 'XKX' for Kosovo are "
+                       "accepted too)")  # fmt: skip
     return pd.Series(values, index=frame.index, dtype=object)
 
 
@@ -175,9 +166,7 @@ def _numeric(raw: pd.Series, column, labels, problems) -> pd.Series:
     """Numbers of a column (NaN for empty cells); non-numbers become a problem."""
     number = pd.to_numeric(raw, errors="coerce")
     not_number = number.isna().to_numpy() & ~raw.isna().to_numpy()
-    if not_number.any():
-        rows = _labels(not_number, labels)
-        problems.append(Problem(column, rows, f"not a number ({_values(raw, rows)})"))
+    _flag(problems, not_number, labels, column, lambda rows: f"not a number ({_values(raw, rows)})")
     return number
 
 
@@ -187,20 +176,10 @@ def _count_column(frame, column, labels, problems) -> pd.Series:
     raw = frame[column]
     values = _numeric(raw, column, labels, problems).to_numpy(dtype=float, na_value=0.0)
     negative = values < 0
-    if negative.any():
-        rows = _labels(negative, labels)
-        problems.append(Problem(column, rows, f"negative count ({_values(raw, rows)}); casualties are ≥ 0"))
-    fractional = np.isfinite(values) & (values != np.round(values))
-    infinite = ~np.isfinite(values)
-    if (fractional | infinite).any():
-        rows = _labels(fractional | infinite, labels)
-        problems.append(
-            Problem(
-                column,
-                rows,
-                f"not a whole number ({_values(raw, rows)}); code 'at least N' as N",
-            )
-        )
+    _flag(problems, negative, labels, column, lambda rows: f"negative count ({_values(raw, rows)}); casualties are ≥ 0")
+    not_whole = ~np.isfinite(values) | (values != np.round(values))
+    _flag(problems, not_whole, labels, column,
+          lambda rows: f"not a whole number ({_values(raw, rows)}); code 'at least N' as N")  # fmt: skip
     values = np.where(np.isfinite(values), values, 0.0)
     return pd.Series(values.astype("int64"), index=frame.index)
 
@@ -231,11 +210,7 @@ def _cameo_column(frame, labels, problems) -> pd.Series:
     text = raw.astype("string").str.strip()
     text = text.mask(text == "")
     bad = (text.notna() & ~text.fillna("").str.fullmatch(r"\d{2,4}")).to_numpy(dtype=bool)
-    if bad.any():
-        rows = _labels(bad, labels)
-        problems.append(
-            Problem("cameo", rows, f"not a CAMEO event code of 2-4 digits ({_values(raw, rows)})")
-        )
+    _flag(problems, bad, labels, "cameo", lambda rows: f"not a CAMEO event code of 2-4 digits ({_values(raw, rows)})")
     return text
 
 
@@ -325,15 +300,7 @@ def read_events(
     out["source"] = _country_column(frame, "source", labels, problems)
     out["target"] = _country_column(frame, "target", labels, problems)
     same = (out["source"].to_numpy() == out["target"].to_numpy()) & (out["source"] != "").to_numpy()
-    if same.any():
-        rows = _labels(same, labels)
-        problems.append(
-            Problem(
-                "target",
-                rows,
-                f"target equals source ({_values(out['source'], rows)}); a dyad needs two countries",
-            )
-        )
+    _flag(problems, same, labels, "target", lambda rows: f"target equals source ({_values(out['source'], rows)}); a dyad needs two countries")
     known = resolve_weights(weights)
     kind, kind_missing, unknown = _normalised(frame["kind"], str.strip, known)
     unknown |= kind_missing
@@ -356,20 +323,12 @@ def read_events(
     out["confidence"] = _float_column(frame, "confidence", 1.0, labels, problems)
     conf = out["confidence"].to_numpy()
     bad_conf = ~((conf > 0) & (conf <= 1))
-    if bad_conf.any():
-        rows = _labels(bad_conf, labels)
-        problems.append(
-            Problem("confidence", rows, f"outside (0, 1] ({_values(frame['confidence'], rows)})")
-        )
+    _flag(problems, bad_conf, labels, "confidence", lambda rows: f"outside (0, 1] ({_values(frame['confidence'], rows)})")
     out["weight"] = _float_column(frame, "weight", np.nan, labels, problems)
     if "weight" in frame:
         w = out["weight"].to_numpy()
         bad_w = np.isinf(w)
-        if bad_w.any():
-            rows = _labels(bad_w, labels)
-            problems.append(
-                Problem("weight", rows, f"not finite ({_values(frame['weight'], rows)}); leave it empty to use the kind's weight")
-            )
+        _flag(problems, bad_w, labels, "weight", lambda rows: f"not finite ({_values(frame['weight'], rows)}); leave it empty to use the kind's weight")
     out["cameo"] = _cameo_column(frame, labels, problems)
     for column in ("description", "evidence", "url"):
         out[column] = (
