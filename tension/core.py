@@ -26,13 +26,11 @@ import numpy as np
 __all__ = [
     "BLOCK",
     "Kernel",
-    "sort_order",
     "group_order",
     "linear_scan",
     "run",
     "decayed_sum",
     "at_events",
-    "evaluate",
     "on_grid",
     "final_states",
 ]
@@ -113,10 +111,6 @@ def group_order(groups: np.ndarray, times: np.ndarray) -> np.ndarray:
     by_time = np.argsort(times, kind="stable")
     order, _, _ = _counting_sort(groups[by_time], n_groups)
     return by_time[order]
-
-
-#: Kept for callers of the first release: the same permutation as :func:`group_order`.
-sort_order = group_order
 
 
 def linear_scan(a: np.ndarray, b: np.ndarray, block: int = BLOCK) -> np.ndarray:
@@ -426,38 +420,6 @@ def at_events(kernel: Kernel) -> np.ndarray:
     out = np.empty_like(kernel.states)
     out[kernel.order] = kernel.states
     return out
-
-
-def evaluate(kernel: Kernel, query_groups: np.ndarray, query_times: np.ndarray) -> np.ndarray:
-    """Channel values at arbitrary (group, time) points, shape (q, C).
-
-    Each value is the state of the group's last event at or before the query time,
-    decayed to that time; 0 before a group's first event or for an unknown group.
-
-    Examples
-    --------
-    >>> k = run(np.array([0]), np.array([0.0]), np.array([[8.0]]), np.array([30.0]))
-    >>> evaluate(k, np.array([0, 0, 1]), np.array([-1.0, 60.0, 60.0]))[:, 0].tolist()
-    [0.0, 2.0, 0.0]
-    """
-    query_groups = np.asarray(query_groups)
-    query_times = np.asarray(query_times, dtype=float)
-    channels = kernel.states.shape[1]
-    if len(query_times) == 0 or len(kernel.times) == 0:
-        return np.zeros((len(query_times), channels))
-    # exact lexicographic search via integer ranks of all time values
-    all_times = np.concatenate([kernel.times, query_times])
-    _, rank = np.unique(all_times, return_inverse=True)
-    width = np.int64(rank.max() + 1)
-    event_keys = kernel.groups.astype(np.int64) * width + rank[: len(kernel.times)]
-    query_keys = query_groups.astype(np.int64) * width + rank[len(kernel.times) :]
-    pos = np.searchsorted(event_keys, query_keys, side="right") - 1
-    safe = np.maximum(pos, 0)
-    valid = (pos >= 0) & (kernel.groups[safe] == query_groups)
-    elapsed = query_times - kernel.times[safe]
-    values = kernel.states[safe] * np.exp2(-elapsed[:, None] / kernel.half_lives[None, :])
-    values[~valid] = 0.0
-    return values
 
 
 def on_grid(

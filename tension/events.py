@@ -11,10 +11,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .countries import COUNTRY_EXTRAS, country_codes
+from .countries import country_codes
 from .taxonomy import resolve_weights
 
-__all__ = ["EventError", "TensionWarning", "read_events", "REQUIRED", "OPTIONAL", "COUNTRY_EXTRAS"]
+__all__ = ["EventError", "TensionWarning", "read_events", "REQUIRED", "OPTIONAL"]
 
 #: Required columns of the event schema.
 REQUIRED = ("date", "source", "target", "kind")

@@ -78,20 +78,21 @@ def tension_index(tension, *, scale: float = 20.0):
     return 100.0 * expit(np.asarray(tension, dtype=float) / scale)
 
 
-def _repeat_factor(dyad_codes, ns, raw, discount) -> np.ndarray:
+def _repeat_factor(dyad_codes, ns, raw, discount, order=None) -> np.ndarray:
     """Factor taking each raw score to its share of its occasion's combined score.
 
     An occasion is one dyad, one timestamp and one sign. Ranked by |score| (largest
     first), the k-th counts ``discount ** k``; the combined score is shared among the
     occasion's events in proportion to their raw scores, so the result does not depend
-    on row order.
+    on row order. ``order`` is :func:`tension.core.group_order` of the events, if known.
     """
     n = len(raw)
     factor = np.ones(n)
     if discount == 1.0 or n == 0:
         return factor
     # only events that share their dyad and timestamp with another can be discounted
-    order = core.group_order(dyad_codes, ns)
+    if order is None:
+        order = core.group_order(dyad_codes, ns)
     g, t = dyad_codes[order], ns[order]
     same = (g[1:] == g[:-1]) & (t[1:] == t[:-1])
     shared = np.zeros(n, dtype=bool)
@@ -129,6 +130,7 @@ class _Prepared:
     score: np.ndarray  # signed effective score
     half_life: np.ndarray  # days, per event
     tz: object
+    grouped: np.ndarray  # core.group_order(codes, ns): by dyad, then time
 
 
 def event_scores(events, *, model: Model | None = None) -> pd.DataFrame:
@@ -191,16 +193,16 @@ def _prepare(events, model: Model) -> _Prepared:
     dyads = names[codes]
     dates = pd.DatetimeIndex(ev["date"])
     ns = dates.as_unit("ns").asi8.copy()
-    factor = _repeat_factor(codes, ns, raw, model.repeat_discount)
-    return _Prepared(
-        ev, dyads, codes.astype(np.int64), names, ns, base, magnitude, raw, raw * factor, half_life, dates.tz
-    )
+    codes = codes.astype(np.int64)
+    grouped = core.group_order(codes, ns)  # once: for the discount and for the kernel
+    factor = _repeat_factor(codes, ns, raw, model.repeat_discount, order=grouped)
+    return _Prepared(ev, dyads, codes, names, ns, base, magnitude, raw, raw * factor, half_life, dates.tz, grouped)
 
 
 def _order(p: _Prepared) -> np.ndarray:
     """Sort by (dyad, time); ties broken by half-life and score so that events that
     could trade places are numerically identical: results do not depend on row order."""
-    order = core.group_order(p.codes, p.ns)
+    order = p.grouped.copy()
     g, t = p.codes[order], p.ns[order]
     tied = np.zeros(len(order), dtype=bool)
     same = (g[1:] == g[:-1]) & (t[1:] == t[:-1])
@@ -696,7 +698,8 @@ def decompose(
 def _subset(p: _Prepared, mask: np.ndarray, model: Model) -> _Prepared:
     """The prepared events of some dyads only (scores already combined, unchanged)."""
     names, codes = np.unique(p.dyads[mask], return_inverse=True)
+    codes, ns = codes.astype(np.int64), p.ns[mask]
     return _Prepared(
-        p.events[mask], p.dyads[mask], codes.astype(np.int64), names.astype(object), p.ns[mask], p.base[mask],
-        p.magnitude[mask], p.raw[mask], p.score[mask], p.half_life[mask], p.tz,
+        p.events[mask], p.dyads[mask], codes, names.astype(object), ns, p.base[mask], p.magnitude[mask],
+        p.raw[mask], p.score[mask], p.half_life[mask], p.tz, core.group_order(codes, ns),
     )

@@ -253,8 +253,9 @@ class State:
             self.base = np.hstack([self.base, np.zeros((len(self.base), len(new)))])
 
     def _channel_of(self, lives: np.ndarray, signs: np.ndarray) -> np.ndarray:
-        lookup = {tuple(k): i for i, k in enumerate(map(tuple, self.channels))}
-        return np.asarray([lookup[(h, s)] for h, s in zip(lives.tolist(), signs.tolist(), strict=True)], dtype=np.int64)
+        """Channel of each event, looked up once per distinct (half-life, sign)."""
+        keys = pd.MultiIndex.from_arrays([self.channels[:, 0], self.channels[:, 1]])
+        return keys.get_indexer(pd.MultiIndex.from_arrays([np.asarray(lives, float), np.asarray(signs, float)]))
 
     def _store(self, names, codes, ns, raw, lives, effective, matrix, is_state, kernel):
         """Keep, per dyad of this update, its last time, the open occasion and the base."""

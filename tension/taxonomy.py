@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from importlib import resources
 
 import numpy as np
@@ -356,8 +356,3 @@ def _kind_quad_classes() -> dict[str, str]:
     table = _default_kinds()
     return dict(zip(table["kind"], table["quad_class"], strict=True))
 
-
-def _check_kinds(names: Iterable[str], weights) -> list[str]:
-    """Return the names that are not kinds under these weights."""
-    known = resolve_weights(weights)
-    return sorted({n for n in names if n not in known})
