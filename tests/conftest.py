@@ -15,6 +15,18 @@ matplotlib.use("Agg")
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT / "tests" / "data"
 SEEDS = ROOT / "seeds"
+#: Real public event data kept beside the checkout (never committed): ``real/`` and ``icews18/``.
+#: Tests that read it skip when it is absent.
+EXTERNAL_DATA = ROOT.parent / "shared" / "data"
+REAL_DATA = EXTERNAL_DATA / "real"
+ICEWS18 = EXTERNAL_DATA / "icews18"
+
+
+def need(path: Path) -> Path:
+    """Return ``path``, or skip the calling test when the external data is absent."""
+    if not path.exists():
+        pytest.skip(f"external data not present: {path.name}")
+    return path
 
 #: Relative tolerance of the kernel against the plain-loop reference.
 RTOL = 1e-9
