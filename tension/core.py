@@ -27,9 +27,11 @@ __all__ = [
     "BLOCK",
     "Kernel",
     "group_order",
+    "time_order",
     "linear_scan",
     "run",
     "decayed_sum",
+    "ENGINES",
     "at_events",
     "on_grid",
     "final_states",
@@ -61,36 +63,84 @@ class Kernel(NamedTuple):
     half_lives: np.ndarray
 
 
-def _counting_sort(groups: np.ndarray, n_groups: int, data=None):
-    """Stable counting sort by integer group code, in C through scipy.sparse.
+def _bits(value: int) -> int:
+    """Bits needed to write the integers 0 .. value."""
+    return max(1, int(value).bit_length())
 
-    SciPy's COO -> CSR conversion places every entry of a row after the row's earlier
-    entries, in input order: a stable counting sort in O(n + G). The column indices are
-    the input positions, so ``indices`` is the permutation; ``data`` (optional) is moved
-    along with it, which saves a gather.
 
-    Returns (order, row pointers of length G + 1, data in sorted order or None).
+def _packed_order(groups: np.ndarray, n_groups: int, times: np.ndarray | None) -> np.ndarray | None:
+    """Stable order by (group, time) from one sort of packed 64-bit keys.
+
+    Each key holds the group code in its high bits, the time quantised to the bits left
+    over in the middle, and the event's position in the low bits, so that one
+    ``np.sort`` of integers (SIMD quicksort, no index array carried along) sorts by
+    group, then time, then input position. Quantisation is monotone, so the order is
+    exact except inside runs of one group and one quantum whose times are not in input
+    order; those (rare) runs are re-sorted exactly. ``times=None`` means the input is
+    already in time order (a counting sort by group). Returns None when the codes leave
+    too few bits for the time.
     """
-    from scipy import sparse
-
     n = len(groups)
-    index_type = np.int32 if max(n, n_groups) < 2**31 - 1 else np.int64
-    columns = np.arange(n, dtype=index_type)
-    values = np.ones(n, dtype=bool) if data is None else data
-    matrix = sparse.coo_array((values, (groups.astype(index_type, copy=False), columns)), shape=(n_groups, n)).tocsr()
-    return matrix.indices, matrix.indptr, (None if data is None else matrix.data)
+    index_bits = _bits(n - 1)
+    key = groups.astype(np.int64, copy=True) if groups.dtype != np.int64 else groups.copy()
+    if times is None:
+        key <<= index_bits
+        key |= np.arange(n, dtype=np.int64)
+        key.sort()
+        return key & ((1 << index_bits) - 1)
+    time_bits = min(52, 62 - index_bits - (_bits(n_groups - 1) if n_groups > 1 else 0))
+    if time_bits < 8:
+        return None
+    low, high = times.min(), times.max()
+    if np.issubdtype(times.dtype, np.integer) and int(high) - int(low) >= 2**63:
+        return None
+    offset = times - low  # exact for int64, monotone for floats
+    span = float(offset.max()) if n else 0.0
+    if not np.isfinite(span):
+        return None
+    top = float(2**time_bits - 1)
+    quantum = offset.astype(np.float64, copy=False) * (top / span if span > 0 else 0.0)
+    np.minimum(quantum, top, out=quantum)
+    key <<= time_bits
+    key |= quantum.astype(np.int64)
+    del quantum, offset
+    key <<= index_bits
+    key |= np.arange(n, dtype=np.int64)
+    key.sort()
+    order = key & ((1 << index_bits) - 1)
+    key >>= index_bits  # (group, quantum) of each sorted position
+    same = key[1:] == key[:-1]
+    if same.any():
+        # only runs of one (group, quantum) can be out of time order: look at those only
+        pairs = np.flatnonzero(same)
+        before, after = times[order[pairs]], times[order[pairs + 1]]
+        late = after < before
+        if late.any():
+            run = np.cumsum(np.r_[True, ~same])
+            members = np.flatnonzero(np.isin(run, np.unique(run[pairs[late]])))
+            sub = np.lexsort((order[members], times[order[members]], run[members]))
+            order[members] = order[members][sub]
+    return order
 
 
 def _is_sorted(values: np.ndarray) -> bool:
     return bool(len(values) < 2 or (values[1:] >= values[:-1]).all())
 
 
+def _dense(groups: np.ndarray) -> bool:
+    """Non-negative integer codes small enough for a counting sort (or a packed key)."""
+    n = len(groups)
+    return bool(np.issubdtype(groups.dtype, np.integer) and n and groups.min() >= 0 and groups.max() < 4 * n + 1024)
+
+
 def group_order(groups: np.ndarray, times: np.ndarray) -> np.ndarray:
     """Stable permutation sorting events by group code, then time.
 
-    Events of one group at one time keep their input order. Non-negative integer codes
-    below ``4 * n`` are grouped by a counting sort (after a stable sort by time when
-    the input is not already in time order); other codes fall back to ``np.lexsort``.
+    Events of one group at one time keep their input order: the result equals
+    ``np.lexsort((times, groups))``. Non-negative integer codes below ``4 * n`` are
+    sorted by one ``np.sort`` of packed 64-bit keys (group, quantised time, position),
+    with the rare runs that quantisation leaves out of time order re-sorted exactly;
+    other codes fall back to ``np.lexsort``.
 
     Examples
     --------
@@ -102,15 +152,27 @@ def group_order(groups: np.ndarray, times: np.ndarray) -> np.ndarray:
     n = len(groups)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    if not np.issubdtype(groups.dtype, np.integer) or groups.min() < 0 or groups.max() >= 4 * n + 1024:
-        return np.lexsort((times, groups))
-    n_groups = int(groups.max()) + 1
-    if _is_sorted(times):
-        order, _, _ = _counting_sort(groups, n_groups)
-        return order
-    by_time = np.argsort(times, kind="stable")
-    order, _, _ = _counting_sort(groups[by_time], n_groups)
-    return by_time[order]
+    if _dense(groups):
+        n_groups = int(groups.max()) + 1
+        order = _packed_order(groups, n_groups, None if _is_sorted(times) else times)
+        if order is not None:
+            return order
+    return np.lexsort((times, groups))
+
+
+def time_order(times: np.ndarray) -> np.ndarray:
+    """Stable permutation sorting events by time (``np.argsort(times, kind="stable")``).
+
+    Examples
+    --------
+    >>> time_order(np.array([2.0, 1.0, 2.0, 0.5])).tolist()
+    [3, 1, 0, 2]
+    """
+    times = np.asarray(times)
+    if len(times) == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = _packed_order(np.zeros(len(times), dtype=np.int64), 1, times)
+    return order if order is not None else np.argsort(times, kind="stable")
 
 
 def linear_scan(a: np.ndarray, b: np.ndarray, block: int = BLOCK) -> np.ndarray:
@@ -118,8 +180,11 @@ def linear_scan(a: np.ndarray, b: np.ndarray, block: int = BLOCK) -> np.ndarray:
 
     Parameters
     ----------
-    a, b : ndarray of float64, shape (n, C) or (n,)
-        Decay factors (in [0, 1]) and increments.
+    a : ndarray of float64, shape (n, C) or (n,)
+        Decay factors (in [0, 1]); one column shared by every column of ``b`` when
+        ``a`` is 1-D and ``b`` 2-D.
+    b : ndarray of float64, shape (n, C) or (n,)
+        Increments.
     block : int
         Block length of the two-level scan.
 
@@ -142,43 +207,47 @@ def linear_scan(a: np.ndarray, b: np.ndarray, block: int = BLOCK) -> np.ndarray:
     [4.0, 4.0, 2.0]
     """
     flat = b.ndim == 1
-    if flat:
-        a, b = a[:, None], b[:, None]
-    n, channels = b.shape
+    b2 = b[:, None] if flat else b
+    n, channels = b2.shape
     if n == 0:
-        return np.empty((0, channels))[:, 0] if flat else np.empty((0, channels))
+        return np.empty(b.shape)
+    if a.ndim == 2 and channels > 1:
+        return np.stack([linear_scan(a[:, c], b2[:, c], block) for c in range(channels)], axis=1)
+    a1 = a.reshape(n)
     nblocks = -(-n // block)
     # position-major layout: row j holds position j of every block, contiguous; padding
     # positions get a = 1, b = 0 and change nothing
-    A = np.ones((block, nblocks, channels))
-    S = np.zeros((block, nblocks, channels))
-    _fill(A.transpose(1, 0, 2), a, n)
-    _fill(S.transpose(1, 0, 2), b, n)
-    out = _scan_blocks(A, S).transpose(1, 0, 2).reshape(nblocks * block, channels)[:n]
+    A = np.ones((block, nblocks))
+    S = np.zeros((channels, block, nblocks))
+    _fill(A.T, a1, n)
+    for c in range(channels):
+        _fill(S[c].T, b2[:, c], n)
+    S = _scan_blocks(A, S, block)
+    out = np.stack([S[c].T.reshape(-1)[:n] for c in range(channels)], axis=1)
     return out[:, 0] if flat else out
 
 
-def _scan_blocks(A: np.ndarray, S: np.ndarray) -> np.ndarray:
-    """The scan on position-major blocks, in place: ``A``, ``S`` of shape (block, nblocks, ...)."""
-    block, nblocks = A.shape[:2]
-    tmp = np.empty_like(S[0])
-    for j in range(1, block):
-        np.multiply(A[j], S[j - 1], out=tmp)
-        S[j] += tmp
+def _scan_blocks(A: np.ndarray, S: np.ndarray, block: int = BLOCK) -> np.ndarray:
+    """The scan in place on position-major blocks: factors ``A`` of shape (block, nblocks),
+    shared by the channels of ``S``, shape (C, block, nblocks)."""
+    nblocks = A.shape[1]
+    tmp = np.empty_like(S[:, 0])
+    for j in range(1, A.shape[0]):
+        np.multiply(A[j], S[:, j - 1], out=tmp)
+        S[:, j] += tmp
         A[j] *= A[j - 1]
     if nblocks > 1:
-        ends = linear_scan(A[-1], S[-1], block)  # true state at each block's end
-        np.multiply(A[:, 1:], ends[None, :-1], out=A[:, 1:])
-        S[:, 1:] += A[:, 1:]
+        ends = linear_scan(A[-1], S[:, -1].T, block)  # true state at each block's end, (nblocks, C)
+        S[:, :, 1:] += A[None, :, 1:] * ends.T[:, None, :-1]
     return S
 
 
 def _fill(view: np.ndarray, values: np.ndarray, n: int) -> None:
-    """Copy ``values`` (n, C) into the first n positions of a (blocks, block, C) view."""
-    nblocks, block, channels = view.shape
+    """Copy ``values`` (n,) into the first n positions of a (blocks, block) view."""
+    nblocks, block = view.shape
     full = n // block
     if full:
-        view[:full] = values[: full * block].reshape(full, block, channels)
+        view[:full] = values[: full * block].reshape(full, block)
     if n > full * block:
         view[full, : n - full * block] = values[full * block :]
 
@@ -227,34 +296,56 @@ def run(
     g = groups[order]
     t = times[order]
     b = scores[order]
-    new_group = np.ones(len(t), dtype=bool)
-    new_group[1:] = g[1:] != g[:-1]
-    dt = _gaps(t, new_group)
-    a = np.exp(dt[:, None] * (-_LN2 / half_lives[None, :]))
-    a[new_group] = 0.0
-    states = _inclusive(linear_scan(a, b), g, t, dt, new_group)
+    states = _scan_sorted(g, t, b, half_lives)
     return Kernel(order, g, t, states, half_lives)
 
 
-def _gaps(t: np.ndarray, new_group: np.ndarray) -> np.ndarray:
-    """Time since the previous event, 0 where a group starts."""
-    dt = np.empty(len(t))
-    if len(t):
-        dt[0] = 0.0
-        np.subtract(t[1:], t[:-1], out=dt[1:])
-        dt[new_group] = 0.0
-    return dt
+def _scan_sorted(g: np.ndarray, t: np.ndarray, b: np.ndarray, half_lives: np.ndarray) -> np.ndarray:
+    """The one scan: channel states right after each event, for events sorted by
+    (group, time); every event of a tie block sees the state after the whole block.
 
-
-def _inclusive(states: np.ndarray, g: np.ndarray, t: np.ndarray, dt: np.ndarray, new_group: np.ndarray) -> np.ndarray:
-    """Every event at one (group, time) sees the state after the whole tie block."""
-    if not ((dt == 0) & ~new_group).any():
-        return states
-    return states[_last_of_run(g, t)]
+    The decay factors ``2 ** (-gap / H)`` are computed once per distinct half-life and
+    shared by its channels; they are written straight into the scan's position-major
+    layout (no copy of the events in between).
+    """
+    n, channels = b.shape
+    out = np.empty((n, channels))
+    if n == 0:
+        return out
+    new_group = np.ones(n, dtype=bool)
+    np.not_equal(g[1:], g[:-1], out=new_group[1:])
+    starts = np.flatnonzero(new_group)
+    nblocks = -(-n // BLOCK)
+    gaps = np.zeros(nblocks * BLOCK)  # padding: gap 0, factor 1, score 0
+    np.subtract(t[1:], t[:-1], out=gaps[1:n])
+    gaps[starts] = 0.0  # factor set to 0 below; no overflow across groups
+    lives = np.unique(half_lives)
+    for life in lives:
+        columns = np.flatnonzero(half_lives == life)
+        A = np.multiply(gaps.reshape(nblocks, BLOCK).T, -_LN2 / life, out=np.empty((BLOCK, nblocks)))
+        np.exp(A, out=A)
+        A[starts % BLOCK, starts // BLOCK] = 0.0
+        S = np.zeros((len(columns), BLOCK, nblocks))
+        for k, c in enumerate(columns):
+            _fill(S[k].T, b[:, c], n)
+        S = _scan_blocks(A, S)
+        for k, c in enumerate(columns):
+            out[:, c] = S[k].T.reshape(-1)[:n]
+    tied = gaps[1:n] == 0.0
+    tied &= ~new_group[1:]
+    if tied.any():
+        out = out[_last_of_run(g, t)]
+    return out
 
 
 def decayed_sum(
-    groups: np.ndarray, times: np.ndarray, scores: np.ndarray, half_life: float, *, threads: int | None = None
+    groups: np.ndarray,
+    times: np.ndarray,
+    scores: np.ndarray,
+    half_life,
+    *,
+    threads: int | None = None,
+    engine: str = "numpy",
 ) -> np.ndarray:
     """The decayed sum at every event, in input order: the kernel's fast path.
 
@@ -266,26 +357,33 @@ def decayed_sum(
         Group codes (non-negative; dense codes are fastest).
     times : ndarray of float64, shape (n,)
         Event times [days]; any order (time-ordered input skips one sort).
-    scores : ndarray of float64, shape (n,)
-        Signed scores.
-    half_life : float
-        [days] > 0.
+    scores : ndarray of float64, shape (n,) or (n, C)
+        Signed scores; one column per channel.
+    half_life : float or ndarray of float, shape (C,)
+        Half-life [days] > 0, of every channel or of each.
     threads : int, optional
         Worker threads; by default one per core for inputs of 400,000 events or more.
+    engine : {"numpy", "numba"}, default "numpy"
+        ``"numba"`` runs one compiled pass over the time-ordered events with per-group
+        state (needs the optional ``numba`` package: ``pip install 'tension[numba]'``).
+        Both engines agree to rounding (1e-12 of the gross sum).
 
     Returns
     -------
-    ndarray of float64, shape (n,)
+    ndarray of float64, shape (n,) or (n, C)
 
     Notes
     -----
-    The time-ordered events are cut into one chunk per thread, at a change of time. In
-    each chunk (in parallel: numpy and scipy release the GIL) a stable counting sort
-    groups the events and moves times and scores along (packed as one complex array),
-    one exponential gives the decay factors and the blocked :func:`linear_scan` the
-    states. Each group's state at the end of a chunk then carries into the next chunk,
-    decayed to each later event: ``S_i += C_g * 2 ** (-(t_i - T_g) / H)``. The result is
-    scattered back to input order.
+    Every event sees the state after all events of its group at its time (ties
+    included). The numpy engine sorts events by time when they are not in time order
+    and cuts them into one chunk per thread, at a change of time. In each chunk (in
+    parallel: numpy releases the GIL) one sort of packed integer keys groups the events,
+    the events of one group at one time are put in a canonical order (by score, so that
+    the result does not depend on row order, to the last bit) and the blocked
+    :func:`linear_scan` gives the states, decay factors shared by the channels of one
+    half-life. Each group's state at the end of a chunk then carries into the next
+    chunk, decayed to each later event: ``S_i += C_g * 2 ** (-(t_i - T_g) / H)``. The
+    result is scattered straight back to input order.
 
     Examples
     --------
@@ -295,114 +393,151 @@ def decayed_sum(
     groups = np.asarray(groups)
     times = np.asarray(times, dtype=float)
     scores = np.asarray(scores, dtype=float)
+    flat = scores.ndim == 1
+    scores2 = scores[:, None] if flat else scores
+    channels = scores2.shape[1]
+    half_lives = np.broadcast_to(np.asarray(half_life, dtype=float), (channels,)).copy()
+    if not (np.isfinite(half_lives).all() and (half_lives > 0).all()):
+        raise ValueError(f"half-lives must be positive finite numbers of days, got {half_lives.tolist()}")
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {list(ENGINES)}, not {engine!r}")
     n = len(times)
     if n == 0:
-        return np.zeros(0)
-    if not np.issubdtype(groups.dtype, np.integer) or groups.min() < 0 or groups.max() >= 4 * n + 1024:
+        return np.zeros(scores.shape)
+    if not _dense(groups):
         _, groups = np.unique(groups, return_inverse=True)
-    by_time = None
-    if not _is_sorted(times):
-        # introsort by time: ties within a group may then be summed in any order, which
-        # changes nothing but the last bits of a tie block's sum
-        by_time = np.argsort(times)
-        groups, times, scores = groups[by_time], times[by_time], scores[by_time]
     n_groups = int(groups.max()) + 1
-    rate = _LN2 / float(half_life)
+    by_time = None if _is_sorted(times) else time_order(times)
+    if engine == "numba":
+        from . import _numba
+
+        out = _numba.decayed_sum(groups, times, scores2, half_lives, by_time, n_groups)
+        return out[:, 0] if flat else out
     if threads is None:
         threads = min(os.cpu_count() or 1, 8) if n >= 400_000 else 1
-    bounds = _chunk_bounds(times, max(1, int(threads)))
-    out = np.empty(n)
+    in_time = (lambda i: times[i]) if by_time is None else (lambda i: times[by_time[i]])
+    bounds = _chunk_bounds(in_time, n, max(1, int(threads)))
+    rates = _LN2 / half_lives
+    out = np.empty((n, channels))
 
-    def scan(lo, hi):
-        return _scan_chunk(groups[lo:hi], times[lo:hi], scores[lo:hi], n_groups, rate)
+    def scan(k):
+        lo, hi = bounds[k], bounds[k + 1]
+        rows = slice(lo, hi) if by_time is None else by_time[lo:hi]
+        return _scan_chunk(rows, groups[rows], times, scores2, n_groups, half_lives)
+
+    def finish(k):
+        _finish_chunk(parts[k], carries[k], rates, out)
 
     if len(bounds) > 2:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(len(bounds) - 1) as pool:
-            parts = list(pool.map(lambda k: scan(bounds[k], bounds[k + 1]), range(len(bounds) - 1)))
-            carries = _carries(parts, n_groups, rate)
-            list(pool.map(lambda k: _finish_chunk(parts[k], carries[k], rate, out, bounds[k]), range(len(parts))))
+            parts = list(pool.map(scan, range(len(bounds) - 1)))
+            carries = _carries(parts, n_groups, rates)
+            list(pool.map(finish, range(len(parts))))
     else:
-        part = scan(0, n)
-        _finish_chunk(part, None, rate, out, 0)
-    if by_time is not None:
-        unsorted = np.empty(n)
-        unsorted[by_time] = out
-        out = unsorted
-    return out
+        parts = [scan(0)]
+        carries = [None]
+        finish(0)
+    return out[:, 0] if flat else out
 
 
-def _chunk_bounds(times: np.ndarray, parts: int) -> list[int]:
-    """Chunk boundaries of time-sorted events, each at a change of time (no tie is cut)."""
-    n = len(times)
+#: The engines of :func:`decayed_sum` (and of the API's ``engine=``).
+ENGINES = ("numpy", "numba")
+
+
+def _chunk_bounds(time_at, n: int, parts: int) -> list[int]:
+    """Chunk boundaries of time-sorted events (``time_at(i)``: the i-th time in time
+    order), each at a change of time (no tie is cut)."""
     bounds = [0]
     for k in range(1, parts):
-        cut = int(np.searchsorted(times, times[k * n // parts], side="left"))
-        if cut > bounds[-1]:
-            bounds.append(cut)
+        target = time_at(k * n // parts)
+        lo, hi = 0, k * n // parts  # first position whose time equals the target
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if time_at(mid) < target:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo > bounds[-1]:
+            bounds.append(lo)
     bounds.append(n)
     return bounds
 
 
-def _scan_chunk(groups, times, scores, n_groups, rate) -> dict:
-    """Group one chunk and scan it from zero states."""
-    n = len(times)
-    packed = np.empty(n, dtype=np.complex128)
-    packed.real, packed.imag = times, scores
-    order, indptr, packed = _counting_sort(groups, n_groups, data=packed)
-    t = packed.real
-    counts = np.diff(indptr)
-    starts = indptr[:-1][counts > 0]
-    nblocks = -(-n // BLOCK)
-    gaps = np.zeros(nblocks * BLOCK)  # padding: gap 0, factor 1, score 0
-    np.subtract(t[1:], t[:-1], out=gaps[1:n])
-    # factors and scores written straight into the scan's position-major layout
-    A = np.multiply(gaps.reshape(nblocks, BLOCK).T, -rate, out=np.empty((BLOCK, nblocks)))
-    np.exp(A, out=A)
-    A[starts % BLOCK, starts // BLOCK] = 0.0
-    S = np.zeros((BLOCK, nblocks))
-    _fill(S.T[:, :, None], packed.imag[:, None], n)
-    states = _scan_blocks(A, S).T.reshape(-1)[:n]
-    tied = (gaps[1:n] == 0.0)
+def _counting_sort(groups: np.ndarray, n_groups: int, data: np.ndarray):
+    """Stable counting sort by integer group code, moving ``data`` along, in C through
+    scipy.sparse: COO -> CSR places every entry of a row after the row's earlier entries,
+    in input order, in O(n + G). Returns (order, row pointers, data in sorted order)."""
+    from scipy import sparse
+
+    n = len(groups)
+    index_type = np.int32 if max(n, n_groups) < 2**31 - 1 else np.int64
+    columns = np.arange(n, dtype=index_type)
+    matrix = sparse.coo_array((data, (groups.astype(index_type, copy=False), columns)), shape=(n_groups, n)).tocsr()
+    return matrix.indices, matrix.indptr, matrix.data
+
+
+def _scan_chunk(rows, chunk_groups, times, scores, n_groups, half_lives) -> dict:
+    """Group one chunk and scan it from zero. ``rows``: the chunk's input positions in
+    time order (an index array, or a slice when the input is in time order)."""
+    if scores.shape[1] == 1:
+        # one channel: time and score travel with the counting sort, packed as one complex
+        packed = np.empty(len(chunk_groups), dtype=np.complex128)
+        packed.real, packed.imag = times[rows], scores[rows, 0]
+        order, indptr, packed = _counting_sort(chunk_groups, n_groups, packed)
+        g = np.repeat(np.arange(n_groups), np.diff(indptr))
+        t, b = packed.real, packed.imag[:, None]
+    else:
+        order = _packed_order(chunk_groups, n_groups, None)  # stable: time order within a group
+        g = chunk_groups[order]
+        where = order + rows.start if isinstance(rows, slice) else rows[order]
+        t = times[where]
+        b = scores[where]
+    rows = order + rows.start if isinstance(rows, slice) else rows[order]
+    tied = (g[1:] == g[:-1]) & (t[1:] == t[:-1])
     if tied.any():
-        tied[starts[starts > 0] - 1] = False
-        if tied.any():
-            g = np.repeat(np.arange(n_groups), counts)
-            states = states[_last_of_run(g, t)]
-    present = counts > 0
-    last = indptr[1:][present] - 1
-    return {"order": order, "indptr": indptr, "t": t, "states": states, "present": present,
-            "last_time": t[last], "last_state": states[last]}  # fmt: skip
+        # events of one group at one time: a canonical order (by score), so that the
+        # block's sum, hence every state, is the same for any input row order
+        run = np.cumsum(np.r_[True, ~tied])
+        members = np.flatnonzero(np.r_[tied, False] | np.r_[False, tied])
+        keys = [b[members, c] for c in range(b.shape[1] - 1, -1, -1)] + [run[members]]
+        sub = members[np.lexsort(keys)]
+        rows[members], b[members] = rows[sub], b[sub]
+    states = _scan_sorted(g, t, b, half_lives)
+    last = np.flatnonzero(np.r_[g[1:] != g[:-1], True])
+    return {"rows": rows, "g": g, "t": t, "states": states, "groups": g[last], "last_time": t[last],
+            "last_state": states[last]}  # fmt: skip
 
 
-def _carries(parts: list[dict], n_groups: int, rate: float) -> list:
-    """For each chunk, every group's state and its time at the end of the chunks before
+def _carries(parts: list[dict], n_groups: int, rates: np.ndarray) -> list:
+    """For each chunk, every group's states and time at the end of the chunks before
     (state 0 and time -inf for groups not seen yet, so that they add nothing)."""
-    state = np.zeros(n_groups)
+    state = np.zeros((n_groups, len(rates)))
     when = np.full(n_groups, -np.inf)
     carries = [None]
     for part in parts[:-1]:
-        idx = np.flatnonzero(part["present"])
-        state[idx] = part["last_state"] + state[idx] * np.exp((when[idx] - part["last_time"]) * rate)
+        idx = part["groups"]
+        decay = np.exp(np.subtract(when[idx], part["last_time"])[:, None] * rates[None, :])
+        state[idx] = part["last_state"] + state[idx] * decay
         when[idx] = part["last_time"]
         carries.append((state.copy(), when.copy()))
     return carries
 
 
-def _finish_chunk(part: dict, carry, rate: float, out: np.ndarray, offset: int) -> None:
+def _finish_chunk(part: dict, carry, rates: np.ndarray, out: np.ndarray) -> None:
     """Add the carried states to a chunk and scatter it back to input order."""
     states = part["states"]  # a fresh array of this chunk: updated in place
     if carry is not None:
         state, when = carry
-        counts = np.diff(part["indptr"])
-        decay = np.subtract(np.repeat(when, counts), part["t"])
-        np.multiply(decay, rate, out=decay)
-        np.exp(decay, out=decay)
-        np.multiply(decay, np.repeat(state, counts), out=decay)
-        states += decay
-    chunk = out[offset : offset + len(states)]
-    chunk[part["order"]] = states
+        g = part["g"]
+        elapsed = np.subtract(when[g], part["t"])
+        seen = np.isfinite(elapsed)
+        if seen.any():
+            idx = np.flatnonzero(seen)
+            for c, rate in enumerate(rates):
+                states[idx, c] += state[g[idx], c] * np.exp(elapsed[idx] * rate)
+    out[part["rows"]] = states
 
 
 def _last_of_run(g: np.ndarray, t: np.ndarray) -> np.ndarray:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -121,3 +122,75 @@ def test_decayed_sum_with_sparse_labels_and_huge_codes():
     groups = np.array([10**12, 5, 10**12])
     out = core.decayed_sum(groups, np.array([0.0, 0.0, 1.0]), np.array([1.0, 2.0, 1.0]), 1.0)
     assert out.tolist() == [1.0, 2.0, 1.5]
+
+
+@given(
+    hnp.arrays(np.int64, st.integers(1, 300), elements=st.integers(0, 5)),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(["float", "ns", "outlier"]),
+)
+def test_packed_sort_equals_lexsort_when_quantised_times_collide(groups, seed, kind):
+    # an outlier stretches the quantisation so that most times share one quantum: the
+    # exact re-sort of those runs must still give the stable lexsort
+    rng = np.random.default_rng(seed)
+    n = len(groups)
+    if kind == "ns":
+        times = rng.integers(-(2**62), 2**62, n)
+        times[rng.random(n) < 0.3] = 7
+    else:
+        times = rng.integers(0, 20, n) * 1e-9
+        if kind == "outlier":
+            times[rng.integers(0, n)] = 1e300
+    want = np.lexsort((times, groups))
+    assert np.array_equal(core.group_order(groups, times), want)
+    assert np.array_equal(core.time_order(times), np.argsort(times, kind="stable"))
+
+
+@given(
+    hnp.arrays(np.int64, st.integers(0, 200), elements=st.integers(0, 6)),
+    st.integers(0, 2**32 - 1),
+    st.booleans(),
+    st.sampled_from([[30.0], [0.25, 1e4], [5.0, 5.0, 40.0]]),
+)
+def test_numba_engine_matches_direct_sum_and_numpy_engine(groups, seed, time_sorted, half_lives):
+    pytest.importorskip("numba")
+    rng = np.random.default_rng(seed)
+    n = len(groups)
+    times = rng.integers(-10, 30, n).astype(float)  # negative times and many ties
+    if time_sorted:
+        times.sort()
+    scores = rng.normal(size=(n, len(half_lives)))
+    lives = np.array(half_lives)
+    fast = core.decayed_sum(groups, times, scores, lives, engine="numba")
+    numpy = core.decayed_sum(groups, times, scores, lives, threads=2)
+    want = direct(groups, times, scores, lives)
+    gross = direct(groups, times, np.abs(scores), lives)
+    assert (np.abs(fast - want) <= 1e-12 * gross + 1e-300).all()
+    assert (np.abs(fast - numpy) <= 1e-12 * gross + 1e-300).all()
+
+
+@given(st.integers(0, 2**32 - 1), st.sampled_from(["numpy", "numba"]), st.sampled_from([1, 2]))
+def test_decayed_sum_does_not_depend_on_row_order(seed, engine, channels):
+    # ties at one (group, time) are summed in a canonical order: bit for bit (numpy)
+    if engine == "numba":
+        pytest.importorskip("numba")
+    rng = np.random.default_rng(seed)
+    n = 500
+    groups = rng.integers(0, 5, n)
+    times = rng.integers(0, 40, n).astype(float)
+    scores = rng.normal(size=(n, channels)) * 10.0 ** rng.integers(-8, 8, (n, 1))
+    shuffle = rng.permutation(n)
+    a = core.decayed_sum(groups, times, scores, 30.0, engine=engine, threads=2)
+    b = core.decayed_sum(groups[shuffle], times[shuffle], scores[shuffle], 30.0, engine=engine, threads=2)
+    if engine == "numpy":
+        assert np.array_equal(a[shuffle], b)
+    else:
+        gross = direct(groups, times, np.abs(scores), np.full(channels, 30.0))
+        assert (np.abs(a[shuffle] - b) <= 1e-12 * gross[shuffle]).all()
+
+
+def test_engine_and_half_life_are_checked():
+    with pytest.raises(ValueError, match="engine must be one of"):
+        core.decayed_sum(np.zeros(1, dtype=int), np.zeros(1), np.ones(1), 1.0, engine="cuda")
+    with pytest.raises(ValueError, match="half-lives must be positive"):
+        core.decayed_sum(np.zeros(1, dtype=int), np.zeros(1), np.ones(1), 0.0)
