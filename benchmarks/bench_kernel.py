@@ -29,6 +29,12 @@ class DecayedSum:
     def time_tension_core(self, n, d):
         return self._run("tension.core.decayed_sum")
 
+    def time_tension_numba(self, n, d):
+        return self._run("tension.core.decayed_sum(engine='numba')")
+
+    def time_numba_one_pass(self, n, d):
+        return self._run("numba @njit one pass (per-dyad state)")
+
     def time_numba_lexsort(self, n, d):
         return self._run("numba @njit + np.lexsort")
 
@@ -54,6 +60,8 @@ class DecayedSumUnsorted(DecayedSum):
 #: report name -> method name of the classes above
 TIMERS = {
     "tension.core.decayed_sum": "time_tension_core",
+    "tension.core.decayed_sum(engine='numba')": "time_tension_numba",
+    "numba @njit one pass (per-dyad state)": "time_numba_one_pass",
     "numba @njit + np.lexsort": "time_numba_lexsort",
     "polars ewm_sum_by": "time_polars_ewm_sum_by",
     "pandas groupby + loop": "time_pandas_groupby_loop",

@@ -3,8 +3,13 @@
     python -m benchmarks.run                       # the full grid (several minutes)
     python -m benchmarks.run --dry-run             # one tiny size, every method (run by make test)
     python -m benchmarks.run --events 1e6 --dyads 1e3 --methods tension.core.decayed_sum,polars
+    python -m benchmarks.run --parts e2e --e2e-sizes 4000000/30000   # end to end only, one size
 
-Each method runs in a fresh process: peak memory is that process's peak resident set size
+Three parts: ``kernel`` (the decayed sum on arrays against its peers, ``kernel.md``,
+``kernel.csv``, ``events_per_second.png``), ``e2e`` (from one pandas DataFrame, against the
+polars equivalent, random and time order, ``e2e.md``, ``e2e.csv``,
+``e2e_events_per_second.png``; see :mod:`benchmarks.bench_e2e`) and ``api`` (readers,
+grids, streaming, ``api.md``, ``api.csv``). Each method runs in a fresh process: peak memory is that process's peak resident set size
 (VmHWM, reset before each run) above what it held once the input was built, with glibc
 told to return large blocks to the system (so that resident memory follows use). Times are the best of
 ``--repeat`` runs (one run for the slow pure-Python methods). Every output is checked against
@@ -28,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import bench_kernel, peers
+from . import bench_api, bench_e2e, bench_kernel, peers
 
 RESULTS = Path(__file__).parent / "results"
 TOLERANCE = 1e-9
@@ -75,6 +80,94 @@ def worker(name: str, n: int, d: int, repeat: int, sorted_input: bool, out_path:
         peak = max(peak, _peak_rss_mb() - base)
     np.save(out_path, np.asarray(out, dtype=float))
     return {"seconds": min(times), "peak_mb": peak, "input_mb": 3 * 8 * n / 2**20}
+
+
+def e2e_worker(name: str, frame_path: str, repeat: int, out_path: str) -> dict:
+    """Run one end-to-end method on the frame stored at ``frame_path``; save its tension."""
+    from . import bench_e2e
+
+    bench_e2e.warm_up(name)
+    frame = bench_e2e.prepare(name, pd.read_parquet(frame_path))
+    input_mb = frame.memory_usage(deep=True).sum() / 2**20
+    function = bench_e2e.METHODS[name][0]
+    times, peak, result = [], 0.0, None
+    for _ in range(repeat):
+        result = None
+        base = _status_mb("VmRSS") if _reset_peak() else _peak_rss_mb()
+        start = time.perf_counter()
+        result = function(frame)
+        times.append(time.perf_counter() - start)
+        peak = max(peak, _peak_rss_mb() - base)
+    values = bench_e2e.tension_of(name, result)
+    np.save(out_path, values if values is not None else np.zeros(0))
+    return {"seconds": min(times), "peak_mb": peak, "input_mb": input_mb}
+
+
+def _subprocess(args: list[str], memory: bool) -> dict:
+    command = [sys.executable, "-m", "benchmarks.run", *args]
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    if memory:
+        env.update(MALLOC_MMAP_THRESHOLD_="131072", MALLOC_TRIM_THRESHOLD_="131072")
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def e2e_grid(sizes, orders, methods, repeat, progress=print, *, fresh: bool = True) -> pd.DataFrame:
+    """Every end-to-end method on the same stored frame, each in a fresh process (or, with
+    ``fresh=False``, for the dry run, all in this one)."""
+    from . import bench_e2e
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, d in sizes:
+            for order in orders:
+                frame_path = os.path.join(tmp, "events.parquet")
+                frame = bench_e2e.user_frame(n, d, order=order)
+                frame.to_parquet(frame_path)
+                # the reference scale: the polars sum of |weight|
+                gross = bench_e2e.polars_score_events(frame.assign(weight=frame["weight"].abs()))["tension"].to_numpy()
+                del frame
+                reference = None
+                for name in [bench_e2e.PEER] + [m for m in methods if m != bench_e2e.PEER]:
+                    if name not in methods and name != bench_e2e.PEER:
+                        continue
+                    path = os.path.join(tmp, "out.npy")
+                    args = ["--e2e-worker", name, "--frame", frame_path, "--out-array", path]
+                    if fresh:
+                        stats = _subprocess([*args, "--repeat", str(repeat)], memory=False)
+                        stats["peak_mb"] = _subprocess([*args, "--repeat", "1"], memory=True)["peak_mb"]
+                    else:
+                        stats = e2e_worker(name, frame_path, repeat, path)
+                    out = np.load(path)
+                    if name == bench_e2e.PEER:
+                        reference = out
+                    error = float(np.max(np.abs(out - reference) / np.maximum(gross, 1e-300))) if len(out) else np.nan
+                    rows.append({"events": n, "dyads": d, "order": order, "method": name, **stats,
+                                 "events_per_s": n / stats["seconds"], "max_rel_error": error})  # fmt: skip
+                    progress(f"  n={n:>10,} d={d:>7,} {order:<6} {name:<40} {stats['seconds']:8.3f} s  "
+                             f"peak +{stats['peak_mb']:7.0f} MB ({stats['peak_mb'] / stats['input_mb']:.2f}x input)")  # fmt: skip
+    frame = pd.DataFrame(rows)
+    peer = frame[frame["method"] == bench_e2e.PEER].set_index(["events", "dyads", "order"])["seconds"]
+    keys = list(zip(frame["events"], frame["dyads"], frame["order"], strict=True))
+    frame["speedup_vs_polars"] = peer.loc[keys].to_numpy() / frame["seconds"].to_numpy()
+    frame["agrees"] = (frame["max_rel_error"] <= TOLERANCE) | frame["max_rel_error"].isna()
+    return frame
+
+
+def _e2e_markdown(frame: pd.DataFrame) -> str:
+    table = frame.assign(
+        seconds=frame["seconds"].map("{:.3f}".format),
+        events_per_s=frame["events_per_s"].map("{:,.0f}".format),
+        speedup_vs_polars=frame["speedup_vs_polars"].map("{:.2f}×".format),
+        peak_mb=frame["peak_mb"].map("{:.0f}".format),
+        input_mb=frame["input_mb"].map("{:.0f}".format),
+        peak_over_input=(frame["peak_mb"] / frame["input_mb"]).map("{:.2f}".format),
+        max_rel_error=frame["max_rel_error"].map(lambda e: "—" if np.isnan(e) else f"{e:.1e}"),
+    )[["events", "dyads", "order", "method", "seconds", "events_per_s", "speedup_vs_polars", "input_mb", "peak_mb",
+       "peak_over_input", "max_rel_error", "agrees"]]  # fmt: skip
+    return markdown(table)
 
 
 def _run_worker(name, n, d, repeat, sorted_input, out_path) -> dict:
@@ -143,7 +236,9 @@ def _markdown(frame: pd.DataFrame) -> str:
     return markdown(table)
 
 
-def plot(frame: pd.DataFrame, path: Path):
+def plot(frame: pd.DataFrame, path: Path, *, panels: str = "dyads", title: str = "") -> None:
+    """Events per second against the number of events, one line per method, one panel per
+    value of ``panels`` (log-log)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -151,20 +246,21 @@ def plot(frame: pd.DataFrame, path: Path):
 
     from tension.plot import QUALITATIVE
 
-    sizes = sorted(frame["dyads"].unique())
-    fig, axes = plt.subplots(1, len(sizes), figsize=(5 * len(sizes), 4.2), sharey=True, layout="constrained", squeeze=False)
-    for ax, d in zip(axes[0], sizes, strict=True):
-        for color, (name, group) in zip(QUALITATIVE, frame[frame["dyads"] == d].groupby("method", sort=False), strict=False):
+    keys = list(dict.fromkeys(frame[panels]))
+    fig, axes = plt.subplots(1, len(keys), figsize=(5.5 * len(keys), 4.4), sharey=True, layout="constrained", squeeze=False)
+    colors = dict(zip(dict.fromkeys(frame["method"]), QUALITATIVE * 3, strict=False))
+    for ax, key in zip(axes[0], keys, strict=True):
+        for name, group in frame[frame[panels] == key].groupby("method", sort=False):
             style = ":" if name == "memory floor" else "-"
-            ax.plot(group["events"], group["events_per_s"], style, marker="o", color=color, label=name)
+            ax.plot(group["events"], group["events_per_s"], style, marker="o", color=colors[name], label=name)
         ax.set_xscale("log")
         ax.set_yscale("log")
-        ax.set_title(f"{d:,} dyads", loc="left")
+        ax.set_title(f"{key:,} dyads" if panels == "dyads" else f"rows in {key} order", loc="left")
         ax.set_xlabel("events")
         ax.grid(color="#dddddd", lw=0.6, which="both")
     axes[0][0].set_ylabel("events per second (higher is faster)")
-    axes[0][-1].legend(fontsize=8, frameon=False, loc="lower right")
-    fig.suptitle("The decayed event sum: tension's numpy kernel against its peers (same input, one run)", x=0.01, ha="left")
+    axes[0][-1].legend(fontsize=7, frameon=False, loc="lower left")
+    fig.suptitle(title, x=0.01, ha="left")
     fig.savefig(path, dpi=120)
     plt.close(fig)
 
@@ -177,57 +273,75 @@ def machine() -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--events", default="1e5,1e6,1e7", help="comma-separated event counts")
-    parser.add_argument("--dyads", default="10,1e3,1e5", help="comma-separated dyad counts")
+    parser.add_argument("--events", default="1e5,1e6,1e7", help="kernel grid: comma-separated event counts")
+    parser.add_argument("--dyads", default="10,1e3,1e5", help="kernel grid: comma-separated dyad counts")
     parser.add_argument("--methods", default="all", help="comma-separated names (or prefixes) of methods, or all")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--unsorted", action="store_true", help="input not in time order")
+    parser.add_argument("--unsorted", action="store_true", help="kernel grid: input not in time order")
     parser.add_argument("--dry-run", action="store_true", help="one tiny size, results to a temporary folder")
     parser.add_argument("--out", default=str(RESULTS), help="results folder")
+    parser.add_argument("--parts", default="kernel,e2e,api", help="which parts: kernel, e2e, api (comma-separated)")
+    parser.add_argument("--e2e-sizes", default=",".join(f"{n}/{d}" for n, d in bench_e2e.SIZES),
+                        help="end to end: comma-separated events/dyads")  # fmt: skip
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--e2e-worker", help=argparse.SUPPRESS)
+    parser.add_argument("--frame", help=argparse.SUPPRESS)
     parser.add_argument("--out-array", help=argparse.SUPPRESS)
-    parser.add_argument("--skip-api", action="store_true", help="only the kernel grid")
-    parser.add_argument("--only-api", action="store_true", help="only the API, reader and streaming benchmarks")
     args = parser.parse_args(argv)
     events = [int(float(x)) for x in args.events.split(",")]
     dyads = [int(float(x)) for x in args.dyads.split(",")]
     if args.worker:
         print(json.dumps(worker(args.worker, events[0], dyads[0], args.repeat, not args.unsorted, args.out_array)))
         return 0
-    names = list(peers.METHODS) if args.methods == "all" else [
-        m for m in peers.METHODS for wanted in args.methods.split(",") if m.startswith(wanted.strip())]  # fmt: skip
+    if args.e2e_worker:
+        print(json.dumps(e2e_worker(args.e2e_worker, args.frame, args.repeat, args.out_array)))
+        return 0
+    wanted = [w.strip() for w in args.methods.split(",")]
+    pick = (lambda names: list(names)) if args.methods == "all" else (
+        lambda names: [m for m in names if any(m.startswith(w) for w in wanted)])  # fmt: skip
+    parts = {p.strip() for p in args.parts.split(",")}
+    sizes = [tuple(int(float(x)) for x in s.split("/")) for s in args.e2e_sizes.split(",")]
     if args.dry_run:
-        events, dyads, args.repeat = [2_000], [7], 1
+        events, dyads, args.repeat, sizes = [2_000], [7], 1, [(3_000, 50)]
         args.out = tempfile.mkdtemp(prefix="tension-bench-")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    header = f"Machine: {machine()}\n\n"
     print(f"machine: {machine()}")
-    if args.only_api:
-        from . import bench_api
-
-        api = bench_api.run_all(dry=args.dry_run)
-        (out / "api.md").write_text(f"Machine: {machine()}\n\n" + markdown(api) + "\n")
-        print(api.to_string(index=False))
-        return 0
-    grid = kernel_grid(events, dyads, names, args.repeat, sorted_input=not args.unsorted)
-    if not args.unsorted and not args.dry_run:
-        unsorted = kernel_grid([max(events)], [max(dyads)], [m for m in names if m in peers.METHODS and m not in peers.SLOW],
-                               args.repeat, sorted_input=False)  # fmt: skip
-        grid = pd.concat([grid, unsorted], ignore_index=True)
-    grid.to_csv(out / "kernel.csv", index=False)
-    (out / "kernel.md").write_text(f"Machine: {machine()}\n\n" + _markdown(grid) + "\n")
-    plot(grid[grid["time_sorted"]], out / "events_per_second.png")
-    print(_markdown(grid))
-    if not args.skip_api:
-        from . import bench_api
-
+    bad = []
+    if "kernel" in parts:
+        names = pick(peers.METHODS)
+        grid = kernel_grid(events, dyads, names, args.repeat, sorted_input=not args.unsorted)
+        if not args.unsorted and not args.dry_run:
+            unsorted = kernel_grid([max(events)], [max(dyads)], [m for m in names if m not in peers.SLOW],
+                                   args.repeat, sorted_input=False)  # fmt: skip
+            grid = pd.concat([grid, unsorted], ignore_index=True)
+        grid.to_csv(out / "kernel.csv", index=False)
+        (out / "kernel.md").write_text(header + _markdown(grid) + "\n")
+        plot(grid[grid["time_sorted"]], out / "events_per_second.png",
+             title="The decayed event sum on arrays (kernel only): tension against its peers, same input, one run")
+        print(_markdown(grid))
+        bad.append(grid[~grid["agrees"]])
+    if "e2e" in parts:
+        e2e = e2e_grid(sizes, ["random", "time"], pick(bench_e2e.METHODS), args.repeat, fresh=not args.dry_run)
+        e2e.to_csv(out / "e2e.csv", index=False)
+        grid_size = {"n_dyads": 20, "years": 1, "events": 2_000, "repeat": 1} if args.dry_run else {}
+        seconds, cells, grid_size = bench_e2e.grid_cells(**grid_size)
+        note = (f"\n\n`tn.score` daily grid ({grid_size}): {cells:,} cells (dyads x days) in {seconds:.3f} s, "
+                f"{cells / seconds:,.0f} cells/s.\n")  # fmt: skip
+        (out / "e2e.md").write_text(header + _e2e_markdown(e2e) + note)
+        plot(e2e, out / "e2e_events_per_second.png", panels="order",
+             title="End to end from one pandas DataFrame (validation, dyads, grouping, kernel, output frame)")
+        print(_e2e_markdown(e2e) + note)
+        bad.append(e2e[~e2e["agrees"]])
+    if "api" in parts:
         api = bench_api.run_all(dry=args.dry_run)
         api.to_csv(out / "api.csv", index=False)
-        (out / "api.md").write_text(f"Machine: {machine()}\n\n" + markdown(api) + "\n")
+        (out / "api.md").write_text(header + markdown(api) + "\n")
         print(api.to_string(index=False))
-    bad = grid[~grid["agrees"]]
-    if len(bad):
-        print(f"DISAGREEMENT beyond {TOLERANCE} relative:\n{bad.to_string()}", file=sys.stderr)
+    bad = [b for b in bad if len(b)]
+    if bad:
+        print(f"DISAGREEMENT beyond {TOLERANCE} relative:\n{pd.concat(bad).to_string()}", file=sys.stderr)
         return 1
     print(f"results in {out}")
     return 0

@@ -30,4 +30,8 @@ def test_dry_run_of_make_bench(tmp_path):
     for name in peers.METHODS:
         assert name in result.stdout
     assert "tn.score_events (DataFrame, end to end)" in result.stdout
+    from benchmarks import bench_e2e
+
+    for name in bench_e2e.METHODS:  # end to end, every method, checked against polars
+        assert f"| {name} |" in result.stdout
     assert "read_gdelt" in result.stdout
