@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import _columns
 from .countries import country_codes
 from .taxonomy import resolve_weights
 
@@ -352,4 +353,4 @@ def read_events(
                 TensionWarning,
                 stacklevel=2,
             )
-    return out
+    return _columns.mark(out, known)  # scoring this frame will not validate it again

@@ -1,0 +1,271 @@
+"""Fast, exact coding of event columns: text as integer codes, dyads by arithmetic, labels
+built once per distinct dyad, and the marker of a validated frame.
+
+Nothing here decides what is valid (that is :mod:`tension.events`); these helpers only
+make the same answers cheap on millions of rows:
+
+- :func:`text_codes` factorises a text column: clean ISO codes held as pyarrow strings
+  are read straight from the string buffer (three upper-case letters are a number below
+  26**3); object columns whose values are a few shared objects (what
+  :func:`tension.read_events` returns) are factorised by object identity; anything else
+  goes to ``pandas.factorize``. The codes are exact in every case.
+- :func:`dyad_codes` pairs two country codes by arithmetic (``low * C + high``) and
+  labels each distinct dyad once.
+- :func:`labels` spreads the dyad labels to the rows as the string dtype pandas itself
+  would infer (pyarrow strings under pandas 3), built in C from the codes.
+- :func:`mark` / :func:`is_marked`: a private token in ``DataFrame.attrs`` that says "this
+  frame came out of ``read_events`` and has not changed since"; it holds a fingerprint of
+  the frame (identity, shape, columns, dtypes and the content of every schema column) and
+  any change to the frame, in place or not, breaks it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import weakref
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["text_codes", "dyad_codes", "labels", "mark", "is_marked"]
+
+_A = ord("A")
+
+
+def _arrow_chunks(values):
+    """The pyarrow string chunks behind a pandas column, or None."""
+    array = getattr(values, "array", values)
+    chunked = getattr(array, "_pa_array", None)
+    if chunked is None:
+        return None
+    import pyarrow as pa
+
+    if not (pa.types.is_string(chunked.type) or pa.types.is_large_string(chunked.type)):
+        return None
+    return chunked
+
+
+def _upper3_codes(chunked) -> np.ndarray | None:
+    """Codes ``26**2 * a + 26 * b + c`` of three upper-case ASCII letters per row, read
+    from the arrow buffers; None unless every row is exactly that (no nulls)."""
+    import pyarrow as pa
+
+    parts = []
+    for chunk in chunked.chunks:
+        if chunk.null_count:
+            return None
+        offset_type = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        buffers = chunk.buffers()
+        n = len(chunk)
+        offsets = np.frombuffer(buffers[1], dtype=offset_type, count=n + 1, offset=chunk.offset * np.dtype(offset_type).itemsize)
+        if n and not (offsets[-1] - offsets[0] == 3 * n and (np.diff(offsets) == 3).all()):
+            return None
+        data = np.frombuffer(buffers[2], dtype=np.uint8, count=3 * n, offset=int(offsets[0])) if n else np.zeros(0, np.uint8)
+        letters = data.reshape(n, 3).astype(np.int32) - _A
+        if n and not ((letters >= 0) & (letters < 26)).all():
+            return None
+        parts.append(letters[:, 0] * 676 + letters[:, 1] * 26 + letters[:, 2])
+    return np.concatenate(parts) if len(parts) != 1 else parts[0]
+
+
+def _pointers(objects: np.ndarray, *, copy: bool = True) -> np.ndarray:
+    """The object pointers of a contiguous object array, as int64 (no reference taken;
+    without ``copy`` a view that must not outlive ``objects``)."""
+    n = len(objects)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    raw = np.ctypeslib.as_array((ctypes.c_int64 * n).from_address(objects.ctypes.data))
+    return raw.copy() if copy else raw
+
+
+def text_codes(values) -> tuple[np.ndarray, list]:
+    """Exact factorisation of a text column: ``(codes, uniques)``, ``uniques[codes]`` equal
+    to the values, code -1 for missing values (as ``pandas.factorize``). The order of
+    ``uniques`` is unspecified.
+
+    Examples
+    --------
+    >>> codes, uniques = text_codes(pd.Series(["PAK", "IRN", "PAK"]))
+    >>> [uniques[c] for c in codes]
+    ['PAK', 'IRN', 'PAK']
+    """
+    chunked = _arrow_chunks(values)
+    if chunked is not None:
+        upper = _upper3_codes(chunked)
+        if upper is not None:
+            present = np.zeros(26**3, dtype=bool)
+            present[upper] = True
+            ids = np.flatnonzero(present)
+            remap = np.cumsum(present) - 1
+            uniques = ["".join(chr(_A + d) for d in (i // 676, i // 26 % 26, i % 26)) for i in ids.tolist()]
+            return remap[upper].astype(np.int32), uniques
+        import pyarrow.compute as pc
+
+        encoded = pc.dictionary_encode(chunked).combine_chunks()
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        codes = np.where(np.isnan(codes), -1, codes).astype(np.int32) if codes.dtype.kind == "f" else codes.astype(np.int32)
+        return codes, encoded.dictionary.to_pylist()
+    array = np.asarray(values)
+    if array.dtype == object and array.flags.c_contiguous and len(array):
+        # a few shared objects (as read_events returns): factorise the pointers, then merge
+        # the distinct objects by value (equal strings held by different objects)
+        pointer_codes, pointers = pd.factorize(_pointers(array))
+        if len(pointers) <= max(1024, len(array) // 64):
+            first = np.full(len(pointers), len(array), dtype=np.int64)
+            np.minimum.at(first, pointer_codes, np.arange(len(array), dtype=np.int64))
+            objects = array[first]
+            value_codes, uniques = pd.factorize(pd.Series(objects, dtype=object), use_na_sentinel=True)
+            return value_codes[pointer_codes].astype(np.int32), list(uniques)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes.astype(np.int32), list(uniques)
+
+
+def dyad_codes(source: np.ndarray, target: np.ndarray, n_countries: int, *, directed: bool):
+    """Dyad of each row from two country codes (``0 .. n_countries - 1``, in the
+    countries' sorted order): ``(codes, pairs)`` with ``pairs`` the sorted distinct
+    ``(first, second)`` country codes and ``codes`` each row's index into them.
+
+    Examples
+    --------
+    >>> codes, pairs = dyad_codes(np.array([2, 0, 1]), np.array([0, 2, 0]), 3, directed=False)
+    >>> codes.tolist(), pairs.tolist()
+    ([1, 1, 0], [[0, 1], [0, 2]])
+    """
+    source = source.astype(np.int64, copy=False)
+    target = target.astype(np.int64, copy=False)
+    if directed:
+        key = source * n_countries + target
+    else:
+        key = np.minimum(source, target) * n_countries + np.maximum(source, target)
+    size = n_countries * n_countries
+    if size <= 4 * len(key) + 2**20:
+        present = np.zeros(size, dtype=bool)
+        present[key] = True
+        distinct = np.flatnonzero(present)
+        remap = np.cumsum(present, dtype=np.int64) - 1
+        codes = remap[key]
+    else:
+        distinct, codes = np.unique(key, return_inverse=True)
+    pairs = np.stack([distinct // n_countries, distinct % n_countries], axis=1)
+    return codes, pairs
+
+
+def _arrow_strings() -> bool:
+    """Whether pandas stores inferred strings as pyarrow strings (pandas 3 with pyarrow)."""
+    dtype = pd.Series(["x"]).dtype
+    return isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"
+
+
+_INFERRED = None
+
+
+def labels(names, codes: np.ndarray):
+    """``names[codes]`` as the array pandas would make of those strings: pyarrow strings
+    (built by one ``take`` in C) where pandas infers them, else an object array.
+
+    Examples
+    --------
+    >>> list(labels(["IRN-PAK", "AFG-PAK"], np.array([1, 0, 0])))
+    ['AFG-PAK', 'IRN-PAK', 'IRN-PAK']
+    """
+    global _INFERRED
+    if _INFERRED is None:
+        _INFERRED = pd.Series(["x"]).dtype if _arrow_strings() else False
+    names = np.asarray(names, dtype=object)
+    if _INFERRED is False:
+        return names[codes]
+    import pyarrow as pa
+
+    return pd.array(pa.array(names, type=pa.large_string()).take(pa.array(codes)), dtype=_INFERRED)
+
+
+# --- the marker of a validated frame ----------------------------------------------------
+
+_KEY = "_tension_validated"
+#: columns whose content the marker vouches for (what validation checks and scoring reads)
+_CHECKED = ("date", "source", "target", "kind", "killed", "injured", "confidence", "weight", "cameo")
+
+
+def _column_digest(column: pd.Series, weights: np.ndarray) -> tuple:
+    """A digest of one column's content: identity of every stored object or bit pattern,
+    mixed with position-dependent odd multipliers (one change always shows)."""
+    array = column.array
+    chunked = getattr(array, "_pa_array", None)
+    if chunked is not None:  # immutable buffers: their addresses and lengths
+        return ("arrow", id(chunked), tuple((b.address, b.size) if b is not None else None
+                                            for c in chunked.chunks for b in c.buffers()))  # fmt: skip
+    values = getattr(array, "_ndarray", None)
+    if values is None:
+        values = np.asarray(array)
+    values = np.ascontiguousarray(values)
+    if values.dtype == object:
+        bits = _pointers(values, copy=False).view(np.uint64)
+    elif values.dtype.itemsize == 8:
+        bits = values.view(np.uint64)
+    else:
+        bits = values.astype(np.uint64)
+    mask = getattr(array, "_mask", None)
+    extra = () if mask is None else (int(np.packbits(mask).view(np.uint8).sum()), int(np.flatnonzero(mask).sum()))
+    return (str(values.dtype), int(np.dot(bits, weights)), *extra)
+
+
+_WEIGHTS = [np.zeros(0, dtype=np.uint64)]
+
+
+def _position_weights(n: int) -> np.ndarray:
+    """Odd multipliers, one per position (kept for the last length asked)."""
+    if len(_WEIGHTS[0]) != n:
+        weights = np.arange(n, dtype=np.uint64)
+        weights *= np.uint64(0x9E3779B97F4A7C15)
+        weights |= np.uint64(1)
+        _WEIGHTS[0] = weights
+    return _WEIGHTS[0]
+
+
+def _fingerprint(frame: pd.DataFrame) -> tuple:
+    weights = _position_weights(len(frame))
+    digests = tuple(_column_digest(frame[c], weights) for c in _CHECKED if c in frame.columns)
+    return (frame.shape, tuple(map(str, frame.columns)), tuple(map(str, frame.dtypes)), digests)
+
+
+class _Marker:
+    """The token: a weak reference to the frame it was made for, and its fingerprint.
+    Copies of the token (pandas copies ``attrs`` to every derived frame) are void."""
+
+    __slots__ = ("frame", "fingerprint", "kinds")
+
+    def __init__(self, frame=None, kinds=frozenset()):
+        self.frame = weakref.ref(frame) if frame is not None else None
+        self.fingerprint = _fingerprint(frame) if frame is not None else None
+        self.kinds = frozenset(kinds)
+
+    def __deepcopy__(self, memo):
+        return _Marker()
+
+    def __copy__(self):
+        return _Marker()
+
+    def __reduce__(self):
+        return (_Marker, ())
+
+    def __repr__(self) -> str:
+        return "<validated by tension.read_events>" if self.frame is not None else "<void>"
+
+
+def mark(frame: pd.DataFrame, kinds) -> pd.DataFrame:
+    """Mark ``frame`` (in place) as validated, with the kinds known then."""
+    frame.attrs[_KEY] = _Marker(frame, kinds)
+    return frame
+
+
+def is_marked(frame, kinds) -> bool:
+    """Whether ``frame`` came out of ``read_events`` with no kind unknown to ``kinds``
+    and has not changed since."""
+    if not isinstance(frame, pd.DataFrame):
+        return False
+    token = frame.attrs.get(_KEY)
+    if not isinstance(token, _Marker) or token.frame is None or token.frame() is not frame:
+        return False
+    if not token.kinds <= set(kinds):
+        return False  # validated with kinds these weights do not know
+    return token.fingerprint == _fingerprint(frame)

@@ -1,0 +1,110 @@
+"""Fast column coding and the validated-frame marker, against plain pandas."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import tension as tn
+from tension import _columns
+
+codes3 = st.text(alphabet="ABCXYZ", min_size=3, max_size=3)
+texts = st.one_of(codes3, st.text(alphabet="abAB -_é", max_size=5))
+
+
+@given(st.lists(st.one_of(codes3, texts, st.none()), max_size=60), st.sampled_from(["object", "str", "arrow"]))
+def test_text_codes_is_an_exact_factorisation(values, storage):
+    if storage == "object":
+        series = pd.Series(values, dtype=object)
+    else:
+        pytest.importorskip("pyarrow")
+        series = pd.Series(values, dtype="string[pyarrow]" if storage == "arrow" else None)
+        if storage == "str" and not all(isinstance(v, str) for v in values):
+            series = pd.Series(values, dtype="string[pyarrow]")
+    codes, uniques = _columns.text_codes(series)
+    assert len(codes) == len(values)
+    assert len(set(map(str, uniques))) == len(uniques)  # no value twice
+    for value, code in zip(values, codes, strict=True):
+        if value is None:
+            assert code == -1
+        else:
+            assert uniques[code] == value
+
+
+def test_text_codes_of_shared_objects_merges_equal_strings():
+    a, b = "".join(["P", "AK"]), "".join(["PA", "K"])  # equal strings, distinct objects
+    assert a == b and a is not b
+    values = np.array([a, b, "IRN"] * 50, dtype=object)
+    codes, uniques = _columns.text_codes(pd.Series(values))
+    assert [uniques[c] for c in codes] == values.tolist()
+    assert len(uniques) == 2
+
+
+@given(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), max_size=80), st.booleans())
+def test_dyad_codes_against_sorted_pairs(rows, directed):
+    source = np.array([r[0] for r in rows], dtype=np.int64)
+    target = np.array([r[1] for r in rows], dtype=np.int64)
+    codes, pairs = _columns.dyad_codes(source, target, 10, directed=directed)
+    keys = [(s, t) if directed else (min(s, t), max(s, t)) for s, t in rows]
+    assert [tuple(p) for p in pairs.tolist()] == sorted(set(keys))
+    assert [tuple(pairs[c]) for c in codes] == keys
+
+
+def test_labels_are_the_strings_pandas_would_make():
+    names = np.array(["AFG-PAK", "IRN-PAK"], dtype=object)
+    got = pd.Series(_columns.labels(names, np.array([1, 0, 1])))
+    want = pd.Series(["IRN-PAK", "AFG-PAK", "IRN-PAK"])
+    pd.testing.assert_series_equal(got, want)
+
+
+@pytest.fixture
+def validated():
+    raw = pd.DataFrame({"date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"]),
+                        "source": ["PAK", "IRN", "PAK"], "target": ["IRN", "PAK", "AFG"],
+                        "kind": ["airstrike", "talks", "threat"], "weight": [1.0, np.nan, 2.0]})  # fmt: skip
+    return tn.read_events(raw)
+
+
+CHANGES = {
+    "set a country in place": lambda f: f.loc.__setitem__((1, "source"), "AFG"),
+    "set a column": lambda f: f.__setitem__("source", f["source"].where(f.index != 1, "AFG")),
+    "set a cell in place": lambda f: f.loc.__setitem__((1, "killed"), 3),
+    "set a weight in place": lambda f: f.loc.__setitem__((0, "weight"), np.inf),
+    "set a date in place": lambda f: f.loc.__setitem__((2, "date"), pd.Timestamp("2030-01-01")),
+    "replace a column": lambda f: f.__setitem__("kind", ["threat", "threat", "threat"]),
+    "add a column": lambda f: f.__setitem__("note", 1),
+    "delete a column": lambda f: f.__delitem__("cameo"),
+}
+
+
+DEFAULT = set(tn.taxonomy.resolve_weights(None))
+
+
+def test_a_frame_from_read_events_is_marked(validated):
+    assert _columns.is_marked(validated, DEFAULT)
+    assert "_tension_validated" in validated.attrs
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_any_change_voids_the_mark(validated, change):
+    CHANGES[change](validated)
+    assert not _columns.is_marked(validated, DEFAULT)
+
+
+@pytest.mark.parametrize("derive", ["copy", "head", "assign", "slice", "pickle"])
+def test_derived_frames_are_not_marked(validated, derive):
+    import pickle
+
+    derived = {"copy": lambda f: f.copy(), "head": lambda f: f.head(2), "assign": lambda f: f.assign(x=1),
+               "slice": lambda f: f[f["kind"] != "talks"], "pickle": lambda f: pickle.loads(pickle.dumps(f))}[derive](validated)  # fmt: skip
+    assert not _columns.is_marked(derived, DEFAULT)
+    assert _columns.is_marked(validated, DEFAULT)
+
+
+def test_user_kinds_must_still_be_known(validated):
+    custom = tn.read_events(validated.assign(kind="my_kind"), weights={"my_kind": 2.0})
+    assert _columns.is_marked(custom, tn.taxonomy.resolve_weights({"my_kind": 2.0}))
+    assert not _columns.is_marked(custom, DEFAULT)
