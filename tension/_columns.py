@@ -27,7 +27,7 @@ import weakref
 import numpy as np
 import pandas as pd
 
-__all__ = ["text_codes", "dyad_codes", "labels", "mark", "is_marked"]
+__all__ = ["text_codes", "equal_text", "missing_text", "dyad_codes", "labels", "mark", "is_marked"]
 
 _A = ord("A")
 
@@ -118,6 +118,33 @@ def text_codes(values) -> tuple[np.ndarray, list]:
             return value_codes[pointer_codes].astype(np.int32), list(uniques)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     return codes.astype(np.int32), list(uniques)
+
+
+def equal_text(a, b, *, unless=None) -> np.ndarray:
+    """``(a == b) & (a != unless)`` row by row for two text columns (missing values equal
+    nothing), from their codes rather than string by string.
+
+    Examples
+    --------
+    >>> equal_text(pd.Series(["PAK", "IRN", None, ""]), pd.Series(["PAK", "PAK", None, ""]), unless="").tolist()
+    [True, False, False, False]
+    """
+    codes_a, uniques_a = text_codes(a)
+    codes_b, uniques_b = text_codes(b)
+    joint = {value: k for k, value in enumerate(uniques_a) if unless is None or value != unless}
+    b_in_a = np.asarray([joint.get(value, -2) for value in uniques_b] + [-3], dtype=np.int64)
+    return (b_in_a[codes_b] == codes_a) & (codes_a >= 0)
+
+
+def missing_text(index: pd.Index) -> pd.Series:
+    """``pd.Series(pd.NA, index=index, dtype="string")``, without spreading a scalar row by
+    row (built as one arrow null array where pandas stores strings in pyarrow)."""
+    dtype = pd.StringDtype()
+    if dtype.storage == "pyarrow":
+        import pyarrow as pa
+
+        return pd.Series(pd.array(pa.nulls(len(index), pa.large_string()), dtype=dtype), index=index)
+    return pd.Series(pd.NA, index=index, dtype="string")
 
 
 def dyad_codes(source: np.ndarray, target: np.ndarray, n_countries: int, *, directed: bool):

@@ -82,7 +82,7 @@ def _labels(mask: np.ndarray, labels: np.ndarray) -> tuple:
 
 def _load(source) -> tuple[pd.DataFrame, str]:
     if isinstance(source, pd.DataFrame):
-        return source.copy(), "the events"
+        return source.copy(deep=False), "the events"  # never written to: no copy of the data
     if not isinstance(source, str | os.PathLike):
         raise TypeError(f"read_events takes a path or a pandas DataFrame, not {type(source).__name__}")
     path = Path(source)
@@ -143,7 +143,7 @@ def _normalised(raw: pd.Series, clean, allowed) -> tuple[np.ndarray, np.ndarray,
     Returns the cleaned value, a missing mask and an unknown mask per row; the cost of
     cleaning and checking follows the number of distinct values, not of rows.
     """
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    codes, uniques = _columns.text_codes(raw)  # pd.factorize, fast on millions of rows
     cleaned = [clean(str(u)) for u in uniques]
     ok = np.asarray([c in allowed for c in cleaned] + [True], dtype=bool)
     empty = np.asarray([c == "" for c in cleaned] + [True], dtype=bool)
@@ -196,7 +196,7 @@ def _float_column(frame, column, default, labels, problems) -> pd.Series:
 
 def _cameo_column(frame, labels, problems) -> pd.Series:
     if "cameo" not in frame:
-        return pd.Series(pd.NA, index=frame.index, dtype="string")
+        return _columns.missing_text(frame.index)
     raw = frame["cameo"]
     if pd.api.types.is_numeric_dtype(raw.dtype):
         problems.append(
@@ -300,7 +300,7 @@ def read_events(
     out["date"] = _parse_dates(frame["date"], labels, problems)
     out["source"] = _country_column(frame, "source", labels, problems)
     out["target"] = _country_column(frame, "target", labels, problems)
-    same = (out["source"].to_numpy() == out["target"].to_numpy()) & (out["source"] != "").to_numpy()
+    same = _columns.equal_text(out["source"], out["target"], unless="")
     _flag(problems, same, labels, "target", lambda rows: f"target equals source ({_values(out['source'], rows)}); a dyad needs two countries")
     known = resolve_weights(weights)
     kind, kind_missing, unknown = _normalised(frame["kind"], str.strip, known)
@@ -333,7 +333,7 @@ def read_events(
     out["cameo"] = _cameo_column(frame, labels, problems)
     for column in ("description", "evidence", "url"):
         out[column] = (
-            frame[column].astype("string") if column in frame else pd.Series(pd.NA, index=frame.index, dtype="string")
+            frame[column].astype("string") if column in frame else _columns.missing_text(frame.index)
         )
     if problems:
         raise EventError(problems, where)

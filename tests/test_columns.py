@@ -108,3 +108,20 @@ def test_user_kinds_must_still_be_known(validated):
     custom = tn.read_events(validated.assign(kind="my_kind"), weights={"my_kind": 2.0})
     assert _columns.is_marked(custom, tn.taxonomy.resolve_weights({"my_kind": 2.0}))
     assert not _columns.is_marked(custom, DEFAULT)
+
+
+@given(st.lists(st.tuples(st.one_of(texts, st.none()), st.one_of(texts, st.none())), max_size=60), st.booleans())
+def test_equal_text_is_elementwise_equality(pairs, arrow):
+    dtype = "string[pyarrow]" if arrow else object
+    if arrow:
+        pytest.importorskip("pyarrow")
+    a = pd.Series([p[0] for p in pairs], dtype=dtype)
+    b = pd.Series([p[1] for p in pairs], dtype=dtype)
+    got = _columns.equal_text(a, b, unless="")
+    want = [x is not None and y is not None and x == y and x != "" for x, y in pairs]
+    assert got.tolist() == want
+
+
+def test_missing_text_is_an_empty_string_column():
+    index = pd.RangeIndex(5)
+    pd.testing.assert_series_equal(_columns.missing_text(index), pd.Series(pd.NA, index=index, dtype="string"))
