@@ -346,6 +346,7 @@ def decayed_sum(
     *,
     threads: int | None = None,
     engine: str = "numpy",
+    by_sign: bool = False,
 ) -> np.ndarray:
     """The decayed sum at every event, in input order: the kernel's fast path.
 
@@ -367,10 +368,13 @@ def decayed_sum(
         ``"numba"`` runs one compiled pass over the time-ordered events with per-group
         state (needs the optional ``numba`` package: ``pip install 'tension[numba]'``).
         Both engines agree to rounding (1e-12 of the gross sum).
+    by_sign : bool, default False
+        Split one column of signed scores into two channels, the positive scores and the
+        magnitudes of the negative ones (hostile and cooperative): returns shape (n, 2).
 
     Returns
     -------
-    ndarray of float64, shape (n,) or (n, C)
+    ndarray of float64, shape (n,), (n, C) or, with ``by_sign``, (n, 2)
 
     Notes
     -----
@@ -393,9 +397,11 @@ def decayed_sum(
     groups = np.asarray(groups)
     times = np.asarray(times, dtype=float)
     scores = np.asarray(scores, dtype=float)
-    flat = scores.ndim == 1
-    scores2 = scores[:, None] if flat else scores
-    channels = scores2.shape[1]
+    flat = scores.ndim == 1 and not by_sign
+    if by_sign and scores.ndim != 1:
+        raise ValueError("by_sign=True takes one column of signed scores")
+    scores2 = scores[:, None] if scores.ndim == 1 else scores
+    channels = 2 if by_sign else scores2.shape[1]
     half_lives = np.broadcast_to(np.asarray(half_life, dtype=float), (channels,)).copy()
     if not (np.isfinite(half_lives).all() and (half_lives > 0).all()):
         raise ValueError(f"half-lives must be positive finite numbers of days, got {half_lives.tolist()}")
@@ -403,7 +409,7 @@ def decayed_sum(
         raise ValueError(f"engine must be one of {list(ENGINES)}, not {engine!r}")
     n = len(times)
     if n == 0:
-        return np.zeros(scores.shape)
+        return np.zeros((0, channels)) if not flat else np.zeros(0)
     if not _dense(groups):
         _, groups = np.unique(groups, return_inverse=True)
     n_groups = int(groups.max()) + 1
@@ -411,6 +417,8 @@ def decayed_sum(
     if engine == "numba":
         from . import _numba
 
+        if by_sign:
+            scores2 = np.stack([np.maximum(scores, 0.0), np.maximum(-scores, 0.0)], axis=1)
         out = _numba.decayed_sum(groups, times, scores2, half_lives, by_time, n_groups)
         return out[:, 0] if flat else out
     if threads is None:
@@ -423,7 +431,7 @@ def decayed_sum(
     def scan(k):
         lo, hi = bounds[k], bounds[k + 1]
         rows = slice(lo, hi) if by_time is None else by_time[lo:hi]
-        return _scan_chunk(rows, groups[rows], times, scores2, n_groups, half_lives)
+        return _scan_chunk(rows, groups[rows], times, scores2, n_groups, half_lives, by_sign)
 
     def finish(k):
         _finish_chunk(parts[k], carries[k], rates, out)
@@ -478,16 +486,23 @@ def _counting_sort(groups: np.ndarray, n_groups: int, data: np.ndarray):
     return matrix.indices, matrix.indptr, matrix.data
 
 
-def _scan_chunk(rows, chunk_groups, times, scores, n_groups, half_lives) -> dict:
+def _scan_chunk(rows, chunk_groups, times, scores, n_groups, half_lives, by_sign=False) -> dict:
     """Group one chunk and scan it from zero. ``rows``: the chunk's input positions in
     time order (an index array, or a slice when the input is in time order)."""
     if scores.shape[1] == 1:
-        # one channel: time and score travel with the counting sort, packed as one complex
+        # one column: time and score travel with the counting sort, packed as one complex
         packed = np.empty(len(chunk_groups), dtype=np.complex128)
         packed.real, packed.imag = times[rows], scores[rows, 0]
         order, indptr, packed = _counting_sort(chunk_groups, n_groups, packed)
         g = np.repeat(np.arange(n_groups), np.diff(indptr))
-        t, b = packed.real, packed.imag[:, None]
+        t = packed.real
+        if by_sign:
+            b = np.empty((len(t), 2))
+            np.maximum(packed.imag, 0.0, out=b[:, 0])
+            np.minimum(packed.imag, 0.0, out=b[:, 1])
+            np.negative(b[:, 1], out=b[:, 1])
+        else:
+            b = packed.imag[:, None]
     else:
         order = _packed_order(chunk_groups, n_groups, None)  # stable: time order within a group
         g = chunk_groups[order]

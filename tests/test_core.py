@@ -194,3 +194,19 @@ def test_engine_and_half_life_are_checked():
         core.decayed_sum(np.zeros(1, dtype=int), np.zeros(1), np.ones(1), 1.0, engine="cuda")
     with pytest.raises(ValueError, match="half-lives must be positive"):
         core.decayed_sum(np.zeros(1, dtype=int), np.zeros(1), np.ones(1), 0.0)
+
+
+@given(hnp.arrays(np.int64, st.integers(0, 150), elements=st.integers(0, 4)), st.integers(0, 2**32 - 1),
+       st.sampled_from(["numpy", "numba"]), st.sampled_from([1, 2]))  # fmt: skip
+def test_by_sign_splits_hostile_and_cooperative(groups, seed, engine, threads):
+    if engine == "numba":
+        pytest.importorskip("numba")
+    rng = np.random.default_rng(seed)
+    n = len(groups)
+    times = rng.integers(0, 20, n).astype(float)
+    scores = rng.normal(size=n)
+    split = np.stack([np.maximum(scores, 0), np.maximum(-scores, 0)], axis=1)
+    got = core.decayed_sum(groups, times, scores, 7.0, by_sign=True, engine=engine, threads=threads)
+    assert got.shape == (n, 2)
+    want = direct(groups, times, split, np.array([7.0, 7.0]))
+    assert np.allclose(got, want, rtol=1e-12, atol=1e-300)
