@@ -258,8 +258,10 @@ def run(
     scores: np.ndarray,
     half_lives: np.ndarray,
     order: np.ndarray | None = None,
+    *,
+    threads: int | None = None,
 ) -> Kernel:
-    """Channel states right after every event.
+    """Channel states right after every event, in (group, time) order.
 
     Parameters
     ----------
@@ -273,6 +275,8 @@ def run(
         Half-life of each channel [days], > 0.
     order : ndarray of int, optional
         A precomputed :func:`group_order`.
+    threads : int, optional
+        As in :func:`decayed_sum`.
 
     Returns
     -------
@@ -296,7 +300,7 @@ def run(
     g = groups[order]
     t = times[order]
     b = scores[order]
-    states = _scan_sorted(g, t, b, half_lives)
+    states = _scan_parts(g, t, b, half_lives, threads)
     return Kernel(order, g, t, states, half_lives)
 
 
@@ -347,8 +351,9 @@ def decayed_sum(
     threads: int | None = None,
     engine: str = "numpy",
     by_sign: bool = False,
+    order: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The decayed sum at every event, in input order: the kernel's fast path.
+    """The decayed sum at every event, in input order: the kernel behind ``score_events``.
 
     ``out_i = sum over j of the same group with t_j <= t_i of s_j * 2 ** (-(t_i - t_j) / H)``
 
@@ -357,7 +362,7 @@ def decayed_sum(
     groups : ndarray of int, shape (n,)
         Group codes (non-negative; dense codes are fastest).
     times : ndarray of float64, shape (n,)
-        Event times [days]; any order (time-ordered input skips one sort).
+        Event times [days]; any order.
     scores : ndarray of float64, shape (n,) or (n, C)
         Signed scores; one column per channel.
     half_life : float or ndarray of float, shape (C,)
@@ -371,6 +376,8 @@ def decayed_sum(
     by_sign : bool, default False
         Split one column of signed scores into two channels, the positive scores and the
         magnitudes of the negative ones (hostile and cooperative): returns shape (n, 2).
+    order : ndarray of int, optional
+        A precomputed :func:`group_order` of the events, if the caller has one.
 
     Returns
     -------
@@ -379,15 +386,13 @@ def decayed_sum(
     Notes
     -----
     Every event sees the state after all events of its group at its time (ties
-    included). The numpy engine sorts events by time when they are not in time order
-    and cuts them into one chunk per thread, at a change of time. In each chunk (in
-    parallel: numpy releases the GIL) one sort of packed integer keys groups the events,
-    the events of one group at one time are put in a canonical order (by score, so that
-    the result does not depend on row order, to the last bit) and the blocked
-    :func:`linear_scan` gives the states, decay factors shared by the channels of one
-    half-life. Each group's state at the end of a chunk then carries into the next
-    chunk, decayed to each later event: ``S_i += C_g * 2 ** (-(t_i - T_g) / H)``. The
-    result is scattered straight back to input order.
+    included). The numpy engine sorts the events by (group, time) with one sort of packed
+    integer keys (:func:`group_order`), puts the events of one group at one time in a
+    canonical order (by score, so that the result does not depend on row order, to the
+    last bit), cuts the sorted events into one part per thread at group boundaries (the
+    parts are independent: numpy releases the GIL and they run in parallel) and solves
+    each part with the blocked :func:`linear_scan`, decay factors shared by the channels
+    of one half-life. The states are scattered straight back to input order.
 
     Examples
     --------
@@ -400,8 +405,7 @@ def decayed_sum(
     flat = scores.ndim == 1 and not by_sign
     if by_sign and scores.ndim != 1:
         raise ValueError("by_sign=True takes one column of signed scores")
-    scores2 = scores[:, None] if scores.ndim == 1 else scores
-    channels = 2 if by_sign else scores2.shape[1]
+    channels = 2 if by_sign else (1 if scores.ndim == 1 else scores.shape[1])
     half_lives = np.broadcast_to(np.asarray(half_life, dtype=float), (channels,)).copy()
     if not (np.isfinite(half_lives).all() and (half_lives > 0).all()):
         raise ValueError(f"half-lives must be positive finite numbers of days, got {half_lives.tolist()}")
@@ -412,65 +416,50 @@ def decayed_sum(
         return np.zeros((0, channels)) if not flat else np.zeros(0)
     if not _dense(groups):
         _, groups = np.unique(groups, return_inverse=True)
-    n_groups = int(groups.max()) + 1
-    by_time = None if _is_sorted(times) else time_order(times)
     if engine == "numba":
         from . import _numba
 
-        if by_sign:
-            scores2 = np.stack([np.maximum(scores, 0.0), np.maximum(-scores, 0.0)], axis=1)
-        out = _numba.decayed_sum(groups, times, scores2, half_lives, by_time, n_groups)
+        matrix = np.stack([np.maximum(scores, 0.0), np.maximum(-scores, 0.0)], axis=1) if by_sign else (
+            scores.reshape(n, channels))  # fmt: skip
+        by_time = None if _is_sorted(times) else time_order(times)
+        out = _numba.decayed_sum(groups, times, matrix, half_lives, by_time, int(groups.max()) + 1)
         return out[:, 0] if flat else out
-    if threads is None:
-        threads = min(os.cpu_count() or 1, 8) if n >= 400_000 else 1
-    in_time = (lambda i: times[i]) if by_time is None else (lambda i: times[by_time[i]])
-    bounds = _chunk_bounds(in_time, n, max(1, int(threads)))
-    rates = _LN2 / half_lives
-    out = np.empty((n, channels))
-
-    def scan(k):
-        lo, hi = bounds[k], bounds[k + 1]
-        rows = slice(lo, hi) if by_time is None else by_time[lo:hi]
-        return _scan_chunk(rows, groups[rows], times, scores2, n_groups, half_lives, by_sign)
-
-    def finish(k):
-        _finish_chunk(parts[k], carries[k], rates, out)
-
-    if len(bounds) > 2:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(len(bounds) - 1) as pool:
-            parts = list(pool.map(scan, range(len(bounds) - 1)))
-            carries = _carries(parts, n_groups, rates)
-            list(pool.map(finish, range(len(parts))))
+    if order is None and scores.ndim == 1 and _is_sorted(times):
+        # time-ordered input: a stable counting sort by group moves times and scores along
+        n_groups = int(groups.max()) + 1
+        packed = np.empty(n, dtype=np.complex128)
+        packed.real, packed.imag = times, scores
+        order, indptr, packed = _counting_sort(groups, n_groups, packed)
+        g = np.repeat(np.arange(n_groups), np.diff(indptr))
+        t, s = packed.real, packed.imag
     else:
-        parts = [scan(0)]
-        carries = [None]
-        finish(0)
+        if order is None:
+            order = group_order(groups, times)
+        g = groups[order]
+        t = times[order]
+        s = scores[order]
+    tied = (g[1:] == g[:-1]) & (t[1:] == t[:-1])
+    if tied.any():
+        # events of one group at one time: a canonical order (by score), so that the
+        # block's sum, hence every state, is the same for any input row order
+        order = order.copy()
+        run = np.cumsum(np.r_[True, ~tied])
+        members = np.flatnonzero(np.r_[tied, False] | np.r_[False, tied])
+        columns = [s[members]] if s.ndim == 1 else [s[members, c] for c in range(s.shape[1] - 1, -1, -1)]
+        sub = members[np.lexsort([*columns, run[members]])]
+        order[members], s[members] = order[sub], s[sub]
+    if by_sign:
+        b = np.empty((n, 2))
+        np.maximum(s, 0.0, out=b[:, 0])
+        np.minimum(s, 0.0, out=b[:, 1])
+        np.negative(b[:, 1], out=b[:, 1])
+    else:
+        b = s.reshape(n, channels)
+    del s
+    states = _scan_parts(g, t, b, half_lives, threads)
+    out = np.empty((n, channels))
+    out[order] = states
     return out[:, 0] if flat else out
-
-
-#: The engines of :func:`decayed_sum` (and of the API's ``engine=``).
-ENGINES = ("numpy", "numba")
-
-
-def _chunk_bounds(time_at, n: int, parts: int) -> list[int]:
-    """Chunk boundaries of time-sorted events (``time_at(i)``: the i-th time in time
-    order), each at a change of time (no tie is cut)."""
-    bounds = [0]
-    for k in range(1, parts):
-        target = time_at(k * n // parts)
-        lo, hi = 0, k * n // parts  # first position whose time equals the target
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if time_at(mid) < target:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo > bounds[-1]:
-            bounds.append(lo)
-    bounds.append(n)
-    return bounds
 
 
 def _counting_sort(groups: np.ndarray, n_groups: int, data: np.ndarray):
@@ -486,73 +475,36 @@ def _counting_sort(groups: np.ndarray, n_groups: int, data: np.ndarray):
     return matrix.indices, matrix.indptr, matrix.data
 
 
-def _scan_chunk(rows, chunk_groups, times, scores, n_groups, half_lives, by_sign=False) -> dict:
-    """Group one chunk and scan it from zero. ``rows``: the chunk's input positions in
-    time order (an index array, or a slice when the input is in time order)."""
-    if scores.shape[1] == 1:
-        # one column: time and score travel with the counting sort, packed as one complex
-        packed = np.empty(len(chunk_groups), dtype=np.complex128)
-        packed.real, packed.imag = times[rows], scores[rows, 0]
-        order, indptr, packed = _counting_sort(chunk_groups, n_groups, packed)
-        g = np.repeat(np.arange(n_groups), np.diff(indptr))
-        t = packed.real
-        if by_sign:
-            b = np.empty((len(t), 2))
-            np.maximum(packed.imag, 0.0, out=b[:, 0])
-            np.minimum(packed.imag, 0.0, out=b[:, 1])
-            np.negative(b[:, 1], out=b[:, 1])
-        else:
-            b = packed.imag[:, None]
-    else:
-        order = _packed_order(chunk_groups, n_groups, None)  # stable: time order within a group
-        g = chunk_groups[order]
-        where = order + rows.start if isinstance(rows, slice) else rows[order]
-        t = times[where]
-        b = scores[where]
-    rows = order + rows.start if isinstance(rows, slice) else rows[order]
-    tied = (g[1:] == g[:-1]) & (t[1:] == t[:-1])
-    if tied.any():
-        # events of one group at one time: a canonical order (by score), so that the
-        # block's sum, hence every state, is the same for any input row order
-        run = np.cumsum(np.r_[True, ~tied])
-        members = np.flatnonzero(np.r_[tied, False] | np.r_[False, tied])
-        keys = [b[members, c] for c in range(b.shape[1] - 1, -1, -1)] + [run[members]]
-        sub = members[np.lexsort(keys)]
-        rows[members], b[members] = rows[sub], b[sub]
-    states = _scan_sorted(g, t, b, half_lives)
-    last = np.flatnonzero(np.r_[g[1:] != g[:-1], True])
-    return {"rows": rows, "g": g, "t": t, "states": states, "groups": g[last], "last_time": t[last],
-            "last_state": states[last]}  # fmt: skip
+#: The engines of :func:`decayed_sum` (and of the API's ``engine=``).
+ENGINES = ("numpy", "numba")
 
 
-def _carries(parts: list[dict], n_groups: int, rates: np.ndarray) -> list:
-    """For each chunk, every group's states and time at the end of the chunks before
-    (state 0 and time -inf for groups not seen yet, so that they add nothing)."""
-    state = np.zeros((n_groups, len(rates)))
-    when = np.full(n_groups, -np.inf)
-    carries = [None]
-    for part in parts[:-1]:
-        idx = part["groups"]
-        decay = np.exp(np.subtract(when[idx], part["last_time"])[:, None] * rates[None, :])
-        state[idx] = part["last_state"] + state[idx] * decay
-        when[idx] = part["last_time"]
-        carries.append((state.copy(), when.copy()))
-    return carries
+def _scan_parts(g, t, b, half_lives, threads) -> np.ndarray:
+    """:func:`_scan_sorted` on (group, time)-sorted events, cut at group boundaries into
+    one part per thread, the parts in parallel."""
+    n = len(t)
+    if threads is None:
+        threads = min(os.cpu_count() or 1, 8) if n >= 400_000 else 1
+    bounds = [0]
+    for k in range(1, max(1, int(threads))):
+        cut = k * n // threads
+        cut = int(np.searchsorted(g, g[cut], side="left")) if cut < n else n  # the group's first event
+        if cut > bounds[-1]:
+            bounds.append(cut)
+    bounds.append(n)
+    if len(bounds) == 2:
+        return _scan_sorted(g, t, b, half_lives)
+    from concurrent.futures import ThreadPoolExecutor
 
+    out = np.empty(b.shape)
 
-def _finish_chunk(part: dict, carry, rates: np.ndarray, out: np.ndarray) -> None:
-    """Add the carried states to a chunk and scatter it back to input order."""
-    states = part["states"]  # a fresh array of this chunk: updated in place
-    if carry is not None:
-        state, when = carry
-        g = part["g"]
-        elapsed = np.subtract(when[g], part["t"])
-        seen = np.isfinite(elapsed)
-        if seen.any():
-            idx = np.flatnonzero(seen)
-            for c, rate in enumerate(rates):
-                states[idx, c] += state[g[idx], c] * np.exp(elapsed[idx] * rate)
-    out[part["rows"]] = states
+    def part(k):
+        lo, hi = bounds[k], bounds[k + 1]
+        out[lo:hi] = _scan_sorted(g[lo:hi], t[lo:hi], b[lo:hi], half_lives)
+
+    with ThreadPoolExecutor(len(bounds) - 1) as pool:
+        list(pool.map(part, range(len(bounds) - 1)))
+    return out
 
 
 def _last_of_run(g: np.ndarray, t: np.ndarray) -> np.ndarray:
