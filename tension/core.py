@@ -577,7 +577,10 @@ def on_grid(
     if threshold is None:
         cell = np.full(n_groups * T, -1, dtype=np.int64)
         inside = first_point < T
-        np.maximum.at(cell, g[inside] * T + first_point[inside], np.flatnonzero(inside))
+        # events are sorted by (group, time): a cell's owner is the last event reaching it
+        key = g[inside] * T + first_point[inside]
+        final = np.r_[key[1:] != key[:-1], True][: len(key)]
+        cell[key[final]] = np.flatnonzero(inside)[final]
         cell = np.maximum.accumulate(cell.reshape(n_groups, T), axis=1).ravel()
         rows = np.arange(n_groups * T, dtype=np.int64)
         owner = cell
