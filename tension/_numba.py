@@ -22,53 +22,75 @@ __all__ = ["decayed_sum"]
 
 
 @numba.njit(cache=True, nogil=True)
-def _one_pass(order, groups, times, scores, rates, life_of, n_groups):  # pragma: no cover - compiled
-    n, channels = scores.shape
+def _one_pass(order, groups, times, scores, rates, life_of, n_groups, signed):  # pragma: no cover - compiled
+    n = times.shape[0]
+    channels = 2 if signed else scores.shape[1]
     lives = rates.shape[0]
+    ordered = order.shape[0] > 0
     out = np.empty((n, channels))
     state = np.zeros((n_groups, channels))
-    last_time = np.zeros(n_groups)
-    last_row = np.full(n_groups, -1, dtype=np.int64)
-    next_tie = np.full(n, -1, dtype=np.int64)
+    last_time = np.full(n_groups, -np.inf)  # exp(-inf) = 0: a group's first event starts from 0
     factor = np.empty(lives)
-    for k in range(n):
-        i = order[k] if order.shape[0] else k
+    ties = False
+    if channels == 1 and not signed:  # the common case, as tight as a hand-written loop
+        rate = rates[0]
+        value = state[:, 0]
+        for k in range(n):
+            i = order[k] if ordered else k
+            g = groups[i]
+            t = times[i]
+            if t == last_time[g]:
+                ties = True
+                value[g] += scores[i, 0]
+            else:
+                value[g] = value[g] * np.exp(-rate * (t - last_time[g])) + scores[i, 0]
+            last_time[g] = t
+            out[i, 0] = value[g]
+    for k in range(n if (channels > 1 or signed) else 0):
+        i = order[k] if ordered else k
         g = groups[i]
         t = times[i]
-        previous = last_row[g]
-        if previous < 0:
-            for c in range(channels):
-                state[g, c] = scores[i, c]
-        elif t == last_time[g]:
-            next_tie[previous] = i
-            for c in range(channels):
-                state[g, c] += scores[i, c]
-        else:
-            dt = t - last_time[g]
+        if t == last_time[g]:
+            ties = True
             for u in range(lives):
-                factor[u] = np.exp(-rates[u] * dt)
+                factor[u] = 1.0
+        else:
+            for u in range(lives):
+                factor[u] = np.exp(-rates[u] * (t - last_time[g]))
+        if signed:
+            s = scores[i, 0]
+            state[g, 0] = state[g, 0] * factor[0] + (s if s > 0.0 else 0.0)
+            state[g, 1] = state[g, 1] * factor[0] + (-s if s < 0.0 else 0.0)
+        else:
             for c in range(channels):
                 state[g, c] = state[g, c] * factor[life_of[c]] + scores[i, c]
         last_time[g] = t
-        last_row[g] = i
         for c in range(channels):
             out[i, c] = state[g, c]
-    # every event of a tie block takes the state after the block's last event
-    for k in range(n - 1, -1, -1):
-        i = order[k] if order.shape[0] else k
-        j = next_tie[i]
-        if j >= 0:
-            for c in range(channels):
-                out[i, c] = out[j, c]
+    if ties:
+        # every event of a tie block takes the state after the block's last event: walk
+        # back in time, remembering each group's latest (time, row)
+        seen_time = np.full(n_groups, np.nan)
+        seen_row = np.zeros(n_groups, dtype=np.int64)
+        for k in range(n - 1, -1, -1):
+            i = order[k] if ordered else k
+            g = groups[i]
+            if times[i] == seen_time[g]:
+                for c in range(channels):
+                    out[i, c] = out[seen_row[g], c]
+            else:
+                seen_time[g] = times[i]
+                seen_row[g] = i
     return out
 
 
-def decayed_sum(groups, times, scores, half_lives, by_time, n_groups) -> np.ndarray:
+def decayed_sum(groups, times, scores, half_lives, by_time, n_groups, *, by_sign=False) -> np.ndarray:
     """States (n, C) in input order; ``by_time`` is a stable time order or None when the
-    events are already in time order; ``groups`` are dense codes below ``n_groups``."""
+    events are already in time order; ``groups`` are dense codes below ``n_groups``;
+    ``by_sign``: ``scores`` is one column of signed scores, split into two channels."""
     lives, life_of = np.unique(half_lives, return_inverse=True)
     rates = np.log(2.0) / lives
     order = np.zeros(0, dtype=np.int64) if by_time is None else np.asarray(by_time, dtype=np.int64)
+    scores = np.ascontiguousarray(scores, dtype=np.float64).reshape(len(times), -1)
     return _one_pass(order, np.asarray(groups, dtype=np.int64), np.ascontiguousarray(times, dtype=np.float64),
-                     np.ascontiguousarray(scores, dtype=np.float64), rates, life_of.astype(np.int64),
-                     int(n_groups))  # fmt: skip
+                     scores, rates, life_of.astype(np.int64), int(n_groups), bool(by_sign))  # fmt: skip

@@ -419,10 +419,8 @@ def decayed_sum(
     if engine == "numba":
         from . import _numba
 
-        matrix = np.stack([np.maximum(scores, 0.0), np.maximum(-scores, 0.0)], axis=1) if by_sign else (
-            scores.reshape(n, channels))  # fmt: skip
         by_time = None if _is_sorted(times) else time_order(times)
-        out = _numba.decayed_sum(groups, times, matrix, half_lives, by_time, int(groups.max()) + 1)
+        out = _numba.decayed_sum(groups, times, scores, half_lives, by_time, int(groups.max()) + 1, by_sign=by_sign)
         return out[:, 0] if flat else out
     if order is None and scores.ndim == 1 and _is_sorted(times):
         # time-ordered input: a stable counting sort by group moves times and scores along
