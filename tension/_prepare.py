@@ -8,12 +8,13 @@ and half-life. :func:`channels` lays the scores out as the kernel's channel matr
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from . import core
+from . import _columns, core
 from ._version import __version__
 from .events import read_events
 from .model import Model, magnitude, repeat_factor
@@ -63,27 +64,32 @@ def dyad_labels(source, target, *, directed: bool = False) -> np.ndarray:
     >>> dyad_labels(["PAK"], ["IRN"], directed=True).tolist()
     ['PAK->IRN']
     """
-    names, codes = dyad_codes(np.asarray(source, dtype=object), np.asarray(target, dtype=object), directed)
+    names, codes = dyad_codes(pd.Series(source, dtype=object), pd.Series(target, dtype=object), directed)
     return names[codes]
 
 
-def dyad_codes(source: np.ndarray, target: np.ndarray, directed: bool) -> tuple[np.ndarray, np.ndarray]:
+def dyad_codes(source, target, directed: bool) -> tuple[np.ndarray, np.ndarray]:
     """Sorted dyad labels and each event's integer code into them.
 
-    Countries are factorised once; labels are built per distinct dyad, not per event.
+    The two country columns are factorised once each (:func:`tension._columns.text_codes`)
+    into one sorted list of countries; a dyad is ``first * C + second`` of its two
+    country codes (sorted unless ``directed``); labels are built per distinct dyad.
     """
-    n = len(source)
-    country_codes, countries = pd.factorize(np.concatenate([source, target]), sort=True)
-    src, tgt = country_codes[:n].astype(np.int64), country_codes[n:].astype(np.int64)
-    if not directed:
-        src, tgt = np.minimum(src, tgt), np.maximum(src, tgt)
-    pair_codes, pairs = pd.factorize(src * len(countries) + tgt, sort=True)
-    countries = np.asarray(countries, dtype=object)
+    src_codes, src_uniques = _columns.text_codes(source)
+    tgt_codes, tgt_uniques = _columns.text_codes(target)
+    countries = sorted(set(map(str, src_uniques)) | set(map(str, tgt_uniques)))
+    position = {c: k for k, c in enumerate(countries)}
+    src = np.asarray([position[str(c)] for c in src_uniques] + [-1], dtype=np.int64)[src_codes]
+    tgt = np.asarray([position[str(c)] for c in tgt_uniques] + [-1], dtype=np.int64)[tgt_codes]
+    codes, pairs = _columns.dyad_codes(src, tgt, max(len(countries), 1), directed=directed)
     sep = "->" if directed else "-"
-    first = countries[pairs // max(len(countries), 1)].astype(str)
-    second = countries[pairs % max(len(countries), 1)].astype(str)
-    names = np.char.add(np.char.add(first, sep), second).astype(object)
-    return names, pair_codes.astype(np.int64)
+    names = np.asarray([f"{countries[a]}{sep}{countries[b]}" for a, b in pairs.tolist()], dtype=object)
+    by_label = np.argsort(names.astype(str), kind="stable")  # (already sorted for equal-length codes)
+    if (by_label != np.arange(len(names))).any():
+        rank = np.empty(len(names), dtype=np.int64)
+        rank[by_label] = np.arange(len(names))
+        names, codes = names[by_label], rank[codes]
+    return names, codes.astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,6 @@ class Prepared:
     """Validated events and the per-event arrays the kernel and the API need."""
 
     events: pd.DataFrame
-    dyads: np.ndarray  # label per event
     codes: np.ndarray  # int code per event
     names: np.ndarray  # label per code
     ns: np.ndarray  # event time, int64 ns since epoch (UTC)
@@ -103,31 +108,52 @@ class Prepared:
     tz: object
     grouped: np.ndarray  # core.group_order(codes, ns): by dyad, then time
 
+    @functools.cached_property
+    def dyads(self) -> np.ndarray:
+        """Label per event (object array), built on first use."""
+        return self.names[self.codes]
+
+    def labels(self):
+        """Label per event as the string column pandas would make (see :func:`tension._columns.labels`)."""
+        return _columns.labels(self.names, self.codes)
+
+    def rows_of(self, dyads) -> np.ndarray:
+        """Mask of the events of ``dyads`` (a label or a list, each present)."""
+        wanted = np.flatnonzero(np.isin(self.names, check_dyads(self, dyads)))
+        return np.isin(self.codes, wanted)
+
 
 def prepare(events, model: Model) -> Prepared:
-    """Read and validate ``events`` and score each one under ``model`` (before decay)."""
-    ev = read_events(events, weights=model.weights, duplicates="keep")
+    """Read and validate ``events`` and score each one under ``model`` (before decay).
+
+    A frame that came out of :func:`tension.read_events` unchanged (see
+    :func:`tension._columns.is_marked`) is not validated again.
+    """
     weights = resolve_weights(model.weights)
-    kind_codes, kinds = pd.factorize(ev["kind"].to_numpy(dtype=object))
+    if _columns.is_marked(events, weights):
+        ev = events
+    else:
+        ev = read_events(events, weights=model.weights, duplicates="keep")
+    kind_codes, kinds = _columns.text_codes(ev["kind"])
+    kinds = [str(k) for k in kinds]
     base = np.asarray([weights[k] for k in kinds], dtype=float)[kind_codes]
-    half_life = np.asarray(model.half_life_of(list(kinds)), dtype=float)[kind_codes]
-    m = magnitude(
-        ev["killed"].to_numpy(dtype=float),
-        ev["injured"].to_numpy(dtype=float),
-        hostile=base > 0,
-        killed_coef=model.killed_coef,
-        injured_coef=model.injured_coef,
-    )
+    half_life = np.asarray(model.half_life_of(kinds), dtype=float)[kind_codes]
+    killed = ev["killed"].to_numpy(dtype=float)
+    injured = ev["injured"].to_numpy(dtype=float)
+    if killed.any() or injured.any():
+        m = magnitude(killed, injured, hostile=base > 0, killed_coef=model.killed_coef,
+                      injured_coef=model.injured_coef)  # fmt: skip
+    else:  # no casualties: m = 1 + a ln 1 + b ln 1 = 1 exactly
+        m = np.ones(len(ev))
     explicit = ev["weight"].to_numpy(dtype=float)
-    raw = ev["confidence"].to_numpy(dtype=float) * np.where(np.isnan(explicit), base * m, explicit)
-    names, codes = dyad_codes(ev["source"].to_numpy(), ev["target"].to_numpy(), model.directed)
-    dyads = names[codes]
+    raw = np.where(np.isnan(explicit), base * m, explicit)
+    raw *= ev["confidence"].to_numpy(dtype=float)
+    names, codes = dyad_codes(ev["source"], ev["target"], model.directed)
     dates = pd.DatetimeIndex(ev["date"])
-    ns = dates.as_unit("ns").asi8.copy()
-    codes = codes.astype(np.int64)
+    ns = dates.as_unit("ns").asi8
     grouped = core.group_order(codes, ns)  # once: for the discount and for the kernel
     factor = repeat_factor(codes, ns, raw, model.repeat_discount, order=grouped)
-    return Prepared(ev, dyads, codes, names, ns, base, m, raw, raw * factor, half_life, dates.tz, grouped)
+    return Prepared(ev, codes, names, ns, base, m, raw, raw * factor, half_life, dates.tz, grouped)
 
 
 def kernel_order(p: Prepared) -> np.ndarray:
@@ -180,11 +206,11 @@ def check_dyads(p: Prepared, wanted) -> list:
 
 def select_dyads(p: Prepared, dyads) -> Prepared:
     """The prepared events of some dyads only (scores already combined, unchanged)."""
-    mask = np.isin(p.dyads, check_dyads(p, dyads))
-    names, codes = np.unique(p.dyads[mask], return_inverse=True)
+    mask = p.rows_of(dyads)
+    kept, codes = np.unique(p.codes[mask], return_inverse=True)
     codes, ns = codes.astype(np.int64), p.ns[mask]
     return Prepared(
-        p.events[mask], p.dyads[mask], codes, names.astype(object), ns, p.base[mask], p.magnitude[mask],
+        p.events[mask], codes, p.names[kept], ns, p.base[mask], p.magnitude[mask],
         p.raw[mask], p.score[mask], p.half_life[mask], p.tz, core.group_order(codes, ns),
     )  # fmt: skip
 

@@ -299,8 +299,8 @@ def run(
         order = group_order(groups, times)
     g = groups[order]
     t = times[order]
-    b = scores[order]
-    states = _scan_parts(g, t, b, half_lives, threads)
+    b = scores[order].T
+    states = _scan_parts(g, t, b, half_lives, threads).T
     return Kernel(order, g, t, states, half_lives)
 
 
@@ -308,12 +308,13 @@ def _scan_sorted(g: np.ndarray, t: np.ndarray, b: np.ndarray, half_lives: np.nda
     """The one scan: channel states right after each event, for events sorted by
     (group, time); every event of a tie block sees the state after the whole block.
 
-    The decay factors ``2 ** (-gap / H)`` are computed once per distinct half-life and
-    shared by its channels; they are written straight into the scan's position-major
-    layout (no copy of the events in between).
+    ``b`` and the result are channel-major, shape (C, n). The decay factors
+    ``2 ** (-gap / H)`` are computed once per distinct half-life and shared by its
+    channels; factors and scores are written straight into the scan's position-major
+    layout and the states straight back (no copy of the events in between).
     """
-    n, channels = b.shape
-    out = np.empty((n, channels))
+    channels, n = b.shape
+    out = np.empty((channels, n))
     if n == 0:
         return out
     new_group = np.ones(n, dtype=bool)
@@ -331,15 +332,25 @@ def _scan_sorted(g: np.ndarray, t: np.ndarray, b: np.ndarray, half_lives: np.nda
         A[starts % BLOCK, starts // BLOCK] = 0.0
         S = np.zeros((len(columns), BLOCK, nblocks))
         for k, c in enumerate(columns):
-            _fill(S[k].T, b[:, c], n)
+            _fill(S[k].T, b[c], n)
         S = _scan_blocks(A, S)
         for k, c in enumerate(columns):
-            out[:, c] = S[k].T.reshape(-1)[:n]
+            _unfill(S[k].T, out[c], n)
     tied = gaps[1:n] == 0.0
     tied &= ~new_group[1:]
     if tied.any():
-        out = out[_last_of_run(g, t)]
+        out = out[:, _last_of_run(g, t)]
     return out
+
+
+def _unfill(view: np.ndarray, values: np.ndarray, n: int) -> None:
+    """Copy the first n positions of a (blocks, block) view into ``values`` (n,)."""
+    nblocks, block = view.shape
+    full = n // block
+    if full:
+        values[: full * block].reshape(full, block)[...] = view[:full]
+    if n > full * block:
+        values[full * block :] = view[full, : n - full * block]
 
 
 def decayed_sum(
@@ -352,6 +363,7 @@ def decayed_sum(
     engine: str = "numpy",
     by_sign: bool = False,
     order: np.ndarray | None = None,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """The decayed sum at every event, in input order: the kernel behind ``score_events``.
 
@@ -378,6 +390,8 @@ def decayed_sum(
         magnitudes of the negative ones (hostile and cooperative): returns shape (n, 2).
     order : ndarray of int, optional
         A precomputed :func:`group_order` of the events, if the caller has one.
+    out : ndarray of float64, shape (n, C), optional
+        Where to write the result (numpy engine), e.g. columns of a caller's block.
 
     Returns
     -------
@@ -420,8 +434,11 @@ def decayed_sum(
         from . import _numba
 
         by_time = None if _is_sorted(times) else time_order(times)
-        out = _numba.decayed_sum(groups, times, scores, half_lives, by_time, int(groups.max()) + 1, by_sign=by_sign)
-        return out[:, 0] if flat else out
+        result = _numba.decayed_sum(groups, times, scores, half_lives, by_time, int(groups.max()) + 1, by_sign=by_sign)
+        if out is not None:
+            out[...] = result
+            result = out
+        return result[:, 0] if flat else result
     if order is None and scores.ndim == 1 and _is_sorted(times):
         # time-ordered input: a stable counting sort by group moves times and scores along
         n_groups = int(groups.max()) + 1
@@ -447,16 +464,20 @@ def decayed_sum(
         sub = members[np.lexsort([*columns, run[members]])]
         order[members], s[members] = order[sub], s[sub]
     if by_sign:
-        b = np.empty((n, 2))
-        np.maximum(s, 0.0, out=b[:, 0])
-        np.minimum(s, 0.0, out=b[:, 1])
-        np.negative(b[:, 1], out=b[:, 1])
+        b = np.empty((2, n))
+        np.maximum(s, 0.0, out=b[0])
+        np.minimum(s, 0.0, out=b[1])
+        np.negative(b[1], out=b[1])
     else:
-        b = s.reshape(n, channels)
+        b = s.reshape(n, channels).T
     del s
     states = _scan_parts(g, t, b, half_lives, threads)
-    out = np.empty((n, channels))
-    out[order] = states
+    del b
+    if out is None:
+        out = np.empty((channels, n)).T
+    for c in range(channels):  # channel by channel: contiguous scatters back to input order
+        column = out[:, c]
+        column[order] = states[c]
     return out[:, 0] if flat else out
 
 
@@ -478,8 +499,8 @@ ENGINES = ("numpy", "numba")
 
 
 def _scan_parts(g, t, b, half_lives, threads) -> np.ndarray:
-    """:func:`_scan_sorted` on (group, time)-sorted events, cut at group boundaries into
-    one part per thread, the parts in parallel."""
+    """:func:`_scan_sorted` on (group, time)-sorted events (``b`` channel-major, (C, n)),
+    cut at group boundaries into one part per thread, the parts in parallel."""
     n = len(t)
     if threads is None:
         threads = min(os.cpu_count() or 1, 8) if n >= 400_000 else 1
@@ -498,7 +519,7 @@ def _scan_parts(g, t, b, half_lives, threads) -> np.ndarray:
 
     def part(k):
         lo, hi = bounds[k], bounds[k + 1]
-        out[lo:hi] = _scan_sorted(g[lo:hi], t[lo:hi], b[lo:hi], half_lives)
+        out[:, lo:hi] = _scan_sorted(g[lo:hi], t[lo:hi], b[:, lo:hi], half_lives)
 
     with ThreadPoolExecutor(len(bounds) - 1) as pool:
         list(pool.map(part, range(len(bounds) - 1)))

@@ -12,12 +12,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import _dask, core
+from . import _columns, _dask, core
 from ._dask import is_dask
 from ._deprecate import renamed
-from ._grid import decayed_to, days, grid, on_grid, readings, snapshot
-from ._prepare import PARTS, attrs, channels, check_dyads, kernel_order, part_labels, prepare, resolve_model, select_dyads
-from .model import Model
+from ._grid import decayed_to, days, grid, on_grid, snapshot
+from ._prepare import PARTS, attrs, channels, check_dyads, part_labels, prepare, resolve_model, select_dyads
+from .model import Model, tension_index
 
 __all__ = ["score", "score_events", "contributions", "decompose", "event_scores", "MAX_DENSE_ROWS"]
 
@@ -121,17 +121,15 @@ def score(
         return snapshot(p, at, m)
     matrix, half_lives, signs = channels(p)
     codes, positions, states = on_grid(p, times, matrix, half_lives, threshold, limit=MAX_DENSE_ROWS)
-    tension, hostile, cooperative, index = readings(states, signs, m.scale)
-    out = pd.DataFrame(
-        {
-            "dyad": p.names[codes] if len(codes) else np.array([], dtype=object),
-            "date": times[positions],
-            "tension": tension,
-            "hostile": hostile,
-            "cooperative": cooperative,
-            "index": index,
-        }
-    )
+    block = np.empty((4, len(codes)))  # tension, hostile, cooperative, index: one block, no copy
+    np.sum(states[:, signs > 0], axis=1, out=block[1])
+    np.sum(states[:, signs < 0], axis=1, out=block[2])
+    del states
+    np.subtract(block[1], block[2], out=block[0])
+    block[3] = tension_index(block[0], scale=m.scale)
+    out = pd.DataFrame(block.T, columns=["tension", "hostile", "cooperative", "index"], copy=False)
+    out.insert(0, "date", times[positions])
+    out.insert(0, "dyad", _columns.labels(p.names, codes))
     out.attrs = attrs(m, freq=freq, start=str(times[0]) if len(times) else None,
                       end=str(times[-1]) if len(times) else None, threshold=threshold)  # fmt: skip
     return out
@@ -145,6 +143,7 @@ def score_events(
     directed: bool | None = None,
     weights=None,
     model: Model | None = None,
+    engine: str = "numpy",
 ) -> pd.DataFrame:
     """Tension of each event's dyad right after the event.
 
@@ -160,6 +159,9 @@ def score_events(
     weights : mapping kind -> float or DataFrame, optional
         As in :class:`tension.Model`; or pass ``model``, not both.
     model : Model, optional
+    engine : {"numpy", "numba"}, default "numpy"
+        The kernel's engine (see :func:`tension.core.decayed_sum`): ``"numba"`` needs
+        the optional extra ``tension[numba]``; both give the same values to rounding.
 
     Returns
     -------
@@ -184,24 +186,30 @@ def score_events(
             raise ValueError("dyads= is not supported for Dask input: filter the frame before scoring")
         return _dask.score_events(events, m, score_in_memory=score_events)
     p = prepare(events, m)
-    matrix, half_lives, signs = channels(p)
-    origin = int(p.ns.min()) if len(p.ns) else 0
-    kernel = core.run(p.codes, days(p.ns, origin), matrix, half_lives, order=kernel_order(p))
-    tension, hostile, cooperative, index = readings(core.at_events(kernel), signs, m.scale)
-    out = pd.DataFrame(
-        {
-            "dyad": p.dyads,
-            "date": p.events["date"],
-            "score": p.score,
-            "tension": tension,
-            "hostile": hostile,
-            "cooperative": cooperative,
-            "index": index,
-        },
-        index=p.events.index,
-    )
+    n = len(p.score)
+    origin = int(p.ns.min()) if n else 0
+    times = days(p.ns, origin)
+    # one block of floats, filled in place and handed to pandas without a copy
+    block = np.empty((5, n))
+    block[0] = p.score
+    lives = np.unique(p.half_life)
+    if len(lives) <= 1:  # hostile and cooperative written straight into the block
+        core.decayed_sum(p.codes, times, p.score, lives[0] if n else 1.0, by_sign=True, order=p.grouped,
+                         engine=engine, out=block[2:4].T)  # fmt: skip
+    else:
+        matrix, half_lives, signs = channels(p)
+        states = core.decayed_sum(p.codes, times, matrix, half_lives, order=p.grouped, engine=engine)
+        np.sum(states[:, signs > 0], axis=1, out=block[2])
+        np.sum(states[:, signs < 0], axis=1, out=block[3])
+        del states
+    np.subtract(block[2], block[3], out=block[1])
+    block[4] = tension_index(block[1], scale=m.scale)
+    out = pd.DataFrame(block.T, columns=["score", "tension", "hostile", "cooperative", "index"],
+                       index=p.events.index, copy=False)  # fmt: skip
+    out.insert(0, "date", p.events["date"])
+    out.insert(0, "dyad", p.labels())
     if dyads is not None:
-        out = out[np.isin(p.dyads, check_dyads(p, dyads))]
+        out = out[p.rows_of(dyads)]
     out.attrs = attrs(m)
     return out
 
@@ -429,4 +437,4 @@ def event_scores(
         },
         index=p.events.index,
     )
-    return out if dyads is None else out[np.isin(p.dyads, check_dyads(p, dyads))]
+    return out if dyads is None else out[p.rows_of(dyads)]
