@@ -78,6 +78,38 @@ def _pointers(objects: np.ndarray, *, copy: bool = True) -> np.ndarray:
     return raw.copy() if copy else raw
 
 
+def _few_pointers(array: np.ndarray, limit: int = 4096):
+    """``(codes, objects)`` of an object array holding at most ``limit`` distinct objects,
+    by a multiplicative hash of their addresses (checked exactly), else None."""
+    pointers = _pointers(array, copy=False).view(np.uint64)
+    distinct = np.unique(pointers[: 1 << 16])
+    rng = np.random.default_rng(0)
+    for _ in range(8):
+        if len(distinct) > limit:
+            return None
+        bits = max(4, int(len(distinct) * 4).bit_length())
+        shift = np.uint64(64 - bits)
+        for _ in range(16):  # an odd multiplier under which the known addresses do not collide
+            multiplier = np.uint64(int(rng.integers(1, 2**62)) * 2 + 1)
+            slots = (distinct * multiplier) >> shift
+            if len(np.unique(slots)) == len(distinct):
+                break
+        else:
+            return None
+        table = np.zeros(1 << bits, dtype=np.int64)
+        table[slots.astype(np.int64)] = np.arange(len(distinct))
+        slot = pointers * multiplier
+        slot >>= shift
+        codes = table[slot.astype(np.int64)]
+        unseen = distinct[codes] != pointers
+        if not unseen.any():
+            objects = np.empty(len(distinct), dtype=object)
+            objects[:] = [ctypes.cast(int(p), ctypes.py_object).value for p in distinct.tolist()]
+            return codes, objects
+        distinct = np.union1d(distinct, np.unique(pointers[unseen]))
+    return None
+
+
 def text_codes(values) -> tuple[np.ndarray, list]:
     """Exact factorisation of a text column: ``(codes, uniques)``, ``uniques[codes]`` equal
     to the values, code -1 for missing values (as ``pandas.factorize``). The order of
@@ -107,13 +139,11 @@ def text_codes(values) -> tuple[np.ndarray, list]:
         return codes, encoded.dictionary.to_pylist()
     array = np.asarray(values)
     if array.dtype == object and array.flags.c_contiguous and len(array):
-        # a few shared objects (as read_events returns): factorise the pointers, then merge
-        # the distinct objects by value (equal strings held by different objects)
-        pointer_codes, pointers = pd.factorize(_pointers(array))
-        if len(pointers) <= max(1024, len(array) // 64):
-            first = np.full(len(pointers), len(array), dtype=np.int64)
-            np.minimum.at(first, pointer_codes, np.arange(len(array), dtype=np.int64))
-            objects = array[first]
+        # a few shared objects (as read_events returns): codes of the pointers, then the
+        # distinct objects merged by value (equal strings held by different objects)
+        found = _few_pointers(array)
+        if found is not None:
+            pointer_codes, objects = found
             value_codes, uniques = pd.factorize(pd.Series(objects, dtype=object), use_na_sentinel=True)
             return value_codes[pointer_codes].astype(np.int32), list(uniques)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
@@ -158,18 +188,22 @@ def dyad_codes(source: np.ndarray, target: np.ndarray, n_countries: int, *, dire
     >>> codes.tolist(), pairs.tolist()
     ([1, 1, 0], [[0, 1], [0, 2]])
     """
-    source = source.astype(np.int64, copy=False)
-    target = target.astype(np.int64, copy=False)
-    if directed:
-        key = source * n_countries + target
-    else:
-        key = np.minimum(source, target) * n_countries + np.maximum(source, target)
     size = n_countries * n_countries
+    kind = np.int32 if size < 2**31 else np.int64
+    source = source.astype(kind, copy=False)
+    target = target.astype(kind, copy=False)
+    if directed:
+        key = source * kind(n_countries)
+        key += target
+    else:
+        key = np.minimum(source, target)
+        key *= kind(n_countries)
+        key += np.maximum(source, target)
     if size <= 4 * len(key) + 2**20:
         present = np.zeros(size, dtype=bool)
         present[key] = True
         distinct = np.flatnonzero(present)
-        remap = np.cumsum(present, dtype=np.int64) - 1
+        remap = np.cumsum(present, dtype=kind) - 1
         codes = remap[key]
     else:
         distinct, codes = np.unique(key, return_inverse=True)
