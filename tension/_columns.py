@@ -96,13 +96,16 @@ def _few_pointers(array: np.ndarray, limit: int = 4096):
                 break
         else:
             return None
-        table = np.zeros(1 << bits, dtype=np.int64)
-        table[slots.astype(np.int64)] = np.arange(len(distinct))
+        table = np.zeros(1 << bits, dtype=np.int32)
+        held = np.zeros(1 << bits, dtype=np.uint64)
+        table[slots.view(np.int64)] = np.arange(len(distinct))
+        held[slots.view(np.int64)] = distinct
         slot = pointers * multiplier
         slot >>= shift
-        codes = table[slot.astype(np.int64)]
-        unseen = distinct[codes] != pointers
+        slot = slot.view(np.int64)
+        unseen = held[slot] != pointers
         if not unseen.any():
+            codes = table[slot]
             objects = np.empty(len(distinct), dtype=object)
             objects[:] = [ctypes.cast(int(p), ctypes.py_object).value for p in distinct.tolist()]
             return codes, objects

@@ -450,9 +450,7 @@ def decayed_sum(
     else:
         if order is None:
             order = group_order(groups, times)
-        g = groups[order]
-        t = times[order]
-        s = scores[order]
+        g, t, s = _gather(order, groups, times, scores, threads=threads)
     tied = (g[1:] == g[:-1]) & (t[1:] == t[:-1])
     if tied.any():
         # events of one group at one time: a canonical order (by score), so that the
@@ -475,10 +473,36 @@ def decayed_sum(
     del b
     if out is None:
         out = np.empty((channels, n)).T
-    for c in range(channels):  # channel by channel: contiguous scatters back to input order
-        column = out[:, c]
-        column[order] = states[c]
+    # channel by channel, contiguous scatters back to input order (in threads)
+    _parallel([(lambda c=c: out[:, c].__setitem__(order, states[c])) for c in range(channels)], threads, n)
     return out[:, 0] if flat else out
+
+
+def _threads(threads, n: int) -> int:
+    return min(os.cpu_count() or 1, 8) if threads is None and n >= 400_000 else int(threads or 1)
+
+
+def _parallel(tasks, threads, n: int) -> None:
+    """Run independent numpy tasks (which release the GIL) in threads."""
+    if _threads(threads, n) > 1 and len(tasks) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(min(len(tasks), _threads(threads, n))) as pool:
+            list(pool.map(lambda task: task(), tasks))
+    else:
+        for task in tasks:
+            task()
+
+
+def _gather(order, *arrays, threads=None):
+    """``a[order]`` for each array, in threads."""
+    out = [None] * len(arrays)
+
+    def take(k):
+        out[k] = arrays[k][order]
+
+    _parallel([(lambda k=k: take(k)) for k in range(len(arrays))], threads, len(order))
+    return out
 
 
 def _counting_sort(groups: np.ndarray, n_groups: int, data: np.ndarray):
@@ -502,8 +526,7 @@ def _scan_parts(g, t, b, half_lives, threads) -> np.ndarray:
     """:func:`_scan_sorted` on (group, time)-sorted events (``b`` channel-major, (C, n)),
     cut at group boundaries into one part per thread, the parts in parallel."""
     n = len(t)
-    if threads is None:
-        threads = min(os.cpu_count() or 1, 8) if n >= 400_000 else 1
+    threads = _threads(threads, n)
     bounds = [0]
     for k in range(1, max(1, int(threads))):
         cut = k * n // threads
