@@ -111,6 +111,9 @@ METHODS = {
     "tn.read_events (validation)": (_read, False),
 }
 PEER = "polars (from_pandas, pair, sort, ewm_sum_by.over, input order)"
+#: Methods whose peak memory is measured in a second process with the allocator returning
+#: freed blocks (the others report the peak of their timed runs).
+MEMORY = {PEER, "tn.score_events", "tn.score_events (read_events frame)"}
 
 
 def prepare(name: str, frame: pd.DataFrame) -> pd.DataFrame:

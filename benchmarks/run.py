@@ -139,7 +139,8 @@ def e2e_grid(sizes, orders, methods, repeat, progress=print, *, fresh: bool = Tr
                     args = ["--e2e-worker", name, "--frame", frame_path, "--out-array", path]
                     if fresh:
                         stats = _subprocess([*args, "--repeat", str(repeat)], memory=False)
-                        stats["peak_mb"] = _subprocess([*args, "--repeat", "1"], memory=True)["peak_mb"]
+                        if name in bench_e2e.MEMORY:  # a second process, allocator returning memory
+                            stats["peak_mb"] = _subprocess([*args, "--repeat", "1"], memory=True)["peak_mb"]
                     else:
                         stats = e2e_worker(name, frame_path, repeat, path)
                     out = np.load(path)
