@@ -13,6 +13,7 @@ from .model import Model
 from .score import contributions, decompose, event_scores, score, score_events, tension_index
 from .state import State, StateError
 from .taxonomy import MEMORY_BY_QUAD, TAXONOMY_VERSION, cameo_kinds, kinds
+from . import validate  # noqa: E402  (after score: it uses the model)
 
 __all__ = [
     "__version__",
@@ -35,4 +36,5 @@ __all__ = [
     "State",
     "StateError",
     "tension_index",
+    "validate",
 ]
