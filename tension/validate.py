@@ -211,7 +211,7 @@ def peers(events, *, start=None, end=None, dyads=None) -> pd.DataFrame:
     --------
     >>> import tension as tn
     >>> p = tn.validate.peers(tn.datasets.pakistan_iran_2024(), start="2024-01-16", end="2024-01-19")
-    >>> p.round(2)
+    >>> p.round({"goldstein_sum": 2, "goldstein_mean14": 2, "eventnet30": 2})
           dyad       date  goldstein_sum  goldstein_mean14  eventnet30
     0  IRN-PAK 2024-01-16           0.00              0.00        0.00
     1  IRN-PAK 2024-01-17          18.96             18.96       18.96
@@ -458,7 +458,7 @@ def saturation(series: pd.DataFrame, calendar: pd.DataFrame, *, measure: str = "
     >>> import pandas as pd
     >>> from tension import validate
     >>> days = pd.date_range("2018-03-01", "2018-03-31")
-    >>> s = pd.DataFrame({"dyad": "GBR-RUS", "date": days, "index": [50.0] * 10 + [99.5] * 21})
+    >>> s = pd.DataFrame({"dyad": "GBR-RUS", "date": days, "index": [50.0] * 9 + [99.5] * 22})
     >>> cal = pd.DataFrame({"episode": ["x"], "dyad": ["GBR-RUS"], "expectation": ["rise"],
     ...     "date": ["2018-03-08"], "window_days": [3], "reason": ["r"], "source": ["s"],
     ...     "split": ["calibration"]})
