@@ -18,10 +18,8 @@ The definitions (one rule for every measure, so the comparison is fair):
 - **peak**: the named period is ``[d, d+w]``, its context ``[d-21, d+w+21]``
   (:data:`PEAK_CONTEXT` days either side); met if ``max(x[d .. d+w])`` is strictly
   above the maximum over the rest of the context;
-- **fall**: ``mean(x[d+w+1 .. d+2w]) < x[d-1] - margin``: the ``w`` days after the
-  window sit below the level at the date of the de-escalation, read (as for a rise)
-  before the date's own events, on the day before (a daily value includes its day's
-  events, and the de-escalation itself would otherwise set the reference);
+- **fall**: ``mean(x[d+w+1 .. d+2w]) < x[d] - margin`` (the ``w`` days after the window
+  sit below the level on the date of the de-escalation);
 - a test whose days are not all inside the series is *not evaluable* (counted apart);
 - **placebo**: for every calendar row, :data:`PLACEBOS` dates of the same dyad drawn
   without replacement (``numpy.random.default_rng(seed)``, rows in sorted order, so the
@@ -264,7 +262,7 @@ def _windows(expectation: str, date: pd.Timestamp, w: int) -> tuple[pd.Timestamp
         return date - _DAY, date + w * _DAY
     if expectation == "peak":
         return date - PEAK_CONTEXT * _DAY, date + (w + PEAK_CONTEXT) * _DAY
-    return date - _DAY, date + 2 * w * _DAY
+    return date, date + 2 * w * _DAY
 
 
 def _met(x: np.ndarray, i: int, expectation: str, w: int, margin: float) -> bool:
@@ -275,7 +273,7 @@ def _met(x: np.ndarray, i: int, expectation: str, w: int, margin: float) -> bool
         inside = x[i : i + w + 1].max()
         outside = max(x[i - PEAK_CONTEXT : i].max(), x[i + w + 1 : i + w + PEAK_CONTEXT + 1].max())
         return bool(inside > outside)
-    return bool(x[i + w + 1 : i + 2 * w + 1].mean() < x[i - 1] - margin)
+    return bool(x[i + w + 1 : i + 2 * w + 1].mean() < x[i] - margin)
 
 
 def _placebo_dates(grid, keys, expectation, w, n, rng) -> list:
