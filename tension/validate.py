@@ -69,6 +69,8 @@ __all__ = [
     "summary",
     "saturation",
     "table",
+    "series",
+    "report",
 ]
 
 #: The columns of a crisis calendar.
@@ -522,3 +524,117 @@ def table(results: pd.DataFrame, saturated: dict | None = None) -> pd.DataFrame:
         out["saturated"] = [saturated.get(k, np.nan) for k in out.index]
     return out.reset_index()
 
+
+
+#: The measures :func:`report` compares: the model's bounded index, tension 0.1's index,
+#: and the naive peers of :func:`peers`.
+REPORT_MEASURES = ("index", "index_0_1", "goldstein_sum", "goldstein_mean14", "eventnet30")
+#: The bounded measures whose saturation :func:`report` counts.
+BOUNDED = ("index", "index_0_1")
+
+
+def series(events, calendar=None, *, model: Model | None = None, start=None, end=None) -> pd.DataFrame:
+    """Daily series of the model's readings and the naive peers on a calendar's dyads.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Events in the schema of :func:`tension.read_events`.
+    calendar : DataFrame, optional
+        A crisis calendar (default :func:`crises_2018`); its dyads are scored.
+    model : Model, optional
+        The model whose ``index`` and ``tension`` are read (default ``tension.Model()``).
+    start, end : date-like, optional
+        The daily grid; default the first and last event's day.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per calendar dyad (with events) and day: ``dyad``, ``date``, the peers of
+        :func:`peers`, the model's ``tension`` and ``index``, and ``index_0_1``
+        (tension 0.1's index: ``100 / (1 + exp(-eventnet30 / 20))``).
+
+    Examples
+    --------
+    >>> import tension as tn
+    >>> ev = tn.datasets.pakistan_iran_2024()
+    >>> cal = tn.validate.read_calendar(__import__("pandas").DataFrame({"episode": ["strikes"],
+    ...     "dyad": ["IRN-PAK"], "expectation": ["rise"], "date": ["2024-01-17"], "window_days": [7],
+    ...     "reason": ["Iran strikes in Baluchistan"], "source": ["seed story"], "split": ["calibration"]}))
+    >>> s = tn.validate.series(ev, cal, start="2024-01-10", end="2024-02-29")
+    >>> s.columns.tolist()
+    ['dyad', 'date', 'goldstein_sum', 'goldstein_mean14', 'eventnet30', 'tension', 'index', 'index_0_1']
+    """
+    from .score import dyad_labels, score, tension_index
+
+    cal = crises_2018() if calendar is None else read_calendar(calendar)
+    model = model or Model()
+    labels = dyad_labels(events["source"], events["target"])
+    dyads = sorted(set(cal["dyad"]) & set(labels))
+    day = pd.DatetimeIndex(events["date"])
+    day = (day.tz_convert("UTC").tz_localize(None) if day.tz is not None else day).normalize()
+    start = day.min() if start is None else pd.Timestamp(start)
+    end = day.max() if end is None else pd.Timestamp(end)
+    out = peers(events, start=start, end=end, dyads=dyads)
+    if dyads:
+        daily = score(events, model=model, start=start, end=end, dyads=dyads)
+        daily["date"] = pd.DatetimeIndex(daily["date"]).tz_localize(None) if daily["date"].dt.tz is not None else daily["date"]
+        out = out.merge(daily[["dyad", "date", "tension", "index"]], how="left", on=["dyad", "date"])
+    else:
+        out["tension"], out["index"] = np.nan, np.nan
+    out["index_0_1"] = tension_index(out["eventnet30"].to_numpy(), scale=MODEL_0_1.scale)
+    return out
+
+
+def report(events, calendar=None, *, model: Model | None = None, placebos: int = PLACEBOS, seed: int = 0,
+           start=None, end=None) -> pd.DataFrame:  # fmt: skip
+    """The validity table: the model's index against tension 0.1 and the naive peers.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Events in the schema of :func:`tension.read_events` (e.g. ICEWS through
+        :func:`tension.io.read_icews`).
+    calendar : DataFrame, optional
+        A crisis calendar (default :func:`crises_2018`).
+    model : Model, optional
+        Default ``tension.Model()``.
+    placebos, seed : int
+        As in :func:`evaluate`.
+    start, end : date-like, optional
+        As in :func:`series`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`table` of the measures :data:`REPORT_MEASURES` for every split of the
+        calendar, with the share of saturated crisis-window days of the bounded ones.
+        ``attrs["results"]`` holds the output of :func:`evaluate`.
+
+    Examples
+    --------
+    >>> import tension as tn, pandas as pd
+    >>> ev = tn.datasets.pakistan_iran_2024()
+    >>> cal = pd.DataFrame({"episode": ["strikes"], "dyad": ["IRN-PAK"], "expectation": ["rise"],
+    ...     "date": ["2024-01-17"], "window_days": [7], "reason": ["Iran strikes in Baluchistan"],
+    ...     "source": ["seed story"], "split": ["calibration"]})
+    >>> r = tn.validate.report(ev, cal, start="2024-01-01", end="2024-02-29", placebos=0)
+    >>> r[["measure", "met"]]
+                measure  met
+    0        eventnet30  1/1
+    1  goldstein_mean14  1/1
+    2     goldstein_sum  1/1
+    3             index  1/1
+    4         index_0_1  1/1
+    """
+    cal = crises_2018() if calendar is None else read_calendar(calendar)
+    daily = series(events, cal, model=model, start=start, end=end)
+    results = evaluate(daily, cal, measures=list(REPORT_MEASURES), placebos=placebos, seed=seed)
+    saturated = {
+        (split, m): saturation(daily, cal, measure=m, split=split)
+        for split in sorted(cal["split"].unique())
+        for m in BOUNDED
+    }
+    out = table(results, saturated)
+    out.attrs["results"] = results
+    return out
