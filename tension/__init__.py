@@ -9,7 +9,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 from . import datasets, io, plot
 from .events import EventError, TensionWarning, read_events
-from .model import Model
+from .model import Model, flow_index
 from .score import contributions, decompose, event_scores, score, score_events, tension_index
 from .state import State, StateError
 from .taxonomy import MEMORY_BY_QUAD, TAXONOMY_VERSION, cameo_kinds, kinds
@@ -27,6 +27,7 @@ __all__ = [
     "datasets",
     "decompose",
     "event_scores",
+    "flow_index",
     "io",
     "kinds",
     "plot",

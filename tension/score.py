@@ -10,7 +10,7 @@ from scipy.special import expit
 
 from . import _dask, core
 from .events import read_events
-from .model import Model
+from .model import Model, flow_index
 from .taxonomy import TAXONOMY_VERSION, _kind_quad_classes, resolve_weights
 
 __all__ = ["score", "score_events", "contributions", "decompose", "event_scores", "dyad_labels", "tension_index"]
@@ -238,6 +238,14 @@ def _channels(p: _Prepared, groups: np.ndarray | None = None):
     return matrix, np.asarray(lives)[keys // len(group_values)], np.asarray(group_values)[keys % len(group_values)].astype(int)
 
 
+def _with_index_channels(p: _Prepared, model: Model, matrix, half_lives):
+    """Append the index's two channels: heat (signed score before the same-occasion
+    discount, ``heat_half_life``) and flow (its size, ``flow_half_life``)."""
+    extra = np.stack([p.raw, np.abs(p.raw)], axis=1) if len(p.raw) else np.zeros((0, 2))
+    matrix = np.hstack([matrix, extra]) if len(p.raw) else extra
+    return matrix, np.r_[half_lives, model.heat_half_life, model.flow_half_life]
+
+
 #: Largest dense grid (dyads x grid times) :func:`score` builds without ``threshold``.
 MAX_DENSE_ROWS = 50_000_000
 
@@ -260,11 +268,13 @@ def _days(ns: np.ndarray, origin: int) -> np.ndarray:
     return (ns - origin) / _NS_PER_DAY
 
 
-def _readings(states: np.ndarray, signs: np.ndarray, scale: float):
-    hostile = states[:, signs > 0].sum(axis=1)
-    cooperative = states[:, signs < 0].sum(axis=1)
-    tension = hostile - cooperative
-    return tension, hostile, cooperative, tension_index(tension, scale=scale)
+def _readings(states: np.ndarray, signs: np.ndarray, model: Model) -> dict:
+    """The output columns from the channel states (the last two are heat and flow)."""
+    hostile = states[:, :-2][:, signs > 0].sum(axis=1)
+    cooperative = states[:, :-2][:, signs < 0].sum(axis=1)
+    heat, flow = states[:, -2], states[:, -1]
+    return {"tension": hostile - cooperative, "hostile": hostile, "cooperative": cooperative,
+            "index": flow_index(heat, flow, model=model), "heat": heat, "flow": flow}  # fmt: skip
 
 
 def _attrs(model: Model, **extra) -> dict:
@@ -297,9 +307,10 @@ def score_events(
     -------
     pandas.DataFrame
         The events' index and row order, columns ``dyad``, ``date``, ``score`` (the
-        event's signed score), ``tension``, ``hostile``, ``cooperative`` (values at the
-        event's time, every event at that time included) and ``index`` (0-100).
-        ``attrs`` records the parameters.
+        event's signed score), ``tension``, ``hostile``, ``cooperative``, ``index``
+        (0-100, see :func:`tension.flow_index`), ``heat`` and ``flow`` (values at the
+        event's time, every event at that time included). ``attrs`` records the
+        parameters.
 
     Examples
     --------
@@ -315,21 +326,11 @@ def score_events(
         return _dask.score_events(events, m)
     p = _prepare(events, m)
     matrix, half_lives, signs = _channels(p)
+    matrix, half_lives = _with_index_channels(p, m, matrix, half_lives)
     origin = int(p.ns.min()) if len(p.ns) else 0
     kernel = core.run(p.codes, _days(p.ns, origin), matrix, half_lives, order=_order(p))
-    tension, hostile, cooperative, index = _readings(core.at_events(kernel), signs, m.scale)
-    out = pd.DataFrame(
-        {
-            "dyad": p.dyads,
-            "date": p.events["date"],
-            "score": p.score,
-            "tension": tension,
-            "hostile": hostile,
-            "cooperative": cooperative,
-            "index": index,
-        },
-        index=p.events.index,
-    )
+    readings = _readings(core.at_events(kernel), signs, m)
+    out = pd.DataFrame({"dyad": p.dyads, "date": p.events["date"], "score": p.score, **readings}, index=p.events.index)
     out.attrs = _attrs(m)
     return out
 
@@ -416,7 +417,11 @@ def score(
         Long format, one row per dyad and grid time (those kept by ``threshold``), sorted
         by dyad then date (with ``at``: one row per dyad, most tense first), columns
         ``dyad``, ``date``, ``tension`` (hostile - cooperative), ``hostile``,
-        ``cooperative`` (decayed stocks, >= 0) and ``index`` (0-100, 50 neutral).
+        ``cooperative`` (decayed stocks, >= 0), ``index`` (0-100: the recent net
+        hostility against the dyad's usual flow of events, 50 = balanced; see
+        :func:`tension.flow_index`), ``heat`` (net decayed sum of the scores before the
+        same-occasion discount, half-life ``heat_half_life``) and ``flow`` (decayed sum
+        of their sizes, half-life ``flow_half_life``).
         A value at a grid time includes every event at or before it.
         ``attrs`` records the model, ``freq``, ``start``, ``end`` and versions.
 
@@ -429,6 +434,12 @@ def score(
     ``s_e = confidence * w(kind) * m * r``, with ``w = -Goldstein(CAMEO of kind)``,
     casualty magnitude ``m = 1 + a ln(1 + killed) + b ln(1 + injured)`` for hostile
     kinds, and ``r`` the same-occasion discount (see :class:`tension.Model`).
+
+    The index reads the last days against the dyad's own usual activity, so that it
+    neither saturates on busy dyads nor lags:
+    ``index = 100 / (1 + exp(-ratio / 2))``, ``ratio = (heat ln2 / 5) / (flow ln2 / 30 + 1)``
+    (heat and flow as rates per day, the flow at least one score point a day); chosen
+    on a crisis calendar against naive measures (``tension.validate``).
 
     References
     ----------
@@ -443,10 +454,10 @@ def score(
     >>> daily[["dyad", "date", "tension", "index"]].round({"tension": 1, "index": 1})
           dyad       date  tension  index
     0  IRN-PAK 2024-01-16      0.0   50.0
-    1  IRN-PAK 2024-01-17     19.0   72.1
-    2  IRN-PAK 2024-01-18     40.0   88.1
-    3  IRN-PAK 2024-01-19     39.1   87.6
-    4  IRN-PAK 2024-01-20     38.2   87.1
+    1  IRN-PAK 2024-01-17     19.0   71.4
+    2  IRN-PAK 2024-01-18     40.0   79.7
+    3  IRN-PAK 2024-01-19     39.1   76.9
+    4  IRN-PAK 2024-01-20     38.2   74.3
     """
     m = _model(model, half_life=half_life, directed=directed, weights=weights)
     if _dask.is_dask(events):
@@ -460,16 +471,16 @@ def score(
     if at is not None:
         return _snapshot(p, at, m)
     matrix, half_lives, signs = _channels(p)
+    matrix, half_lives = _with_index_channels(p, m, matrix, half_lives)
     codes, positions, states = _on_grid(p, grid, matrix, half_lives, threshold)
-    tension, hostile, cooperative, index = _readings(states, signs, m.scale)
+    if threshold is not None:  # the threshold is on hostile + cooperative, as documented
+        keep = states[:, :-2].sum(axis=1) >= threshold
+        codes, positions, states = codes[keep], positions[keep], states[keep]
     out = pd.DataFrame(
         {
             "dyad": p.names[codes] if len(codes) else np.array([], dtype=object),
             "date": grid[positions],
-            "tension": tension,
-            "hostile": hostile,
-            "cooperative": cooperative,
-            "index": index,
+            **_readings(states, signs, m),
         }
     )
     out.attrs = _attrs(m, freq=freq, start=str(grid[0]) if len(grid) else None,
@@ -489,12 +500,15 @@ def _only_dyads(p: _Prepared, dyads, model: Model) -> _Prepared:
     return _subset(p, np.isin(p.dyads, _check_dyads(p, dyads)), model)
 
 
+def _ns_of(when: pd.Timestamp) -> int:
+    return when.tz_convert("UTC").value if when.tz is not None else when.value
+
+
 def _decayed_to(p: _Prepared, at) -> tuple[pd.Timestamp, np.ndarray, np.ndarray]:
     """``at``, each event's signed contribution then (0 for later events) and whether the
     event is at or before ``at``."""
     when = _timestamp(at, p.tz)
-    when_ns = when.tz_convert("UTC").value if when.tz is not None else when.value
-    elapsed = (when_ns - p.ns) / _NS_PER_DAY
+    elapsed = (_ns_of(when) - p.ns) / _NS_PER_DAY
     past = elapsed >= 0
     return when, np.where(past, p.score * np.exp2(-np.where(past, elapsed, 0.0) / p.half_life), 0.0), past
 
@@ -507,6 +521,9 @@ def _snapshot(p: _Prepared, at, model: Model) -> pd.DataFrame:
     hostile = np.bincount(p.codes, weights=np.where(p.score > 0, decayed, 0.0), minlength=size)
     cooperative = np.bincount(p.codes, weights=np.where(p.score < 0, decayed, 0.0), minlength=size)
     seen = np.bincount(p.codes, weights=past, minlength=size) > 0
+    elapsed = np.where(past, (_ns_of(when) - p.ns) / _NS_PER_DAY, np.inf)
+    heat = np.bincount(p.codes, weights=p.raw * np.exp2(-elapsed / model.heat_half_life), minlength=size)
+    flow = np.bincount(p.codes, weights=np.abs(p.raw) * np.exp2(-elapsed / model.flow_half_life), minlength=size)
     tension = hostile - cooperative
     out = pd.DataFrame(
         {
@@ -515,7 +532,9 @@ def _snapshot(p: _Prepared, at, model: Model) -> pd.DataFrame:
             "tension": tension,
             "hostile": hostile,
             "cooperative": cooperative,
-            "index": tension_index(tension, scale=model.scale),
+            "index": flow_index(heat, flow, model=model),
+            "heat": heat,
+            "flow": flow,
         }
     )[seen]
     out = out.sort_values(["tension", "dyad"], ascending=[False, True], kind="stable").reset_index(drop=True)
