@@ -22,8 +22,9 @@ The definitions (one rule for every measure, so the comparison is fair):
   sit below the level on the date of the de-escalation);
 - a test whose days are not all inside the series is *not evaluable* (counted apart);
 - **placebo**: for every calendar row, :data:`PLACEBOS` dates of the same dyad drawn
-  without replacement (``numpy.random.default_rng(seed)``, rows in sorted order, so the
-  draw does not depend on the calendar's row order) among the dates whose whole test is
+  without replacement (``numpy.random.default_rng([seed, crc32(row key)])``, the key
+  being episode, dyad, expectation, date and window: a row's draw depends neither on
+  the calendar's row order nor on the other rows tested) among the dates whose whole test is
   evaluable and that lie at least :data:`PLACEBO_DISTANCE` (14) days from every key date
   of that dyad in the calendar (all splits); every measure is tested on the same dates;
 - **saturated day**: a day inside a row's window ``[d, d+w]`` on which a bounded
@@ -46,6 +47,7 @@ Examples
 
 from __future__ import annotations
 
+import zlib
 from importlib import resources
 
 import numpy as np
@@ -84,7 +86,7 @@ PEAK_CONTEXT = 21
 #: Placebo dates lie at least this many days from any key date of their dyad.
 PLACEBO_DISTANCE = 14
 #: Placebo dates per calendar row.
-PLACEBOS = 20
+PLACEBOS = 50
 #: The default model of tension 0.1 (30-day half-life, index scale 20): the
 #: ``eventnet30`` peer and the old ``index``.
 MODEL_0_1 = Model(half_life=30.0, killed_coef=0.5, injured_coef=0.25, repeat_discount=0.5, scale=20.0)
@@ -314,7 +316,7 @@ def evaluate(
         Columns of ``series`` to test; default every column but ``dyad`` and ``date``.
     split : str, optional
         Test only the calendar rows of this split (e.g. ``"calibration"``).
-    placebos : int, default 20
+    placebos : int, default 50
         Placebo dates per calendar row.
     seed : int, default 0
 
@@ -367,10 +369,10 @@ def evaluate(
         values = {m: series[m].to_numpy(dtype=float)[idx][order] for m in measures}
         sd = {m: float(np.nanstd(v)) if len(v) else 0.0 for m, v in values.items()}
         by_dyad[dyad] = (grid, values, sd)
-    rng = np.random.default_rng(seed)
     out = []
     for row in rows.itertuples(index=False):
         w = int(row.window_days)
+        rng = np.random.default_rng([seed, zlib.crc32(f"{row.episode}|{row.dyad}|{row.expectation}|{row.date:%Y-%m-%d}|{w}".encode())])
         base = {"episode": row.episode, "dyad": row.dyad, "expectation": row.expectation,
                 "split": row.split, "key_date": row.date}  # fmt: skip
         if row.dyad not in by_dyad:
