@@ -567,7 +567,9 @@ def series(events, calendar=None, *, model: Model | None = None, start=None, end
     >>> s.columns.tolist()
     ['dyad', 'date', 'goldstein_sum', 'goldstein_mean14', 'eventnet30', 'tension', 'index', 'index_0_1']
     """
-    from .score import dyad_labels, score, tension_index
+    from ._prepare import dyad_labels
+    from .model import tension_index
+    from .score import score
 
     cal = crises_2018() if calendar is None else read_calendar(calendar)
     model = model or Model()
