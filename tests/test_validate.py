@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -151,3 +153,52 @@ def test_peers_by_hand_on_the_seed_episode(seed_events):
     assert p.loc["2024-01-29", "goldstein_mean14"] == pytest.approx(recent["raw_score"].mean())
     old = tn.score(seed_events, half_life=30, start="2024-01-10", end="2024-02-29").set_index("date")
     np.testing.assert_allclose(p["eventnet30"], old["tension"], rtol=1e-12)
+
+
+# --- the real run: ICEWS, January-October 2018, and the README's table --------------
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+NAMES = {"index": "`index` (default model)", "index_0_1": "`index` of tension 0.1",
+         "goldstein_sum": "daily Goldstein sum", "goldstein_mean14": "14-day mean Goldstein",
+         "eventnet30": "eventnet 30-day sum (`tension`)"}  # fmt: skip
+
+
+def _markdown_rows(table: pd.DataFrame) -> list[str]:
+    """The README's rows: split, measure, met, hit - placebo per expectation, saturated."""
+    rows = []
+    for r in table.itertuples(index=False):
+        sat = "–" if np.isnan(r.saturated) else f"{100 * r.saturated:.1f} %"
+        rows.append(f"| {r.split} | {NAMES[r.measure]} | {r.met} | {r.rise:+.2f} | {r.peak:+.2f} | {r.fall:+.2f} | "
+                    f"{r.all:+.2f} | {sat} |")  # fmt: skip
+    return rows
+
+
+@pytest.fixture(scope="module")
+def icews_report():
+    from conftest import ICEWS18, need
+
+    from tension.io import read_icews
+
+    events = read_icews(need(ICEWS18 / "icews18_international.tab"))
+    return validate.report(events)
+
+
+def test_icews_report_has_every_split_and_measure(icews_report):
+    r = icews_report
+    assert list(r.columns) == ["split", "measure", "met", "rise", "peak", "fall", "all", "saturated"]
+    assert sorted(set(zip(r["split"], r["measure"], strict=True))) == sorted(
+        (s, m) for s in ("calibration", "heldout") for m in validate.REPORT_MEASURES
+    )
+    res = r.attrs["results"]
+    real = res[~res["placebo"]]
+    assert real.groupby("measure").size().unique().tolist() == [72]  # every calendar row, every measure
+    assert (res[res["placebo"]].groupby(["measure"]).size() == 72 * validate.PLACEBOS).all()
+    # the bounded index of this release never comes near its bounds (by construction: 4.7-95.3)
+    assert (r.loc[r["measure"] == "index", "saturated"] == 0).all()
+
+
+def test_icews_report_reproduces_the_readme_table(icews_report):
+    text = README.read_text(encoding="utf-8")
+    section = text.split("<!-- validity-table -->")[1]
+    readme_rows = [line for line in section.splitlines() if line.startswith("| calibration") or line.startswith("| heldout")]
+    assert readme_rows == _markdown_rows(icews_report)
