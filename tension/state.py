@@ -31,7 +31,9 @@ class State:
     Per dyad the state keeps, for each channel (half-life and sign), the stock at the
     dyad's last event time, split into the part before the last occasion and that
     occasion's events (kept raw): events of a later batch at the same timestamp join the
-    occasion and the same-occasion discount is recomputed, so updates stay exact.
+    occasion and the same-occasion discount is recomputed, so updates stay exact. It
+    also keeps the index's ``heat`` and ``flow`` at that time (scores before the
+    discount, so no occasion needs to be kept for them).
 
     Events older than their dyad's last event are refused with :class:`StateError` (the
     state keeps no history to insert them); rescore those dyads from all their events
