@@ -260,6 +260,15 @@ def peers(events, *, start=None, end=None, dyads=None) -> pd.DataFrame:
     return out
 
 
+def _check_series(series, *columns) -> None:
+    missing = [c for c in ("dyad", "date", *columns) if c not in series.columns]
+    if missing:
+        raise ValueError(
+            f"series lacks column(s) {missing}: give a long frame with dyad, date and one column per measure "
+            f"(as tension.validate.series or tension.score return); it has {list(series.columns)}"
+        )
+
+
 def _windows(expectation: str, date: pd.Timestamp, w: int) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last day a test reads."""
     if expectation == "rise":
@@ -352,6 +361,7 @@ def evaluate(
     if split is not None and rows.empty:
         raise CalendarError(f"no calendar rows with split {split!r}; splits present: {sorted(cal['split'].unique())}")
     rows = rows.sort_values(["dyad", "date", "expectation", "episode", "window_days"], kind="stable")
+    _check_series(series)
     measures = [c for c in series.columns if c not in ("dyad", "date")] if measures is None else list(measures)
     unknown = sorted(set(measures) - set(series.columns))
     if unknown:
@@ -470,6 +480,7 @@ def saturation(series: pd.DataFrame, calendar: pd.DataFrame, *, measure: str = "
     0.5
     """
     cal = read_calendar(calendar)
+    _check_series(series, measure)
     if split is not None:
         cal = cal[cal["split"] == split]
     dates = pd.DatetimeIndex(series["date"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import event_rows, frame
 
@@ -31,6 +31,7 @@ MODELS = st.sampled_from([tn.Model(), tn.Model(heat_half_life=2.0, flow_half_lif
                           tn.Model(repeat_discount=1.0, index_scale=3.0, directed=True)])  # fmt: skip
 
 
+@settings(max_examples=25)
 @given(event_rows(min_size=1, max_size=25).map(frame), MODELS, st.integers(0, 70))
 def test_heat_and_flow_equal_a_plain_loop_and_the_index_recomputes(ev, model, day):
     at = pd.Timestamp("2024-01-01") + pd.Timedelta(days=day)
@@ -51,6 +52,7 @@ def test_heat_and_flow_equal_a_plain_loop_and_the_index_recomputes(ev, model, da
         np.testing.assert_allclose(snap[column], got.loc[snap.index, column], rtol=1e-9, atol=1e-12)
 
 
+@settings(max_examples=25)
 @given(event_rows(max_size=25).map(frame), MODELS)
 def test_the_index_never_reaches_its_bounds(ev, model):
     out = tn.score_events(ev, model=model)
@@ -60,6 +62,7 @@ def test_the_index_never_reaches_its_bounds(ev, model):
     assert (np.abs(out["heat"]) <= out["flow"] * (1 + 1e-12) + 1e-12).all()
 
 
+@settings(max_examples=25)
 @given(event_rows(min_size=2, max_size=20).map(frame), st.randoms(use_true_random=False))
 def test_the_index_is_causal_and_independent_of_row_order(ev, rnd):
     daily = tn.score(ev, start="2024-01-01", end="2024-03-10")
@@ -74,6 +77,7 @@ def test_the_index_is_causal_and_independent_of_row_order(ev, rnd):
     np.testing.assert_allclose(both["index"], early.set_index(["dyad", "date"]).loc[both.index, "index"], rtol=1e-12)
 
 
+@settings(max_examples=25)
 @given(event_rows(max_size=30, hours=True).map(frame), st.lists(st.integers(0, 100), max_size=3), MODELS)
 def test_a_state_carries_heat_and_flow_exactly(ev, cuts, model):
     ordered = ev.sort_values("date", kind="stable")

@@ -133,6 +133,13 @@ def test_saturation_counts_window_days_at_the_bounds():
     assert validate.saturation(_series(x, name="index"), cal) == pytest.approx(6 / 8)
 
 
+def test_series_without_dyad_or_date_is_refused(skripal):
+    with pytest.raises(ValueError, match=r"lacks column\(s\) \['dyad'\]"):
+        validate.evaluate(pd.DataFrame({"date": DAYS, "x": 0.0}), skripal)
+    with pytest.raises(ValueError, match="index"):
+        validate.saturation(_series(np.zeros(len(DAYS))), skripal)
+
+
 def test_read_calendar_names_bad_rows():
     bad = _calendar([("e", "GBR-RUS", "soar", "2018-03-04", 7), ("e", "GBRRUS", "rise", "2018-13-04", 0)])
     with pytest.raises(validate.CalendarError, match=r"row\(s\) \[0\].*expectation"):
