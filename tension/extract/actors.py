@@ -82,6 +82,9 @@ def country_table() -> dict[str, tuple[str, str]]:
     text = resources.files("tension.extract").joinpath("data", "actors.csv").read_text("utf-8")
     for row in csv.DictReader(text.splitlines()):
         table[row["phrase"]] = (row["iso3"], row["kind"])
+        # Plural demonyms name a country's people ("Palestinians", "Iraqis").
+        if row["kind"] == "demonym" and not row["phrase"].endswith(("s", "sh", "ch", "ese", "'s")):
+            table.setdefault(row["phrase"] + "s", (row["iso3"], "demonym"))
     return table
 
 
@@ -89,7 +92,8 @@ def country_table() -> dict[str, tuple[str, str]]:
 def _pattern() -> re.Pattern:
     phrases = sorted(country_table(), key=len, reverse=True)
     alternation = "|".join(re.escape(p) for p in phrases)
-    return re.compile(rf"(?<![\w.-])(?:{alternation})(?:['’]s)?(?![\w-])")
+    # "US-led" and "Iran-backed" name the country; "US $50 million" does not.
+    return re.compile(rf"(?<![\w.-])(?:{alternation})(?:['’]s)?(?![\w-]|\s?\$)(?:-(?:led|backed|brokered|sponsored|based)\b)?")
 
 
 def find_countries(sentence: str, people: dict[str, str] | None = None) -> list[Mention]:
@@ -110,9 +114,9 @@ def find_countries(sentence: str, people: dict[str, str] | None = None) -> list[
     table = country_table()
     out = []
     for match in _pattern().finditer(sentence):
-        phrase = re.sub(r"['’]s$", "", match.group(0))
-        if phrase not in table:  # e.g. "Pakistan's" listed as such
-            phrase = match.group(0)
+        phrase = re.sub(r"(?:['’]s)?(?:-\w+)?$", "", match.group(0))
+        if phrase not in table:  # e.g. "Myanmar's" listed as such
+            phrase = re.sub(r"-\w+$", "", match.group(0))
         iso3, kind = table[phrase]
         out.append(Mention(match.start(), match.end(), iso3, match.group(0), kind))
     if people:

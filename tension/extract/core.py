@@ -38,7 +38,18 @@ _LEFT = re.compile(
     re.IGNORECASE,
 )
 _RIGHT = re.compile(
-    r"[;()]|,\s*(?:which|who|while|but|whereas|and|as|after|before)\b|\b(?:when|while|whereas|because|but|after|before|that|although|if)\b|,\s*(?:[\w-]+\s+){0,3}(?:said|says|stated|according)\b|,\s*(?:officials|sources|police|witnesses)\b",
+    r"[;()]|,\s*(?:which|who|while|but|whereas|and|as|after|before)\b|\b(?:when|while|whereas|because|but|after|before|that|although|if)\b",
+    re.IGNORECASE,
+)
+# Verbal acts aim at the subject of their complement: "demanded that the United States",
+# "threatened to stop talks if the United States ...".
+_RIGHT_VERBAL = re.compile(
+    r"[;()]|,\s*(?:which|who|while|but|whereas|and|as|after|before)\b|\b(?:when|while|whereas|because|but|after|before|although)\b",
+    re.IGNORECASE,
+)
+# A closing attribution: ", a State Department spokesman said on Wednesday."
+_ATTRIBUTION = re.compile(
+    rf"[,;]\s+[^,;]*?\b(?:{_SPEECH}|say|reports|quoted|charged|has said)\b[^,;]*$|\s+according to\b[^,;]*$",
     re.IGNORECASE,
 )
 _BACKGROUND = re.compile(
@@ -67,11 +78,29 @@ _ANAPHORIC_EVENT = re.compile(
     re.IGNORECASE,
 )
 _RETALIATION = re.compile(r"^\s*(?:In (?:retaliation|response|return)|Retaliating|Responding)\b", re.IGNORECASE)
-_PRONOUN = re.compile(r"^\s*(?:it|they|he|she|its|their|the country|the government)\b", re.IGNORECASE)
+_PRONOUN = re.compile(
+    r"^\s*(?:(?:on\s+)?(?:\w+day|today|yesterday|tonight|that)\s+)*(?:it|they|he|she|its|their|the country|the government)\b",
+    re.IGNORECASE,
+)
 _AIR = re.compile(r"\b(?:air|airstrikes?|air strikes?|missiles?|drones?|jets?|aircraft|warplanes?|helicopters?|gunships?|bombers?|aerial)\b", re.IGNORECASE)
 _BOMB = re.compile(r"\b(?:bombs?|explosive|explosions?|suicide|blew)\b", re.IGNORECASE)
 _REACTION = {"condemnation", "protest", "accusation", "disapprove", "demand", "threat", "military_threat", "appeal"}
 _MEETING = {"talks", "negotiation", "agreement"}
+# The pledge that an intent to act makes ("will visit", "is ready to help").
+_PLEDGE_OF = {
+    "talks": "pledge_meetings", "visit": "pledge_meetings", "negotiation": "pledge_meetings",
+    "host_visit": "pledge_meetings", "economic_cooperation": "pledge_economic_cooperation",
+    "security_cooperation": "pledge_security_cooperation", "intelligence_sharing": "pledge_security_cooperation",
+}  # fmt: skip
+
+
+def _sign(kind: str) -> str:
+    from ..taxonomy import kinds
+
+    if kind == "ATTACK":
+        return "hostile"
+    weight = dict(zip(kinds()["kind"], kinds()["weight"], strict=True))[kind]
+    return "hostile" if weight > 0 else "cooperative" if weight < 0 else "neutral"
 
 
 @dataclass
@@ -113,9 +142,11 @@ def _left_bound(text: str, end: int) -> tuple[int, str | None]:
     return start, speech
 
 
-def _right_bound(text: str, start: int) -> int:
-    match = _RIGHT.search(text, start)
-    return match.start() if match else len(text)
+def _right_bound(text: str, start: int, verbal: bool = False) -> int:
+    match = (_RIGHT_VERBAL if verbal else _RIGHT).search(text, start)
+    end = match.start() if match else len(text)
+    tail = _ATTRIBUTION.search(text, start)
+    return min(end, tail.start()) if tail else end
 
 
 def _subject(text: str, mentions: list[Mention], lo: int, hi: int) -> tuple[list[Mention], str]:
@@ -177,8 +208,8 @@ def code_story(text: str, *, published: dt.date) -> list[Candidate]:
     previous: list[Candidate] = []
     for number, sent in enumerate(sentences(text)):
         s = sent.text
+        learn_people(s, find_countries(s, people), people)
         mentions = find_countries(s, people)
-        learn_people(s, mentions, people)
         for match in _BOTH.finditer(s):
             pair = list(dict.fromkeys(reversed(context)))[:2]
             for code in reversed(pair):
@@ -221,25 +252,35 @@ def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background
                   last_group, last_non_state, previous, story):
     lo, speech = _left_bound(s, trig.start)
     region = s[lo : trig.start]
-    hi = _right_bound(s, trig.end)
+    hi = _right_bound(s, trig.end, verbal=trig.kind in _REACTION | {"reject", "pledge_cooperation"})
     if trig.kind == "pledge_cooperation":  # a pledge verb
         end = min([e for e in (b[0] for b in background) if e > trig.end] + [len(s)])
         consumed.append((trig.end, end))
     if _NEGATION.search(region):
         return None
     hedge = _HEDGE.search(region)
-    if hedge and trig.kind not in ("pledge_cooperation",):
-        return None
-    if trig.kind in ("threat", "military_threat"):
+    hedged_to = None
+    if hedge and trig.kind != "pledge_cooperation":
+        word = hedge.group(0).lower()
+        hostile = _sign(trig.kind) == "hostile"
+        if re.match(r"(?:will|would|could|threaten|warn)", word) and hostile and trig.kind not in _REACTION:
+            hedged_to = "military_threat" if trig.kind in VIOLENT | {"ATTACK"} else "threat"
+        elif re.match(r"(?:will|would|plan|intend|to)\b", word) and not hostile:
+            hedged_to = "pledge"
+        else:
+            return None
+    if trig.kind in ("threat", "military_threat", "reject"):
         consumed.append((trig.end, hi))
+    earlier = [t for t in triggers if lo <= t.start < trig.start and t.pos == "v"]
     if trig.pos == "n":
         agent_before = [m for m in mentions if m.end <= trig.start and re.fullmatch(r"\s+(?:[\w-]+\s+)?", s[m.end : trig.start])]
+        if earlier:  # "rejected North Korea's demand": a noun in another act's object
+            agent_before = []
         by_after = re.match(r"\s+(?:of|by)\s+(?:the\s+)?", s[trig.end :])
         if not (_LIGHT.search(region) or agent_before or (by_after and any(m.start == trig.end + by_after.end() for m in mentions))):
             return None
     passive = re.search(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$", region)
     notes: list[str] = []
-    earlier = [t for t in triggers if lo <= t.start < trig.start and t.pos == "v"]
     subject_hi = earlier[0].start if earlier else trig.start
     group, non_state = _subject(s, mentions, lo, subject_hi)
     target_pool = [m for m in mentions if trig.end <= m.start and m.end <= hi]
@@ -269,9 +310,15 @@ def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background
     kind, refine = trig.kind, ""
     if kind == "ATTACK":
         kind, refine = _force_kind(s, non_state)
+    if hedged_to == "pledge":
+        notes.append(f"'{hedge.group(0).strip()} {trig.words}': an intent, coded as a pledge")
+        kind = _PLEDGE_OF.get(kind, "pledge_cooperation")
+    elif hedged_to:
+        notes.append(f"'{hedge.group(0).strip()} {trig.words}': a threat, not the act")
+        kind, non_state = hedged_to, ("" if non_state and group else non_state)
     sources = _codes(group)
-    if non_state and trig.kind in ("ATTACK",) or (non_state and kind in VIOLENT):
-        return _non_state(s, sent, number, trig, kind, group, non_state, mentions, lo, hi, refine)
+    if non_state and kind in VIOLENT:
+        return _non_state(s, sent, number, trig, kind, group, non_state, mentions, target_pool, refine)
     if non_state and not group:
         return None
     if not sources:
@@ -293,10 +340,14 @@ def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background
         kinds = _pledge_kinds(s, trig.end, end)
         targets = [m for m in mentions if trig.end <= m.start and m.iso3 not in sources and not _inside(m.start, background)]
     if targets:
-        target = targets[0]
+        chosen = [targets[0]]
+        for m in targets[1:]:  # "defended Iraq and Libya"
+            if re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", s[chosen[-1].end : m.start]) and m.iso3 not in {c.iso3 for c in chosen}:
+                chosen.append(m)
         for src in sources:
-            for knd, topic in kinds:
-                add(src, target.iso3, knd, src_words, target.words, conf, [f"pledge on '{topic}'"] if topic else [])
+            for target in chosen:
+                for knd, topic in kinds:
+                    add(src, target.iso3, knd, src_words, target.words, conf, [f"pledge on '{topic}'"] if topic else [])
     elif len(sources) >= 2:
         for src in sources:
             for tgt in sources:
@@ -339,11 +390,11 @@ def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background
     return group, non_state, made
 
 
-def _non_state(s, sent, number, trig, kind, group, non_state, mentions, lo, hi, refine):
+def _non_state(s, sent, number, trig, kind, group, non_state, mentions, target_pool, refine):
     """An act of force whose agent is not a state: on the dyad with confidence 0.5 only
     when it happened in one country (or by a group of one nationality) and struck another
     country's nationals; otherwise left out."""
-    victims = [m for m in mentions if trig.end <= m.start and m.end <= hi and m.kind in ("demonym", "name", "person")
+    victims = [m for m in target_pool if m.kind in ("demonym", "name", "person")
                and not re.search(r"\b(?:in|near|at|inside)\s+(?:[\w-]+\s+){0,2}$", s[max(0, m.start - 30) : m.start])]
     places = [m for m in mentions if re.search(r"\b(?:in|near|at|inside)\s+(?:[\w-]+\s+){0,2}$", s[max(0, m.start - 30) : m.start])]
     nationality = _codes(group)

@@ -21,7 +21,8 @@ __all__ = ["Trigger", "find_triggers", "trigger_table", "PLEDGE", "PLEDGE_TOPICS
 PLEDGE = (
     r"agreed to|agreed that|agree to|agrees to|pledged to|pledges to|pledged|decided to|"
     r"decides to|vowed to|vows to|promised to|promises to|committed to|undertook to|"
-    r"offered to|expressed (?:their |its )?(?:willingness|readiness) to"
+    r"offered to|offered|offers|expressed (?:their |its )?(?:willingness|readiness) to|"
+    r"(?:is|are|was|were|be|been) (?:\w+ )?(?:ready|willing|prepared) to"
 )
 #: Words of a pledge's complement and the kind they make, most specific first.
 PLEDGE_TOPICS = [
