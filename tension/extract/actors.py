@@ -75,6 +75,11 @@ def country_table() -> dict[str, tuple[str, str]]:
                     table.setdefault(phrase, (country.alpha_3, "name"))
                     if phrase.startswith("the "):
                         table.setdefault(phrase[4:], (country.alpha_3, "name"))
+    # Demonyms of names in -a follow the rule ("Gambia" -> "Gambian"); the table lists
+    # the others and overrides these.
+    for phrase, (code, kind) in list(table.items()):
+        if kind == "name" and phrase.endswith("ia") and " " not in phrase:
+            table.setdefault(phrase + "n", (code, "demonym"))
     # Names too ambiguous in English news to read as the country when the table lists
     # a more specific reading.
     for generic in ("Korea", "Congo", "Micronesia", "Virgin Islands", "Guinea"):

@@ -34,9 +34,10 @@ _PREP = re.compile(
 )
 _SPEECH = r"said|says|stated|states|claimed|claims|told|announced|reported|added|assured|insisted|believes?|believed|according to|noted|argued|confirmed"
 _LEFT = re.compile(
-    rf"[;:()]|,\s*(?:which|who|where|while|but|whereas|and)\b|\b(?:when|while|whereas|because|but|after|before|as|that|in which|where|if|although)\b|\b(?P<speech>{_SPEECH})\b",
+    rf"[;:()]|,\s*(?:which|who|where|while|but|whereas|and)\b|\b(?:when|while|whereas|because|but|after|before|as|that|in which|where|if|although)\b|\b(?P<speech>(?-i:{_SPEECH}))\b",
     re.IGNORECASE,
 )
+_CLAUSE_FOLLOWS = re.compile(r"\s+(?:(?:on\s+)?\w+day\s+|today\s+|yesterday\s+)?(?:that|it|they|he|she)\b")
 _RIGHT = re.compile(
     r"[;()]|,\s*(?:which|who|while|but|whereas|and|as|after|before)\b|\b(?:when|while|whereas|because|but|after|before|that|although|if)\b",
     re.IGNORECASE,
@@ -49,7 +50,7 @@ _RIGHT_VERBAL = re.compile(
 )
 # A closing attribution: ", a State Department spokesman said on Wednesday."
 _ATTRIBUTION = re.compile(
-    rf"[,;]\s+[^,;]*?\b(?:{_SPEECH}|say|reports|quoted|charged|has said)\b[^,;]*$|\s+according to\b[^,;]*$",
+    rf"[,;]\s+[^,;]*?\b(?-i:{_SPEECH}|say|reports|quoted|charged|has said)\b[^,;]*$|\s+according to\b[^,;]*$",
     re.IGNORECASE,
 )
 _BACKGROUND = re.compile(
@@ -61,12 +62,16 @@ _NEGATION = re.compile(
     re.IGNORECASE,
 )
 _HEDGE = re.compile(
-    r"\b(?:plan(?:s|ned|ning)? to|intend\w* to|expected to|could|would|might|may|will|shall|hop(?:e|es|ed|ing) to|wants? to|wanted to|seek\w* to|sought to|propos\w+ to|consider\w*|possible|potential|threaten\w* to|warn\w*(?: that)?(?: it| they| he| she)?|to)\s+(?:[\w-]+\s+){0,2}$",
+    r"\b(?:plan(?:s|ned|ning)? to|intend\w* to|expected to|could|would|might|may|will|shall|hop(?:e|es|ed|ing) to|wants? to|wanted to|seek\w* to|sought to|propos\w+ to|consider\w*|possible|potential|threaten\w* to|warn\w*(?: that)?(?: it| they| he| she)?)\s+(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 _LIGHT = re.compile(
     r"\b(?:launch\w*|carr(?:ied|y|ies|ying) out|conduct\w*|stag(?:ed|es|ing)|mount\w*|h[eo]ld\w*|sign\w*|impos\w+|slapp\w+|ma(?:de|ke|kes|king)|issu(?:ed|ing)|announc\w+|beg[au]n|resum\w+|gave|giv(?:e|es|en|ing)|provid\w+|sent|send\w*|extend\w*|offer\w*|grant\w*|reach\w*|conclud\w+|struck|lodg\w+|step\w* up|intensif\w+|escalat\w+|start\w*|pa(?:id|y|ys) an?|continu\w+|delivered)\b\s+(?:[\w-]+\s+){0,4}$",
     re.IGNORECASE,
+)
+# "King Hassan of Morocco", "the President of France": the country is the subject.
+_TITLE_OF = re.compile(
+    r"^\s*(?:the\s+)?(?:King|Queen|President|Prime Minister|Emir|Sultan|Foreign Minister|Government|government|Crown Prince|Chancellor|Premier|Shah)(?:\s+[A-Z][\w-]*){0,3}\s+of\s+$"
 )
 _NON_STATE = re.compile(rf"(?<![\w-])(?:{NON_STATE})(?![\w-])", re.IGNORECASE)
 _BOTH = re.compile(r"\b(?:[Bb]oth (?:countries|sides|nations|governments|neighbou?rs)|[Tt]he two (?:countries|sides|nations|governments|neighbou?rs))\b")
@@ -138,7 +143,10 @@ def _inside(pos: int, spans) -> bool:
 def _left_bound(text: str, end: int) -> tuple[int, str | None]:
     start, speech = 0, None
     for match in _LEFT.finditer(text, 0, end):
-        start, speech = match.end(), match.group("speech")
+        verb = match.group("speech")
+        if verb and not re.match(r"(?:said|says|stated|claimed|told|believe)", verb) and not _CLAUSE_FOLLOWS.match(text, match.end()):
+            continue  # "announced a suspension": the object of the verb, not reported speech
+        start, speech = match.end(), verb
     return start, speech
 
 
@@ -154,7 +162,7 @@ def _subject(text: str, mentions: list[Mention], lo: int, hi: int) -> tuple[list
     and the mentions joined to it by "and" or a comma; plus a non-state word if the head
     noun of the subject names one ("Burundian militiamen", "unidentified gunmen")."""
     inside = [m for m in mentions if lo <= m.start and m.end <= hi]
-    free = [m for m in inside if not _PREP.search(text[lo : m.start])]
+    free = [m for m in inside if not _PREP.search(text[lo : m.start]) or _TITLE_OF.search(text[lo : m.start])]
     group: list[Mention] = []
     for m in free:
         if not group:
@@ -265,13 +273,15 @@ def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background
         hostile = _sign(trig.kind) == "hostile"
         if re.match(r"(?:will|would|could|threaten|warn)", word) and hostile and trig.kind not in _REACTION:
             hedged_to = "military_threat" if trig.kind in VIOLENT | {"ATTACK"} else "threat"
-        elif re.match(r"(?:will|would|plan|intend|to)\b", word) and not hostile:
+        elif re.match(r"(?:will|would|plan|intend)", word) and not hostile:
             hedged_to = "pledge"
         else:
             return None
-    if trig.kind in ("threat", "military_threat", "reject"):
-        consumed.append((trig.end, hi))
+    if trig.kind in _REACTION | {"reject"}:
+        consumed.append((trig.end, hi))  # what is demanded, threatened, rejected: not an act
     earlier = [t for t in triggers if lo <= t.start < trig.start and t.pos == "v"]
+    if trig.pos == "v" and earlier and re.search(r"\bto\s+(?:[\w-]+\s+)?$", region):
+        return None  # "demanded a meeting to discuss": the purpose of another act
     if trig.pos == "n":
         agent_before = [m for m in mentions if m.end <= trig.start and re.fullmatch(r"\s+(?:[\w-]+\s+)?", s[m.end : trig.start])]
         if earlier:  # "rejected North Korea's demand": a noun in another act's object
@@ -279,7 +289,8 @@ def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background
         by_after = re.match(r"\s+(?:of|by)\s+(?:the\s+)?", s[trig.end :])
         if not (_LIGHT.search(region) or agent_before or (by_after and any(m.start == trig.end + by_after.end() for m in mentions))):
             return None
-    passive = re.search(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$", region)
+    passive = re.search(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$", region) and re.match(
+        r"\w+(?:ed|en|struck|hit|shot|fought|held|met|freed|sent|seized|put)\b", trig.words)
     notes: list[str] = []
     subject_hi = earlier[0].start if earlier else trig.start
     group, non_state = _subject(s, mentions, lo, subject_hi)

@@ -216,7 +216,7 @@ def seed_units(coded: pd.DataFrame, gold: pd.DataFrame, story: str):
     for i, sent in enumerate(spans):
         mine = coded[(coded["start"] == sent.start)]
         head = [e.split("[...]")[0].strip()[:60] for e in gold["evidence"]]
-        theirs = gold[[h and sent.text.startswith(h) for h in head]]
+        theirs = gold[[bool(h) and h in sent.text for h in head]]
         gold_unit = _coded_unit(theirs, category=False, dates=True)
         coded_unit = _coded_unit(mine, category=False, dates=True)
         units.append((coded_unit, gold_unit))

@@ -58,6 +58,8 @@ def trigger_table() -> list[tuple[str, str, re.Pattern, str]]:
     rows = []
     for row in csv.DictReader(text.splitlines()):
         body = PLEDGE if row["pattern"] == "PLEDGE" else row["pattern"]
+        if row["pos"] == "v":  # the bare form too, as after "will" or "to": "will support"
+            body = body.replace("(?:ed|s|ing)", "(?:ed|s|ing)?").replace("(?:ed|es|ing)", "(?:ed|es|ing|e)?")
         pattern = re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
         rows.append((row["kind"], row["pos"], pattern, row["note"]))
     return rows
