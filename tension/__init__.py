@@ -14,6 +14,18 @@ from .score import contributions, decompose, event_scores, score, score_events, 
 from .state import State, StateError
 from .taxonomy import MEMORY_BY_QUAD, TAXONOMY_VERSION, cameo_kinds, kinds
 
+
+
+def __getattr__(name: str):
+    # ``tension.extract`` (the story coder) is imported on first use: it is the only
+    # part that needs the optional extra ``tension[extract]``.
+    if name == "extract":
+        import importlib
+
+        return importlib.import_module(".extract", __name__)
+    raise AttributeError(f"module 'tension' has no attribute {name!r}")
+
+
 __all__ = [
     "__version__",
     "EventError",
@@ -26,6 +38,7 @@ __all__ = [
     "datasets",
     "decompose",
     "event_scores",
+    "extract",
     "io",
     "kinds",
     "plot",

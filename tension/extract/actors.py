@@ -132,7 +132,8 @@ def find_countries(sentence: str, people: dict[str, str] | None = None) -> list[
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue
             name = re.sub(r"['’]s$", "", match.group(0))
-            out.append(Mention(match.start(), match.end(), people[name], match.group(0), "person"))
+            if name in people:
+                out.append(Mention(match.start(), match.end(), people[name], match.group(0), "person"))
     return sorted(out)
 
 
@@ -156,7 +157,7 @@ def learn_people(sentence: str, mentions: list[Mention], people: dict[str, str])
                 titles += word != ","
                 continue
             if _NAME.fullmatch(word) and word.lower() not in TITLES and word not in country_table():
-                name.append(word.rstrip("."))
+                name.append(re.sub(r"['’]s?$", "", word.rstrip(".")))
                 continue
             break
         if titles and name and len(name) <= 4 and any(len(w) > 3 for w in name):

@@ -177,15 +177,16 @@ def score_units(pairs) -> pd.DataFrame:
     return table
 
 
-def code_plover(gold: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The coder's events for each PLOVER record, keyed by record id (placeholder
-    publication date 2000-01-01: PLOVER records carry none)."""
+def code_plover(gold: pd.DataFrame) -> list[pd.DataFrame]:
+    """The coder's events for each PLOVER record, in the order of ``gold`` (placeholder
+    publication date 2000-01-01: PLOVER records carry none). Records are not keyed by
+    ``id``: the gold file uses one id (COERCE-0004) for two records."""
     from . import events
 
-    return {rid: events(text, published="2000-01-01") for rid, text in zip(gold["id"], gold["text"], strict=True)}
+    return [events(text, published="2000-01-01") for text in gold["text"]]
 
 
-def evaluate_plover(gold: pd.DataFrame, coded: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+def evaluate_plover(gold: pd.DataFrame, coded: list[pd.DataFrame] | None = None) -> pd.DataFrame:
     """Per-field precision and recall on PLOVER gold records (see the module doc).
 
     Only records whose gold event is between two countries count as gold: that is the
@@ -194,8 +195,8 @@ def evaluate_plover(gold: pd.DataFrame, coded: dict[str, pd.DataFrame] | None = 
     """
     coded = code_plover(gold) if coded is None else coded
     pairs = []
-    for row in gold.itertuples():
-        mine = _coded_unit(coded[row.id], category=True, dates=False)
+    for row, frame in zip(gold.itertuples(), coded, strict=True):
+        mine = _coded_unit(frame, category=True, dates=False)
         theirs = _gold_unit(row)
         if not theirs["direction"]:
             theirs = {f: Counter() for f in FIELDS}
