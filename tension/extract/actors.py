@@ -98,7 +98,7 @@ def _pattern() -> re.Pattern:
     phrases = sorted(country_table(), key=len, reverse=True)
     alternation = "|".join(re.escape(p) for p in phrases)
     # "US-led" and "Iran-backed" name the country; "US $50 million" does not.
-    return re.compile(rf"(?<![\w.-])(?:{alternation})(?:['’]s)?(?![\w-]|\s?\$)(?:-(?:led|backed|brokered|sponsored|based)\b)?")
+    return re.compile(rf"(?<![\w.-])(?:{alternation})(?:['’]s)?(?:-(?:led|backed|brokered|sponsored|based)\b|(?![\w-]|\s?\$))")
 
 
 def find_countries(sentence: str, people: dict[str, str] | None = None) -> list[Mention]:

@@ -294,7 +294,9 @@ def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background
     notes: list[str] = []
     subject_hi = earlier[0].start if earlier else trig.start
     group, non_state = _subject(s, mentions, lo, subject_hi)
-    target_pool = [m for m in mentions if trig.end <= m.start and m.end <= hi]
+    # The object may sit inside the trigger's words ("trained Syrian troops").
+    first_word = trig.start + len(trig.words.split()[0])
+    target_pool = [m for m in mentions if first_word < m.start and m.end <= hi]
     if passive:
         by = re.search(r"\bby\s+", s[trig.end : hi])
         if not by:
@@ -321,6 +323,10 @@ def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background
     kind, refine = trig.kind, ""
     if kind == "ATTACK":
         kind, refine = _force_kind(s, non_state)
+    if kind == "threat":
+        force = [t for t in triggers if trig.end <= t.start < hi and (t.kind in VIOLENT or t.kind == "ATTACK")]
+        if force:  # "warned it could strike": a threat of force
+            kind, refine = "military_threat", force[0].words
     if hedged_to == "pledge":
         notes.append(f"'{hedge.group(0).strip()} {trig.words}': an intent, coded as a pledge")
         kind = _PLEDGE_OF.get(kind, "pledge_cooperation")
@@ -335,6 +341,12 @@ def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background
     if not sources:
         return None
     targets = [m for m in target_pool if m.iso3 not in sources]
+    if not targets and _sign(kind) == "hostile" and kind not in _REACTION:
+        # The place acted upon may come first: "In Pakistan's Baluchistan province, Iranian missiles struck".
+        targets = [m for m in mentions if m.iso3 not in sources and not _inside(m.start, background)
+                   and re.search(r"(?i)\b(?:in|inside|into|on)\s+(?:[\w-]+\s+){0,2}$", s[max(0, m.start - 30) : m.start])]
+        if targets:
+            notes.append(f"target: the place acted upon ('{targets[0].words}')")
     made = []
 
     def add(src, tgt, knd, src_words, tgt_words, conf=1.0, extra=()):
