@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .actors import NON_STATE, Mention, find_countries, learn_people
@@ -180,6 +181,11 @@ def _subject(text: str, mentions: list[Mention], lo: int, hi: int) -> tuple[list
     return group, non_state
 
 
+def _first_verb(text: str) -> int:
+    match = re.search(rf"\b(?:{_SPEECH}|has|have|had|is|are|was|were|will|would)\b", text)
+    return match.start() if match else len(text)
+
+
 def _codes(group: list[Mention]) -> list[str]:
     return list(dict.fromkeys(m.iso3 for m in group))
 
@@ -219,7 +225,11 @@ def code_story(text: str, *, published: dt.date) -> list[Candidate]:
         learn_people(s, find_countries(s, people), people)
         mentions = find_countries(s, people)
         for match in _BOTH.finditer(s):
-            pair = list(dict.fromkeys(reversed(context)))[:2]
+            # "both countries": the two countries the story has named most so far (the
+            # later named first among equals)
+            counts = Counter(context)
+            last = {code: i for i, code in enumerate(context)}
+            pair = sorted(counts, key=lambda c: (-counts[c], -last[c]))[:2]
             for code in reversed(pair):
                 mentions.append(Mention(match.start(), match.end(), code, match.group(0), "both"))
         for match in _INSTITUTION.finditer(s):
@@ -294,6 +304,13 @@ def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background
     notes: list[str] = []
     subject_hi = earlier[0].start if earlier else trig.start
     group, non_state = _subject(s, mentions, lo, subject_hi)
+    pronoun = _PRONOUN.match(region)
+    if pronoun and not speech and lo > 0:
+        # "... and that its forces had shot down": the pronoun is the sentence's subject
+        main, _ = _subject(s, mentions, 0, min([t.start for t in triggers] + [_first_verb(s)]))
+        if main:
+            group, non_state = main, ""
+            notes.append(f"'{pronoun.group(0).strip()}' read as '{main[0].words}', the subject of the sentence")
     # The object may sit inside the trigger's words ("trained Syrian troops").
     first_word = trig.start + len(trig.words.split()[0])
     target_pool = [m for m in mentions if first_word < m.start and m.end <= hi]
@@ -310,8 +327,14 @@ def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background
         if by_after:
             group, non_state = _subject(s, mentions, trig.end + by_after.end(), hi)
             target_pool = [m for m in target_pool if m not in group]
+    if speech and pronoun:
+        speaker_lo, _ = _left_bound(s, lo - len(speech) - 1)
+        speaker, _ = _subject(s, mentions, speaker_lo, lo)
+        if speaker:
+            group, non_state = speaker, ""
+            notes.append(f"the speaker ('{speaker[0].words}') is the actor: the reported act's subject is '{pronoun.group(0).strip()}'")
     if not group and not non_state:
-        if speech and _PRONOUN.match(region):
+        if speech and pronoun:
             speaker_lo, _ = _left_bound(s, lo - len(speech) - 1)
             group, non_state = _subject(s, mentions, speaker_lo, lo)
             if group:
@@ -365,7 +388,8 @@ def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background
     if targets:
         chosen = [targets[0]]
         for m in targets[1:]:  # "defended Iraq and Libya"
-            if re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", s[chosen[-1].end : m.start]) and m.iso3 not in {c.iso3 for c in chosen}:
+            joined = m.start == chosen[-1].start or re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", s[chosen[-1].end : m.start])
+            if joined and m.iso3 not in {c.iso3 for c in chosen}:
                 chosen.append(m)
         for src in sources:
             for target in chosen:
@@ -459,11 +483,14 @@ def _attach_counts(s, made, background, previous) -> None:
     violent = [c for c in made if c.violent]
     prior = [c for c in previous if c.violent and not (c.killed or c.injured)]
     for count in counts:
-        if violent:
-            event = min(violent, key=lambda c: (count.start < c.trigger_at, abs(count.start - c.trigger_at)))
+        # Only an act of force in the same clause owns the count (nothing between them
+        # that starts another clause); else the act of the sentence before, if any.
+        same = [c for c in violent if not _RIGHT.search(s, min(c.trigger_at, count.start), max(c.trigger_at, count.start))]
+        if same:
+            event = min(same, key=lambda c: (count.start < c.trigger_at, abs(count.start - c.trigger_at)))
             note = ""
         else:
-            if not prior or made:
+            if not prior or any(c.trigger_at < count.start for c in violent):
                 continue
             event = prior[-1]
             note = "counts from the next sentence"
