@@ -58,8 +58,10 @@ def trigger_table() -> list[tuple[str, str, re.Pattern, str]]:
     rows = []
     for row in csv.DictReader(text.splitlines()):
         body = PLEDGE if row["pattern"] == "PLEDGE" else row["pattern"]
-        if row["pos"] == "v":  # the bare form too, as after "will" or "to": "will support"
-            body = body.replace("(?:ed|s|ing)", "(?:ed|s|ing)?").replace("(?:ed|es|ing)", "(?:ed|es|ing|e)?")
+        if row["pos"] == "v":  # the bare form too, as after "will" or "to": "will support";
+            # not for short stems that are also common nouns or adverbs ("back", "help", "host")
+            body = re.sub(r"(?<![\w\[\]])(\w{5,})\(\?:ed\|s\|ing\)", r"\1(?:ed|s|ing)?", body)
+            body = re.sub(r"(?<![\w\[\]])([\w\[\]]{5,})\(\?:ed\|es\|ing\)", r"\1(?:ed|es|ing|e)?", body)
         pattern = re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
         rows.append((row["kind"], row["pos"], pattern, row["note"]))
     return rows
