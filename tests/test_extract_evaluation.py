@@ -118,3 +118,18 @@ def test_kind_categories_follow_the_cameo_root():
     assert evaluate.KIND_CATEGORY["pledge_meetings"] == "AGREE"
     assert evaluate.KIND_CATEGORY["condemnation"] == "DISAPPROVE"
     assert set(evaluate.KIND_CATEGORY) <= set(tn.kinds()["kind"])
+
+
+def test_readme_table_shows_the_tested_figures():
+    """The README's held-out column is the one this file guards (to its two decimals)."""
+    import re
+
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    names = {"actors": "actors", "direction": "direction", "sign": "hostile vs cooperative", "kind": "kind",
+             "casualties": "casualties"}  # fmt: skip
+    for field, (precision, recall) in REPORTED_TEST.items():
+        row = re.search(rf"^\| {names[field]} \| (\d\.\d\d) / (\d\.\d\d)", readme, flags=re.M)
+        assert row, f"README row {names[field]!r} missing"
+        assert (float(row.group(1)), float(row.group(2))) == (round(precision, 2), round(recall, 2))
