@@ -3,12 +3,11 @@
 from . import datasets, io, plot
 from ._version import __version__
 from .events import read_events
-from .exceptions import EventError, ReadError, StateError, TensionError, TensionWarning
+from .exceptions import EventError, ExtractError, ReadError, StateError, TensionError, TensionWarning
 from .model import Model, tension_index
 from .score import contributions, decompose, event_scores, score, score_events
 from .state import State
 from .taxonomy import MEMORY_BY_QUAD, TAXONOMY_VERSION, cameo_kinds, kinds
-
 
 
 def __getattr__(name: str):
@@ -24,6 +23,7 @@ def __getattr__(name: str):
 __all__ = [
     "__version__",
     "EventError",
+    "ExtractError",
     "ReadError",
     "MEMORY_BY_QUAD",
     "Model",

@@ -326,7 +326,8 @@ def test_list_and_frame_inputs_code_each_story_alike():
 def test_bad_input_is_a_clear_error(call, message):
     with pytest.raises(ExtractError, match=message):
         call()
-    assert issubclass(ExtractError, ValueError)
+    assert issubclass(ExtractError, ValueError) and issubclass(ExtractError, tn.TensionError)
+    assert tn.ExtractError is ExtractError
 
 
 def test_empty_and_eventless_text():

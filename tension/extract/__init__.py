@@ -20,7 +20,7 @@ import datetime as dt
 
 import pandas as pd
 
-__all__ = ["events", "COLUMNS"]
+__all__ = ["events", "COLUMNS", "ExtractError"]
 
 #: Columns of :func:`events`, in order: the event schema, then the coder's own.
 COLUMNS = [
@@ -30,8 +30,7 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-class ExtractError(ValueError):
-    """Input the coder cannot read; the message names the parameter or row and the fix."""
+from ..exceptions import ExtractError
 
 
 def _require() -> None:
