@@ -71,7 +71,6 @@ def test_gold_records_read_as_the_file_says(gold):
     records = [r for r in json.loads(PLOVER.read_text(encoding="utf-8")) if r.get("text")]
     assert len(gold) == len(records) == 322
     assert gold["id"].nunique() == 321  # the file gives COERCE-0004 to two records
-    raw = {r["id"]: r for r in records if r["id"] != "PLOVER-GSR01-COERCE-0004"}
     row = gold.set_index("id").loc["PLOVER-GSR01-AGREE-0001"]
     assert row["sources"] == ("HUN", "ROU") and row["targets"] == () and row["sign"] == "cooperative"
     row = gold.set_index("id").loc["PLOVER-GSR01-ASSAULT-0001"]

@@ -17,7 +17,7 @@ import re
 from importlib import resources
 from typing import NamedTuple
 
-__all__ = ["Mention", "country_table", "find_countries", "NON_STATE", "TITLES"]
+__all__ = ["Mention", "country_table", "find_countries", "learn_people", "NON_STATE", "TITLES"]
 
 #: Words naming actors that are not states; an act whose agent is one of these is never
 #: attributed to a state with full confidence.
@@ -145,6 +145,14 @@ def learn_people(sentence: str, mentions: list[Mention], people: dict[str, str])
 
     Updates ``people`` in place with the full name and the surname of each person whose
     name follows a country adjective or possessive and at least one title word.
+
+    Examples
+    --------
+    >>> people = {}
+    >>> text = "Iranian Foreign Minister Hossein Amirabdollahian arrived."
+    >>> learn_people(text, find_countries(text), people)
+    >>> people
+    {'Hossein Amirabdollahian': 'IRN', 'Amirabdollahian': 'IRN'}
     """
     for mention in mentions:
         if mention.kind not in ("demonym", "name") and not mention.words.endswith(("'s", "’s")):

@@ -215,7 +215,15 @@ def _force_kind(text: str, non_state: str) -> tuple[str, str]:
 
 
 def code_story(text: str, *, published: dt.date) -> list[Candidate]:
-    """Candidate events of one story, in the order of the story (see :func:`events`)."""
+    """Candidate events of one story, in the order of the story (see :func:`events`).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> [(c.source, c.target, c.kind, c.killed) for c in code_story(
+    ...     "Iran launched airstrikes on Pakistan, killing two children.", published=dt.date(2024, 1, 17))]
+    [('IRN', 'PAK', 'airstrike', 2)]
+    """
     people: dict[str, str] = {}
     context: list[str] = []
     out: list[Candidate] = []

@@ -69,6 +69,13 @@ def _sign(kind: str) -> str:
     return "hostile" if weight > 0 else "cooperative" if weight < 0 else "neutral"
 
 
+def _actor_codes(value, fixes, valid) -> tuple:
+    """ISO3 codes of a PLOVER actor field (a list of {"code": ...}); others left out."""
+    value = value if isinstance(value, list) else []
+    out = [fixes.get(a.get("code"), a.get("code")) for a in value if isinstance(a, dict)]
+    return tuple(dict.fromkeys(c for c in out if c in valid))
+
+
 def plover_gold(path) -> pd.DataFrame:
     """PLOVER gold-standard records as one row per record with its gold codes.
 
@@ -94,16 +101,11 @@ def plover_gold(path) -> pd.DataFrame:
         if record.get("event") == "DOCUMENT" or not record.get("text"):
             continue
 
-        def codes(field):
-            value = record.get(field) or []
-            value = value if isinstance(value, list) else []
-            out = [PLOVER_CODE_FIXES.get(a.get("code"), a.get("code")) for a in value if isinstance(a, dict)]
-            return tuple(dict.fromkeys(c for c in out if c in valid))
-
         category = record["event"]
+        sources, targets = (_actor_codes(record.get(f), PLOVER_CODE_FIXES, valid) for f in ("source", "target"))
         rows.append({
             "id": record["id"], "text": record["text"], "category": category,
-            "sign": _sign(PLOVER_KINDS[category][0]), "sources": codes("source"), "targets": codes("target"),
+            "sign": _sign(PLOVER_KINDS[category][0]), "sources": sources, "targets": targets,
             "killed": int(record.get("dead") or 0), "injured": int(record.get("injured") or 0),
         })  # fmt: skip
     return pd.DataFrame(rows)
@@ -205,16 +207,17 @@ def evaluate_plover(gold: pd.DataFrame, coded: list[pd.DataFrame] | None = None)
 
 
 def seed_units(coded: pd.DataFrame, gold: pd.DataFrame, story: str):
-    """(coded, gold) unit pairs for a story coded by hand, one per sentence.
+    """(coded, gold) unit pairs for one story coded by hand, one per sentence.
 
-    A gold row belongs to the sentence where its ``evidence`` begins (the text up to
-    the first "[...]").
+    ``coded`` is :func:`tension.extract.events` of ``story``; ``gold`` the hand-coded
+    events with an ``evidence`` column. A gold row belongs to the sentence that contains
+    the opening of its evidence (the text before any "[...]"). Pass the result to
+    :func:`score_units`.
     """
     from .text import sentences
 
-    spans = sentences(story)
     units = []
-    for i, sent in enumerate(spans):
+    for sent in sentences(story):
         mine = coded[(coded["start"] == sent.start)]
         head = [e.split("[...]")[0].strip()[:60] for e in gold["evidence"]]
         theirs = gold[[bool(h) and h in sent.text for h in head]]
