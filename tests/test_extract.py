@@ -221,6 +221,15 @@ def test_hedged_acts_become_what_they_are():
     assert triples(code("Portugal will support Turkey.")) == [("PRT", "TUR", "pledge_cooperation")]
 
 
+def test_must_is_a_demand_by_the_speaker():
+    found = code("Russia said on Tuesday that Sudan must return a helicopter seized by Sudanese troops.")
+    assert triples(found) == [("RUS", "SDN", "demand")]  # not a release by Sudan, nor a seizure
+
+
+def test_shooting_down_aircraft_is_not_an_airstrike():
+    assert triples(code("Pakistani forces shot down two Indian jets.")) == [("PAK", "IND", "armed_clash")]
+
+
 def test_background_mentions_are_not_new_events():
     found = code("Pakistan and Iran agreed to enhance security cooperation following deadly airstrikes by both "
                  "countries earlier this month.")

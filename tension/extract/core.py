@@ -205,7 +205,9 @@ def _pledge_kinds(text: str, start: int, end: int) -> list[tuple[str, str]]:
     return list(dict.fromkeys(out))
 
 
-def _force_kind(text: str, non_state: str) -> tuple[str, str]:
+def _force_kind(text: str, non_state: str, trigger: str = "") -> tuple[str, str]:
+    if trigger.lower().startswith("shot down"):  # aircraft are the target, not the weapon
+        return ("armed_attack", "") if non_state else ("armed_clash", "")
     air, bomb = _AIR.search(text), _BOMB.search(text)
     if bomb and (non_state or not air):
         return "bombing", bomb.group(0)
@@ -251,7 +253,7 @@ def code_story(text: str, *, published: dt.date) -> list[Candidate]:
         background = [m.span() for m in _BACKGROUND.finditer(s)]
         triggers = [t for t in find_triggers(s) if not _inside(t.start, background)]
         consumed: list[tuple[int, int]] = []
-        made: list[Candidate] = []
+        made: list[Candidate] = _must(s, sent, number, mentions, background, consumed)
         last_group: list[Mention] = []
         last_non_state = ""
         for trig in triggers:
@@ -353,7 +355,7 @@ def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background
         return None
     kind, refine = trig.kind, ""
     if kind == "ATTACK":
-        kind, refine = _force_kind(s, non_state)
+        kind, refine = _force_kind(s, non_state, trig.words)
     if kind == "threat":
         force = [t for t in triggers if trig.end <= t.start < hi and (t.kind in VIOLENT or t.kind == "ATTACK")]
         if force:  # "warned it could strike": a threat of force
@@ -443,6 +445,32 @@ def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background
                 break
             break
     return group, non_state, made
+
+
+_MUST = re.compile(
+    r"\b(?:said|says|declared|reiterated|insisted|stated|added|warned|told \w+)\b"
+    r"(?:\s+(?:on\s+)?\w+day|\s+today|\s+yesterday)?\s+(?:that\s+)?(?P<obj>[^,;]{0,80}?)\bmust\b"
+)
+
+
+def _must(s, sent, number, mentions, background, consumed) -> list[Candidate]:
+    """"X said that Y must ...": a demand by X on Y (what Y must do is not coded)."""
+    match = _MUST.search(s)
+    if not match or _inside(match.start(), background):
+        return []
+    lo, _ = _left_bound(s, match.start())
+    group, non_state = _subject(s, mentions, lo, match.start())
+    targets = [m for m in mentions if match.start("obj") <= m.start < match.end("obj") and m.iso3 not in _codes(group)]
+    if not group or non_state or not targets:
+        return []
+    end = _right_bound(s, match.end(), verbal=True)
+    consumed.append((match.start("obj"), end))
+    words = " + ".join(dict.fromkeys(m.words for m in group))
+    return [
+        Candidate(number, sent.start, sent.end, s, src, targets[0].iso3, "demand", "must", match.end() - 4, words,
+                  targets[0].words, notes=[f"'{targets[0].words} must ...' said by '{words}': a demand"])
+        for src in _codes(group)
+    ]
 
 
 def _non_state(s, sent, number, trig, kind, group, non_state, mentions, target_pool, refine):
