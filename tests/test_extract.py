@@ -282,6 +282,18 @@ def test_counts_of_other_events_are_not_attached():
     assert found["killed"].tolist() == [0]
 
 
+def test_an_act_mentioned_again_is_not_coded_twice():
+    text = ("Iran launched missile strikes on Pakistan on Tuesday. Pakistan said the Iranian strikes on its "
+            "territory killed two children. Iran's strikes on Pakistan drew wide criticism.")
+    found = code(text, published="2024-01-18")
+    assert triples(found) == [("IRN", "PAK", "airstrike")]
+    assert found["killed"].tolist() == [2] and found["date"].tolist() == [pd.Timestamp("2024-01-16")]
+    assert "mentioned again in sentence 3" in found["description"].iloc[0]
+    # dated differently, it is another act
+    again = code("Iran struck Pakistan on January 16. Iran struck Pakistan again on January 20.")
+    assert found["date"].size == 1 and again["date"].tolist() == [pd.Timestamp("2024-01-16"), pd.Timestamp("2024-01-20")]
+
+
 def test_counts_in_the_next_sentence_attach_to_the_strike():
     found = code("Iran struck targets in Pakistan on January 17. Pakistan reported the deaths of two children.")
     assert found[["killed", "injured"]].values.tolist() == [[2, 0]]

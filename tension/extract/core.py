@@ -269,6 +269,7 @@ def code_story(text: str, *, published: dt.date) -> list[Candidate]:
         made = _merge(made)
         _attach_counts(s, made, background, [c for c in previous if c.sentence == number - 1])
         _attach_dates(s, made, background, published, previous, out)
+        made = _drop_repeats(made, out)
         out += made
         if made:
             previous = made
@@ -512,6 +513,22 @@ def _merge(made: list[Candidate]) -> list[Candidate]:
             twin.trigger += f"; {cand.trigger}"
         twin.confidence = min(twin.confidence, cand.confidence)
     return out
+
+
+def _drop_repeats(made: list[Candidate], story: list[Candidate]) -> list[Candidate]:
+    """An act of force mentioned again ("Iran's strikes on Pakistan drew criticism") is the
+    same act, not a new one, unless the later sentence dates it differently: its counts go to
+    the first mention, and the first mention's description says where it was repeated."""
+    kept = []
+    for cand in made:
+        first = next((e for e in story if e.violent and cand.violent and (e.source, e.target) == (cand.source, cand.target)
+                      and (e.date == cand.date or cand.date_basis.startswith("publication date"))), None)
+        if first is None:
+            kept.append(cand)
+            continue
+        first.killed, first.injured = max(first.killed, cand.killed), max(first.injured, cand.injured)
+        first.notes.append(f"mentioned again in sentence {cand.sentence + 1} ('{cand.trigger}'), not coded twice")
+    return kept
 
 
 def _attach_counts(s, made, background, previous) -> None:
