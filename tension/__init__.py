@@ -3,7 +3,7 @@
 from . import datasets, io, plot
 from ._version import __version__
 from .events import read_events
-from .exceptions import EventError, ReadError, StateError, TensionError, TensionWarning
+from .exceptions import EventError, ExtractError, ReadError, StateError, TensionError, TensionWarning
 from .model import Model, flow_index, tension_index
 from .score import contributions, decompose, event_scores, score, score_events
 from .state import State
@@ -11,9 +11,21 @@ from .taxonomy import MEMORY_BY_QUAD, TAXONOMY_VERSION, cameo_kinds, kinds
 
 from . import validate  # noqa: E402,I001  (after score: it uses the model)
 
+
+def __getattr__(name: str):
+    # ``tension.extract`` (the story coder) is imported on first use: it is the only
+    # part that needs the optional extra ``tension[extract]``.
+    if name == "extract":
+        import importlib
+
+        return importlib.import_module(".extract", __name__)
+    raise AttributeError(f"module 'tension' has no attribute {name!r}")
+
+
 __all__ = [
     "__version__",
     "EventError",
+    "ExtractError",
     "ReadError",
     "MEMORY_BY_QUAD",
     "Model",
@@ -25,6 +37,7 @@ __all__ = [
     "datasets",
     "decompose",
     "event_scores",
+    "extract",
     "flow_index",
     "io",
     "kinds",
