@@ -16,8 +16,9 @@ from . import _columns, _dask, core
 from ._dask import is_dask
 from ._deprecate import renamed
 from ._grid import decayed_to, days, grid, on_grid, snapshot
-from ._prepare import PARTS, attrs, channels, check_dyads, part_labels, prepare, resolve_model, select_dyads
-from .model import Model, tension_index
+from ._prepare import (PARTS, attrs, channels, check_dyads, part_labels, prepare, resolve_model, select_dyads,
+                       with_index_channels)  # fmt: skip
+from .model import Model, flow_index
 
 __all__ = ["score", "score_events", "contributions", "decompose", "event_scores", "MAX_DENSE_ROWS"]
 
@@ -76,7 +77,11 @@ def score(
         Long format, one row per dyad and grid time (those kept by ``threshold``), sorted
         by dyad then date (with ``at``: one row per dyad, most tense first), columns
         ``dyad``, ``date``, ``tension`` (hostile - cooperative), ``hostile``,
-        ``cooperative`` (decayed stocks, >= 0) and ``index`` (0-100, 50 neutral).
+        ``cooperative`` (decayed stocks, >= 0), ``index`` (0-100: the recent net
+        hostility against the dyad's usual flow of events, 50 = balanced; see
+        :func:`tension.flow_index`), ``heat`` (net decayed sum of the scores before the
+        same-occasion discount, half-life ``heat_half_life``) and ``flow`` (decayed sum
+        of their sizes, half-life ``flow_half_life``).
         A value at a grid time includes every event at or before it.
         ``attrs`` records the model, ``freq``, ``start``, ``end`` and versions.
 
@@ -89,6 +94,12 @@ def score(
     ``s_e = confidence * w(kind) * m * r``, with ``w = -Goldstein(CAMEO of kind)``,
     casualty magnitude ``m = 1 + a ln(1 + killed) + b ln(1 + injured)`` for hostile
     kinds, and ``r`` the same-occasion discount (see :class:`tension.Model`).
+
+    The index reads the last days against the dyad's own usual activity, so that it
+    neither saturates on busy dyads nor lags:
+    ``index = 100 / (1 + exp(-ratio / 2))``, ``ratio = (heat ln2 / 5) / (flow ln2 / 30 + 1)``
+    (heat and flow as rates per day, the flow at least one score point a day); chosen
+    on a crisis calendar against naive measures (``tension.validate``).
 
     References
     ----------
@@ -103,10 +114,10 @@ def score(
     >>> daily[["dyad", "date", "tension", "index"]].round({"tension": 1, "index": 1})
           dyad       date  tension  index
     0  IRN-PAK 2024-01-16      0.0   50.0
-    1  IRN-PAK 2024-01-17     19.0   72.1
-    2  IRN-PAK 2024-01-18     40.0   88.1
-    3  IRN-PAK 2024-01-19     39.1   87.6
-    4  IRN-PAK 2024-01-20     38.2   87.1
+    1  IRN-PAK 2024-01-17     19.0   71.4
+    2  IRN-PAK 2024-01-18     40.0   79.7
+    3  IRN-PAK 2024-01-19     39.1   76.9
+    4  IRN-PAK 2024-01-20     38.2   74.3
     """
     m = resolve_model(model, half_life=half_life, directed=directed, weights=weights)
     if is_dask(events):
@@ -120,19 +131,40 @@ def score(
     if at is not None:
         return snapshot(p, at, m)
     matrix, half_lives, signs = channels(p)
+    matrix, half_lives = with_index_channels(p, m, matrix, half_lives)
     codes, positions, states = on_grid(p, times, matrix, half_lives, threshold, limit=MAX_DENSE_ROWS)
-    block = np.empty((4, len(codes)))  # tension, hostile, cooperative, index: one block, no copy
-    np.sum(states[:, signs > 0], axis=1, out=block[1])
-    np.sum(states[:, signs < 0], axis=1, out=block[2])
+    if threshold is not None:  # the threshold is on hostile + cooperative, as documented
+        keep = states[:, :-2].sum(axis=1) >= threshold
+        codes, positions, states = codes[keep], positions[keep], states[keep]
+    out = _readings(states, signs, m)
     del states
-    np.subtract(block[1], block[2], out=block[0])
-    block[3] = tension_index(block[0], scale=m.scale)
-    out = pd.DataFrame(block.T, columns=["tension", "hostile", "cooperative", "index"], copy=False)
     out.insert(0, "date", times[positions])
     out.insert(0, "dyad", _columns.labels(p.names, codes))
     out.attrs = attrs(m, freq=freq, start=str(times[0]) if len(times) else None,
                       end=str(times[-1]) if len(times) else None, threshold=threshold)  # fmt: skip
     return out
+
+
+def _readings(states: np.ndarray, signs: np.ndarray, model: Model, *, score=None, index=None) -> pd.DataFrame:
+    """The float columns from channel states whose last two channels are the index's heat
+    and flow: (``score``,) ``tension``, ``hostile``, ``cooperative``, ``index``, ``heat``,
+    ``flow``, written into one block that pandas takes without a copy."""
+    names = ["tension", "hostile", "cooperative", "index", "heat", "flow"]
+    if score is not None:
+        names.insert(0, "score")
+    block = np.empty((len(names), len(states)))
+    k = len(names) - 6
+    if score is not None:
+        block[0] = score
+    hostile, cooperative = block[k + 1], block[k + 2]
+    for row, wanted in ((hostile, signs > 0), (cooperative, signs < 0)):
+        row[:] = 0.0
+        for channel in np.flatnonzero(wanted):  # as np.sum over the channels, in order
+            row += states[:, channel]
+    np.subtract(hostile, cooperative, out=block[k])
+    block[k + 4], block[k + 5] = states[:, -2], states[:, -1]
+    block[k + 3] = flow_index(block[k + 4], block[k + 5], model=model)
+    return pd.DataFrame(block.T, columns=names, index=index, copy=False)
 
 
 def score_events(
@@ -167,9 +199,10 @@ def score_events(
     -------
     pandas.DataFrame
         The events' index and row order (only the rows of ``dyads`` if given), columns ``dyad``, ``date``, ``score`` (the
-        event's signed score), ``tension``, ``hostile``, ``cooperative`` (values at the
-        event's time, every event at that time included) and ``index`` (0-100).
-        ``attrs`` records the parameters.
+        event's signed score), ``tension``, ``hostile``, ``cooperative``, ``index``
+        (0-100, see :func:`tension.flow_index`), ``heat`` and ``flow`` (values at the
+        event's time, every event at that time included). ``attrs`` records the
+        parameters.
 
     Examples
     --------
@@ -188,24 +221,27 @@ def score_events(
     p = prepare(events, m)
     n = len(p.score)
     origin = int(p.ns.min()) if n else 0
-    times = days(p.ns, origin)
-    # one block of floats, filled in place and handed to pandas without a copy
-    block = np.empty((5, n))
-    block[0] = p.score
     lives = np.unique(p.half_life)
-    if len(lives) <= 1:  # hostile and cooperative written straight into the block
-        core.decayed_sum(p.codes, times, p.score, lives[0] if n else 1.0, by_sign=True, order=p.grouped,
-                         engine=engine, out=block[2:4].T)  # fmt: skip
+    if len(lives) <= 1:  # hostile and cooperative from the signed score, one half-life
+        matrix = np.empty((4, n))  # channel-major: every channel one contiguous row
+        np.maximum(p.score, 0.0, out=matrix[0])
+        np.minimum(p.score, 0.0, out=matrix[1])
+        np.negative(matrix[1], out=matrix[1])
+        life = lives[0] if n else 1.0
+        half_lives, signs = np.array([life, life]), np.array([1, -1])
     else:
-        matrix, half_lives, signs = channels(p)
-        states = core.decayed_sum(p.codes, times, matrix, half_lives, order=p.grouped, engine=engine)
-        np.sum(states[:, signs > 0], axis=1, out=block[2])
-        np.sum(states[:, signs < 0], axis=1, out=block[3])
-        del states
-    np.subtract(block[2], block[3], out=block[1])
-    block[4] = tension_index(block[1], scale=m.scale)
-    out = pd.DataFrame(block.T, columns=["score", "tension", "hostile", "cooperative", "index"],
-                       index=p.events.index, copy=False)  # fmt: skip
+        by_event, half_lives, signs = channels(p)
+        matrix = np.empty((len(half_lives) + 2, n))
+        matrix[:-2] = by_event.T
+        del by_event
+    # the index's heat and flow channels (as with_index_channels lays them out)
+    matrix[-2] = p.raw
+    np.abs(p.raw, out=matrix[-1])
+    half_lives = np.r_[half_lives, m.heat_half_life, m.flow_half_life]
+    states = core.decayed_sum(p.codes, days(p.ns, origin), matrix.T, half_lives, order=p.grouped, engine=engine)
+    del matrix
+    out = _readings(states, signs, m, score=p.score, index=p.events.index)
+    del states
     out.insert(0, "date", p.events["date"])
     out.insert(0, "dyad", p.labels())
     if dyads is not None:
