@@ -1,0 +1,103 @@
+"""The fast end-to-end path: validation once, the numba engine, the same values either way."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import RTOL
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reference import event_scores as ref_scores
+from reference import half_life_of, rows_of, tension_at
+from strategies import event_rows, events, frame
+
+import tension as tn
+from tension import _prepare
+from tension.exceptions import EventError
+from tension.taxonomy import kind_quad_classes, resolve_weights
+
+
+@given(events, st.sampled_from([30.0, {"material_conflict": 60, "default": 10}]))
+def test_a_read_events_frame_scores_as_the_raw_frame(ev, half_life):
+    raw = tn.score_events(ev, half_life=half_life)
+    validated = tn.score_events(tn.read_events(ev, duplicates="keep"), half_life=half_life)
+    pd.testing.assert_frame_equal(raw, validated, check_exact=True)
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    seen = []
+    real = _prepare.read_events
+
+    def spy(*args, **kwargs):
+        seen.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(_prepare, "read_events", spy)
+    return seen
+
+
+def test_a_validated_frame_is_not_validated_again(calls):
+    ev = tn.read_events(tn.datasets.pakistan_iran_2024())
+    tn.score_events(ev)
+    tn.score(ev, at="2024-02-01")
+    assert calls == []
+    tn.score_events(ev.copy())  # a copy is a new frame: validated again
+    assert calls == [1]
+
+
+def test_a_changed_frame_is_validated_again(calls):
+    ev = tn.read_events(tn.datasets.pakistan_iran_2024())
+    ev.loc[ev.index[0], "target"] = "XXX"  # in place, same shape and columns
+    with pytest.raises(EventError, match="not an ISO 3166-1 alpha-3 country code"):
+        tn.score_events(ev)
+    assert calls == [1]
+
+
+def test_a_frame_validated_with_user_kinds_needs_them_to_score():
+    ev = tn.read_events(tn.datasets.pakistan_iran_2024().assign(kind="my_kind"), weights={"my_kind": 3.0})
+    with pytest.raises(EventError, match="unknown kind 'my_kind'"):
+        tn.score_events(ev)
+    assert (tn.score_events(ev, weights={"my_kind": 3.0})["score"] > 0).all()
+
+
+@settings(deadline=None)
+@given(event_rows(max_size=40, hours=True).map(frame), st.sampled_from([30.0, {"talks": 3, "default": 20}]))
+def test_numba_engine_matches_numpy_engine_and_the_plain_loop(ev, half_life):
+    pytest.importorskip("numba")
+    fast = tn.score_events(ev, half_life=half_life, engine="numba")
+    ours = tn.score_events(ev, half_life=half_life)
+    pd.testing.assert_frame_equal(fast, ours, check_exact=False, rtol=1e-12, atol=1e-12)
+    norm = tn.read_events(ev, duplicates="keep")
+    rows = rows_of(norm)
+    scores = ref_scores(rows, resolve_weights())
+    lives = [half_life_of(r["kind"], half_life, kind_quad_classes()) for r in rows]
+    for i, row in zip(fast.index, rows, strict=True):
+        t, h, c = tension_at(rows, scores, lives, fast.loc[i, "dyad"], row["date"])
+        assert abs(fast.loc[i, "tension"] - t) <= RTOL * max(h + c, 1e-300)
+        assert fast.loc[i, "hostile"] == pytest.approx(h, rel=RTOL, abs=1e-300)
+
+
+def test_engine_is_checked():
+    with pytest.raises(ValueError, match="engine must be one of"):
+        tn.score_events(tn.datasets.pakistan_iran_2024(), engine="gpu")
+
+
+def test_dyad_labels_are_the_strings_pandas_makes():
+    out = tn.score_events(tn.datasets.pakistan_iran_2024())
+    assert out["dyad"].dtype == pd.Series(["IRN-PAK"]).dtype
+    assert set(out["dyad"]) == {"IRN-PAK"}
+
+
+def test_many_countries_and_directed_dyads_against_python_labels():
+    rng = np.random.default_rng(1)
+    codes = np.array(["AFG", "IRN", "PAK", "IND", "CHN", "USA", "RUS", "UKR"])
+    n = 500
+    a, b = rng.integers(0, 8, n), rng.integers(1, 8, n)
+    frame_ = pd.DataFrame({"date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 900, n), unit="D"),
+                           "source": codes[a], "target": codes[(a + b) % 8], "kind": "threat"})  # fmt: skip
+    for directed in (False, True):
+        out = tn.score_events(frame_, directed=directed)
+        want = [f"{s}->{t}" if directed else "-".join(sorted((s, t))) for s, t in zip(frame_["source"], frame_["target"])]
+        assert out["dyad"].tolist() == want
