@@ -121,7 +121,7 @@ def _country_column(frame, column, labels, problems) -> pd.Series:
           lambda rows: f"not an ISO 3166-1 alpha-3 country code ({_values(raw, rows)}); use codes such as 'PAK', "
                        "'IRN' (see pycountry.countries; former codes such as 'SUN' and 'XKX' for Kosovo are "
                        "accepted too)")  # fmt: skip
-    return pd.Series(values, index=frame.index, dtype=object)
+    return pd.Series(values, index=frame.index, dtype=object, copy=False)
 
 
 def _numeric(raw: pd.Series, column, labels, problems) -> pd.Series:
@@ -143,7 +143,7 @@ def _count_column(frame, column, labels, problems) -> pd.Series:
     _flag(problems, not_whole, labels, column,
           lambda rows: f"not a whole number ({_values(raw, rows)}); code 'at least N' as N")  # fmt: skip
     values = np.where(np.isfinite(values), values, 0.0)
-    return pd.Series(values.astype("int64"), index=frame.index)
+    return pd.Series(values.astype("int64"), index=frame.index, copy=False)
 
 
 def _float_column(frame, column, default, labels, problems) -> pd.Series:
@@ -279,7 +279,7 @@ def read_events(
                 "on the command line",
             )
         )
-    out["kind"] = pd.Series(kind, index=frame.index, dtype=object)
+    out["kind"] = pd.Series(kind, index=frame.index, dtype=object, copy=False)
     out["killed"] = _count_column(frame, "killed", labels, problems)
     out["injured"] = _count_column(frame, "injured", labels, problems)
     out["confidence"] = _float_column(frame, "confidence", 1.0, labels, problems)
