@@ -811,7 +811,8 @@ def on_grid(
     valid = owner >= 0
     safe = np.maximum(owner, 0)
     elapsed = grid[rows % T] - t[safe]
-    values = kernel.states[events[safe]] * np.exp(elapsed[:, None] * (-_LN2 / kernel.half_lives[None, :]))
+    lives, life_of = np.unique(kernel.half_lives, return_inverse=True)  # one exponential per half-life
+    values = kernel.states[events[safe]] * np.exp(elapsed[:, None] * (-_LN2 / lives[None, :]))[:, life_of]
     values[~valid] = 0.0
     if threshold is not None:
         keep = np.abs(values).sum(axis=1) >= threshold
