@@ -276,6 +276,37 @@ def machine() -> str:
     return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, numpy {numpy.__version__}"
 
 
+def summary(out: Path) -> str | None:
+    """The README's table, from ``kernel.csv`` and ``e2e.csv`` in ``out`` (None if missing)."""
+    if not ((out / "kernel.csv").exists() and (out / "e2e.csv").exists()):
+        return None
+    kernel, e2e = pd.read_csv(out / "kernel.csv"), pd.read_csv(out / "e2e.csv")
+    lines = ["| end to end, from one pandas DataFrame | rows in | tn.score_events | polars | speed-up | "
+             "read_events frame | peak memory / input frame |", "|---|---|---:|---:|---:|---:|---:|"]  # fmt: skip
+    for (n, d, order), group in e2e.groupby(["events", "dyads", "order"], sort=False):
+        row = group.set_index("method")
+        ours, peer = row.loc["tn.score_events"], row.loc[bench_e2e.PEER]
+        validated = row.loc["tn.score_events (read_events frame)"] if "tn.score_events (read_events frame)" in row.index else None
+        lines.append(f"| {n:,} events, {d:,} dyads | {order} order | {ours['seconds']:.2f} s | {peer['seconds']:.2f} s | "
+                     f"{peer['seconds'] / ours['seconds']:.2f}× | "
+                     f"{'' if validated is None else format(validated['seconds'], '.2f') + ' s'} | "
+                     f"{ours['peak_mb'] / ours['input_mb']:.1f} |")  # fmt: skip
+    lines += ["", "| kernel on arrays (time order) | tension numpy | tension numba | best numba loop | polars | "
+              "plain Python loop | numpy vs loop | numba vs loop |", "|---|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+    sorted_ = kernel[kernel["time_sorted"]]
+    for (n, d), group in sorted_.groupby(["events", "dyads"], sort=False):
+        if n < 1_000_000:
+            continue
+        s = group.set_index("method")["seconds"]
+        loop = s.get("plain Python loop", np.nan)
+        numpy_, numba_ = s["tension.core.decayed_sum"], s.get("tension.core.decayed_sum(engine='numba')", np.nan)
+        cells = [f"{v:.3f} s" if np.isfinite(v) else "—" for v in
+                 (numpy_, numba_, s.get("numba @njit one pass (per-dyad state)", np.nan), s.get("polars ewm_sum_by", np.nan), loop)]  # fmt: skip
+        ratios = [f"{loop / v:.0f}×" if np.isfinite(loop) else "—" for v in (numpy_, numba_)]
+        lines.append(f"| {n:,} events, {d:,} dyads | " + " | ".join(cells + ratios) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", default="1e5,1e6,1e7", help="kernel grid: comma-separated event counts")
@@ -344,6 +375,10 @@ def main(argv=None) -> int:
         api.to_csv(out / "api.csv", index=False)
         (out / "api.md").write_text(header + markdown(api) + "\n")
         print(api.to_string(index=False))
+    table = summary(out)
+    if table is not None:
+        (out / "summary.md").write_text(header + table)
+        print(table)
     bad = [b for b in bad if len(b)]
     if bad:
         print(f"DISAGREEMENT beyond {TOLERANCE} relative:\n{pd.concat(bad).to_string()}", file=sys.stderr)
