@@ -134,7 +134,7 @@ def score(
     matrix, half_lives = with_index_channels(p, m, matrix, half_lives)
     codes, positions, states = on_grid(p, times, matrix, half_lives, threshold, limit=MAX_DENSE_ROWS)
     if threshold is not None:  # the threshold is on hostile + cooperative, as documented
-        keep = states[:, :-2].sum(axis=1) >= threshold
+        keep = states[:, :-3].sum(axis=1) >= threshold  # the last three: the index's stocks
         codes, positions, states = codes[keep], positions[keep], states[keep]
     out = pd.DataFrame(
         {
