@@ -220,7 +220,7 @@ def test_icews_report_has_every_split_and_measure(icews_report):
     real = res[~res["placebo"]]
     assert real.groupby("measure").size().unique().tolist() == [72]  # every calendar row, every measure
     assert (res[res["placebo"]].groupby(["measure"]).size() == 72 * validate.PLACEBOS).all()
-    # the bounded index of this release never comes near its bounds (by construction: 4.7-95.3)
+    # the bounded index of this release never comes near its bounds (by construction: about 38-95)
     assert (r.loc[r["measure"] == "index", "saturated"] == 0).all()
 
 
