@@ -7,15 +7,22 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
-from . import datasets, io, plot
+from . import datasets, hawkes, io, plot
+from .episodes import alerts, episodes
 from .events import EventError, TensionWarning, read_events
 from .model import Model
+from .reciprocity import reciprocity
 from .score import contributions, decompose, event_scores, score, score_events, tension_index
 from .state import State, StateError
 from .taxonomy import MEMORY_BY_QUAD, TAXONOMY_VERSION, cameo_kinds, kinds
 
 __all__ = [
     "__version__",
+    # beyond the index (analysis)
+    "alerts",
+    "episodes",
+    "hawkes",
+    "reciprocity",
     "EventError",
     "MEMORY_BY_QUAD",
     "Model",
