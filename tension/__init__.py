@@ -8,6 +8,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0+unknown"
 
 from . import datasets, hawkes, io, plot
+from .bands import bands
 from .episodes import alerts, episodes
 from .events import EventError, TensionWarning, read_events
 from .model import Model
@@ -20,6 +21,7 @@ __all__ = [
     "__version__",
     # beyond the index (analysis)
     "alerts",
+    "bands",
     "episodes",
     "hawkes",
     "reciprocity",
