@@ -9,6 +9,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 from . import datasets, hawkes, io, plot
 from .bands import bands
+from .calibrate import Calibration, calibrate
 from .episodes import alerts, episodes
 from .events import EventError, TensionWarning, read_events
 from .model import Model
@@ -22,6 +23,8 @@ __all__ = [
     # beyond the index (analysis)
     "alerts",
     "bands",
+    "calibrate",
+    "Calibration",
     "episodes",
     "hawkes",
     "reciprocity",

@@ -79,9 +79,12 @@ def basis(ev: pd.DataFrame, scores: pd.DataFrame, units, *, model: Model, rows: 
         scale=model.scale,
     )
     parts = decompose(frame, by="kind", freq=freq, start=start, end=end, model=lin)
-    wide = parts.pivot_table(index=["dyad", "date"], columns="part", values="value", aggfunc="sum", fill_value=0.0)
-    wide = wide.reindex(index=rows, columns=names, fill_value=0.0)
-    return wide.to_numpy(dtype=float), list(labels)
+    out = np.zeros((len(rows), len(names)))
+    where = rows.get_indexer(pd.MultiIndex.from_arrays([parts["dyad"], parts["date"]]))
+    column = pd.Index(names).get_indexer(parts["part"])
+    keep = where >= 0
+    np.add.at(out, (where[keep], column[keep]), parts["value"].to_numpy(dtype=float)[keep])
+    return out, list(labels)
 
 
 def same_model(model: Model, **changes) -> Model:
