@@ -13,6 +13,7 @@ from .calibrate import Calibration, calibrate
 from .episodes import alerts, episodes
 from .events import EventError, TensionWarning, read_events
 from .model import Model
+from .project import project, what_if
 from .reciprocity import reciprocity
 from .score import contributions, decompose, event_scores, score, score_events, tension_index
 from .state import State, StateError
@@ -27,7 +28,9 @@ __all__ = [
     "Calibration",
     "episodes",
     "hawkes",
+    "project",
     "reciprocity",
+    "what_if",
     "EventError",
     "MEMORY_BY_QUAD",
     "Model",
