@@ -34,6 +34,7 @@ def reciprocity(
     directed: bool | None = None,
     band: tuple[float, float] = (0.5, 2.0),
     by: str = "act",
+    kinds=None,
     model: Model | None = None,
 ) -> pd.DataFrame:
     """For each hostile act A->B, B's first hostile response towards A within a window.
@@ -54,6 +55,9 @@ def reciprocity(
         closed range.
     by : {"act", "dyad"}, default "act"
         One row per hostile act, or the per-dyad summary.
+    kinds : list of str, optional
+        Only events of these kinds count, as acts and as answers (e.g. the material
+        conflict kinds, leaving out the stream of verbal accusations in news-coded data).
     model : Model, optional
         The model whose event scores measure the size of acts and responses.
 
@@ -98,6 +102,9 @@ def reciprocity(
     ev = read_events(events, weights=m.weights, duplicates="keep")
     scores = event_scores(ev, model=m)
     hostile = scores["score"].to_numpy() > 0
+    if kinds is not None:
+        kinds = [kinds] if isinstance(kinds, str) else list(kinds)
+        hostile &= ev["kind"].isin(kinds).to_numpy()
     src = ev["source"].to_numpy(dtype=object)
     tgt = ev["target"].to_numpy(dtype=object)
     pair = np.where(src < tgt, src + "-" + tgt, tgt + "-" + src)
@@ -115,14 +122,18 @@ def reciprocity(
     )[hostile]
     frame["date"] = ev["date"][hostile].to_numpy()
     frame = frame.sort_values(["dyad", "date", "pos"], kind="stable").reset_index(drop=True)
-    # candidate responses: the reverse direction, strictly later, within the window
-    acts = frame.reset_index().rename(columns={"index": "row"})
-    resp = frame.rename(columns={c: f"r_{c}" for c in frame.columns})
-    joined = acts.merge(resp, left_on=["source", "target"], right_on=["r_target", "r_source"], how="inner")
-    lag = (joined["r_date"] - joined["date"]) / pd.Timedelta(days=1)
-    joined = joined.assign(lag=lag)[(lag > 0) & (lag <= days)]
-    joined = joined.sort_values(["row", "lag", "r_size", "r_pos"], ascending=[True, True, False, True], kind="stable")
-    first = joined.drop_duplicates("row").set_index("row")
+    # the first answer: per direction and time the largest act stands for its occasion, then an
+    # as-of join forwards (strictly later, within the window) against the reverse direction
+    resp = frame.sort_values(["date", "size", "pos"], ascending=[True, False, True], kind="stable")
+    resp = resp.drop_duplicates(["source", "target", "date"], keep="first")
+    resp = resp.rename(columns={c: f"r_{c}" for c in frame.columns})
+    acts = frame.reset_index().rename(columns={"index": "row"}).sort_values(["date", "row"], kind="stable")
+    joined = pd.merge_asof(acts, resp, left_on="date", right_on="r_date", left_by=["source", "target"],
+                           right_by=["r_target", "r_source"], direction="forward", allow_exact_matches=False,
+                           tolerance=pd.Timedelta(days=days))  # fmt: skip
+    joined = joined[joined["r_date"].notna()]
+    joined["lag"] = (joined["r_date"] - joined["date"]) / pd.Timedelta(days=1)
+    first = joined.set_index("row")
     out = frame.drop(columns="pos")
     out["response"] = first["r_act"].reindex(out.index).astype(object)
     out["response_date"] = first["r_date"].reindex(out.index)

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tension as tn
@@ -44,6 +44,7 @@ def _first_response_by_loop(rows, window, scores):
     return out
 
 
+@settings(max_examples=25)
 @given(rows=event_rows(max_size=15, days=20, countries=["IRN", "PAK", "AFG"]), window=st.integers(1, 10))
 def test_first_response_matches_a_plain_loop(rows, window):
     ev = frame(rows)
@@ -54,6 +55,7 @@ def test_first_response_matches_a_plain_loop(rows, window):
     assert got == expected
 
 
+@settings(max_examples=20)
 @given(rows=event_rows(max_size=15, days=20, countries=["IRN", "PAK", "AFG"]))
 def test_symmetric_under_relabelling_countries(rows):
     ev = frame(rows)
@@ -65,6 +67,12 @@ def test_symmetric_under_relabelling_countries(rows):
     pd.testing.assert_series_equal(a["response"], b["response"])
     pd.testing.assert_series_equal(a["lag"], b["lag"])
     pd.testing.assert_series_equal(a["relative_size"], b["relative_size"])
+
+
+def test_kinds_restrict_acts_and_answers(seed_events):
+    acts = tn.reciprocity(seed_events, directed=True, kinds=["airstrike"])
+    assert acts["kind"].tolist() == ["airstrike", "airstrike"]
+    assert acts["response_kind"].tolist() == ["airstrike", None]  # the gunmen's attack no longer counts
 
 
 def test_undirected_input_and_bad_window_are_refused(seed_events):
