@@ -35,6 +35,7 @@ def reciprocity(
     band: tuple[float, float] = (0.5, 2.0),
     by: str = "act",
     kinds=None,
+    collapse: bool = False,
     model: Model | None = None,
 ) -> pd.DataFrame:
     """For each hostile act A->B, B's first hostile response towards A within a window.
@@ -58,6 +59,9 @@ def reciprocity(
     kinds : list of str, optional
         Only events of these kinds count, as acts and as answers (e.g. the material
         conflict kinds, leaving out the stream of verbal accusations in news-coded data).
+    collapse : bool, default False
+        Count one act per direction and timestamp (the largest; ties by input order):
+        news-coded data report one act many times the same day.
     model : Model, optional
         The model whose event scores measure the size of acts and responses.
 
@@ -121,6 +125,9 @@ def reciprocity(
         }
     )[hostile]
     frame["date"] = ev["date"][hostile].to_numpy()
+    if collapse:
+        largest = frame.sort_values(["size", "pos"], ascending=[False, True], kind="stable")
+        frame = frame.loc[~largest.duplicated(["source", "target", "date"]).reindex(frame.index)]
     frame = frame.sort_values(["dyad", "date", "pos"], kind="stable").reset_index(drop=True)
     # the first answer: per direction and time the largest act stands for its occasion, then an
     # as-of join forwards (strictly later, within the window) against the reverse direction

@@ -75,6 +75,13 @@ def test_kinds_restrict_acts_and_answers(seed_events):
     assert acts["response_kind"].tolist() == ["airstrike", None]  # the gunmen's attack no longer counts
 
 
+def test_collapse_keeps_the_largest_act_per_direction_and_day(seed_events):
+    doubled = pd.concat([seed_events, seed_events.iloc[[0]].assign(killed=0)], ignore_index=True)
+    assert len(tn.reciprocity(doubled, directed=True)) == 5
+    acts = tn.reciprocity(doubled, directed=True, collapse=True)
+    assert acts["act"].tolist() == [0, 1, 2, 3]  # the deadlier of the two Iranian strikes stands
+
+
 def test_undirected_input_and_bad_window_are_refused(seed_events):
     with pytest.raises(ValueError, match="directed=True"):
         tn.reciprocity(seed_events)
