@@ -1,22 +1,17 @@
 """tension: an event-weighted, decayed tension index per country pair."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("tension")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
-
 from . import datasets, hawkes, io, plot
+from ._version import __version__
 from .bands import bands
 from .calibrate import Calibration, calibrate
 from .episodes import alerts, episodes
-from .events import EventError, TensionWarning, read_events
-from .model import Model
+from .events import read_events
+from .exceptions import EventError, ReadError, StateError, TensionError, TensionWarning
+from .model import Model, tension_index
 from .project import project, what_if
 from .reciprocity import reciprocity
-from .score import contributions, decompose, event_scores, score, score_events, tension_index
-from .state import State, StateError
+from .score import contributions, decompose, event_scores, score, score_events
+from .state import State
 from .taxonomy import MEMORY_BY_QUAD, TAXONOMY_VERSION, cameo_kinds, kinds
 
 __all__ = [
@@ -32,9 +27,11 @@ __all__ = [
     "reciprocity",
     "what_if",
     "EventError",
+    "ReadError",
     "MEMORY_BY_QUAD",
     "Model",
     "TAXONOMY_VERSION",
+    "TensionError",
     "TensionWarning",
     "cameo_kinds",
     "contributions",

@@ -13,7 +13,7 @@ import pandas as pd
 from scipy.optimize import lsq_linear, minimize, minimize_scalar
 
 from . import _basis
-from .events import TensionWarning
+from .exceptions import TensionError, TensionWarning
 from .model import Model
 from .score import score
 from .taxonomy import kinds as kind_table
@@ -25,7 +25,7 @@ HALF_LIFE_BOUNDS = (0.5, 3650.0)
 _EPS = 1e-9
 
 
-class CalibrationError(ValueError):
+class CalibrationError(TensionError, ValueError):
     """The reference or the events cannot support a calibration."""
 
 
@@ -90,7 +90,7 @@ def calibrate(
     events,
     reference,
     *,
-    dyad: str,
+    dyads: str,
     half_life: str | None = "global",
     fit_weights=None,
     freq: str = "D",
@@ -103,10 +103,11 @@ def calibrate(
     events : DataFrame or path
         Events in the schema of :func:`tension.read_events`.
     reference : Series or DataFrame
-        The series to match for ``dyad``, indexed by date (or columns ``date`` and one
+        The series to match for the dyad, indexed by date (or columns ``date`` and one
         value column), on dates of the ``freq`` grid.
-    dyad : str
-        The dyad (``"IRN-PAK"``, or ``"PAK->IRN"`` with a directed model).
+    dyads : str
+        The one dyad the reference describes (``"IRN-PAK"``, or ``"PAK->IRN"`` with a
+        directed model).
     half_life : {"global", "class", None}, default "global"
         Fit one half-life, one per CAMEO quad class present, or keep the model's.
     fit_weights : list of str, optional
@@ -138,13 +139,19 @@ def calibrate(
     >>> ev = tn.datasets.pakistan_iran_2024()
     >>> truth = tn.Model(half_life=12.0)
     >>> ref = tn.score(ev, model=truth, end="2024-03-31").set_index("date")["tension"]
-    >>> cal = tn.calibrate(ev, ref, dyad="IRN-PAK", fit_weights=[])
+    >>> cal = tn.calibrate(ev, ref, dyads="IRN-PAK", fit_weights=[])
     >>> round(cal.model.half_life, 3), round(cal.rmse, 6)
     (12.0, 0.0)
     """
     m = model or Model()
     if half_life not in ("global", "class", None):
         raise ValueError(f"half_life must be 'global', 'class' or None, not {half_life!r}")
+    if not isinstance(dyads, str):
+        many = list(dyads)
+        if len(many) != 1:
+            raise CalibrationError(f"calibrate fits one dyad against one reference; got dyads={many!r}")
+        dyads = many[0]
+    dyad = dyads
     ref = _reference(reference)
     ev, scores = _basis.prepared(events, m)
     mine = (scores["dyad"] == dyad).to_numpy()

@@ -167,7 +167,7 @@ def _name_drivers(out, frame, starts, events, model, top) -> None:
     dyad_col = frame["dyad"].to_numpy()
     dates = frame["date"]
     for i, (dyad, start, peak) in enumerate(zip(out["dyad"], out["start"], out["peak"], strict=True)):
-        why = contributions(events, at=peak, dyad=dyad, model=model)
+        why = contributions(events, at=peak, dyads=dyad, model=model)
         ranked = why.reindex(why["contribution"].abs().sort_values(ascending=False, kind="stable").index)
         ranked = ranked[ranked["contribution"] != 0].head(top)
         out.at[i, "top_drivers"] = ranked.index.tolist()
@@ -177,7 +177,7 @@ def _name_drivers(out, frame, starts, events, model, top) -> None:
         )
         pos = starts[i]
         before = dates.iloc[pos - 1] if pos > 0 and dyad_col[pos - 1] == dyad else None
-        at_start = contributions(events, at=start, dyad=dyad, model=model)
+        at_start = contributions(events, at=start, dyads=dyad, model=model)
         new = at_start["date"] <= start
         if before is not None:
             new &= at_start["date"] > before

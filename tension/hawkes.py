@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from .events import TensionWarning, read_events
+from .events import read_events
+from .exceptions import TensionError, TensionWarning
 from .model import Model
 from .score import event_scores
 
@@ -34,7 +35,7 @@ MIN_EVENTS_PER_PARAMETER = 3
 FEW_EVENTS = 100
 
 
-class HawkesDataError(ValueError):
+class HawkesDataError(TensionError, ValueError):
     """The data cannot support a Hawkes fit (too few events, an empty direction)."""
 
 
@@ -355,23 +356,23 @@ def _stderr(theta, args, bounds) -> np.ndarray:
 def fit(
     events,
     *,
-    dyad: str | None = None,
+    dyads=None,
     start=None,
     end=None,
     jitter: bool = True,
     seed: int = 0,
     model: Model | None = None,
 ) -> HawkesResult:
-    """Fit a Hawkes process to the directed hostile events of a dyad (or of all events).
+    """Fit a Hawkes process to the directed hostile events of some dyads (or of all events).
 
     Parameters
     ----------
     events : DataFrame or path
         Events in the schema of :func:`tension.read_events`. Only hostile events
         (positive score under ``model``) enter; each direction ``"A->B"`` is one dimension.
-    dyad : str, optional
-        The unordered pair, ``"IRN-PAK"``: both of its directions. Default every
-        direction present (refused above 6 dimensions: too many parameters).
+    dyads : str or list of str, optional
+        Unordered pairs, ``"IRN-PAK"``: both directions of each are dimensions. Default
+        every direction present. More than 6 dimensions are refused (too many parameters).
     start, end : date-like, optional
         Observation window; default from the first event's day to the day after the last.
     jitter : bool, default True
@@ -404,7 +405,7 @@ def fit(
     Examples
     --------
     >>> import tension as tn
-    >>> tn.hawkes.fit(tn.datasets.pakistan_iran_2024(), dyad="IRN-PAK")
+    >>> tn.hawkes.fit(tn.datasets.pakistan_iran_2024(), dyads="IRN-PAK")
     Traceback (most recent call last):
     ...
     tension.hawkes.HawkesDataError: too few events to fit a 2-dimensional Hawkes process: 4 events for 7 parameters ...
@@ -419,17 +420,21 @@ def fit(
     ev = ev[hostile]
     src, tgt = ev["source"].to_numpy(dtype=object), ev["target"].to_numpy(dtype=object)
     labels = pd.Series(src + "->" + tgt, index=ev.index, dtype=object)
-    if dyad is not None:
-        a, sep, b = dyad.partition("-")
-        if not sep or ">" in dyad:
-            raise ValueError(f"dyad must be an unordered pair like 'IRN-PAK', got {dyad!r}")
-        names = sorted([f"{a}->{b}", f"{b}->{a}"])
+    if dyads is not None:
+        names = []
+        for dyad in [dyads] if isinstance(dyads, str) else list(dyads):
+            a, sep, b = str(dyad).partition("-")
+            if not sep or ">" in str(dyad) or not a or not b:
+                raise ValueError(f"dyads must be unordered pairs like 'IRN-PAK', got {dyad!r}")
+            names += [f"{a}->{b}", f"{b}->{a}"]
+        names = sorted(set(names))
         keep = labels.isin(names).to_numpy()
         ev, labels = ev[keep], labels[keep]
     else:
         names = sorted(pd.unique(labels))
-        if len(names) > 6:
-            raise ValueError(f"{len(names)} directions present; choose one with dyad='A-B' (or filter the events)")
+    if len(names) > 6:
+        raise ValueError(f"{len(names)} directions ({len(names) ** 2 + len(names) + 1} parameters): choose at most "
+                         "three dyads with dyads=['A-B', ...] (or filter the events)")  # fmt: skip
     dates = pd.DatetimeIndex(ev["date"])
     if dates.tz is not None:
         dates = dates.tz_convert("UTC").tz_localize(None)

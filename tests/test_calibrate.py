@@ -31,7 +31,7 @@ def _reference(ev, model, noise=0.0, seed=0):
 def test_recovers_half_life_and_weights_exactly_without_noise():
     ev = _synthetic()
     truth = tn.Model(half_life=20.0, weights=TRUE_WEIGHTS, repeat_discount=1.0)
-    cal = tn.calibrate(ev, _reference(ev, truth), dyad="IND-PAK", model=tn.Model(repeat_discount=1.0))
+    cal = tn.calibrate(ev, _reference(ev, truth), dyads="IND-PAK", model=tn.Model(repeat_discount=1.0))
     assert cal.model.half_life == pytest.approx(20.0, rel=1e-4)
     for kind, weight in TRUE_WEIGHTS.items():
         assert cal.model.weights[kind] == pytest.approx(weight, rel=1e-4)
@@ -41,7 +41,7 @@ def test_recovers_half_life_and_weights_exactly_without_noise():
 def test_recovers_under_the_default_discount_and_with_noise():
     ev = _synthetic(seed=1)
     truth = tn.Model(half_life=20.0, weights=TRUE_WEIGHTS)
-    cal = tn.calibrate(ev, _reference(ev, truth, noise=1.0), dyad="IND-PAK")
+    cal = tn.calibrate(ev, _reference(ev, truth, noise=1.0), dyads="IND-PAK")
     # tolerance: 5 % on the half-life and 10 % on each weight (noise sd 1 against a
     # series of sd ~ 20); the reported standard errors cover the truth within 3 se
     assert cal.model.half_life == pytest.approx(20.0, rel=0.05)
@@ -55,7 +55,7 @@ def test_recovers_half_lives_per_quad_class():
     ev = _synthetic(seed=2, n=120, days=400)
     truth = tn.Model(half_life={"material_conflict": 60.0, "verbal_conflict": 15.0, "verbal_cooperation": 6.0,
                                 "default": 30.0}, repeat_discount=1.0)  # fmt: skip
-    cal = tn.calibrate(ev, _reference(ev, truth), dyad="IND-PAK", half_life="class", fit_weights=[],
+    cal = tn.calibrate(ev, _reference(ev, truth), dyads="IND-PAK", half_life="class", fit_weights=[],
                        model=tn.Model(repeat_discount=1.0))  # fmt: skip
     got = cal.model.half_life
     assert got["material_conflict"] == pytest.approx(60.0, rel=1e-3)
@@ -67,7 +67,7 @@ def test_bounds_keep_signs_and_unidentified_parameters_are_warned():
     ev = _synthetic(seed=3)
     ref = _reference(ev, tn.Model(weights={**TRUE_WEIGHTS, "threat": -2.0}, repeat_discount=1.0))
     with pytest.warns(tn.TensionWarning, match=r"weight\[threat\]"):
-        cal = tn.calibrate(ev, ref, dyad="IND-PAK", half_life=None, model=tn.Model(repeat_discount=1.0))
+        cal = tn.calibrate(ev, ref, dyads="IND-PAK", half_life=None, model=tn.Model(repeat_discount=1.0))
     assert cal.model.weights["threat"] > 0 and cal.parameters.loc["weight[threat]", "at_bound"]
     assert not cal.identified
 
@@ -78,18 +78,18 @@ def test_collinear_kinds_are_not_identified():
     both = pd.concat([ev, twin], ignore_index=True)
     ref = _reference(both, tn.Model(repeat_discount=1.0))
     with pytest.warns(tn.TensionWarning, match="not identified"):
-        cal = tn.calibrate(both, ref, dyad="IND-PAK", half_life=None, model=tn.Model(repeat_discount=1.0))
+        cal = tn.calibrate(both, ref, dyads="IND-PAK", half_life=None, model=tn.Model(repeat_discount=1.0))
     assert not cal.parameters.loc["weight[bombing]", "identified"]
 
 
 def test_flat_short_and_misplaced_references_are_refused(seed_events):
     days = pd.date_range("2024-01-17", periods=30)
     with pytest.raises(CalibrationError, match="flat"):
-        tn.calibrate(seed_events, pd.Series(5.0, index=days), dyad="IRN-PAK")
+        tn.calibrate(seed_events, pd.Series(5.0, index=days), dyads="IRN-PAK")
     with pytest.raises(CalibrationError, match="no events for dyad"):
-        tn.calibrate(seed_events, pd.Series(np.arange(30.0), index=days), dyad="IND-PAK")
+        tn.calibrate(seed_events, pd.Series(np.arange(30.0), index=days), dyads="IND-PAK")
     with pytest.raises(CalibrationError, match="grid"):
         tn.calibrate(seed_events, pd.Series(np.arange(30.0), index=days + pd.Timedelta(hours=6)),
-                     dyad="IRN-PAK", freq="D")  # fmt: skip
+                     dyads="IRN-PAK", freq="D")  # fmt: skip
     with pytest.raises(CalibrationError, match="too few"):
-        tn.calibrate(seed_events, pd.Series(np.arange(4.0), index=days[:4]), dyad="IRN-PAK")
+        tn.calibrate(seed_events, pd.Series(np.arange(4.0), index=days[:4]), dyads="IRN-PAK")

@@ -86,7 +86,7 @@ def test_fit_from_dated_events_names_directions_and_recovers_the_branching():
     src = sim["dimension"].str[0].map({"A": "IRN", "B": "PAK"})
     events = pd.DataFrame({"date": origin + pd.to_timedelta(sim["time"], unit="D"), "source": src,
                            "target": src.map({"IRN": "PAK", "PAK": "IRN"}), "kind": "armed_clash"})  # fmt: skip
-    res = tn.hawkes.fit(events, dyad="IRN-PAK", start=origin, end=origin + pd.Timedelta(days=3000))
+    res = tn.hawkes.fit(events, dyads="IRN-PAK", start=origin, end=origin + pd.Timedelta(days=3000))
     assert list(res.branching.index) == ["IRN->PAK", "PAK->IRN"]
     truth = bench_hawkes.TRUE_BRANCHING.to_numpy()
     est, se = res.branching.to_numpy(), res.summary()["stderr"].iloc[2:6].to_numpy().reshape(2, 2)
@@ -108,15 +108,15 @@ def test_simulate_is_reproducible_and_has_the_stationary_rate():
 
 def test_too_few_events_and_empty_directions_are_refused(seed_events):
     with pytest.raises(hawkes.HawkesDataError, match="too few events"):
-        tn.hawkes.fit(seed_events, dyad="IRN-PAK")
+        tn.hawkes.fit(seed_events, dyads="IRN-PAK")
     one_way = pd.DataFrame({"time": np.linspace(0, 100, 50), "dimension": "A->B"})
     with pytest.raises(hawkes.HawkesDataError, match="no events in dimension"):
         hawkes.fit_times(one_way, end=100.0, dimensions=["A->B", "B->A"])
     sim = hawkes.simulate(bench_hawkes.TRUE_BASELINE, bench_hawkes.TRUE_BRANCHING, 0.5, end=200.0, seed=1)
     with pytest.warns(tn.TensionWarning, match="imprecise"):
         hawkes.fit_times(sim, end=200.0)
-    with pytest.raises(ValueError, match="dyad must be"):
-        tn.hawkes.fit(seed_events, dyad="IRN->PAK")
+    with pytest.raises(ValueError, match="dyads must be"):
+        tn.hawkes.fit(seed_events, dyads="IRN->PAK")
 
 
 def test_optional_peer_tick_agrees():
