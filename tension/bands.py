@@ -101,6 +101,7 @@ def bands(
     freq: str = "D",
     start=None,
     end=None,
+    dyads=None,
     half_life=None,
     directed: bool | None = None,
     weights=None,
@@ -136,7 +137,7 @@ def bands(
     nodes : int, default 7
     seed : int, default 0
         Seed of the random generator: the same seed gives the same band.
-    freq, start, end, half_life, directed, weights, model
+    freq, start, end, dyads, half_life, directed, weights, model
         As in :func:`tension.score`.
 
     Returns
@@ -176,12 +177,15 @@ def bands(
         raise ValueError(f"draws must be a whole number >= 2, got {draws!r}")
     if isinstance(nodes, bool) or not isinstance(nodes, int | np.integer) or nodes < 1:
         raise ValueError(f"nodes must be a whole number >= 1, got {nodes!r}")
-    point = score(events, freq=freq, start=start, end=end, model=m)
+    point = score(events, freq=freq, start=start, end=end, dyads=dyads, model=m)
     if draws * len(point) > MAX_CELLS:
         raise ValueError(
             f"{draws} draws x {len(point):,} grid rows is too large; use fewer draws, a coarser freq or start/end"
         )
     ev, scores = _basis.prepared(events, m)
+    if dyads is not None:  # only the wanted dyads' events carry draws (the grid is the full one, as in score)
+        keep = scores["dyad"].isin([dyads] if isinstance(dyads, str) else list(dyads)).to_numpy()
+        ev, scores = ev[keep], scores[keep]
     rng = np.random.default_rng(seed)
     codes, labels, multipliers, node = _draws(
         ev, scores, m, draws=draws, weight_spread=weight_spread, half_life_spread=half_life_spread,

@@ -33,7 +33,7 @@ def _check_daily(daily) -> pd.DataFrame:
     return daily.sort_values(["dyad", "date"], kind="stable")
 
 
-def model_of(daily: pd.DataFrame, model: Model | None) -> Model:
+def _model_of(daily: pd.DataFrame, model: Model | None) -> Model:
     """The model a score frame was computed with (from ``attrs``), unless one is given."""
     if model is not None:
         return model
@@ -157,7 +157,7 @@ def episodes(
     out["top_drivers"] = pd.Series([[] for _ in range(len(out))], dtype=object)
     out["drivers"] = ""
     if events is not None and len(out):
-        _name_drivers(out, frame, starts, events, model_of(daily, model), top)
+        _name_drivers(out, frame, starts, events, _model_of(daily, model), top)
     out = out[_EPISODE_COLUMNS].reset_index(drop=True)
     out.attrs = {"threshold": threshold, "baseline": baseline}
     return out

@@ -90,3 +90,13 @@ def test_bad_ranges_and_settings_are_refused():
         tn.bands(ONE, quantiles=(0.9, 0.1))
     with pytest.raises(ValueError, match="weight_spread"):
         tn.bands(ONE, weight_spread=-1)
+
+
+def test_dyads_keeps_only_those_dyads_on_the_full_grid(seed_events):
+    other = seed_events.assign(source="AFG", target="PAK", date=pd.Timestamp("2024-03-01"))
+    both = pd.concat([seed_events, other], ignore_index=True)
+    b = tn.bands(both, dyads="IRN-PAK", weight_spread=0.2, draws=50)
+    want = tn.score(both, dyads="IRN-PAK")
+    assert set(b["dyad"]) == {"IRN-PAK"}
+    np.testing.assert_array_equal(b["tension"], want["tension"])
+    assert (b["low"] <= b["tension"]).all() and (b["high"] >= b["tension"]).all() and (b["high"] > b["low"]).any()

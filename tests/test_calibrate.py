@@ -52,7 +52,7 @@ def test_recovers_under_the_default_discount_and_with_noise():
 
 
 def test_recovers_half_lives_per_quad_class():
-    ev = _synthetic(seed=2, n=120, days=400)
+    ev = _synthetic(seed=2, n=90, days=300)
     truth = tn.Model(half_life={"material_conflict": 60.0, "verbal_conflict": 15.0, "verbal_cooperation": 6.0,
                                 "default": 30.0}, repeat_discount=1.0)  # fmt: skip
     cal = tn.calibrate(ev, _reference(ev, truth), dyads="IND-PAK", half_life="class", fit_weights=[],
