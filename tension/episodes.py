@@ -240,6 +240,11 @@ def alerts(
     3  IRN-PAK 2024-01-24        rise_7d     34.9      19.0    15.9
     """
     frame = _check_daily(daily).reset_index(drop=True)
+    if on is not None:
+        on = pd.Timestamp(on)
+        tz = pd.DatetimeIndex(frame["date"]).tz
+        if tz is not None and on.tz is None:
+            on = on.tz_localize(tz)
     if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 0:
         raise ValueError(f"top must be a whole number >= 0, got {top!r}")
     tension = frame["tension"].to_numpy(dtype=float)
@@ -262,12 +267,12 @@ def alerts(
         part = frame[["dyad", "date", "tension"]].assign(alert=name, previous=previous)
         part = part[(part["tension"] - part["previous"]) > 0]
         if on is not None:
-            part = part[part["date"] == pd.Timestamp(on)]
+            part = part[part["date"] == on]
         part = part.assign(change=part["tension"] - part["previous"])
         part = part.sort_values(["change", "dyad", "date"], ascending=[False, True, True], kind="stable").head(top)
         parts.append(part)
     out = pd.concat([p for p in parts if p is not None], ignore_index=True)
     out["change"] = out["tension"] - out["previous"]
     if on is not None:
-        out = out[out["date"] == pd.Timestamp(on)]
+        out = out[out["date"] == on]
     return out[_ALERT_COLUMNS].reset_index(drop=True)

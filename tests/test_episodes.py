@@ -120,3 +120,10 @@ def test_alerts_on_one_day_and_by_date_not_by_row():
     al = tn.alerts(weekly, top=5)
     assert al["alert"].tolist() == ["rise_7d"] and al["change"].tolist() == [5.0]
     assert tn.alerts(weekly, top=5, on="2024-01-15").empty
+
+
+def test_alerts_on_a_day_of_a_time_zone_aware_series(seed_events):
+    naive = tn.alerts(tn.score(seed_events), threshold=20, on="2024-01-18")
+    aware = tn.score(seed_events.assign(date=pd.to_datetime(seed_events["date"]).dt.tz_localize("UTC")))
+    got = tn.alerts(aware, threshold=20, on="2024-01-18")
+    assert got["alert"].tolist() == naive["alert"].tolist() == ["crossed_above", "rise_1d"]
