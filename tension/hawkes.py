@@ -177,11 +177,14 @@ class HawkesResult:
         Returns
         -------
         pandas.DataFrame
-            Columns ``time`` [days] and ``dimension``, sorted by time; the input of
-            :func:`fit_times`.
+            Columns ``time`` [days] and ``dimension``, sorted by time (the input of
+            :func:`fit_times`), and ``date`` (``origin + time``) when fitted from dated events.
         """
-        return simulate(self.baseline, self.branching, self.decay, start=start,
-                        end=end if end is not None else start + (self.end - self.start), seed=seed)  # fmt: skip
+        out = simulate(self.baseline, self.branching, self.decay, start=start,
+                       end=end if end is not None else start + (self.end - self.start), seed=seed)  # fmt: skip
+        if self.origin is not None:
+            out["date"] = self.origin + pd.to_timedelta(out["time"], unit="D")
+        return out
 
 
 def simulate(baseline, branching, decay: float, *, start: float = 0.0, end: float, seed: int) -> pd.DataFrame:

@@ -94,6 +94,9 @@ def test_fit_from_dated_events_names_directions_and_recovers_the_branching():
     assert res.branching.loc["PAK->IRN", "IRN->PAK"] == pytest.approx(0.4, abs=3 * se[1, 0])
     assert res.half_life == pytest.approx(math.log(2) / 0.5, rel=0.25)
     assert res.origin == origin and res.spectral_radius < 1
+    again = res.simulate(seed=4)
+    assert (again["date"] == origin + pd.to_timedelta(again["time"], unit="D")).all()
+    assert set(again["dimension"]) == {"IRN->PAK", "PAK->IRN"} and again["time"].max() <= 3000
 
 
 def test_simulate_is_reproducible_and_has_the_stationary_rate():
