@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tension as tn
@@ -35,6 +35,7 @@ def _runs_by_loop(values, threshold):
 series = st.lists(st.floats(-20, 60, allow_nan=False), min_size=1, max_size=40)
 
 
+@settings(max_examples=30)
 @given(a=series, b=series, threshold=st.floats(-5, 30))
 def test_episodes_are_the_runs_above_threshold_contiguous_and_disjoint(a, b, threshold):
     daily = _daily({"AFG-PAK": a, "IND-PAK": b})
@@ -50,6 +51,7 @@ def test_episodes_are_the_runs_above_threshold_contiguous_and_disjoint(a, b, thr
             assert row.ongoing == (e == len(values) - 1)
 
 
+@settings(max_examples=20)
 @given(a=series, seed=st.integers(0, 1000))
 def test_episodes_do_not_depend_on_row_order(a, seed):
     daily = _daily({"AFG-PAK": a, "IND-PAK": a[::-1]})
@@ -101,6 +103,7 @@ def _alerts_by_loop(values, threshold):
     return out
 
 
+@settings(max_examples=30)
 @given(a=series, threshold=st.floats(-5, 30))
 def test_alert_crossings_match_a_loop_and_rises_are_the_largest(a, threshold):
     daily = _daily({"AFG-PAK": a})
