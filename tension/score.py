@@ -15,10 +15,13 @@ import pandas as pd
 from . import _columns, _dask, core
 from ._dask import is_dask
 from ._deprecate import renamed
-from ._grid import decayed_to, days, grid, on_grid, snapshot
+from ._grid import decayed_to, days, grid, on_grid, readings, snapshot
 from ._prepare import (PARTS, attrs, channels, check_dyads, part_labels, prepare, resolve_model, select_dyads,
                        with_index_channels)  # fmt: skip
-from .model import Model, flow_index
+from .model import Model, index_channels
+
+#: How many channels the index adds (:func:`tension.model.index_channels`).
+INDEX_CHANNELS = index_channels([0.0])[0].shape[1]
 
 __all__ = ["score", "score_events", "contributions", "decompose", "event_scores", "MAX_DENSE_ROWS"]
 
@@ -149,24 +152,13 @@ def score(
 
 
 def _readings(states: np.ndarray, signs: np.ndarray, model: Model, *, score=None, index=None) -> pd.DataFrame:
-    """The float columns from channel states whose last two channels are the index's heat
-    and flow: (``score``,) ``tension``, ``hostile``, ``cooperative``, ``index``, ``heat``,
-    ``flow``, written into one block that pandas takes without a copy."""
-    names = ["tension", "hostile", "cooperative", "index", "heat", "flow"]
-    if score is not None:
-        names.insert(0, "score")
+    """The float columns (``score``,) and :func:`tension._grid.readings` of channel
+    states, as one block that pandas takes without a copy."""
+    columns = readings(states, signs, model)
+    names = (["score"] if score is not None else []) + list(columns)
     block = np.empty((len(names), len(states)))
-    k = len(names) - 6
-    if score is not None:
-        block[0] = score
-    hostile, cooperative = block[k + 1], block[k + 2]
-    for row, wanted in ((hostile, signs > 0), (cooperative, signs < 0)):
-        row[:] = 0.0
-        for channel in np.flatnonzero(wanted):  # as np.sum over the channels, in order
-            row += states[:, channel]
-    np.subtract(hostile, cooperative, out=block[k])
-    block[k + 4], block[k + 5] = states[:, -2], states[:, -1]
-    block[k + 3] = flow_index(block[k + 4], block[k + 5], model=model)
+    for row, values in zip(block, ([score] if score is not None else []) + list(columns.values()), strict=True):
+        row[:] = values
     return pd.DataFrame(block.T, columns=names, index=index, copy=False)
 
 
@@ -226,7 +218,7 @@ def score_events(
     origin = int(p.ns.min()) if n else 0
     lives = np.unique(p.half_life)
     if len(lives) <= 1:  # hostile and cooperative from the signed score, one half-life
-        matrix = np.empty((4, n))  # channel-major: every channel one contiguous row
+        matrix = np.empty((2 + INDEX_CHANNELS, n))  # channel-major: every channel one contiguous row
         np.maximum(p.score, 0.0, out=matrix[0])
         np.minimum(p.score, 0.0, out=matrix[1])
         np.negative(matrix[1], out=matrix[1])
@@ -234,13 +226,14 @@ def score_events(
         half_lives, signs = np.array([life, life]), np.array([1, -1])
     else:
         by_event, half_lives, signs = channels(p)
-        matrix = np.empty((len(half_lives) + 2, n))
-        matrix[:-2] = by_event.T
+        matrix = np.empty((len(half_lives) + INDEX_CHANNELS, n))
+        matrix[: len(half_lives)] = by_event.T
         del by_event
-    # the index's heat and flow channels (as with_index_channels lays them out)
-    matrix[-2] = p.raw
-    np.abs(p.raw, out=matrix[-1])
-    half_lives = np.r_[half_lives, m.heat_half_life, m.flow_half_life]
+    # the index's channels, last (as with_index_channels lays them out)
+    extra, extra_lives = index_channels(p.raw, model=m)
+    matrix[len(half_lives):] = extra.T
+    del extra
+    half_lives = np.r_[half_lives, extra_lives]
     states = core.decayed_sum(p.codes, days(p.ns, origin), matrix.T, half_lives, order=p.grouped, engine=engine)
     del matrix
     out = _readings(states, signs, m, score=p.score, index=p.events.index)
