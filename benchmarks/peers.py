@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from tension import core
+from tension._sort import is_sorted
 
 __all__ = ["METHODS", "SLOW", "generate", "tension_core", "memory_floor"]
 
@@ -143,7 +144,7 @@ def numba_one_pass(groups, times, scores, half_life):
     the time-ordered events (``np.argsort`` by time first when they are not), per-dyad
     state in arrays, no sort by dyad. (Ties at one time are not merged: the data here
     have none.)"""
-    order = np.arange(len(times)) if core._is_sorted(times) else np.argsort(times, kind="stable")
+    order = np.arange(len(times)) if is_sorted(times) else np.argsort(times, kind="stable")
     return _compiled_pass()(order, groups, times, scores, math.log(2.0) / half_life, int(groups.max()) + 1)
 
 

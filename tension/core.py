@@ -13,7 +13,8 @@ events sorted by (group, time). The recurrence is solved by a blocked associativ
 every factor ``a`` lies in [0, 1], so nothing can overflow for any span or half-life
 (factors underflow to 0 where the true weight is below 1e-308), and the sum has no
 cancellation for same-signed channels. The only Python loop runs over the positions
-inside one block (a fixed ``BLOCK``), never over events or groups.
+inside one block (a fixed ``BLOCK``), never over events or groups. Sorting events by
+(group, time) lives in :mod:`tension._sort`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import os
 from typing import NamedTuple
 
 import numpy as np
+
+from ._sort import counting_sort, dense_codes, group_order, is_sorted, time_order
 
 __all__ = [
     "BLOCK",
@@ -61,118 +64,6 @@ class Kernel(NamedTuple):
     times: np.ndarray
     states: np.ndarray
     half_lives: np.ndarray
-
-
-def _bits(value: int) -> int:
-    """Bits needed to write the integers 0 .. value."""
-    return max(1, int(value).bit_length())
-
-
-def _packed_order(groups: np.ndarray, n_groups: int, times: np.ndarray | None) -> np.ndarray | None:
-    """Stable order by (group, time) from one sort of packed 64-bit keys.
-
-    Each key holds the group code in its high bits, the time quantised to the bits left
-    over in the middle, and the event's position in the low bits, so that one
-    ``np.sort`` of integers (SIMD quicksort, no index array carried along) sorts by
-    group, then time, then input position. Quantisation is monotone, so the order is
-    exact except inside runs of one group and one quantum whose times are not in input
-    order; those (rare) runs are re-sorted exactly. ``times=None`` means the input is
-    already in time order (a counting sort by group). Returns None when the codes leave
-    too few bits for the time.
-    """
-    n = len(groups)
-    index_bits = _bits(n - 1)
-    key = groups.astype(np.int64, copy=True) if groups.dtype != np.int64 else groups.copy()
-    if times is None:
-        key <<= index_bits
-        key |= np.arange(n, dtype=np.int64)
-        key.sort()
-        return key & ((1 << index_bits) - 1)
-    time_bits = min(52, 62 - index_bits - (_bits(n_groups - 1) if n_groups > 1 else 0))
-    if time_bits < 8:
-        return None
-    low, high = times.min(), times.max()
-    if np.issubdtype(times.dtype, np.integer) and int(high) - int(low) >= 2**63:
-        return None
-    offset = times - low  # exact for int64, monotone for floats
-    span = float(offset.max()) if n else 0.0
-    if not np.isfinite(span):
-        return None
-    top = float(2**time_bits - 1)
-    quantum = offset.astype(np.float64, copy=False) * (top / span if span > 0 else 0.0)
-    np.minimum(quantum, top, out=quantum)
-    key <<= time_bits
-    key |= quantum.astype(np.int64)
-    del quantum, offset
-    key <<= index_bits
-    key |= np.arange(n, dtype=np.int64)
-    key.sort()
-    order = key & ((1 << index_bits) - 1)
-    key >>= index_bits  # (group, quantum) of each sorted position
-    same = key[1:] == key[:-1]
-    if same.any():
-        # only runs of one (group, quantum) can be out of time order: look at those only
-        pairs = np.flatnonzero(same)
-        before, after = times[order[pairs]], times[order[pairs + 1]]
-        late = after < before
-        if late.any():
-            run = np.cumsum(np.r_[True, ~same])
-            members = np.flatnonzero(np.isin(run, np.unique(run[pairs[late]])))
-            sub = np.lexsort((order[members], times[order[members]], run[members]))
-            order[members] = order[members][sub]
-    return order
-
-
-def _is_sorted(values: np.ndarray) -> bool:
-    return bool(len(values) < 2 or (values[1:] >= values[:-1]).all())
-
-
-def _dense(groups: np.ndarray) -> bool:
-    """Non-negative integer codes small enough for a counting sort (or a packed key)."""
-    n = len(groups)
-    return bool(np.issubdtype(groups.dtype, np.integer) and n and groups.min() >= 0 and groups.max() < 4 * n + 1024)
-
-
-def group_order(groups: np.ndarray, times: np.ndarray) -> np.ndarray:
-    """Stable permutation sorting events by group code, then time.
-
-    Events of one group at one time keep their input order: the result equals
-    ``np.lexsort((times, groups))``. Non-negative integer codes below ``4 * n`` are
-    sorted by one ``np.sort`` of packed 64-bit keys (group, quantised time, position),
-    with the rare runs that quantisation leaves out of time order re-sorted exactly;
-    other codes fall back to ``np.lexsort``.
-
-    Examples
-    --------
-    >>> group_order(np.array([1, 0, 1, 0]), np.array([0.0, 1.0, 2.0, 3.0])).tolist()
-    [1, 3, 0, 2]
-    """
-    groups = np.asarray(groups)
-    times = np.asarray(times)
-    n = len(groups)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    if _dense(groups):
-        n_groups = int(groups.max()) + 1
-        order = _packed_order(groups, n_groups, None if _is_sorted(times) else times)
-        if order is not None:
-            return order
-    return np.lexsort((times, groups))
-
-
-def time_order(times: np.ndarray) -> np.ndarray:
-    """Stable permutation sorting events by time (``np.argsort(times, kind="stable")``).
-
-    Examples
-    --------
-    >>> time_order(np.array([2.0, 1.0, 2.0, 0.5])).tolist()
-    [3, 1, 0, 2]
-    """
-    times = np.asarray(times)
-    if len(times) == 0:
-        return np.zeros(0, dtype=np.int64)
-    order = _packed_order(np.zeros(len(times), dtype=np.int64), 1, times)
-    return order if order is not None else np.argsort(times, kind="stable")
 
 
 def linear_scan(a: np.ndarray, b: np.ndarray, block: int = BLOCK) -> np.ndarray:
@@ -428,23 +319,23 @@ def decayed_sum(
     n = len(times)
     if n == 0:
         return np.zeros((0, channels)) if not flat else np.zeros(0)
-    if not _dense(groups):
+    if not dense_codes(groups):
         _, groups = np.unique(groups, return_inverse=True)
     if engine == "numba":
         from . import _numba
 
-        by_time = None if _is_sorted(times) else time_order(times)
+        by_time = None if is_sorted(times) else time_order(times)
         result = _numba.decayed_sum(groups, times, scores, half_lives, by_time, int(groups.max()) + 1, by_sign=by_sign)
         if out is not None:
             out[...] = result
             result = out
         return result[:, 0] if flat else result
-    if order is None and scores.ndim == 1 and _is_sorted(times):
+    if order is None and scores.ndim == 1 and is_sorted(times):
         # time-ordered input: a stable counting sort by group moves times and scores along
         n_groups = int(groups.max()) + 1
         packed = np.empty(n, dtype=np.complex128)
         packed.real, packed.imag = times, scores
-        order, indptr, packed = _counting_sort(groups, n_groups, packed)
+        order, indptr, packed = counting_sort(groups, n_groups, packed)
         g = np.repeat(np.arange(n_groups), np.diff(indptr))
         t, b = packed.real, packed.imag[None, :]
     else:
@@ -504,19 +395,6 @@ def _gather(order, *arrays, threads=None):
 
     _parallel([(lambda k=k: take(k)) for k in range(len(arrays))], threads, len(order))
     return out
-
-
-def _counting_sort(groups: np.ndarray, n_groups: int, data: np.ndarray):
-    """Stable counting sort by integer group code, moving ``data`` along, in C through
-    scipy.sparse: COO -> CSR places every entry of a row after the row's earlier entries,
-    in input order, in O(n + G). Returns (order, row pointers, data in sorted order)."""
-    from scipy import sparse
-
-    n = len(groups)
-    index_type = np.int32 if max(n, n_groups) < 2**31 - 1 else np.int64
-    columns = np.arange(n, dtype=index_type)
-    matrix = sparse.coo_array((data, (groups.astype(index_type, copy=False), columns)), shape=(n_groups, n)).tocsr()
-    return matrix.indices, matrix.indptr, matrix.data
 
 
 #: The engines of :func:`decayed_sum` (and of the API's ``engine=``).
