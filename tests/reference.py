@@ -39,7 +39,10 @@ def half_life_of(kind, half_life, quads, default=30.0) -> float:
 
 
 def event_scores(rows, weights, *, a=0.5, b=0.25, discount=0.5, directed=False):
-    """Signed effective score of each row (a list of dicts), in row order."""
+    """Signed effective score of each row (a list of dicts), in row order.
+
+    ``a`` and ``b`` are the casualty coefficients (``killed_coef``, ``injured_coef``),
+    ``discount`` the same-occasion discount (``repeat_discount``)."""
     raw = []
     for row in rows:
         explicit = row.get("weight")
@@ -97,3 +100,75 @@ def rows_of(frame: pd.DataFrame) -> list[dict]:
         record["weight"] = None if weight is None or pd.isna(weight) else float(weight)
         out.append(record)
     return out
+
+
+# --- whole models: every parameter of tn.Model, read as plain values ----------------------
+
+#: The defaults of tn.Model, written out here (not imported) so that a changed default fails.
+DEFAULTS = {
+    "half_life": 30.0,
+    "weights": None,
+    "directed": False,
+    "killed_coef": 0.5,
+    "injured_coef": 0.25,
+    "repeat_discount": 0.5,
+    "scale": 20.0,
+}
+
+
+def params_of(model) -> dict:
+    """A model's parameters as plain Python values (mappings as dicts)."""
+    out = {}
+    for name in DEFAULTS:
+        value = getattr(model, name)
+        out[name] = dict(value) if hasattr(value, "items") else value
+    return out
+
+
+def weights_under(params: dict, default_weights: dict) -> dict:
+    """The default kind weights with the model's own weights laid over them."""
+    table = dict(default_weights)
+    table.update({k: float(v) for k, v in (params["weights"] or {}).items()})
+    return table
+
+
+def index_of(tension: float, scale: float) -> float:
+    """The 0-100 index by its definition ``100 / (1 + exp(-tension / scale))``."""
+    x = tension / scale
+    if x >= 0:
+        return 100.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return 100.0 * e / (1.0 + e)
+
+
+class Reference:
+    """The whole model by plain loops, for one model's parameters and one set of rows."""
+
+    def __init__(self, rows, params: dict, default_weights: dict, quads: dict):
+        self.rows = rows
+        self.p = params
+        weights = weights_under(params, default_weights)
+        self.scores = event_scores(
+            rows,
+            weights,
+            a=params["killed_coef"],
+            b=params["injured_coef"],
+            discount=params["repeat_discount"],
+            directed=params["directed"],
+        )
+        self.lives = [half_life_of(r["kind"], params["half_life"], quads) for r in rows]
+        self.dyads = [dyad_of(r["source"], r["target"], params["directed"]) for r in rows]
+
+    def reading(self, dyad: str, when) -> tuple[float, float, float, float]:
+        """(tension, hostile, cooperative, index) of one dyad at one time."""
+        t, h, c = tension_at(self.rows, self.scores, self.lives, dyad, when, directed=self.p["directed"])
+        return t, h, c, index_of(t, self.p["scale"])
+
+    def contribution(self, i: int, when) -> float:
+        """Row ``i``'s signed part of its dyad's tension at ``when`` (0 if later)."""
+        when = _as_datetime(when)
+        t = _as_datetime(self.rows[i]["date"])
+        if t > when:
+            return 0.0
+        days = (when - t).total_seconds() / 86400.0
+        return self.scores[i] * 2.0 ** (-days / self.lives[i])
