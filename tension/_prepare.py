@@ -151,7 +151,7 @@ def channels(p: Prepared, groups: np.ndarray | None = None):
     """Score matrix (n, C), each channel's half-life (C,) and group (C,).
 
     One channel per (half-life, group) pair present. By default the group is the sign
-    (+1 hostile, -1 cooperative) and the matrix holds |score|; with ``groups`` (one
+    (+1 hostile, -1 cooperative) and the matrix holds ``|score|``; with ``groups`` (one
     integer per event) it holds the signed score.
     """
     signed = groups is not None

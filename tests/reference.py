@@ -9,7 +9,7 @@ against the Goldstein table in test_taxonomy.py).
 from __future__ import annotations
 
 import math
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 
@@ -17,7 +17,7 @@ import pandas as pd
 def _as_datetime(value) -> datetime:
     stamp = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
     if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(timezone.utc).replace(tzinfo=None)
+        stamp = stamp.astimezone(UTC).replace(tzinfo=None)
     return stamp
 
 
@@ -77,7 +77,7 @@ def tension_at(rows, scores, half_lives, dyad, when, *, directed=False):
     """(tension, hostile, cooperative) of one dyad at one time, by the definition."""
     when = _as_datetime(when)
     hostile = cooperative = 0.0
-    for row, s, h in zip(rows, scores, half_lives):
+    for row, s, h in zip(rows, scores, half_lives, strict=True):
         if dyad_of(row["source"], row["target"], directed) != dyad:
             continue
         t = _as_datetime(row["date"])

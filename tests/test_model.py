@@ -137,7 +137,9 @@ def test_magnitude_defaults_by_hand():
 
 @given(
     st.lists(
-        st.tuples(st.integers(0, 2), st.integers(0, 2), st.floats(-10, 10, allow_nan=False).filter(lambda x: abs(x) > 1e-6)),
+        st.tuples(
+            st.integers(0, 2), st.integers(0, 2), st.floats(-10, 10, allow_nan=False).filter(lambda x: abs(x) > 1e-6)
+        ),
         max_size=20,
     ),
     st.floats(0.05, 1.0),

@@ -56,7 +56,7 @@ def test_score_events_matches_the_reference_for_drawn_models(model, rows):
     out = tn.score_events(ev, model=model)
     ref = reference(ev, model)
     assert list(out.index) == list(ev.index)
-    for i, (label, row) in enumerate(out.iterrows()):
+    for i, (_, row) in enumerate(out.iterrows()):
         t, h, c, index = ref.reading(ref.dyads[i], ref.rows[i]["date"])
         assert row["dyad"] == ref.dyads[i]
         assert close(row["score"], ref.scores[i], abs(ref.scores[i]))

@@ -10,7 +10,9 @@ from ._style import arrow, date_axis, naive, new_ax, ranked
 __all__ = ["heatmap"]
 
 
-def heatmap(daily: pd.DataFrame, *, value: str = "tension", order: str = "peak", top: int = 30, cmap: str = "RdBu_r", ax=None):
+def heatmap(
+    daily: pd.DataFrame, *, value: str = "tension", order: str = "peak", top: int = 30, cmap: str = "RdBu_r", ax=None
+):
     """Many dyads over time as a heat map, diverging colours centred on zero.
 
     Parameters
@@ -58,9 +60,14 @@ def heatmap(daily: pd.DataFrame, *, value: str = "tension", order: str = "peak",
     else:
         step = pd.Timedelta(days=1)
     x0, x1 = mdates.date2num(dates[0] - step / 2), mdates.date2num(dates[-1] + step / 2)
-    image = ax.imshow(data, aspect="auto", interpolation="nearest", cmap=cmap,
-                      norm=TwoSlopeNorm(vcenter=center, vmin=center - half, vmax=center + half),
-                      extent=(x0, x1, len(dyads) - 0.5, -0.5))  # fmt: skip
+    image = ax.imshow(
+        data,
+        aspect="auto",
+        interpolation="nearest",
+        cmap=cmap,
+        norm=TwoSlopeNorm(vcenter=center, vmin=center - half, vmax=center + half),
+        extent=(x0, x1, len(dyads) - 0.5, -0.5),
+    )
     ax.set_yticks(range(len(dyads)), [arrow(d) for d in dyads], fontsize=8)
     ax.xaxis_date()
     date_axis(ax)

@@ -64,10 +64,17 @@ def small_multiples(
     dyads = ranked(daily, "tension", order)[:top]
     if ax is None:
         nrows = -(-len(dyads) // ncols)
-        _, grid = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 2.8 * nrows), sharex=True, sharey=True,
-                               layout="constrained", squeeze=False)  # fmt: skip
+        _, grid = plt.subplots(
+            nrows,
+            ncols,
+            figsize=(4.2 * ncols, 2.8 * nrows),
+            sharex=True,
+            sharey=True,
+            layout="constrained",
+            squeeze=False,
+        )
         panels = grid.ravel()
-        for extra in panels[len(dyads):]:
+        for extra in panels[len(dyads) :]:
             extra.set_visible(False)
     else:
         panels = np.asarray(ax, dtype=object).ravel()
@@ -75,7 +82,9 @@ def small_multiples(
             raise ValueError(f"ax holds {len(panels)} Axes; {len(dyads)} are needed")
     jobs = []
     for panel, dyad in zip(panels, dyads, strict=False):
-        jobs.append(timeline_body(panel, daily, events, dyad=dyad, label_top=label_top, index_axis=False, title=arrow(dyad)))
+        jobs.append(
+            timeline_body(panel, daily, events, dyad=dyad, label_top=label_top, index_axis=False, title=arrow(dyad))
+        )
         panel.get_legend().remove()
         panel.set_ylabel("")
     if jobs:
