@@ -58,14 +58,14 @@ docs: $(VENV)/.installed-docs
 	@echo "open docs/_build/html/index.html"
 
 # The fast tests on the declared minimum versions (every `name>=X` of the runtime and
-# parquet dependencies pinned to X by tools/floors.py), in a separate venv.
+# parquet and extract dependencies pinned to X by tools/floors.py), in a separate venv.
 VENV_MIN ?= .venv-min
 test-min: | $(BIN)/python
 	rm -rf $(VENV_MIN)
 	$(PYTHON) -m venv $(VENV_MIN)
 	$(PYTHON) tools/floors.py > $(VENV_MIN)/floors.txt
 	$(VENV_MIN)/bin/python -m pip --disable-pip-version-check install --quiet -c $(VENV_MIN)/floors.txt \
-		-e '.[parquet]' 'pytest>=8' 'hypothesis>=6.100' 'pytest-xdist>=3.5'
+		-e '.[parquet,extract]' 'pytest>=8' 'hypothesis>=6.100' 'pytest-xdist>=3.5'
 	$(VENV_MIN)/bin/python -m pip --disable-pip-version-check list 2>/dev/null \
 		| grep -iE '^(numpy|pandas|scipy|matplotlib|pycountry|tqdm|pyarrow) '
 	$(VENV_MIN)/bin/python -m pytest -n 2 -q -W ignore::DeprecationWarning tests tension \

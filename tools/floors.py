@@ -1,6 +1,6 @@
 """Print pip constraints pinning every declared floor (``name>=X`` -> ``name==X``).
 
-Used by ``make test-min``: the runtime dependencies and the ``parquet`` extra of
+Used by ``make test-min``: the runtime dependencies and the ``parquet`` and ``extract`` extras of
 pyproject.toml are installed at exactly their minimum versions, so the floors we
 declare are the floors we test.
 """
@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 
 
-def floors(pyproject: Path, extras: tuple[str, ...] = ("parquet",)) -> list[str]:
+def floors(pyproject: Path, extras: tuple[str, ...] = ("parquet", "extract")) -> list[str]:
     project = tomllib.loads(pyproject.read_text())["project"]
     requirements = list(project["dependencies"])
     for extra in extras:
