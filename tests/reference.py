@@ -113,6 +113,10 @@ DEFAULTS = {
     "injured_coef": 0.25,
     "repeat_discount": 0.5,
     "scale": 20.0,
+    "heat_half_life": 5.0,
+    "flow_half_life": 30.0,
+    "flow_floor": 1.0,
+    "index_scale": 2.0,
 }
 
 
@@ -133,8 +137,18 @@ def weights_under(params: dict, default_weights: dict) -> dict:
 
 
 def index_of(tension: float, scale: float) -> float:
-    """The 0-100 index by its definition ``100 / (1 + exp(-tension / scale))``."""
-    x = tension / scale
+    """The fixed-scale 0-100 reading ``100 / (1 + exp(-tension / scale))``."""
+    return _logistic(tension / scale)
+
+
+def flow_index_of(heat: float, flow: float, p: dict) -> float:
+    """The 0-100 index from heat and flow, by its definition (``tension.model.flow_index``)."""
+    heat_rate = heat * math.log(2) / p["heat_half_life"]
+    flow_rate = flow * math.log(2) / p["flow_half_life"]
+    return _logistic(heat_rate / (flow_rate + p["flow_floor"]) / p["index_scale"])
+
+
+def _logistic(x: float) -> float:
     if x >= 0:
         return 100.0 / (1.0 + math.exp(-x))
     e = math.exp(x)
@@ -156,13 +170,28 @@ class Reference:
             discount=params["repeat_discount"],
             directed=params["directed"],
         )
+        self.raw = event_scores(
+            rows, weights, a=params["killed_coef"], b=params["injured_coef"], discount=1.0, directed=params["directed"]
+        )
         self.lives = [half_life_of(r["kind"], params["half_life"], quads) for r in rows]
         self.dyads = [dyad_of(r["source"], r["target"], params["directed"]) for r in rows]
 
-    def reading(self, dyad: str, when) -> tuple[float, float, float, float]:
-        """(tension, hostile, cooperative, index) of one dyad at one time."""
+    def reading(self, dyad: str, when) -> tuple[float, float, float, float, float, float]:
+        """(tension, hostile, cooperative, index, heat, flow) of one dyad at one time.
+
+        heat: the net decayed raw scores (no same-occasion discount) with ``heat_half_life``;
+        flow: their decayed sizes with ``flow_half_life``."""
         t, h, c = tension_at(self.rows, self.scores, self.lives, dyad, when, directed=self.p["directed"])
-        return t, h, c, index_of(t, self.p["scale"])
+        when = _as_datetime(when)
+        heat = flow = 0.0
+        for row, d, r in zip(self.rows, self.dyads, self.raw, strict=True):
+            stamp = _as_datetime(row["date"])
+            if d != dyad or stamp > when:
+                continue
+            days = (when - stamp).total_seconds() / 86400.0
+            heat += r * 2.0 ** (-days / self.p["heat_half_life"])
+            flow += abs(r) * 2.0 ** (-days / self.p["flow_half_life"])
+        return t, h, c, flow_index_of(heat, flow, self.p), heat, flow
 
     def contribution(self, i: int, when) -> float:
         """Row ``i``'s signed part of its dyad's tension at ``when`` (0 if later)."""

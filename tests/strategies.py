@@ -68,7 +68,7 @@ def half_lives(draw):
 def models(draw):
     """A tn.Model with every parameter drawn: half-lives (per kind, per class, default),
     weights overriding some kinds (either sign), direction, casualty coefficients, the
-    same-occasion discount and the index scale."""
+    same-occasion discount, the fixed scale and the index's heat, flow, floor and spread."""
     import tension as tn
 
     weights = None
@@ -83,4 +83,8 @@ def models(draw):
         injured_coef=draw(st.floats(0, 3, allow_nan=False)),
         repeat_discount=draw(st.one_of(st.just(1.0), st.floats(0.05, 1.0, allow_nan=False))),
         scale=draw(st.floats(0.5, 200, allow_nan=False)),
+        heat_half_life=draw(st.floats(0.5, 60, allow_nan=False)),
+        flow_half_life=draw(st.floats(1, 200, allow_nan=False)),
+        flow_floor=draw(st.floats(0.05, 10, allow_nan=False)),
+        index_scale=draw(st.floats(0.25, 10, allow_nan=False)),
     )

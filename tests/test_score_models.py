@@ -28,9 +28,9 @@ def close(value: float, expected: float, gross: float) -> bool:
     return abs(value - expected) <= RTOL * max(gross, abs(expected)) + 1e-12
 
 
-def index_close(value: float, expected: float, gross: float, scale: float) -> bool:
-    # d index / d tension <= 25 / scale: the tension's rounding, carried through the logistic
-    return abs(value - expected) <= 25.0 / scale * RTOL * max(gross, 1.0) + 1e-9
+def index_close(value: float, expected: float, flow: float) -> bool:
+    # the ratio's rounding (relative to the flow), carried through the logistic
+    return abs(value - expected) <= 1e-7 * max(flow, 1.0)
 
 
 @DRAWN
@@ -42,11 +42,12 @@ def test_score_matches_the_reference_for_drawn_models(model, rows):
     assert set(daily["dyad"]) == set(ref.dyads)
     assert len(daily) == len(set(ref.dyads)) * 36
     for row in daily.itertuples():
-        t, h, c, index = ref.reading(row.dyad, row.date)
+        t, h, c, index, heat, flow = ref.reading(row.dyad, row.date)
         assert row.hostile == pytest.approx(h, rel=RTOL, abs=1e-12)
         assert row.cooperative == pytest.approx(c, rel=RTOL, abs=1e-12)
         assert close(row.tension, t, h + c)
-        assert index_close(row.index, index, h + c, model.scale)
+        assert close(row.heat, heat, flow) and row.flow == pytest.approx(flow, rel=RTOL, abs=1e-12)
+        assert index_close(row.index, index, flow)
 
 
 @DRAWN
@@ -57,13 +58,14 @@ def test_score_events_matches_the_reference_for_drawn_models(model, rows):
     ref = reference(ev, model)
     assert list(out.index) == list(ev.index)
     for i, (_, row) in enumerate(out.iterrows()):
-        t, h, c, index = ref.reading(ref.dyads[i], ref.rows[i]["date"])
+        t, h, c, index, heat, flow = ref.reading(ref.dyads[i], ref.rows[i]["date"])
         assert row["dyad"] == ref.dyads[i]
         assert close(row["score"], ref.scores[i], abs(ref.scores[i]))
         assert row["hostile"] == pytest.approx(h, rel=RTOL, abs=1e-12)
         assert row["cooperative"] == pytest.approx(c, rel=RTOL, abs=1e-12)
         assert close(row["tension"], t, h + c)
-        assert index_close(row["index"], index, h + c, model.scale)
+        assert close(row["heat"], heat, flow) and row["flow"] == pytest.approx(flow, rel=RTOL, abs=1e-12)
+        assert index_close(row["index"], index, flow)
 
 
 @DRAWN
@@ -76,7 +78,7 @@ def test_contributions_match_the_reference_for_drawn_models(model, rows, day):
     for i, value in enumerate(why["contribution"]):
         assert close(value, ref.contribution(i, at), abs(ref.scores[i]))
     for dyad, total in why.attrs["tension"].items():
-        t, h, c, _ = ref.reading(dyad, at)
+        t, h, c, *_ = ref.reading(dyad, at)
         assert close(total, t, h + c)
 
 
