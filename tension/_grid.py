@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import core
 from ._prepare import NS_PER_DAY, Prepared, attrs, kernel_order
-from .model import Model, flow_index
+from .model import Model, flow_index, index_channels
 
 __all__ = [
     "SCORE_ADVICE",
@@ -87,12 +87,12 @@ def on_grid(p: Prepared, times: pd.DatetimeIndex, matrix, half_lives, threshold=
 
 
 def readings(states: np.ndarray, signs: np.ndarray, model: Model) -> dict:
-    """The output columns from channel states whose last two channels are the index's heat
-    and flow (:func:`tension._prepare.with_index_channels`): tension, hostile,
-    cooperative, index, heat, flow."""
-    hostile = states[:, :-2][:, signs > 0].sum(axis=1)
-    cooperative = states[:, :-2][:, signs < 0].sum(axis=1)
-    heat, flow = states[:, -2], states[:, -1]
+    """The output columns from channel states whose last three channels are the index's
+    (:func:`tension._prepare.with_index_channels`): tension, hostile, cooperative, index,
+    heat (the first two of them), flow (the third)."""
+    hostile = states[:, :-3][:, signs > 0].sum(axis=1)
+    cooperative = states[:, :-3][:, signs < 0].sum(axis=1)
+    heat, flow = states[:, -3] + states[:, -2], states[:, -1]
     return {"tension": hostile - cooperative, "hostile": hostile, "cooperative": cooperative,
             "index": flow_index(heat, flow, model=model), "heat": heat, "flow": flow}  # fmt: skip
 
@@ -119,8 +119,10 @@ def snapshot(p: Prepared, at, model: Model) -> pd.DataFrame:
     cooperative = np.bincount(p.codes, weights=np.where(p.score < 0, decayed, 0.0), minlength=size)
     seen = np.bincount(p.codes, weights=past, minlength=size) > 0
     elapsed = np.where(past, (_ns_of(when) - p.ns) / NS_PER_DAY, np.inf)
-    heat = np.bincount(p.codes, weights=p.raw * np.exp2(-elapsed / model.heat_half_life), minlength=size)
-    flow = np.bincount(p.codes, weights=np.abs(p.raw) * np.exp2(-elapsed / model.flow_half_life), minlength=size)
+    values, lives = index_channels(p.raw, model=model)
+    decay = np.exp2(-elapsed[:, None] / lives[None, :])
+    heat = np.bincount(p.codes, weights=(values[:, :2] * decay[:, :2]).sum(axis=1), minlength=size)
+    flow = np.bincount(p.codes, weights=values[:, 2] * decay[:, 2], minlength=size)
     tension = hostile - cooperative
     out = pd.DataFrame(
         {

@@ -16,7 +16,7 @@ import pandas as pd
 from . import core
 from ._version import __version__
 from .events import read_events
-from .model import Model, magnitude, repeat_factor
+from .model import Model, index_channels, magnitude, repeat_factor
 from .taxonomy import TAXONOMY_VERSION, kind_quad_classes, resolve_weights
 
 __all__ = [
@@ -171,12 +171,12 @@ def channels(p: Prepared, groups: np.ndarray | None = None):
 
 
 def with_index_channels(p: Prepared, model: Model, matrix, half_lives):
-    """``matrix`` and ``half_lives`` with the index's two channels appended: heat (the
-    signed score before the same-occasion discount, ``heat_half_life``) and flow (its
-    size, ``flow_half_life``)."""
-    extra = np.stack([p.raw, np.abs(p.raw)], axis=1) if len(p.raw) else np.zeros((0, 2))
+    """``matrix`` and ``half_lives`` with the index's three channels appended
+    (:func:`tension.model.index_channels`: hostile heat, cooperative heat, flow), from the
+    signed scores before the same-occasion discount."""
+    extra, lives = index_channels(p.raw, model=model)
     matrix = np.hstack([matrix, extra]) if len(p.raw) else extra
-    return matrix, np.r_[half_lives, model.heat_half_life, model.flow_half_life]
+    return matrix, np.r_[half_lives, lives]
 
 
 def check_dyads(p: Prepared, wanted) -> list:

@@ -30,10 +30,12 @@ __all__ = [
     "DEFAULT_REPEAT_DISCOUNT",
     "DEFAULT_SCALE",
     "DEFAULT_HEAT_HALF_LIFE",
+    "DEFAULT_COOLING_HALF_LIFE",
     "DEFAULT_FLOW_HALF_LIFE",
     "DEFAULT_FLOW_FLOOR",
     "DEFAULT_INDEX_SCALE",
     "flow_index",
+    "index_channels",
 ]
 
 #: Half-life of every kind by default [days], as in Lerner's eventnet models.
@@ -54,6 +56,11 @@ DEFAULT_SCALE = 20.0
 #: Half-life of the index's *heat* [days]: the net hostility of the last few days.
 #: Chosen on the calibration half of the 2018 crisis calendar (``tension.validate``).
 DEFAULT_HEAT_HALF_LIFE = 5.0
+#: Half-life of *cooperative* events in the heat [days] (second round, 2018 calendar):
+#: hostility heats fast and is forgotten fast, a de-escalation cools for weeks. Equal
+#: to the flow's half-life, so that a summit lowers the reading for about a month
+#: instead of one warm day. ``cooling_half_life = heat_half_life`` gives round 1's heat.
+DEFAULT_COOLING_HALF_LIFE = 30.0
 #: Half-life of the index's *flow* [days]: the dyad's usual volume of events, all signs.
 DEFAULT_FLOW_HALF_LIFE = 30.0
 #: Least flow a dyad is read against [score points per day]: the cold start (a dyad
@@ -95,8 +102,12 @@ class Model:
         Scale of the fixed-scale reading :func:`tension.tension_index` (tension 0.1's
         index); not used by ``index``.
     heat_half_life : float, default 5
-        Half-life [days] of the index's heat: the net decayed sum of the events' scores
-        before the same-occasion discount (every report counts).
+        Half-life [days] of the hostile events in the index's heat (the events' scores
+        before the same-occasion discount: every report counts).
+    cooling_half_life : float, default 30
+        Half-life [days] of the cooperative events in the index's heat: a de-escalation
+        lowers the index for weeks. Equal to ``heat_half_life``, the heat is the plain
+        net decayed sum (the index of the first 2018 round).
     flow_half_life : float, default 30
         Half-life [days] of the index's flow: the decayed sum of the same scores' sizes.
     flow_floor : float, default 1
@@ -124,6 +135,7 @@ class Model:
     repeat_discount: float = DEFAULT_REPEAT_DISCOUNT
     scale: float = DEFAULT_SCALE
     heat_half_life: float = DEFAULT_HEAT_HALF_LIFE
+    cooling_half_life: float = DEFAULT_COOLING_HALF_LIFE
     flow_half_life: float = DEFAULT_FLOW_HALF_LIFE
     flow_floor: float = DEFAULT_FLOW_FLOOR
     index_scale: float = DEFAULT_INDEX_SCALE
@@ -146,7 +158,7 @@ class Model:
                 raise ValueError(f"{name} must be finite and >= 0, got {value!r}")
         if not 0 < self.repeat_discount <= 1:
             raise ValueError(f"repeat_discount must be in (0, 1], got {self.repeat_discount!r}")
-        for name in ("scale", "heat_half_life", "flow_half_life", "flow_floor", "index_scale"):
+        for name in ("scale", "heat_half_life", "cooling_half_life", "flow_half_life", "flow_floor", "index_scale"):
             value = getattr(self, name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
                 raise ValueError(f"{name} must be a positive finite number, got {value!r}")
@@ -279,17 +291,21 @@ def flow_index(heat, flow, *, model: Model | None = None):
 
     ``ratio = (heat * ln 2 / heat_half_life) / (flow * ln 2 / flow_half_life + flow_floor)``
 
-    where ``heat`` is the net decayed sum of the dyad's scores (half-life 5 days: hostile
-    minus cooperative, every event counted, no same-occasion discount) and ``flow`` the
-    decayed sum of their sizes (half-life 30 days). Both stocks become rates: a steady
-    flow of ``r`` score points a day holds a stock of ``r * H / ln 2``. So ``ratio`` is the
-    net hostile score per day of the last few days in units of the dyad's total score
-    per day of the last month (at least ``flow_floor``): 50 is a balanced recent flow,
-    73 a recent flow net hostile by 2 units of the usual flow (``ratio = 2``: as
-    much net hostility per day as the dyad's usual traffic of all kinds, twice over),
-    27 as much net cooperation. ``ratio`` is at most about ``flow_half_life /
-    heat_half_life`` (6 by default, a burst on a silent dyad), so the index stays within
-    about 5-95.
+    where ``flow`` is the decayed sum of the sizes of the dyad's scores (half-life 30
+    days; every event counted, no same-occasion discount) and ``heat`` their net
+    decayed sum on two clocks (:func:`index_channels`): hostile scores with half-life
+    ``heat_half_life`` (5 days), cooperative ones with ``cooling_half_life`` (30 days),
+    the latter counted ``heat_half_life / cooling_half_life`` so that ``heat * ln 2 /
+    heat_half_life`` is the hostile score per day of the last few days minus the
+    cooperative score per day of the last month. A steady flow of ``r`` score points a
+    day holds a stock of ``r * H / ln 2``, so a balanced flow reads 50 whatever the
+    half-lives. ``ratio`` is the net hostile score per day in units of the dyad's total
+    score per day of the last month (at least ``flow_floor``): 73 is a recent flow net
+    hostile by 2 units of the usual flow. ``ratio`` is at most about ``flow_half_life /
+    heat_half_life`` (6 by default: a burst on a silent dyad, 95) and, with the default
+    equal cooling and flow half-lives, above -1 (cooperation cannot exceed the whole
+    flow): the index stays within about 38-95, below 50 when the month's cooperation
+    outweighs the last days' hostility.
 
     Parameters
     ----------
@@ -314,9 +330,47 @@ def flow_index(heat, flow, *, model: Model | None = None):
     >>> r = (10 * np.log(2) / 5) / (10 * np.log(2) / 30 + 1)
     >>> round(float(100 / (1 + np.exp(-r / 2))), 1)
     63.7
+    >>> # one summit (-10) on a dyad without history: heat = -10 * 5 / 30
+    >>> round(float(tn.flow_index(-10 * 5 / 30, 10.0)), 1)
+    47.7
     """
     m = model or Model()
     ln2 = math.log(2.0)
     heat_rate = np.asarray(heat, dtype=float) * ln2 / m.heat_half_life
     flow_rate = np.asarray(flow, dtype=float) * ln2 / m.flow_half_life
     return 100.0 * expit(heat_rate / (flow_rate + m.flow_floor) / m.index_scale)
+
+
+def index_channels(raw, *, model: Model | None = None):
+    """The index's three stocks as kernel channels: their values per event and half-lives.
+
+    Channel 0 holds the hostile scores (half-life ``heat_half_life``), channel 1 the
+    cooperative scores times ``heat_half_life / cooling_half_life`` (half-life
+    ``cooling_half_life``), channel 2 the sizes ``|score|`` (half-life
+    ``flow_half_life``). ``heat`` is the sum of channels 0 and 1, ``flow`` channel 2
+    (see :func:`flow_index`).
+
+    Parameters
+    ----------
+    raw : array-like
+        The events' signed scores before the same-occasion discount.
+    model : Model, optional
+        Default ``tension.Model()``.
+
+    Returns
+    -------
+    values : numpy.ndarray, shape (n, 3)
+    half_lives : numpy.ndarray, shape (3,)
+
+    Examples
+    --------
+    >>> values, lives = index_channels([10.0, -6.0])
+    >>> values.round(2).tolist(), lives.tolist()
+    ([[10.0, 0.0, 10.0], [0.0, -1.0, 6.0]], [5.0, 30.0, 30.0])
+    """
+    m = model or Model()
+    raw = np.asarray(raw, dtype=float).reshape(-1)
+    values = np.stack([np.where(raw > 0, raw, 0.0),
+                       np.where(raw < 0, raw * (m.heat_half_life / m.cooling_half_life), 0.0),
+                       np.abs(raw)], axis=1)  # fmt: skip
+    return values, np.array([m.heat_half_life, m.cooling_half_life, m.flow_half_life])

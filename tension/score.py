@@ -90,8 +90,10 @@ def score(
         ``cooperative`` (decayed stocks, >= 0), ``index`` (0-100: the recent net
         hostility against the dyad's usual flow of events, 50 = balanced; see
         :func:`tension.flow_index`), ``heat`` (net decayed sum of the scores before the
-        same-occasion discount, half-life ``heat_half_life``) and ``flow`` (decayed sum
-        of their sizes, half-life ``flow_half_life``).
+        same-occasion discount: hostile ones with half-life ``heat_half_life``,
+        cooperative ones with ``cooling_half_life`` counted ``heat_half_life /
+        cooling_half_life``) and ``flow`` (decayed sum of their sizes, half-life
+        ``flow_half_life``).
         A value at a grid time includes every event at or before it.
         ``attrs`` records the model, ``freq``, ``start``, ``end`` and versions.
 
@@ -108,8 +110,9 @@ def score(
     The index reads the last days against the dyad's own usual activity, so that it
     neither saturates on busy dyads nor lags:
     ``index = 100 / (1 + exp(-ratio / 2))``, ``ratio = (heat ln2 / 5) / (flow ln2 / 30 + 1)``
-    (heat and flow as rates per day, the flow at least one score point a day); chosen
-    on a crisis calendar against naive measures (``tension.validate``).
+    (heat and flow as rates per day, the flow at least one score point a day; the
+    heat forgets hostility in 5 days and cooperation in 30); chosen on a crisis
+    calendar against naive measures (``tension.validate``).
 
     References
     ----------
@@ -144,7 +147,7 @@ def score(
     matrix, half_lives = with_index_channels(p, m, matrix, half_lives)
     codes, positions, states = on_grid(p, times, matrix, half_lives, threshold, limit=MAX_DENSE_ROWS)
     if threshold is not None:  # the threshold is on hostile + cooperative, as documented
-        keep = states[:, :-2].sum(axis=1) >= threshold
+        keep = states[:, :-3].sum(axis=1) >= threshold  # the last three: the index's stocks
         codes, positions, states = codes[keep], positions[keep], states[keep]
     out = pd.DataFrame(
         {

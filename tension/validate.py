@@ -19,7 +19,9 @@ The definitions (one rule for every measure, so the comparison is fair):
   (:data:`PEAK_CONTEXT` days either side); met if ``max(x[d .. d+w])`` is strictly
   above the maximum over the rest of the context;
 - **fall**: ``mean(x[d+w+1 .. d+2w]) < x[d] - margin`` (the ``w`` days after the window
-  sit below the level on the date of the de-escalation);
+  sit below the level on the date of the de-escalation); with ``fall_from="eve"``,
+  below ``x[d-1] - margin``, the level on the eve (a robustness check: a measure that
+  already reads the de-escalation's own day as warm is not penalised for it);
 - a test whose days are not all inside the series is *not evaluable* (counted apart);
 - **placebo**: for every calendar row, :data:`PLACEBOS` dates of the same dyad drawn
   without replacement (``numpy.random.default_rng([seed, crc32(row key)])``, the key
@@ -269,16 +271,16 @@ def _check_series(series, *columns) -> None:
         )
 
 
-def _windows(expectation: str, date: pd.Timestamp, w: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+def _windows(expectation: str, date: pd.Timestamp, w: int, fall_from: str = "date") -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last day a test reads."""
     if expectation == "rise":
         return date - _DAY, date + w * _DAY
     if expectation == "peak":
         return date - PEAK_CONTEXT * _DAY, date + (w + PEAK_CONTEXT) * _DAY
-    return date, date + 2 * w * _DAY
+    return date - int(fall_from == "eve") * _DAY, date + 2 * w * _DAY
 
 
-def _met(x: np.ndarray, i: int, expectation: str, w: int, margin: float) -> bool:
+def _met(x: np.ndarray, i: int, expectation: str, w: int, margin: float, fall_from: str = "date") -> bool:
     """The test on a daily array ``x`` at position ``i`` (all positions read are valid)."""
     if expectation == "rise":
         return bool(x[i : i + w + 1].max() - x[i - 1] > margin)
@@ -286,11 +288,11 @@ def _met(x: np.ndarray, i: int, expectation: str, w: int, margin: float) -> bool
         inside = x[i : i + w + 1].max()
         outside = max(x[i - PEAK_CONTEXT : i].max(), x[i + w + 1 : i + w + PEAK_CONTEXT + 1].max())
         return bool(inside > outside)
-    return bool(x[i + w + 1 : i + 2 * w + 1].mean() < x[i] - margin)
+    return bool(x[i + w + 1 : i + 2 * w + 1].mean() < x[i - int(fall_from == "eve")] - margin)
 
 
-def _placebo_dates(grid, keys, expectation, w, n, rng) -> list:
-    lo, hi = _windows(expectation, grid[0], w)
+def _placebo_dates(grid, keys, expectation, w, n, rng, fall_from="date") -> list:
+    lo, hi = _windows(expectation, grid[0], w, fall_from)
     first = grid[0] + (grid[0] - lo)  # earliest date whose test starts inside the grid
     last = grid[-1] - (hi - grid[0])
     candidates = grid[(grid >= first) & (grid <= last)]
@@ -311,6 +313,7 @@ def evaluate(
     split: str | None = None,
     placebos: int = PLACEBOS,
     seed: int = 0,
+    fall_from: str = "date",
 ) -> pd.DataFrame:
     """Test every calendar row, and its placebo dates, on daily series of measures.
 
@@ -328,6 +331,9 @@ def evaluate(
     placebos : int, default 50
         Placebo dates per calendar row.
     seed : int, default 0
+    fall_from : {"date", "eve"}, default "date"
+        The level a fall is measured from: the series on the date of the de-escalation,
+        or on the day before it (see the module docstring).
 
     Returns
     -------
@@ -355,6 +361,8 @@ def evaluate(
       measure    met
     0    flat  False
     """
+    if fall_from not in ("date", "eve"):
+        raise ValueError(f"fall_from must be 'date' or 'eve', got {fall_from!r}")
     cal = read_calendar(calendar)
     keys = cal.groupby("dyad")["date"].apply(lambda s: sorted(set(s))).to_dict()
     rows = cal if split is None else cal[cal["split"] == split]
@@ -390,14 +398,15 @@ def evaluate(
                 out.append({**base, "date": row.date, "placebo": False, "measure": m, "margin": np.nan, "met": np.nan})
             continue
         grid, values, sd = by_dyad[row.dyad]
-        tested = [(row.date, False)] + [(d, True) for d in _placebo_dates(grid, keys[row.dyad], row.expectation, w, placebos, rng)]
+        drawn = _placebo_dates(grid, keys[row.dyad], row.expectation, w, placebos, rng, fall_from)
+        tested = [(row.date, False)] + [(d, True) for d in drawn]
         for when, placebo in tested:
-            lo, hi = _windows(row.expectation, when, w)
+            lo, hi = _windows(row.expectation, when, w, fall_from)
             inside = lo >= grid[0] and hi <= grid[-1]
             i = int((when - grid[0]) / _DAY)
             for m in measures:
                 margin = MARGIN * sd[m]
-                met = _met(values[m], i, row.expectation, w, margin) if inside else np.nan
+                met = _met(values[m], i, row.expectation, w, margin, fall_from) if inside else np.nan
                 out.append({**base, "date": when, "placebo": placebo, "measure": m, "margin": margin, "met": met})
     columns = ["episode", "dyad", "expectation", "split", "key_date", "date", "placebo", "measure", "margin", "met"]
     return pd.DataFrame(out, columns=columns)

@@ -79,6 +79,26 @@ def test_fall_compares_the_days_after_the_window_with_the_date():
     assert not validate.evaluate(_series(up, dyad="PRK-USA"), cal, placebos=0)["met"].iat[0]
 
 
+def test_a_fall_from_the_eve_reads_the_day_before_the_date():
+    # a summit's own day reads warm (0), the days after come back to 6, the eve stood at 10:
+    # by hand, the mean after the window (6) is above the date's 0 but below the eve's 10
+    x = np.full(len(DAYS), 10.0)
+    x[DAYS == "2018-06-12"] = 0.0
+    x[DAYS > "2018-06-12"] = 6.0
+    sd = x.std()
+    assert 6.0 < 10.0 - 0.5 * sd  # the eve test's margin is met by hand
+    cal = _calendar([("e", "PRK-USA", "fall", "2018-06-12", 7)])
+    s = _series(x, dyad="PRK-USA")
+    assert not validate.evaluate(s, cal, placebos=0)["met"].iat[0]
+    eve = validate.evaluate(s, cal, placebos=0, fall_from="eve")
+    assert eve["met"].iat[0] and eve["margin"].iat[0] == pytest.approx(0.5 * sd, rel=1e-12)
+    # the first day of the series has no eve: not evaluable
+    first = _calendar([("e", "PRK-USA", "fall", "2018-01-01", 7)])
+    assert np.isnan(validate.evaluate(s, first, placebos=0, fall_from="eve")["met"].iat[0])
+    with pytest.raises(ValueError, match="fall_from"):
+        validate.evaluate(s, cal, fall_from="before")
+
+
 def test_placebo_dates_keep_their_distance_and_are_deterministic(skripal):
     cal = pd.concat([skripal, _calendar([("Skripal", "GBR-RUS", "fall", "2018-07-01", 14)])], ignore_index=True)
     s = _series(np.random.default_rng(1).normal(size=len(DAYS)))
@@ -200,7 +220,7 @@ def test_icews_report_has_every_split_and_measure(icews_report):
     real = res[~res["placebo"]]
     assert real.groupby("measure").size().unique().tolist() == [72]  # every calendar row, every measure
     assert (res[res["placebo"]].groupby(["measure"]).size() == 72 * validate.PLACEBOS).all()
-    # the bounded index of this release never comes near its bounds (by construction: 4.7-95.3)
+    # the bounded index of this release never comes near its bounds (by construction: about 38-95)
     assert (r.loc[r["measure"] == "index", "saturated"] == 0).all()
 
 
