@@ -114,6 +114,7 @@ DEFAULTS = {
     "repeat_discount": 0.5,
     "scale": 20.0,
     "heat_half_life": 5.0,
+    "cooling_half_life": 30.0,
     "flow_half_life": 30.0,
     "flow_floor": 1.0,
     "index_scale": 2.0,
@@ -179,8 +180,9 @@ class Reference:
     def reading(self, dyad: str, when) -> tuple[float, float, float, float, float, float]:
         """(tension, hostile, cooperative, index, heat, flow) of one dyad at one time.
 
-        heat: the net decayed raw scores (no same-occasion discount) with ``heat_half_life``;
-        flow: their decayed sizes with ``flow_half_life``."""
+        heat: the raw scores (no same-occasion discount), hostile ones decayed with
+        ``heat_half_life``, cooperative ones with ``cooling_half_life`` and counted
+        ``heat_half_life / cooling_half_life``; flow: their decayed sizes with ``flow_half_life``."""
         t, h, c = tension_at(self.rows, self.scores, self.lives, dyad, when, directed=self.p["directed"])
         when = _as_datetime(when)
         heat = flow = 0.0
@@ -189,7 +191,11 @@ class Reference:
             if d != dyad or stamp > when:
                 continue
             days = (when - stamp).total_seconds() / 86400.0
-            heat += r * 2.0 ** (-days / self.p["heat_half_life"])
+            if r > 0:
+                heat += r * 2.0 ** (-days / self.p["heat_half_life"])
+            else:
+                ratio = self.p["heat_half_life"] / self.p["cooling_half_life"]
+                heat += r * ratio * 2.0 ** (-days / self.p["cooling_half_life"])
             flow += abs(r) * 2.0 ** (-days / self.p["flow_half_life"])
         return t, h, c, flow_index_of(heat, flow, self.p), heat, flow
 

@@ -84,6 +84,7 @@ def models(draw):
         repeat_discount=draw(st.one_of(st.just(1.0), st.floats(0.05, 1.0, allow_nan=False))),
         scale=draw(st.floats(0.5, 200, allow_nan=False)),
         heat_half_life=draw(st.floats(0.5, 60, allow_nan=False)),
+        cooling_half_life=draw(st.floats(0.5, 120, allow_nan=False)),
         flow_half_life=draw(st.floats(1, 200, allow_nan=False)),
         flow_floor=draw(st.floats(0.05, 10, allow_nan=False)),
         index_scale=draw(st.floats(0.25, 10, allow_nan=False)),
