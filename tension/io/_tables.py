@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 import numpy as np
 import pandas as pd
 
@@ -12,42 +10,70 @@ from ..taxonomy import goldstein
 __all__ = ["read_table", "load_tables", "cameo_codes"]
 
 
-def read_table(path: str, *, sep: str) -> pd.DataFrame:
-    """A delimited file as strings, with ``file`` and ``line`` (or ``row``) columns.
+def read_table(path: str, *, sep: str, encoding: str = "utf-8") -> pd.DataFrame:
+    """A delimited file as strings, with ``file`` and ``line`` columns (malformed
+    records left out; see :func:`tension.io._files.read_records`)."""
+    from ._files import read_records
 
-    Tab-separated files are read without quoting, so ``line`` is the physical line (the
-    header is line 1). Comma-separated files may quote fields across lines; for them
-    ``line`` is the data row number plus one, which equals the line where no field
-    spans lines.
-    """
-    frame = pd.read_csv(
-        path,
-        sep=sep,
-        dtype=str,
-        keep_default_na=False,
-        quoting=csv.QUOTE_NONE if sep == "\t" else csv.QUOTE_MINIMAL,
-        encoding="utf-8",
-        encoding_errors="replace",
-    )
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return frame.assign(file=str(path), line=np.arange(len(frame)) + 2)
+    frame, _ = read_records(path, sep=sep, encoding=encoding)
+    return frame
 
 
-def load_tables(source, *, sep: str, required, what: str) -> tuple[list[str], pd.DataFrame]:
+def load_tables(source, *, sep: str, required, what: str, encoding: str = "utf-8", canonical=None):
     """Files (a path, glob or list) or a DataFrame as one string table with ``file`` and
-    ``line``; a missing required column is an error naming it."""
+    ``line``; a missing required column is an error naming it.
+
+    ``canonical`` maps a header name to the name the reader uses (e.g. lower case), so
+    that column names are matched as the reader documents. Returns the files, the table
+    and the problems of the malformed records (``"file:line: message"``).
+    """
+    from ._files import check_encoding, read_records
     from ._report import expand_paths
 
+    check_encoding(encoding)
+    problems: list[str] = []
     if isinstance(source, pd.DataFrame):
         files = ["<DataFrame>"]
-        frame = source.fillna("").astype(str).assign(file="<DataFrame>", line=np.arange(len(source)) + 2)
+        frame = source.astype(object).where(source.notna(), "").astype(str)
+        frame.columns = [str(c).strip() for c in frame.columns]
+        frame = frame.assign(file="<DataFrame>", line=np.arange(len(source)) + 2)
+        frames = [frame]
     else:
         files = expand_paths(source)
-        frame = pd.concat([read_table(f, sep=sep) for f in files], ignore_index=True)
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise ValueError(f"not {what}: missing columns {missing}; found {list(frame.columns)[:12]}")
-    return files, frame
+        frames = []
+        for f in files:
+            frame, bad = read_records(f, sep=sep, encoding=encoding)
+            frames.append(frame)
+            problems.extend(bad)
+    if canonical is not None:
+        renamed = []
+        for frame in frames:
+            names = {c: canonical(c) for c in frame.columns if c not in ("file", "line")}
+            frame = frame.rename(columns=names)
+            if frame.columns.duplicated().any():
+                twice = sorted(set(frame.columns[frame.columns.duplicated()]))
+                raise ValueError(f"{frame['file'].iat[0] if len(frame) else files[0]}: columns {twice} appear twice "
+                                 "(names are matched ignoring case); rename one")
+            renamed.append(frame)
+        frames = renamed
+    for f, frame in zip(files, frames, strict=True):
+        missing = [c for c in required if c not in frame.columns]
+        if missing:
+            found = [c for c in frame.columns if c not in ("file", "line")]
+            raise ValueError(f"{f}: not {what}: missing columns {missing}; found {found[:12]}")
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+    text = [c for c in frame.columns if c != "line"]
+    frame[text] = frame[text].fillna("")  # columns that only some of the files have
+    return files, frame, problems
+
+
+def add_problems(report, problems: list[str], errors: str) -> None:
+    """Count the malformed records a table reader left out, with file and line."""
+    report.rows += len(problems)
+    if problems:
+        report.skipped["malformed"] = report.skipped.get("malformed", 0) + len(problems)
+    for message in problems:
+        report.problem(message, errors)
 
 
 def _valid(code: str) -> bool:
