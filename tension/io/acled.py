@@ -183,9 +183,9 @@ def read_acled(path_or_paths, *, errors: str = "report", encoding: str = "utf-8"
     why = np.full(len(frame), "", dtype=object)
     checks = [
         (date.isna().to_numpy(), "event_date is not a date", "event_date"),
+        ((frame["fatalities"] == "").to_numpy(), "fatalities is empty (a record cut off?)", "fatalities"),
         (~((fatalities >= 0) & (fatalities == fatalities.round())).to_numpy(),
          "fatalities is not a whole number >= 0", "fatalities"),
-        ((frame["fatalities"] == "").to_numpy(), "fatalities is empty (a record cut off?)", "fatalities"),
         ((frame["country"] == "").to_numpy(), "country is empty (a record cut off?)", "country"),
         (frame["actor2"].str.count(r"\(").to_numpy() != frame["actor2"].str.count(r"\)").to_numpy(),
          "actor2 has an unclosed bracket (a record cut off?)", "actor2"),
