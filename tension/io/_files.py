@@ -154,7 +154,8 @@ def read_records(path: str, *, sep: str, encoding: str = "utf-8", max_line_bytes
     handle = open_binary(path)
     reader = None
     with handle, reading(path, lambda: reader.line_num if reader is not None else 0):
-        reader = csv.reader(_lines(handle, path, encoding, max_line_bytes, overlong), delimiter=sep, quoting=quoting)
+        reader = csv.reader(_lines(handle, path, encoding, max_line_bytes, overlong), delimiter=sep, quoting=quoting,
+                            strict=quoting != csv.QUOTE_NONE)
         header = None
         while True:
             start = reader.line_num + 1
@@ -163,7 +164,7 @@ def read_records(path: str, *, sep: str, encoding: str = "utf-8", max_line_bytes
             except StopIteration:
                 break
             except csv.Error as err:
-                problems.append(f"{path}:{start}: not a valid record ({err})")
+                problems.append(f"{path}:{start}: not a valid record ({err}; an unclosed quote?)")
                 continue
             if not fields or fields == [""]:
                 continue

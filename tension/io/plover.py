@@ -86,8 +86,9 @@ def _records(path: str, encoding: str) -> tuple[list[dict], list[str]]:
         text = raw.decode(encoding).lstrip("\ufeff")
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
-        raise ReadError(f"{path}:{line}: bytes that are not {encoding}; pass the file's encoding, e.g. "
-                        "encoding='cp1252'") from None  # fmt: skip
+        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        raise ReadError(f"{path}:{line}: byte {raw[err.start : err.start + 1]!r} at column {column} is not {encoding}; "
+                        "pass the file's encoding, e.g. encoding='cp1252' or encoding='latin-1'") from None  # fmt: skip
     stripped = text.lstrip()
     problems: list[str] = []
     if stripped.startswith("["):
@@ -109,7 +110,8 @@ def _records(path: str, encoding: str) -> tuple[list[dict], list[str]]:
                 continue
             lines.append(number)
     else:
-        frame, bad = read_records(path, sep="\t" if path.lower().endswith((".tsv", ".tab", ".txt")) else ",",
+        plain = re.sub(r"\.(gz|zip)$", "", path.lower())
+        frame, bad = read_records(path, sep="\t" if plain.endswith((".tsv", ".tab", ".txt")) else ",",
                                   encoding=encoding)  # fmt: skip
         return _from_frame(frame), bad
     out = []
