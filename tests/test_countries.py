@@ -193,3 +193,22 @@ def test_every_country_name_in_the_real_files_maps():
     assert len(names) > 150
     unmapped = {n: c for n, c in names.items() if from_name([n])[0] not in country_codes() and n not in NOT_STATES}
     assert unmapped == {}
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_NAMES = sorted((c.name, c.alpha_3) for c in pycountry.countries)
+
+
+@given(
+    st.sampled_from(_NAMES),
+    st.sampled_from(["", "the ", "The ", "THE "]),
+    st.sampled_from([str.lower, str.upper, str.title, lambda t: t]),
+    st.sampled_from(["", " ", "  \t"]),
+)
+def test_case_spacing_and_a_leading_the_do_not_change_the_country(pair, the, case, pad):
+    """Law: the mapping ignores case, surrounding and repeated spaces, and a leading "the"."""
+    name, code = pair
+    written = pad + case(the + name).replace(" ", " " + pad.strip(" ") + " ") + pad
+    assert from_name([written]).tolist() == [code]

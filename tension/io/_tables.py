@@ -7,16 +7,7 @@ import pandas as pd
 
 from ..taxonomy import goldstein
 
-__all__ = ["read_table", "load_tables", "cameo_codes"]
-
-
-def read_table(path: str, *, sep: str, encoding: str = "utf-8") -> pd.DataFrame:
-    """A delimited file as strings, with ``file`` and ``line`` columns (malformed
-    records left out; see :func:`tension.io._files.read_records`)."""
-    from ._files import read_records
-
-    frame, _ = read_records(path, sep=sep, encoding=encoding)
-    return frame
+__all__ = ["load_tables", "add_problems", "cameo_codes"]
 
 
 def load_tables(source, *, sep: str, required, what: str, encoding: str = "utf-8", canonical=None):
