@@ -9,16 +9,13 @@ import numpy as np
 import pandas as pd
 
 from . import core
-from .model import Model
-from .score import _NS_PER_DAY, _attrs, _prepare, _repeat_factor, tension_index
+from ._prepare import NS_PER_DAY, attrs, prepare
+from .exceptions import StateError
+from .model import Model, repeat_factor, tension_index
 
 __all__ = ["State", "StateError"]
 
 _FORMAT = 1
-
-
-class StateError(ValueError):
-    """New events that a :class:`State` cannot add exactly (older than its dyad's state)."""
 
 
 class State:
@@ -98,7 +95,7 @@ class State:
                 f"at={when} is before the last event of {int(early.sum())} dyads (e.g. {self.dyads[early][0]} "
                 f"on {self._dates(self.time[early][:1])[0]}); a state only reads forward"
             )
-        elapsed = (when_ns - self.time) / _NS_PER_DAY
+        elapsed = (when_ns - self.time) / NS_PER_DAY
         decayed = self._totals() * np.exp2(-elapsed[:, None] / self.channels[None, :, 0])
         hostile = decayed[:, self.channels[:, 1] > 0].sum(axis=1)
         cooperative = decayed[:, self.channels[:, 1] < 0].sum(axis=1)
@@ -107,7 +104,7 @@ class State:
                             "hostile": hostile, "cooperative": cooperative,
                             "index": tension_index(tension, scale=self.model.scale)})  # fmt: skip
         out = out.sort_values(["tension", "dyad"], ascending=[False, True], kind="stable").reset_index(drop=True)
-        out.attrs = _attrs(self.model, at=str(when))
+        out.attrs = attrs(self.model, at=str(when))
         return out
 
     # --- updating ----------------------------------------------------------------
@@ -133,7 +130,7 @@ class State:
         StateError
             If an event is older than its dyad's last event in the state.
         """
-        p = _prepare(events, self.model)
+        p = prepare(events, self.model)
         if self.tz is None and len(p.ns):
             self.tz = p.tz
         position = pd.Index(self.dyads).get_indexer(p.dyads) if len(self.dyads) else np.full(len(p.ns), -1)
@@ -163,7 +160,7 @@ class State:
         is_state[: len(affected)] = True
         codes, names = pd.factorize(dyad, sort=True)
         names = np.asarray(names, dtype=object)
-        factor = _repeat_factor(codes[~is_state], ns[~is_state], raw[~is_state], self.model.repeat_discount)
+        factor = repeat_factor(codes[~is_state], ns[~is_state], raw[~is_state], self.model.repeat_discount)
         effective = np.zeros(len(ns))
         effective[~is_state] = raw[~is_state] * factor
         matrix = np.zeros((len(ns), len(self.channels)))
@@ -171,7 +168,7 @@ class State:
         channel = self._channel_of(lives[~is_state], np.where(raw[~is_state] < 0, -1.0, 1.0))
         matrix[np.flatnonzero(~is_state), channel] = np.abs(effective[~is_state])
         origin = int(ns.min()) if len(ns) else 0
-        days = (ns - origin) / _NS_PER_DAY
+        days = (ns - origin) / NS_PER_DAY
         kernel = core.run(codes, days, matrix, self.channels[:, 0])
         states = core.at_events(kernel)
         batch = slice(len(ns) - len(p.ns), len(ns))
@@ -185,7 +182,7 @@ class State:
              "hostile": hostile, "cooperative": cooperative, "index": tension_index(tension, scale=self.model.scale)},
             index=p.events.index,
         )  # fmt: skip
-        out.attrs = _attrs(self.model)
+        out.attrs = attrs(self.model)
         return out
 
     @classmethod
@@ -241,7 +238,7 @@ class State:
         if len(self.pending):
             codes = pd.Index(self.dyads).get_indexer(self.pending["dyad"])
             raw = self.pending["raw"].to_numpy()
-            factor = _repeat_factor(codes, self.pending["ns"].to_numpy(), raw, self.model.repeat_discount)
+            factor = repeat_factor(codes, self.pending["ns"].to_numpy(), raw, self.model.repeat_discount)
             channel = self._channel_of(self.pending["half_life"].to_numpy(), np.where(raw < 0, -1.0, 1.0))
             np.add.at(totals, (codes, channel), np.abs(raw * factor))
         return totals

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..exceptions import DirectionError
+
 __all__ = ["check_direction", "DirectionError"]
-
-
-class DirectionError(ValueError):
-    """Directed scoring asked of events whose source/target order is arbitrary."""
 
 
 def check_direction(events: pd.DataFrame, *, directed: bool) -> None:
@@ -35,7 +33,7 @@ def check_direction(events: pd.DataFrame, *, directed: bool) -> None:
     >>> check_direction(ev, directed=True)
     Traceback (most recent call last):
     ...
-    tension.io._direction.DirectionError: directed=True, but 1 event has no direction (column 'ordered' is False, rows [1]): its data lists the two sides in no particular order (ACLED battles: actor1 is not the attacker). Score undirected, or keep only the ordered events: events[events['ordered']]
+    tension.exceptions.DirectionError: directed=True, but 1 event has no direction (column 'ordered' is False, rows [1]): its data lists the two sides in no particular order (ACLED battles: actor1 is not the attacker). Score undirected, or keep only the ordered events: events[events['ordered']]
     """
     if not directed or not isinstance(events, pd.DataFrame) or "ordered" not in events.columns:
         return
