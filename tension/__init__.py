@@ -3,7 +3,7 @@
 from . import datasets, io, plot
 from ._version import __version__
 from .events import read_events
-from .exceptions import EventError, ReadError, StateError, TensionError, TensionWarning
+from .exceptions import DirectionError, EventError, ReadError, StateError, TensionError, TensionWarning
 from .model import Model, tension_index
 from .score import contributions, decompose, event_scores, score, score_events
 from .state import State
@@ -11,6 +11,7 @@ from .taxonomy import MEMORY_BY_QUAD, TAXONOMY_VERSION, cameo_kinds, kinds
 
 __all__ = [
     "__version__",
+    "DirectionError",
     "EventError",
     "ReadError",
     "MEMORY_BY_QUAD",
