@@ -303,6 +303,20 @@ def test_acled_battle_with_the_state_second_and_unordered(tmp_path):
     assert report.skipped == {"no state actor": 1}
 
 
+@pytest.mark.parametrize("call", ["score", "score_events", "contributions"])
+def test_directed_scoring_of_acled_battles_is_refused(tmp_path, call):
+    path = tmp_path / "acled.csv"
+    path.write_text(f"{OLD_HEADER}\n1,2016-07-02,2016,Battles,Military Forces of India,,Military Forces of Pakistan,"
+                    f"India,0,x\n2,2016-07-03,2016,Remote violence,Military Forces of India,,Military Forces of "
+                    f"Pakistan,India,0,x\n", encoding="utf-8")  # fmt: skip
+    ev = read_acled(path)
+    kwargs = {"at": "2016-07-04"} if call == "contributions" else {}
+    with pytest.raises(tn.DirectionError, match=r"1 event has no direction .*rows \[0\]"):
+        getattr(tn, call)(ev, directed=True, **kwargs)
+    assert len(getattr(tn, call)(ev, **kwargs)) > 0
+    assert len(getattr(tn, call)(ev[ev["ordered"]], directed=True, **kwargs)) > 0
+
+
 # --- unmapped names in every report ------------------------------------------------
 
 

@@ -16,8 +16,10 @@ def check_direction(events: pd.DataFrame, *, directed: bool) -> None:
     does not say who acted on whom, e.g. ACLED battles, whose two sides ACLED lists in
     no particular order). Scoring them directed would invent a direction.
 
-    HOOK for scoring: ``tn.score`` and friends call this once with their ``directed``
-    argument before building dyads; it does nothing for events without the column.
+    Scoring calls it (``tension._prepare.prepare``, shared by :func:`tension.score`,
+    :func:`tension.score_events`, :func:`tension.contributions`, :class:`tension.State`
+    and Dask) with the model's ``directed``; it does nothing for events without the
+    column.
 
     Raises
     ------
