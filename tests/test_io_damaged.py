@@ -344,3 +344,54 @@ def test_every_reader_lists_unmapped_names_with_counts(tmp_path):
     plover.write_text(json.dumps({"event": "ASSAULT", "source": [{"code": "Atlantis"}], "target": [{"code": "PAK"}],
                                   "date": "2024-01-16"}) + "\n", encoding="utf-8")  # fmt: skip
     assert read_plover(plover).attrs["report"].unmapped == {"Atlantis": 1}
+
+
+# --- dates: one rule per column -----------------------------------------------------
+
+DATE_HEADER = "event_date,year,event_type,actor1,actor2,country,fatalities"
+
+
+def _acled_dates(tmp_path, dates, years=None):
+    path = tmp_path / "dates.csv"
+    rows = [f"{d},{y},Remote violence,Military Forces of India (2014-),Civilians (Pakistan),Pakistan,0"
+            for d, y in zip(dates, years or ["2024"] * len(dates), strict=True)]  # fmt: skip
+    path.write_text(DATE_HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("dates", "want"),
+    [
+        (["13/02/2024", "01/02/2024"], ["2024-02-13", "2024-02-01"]),  # a day over 12: day first, whole column
+        (["02/13/2024", "01/02/2024"], ["2024-02-13", "2024-01-02"]),  # a month-second over 12: month first
+        (["20240117"], ["2024-01-17"]),  # YYYYMMDD, as GDELT writes it
+        (["9-May-24", "21 March 2024", "01-January-2024", "2024-07-02"], ["2024-05-09", "2024-03-21", "2024-01-01",
+                                                                         "2024-07-02"]),  # fmt: skip
+        (["13.02.24", "1.2.24"], ["2024-02-13", "2024-02-01"]),
+    ],
+)
+def test_acled_dates_one_rule_per_column(tmp_path, dates, want):
+    ev = read_acled(_acled_dates(tmp_path, dates))
+    assert ev["date"].dt.strftime("%Y-%m-%d").tolist() == want
+
+
+@pytest.mark.parametrize("value", ["45308", "2024", "1705449600", "0", "today", "2024-13-45"])
+def test_acled_numbers_and_non_dates_are_malformed(tmp_path, value):
+    ev = _quiet(read_acled, _acled_dates(tmp_path, ["2024-01-16", value]))
+    report = ev.attrs["report"]
+    assert len(ev) == 1 and report.skipped == {"malformed": 1}
+    assert report.problems[0].endswith(f":3: event_date is not a date ({value!r})")
+
+
+def test_acled_ambiguous_or_mixed_day_month_order_is_an_error(tmp_path):
+    with pytest.raises(ReadError, match=r"'01/02/2024' may be day/month or month/day .* pass dayfirst=True or dayfirst=False"):
+        read_acled(_acled_dates(tmp_path, ["01/02/2024", "03/04/2024"]))
+    ev = read_acled(_acled_dates(tmp_path, ["01/02/2024", "03/04/2024"]), dayfirst=False)
+    assert ev["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-02", "2024-03-04"]
+    with pytest.raises(ReadError, match=r"mixes day-first dates \('13/02/2024'\) and month-first dates \('02/13/2024'\)"):
+        read_acled(_acled_dates(tmp_path, ["13/02/2024", "02/13/2024"]))
+
+
+def test_acled_date_outside_its_year_is_malformed(tmp_path):
+    ev = _quiet(read_acled, _acled_dates(tmp_path, ["2024-01-16", "2023-01-16"], years=["2024", "2024"]))
+    assert ev.attrs["report"].problems[0].endswith(":3: event_date is not in the year of the record's year column ('2023-01-16')")

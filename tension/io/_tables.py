@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from ..taxonomy import goldstein
 
-__all__ = ["load_tables", "add_problems", "cameo_codes"]
+__all__ = ["load_tables", "add_problems", "cameo_codes", "parse_dates"]
 
 
 def load_tables(source, *, sep: str, required, what: str, encoding: str = "utf-8", canonical=None):
@@ -98,3 +100,63 @@ def cameo_codes(values) -> tuple[pd.Series, np.ndarray]:
         else:
             mapping[code], fixed[code] = pd.NA, False
     return text.map(mapping).astype("string"), text.map(fixed).to_numpy(dtype=bool)
+
+
+_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})$")
+
+
+def parse_dates(values, *, column: str, dayfirst: bool | None = None) -> pd.Series:
+    """Dates of a text column, one rule for the whole column (NaT where not a date).
+
+    - ``YYYYMMDD`` (8 digits, as GDELT and some exports write them) is that day; any
+      other bare number (a spreadsheet serial, a year) is not a date.
+    - Numeric ``d/m/y`` or ``m/d/y`` (``/``, ``.`` or ``-``; two-digit years as
+      pandas reads ``%y``) take one order for the whole column: the one its values
+      prove (a first part over 12 means day first), or ``dayfirst``. A column whose
+      values prove both orders, or neither (all parts 12 or less) without
+      ``dayfirst``, is a ReadError naming the column and saying how to choose.
+    - "today", "now" and the like are not dates (they would change with the run).
+    - Anything else (ISO dates, month names: "9-May-20", "21 March 2020") is read by
+      pandas, which is unambiguous for those.
+
+    Examples
+    --------
+    >>> parse_dates(["13/02/2024", "01/02/2024", "20240117", "9-May-20", "45308"], column="d").tolist()
+    [Timestamp('2024-02-13 00:00:00'), Timestamp('2024-02-01 00:00:00'), Timestamp('2024-01-17 00:00:00'), Timestamp('2020-05-09 00:00:00'), NaT]
+    """
+    from ._report import ReadError
+
+    text = pd.Series(values, dtype=object).fillna("").astype(str).str.strip()
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    parts = text.str.extract(_NUMERIC)
+    numeric = parts[0].notna().to_numpy()
+    if numeric.any():
+        first, second = parts.loc[numeric, 0].astype(int), parts.loc[numeric, 1].astype(int)
+        day_proof, month_proof = text[numeric][first > 12], text[numeric][second > 12]
+        if dayfirst is None:
+            if len(day_proof) and len(month_proof):
+                raise ReadError(f"column {column!r} mixes day-first dates ({day_proof.iat[0]!r}) and month-first dates "
+                                f"({month_proof.iat[0]!r}); fix the file or split it")  # fmt: skip
+            if not len(day_proof) and not len(month_proof):
+                raise ReadError(f"column {column!r}: dates such as {text[numeric].iat[0]!r} may be day/month or "
+                                "month/day and no value says which; pass dayfirst=True or dayfirst=False")  # fmt: skip
+            dayfirst = bool(len(day_proof))
+        day, month = (first, second) if dayfirst else (second, first)
+        year = parts.loc[numeric, 2]
+        year = year.where(year.str.len() == 4, year.map(lambda y: str((1900 if int(y) >= 69 else 2000) + int(y))))
+        out[numeric] = pd.to_datetime(pd.DataFrame({"year": year.astype(int), "month": month, "day": day}),
+                                      errors="coerce").to_numpy()  # fmt: skip
+    eight = text.str.fullmatch(r"\d{8}").to_numpy()
+    if eight.any():
+        out[eight] = pd.to_datetime(text[eight], format="%Y%m%d", errors="coerce").to_numpy()
+    relative = text.str.lower().isin(["today", "now", "yesterday", "tomorrow"]).to_numpy()  # not a fixed day
+    rest = ~numeric & ~eight & ~relative & ~text.str.fullmatch(r"[\d.]*").to_numpy()
+    if rest.any():
+        try:
+            parsed = pd.to_datetime(text[rest], format="mixed", errors="coerce")
+        except (ValueError, TypeError):  # mixed time zones
+            parsed = pd.to_datetime(text[rest], format="mixed", errors="coerce", utc=True)
+        if getattr(parsed.dt, "tz", None) is not None:
+            parsed = parsed.dt.tz_convert(None)
+        out[rest] = parsed.to_numpy()
+    return out

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..countries import from_name
 from ._report import ReadReport, check_errors, finish
-from ._tables import add_problems, load_tables
+from ._tables import add_problems, load_tables, parse_dates
 
 __all__ = ["read_acled", "ACLED_KINDS", "ACLED_TYPE_KINDS", "ACLED_OLD_KINDS", "UNORDERED_TYPES"]
 
@@ -101,7 +101,9 @@ def _country(actors: pd.Series, pattern: str) -> tuple[np.ndarray, np.ndarray]:
     return np.where(names.isna().to_numpy(), "", iso), names.fillna("").to_numpy(dtype=object)
 
 
-def read_acled(path_or_paths, *, errors: str = "report", encoding: str = "utf-8") -> pd.DataFrame:
+def read_acled(
+    path_or_paths, *, errors: str = "report", encoding: str = "utf-8", dayfirst: bool | None = None
+) -> pd.DataFrame:
     """Read ACLED CSV exports into the event schema.
 
     Parameters
@@ -119,6 +121,12 @@ def read_acled(path_or_paths, *, errors: str = "report", encoding: str = "utf-8"
     encoding : str, default "utf-8"
         The files' text encoding; a byte that is not valid in it is a
         :class:`tension.io.ReadError` naming file and line.
+    dayfirst : bool, optional
+        For numeric dates such as ``01/02/2020`` (a spreadsheet re-save): the order of
+        day and month, for the whole column. By default the values decide (a part over
+        12 is the day); a column they do not decide is an error asking for this. Dates
+        with month names ("9-May-20", "21 March 2020") and ISO dates need nothing. An
+        ``event_date`` whose year differs from the record's ``year`` is malformed.
 
     Returns
     -------
@@ -175,7 +183,8 @@ def read_acled(path_or_paths, *, errors: str = "report", encoding: str = "utf-8"
         frame["sub_event_type"] = ""
     for column in ("event_type", "sub_event_type", "actor1", "actor2", "country", "fatalities", "event_date"):
         frame[column] = frame[column].astype(str).str.strip()
-    date = pd.to_datetime(frame["event_date"], errors="coerce", format="mixed")
+    date = parse_dates(frame["event_date"], column="event_date", dayfirst=dayfirst)
+    year = pd.to_numeric(frame["year"], errors="coerce") if "year" in frame else pd.Series(np.nan, index=frame.index)
     fatalities = pd.to_numeric(frame["fatalities"], errors="coerce")
     types = [_key(t) for t in frame["event_type"]]
     pairs = list(zip(types, (_key(t) for t in frame["sub_event_type"]), strict=True))
@@ -183,6 +192,8 @@ def read_acled(path_or_paths, *, errors: str = "report", encoding: str = "utf-8"
     why = np.full(len(frame), "", dtype=object)
     checks = [
         (date.isna().to_numpy(), "event_date is not a date", "event_date"),
+        ((date.dt.year != year).to_numpy() & year.notna().to_numpy() & date.notna().to_numpy(),
+         "event_date is not in the year of the record's year column", "event_date"),
         ((frame["fatalities"] == "").to_numpy(), "fatalities is empty (a record cut off?)", "fatalities"),
         (~((fatalities >= 0) & (fatalities == fatalities.round())).to_numpy(),
          "fatalities is not a whole number >= 0", "fatalities"),

@@ -8,7 +8,7 @@ import pandas as pd
 from ..countries import from_name
 from ..taxonomy import cameo_to_kinds
 from ._report import ReadReport, check_errors, finish
-from ._tables import add_problems, cameo_codes, load_tables
+from ._tables import add_problems, cameo_codes, load_tables, parse_dates
 
 __all__ = ["read_icews", "ICEWS_COLUMNS"]
 
@@ -75,7 +75,7 @@ def read_icews(path_or_paths, *, errors: str = "report", encoding: str = "utf-8"
                                          encoding=encoding, canonical=_canonical)  # fmt: skip
     report = ReadReport("read_icews", files, rows=len(frame))
     add_problems(report, problems, errors)
-    date = pd.to_datetime(frame["Event Date"], errors="coerce", format="mixed")
+    date = parse_dates(frame["Event Date"], column="Event Date")
     code, restored = cameo_codes(frame["CAMEO Code"])
     intensity = pd.to_numeric(frame["Intensity"], errors="coerce")
     why = np.full(len(frame), "", dtype=object)
