@@ -395,3 +395,30 @@ def test_acled_ambiguous_or_mixed_day_month_order_is_an_error(tmp_path):
 def test_acled_date_outside_its_year_is_malformed(tmp_path):
     ev = _quiet(read_acled, _acled_dates(tmp_path, ["2024-01-16", "2023-01-16"], years=["2024", "2024"]))
     assert ev.attrs["report"].problems[0].endswith(":3: event_date is not in the year of the record's year column ('2023-01-16')")
+
+
+@pytest.mark.parametrize("dead", ["inf", "-1", "2.5", "many", "nan"])
+def test_plover_casualties_that_are_not_counts_are_malformed(tmp_path, dead):
+    path = tmp_path / "r.jsonl"
+    record = {"event": "ASSAULT", "source": [{"code": "IRN"}], "target": [{"code": "PAK"}], "date": "2024-01-16"}
+    path.write_text(json.dumps(record | {"dead": dead}) + "\n" + json.dumps(record) + "\n", encoding="utf-8")
+    ev = _quiet(read_plover, path)
+    assert len(ev) == 1 and ev.attrs["report"].problems[0].startswith(f"{path}:1: dead/injured not whole numbers")
+
+
+def test_acled_rows_in_any_order_give_the_same_events():
+    """Law: the reader is independent of the input's row order (hypothesis permutations)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    raw = pd.read_csv(ACLED, dtype=str, keep_default_na=False)
+    want = _quiet(read_acled, raw).drop(columns=["line"]).sort_values("acled_id").reset_index(drop=True)
+
+    @settings(max_examples=20)
+    @given(st.permutations(range(len(raw))))
+    def check(order):
+        got = _quiet(read_acled, raw.iloc[list(order)].reset_index(drop=True))
+        got = got.drop(columns=["line"]).sort_values("acled_id").reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, want)
+
+    check()

@@ -12,7 +12,7 @@ import pandas as pd
 from ..countries import from_name
 from ._files import check_encoding, open_binary, read_records, reading
 from ._report import ReadError, ReadReport, check_errors, expand_paths, finish
-from ._tables import add_problems
+from ._tables import add_problems, parse_dates
 
 __all__ = ["read_plover", "PLOVER_KINDS", "PLOVER_CODE_FIXES"]
 
@@ -217,19 +217,20 @@ def read_plover(path_or_paths, *, errors: str = "report", encoding: str = "utf-8
     report = ReadReport("read_plover", files, rows=len(records))
     add_problems(report, problems, errors)
     rows, reasons, details, fixed = [], [], [], 0
-    for record in records:
+    dates = parse_dates([r.get("date") if isinstance(r.get("date"), str) else "" if r.get("date") is None
+                         else str(r.get("date")) for r in records], column="date")  # fmt: skip
+    for record, date in zip(records, dates, strict=True):
         category = str(record.get("event", "")).strip().upper()
         if category == "DOCUMENT":
             reasons.append("document header")
             details.append("")
             continue
-        date = pd.to_datetime(record.get("date"), errors="coerce")
         dead = pd.to_numeric(pd.Series([record.get("dead") or 0]), errors="coerce").iat[0]
         injured = pd.to_numeric(pd.Series([record.get("injured") or 0]), errors="coerce").iat[0]
         problem = ""
         if pd.isna(date):
             problem = f"date is not a date ({record.get('date')!r})"
-        elif not (dead >= 0 and dead == int(dead)) or not (injured >= 0 and injured == int(injured)):
+        elif not all(np.isfinite(v) and v >= 0 and v == np.floor(v) for v in (dead, injured)):
             problem = f"dead/injured not whole numbers ({record.get('dead')!r}, {record.get('injured')!r})"
         if problem:
             report.problem(f"{record['where']}: {problem}", errors)
