@@ -123,7 +123,7 @@ def test_malformed_lines_are_reported_with_file_and_line(tmp_path):
     assert report.problems == [
         f"{path}:2: expected 57 or 58 or 61 tab-separated fields, found 40",
         f"{path}:3: SQLDATE is not a YYYYMMDD date ('2017-01-01')",
-        f"{path}:5: GoldsteinScale is not a number ('minus ten')",
+        f"{path}:5: GoldsteinScale is not a number in [-10, 10] ('minus ten')",
     ]
     with pytest.raises(ReadError, match=r"broken\.CSV:2: expected 57 or 58 or 61"):
         read_gdelt(path, errors="raise")
@@ -184,7 +184,7 @@ def test_icews_fixture():
     assert report.problems == [
         f"{path}:10: Event Date is not a date ('not a date')",
         f"{path}:11: CAMEO Code is not a CAMEO code ('04x')",
-        f"{path}:12: Intensity is not a number ('high')",
+        f"{path}:12: Intensity is not a number in [-10, 10] ('high')",
     ]
 
 

@@ -422,3 +422,33 @@ def test_acled_rows_in_any_order_give_the_same_events():
         pd.testing.assert_frame_equal(got, want)
 
     check()
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "11", "-10.5", "1e30", "x"])
+@pytest.mark.parametrize("reader", ["icews", "gdelt"])
+def test_goldstein_values_outside_the_scale_are_malformed(tmp_path, reader, value):
+    if reader == "icews":
+        lines = ICEWS.read_text(encoding="utf-8").splitlines()
+        column = lines[0].split("\t").index("Intensity")
+        fields = lines[1].split("\t")
+        fields[column] = value
+        path = tmp_path / "bad.tab"
+        path.write_text("\n".join([lines[0], "\t".join(fields)]) + "\n", encoding="utf-8")
+        message = f"{path}:2: Intensity is not a number in [-10, 10] ({value!r})"
+    else:
+        fields = GDELT.read_text(encoding="utf-8").splitlines()[0].split("\t")
+        fields[30] = value
+        path = tmp_path / "bad.CSV"
+        path.write_text("\t".join(fields) + "\n", encoding="utf-8")
+        message = f"{path}:1: GoldsteinScale is not a number in [-10, 10] ({value!r})"
+    report = _quiet(READERS[reader][0], path).attrs["report"]
+    assert report.skipped == {"malformed": 1} and report.problems == [message]
+
+
+@pytest.mark.parametrize("value", ["1e30", "9223372036854775808", "inf", "-1"])
+def test_acled_fatalities_that_would_overflow_are_malformed(tmp_path, value):
+    path = tmp_path / "f.csv"
+    path.write_text(f"{OLD_HEADER}\n1,2016-07-02,2016,Battles,Military Forces of India,,Military Forces of Pakistan,"
+                    f"India,{value},x\n", encoding="utf-8")  # fmt: skip
+    report = _quiet(read_acled, path).attrs["report"]
+    assert report.problems == [f"{path}:2: fatalities is not a whole number >= 0 ({value!r})"]

@@ -195,7 +195,7 @@ def read_acled(
         ((date.dt.year != year).to_numpy() & year.notna().to_numpy() & date.notna().to_numpy(),
          "event_date is not in the year of the record's year column", "event_date"),
         ((frame["fatalities"] == "").to_numpy(), "fatalities is empty (a record cut off?)", "fatalities"),
-        (~((fatalities >= 0) & (fatalities == fatalities.round())).to_numpy(),
+        (~((fatalities >= 0) & (fatalities == fatalities.round()) & (fatalities < 2**53)).to_numpy(),
          "fatalities is not a whole number >= 0", "fatalities"),
         ((frame["country"] == "").to_numpy(), "country is empty (a record cut off?)", "country"),
         (frame["actor2"].str.count(r"\(").to_numpy() != frame["actor2"].str.count(r"\)").to_numpy(),

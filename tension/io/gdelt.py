@@ -206,7 +206,7 @@ def _malformed(frame: pd.DataFrame, weight_by: str | None) -> np.ndarray:
     checks = [
         (date.isna(), "SQLDATE is not a YYYYMMDD date", "sqldate"),
         (~code_ok, "EventCode is not a CAMEO code", "cameo"),
-        (gold.isna(), "GoldsteinScale is not a number", "goldstein"),
+        (~gold.between(-10, 10), "GoldsteinScale is not a number in [-10, 10]", "goldstein"),
     ]
     if weight_by:
         column = {"mentions": "num_mentions", "sources": "num_sources", "articles": "num_articles"}[weight_by]

@@ -83,7 +83,7 @@ def read_icews(path_or_paths, *, errors: str = "report", encoding: str = "utf-8"
         [
             (date.isna(), "Event Date is not a date", "Event Date"),
             (code.isna(), "CAMEO Code is not a CAMEO code", "CAMEO Code"),
-            (intensity.isna(), "Intensity is not a number", "Intensity"),
+            (~intensity.between(-10, 10), "Intensity is not a number in [-10, 10]", "Intensity"),
         ]
     ):
         bad = bad.to_numpy(dtype=bool)
