@@ -151,7 +151,8 @@ def read_acled(
       source instead (``source_from="actor2"``). Records with no state actor are
       skipped and counted ("no state actor").
     - ``target`` is the state of the other actor (confidence 1); else the nationality
-      of civilians ("Civilians (Pakistan)", confidence 1); else the country where the
+      of civilians ("Civilians (Pakistan)", confidence 1; "Civilians (International)"
+      names none); else the country where the
       event happened, if it differs from the source (an act on the other's soil,
       confidence 0.5). ``target_from`` says which rule applied. Otherwise the record is
       domestic and skipped ("no second country").
