@@ -452,3 +452,14 @@ def test_acled_fatalities_that_would_overflow_are_malformed(tmp_path, value):
                     f"India,{value},x\n", encoding="utf-8")  # fmt: skip
     report = _quiet(read_acled, path).attrs["report"]
     assert report.problems == [f"{path}:2: fatalities is not a whole number >= 0 ({value!r})"]
+
+
+@pytest.mark.parametrize(("operation", "code"), sorted(tn.io.acled.ACLED_OPERATIONS.items()))
+def test_acled_named_operations_are_their_lead_state(tmp_path, operation, code):
+    path = tmp_path / "ops.csv"
+    path.write_text(f"{OLD_HEADER}\n1,2020-05-01,2020,Remote violence,{operation},,Civilians (Yemen),Yemen,2,x\n"
+                    f"2,2020-05-01,2020,Battles,Military Forces of Yemen (2016-),,{operation},Yemen,0,x\n",
+                    encoding="utf-8")  # fmt: skip
+    ev = read_acled(path)
+    assert ev[["source", "target", "source_from", "target_from"]].values.tolist() == [
+        [code, "YEM", "operation", "civilians"], ["YEM", code, "actor1", "operation"]]

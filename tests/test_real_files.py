@@ -66,6 +66,23 @@ def test_icews_greece_macedonia_talks_are_kept():
 # --- ACLED ---------------------------------------------------------------------------
 
 _STATE = re.compile(r"^(?:Military Forces|Police Forces|Government) of (.+?)(?: \(\d{4}-\d{0,4}\).*)?$")
+#: ACLED's named operations and the state that leads each (Saudi-led coalition; Turkey).
+OPERATIONS = {"Operation Restoring Hope": "Saudi Arabia", "Operation Peace Spring": "Turkey",
+              "Operation Olive Branch": "Turkey", "Operation Euphrates Shield": "Turkey"}  # fmt: skip
+
+
+class _Named:
+    """A state named by an operation, shaped like a regex match."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def group(self, _):
+        return self.name
+
+
+def _state(actor):
+    return _STATE.match(actor) or (_Named(OPERATIONS[actor]) if actor in OPERATIONS else None)
 _CIVILIANS = re.compile(r"^Civilians \((.+)\)$")
 
 
@@ -92,7 +109,7 @@ def acled_interstate_lines(path):
                 continue
             battle = row[col["event_type"]].lower().startswith("battle")
             a1, a2 = row[col["actor1"]].strip(), row[col["actor2"]].strip()
-            s1, s2 = _STATE.match(a1), _STATE.match(a2)
+            s1, s2 = _state(a1), _state(a2)
             if not s1 and battle and s2:
                 s1, s2 = s2, None
             if not s1:
@@ -135,6 +152,9 @@ def test_acled_counts_and_the_named_episodes():
     us = ev[ev["actor1"].str.startswith("Military Forces of the United States")]
     strikes = us[us["target"] == "SOM"]
     assert len(strikes) == 2 and (strikes["kind"] == "airstrike").all()
+    coalition = ev[ev["actor1"] == "Operation Restoring Hope"]  # the Saudi-led coalition's strikes in Yemen
+    assert len(coalition) > 50 and set(zip(coalition["source"], coalition["target"], strict=True)) == {("SAU", "YEM")}
+    assert (coalition["source_from"] == "operation").all()
     assert report.unmapped == {"Artsakh": 71, "Somaliland": 2}
 
 

@@ -9,7 +9,7 @@ from ..countries import from_name
 from ._report import ReadReport, check_errors, finish
 from ._tables import add_problems, load_tables, parse_dates
 
-__all__ = ["read_acled", "ACLED_KINDS", "ACLED_TYPE_KINDS", "ACLED_OLD_KINDS", "UNORDERED_TYPES"]
+__all__ = ["read_acled", "ACLED_KINDS", "ACLED_TYPE_KINDS", "ACLED_OLD_KINDS", "ACLED_OPERATIONS", "UNORDERED_TYPES"]
 
 #: ACLED (event_type, sub_event_type) -> kind. ACLED has no conflict-cooperation score:
 #: each sub-event type is mapped to the kind whose CAMEO definition it matches.
@@ -72,6 +72,18 @@ ACLED_OLD_KINDS = {
 #: two sides of a battle in no particular order. Their events get ``ordered=False``.
 UNORDERED_TYPES = {"battles", "battle-no change of territory", "battle-government regains territory",
                    "battle-non-state actor overtakes territory", "battle-non-state actors overtake territory"}  # fmt: skip
+#: Named military operations that ACLED codes as actors instead of the state forces
+#: that run them, with the state that leads each: "Operation Restoring Hope" is ACLED's
+#: actor for the Saudi-led coalition in Yemen (attributed to Saudi Arabia, which leads
+#: it), "Operation Peace Spring", "Operation Olive Branch" and "Operation Euphrates
+#: Shield" are Turkey's operations in northern Syria. Their events get
+#: ``source_from="operation"`` (or ``target_from``).
+ACLED_OPERATIONS = {
+    "Operation Restoring Hope": "SAU",
+    "Operation Peace Spring": "TUR",
+    "Operation Olive Branch": "TUR",
+    "Operation Euphrates Shield": "TUR",
+}
 _REQUIRED = ("event_date", "event_type", "actor1", "actor2", "country", "fatalities")
 #: Old column names -> current ones.
 _RENAMED = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
@@ -99,6 +111,15 @@ def _country(actors: pd.Series, pattern: str) -> tuple[np.ndarray, np.ndarray]:
     names = actors.str.extract(pattern)["country"]
     iso = from_name(names.fillna(""))
     return np.where(names.isna().to_numpy(), "", iso), names.fillna("").to_numpy(dtype=object)
+
+
+def _state(actors: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The state of each actor label (state forces, or a named operation of
+    :data:`ACLED_OPERATIONS`), the name as written, and whether it was an operation."""
+    iso, names = _country(actors, _STATE)
+    operation = actors.str.strip().map(ACLED_OPERATIONS).fillna("").to_numpy(dtype=object)
+    is_operation = (iso == "") & (operation != "")
+    return np.where(is_operation, operation, iso), np.where(is_operation, actors, names), is_operation
 
 
 def read_acled(
@@ -135,7 +156,8 @@ def read_acled(
         (or :data:`ACLED_OLD_KINDS` for the pre-2019 event types), ``killed`` from
         ``fatalities``, ``confidence`` (see Notes), ``description`` (``notes``), plus
         ``acled_id``, ``actor1``, ``actor2``, ``event_type``, ``sub_event_type``,
-        ``location_country``, ``source_from``, ``target_from``, ``ordered``, ``file``,
+        ``location_country``, ``source_from`` (actor1, actor2 or operation),
+        ``target_from`` (actor2, operation, civilians or location), ``ordered``, ``file``,
         ``line``. ``attrs["report"]`` is a :class:`tension.io.ReadReport`; its
         ``unmapped`` lists the country names found in actor labels that are not
         countries (e.g. "Artsakh"), with counts.
@@ -144,7 +166,8 @@ def read_acled(
     -----
     ACLED codes actors, not countries. Actors are mapped to a country only where the
     data says which state they belong to ("Military Forces of Iran (1989-)", "Police
-    Forces of the Philippines (2016-)", "Government of …", with or without the years):
+    Forces of the Philippines (2016-)", "Government of …", with or without the years,
+    or a named operation of :data:`ACLED_OPERATIONS` such as "Operation Restoring Hope"):
 
     - ``source`` is the state of ``actor1``. In a battle, whose two sides ACLED lists
       in no particular order, a state ``actor2`` facing a non-state ``actor1`` is the
@@ -206,8 +229,8 @@ def read_acled(
         why[bad] = [f"{message} ({v!r})" for v in frame.loc[bad, column]]
     for i in np.flatnonzero(why != ""):
         report.problem(f"{frame['file'].iat[i]}:{frame['line'].iat[i]}: {why[i]}", errors)
-    state1, name1 = _country(frame["actor1"], _STATE)
-    state2, name2 = _country(frame["actor2"], _STATE)
+    state1, name1, operation1 = _state(frame["actor1"])
+    state2, name2, operation2 = _state(frame["actor2"])
     civilians, civilian_names = _country(frame["actor2"], _CIVILIANS)
     civilians = np.where(civilians == "?", "", civilians)  # "Civilians (International)": no nationality
     location = from_name(frame["country"])
@@ -216,7 +239,8 @@ def read_acled(
     source = np.where(swap, state2, state1)
     other = np.where(swap, "", state2)
     target = np.where(other != "", other, np.where(civilians != "", civilians, location))
-    target_from = np.where(other != "", "actor2", np.where(civilians != "", "civilians", "location"))
+    target_from = np.where(other != "", np.where(operation2 & ~swap, "operation", "actor2"),
+                           np.where(civilians != "", "civilians", "location"))  # fmt: skip
     reason = np.where(why != "", "malformed", "")
     reason = np.where((reason == "") & (kind == "").to_numpy(), "unmapped event type", reason)
     reason = np.where((reason == "") & (source == ""), "no state actor", reason)
@@ -228,7 +252,7 @@ def read_acled(
     detail = np.where(reason == "unmapped event type", event_types, frame["actor1"].to_numpy(dtype=object))
     report.skip(reason.astype(object), detail.astype(object), detail={"unmapped event type", "no state actor"})
     source_name = np.where(swap, name2, name1)
-    target_name = np.where(target_from == "actor2", name2, np.where(target_from == "civilians", civilian_names,
+    target_name = np.where(np.isin(target_from, ["actor2", "operation"]), name2, np.where(target_from == "civilians", civilian_names,
                                                                      frame["country"].to_numpy(dtype=object)))  # fmt: skip
     for side, names in ((source, source_name), (target, target_name)):
         picked = names[unknown & (side == "?")]
@@ -254,7 +278,8 @@ def read_acled(
             "event_type": kept["event_type"],
             "sub_event_type": kept["sub_event_type"],
             "location_country": kept["country"],
-            "source_from": np.where(swap[keep], "actor2", "actor1"),
+            "source_from": np.where(np.where(swap, operation2, operation1)[keep], "operation",
+                                    np.where(swap[keep], "actor2", "actor1")),  # fmt: skip
             "target_from": target_from[keep],
             "ordered": ~unordered[keep],
             "file": kept["file"],
