@@ -463,3 +463,10 @@ def test_acled_named_operations_are_their_lead_state(tmp_path, operation, code):
     ev = read_acled(path)
     assert ev[["source", "target", "source_from", "target_from"]].values.tolist() == [
         [code, "YEM", "operation", "civilians"], ["YEM", code, "actor1", "operation"]]
+
+
+def test_tables_read_in_blocks_read_the_same(monkeypatch):
+    whole = _quiet(read_icews, ICEWS)
+    monkeypatch.setattr("tension.io._files._BATCH", 2)
+    pd.testing.assert_frame_equal(_quiet(read_icews, ICEWS), whole)
+    assert _quiet(read_icews, ICEWS).attrs["report"].rows == whole.attrs["report"].rows

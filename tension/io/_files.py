@@ -22,6 +22,7 @@ __all__ = ["open_binary", "read_records", "MAX_LINE_BYTES", "check_encoding"]
 #: Longest line a reader accepts [bytes]; a longer one (a file without newlines, a
 #: damaged archive) is skipped, reported as malformed, and never held in memory whole.
 MAX_LINE_BYTES = 1 << 20
+_BATCH = 100_000  # records per block while reading a table
 
 #: What goes wrong inside a damaged archive.
 ARCHIVE_ERRORS = (EOFError, zlib.error, zipfile.BadZipFile, gzip.BadGzipFile, OSError)
@@ -148,6 +149,7 @@ def read_records(path: str, *, sep: str, encoding: str = "utf-8", max_line_bytes
     problems: list[str] = []
     starts: list[int] = []
     rows: list[list[str]] = []
+    batches: list[pd.DataFrame] = []
     limit = max(csv.field_size_limit(), max_line_bytes + 1)
     csv.field_size_limit(limit)
     quoting = csv.QUOTE_NONE if sep == "\t" else csv.QUOTE_MINIMAL
@@ -178,12 +180,17 @@ def read_records(path: str, *, sep: str, encoding: str = "utf-8", max_line_bytes
                 continue
             starts.append(start)
             rows.append(fields)
+            if len(rows) == _BATCH:  # bounded lists: the table grows in column blocks
+                batches.append(pd.DataFrame(rows, columns=_unique(header), dtype=object))
+                rows = []
     for number in overlong:
         problems.append(f"{path}:{number}: line longer than {max_line_bytes} bytes (no line end?); skipped")
     if header is None:
         raise ReadError(f"{path} is empty: no header line")
     header = _unique(header)
-    frame = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
+    if rows or not batches:
+        batches.append(pd.DataFrame(rows, columns=header, dtype=object))
+    frame = pd.concat(batches, ignore_index=True) if len(batches) > 1 else batches[0]
     frame["file"] = str(path)
     frame["line"] = starts
     return frame, problems
