@@ -149,8 +149,12 @@ def _check_options(args) -> None:
                 stamp = pd.NaT
             if pd.isna(stamp) or str(value).strip().lower() in ("now", "today"):
                 raise CliError(f"--{name} {value!r} is not a date (write it as YYYY-MM-DD)")
-    if getattr(args, "start", None) and getattr(args, "end", None) and pd.Timestamp(args.start) > pd.Timestamp(args.end):
-        raise CliError(f"--start {args.start} is after --end {args.end}")
+    if getattr(args, "start", None) and getattr(args, "end", None):
+        start, end = pd.Timestamp(args.start), pd.Timestamp(args.end)
+        if (start.tz is None) != (end.tz is None):
+            raise CliError(f"--start {args.start} and --end {args.end}: give a time zone on both or on neither")
+        if start > end:
+            raise CliError(f"--start {args.start} is after --end {args.end}")
     dpi = getattr(args, "dpi", None)
     if dpi is not None and dpi < 1:
         raise CliError(f"--dpi must be at least 1, not {dpi}")

@@ -113,6 +113,8 @@ def _bad_args(tmp_path):
         "start not a date": (["score", SEED, "--start", "soon"], "--start 'soon' is not a date"),
         "start now": (["score", SEED, "--start", "now"], "--start 'now' is not a date"),
         "start after end": (["score", SEED, "--start", "2024-03-01", "--end", "2024-01-01"], "is after --end"),
+        "one time zone": (["score", SEED, "--start", "2024-01-01T00:00+01:00", "--end", "2024-02-01"],
+                          "give a time zone on both or on neither"),
         "start after the events": (["score", SEED, "--start", "2030-01-01"], "after the last event"),
         "end before the events": (["score", SEED, "--end", "1990-01-01"], "before the first event"),
         "unknown dyad": (["score", SEED, "--dyad", "IND-PAK"], "no events for dyad IND-PAK"),
@@ -128,7 +130,7 @@ def _bad_args(tmp_path):
 CASES = [
     "directory as file", "directory as gdelt", "glob matching nothing", "missing file", "unwritable output",
     "output in missing folder", "output is a directory", "output format", "freq 0D", "freq -1D", "freq nonsense",
-    "start not a date", "start now", "start after end", "start after the events", "end before the events",
+    "start not a date", "start now", "start after end", "one time zone", "start after the events", "end before the events",
     "unknown dyad", "heat map of no dyad", "top 0", "dpi 0", "plot into a missing folder", "directed ACLED battles",
 ]  # fmt: skip
 
