@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["TensionError", "EventError", "StateError", "ReadError", "DirectionError", "TensionWarning", "Problem", "ROWS_SHOWN"]
+__all__ = ["TensionError", "EventError", "StateError", "ReadError", "DirectionError", "ExtractError", "TensionWarning",
+           "Problem", "ROWS_SHOWN"]
 
 #: Rows listed per problem before "and N more".
 ROWS_SHOWN = 8
@@ -77,3 +78,8 @@ class ReadError(TensionError, ValueError):
 class DirectionError(TensionError, ValueError):
     """Directed scoring asked of events whose source/target order is arbitrary (ACLED
     battles); see :func:`tension.io.check_direction`."""
+
+
+class ExtractError(TensionError, ValueError):
+    """Input the story coder (``tension.extract``) cannot read; the message names the
+    parameter or row and says how to fix it."""
