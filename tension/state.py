@@ -11,11 +11,11 @@ import pandas as pd
 from . import core
 from ._prepare import NS_PER_DAY, attrs, prepare
 from .exceptions import StateError
-from .model import Model, repeat_factor, tension_index
+from .model import Model, flow_index, repeat_factor
 
 __all__ = ["State", "StateError"]
 
-_FORMAT = 1
+_FORMAT = 2  # 2: the index's heat and flow stocks
 
 
 class State:
@@ -31,7 +31,9 @@ class State:
     Per dyad the state keeps, for each channel (half-life and sign), the stock at the
     dyad's last event time, split into the part before the last occasion and that
     occasion's events (kept raw): events of a later batch at the same timestamp join the
-    occasion and the same-occasion discount is recomputed, so updates stay exact.
+    occasion and the same-occasion discount is recomputed, so updates stay exact. It
+    also keeps the index's ``heat`` and ``flow`` at that time (scores before the
+    discount, so no occasion needs to be kept for them).
 
     Events older than their dyad's last event are refused with :class:`StateError` (the
     state keeps no history to insert them); rescore those dyads from all their events
@@ -57,6 +59,7 @@ class State:
         self.dyads = np.zeros(0, dtype=object)
         self.time = np.zeros(0, dtype=np.int64)  # last event time per dyad [ns since epoch, UTC]
         self.base = np.zeros((0, 0))  # stocks just before the last occasion, at `time`
+        self.flows = np.zeros((0, 2))  # the index's heat and flow at `time` (no discount: no occasion to keep)
         self.pending = pd.DataFrame({"dyad": [], "ns": [], "raw": [], "half_life": []}).astype(
             {"dyad": object, "ns": np.int64, "raw": float, "half_life": float}
         )
@@ -100,9 +103,11 @@ class State:
         hostile = decayed[:, self.channels[:, 1] > 0].sum(axis=1)
         cooperative = decayed[:, self.channels[:, 1] < 0].sum(axis=1)
         tension = hostile - cooperative
+        flows = self.flows * np.exp2(-elapsed[:, None] / self._flow_lives()[None, :])
         out = pd.DataFrame({"dyad": self.dyads, "date": pd.DatetimeIndex([when] * len(self)), "tension": tension,
                             "hostile": hostile, "cooperative": cooperative,
-                            "index": tension_index(tension, scale=self.model.scale)})  # fmt: skip
+                            "index": flow_index(flows[:, 0], flows[:, 1], model=self.model),
+                            "heat": flows[:, 0], "flow": flows[:, 1]})  # fmt: skip
         out = out.sort_values(["tension", "dyad"], ascending=[False, True], kind="stable").reset_index(drop=True)
         out.attrs = attrs(self.model, at=str(when))
         return out
@@ -176,10 +181,19 @@ class State:
         hostile = states[batch][:, signs > 0].sum(axis=1)
         cooperative = states[batch][:, signs < 0].sum(axis=1)
         tension = hostile - cooperative
-        self._store(names, codes, ns, raw, lives, effective, matrix, is_state, kernel)
+        # the index's stocks: the dyad's state as a pseudo-event, then the batch's raw scores
+        # (already-open occasion events are in the state: they count in full, once)
+        flow_matrix = np.zeros((len(ns), 2))
+        flow_matrix[: len(affected)] = self.flows[affected]
+        batch_rows = np.arange(len(ns) - len(p.ns), len(ns))
+        flow_matrix[batch_rows] = np.stack([p.raw, np.abs(p.raw)], axis=1) if len(p.ns) else np.zeros((0, 2))
+        flow_kernel = core.run(codes, days, flow_matrix, self._flow_lives())
+        flows = core.at_events(flow_kernel)[batch]
+        self._store(names, codes, ns, raw, lives, effective, matrix, is_state, kernel, flow_kernel)
         out = pd.DataFrame(
             {"dyad": p.dyads, "date": p.events["date"], "score": effective[batch], "tension": tension,
-             "hostile": hostile, "cooperative": cooperative, "index": tension_index(tension, scale=self.model.scale)},
+             "hostile": hostile, "cooperative": cooperative,
+             "index": flow_index(flows[:, 0], flows[:, 1], model=self.model), "heat": flows[:, 0], "flow": flows[:, 1]},
             index=p.events.index,
         )  # fmt: skip
         out.attrs = attrs(self.model)
@@ -205,6 +219,7 @@ class State:
             "dyads": [str(d) for d in self.dyads],
             "time": self.time.tolist(),
             "base": self.base.tolist(),
+            "flows": self.flows.tolist(),
             "pending": {k: self.pending[k].tolist() for k in ("dyad", "ns", "raw", "half_life")},
         }
         path.write_text(json.dumps(data))
@@ -214,6 +229,11 @@ class State:
     def load(cls, path) -> State:
         """Read a state written by :meth:`save`."""
         data = json.loads(Path(path).read_text())
+        if data.get("format") == 1:
+            raise StateError(
+                f"{path}: a state saved by tension 0.1 (format 1) lacks the index's heat and flow stocks; "
+                "rebuild it with tension.State.from_events on the events it has seen"
+            )
         if data.get("format") != _FORMAT:
             raise StateError(f"{path}: not a tension state file of format {_FORMAT}")
         state = cls(Model(**data["model"]))
@@ -222,6 +242,7 @@ class State:
         state.dyads = np.asarray(data["dyads"], dtype=object)
         state.time = np.asarray(data["time"], dtype=np.int64)
         state.base = np.asarray(data["base"], dtype=float).reshape(len(state.dyads), len(state.channels))
+        state.flows = np.asarray(data["flows"], dtype=float).reshape(len(state.dyads), 2)
         state.pending = pd.DataFrame(data["pending"]).astype({"dyad": object, "ns": np.int64, "raw": float,
                                                               "half_life": float})  # fmt: skip
         return state
@@ -254,7 +275,10 @@ class State:
         keys = pd.MultiIndex.from_arrays([self.channels[:, 0], self.channels[:, 1]])
         return keys.get_indexer(pd.MultiIndex.from_arrays([np.asarray(lives, float), np.asarray(signs, float)]))
 
-    def _store(self, names, codes, ns, raw, lives, effective, matrix, is_state, kernel):
+    def _flow_lives(self) -> np.ndarray:
+        return np.array([self.model.heat_half_life, self.model.flow_half_life])
+
+    def _store(self, names, codes, ns, raw, lives, effective, matrix, is_state, kernel, flow_kernel):
         """Keep, per dyad of this update, its last time, the open occasion and the base."""
         last_time = np.full(len(names), np.iinfo(np.int64).min)
         np.maximum.at(last_time, codes, ns)
@@ -269,12 +293,16 @@ class State:
         self.dyads = np.concatenate([self.dyads, names[fresh].astype(object)])
         self.time = np.concatenate([self.time, np.zeros(int(fresh.sum()), dtype=np.int64)])
         self.base = np.vstack([self.base, np.zeros((int(fresh.sum()), len(self.channels)))])
+        self.flows = np.vstack([self.flows, np.zeros((int(fresh.sum()), 2))])
         index = pd.Index(self.dyads).get_indexer(names)
         self.time[index] = last_time
         self.base[index] = base
+        flow_groups, _, flow_final = core.final_states(flow_kernel)
+        self.flows[pd.Index(self.dyads).get_indexer(names[flow_groups])] = flow_final
         keep = ~self.pending["dyad"].isin(names)
         opened = pd.DataFrame({"dyad": names[codes[in_occasion]].astype(object), "ns": ns[in_occasion],
                                "raw": raw[in_occasion], "half_life": lives[in_occasion]})  # fmt: skip
         self.pending = pd.concat([self.pending[keep], opened], ignore_index=True)
         order = np.argsort(self.dyads.astype(str), kind="stable")
         self.dyads, self.time, self.base = self.dyads[order], self.time[order], self.base[order]
+        self.flows = self.flows[order]
