@@ -16,6 +16,7 @@ import pandas as pd
 from . import core
 from ._version import __version__
 from .events import read_events
+from .io._direction import check_direction
 from .model import Model, index_channels, magnitude, repeat_factor
 from .taxonomy import TAXONOMY_VERSION, kind_quad_classes, resolve_weights
 
@@ -108,6 +109,7 @@ class Prepared:
 def prepare(events, model: Model) -> Prepared:
     """Read and validate ``events`` and score each one under ``model`` (before decay)."""
     ev = read_events(events, weights=model.weights, duplicates="keep")
+    check_direction(ev, directed=model.directed)  # readers' hook: no direction invented (ACLED battles)
     weights = resolve_weights(model.weights)
     kind_codes, kinds = pd.factorize(ev["kind"].to_numpy(dtype=object))
     base = np.asarray([weights[k] for k in kinds], dtype=float)[kind_codes]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._style import PALETTE, QUALITATIVE, arrow, date_axis, naive, new_ax, one_dyad
+from ._style import PALETTE, QUALITATIVE, arrow, date_axis, naive, new_ax, one_dyad, positive
 
 __all__ = ["decomposition"]
 
@@ -45,6 +45,7 @@ def decomposition(parts: pd.DataFrame, *, dyad: str | None = None, top: int = 7,
     ['tension (sum of the parts)', 'material conflict']
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
+    top = positive("top", top)
     frame, dyad = one_dyad(parts, dyad, "parts")
     wide = frame.pivot_table(index="date", columns="part", values="value", aggfunc="sum", sort=True).fillna(0.0)
     peak = wide.abs().max().sort_values(ascending=False, kind="stable")

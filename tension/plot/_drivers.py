@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._style import PALETTE, arrow, event_label, kind_labels, new_ax, one_dyad
+from ._style import PALETTE, arrow, event_label, kind_labels, new_ax, one_dyad, positive
 
 __all__ = ["drivers"]
 
@@ -38,6 +38,7 @@ def drivers(why: pd.DataFrame, *, dyad: str | None = None, top: int = 10, ax=Non
      '27 Jan 2024  IRN→PAK armed attack, 4 killed, 3 injured', '13 other events']
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
+    top = positive("top", top)
     frame, dyad = one_dyad(why, dyad, "why")
     frame = frame[frame["contribution"] != 0]
     order = frame["contribution"].abs().sort_values(ascending=False, kind="stable").index

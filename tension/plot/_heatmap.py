@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._style import arrow, date_axis, naive, new_ax, ranked
+from ._style import arrow, date_axis, naive, new_ax, positive, ranked
 
 __all__ = ["heatmap"]
 
@@ -47,6 +47,7 @@ def heatmap(
     import matplotlib.dates as mdates
     from matplotlib.colors import TwoSlopeNorm
 
+    top = positive("top", top)
     dyads = ranked(daily, value, order)[:top]
     wide = daily[daily["dyad"].isin(dyads)].pivot_table(index="dyad", columns="date", values=value, aggfunc="sum")
     wide = wide.reindex(dyads)

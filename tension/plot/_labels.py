@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._style import event_label, kind_label, kind_labels
+from ._style import event_label, kind_label, kind_labels, with_defaults
 
 __all__ = ["label_occasions", "occasions_of", "place_labels"]
 
@@ -13,6 +13,7 @@ __all__ = ["label_occasions", "occasions_of", "place_labels"]
 def occasions_of(scored: pd.DataFrame) -> pd.DataFrame:
     """One row per (day, sign) of one dyad's events: total ``|score|``, count and a label."""
     labels = kind_labels()
+    scored = with_defaults(scored)
     frame = scored.assign(
         day=pd.DatetimeIndex(scored["date"]).normalize(),
         sign=np.sign(scored["score"].to_numpy()),

@@ -7,7 +7,7 @@ import pandas as pd
 
 from .._deprecate import renamed
 from ._labels import label_occasions
-from ._style import arrow, ranked, set_ylim
+from ._style import arrow, positive, ranked, set_ylim
 from ._timeline import timeline_body
 
 __all__ = ["small_multiples"]
@@ -60,7 +60,8 @@ def small_multiples(
     """
     import matplotlib.pyplot as plt
 
-    top = renamed("small_multiples", "n", n, "top", top, default=6)
+    top = positive("n" if n is not None and top is None else "top", renamed("small_multiples", "n", n, "top", top, default=6))
+    ncols = positive("ncols", ncols)
     dyads = ranked(daily, "tension", order)[:top]
     if ax is None:
         nrows = -(-len(dyads) // ncols)
