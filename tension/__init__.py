@@ -6,7 +6,7 @@ from .bands import bands
 from .calibrate import Calibration, calibrate
 from .episodes import alerts, episodes
 from .events import read_events
-from .exceptions import EventError, ExtractError, ReadError, StateError, TensionError, TensionWarning
+from .exceptions import DirectionError, EventError, ExtractError, ReadError, StateError, TensionError, TensionWarning
 from .model import Model, flow_index, tension_index
 from .project import project, what_if
 from .reciprocity import reciprocity
@@ -39,6 +39,7 @@ __all__ = [
     "project",
     "reciprocity",
     "what_if",
+    "DirectionError",
     "EventError",
     "ExtractError",
     "ReadError",

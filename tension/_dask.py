@@ -76,7 +76,10 @@ def score(frame, model, *, score_in_memory, freq, start, end, threshold, at):
         shuffled = _by_dyad(frame, model)
 
     def run(part: pd.DataFrame) -> pd.DataFrame:
-        return _typed(score_in_memory(part.drop(columns=_DYAD), model=model, freq=freq, start=start, end=end,
-                                      threshold=threshold, at=at))  # fmt: skip
+        return _typed(
+            score_in_memory(
+                part.drop(columns=_DYAD), model=model, freq=freq, start=start, end=end, threshold=threshold, at=at
+            )
+        )
 
     return shuffled.map_partitions(run, meta=run(shuffled._meta))

@@ -17,6 +17,7 @@ import pandas as pd
 from . import _columns, core
 from ._version import __version__
 from .events import read_events
+from .io._direction import check_direction
 from .model import Model, index_channels, magnitude, repeat_factor
 from .taxonomy import TAXONOMY_VERSION, kind_quad_classes, resolve_weights
 
@@ -135,6 +136,7 @@ def prepare(events, model: Model) -> Prepared:
         ev = events
     else:
         ev = read_events(events, weights=model.weights, duplicates="keep")
+    check_direction(ev, directed=model.directed)  # readers' hook: no direction invented (ACLED battles)
     kind_codes, kinds = _columns.text_codes(ev["kind"])
     kinds = [str(k) for k in kinds]
     base = np.asarray([weights[k] for k in kinds], dtype=float)[kind_codes]
@@ -178,7 +180,7 @@ def channels(p: Prepared, groups: np.ndarray | None = None):
     """Score matrix (n, C), each channel's half-life (C,) and group (C,).
 
     One channel per (half-life, group) pair present. By default the group is the sign
-    (+1 hostile, -1 cooperative) and the matrix holds |score|; with ``groups`` (one
+    (+1 hostile, -1 cooperative) and the matrix holds ``|score|``; with ``groups`` (one
     integer per event) it holds the signed score.
     """
     signed = groups is not None

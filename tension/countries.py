@@ -4,6 +4,7 @@ the event datasets use that ISO does not."""
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 
 import numpy as np
@@ -39,18 +40,42 @@ CAMEO_REGIONS = {
     "SEA": "Southeast Asia", "SAF": "Southern Africa", "WAF": "West Africa", "WST": "The West",
 }  # fmt: skip
 
-#: Country names used by ICEWS, ACLED and POLECAT that pycountry does not resolve.
+#: Country names as ICEWS, ACLED, UCDP and POLECAT write them that pycountry's names,
+#: official names and common names do not give, keyed by their folded form (see
+#: :func:`from_name`: case, accents, punctuation, a leading "the" and "X, Y" inversions
+#: are handled before this table is consulted). Sub-national names that ICEWS uses as
+#: countries (Bavaria, the Aeolian Islands) map to their state; Akrotiri and Dhekelia
+#: (British sovereign base areas on Cyprus, an ACLED "country") to GBR.
 NAME_ALIASES = {
-    "russia": "RUS", "occupied palestinian territory": "PSE", "palestine": "PSE",
-    "palestinian territory": "PSE", "congo, democratic republic of": "COD",
-    "congo, the democratic republic of the": "COD", "democratic republic of congo": "COD",
-    "democratic republic of the congo": "COD", "dr congo": "COD", "republic of congo": "COG",
-    "congo, republic of": "COG", "republic of the congo": "COG", "macedonia": "MKD",
-    "ivory coast": "CIV", "cote d'ivoire": "CIV", "burma": "MMR", "swaziland": "SWZ",
-    "cape verde": "CPV", "turkey": "TUR", "kosovo": "XKX", "micronesia": "FSM",
-    "vatican city": "VAT", "holy see": "VAT", "brunei": "BRN", "east timor": "TLS", "macau": "MAC",
-    "korea, north": "PRK", "korea, south": "KOR", "curacao": "CUW", "uae": "ARE", "usa": "USA",
-    "uk": "GBR", "great britain": "GBR", "england": "GBR", "syrian arab republic": "SYR",
+    # former or short names of current states
+    "russia": "RUS", "burma": "MMR", "swaziland": "SWZ", "turkey": "TUR", "cape verde": "CPV",
+    "ivory coast": "CIV", "cote divoire": "CIV", "czech republic": "CZE", "east timor": "TLS",
+    "macedonia": "MKD", "republic of macedonia": "MKD", "former yugoslav republic of macedonia": "MKD",
+    "fyrom": "MKD", "fyr macedonia": "MKD", "macedonia fyr": "MKD",
+    "democratic republic of congo": "COD", "democratic republic of the congo": "COD", "dr congo": "COD",
+    "drc": "COD", "congo kinshasa": "COD", "zaire": "COD", "congo democratic republic": "COD",
+    "republic of congo": "COG", "republic of the congo": "COG", "congo brazzaville": "COG", "congo republic": "COG",
+    "brunei": "BRN", "macau": "MAC", "micronesia": "FSM", "vatican": "VAT", "vatican city": "VAT",
+    "holy see": "VAT", "kyrgyz republic": "KGZ", "slovak republic": "SVK",
+    "north korea": "PRK", "south korea": "KOR", "dprk": "PRK", "korea north": "PRK",
+    "korea south": "KOR", "republic of korea": "KOR", "laos": "LAO", "syria": "SYR", "iran": "IRN",
+    "vietnam": "VNM", "taiwan": "TWN", "bolivia": "BOL", "venezuela": "VEN", "tanzania": "TZA",
+    "moldova": "MDA", "palestine": "PSE", "occupied palestinian territory": "PSE", "state of palestine": "PSE",
+    "palestinian territory": "PSE", "palestinian territories": "PSE", "west bank": "PSE", "gaza strip": "PSE",
+    "gaza": "PSE", "kosovo": "XKX",
+    "usa": "USA", "us": "USA", "u s": "USA", "u s a": "USA", "united states of america": "USA",
+    "uk": "GBR", "u k": "GBR", "great britain": "GBR", "britain": "GBR", "england": "GBR", "scotland": "GBR",
+    "wales": "GBR", "northern ireland": "GBR", "uae": "ARE", "emirates": "ARE",
+    # territories as the datasets spell them
+    "curacao": "CUW", "reunion": "REU", "saint barthelemy": "BLM", "saint martin": "MAF",
+    "sint maarten": "SXM", "caribbean netherlands": "BES", "bonaire": "BES", "falkland islands": "FLK",
+    "saint helena": "SHN", "us virgin islands": "VIR", "u s virgin islands": "VIR", "virgin islands us": "VIR",
+    "british virgin islands": "VGB", "cook island": "COK", "akrotiri and dhekelia": "GBR",
+    "bavaria": "DEU", "aeolian islands": "ITA",
+    # states that no longer exist (ISO 3166-3 codes)
+    "soviet union": "SUN", "ussr": "SUN", "yugoslavia": "YUG", "czechoslovakia": "CSK",
+    "serbia and montenegro": "SCG", "netherlands antilles": "ANT", "east germany": "DDR",
+    "german democratic republic": "DDR", "west germany": "DEU",
 }  # fmt: skip
 
 
@@ -106,31 +131,65 @@ def from_cameo(codes) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _plain(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return " ".join(folded.replace("’", "'").casefold().split())
+    """Folded form of a name: no accents or punctuation, lower case, single spaces,
+    "saint" for "St."/"Ste.", "and" for "&"."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").casefold()
+    folded = folded.replace("&", " and ").replace("'", "").replace("\u2019", "")
+    folded = re.sub(r"[^a-z0-9()]+", " ", folded)
+    words = folded.split()
+    if words and words[0] in ("st", "ste"):
+        words[0] = "saint"
+    return " ".join(words)
 
 
-@functools.lru_cache(maxsize=4096)
-def _name_to_iso(name: str) -> str:
+@functools.cache
+def _name_index() -> dict[str, str]:
+    """Folded name -> alpha-3 for every current country's name, official and common
+    name (ISO 3166-1), with and without a parenthetical qualifier."""
     import pycountry
 
+    index: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            name = getattr(country, attr, None)
+            if name:
+                for form in _forms(name):
+                    index.setdefault(form, country.alpha_3)
+    for alias, code in NAME_ALIASES.items():
+        index[alias] = code
+    return index
+
+
+def _forms(name: str) -> list[str]:
+    """The folded name, without a leading "the", without a trailing "(…)", and with
+    "X, Y" turned into "Y X" (pycountry's and ICEWS's inverted names)."""
+    plain = _plain(name)
+    forms = [plain]
+    if plain.startswith("the "):
+        forms.append(plain[4:])
+    if "," in name:
+        head, _, tail = name.partition(",")
+        forms.extend(_forms(f"{tail.strip()} {head.strip()}"))
+    for form in list(forms):
+        bare = re.sub(r"\s*\([^)]*\)\s*$", "", form).strip()
+        if bare and bare != form:
+            forms.append(bare)
+        if bare.startswith("the "):
+            forms.append(bare[4:])
+    return list(dict.fromkeys(f.replace("(", "").replace(")", "").strip() for f in forms))
+
+
+@functools.lru_cache(maxsize=8192)
+def _name_to_iso(name: str) -> str:
     text = name.strip()
-    if not text or text.upper() in ("NA", "N/A", "NONE", "NULL"):
+    if not text or text.upper() in ("NA", "N/A", "NONE", "NULL", "NAN"):
         return ""
     if len(text) == 3 and text.upper() in country_codes():
         return text.upper()
-    plain = _plain(text)
-    if plain in NAME_ALIASES:
-        return NAME_ALIASES[plain]
-    for candidate in (text, plain):
-        try:
-            return pycountry.countries.lookup(candidate).alpha_3
-        except LookupError:
-            continue
-    for country in pycountry.countries:
-        names = {getattr(country, a, "") for a in ("name", "official_name", "common_name")}
-        if plain in {_plain(n) for n in names if n}:
-            return country.alpha_3
+    index = _name_index()
+    for form in _forms(text):
+        if form in index:
+            return index[form]
     return "?"
 
 
@@ -138,13 +197,20 @@ def from_name(names) -> np.ndarray:
     """ISO 3166-1 alpha-3 code of country names (or codes); "" where missing, "?" where
     the name is not known.
 
-    Names are matched case- and accent-insensitively against pycountry's names, official
-    names and common names, and :data:`NAME_ALIASES`.
+    Names are matched against pycountry's names, official names and common names of
+    the current ISO 3166-1 countries and :data:`NAME_ALIASES`, ignoring case, accents,
+    punctuation and a leading "the"; "X, Y" is also tried as "Y X" ("Korea, South") and
+    a trailing qualifier in brackets is dropped ("Saint Martin (French part)"). A name
+    that still does not match is "?" and the readers list it, with its count, in their
+    report (``report.unmapped``).
 
     Examples
     --------
     >>> from_name(["Russian Federation", "Iran", "Côte d'Ivoire", "PAK", "NA", "Atlantis"]).tolist()
     ['RUS', 'IRN', 'CIV', 'PAK', '', '?']
+    >>> from_name(["the Philippines", "the former Yugoslav Republic of Macedonia", "Türkiye", "Turkey",
+    ...            "Democratic Republic of Congo", "Ivory Coast", "eSwatini", "Burma", "Korea, South"]).tolist()
+    ['PHL', 'MKD', 'TUR', 'TUR', 'COD', 'CIV', 'SWZ', 'MMR', 'KOR']
     """
     series = pd.Series(names, dtype=object).fillna("").astype(str)
     mapping = {name: _name_to_iso(name) for name in series.unique()}

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["TensionError", "EventError", "StateError", "ReadError", "ExtractError", "TensionWarning", "Problem", "ROWS_SHOWN"]
+__all__ = ["TensionError", "EventError", "StateError", "ReadError", "DirectionError", "ExtractError", "TensionWarning",
+           "Problem", "ROWS_SHOWN"]
 
 #: Rows listed per problem before "and N more".
 ROWS_SHOWN = 8
@@ -69,7 +70,14 @@ class StateError(TensionError, ValueError):
 
 
 class ReadError(TensionError, ValueError):
-    """A malformed record, raised by a reader called with ``errors="raise"``."""
+    """A file a reader cannot read (a damaged archive, a directory, bytes not in the
+    given encoding), or a malformed record with ``errors="raise"``; the message names
+    the file and, where known, the line."""
+
+
+class DirectionError(TensionError, ValueError):
+    """Directed scoring asked of events whose source/target order is arbitrary (ACLED
+    battles); see :func:`tension.io.check_direction`."""
 
 
 class ExtractError(TensionError, ValueError):

@@ -224,7 +224,7 @@ def magnitude(
 def repeat_factor(dyad_codes, ns, raw, discount, order=None) -> np.ndarray:
     """Factor taking each raw score to its share of its occasion's combined score.
 
-    An occasion is one dyad, one timestamp and one sign. Ranked by |score| (largest
+    An occasion is one dyad, one timestamp and one sign. Ranked by ``|score|`` (largest
     first), the k-th counts ``discount ** k``; the combined score is shared among the
     occasion's events in proportion to their raw scores, so the result does not depend
     on row order. ``order`` is :func:`tension.core.group_order` of the events, if known.

@@ -15,9 +15,18 @@ import pandas as pd
 from . import _columns, _dask, core
 from ._dask import is_dask
 from ._deprecate import renamed
-from ._grid import decayed_to, days, grid, on_grid, readings, snapshot
-from ._prepare import (PARTS, attrs, channels, check_dyads, part_labels, prepare, resolve_model, select_dyads,
-                       with_index_channels)  # fmt: skip
+from ._grid import days, decayed_to, grid, on_grid, readings, snapshot
+from ._prepare import (
+    PARTS,
+    attrs,
+    channels,
+    check_dyads,
+    part_labels,
+    prepare,
+    resolve_model,
+    select_dyads,
+    with_index_channels,
+)
 from .model import Model, index_channels
 
 #: How many channels the index adds (:func:`tension.model.index_channels`).
@@ -131,11 +140,11 @@ def score(
             raise ValueError("dyads= is not supported for Dask input: filter the frame before scoring")
         return _dask.score(events, m, score_in_memory=score, freq=freq, start=start, end=end, threshold=threshold, at=at)
     p = prepare(events, m)
-    times = grid(p, freq, start, end) if at is None else None  # from all events, whichever dyads are kept
+    if at is not None:
+        return snapshot(p if dyads is None else select_dyads(p, dyads), at, m)
+    times = grid(p, freq, start, end)  # from all events, whichever dyads are kept
     if dyads is not None:
         p = select_dyads(p, dyads)
-    if at is not None:
-        return snapshot(p, at, m)
     matrix, half_lives, signs = channels(p)
     matrix, half_lives = with_index_channels(p, m, matrix, half_lives)
     codes, positions, states = on_grid(p, times, matrix, half_lives, threshold, limit=MAX_DENSE_ROWS)

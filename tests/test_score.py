@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from reference import event_scores as ref_scores
 from reference import half_life_of, rows_of, tension_at
-from strategies import event_rows, events, frame
+from strategies import event_rows, events, frame, joined
 
 import tension as tn
 from tension.taxonomy import kind_quad_classes, resolve_weights
@@ -76,7 +76,7 @@ def test_additive_over_event_sets_on_different_days(a, b):
     a = a.assign(date=a["date"].dt.normalize() + pd.to_timedelta((a["date"].dt.day % 2 == 1).astype(int), unit="D"))
     b = b.assign(date=b["date"].dt.normalize() + pd.to_timedelta((b["date"].dt.day % 2 == 0).astype(int), unit="D"))
     kw = {"start": "2024-01-01", "end": "2024-03-10"}
-    both = tn.score(pd.concat([a, b], ignore_index=True), **kw).set_index(["dyad", "date"])
+    both = tn.score(joined(a, b), **kw).set_index(["dyad", "date"])
     sa = tn.score(a, **kw).set_index(["dyad", "date"])
     sb = tn.score(b, **kw).set_index(["dyad", "date"])
     summed = sa[["tension", "hostile", "cooperative"]].add(sb[["tension", "hostile", "cooperative"]], fill_value=0)
@@ -89,7 +89,7 @@ def test_additive_over_event_sets_on_different_days(a, b):
 @given(events, events)
 def test_fully_linear_without_the_repeat_discount(a, b):
     kw = {"start": "2024-01-01", "end": "2024-03-10", "model": tn.Model(repeat_discount=1.0)}
-    both = tn.score(pd.concat([a, b], ignore_index=True), **kw).set_index(["dyad", "date"])
+    both = tn.score(joined(a, b), **kw).set_index(["dyad", "date"])
     summed = (
         tn.score(a, **kw).set_index(["dyad", "date"])[["hostile", "cooperative"]]
         .add(tn.score(b, **kw).set_index(["dyad", "date"])[["hostile", "cooperative"]], fill_value=0)
@@ -104,7 +104,7 @@ def test_hostile_never_lowers_cooperative_never_raises(ev, data):
     extra = frame(rows)
     kw = {"start": "2024-01-01", "end": "2024-03-10"}
     before = tn.score(ev, **kw).set_index(["dyad", "date"])
-    after = tn.score(pd.concat([ev, extra], ignore_index=True), **kw).set_index(["dyad", "date"])
+    after = tn.score(joined(ev, extra), **kw).set_index(["dyad", "date"])
     before = before.reindex(after.index, fill_value=0.0)
     s = tn.event_scores(extra)["score"].iloc[0]
     slack = 1e-9 * (after["hostile"] + after["cooperative"]) + 1e-12

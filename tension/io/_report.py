@@ -40,6 +40,8 @@ class ReadReport:
         ``"file:line: message"`` for each malformed record (the first 1000).
     notes : dict str -> int
         Things done to kept records that a user should know about.
+    unmapped : dict str -> int
+        (property) The country names or codes no country was found for, with counts.
 
     Examples
     --------
@@ -70,6 +72,17 @@ class ReadReport:
                     bucket = self.details.setdefault(reason, {})
                     for value, n in Counter(picked.tolist()).items():
                         bucket[value] = bucket.get(value, 0) + n
+
+    @property
+    def unmapped(self) -> dict[str, int]:
+        """Country names or actor codes that could not be mapped, with their counts
+        (from every "unknown …" reason), most frequent first."""
+        counts: dict[str, int] = {}
+        for reason, values in self.details.items():
+            if reason.startswith("unknown"):
+                for value, n in values.items():
+                    counts[value] = counts.get(value, 0) + n
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
     def note(self, text: str, n: int):
         if n:
@@ -121,13 +134,15 @@ def expand_paths(path_or_paths) -> list[str]:
     for item in items:
         text = str(item)
         if any(ch in text for ch in "*?["):
-            matched = sorted(glob.glob(text))
+            matched = sorted(m for m in glob.glob(text) if not Path(m).is_dir())
             if not matched:
                 raise FileNotFoundError(f"no files match {text!r}")
             files.extend(matched)
         else:
             if not Path(text).exists():
                 raise FileNotFoundError(f"no such file: {text}")
+            if Path(text).is_dir():
+                raise ReadError(f"{text} is a directory, not a file; pass the files inside it (e.g. '{text}/*')")
             files.append(text)
     if not files:
         raise FileNotFoundError("no input files given")

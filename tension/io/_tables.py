@@ -2,52 +2,71 @@
 
 from __future__ import annotations
 
-import csv
+import re
 
 import numpy as np
 import pandas as pd
 
 from ..taxonomy import goldstein
 
-__all__ = ["read_table", "load_tables", "cameo_codes"]
+__all__ = ["load_tables", "add_problems", "cameo_codes", "parse_dates"]
 
 
-def read_table(path: str, *, sep: str) -> pd.DataFrame:
-    """A delimited file as strings, with ``file`` and ``line`` (or ``row``) columns.
-
-    Tab-separated files are read without quoting, so ``line`` is the physical line (the
-    header is line 1). Comma-separated files may quote fields across lines; for them
-    ``line`` is the data row number plus one, which equals the line where no field
-    spans lines.
-    """
-    frame = pd.read_csv(
-        path,
-        sep=sep,
-        dtype=str,
-        keep_default_na=False,
-        quoting=csv.QUOTE_NONE if sep == "\t" else csv.QUOTE_MINIMAL,
-        encoding="utf-8",
-        encoding_errors="replace",
-    )
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return frame.assign(file=str(path), line=np.arange(len(frame)) + 2)
-
-
-def load_tables(source, *, sep: str, required, what: str) -> tuple[list[str], pd.DataFrame]:
+def load_tables(source, *, sep: str, required, what: str, encoding: str = "utf-8", canonical=None):
     """Files (a path, glob or list) or a DataFrame as one string table with ``file`` and
-    ``line``; a missing required column is an error naming it."""
+    ``line``; a missing required column is an error naming it.
+
+    ``canonical`` maps a header name to the name the reader uses (e.g. lower case), so
+    that column names are matched as the reader documents. Returns the files, the table
+    and the problems of the malformed records (``"file:line: message"``).
+    """
+    from ._files import check_encoding, read_records
     from ._report import expand_paths
 
+    check_encoding(encoding)
+    problems: list[str] = []
     if isinstance(source, pd.DataFrame):
         files = ["<DataFrame>"]
-        frame = source.fillna("").astype(str).assign(file="<DataFrame>", line=np.arange(len(source)) + 2)
+        frame = source.astype(object).where(source.notna(), "").astype(str)
+        frame.columns = [str(c).strip() for c in frame.columns]
+        frame = frame.assign(file="<DataFrame>", line=np.arange(len(source)) + 2)
+        frames = [frame]
     else:
         files = expand_paths(source)
-        frame = pd.concat([read_table(f, sep=sep) for f in files], ignore_index=True)
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise ValueError(f"not {what}: missing columns {missing}; found {list(frame.columns)[:12]}")
-    return files, frame
+        frames = []
+        for f in files:
+            frame, bad = read_records(f, sep=sep, encoding=encoding)
+            frames.append(frame)
+            problems.extend(bad)
+    if canonical is not None:
+        renamed = []
+        for frame in frames:
+            names = {c: canonical(c) for c in frame.columns if c not in ("file", "line")}
+            frame = frame.rename(columns=names)
+            if frame.columns.duplicated().any():
+                twice = sorted(set(frame.columns[frame.columns.duplicated()]))
+                raise ValueError(f"{frame['file'].iat[0] if len(frame) else files[0]}: columns {twice} appear twice "
+                                 "(names are matched ignoring case); rename one")
+            renamed.append(frame)
+        frames = renamed
+    for f, frame in zip(files, frames, strict=True):
+        missing = [c for c in required if c not in frame.columns]
+        if missing:
+            found = [c for c in frame.columns if c not in ("file", "line")]
+            raise ValueError(f"{f}: not {what}: missing columns {missing}; found {found[:12]}")
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+    text = [c for c in frame.columns if c != "line"]
+    frame[text] = frame[text].fillna("")  # columns that only some of the files have
+    return files, frame, problems
+
+
+def add_problems(report, problems: list[str], errors: str) -> None:
+    """Count the malformed records a table reader left out, with file and line."""
+    report.rows += len(problems)
+    if problems:
+        report.skipped["malformed"] = report.skipped.get("malformed", 0) + len(problems)
+    for message in problems:
+        report.problem(message, errors)
 
 
 def _valid(code: str) -> bool:
@@ -81,3 +100,63 @@ def cameo_codes(values) -> tuple[pd.Series, np.ndarray]:
         else:
             mapping[code], fixed[code] = pd.NA, False
     return text.map(mapping).astype("string"), text.map(fixed).to_numpy(dtype=bool)
+
+
+_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})$")
+
+
+def parse_dates(values, *, column: str, dayfirst: bool | None = None) -> pd.Series:
+    """Dates of a text column, one rule for the whole column (NaT where not a date).
+
+    - ``YYYYMMDD`` (8 digits, as GDELT and some exports write them) is that day; any
+      other bare number (a spreadsheet serial, a year) is not a date.
+    - Numeric ``d/m/y`` or ``m/d/y`` (``/``, ``.`` or ``-``; two-digit years as
+      pandas reads ``%y``) take one order for the whole column: the one its values
+      prove (a first part over 12 means day first), or ``dayfirst``. A column whose
+      values prove both orders, or neither (all parts 12 or less) without
+      ``dayfirst``, is a ReadError naming the column and saying how to choose.
+    - "today", "now" and the like are not dates (they would change with the run).
+    - Anything else (ISO dates, month names: "9-May-20", "21 March 2020") is read by
+      pandas, which is unambiguous for those.
+
+    Examples
+    --------
+    >>> parse_dates(["13/02/2024", "01/02/2024", "20240117", "9-May-20", "45308"], column="d").tolist()
+    [Timestamp('2024-02-13 00:00:00'), Timestamp('2024-02-01 00:00:00'), Timestamp('2024-01-17 00:00:00'), Timestamp('2020-05-09 00:00:00'), NaT]
+    """
+    from ._report import ReadError
+
+    text = pd.Series(values, dtype=object).fillna("").astype(str).str.strip()
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    parts = text.str.extract(_NUMERIC)
+    numeric = parts[0].notna().to_numpy()
+    if numeric.any():
+        first, second = parts.loc[numeric, 0].astype(int), parts.loc[numeric, 1].astype(int)
+        day_proof, month_proof = text[numeric][first > 12], text[numeric][second > 12]
+        if dayfirst is None:
+            if len(day_proof) and len(month_proof):
+                raise ReadError(f"column {column!r} mixes day-first dates ({day_proof.iat[0]!r}) and month-first dates "
+                                f"({month_proof.iat[0]!r}); fix the file or split it")  # fmt: skip
+            if not len(day_proof) and not len(month_proof):
+                raise ReadError(f"column {column!r}: dates such as {text[numeric].iat[0]!r} may be day/month or "
+                                "month/day and no value says which; pass dayfirst=True or dayfirst=False")  # fmt: skip
+            dayfirst = bool(len(day_proof))
+        day, month = (first, second) if dayfirst else (second, first)
+        year = parts.loc[numeric, 2]
+        year = year.where(year.str.len() == 4, year.map(lambda y: str((1900 if int(y) >= 69 else 2000) + int(y))))
+        out[numeric] = pd.to_datetime(pd.DataFrame({"year": year.astype(int), "month": month, "day": day}),
+                                      errors="coerce").to_numpy()  # fmt: skip
+    eight = text.str.fullmatch(r"\d{8}").to_numpy()
+    if eight.any():
+        out[eight] = pd.to_datetime(text[eight], format="%Y%m%d", errors="coerce").to_numpy()
+    relative = text.str.lower().isin(["today", "now", "yesterday", "tomorrow"]).to_numpy()  # not a fixed day
+    rest = ~numeric & ~eight & ~relative & ~text.str.fullmatch(r"[\d.]*").to_numpy()
+    if rest.any():
+        try:
+            parsed = pd.to_datetime(text[rest], format="mixed", errors="coerce")
+        except (ValueError, TypeError):  # mixed time zones
+            parsed = pd.to_datetime(text[rest], format="mixed", errors="coerce", utc=True)
+        if getattr(parsed.dt, "tz", None) is not None:
+            parsed = parsed.dt.tz_convert(None)
+        out[rest] = parsed.to_numpy()
+    return out

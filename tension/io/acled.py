@@ -7,9 +7,9 @@ import pandas as pd
 
 from ..countries import from_name
 from ._report import ReadReport, check_errors, finish
-from ._tables import load_tables
+from ._tables import add_problems, load_tables, parse_dates
 
-__all__ = ["read_acled", "ACLED_KINDS", "ACLED_TYPE_KINDS"]
+__all__ = ["read_acled", "ACLED_KINDS", "ACLED_TYPE_KINDS", "ACLED_OLD_KINDS", "ACLED_OPERATIONS", "UNORDERED_TYPES"]
 
 #: ACLED (event_type, sub_event_type) -> kind. ACLED has no conflict-cooperation score:
 #: each sub-event type is mapped to the kind whose CAMEO definition it matches.
@@ -49,50 +49,143 @@ ACLED_TYPE_KINDS = {
     "Riots": "protest",
     "Strategic developments": "public_statement",
 }
-_REQUIRED = ("event_date", "event_type", "sub_event_type", "actor1", "actor2", "country", "fatalities")
-_STATE = r"^(?:(?:Military|Police) Forces of|Government of) (?P<country>.+?) \(\d{4}-(?:\d{4})?\)"
-_CIVILIANS = r"^Civilians \((?P<country>[^)]+)\)"
+#: Event types of ACLED's layout before 2019 (no ``sub_event_type``), each mapped to
+#: the kind of the 2019 type that replaced it: the three "Battle-…" types became
+#: Battles; "Remote violence" became Explosions/Remote violence (bombing, the
+#: fallback of that type; its air strikes and shelling weigh the same, -10 on the
+#: Goldstein scale); "Riots/Protests" became Protests and Riots; "Headquarters or
+#: base established" and "Non-violent transfer of territory" became sub-event types
+#: of Strategic developments.
+ACLED_OLD_KINDS = {
+    "Battle-No change of territory": "armed_clash",
+    "Battle-Government regains territory": "armed_clash",
+    "Battle-Non-state actor overtakes territory": "armed_clash",
+    "Battle-Non-state actors overtake territory": "armed_clash",
+    "Remote violence": "bombing",
+    "Riots/Protests": "protest",
+    "Violence against civilians": "armed_attack",
+    "Strategic development": "public_statement",
+    "Headquarters or base established": "military_posture",
+    "Non-violent transfer of territory": "yield",
+}
+#: Event types whose actor order says nothing about who acted on whom: ACLED lists the
+#: two sides of a battle in no particular order. Their events get ``ordered=False``.
+UNORDERED_TYPES = {"battles", "battle-no change of territory", "battle-government regains territory",
+                   "battle-non-state actor overtakes territory", "battle-non-state actors overtake territory"}  # fmt: skip
+#: Named military operations that ACLED codes as actors instead of the state forces
+#: that run them, with the state that leads each: "Operation Restoring Hope" is ACLED's
+#: actor for the Saudi-led coalition in Yemen (attributed to Saudi Arabia, which leads
+#: it), "Operation Peace Spring", "Operation Olive Branch" and "Operation Euphrates
+#: Shield" are Turkey's operations in northern Syria. Their events get
+#: ``source_from="operation"`` (or ``target_from``).
+ACLED_OPERATIONS = {
+    "Operation Restoring Hope": "SAU",
+    "Operation Peace Spring": "TUR",
+    "Operation Olive Branch": "TUR",
+    "Operation Euphrates Shield": "TUR",
+}
+_REQUIRED = ("event_date", "event_type", "actor1", "actor2", "country", "fatalities")
+#: Old column names -> current ones.
+_RENAMED = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
+_STATE = r"^\s*(?:(?:Military|Police) Forces of|Government of)\s+(?P<country>.+?)\s*(?:\(\d{4}-(?:\d{4})?\).*)?$"
+_CIVILIANS = r"^\s*Civilians \((?P<country>[^)]+)\)\s*$"
 
 
-def _state_country(actors: pd.Series, pattern: str) -> np.ndarray:
+def _key(text: str) -> str:
+    """An event type as a lookup key: lower case, single spaces, no spaces around "-"."""
+    return " ".join(str(text).split()).replace(" - ", "-").replace("- ", "-").replace(" -", "-").casefold()
+
+
+_KINDS = {(_key(a), _key(b)): kind for (a, b), kind in ACLED_KINDS.items()}
+_TYPE_KINDS = {_key(a): kind for a, kind in ACLED_TYPE_KINDS.items()} | {_key(a): k for a, k in ACLED_OLD_KINDS.items()}
+
+
+def _canonical(name: str) -> str:
+    key = "_".join(name.strip().lower().split())
+    return _RENAMED.get(key, key)
+
+
+def _country(actors: pd.Series, pattern: str) -> tuple[np.ndarray, np.ndarray]:
+    """The country named in each actor label ("" if the label has none, "?" if the
+    name is not a known country) and the name as written."""
     names = actors.str.extract(pattern)["country"]
     iso = from_name(names.fillna(""))
-    return np.where(names.isna().to_numpy(), "", iso)
+    return np.where(names.isna().to_numpy(), "", iso), names.fillna("").to_numpy(dtype=object)
 
 
-def read_acled(path_or_paths, *, errors: str = "report") -> pd.DataFrame:
+def _state(actors: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The state of each actor label (state forces, or a named operation of
+    :data:`ACLED_OPERATIONS`), the name as written, and whether it was an operation."""
+    iso, names = _country(actors, _STATE)
+    operation = actors.str.strip().map(ACLED_OPERATIONS).fillna("").to_numpy(dtype=object)
+    is_operation = (iso == "") & (operation != "")
+    return np.where(is_operation, operation, iso), np.where(is_operation, actors, names), is_operation
+
+
+def read_acled(
+    path_or_paths, *, errors: str = "report", encoding: str = "utf-8", dayfirst: bool | None = None
+) -> pd.DataFrame:
     """Read ACLED CSV exports into the event schema.
 
     Parameters
     ----------
     path_or_paths : str, path, glob pattern, list of them, or DataFrame
-        ACLED exports with columns ``event_date``, ``event_type``, ``sub_event_type``,
-        ``actor1``, ``actor2``, ``country``, ``fatalities`` (and ``event_id_cnty``,
-        ``notes``, … which are kept).
+        ACLED exports with columns ``event_date``, ``event_type``, ``actor1``,
+        ``actor2``, ``country``, ``fatalities`` and, since 2019, ``sub_event_type``
+        (``event_id_cnty``, ``notes``, … are kept). Column names are matched ignoring
+        case, so the upper-case files of ACLED's early years (``EVENT_DATE``,
+        ``ACTOR1``, ``ALLY_ACTOR_1``) read too. Plain, ``.gz`` or a one-file ``.zip``.
     errors : {"report", "raise"}, default "report"
+        Malformed records (a wrong number of fields, a record cut off, a bad date or
+        fatality count, an empty country) are skipped and reported with file and line,
+        or raise :class:`tension.io.ReadError` at the first.
+    encoding : str, default "utf-8"
+        The files' text encoding; a byte that is not valid in it is a
+        :class:`tension.io.ReadError` naming file and line.
+    dayfirst : bool, optional
+        For numeric dates such as ``01/02/2020`` (a spreadsheet re-save): the order of
+        day and month, for the whole column. By default the values decide (a part over
+        12 is the day); a column they do not decide is an error asking for this. Dates
+        with month names ("9-May-20", "21 March 2020") and ISO dates need nothing. An
+        ``event_date`` whose year differs from the record's ``year`` is malformed.
 
     Returns
     -------
     pandas.DataFrame
-        The event schema, one row per kept record: ``kind`` from :data:`ACLED_KINDS`,
-        ``killed`` from ``fatalities``, ``confidence`` (see Notes), ``description``
-        (``notes``), plus ``acled_id``, ``actor1``, ``actor2``, ``event_type``,
-        ``sub_event_type``, ``location_country``, ``target_from``, ``file``, ``line``.
-        ``attrs["report"]`` is a :class:`tension.io.ReadReport`.
+        The event schema, one row per kept record: ``kind`` from :data:`ACLED_KINDS`
+        (or :data:`ACLED_OLD_KINDS` for the pre-2019 event types), ``killed`` from
+        ``fatalities``, ``confidence`` (see Notes), ``description`` (``notes``), plus
+        ``acled_id``, ``actor1``, ``actor2``, ``event_type``, ``sub_event_type``,
+        ``location_country``, ``source_from`` (actor1, actor2 or operation),
+        ``target_from`` (actor2, operation, civilians or location), ``ordered``, ``file``,
+        ``line``. ``attrs["report"]`` is a :class:`tension.io.ReadReport`; its
+        ``unmapped`` lists the country names found in actor labels that are not
+        countries (e.g. "Artsakh"), with counts.
 
     Notes
     -----
     ACLED codes actors, not countries. Actors are mapped to a country only where the
-    data says which state they belong to:
+    data says which state they belong to ("Military Forces of Iran (1989-)", "Police
+    Forces of the Philippines (2016-)", "Government of …", with or without the years,
+    or a named operation of :data:`ACLED_OPERATIONS` such as "Operation Restoring Hope"):
 
-    - ``source`` is the state of ``actor1`` ("Military Forces of Iran (1989-)",
-      "Police Forces of …", "Government of …"); records whose actor1 is not a state
-      force are skipped and counted ("actor1 not a state").
-    - ``target`` is the state of ``actor2`` (confidence 1); else the nationality of
-      civilians ("Civilians (Pakistan)", confidence 1); else the country where the event
-      happened, if it differs from the source (an act on the other's soil, confidence
-      0.5; ``target_from`` says which rule applied). Otherwise the record is domestic
-      and skipped ("no second country").
+    - ``source`` is the state of ``actor1``. In a battle, whose two sides ACLED lists
+      in no particular order, a state ``actor2`` facing a non-state ``actor1`` is the
+      source instead (``source_from="actor2"``). Records with no state actor are
+      skipped and counted ("no state actor").
+    - ``target`` is the state of the other actor (confidence 1); else the nationality
+      of civilians ("Civilians (Pakistan)", confidence 1; "Civilians (International)"
+      names none); else the country where the
+      event happened, if it differs from the source (an act on the other's soil,
+      confidence 0.5). ``target_from`` says which rule applied. Otherwise the record is
+      domestic and skipped ("no second country").
+
+    **ACLED's actor order is not attacker -> target.** For battles the order is
+    arbitrary, so their events carry ``ordered=False`` and scoring them with
+    ``directed=True`` is refused (:func:`tension.io.check_direction`); score them
+    undirected, or drop them (``events[events["ordered"]]``) first. For one-sided
+    violence (remote violence, violence against civilians) actor1 is the perpetrator,
+    and ``ordered`` is True.
 
     Examples
     --------
@@ -101,39 +194,74 @@ def read_acled(path_or_paths, *, errors: str = "report") -> pd.DataFrame:
     >>> raw = pd.DataFrame({"event_date": ["2024-01-16"], "event_type": ["Explosions/Remote violence"],
     ...     "sub_event_type": ["Air/drone strike"], "actor1": ["Military Forces of Iran (1989-)"],
     ...     "actor2": ["Civilians (Pakistan)"], "country": ["Pakistan"], "fatalities": ["2"]})
-    >>> read_acled(raw)[["source", "target", "kind", "killed", "target_from"]]
-      source target       kind  killed target_from
-    0    IRN    PAK  airstrike       2   civilians
+    >>> read_acled(raw)[["source", "target", "kind", "killed", "target_from", "ordered"]]
+      source target       kind  killed target_from  ordered
+    0    IRN    PAK  airstrike       2   civilians     True
     """
     check_errors(errors)
-    files, frame = load_tables(path_or_paths, sep=",", required=_REQUIRED, what="an ACLED export")
+    files, frame, problems = load_tables(path_or_paths, sep=",", required=_REQUIRED, what="an ACLED export",
+                                         encoding=encoding, canonical=_canonical)  # fmt: skip
     report = ReadReport("read_acled", files, rows=len(frame))
-    date = pd.to_datetime(frame["event_date"], errors="coerce", format="mixed")
-    fatalities = pd.to_numeric(frame["fatalities"].replace("", "0"), errors="coerce")
-    pairs = list(zip(frame["event_type"].str.strip(), frame["sub_event_type"].str.strip(), strict=True))
-    kind = pd.Series([ACLED_KINDS.get(p, ACLED_TYPE_KINDS.get(p[0], "")) for p in pairs], index=frame.index)
+    add_problems(report, problems, errors)
+    if "sub_event_type" not in frame:
+        frame["sub_event_type"] = ""
+    for column in ("event_type", "sub_event_type", "actor1", "actor2", "country", "fatalities", "event_date"):
+        frame[column] = frame[column].astype(str).str.strip()
+    date = parse_dates(frame["event_date"], column="event_date", dayfirst=dayfirst)
+    year = pd.to_numeric(frame["year"], errors="coerce") if "year" in frame else pd.Series(np.nan, index=frame.index)
+    fatalities = pd.to_numeric(frame["fatalities"], errors="coerce")
+    types = [_key(t) for t in frame["event_type"]]
+    pairs = list(zip(types, (_key(t) for t in frame["sub_event_type"]), strict=True))
+    kind = pd.Series([_KINDS.get(p, _TYPE_KINDS.get(p[0], "")) for p in pairs], index=frame.index)
     why = np.full(len(frame), "", dtype=object)
-    bad_date = date.isna().to_numpy()
-    bad_fatal = ~((fatalities >= 0) & (fatalities == fatalities.round())).to_numpy()
-    why[bad_fatal] = [f"fatalities is not a whole number >= 0 ({v!r})" for v in frame.loc[bad_fatal, "fatalities"]]
-    why[bad_date] = [f"event_date is not a date ({v!r})" for v in frame.loc[bad_date, "event_date"]]
+    checks = [
+        (date.isna().to_numpy(), "event_date is not a date", "event_date"),
+        ((date.dt.year != year).to_numpy() & year.notna().to_numpy() & date.notna().to_numpy(),
+         "event_date is not in the year of the record's year column", "event_date"),
+        ((frame["fatalities"] == "").to_numpy(), "fatalities is empty (a record cut off?)", "fatalities"),
+        (~((fatalities >= 0) & (fatalities == fatalities.round()) & (fatalities < 2**53)).to_numpy(),
+         "fatalities is not a whole number >= 0", "fatalities"),
+        ((frame["country"] == "").to_numpy(), "country is empty (a record cut off?)", "country"),
+        (frame["actor2"].str.count(r"\(").to_numpy() != frame["actor2"].str.count(r"\)").to_numpy(),
+         "actor2 has an unclosed bracket (a record cut off?)", "actor2"),
+    ]  # fmt: skip
+    for bad, message, column in reversed(checks):
+        why[bad] = [f"{message} ({v!r})" for v in frame.loc[bad, column]]
     for i in np.flatnonzero(why != ""):
-        report.problem(f"{frame['file'].iat[i]}, row {frame['line'].iat[i] - 1}: {why[i]}", errors)
-    source = _state_country(frame["actor1"], _STATE)
-    state2 = _state_country(frame["actor2"], _STATE)
-    civilians = _state_country(frame["actor2"], _CIVILIANS)
+        report.problem(f"{frame['file'].iat[i]}:{frame['line'].iat[i]}: {why[i]}", errors)
+    state1, name1, operation1 = _state(frame["actor1"])
+    state2, name2, operation2 = _state(frame["actor2"])
+    civilians, civilian_names = _country(frame["actor2"], _CIVILIANS)
+    civilians = np.where(civilians == "?", "", civilians)  # "Civilians (International)": no nationality
     location = from_name(frame["country"])
-    target = np.where(state2 != "", state2, np.where(civilians != "", civilians, location))
-    target_from = np.where(state2 != "", "actor2", np.where(civilians != "", "civilians", "location"))
+    unordered = np.array([t in UNORDERED_TYPES for t in types], dtype=bool)
+    swap = unordered & (state1 == "") & (state2 != "")
+    source = np.where(swap, state2, state1)
+    other = np.where(swap, "", state2)
+    target = np.where(other != "", other, np.where(civilians != "", civilians, location))
+    target_from = np.where(other != "", np.where(operation2 & ~swap, "operation", "actor2"),
+                           np.where(civilians != "", "civilians", "location"))  # fmt: skip
     reason = np.where(why != "", "malformed", "")
     reason = np.where((reason == "") & (kind == "").to_numpy(), "unmapped event type", reason)
-    reason = np.where((reason == "") & (source == ""), "actor1 not a state", reason)
+    reason = np.where((reason == "") & (source == ""), "no state actor", reason)
     unknown = (reason == "") & ((source == "?") | (target == "?"))
     reason = np.where(unknown, "unknown country name", reason)
     reason = np.where((reason == "") & ((target == "") | (target == source)), "no second country", reason)
-    detail = np.where(reason == "unmapped event type", [f"{a} / {b}" for a, b in pairs], frame["actor1"])
-    report.skip(reason.astype(object), detail.astype(object), detail={"unmapped event type", "actor1 not a state"})
+    event_types = np.array([f"{a} / {b}" if b else a for a, b in zip(frame["event_type"], frame["sub_event_type"],
+                                                                     strict=True)], dtype=object)  # fmt: skip
+    detail = np.where(reason == "unmapped event type", event_types, frame["actor1"].to_numpy(dtype=object))
+    report.skip(reason.astype(object), detail.astype(object), detail={"unmapped event type", "no state actor"})
+    source_name = np.where(swap, name2, name1)
+    target_name = np.where(np.isin(target_from, ["actor2", "operation"]), name2, np.where(target_from == "civilians", civilian_names,
+                                                                     frame["country"].to_numpy(dtype=object)))  # fmt: skip
+    for side, names in ((source, source_name), (target, target_name)):
+        picked = names[unknown & (side == "?")]
+        if len(picked):
+            bucket = report.details.setdefault("unknown country name", {})
+            for name, n in pd.Series(picked).value_counts(sort=False).items():
+                bucket[name] = bucket.get(name, 0) + int(n)
     keep = reason == ""
+    report.note("battles with a state only in actor2, read with actor2 as source", int((swap & keep).sum()))
     kept = frame.loc[keep]
     out = pd.DataFrame(
         {
@@ -141,7 +269,7 @@ def read_acled(path_or_paths, *, errors: str = "report") -> pd.DataFrame:
             "source": source[keep],
             "target": target[keep],
             "kind": kind[keep],
-            "killed": fatalities[keep].astype(int),
+            "killed": fatalities[keep].astype("int64"),
             "confidence": np.where(target_from[keep] == "location", 0.5, 1.0),
             "description": kept["notes"] if "notes" in kept else pd.NA,
             "acled_id": kept["event_id_cnty"] if "event_id_cnty" in kept else pd.NA,
@@ -150,7 +278,10 @@ def read_acled(path_or_paths, *, errors: str = "report") -> pd.DataFrame:
             "event_type": kept["event_type"],
             "sub_event_type": kept["sub_event_type"],
             "location_country": kept["country"],
+            "source_from": np.where(np.where(swap, operation2, operation1)[keep], "operation",
+                                    np.where(swap[keep], "actor2", "actor1")),  # fmt: skip
             "target_from": target_from[keep],
+            "ordered": ~unordered[keep],
             "file": kept["file"],
             "line": kept["line"],
         }

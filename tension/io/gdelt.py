@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import re
 import zipfile
@@ -14,7 +13,8 @@ import pandas as pd
 
 from ..countries import from_cameo
 from ..taxonomy import _goldstein_table, cameo_to_kinds
-from ._report import ReadReport, check_errors, expand_paths, finish
+from ._files import MAX_LINE_BYTES, _zip_member, open_binary, reading
+from ._report import ReadError, ReadReport, check_errors, expand_paths, finish
 
 __all__ = ["read_gdelt", "GDELT1_COLUMNS", "GDELT2_COLUMNS", "LAYOUTS"]
 
@@ -49,48 +49,72 @@ _TRANSFORMS = {
 }
 
 
-def _zip_member(archive: zipfile.ZipFile, path: str) -> zipfile.ZipInfo:
-    members = [m for m in archive.infolist() if not m.is_dir()]
-    if len(members) != 1:
-        raise ValueError(f"{path}: expected one file inside the zip archive, found {len(members)}")
-    return members[0]
-
-
-def _open(path: str):
-    """A binary stream of the (uncompressed) file."""
-    name = path.lower()
-    if name.endswith(".zip"):
-        archive = zipfile.ZipFile(path)
-        return archive.open(_zip_member(archive, path))
-    if name.endswith(".gz"):
-        return gzip.open(path, "rb")
-    return open(path, "rb")
-
-
 def _size(path: str) -> int:
-    """Bytes the stream of :func:`_open` will yield (compressed size for gzip)."""
+    """Bytes the stream of :func:`open_binary` will yield (compressed size for gzip)."""
     if path.lower().endswith(".zip"):
-        with zipfile.ZipFile(path) as archive:
-            return _zip_member(archive, path).file_size
+        try:
+            with zipfile.ZipFile(path) as archive:
+                return _zip_member(archive, path).file_size
+        except zipfile.BadZipFile as err:
+            raise ReadError(f"{path}: not a readable zip archive ({err})") from None
+        except IsADirectoryError:
+            raise ReadError(f"{path} is a directory, not a file; pass the files inside it (e.g. '{path}/*')") from None
     return Path(path).stat().st_size
 
 
-def _chunks(handle, chunk_bytes: int):
-    """Yield byte blocks that end at a line end (the last may not)."""
+def _chunks(handle, chunk_bytes: int, max_line: int):
+    """Yield ``(block, consumed, overlong)``: byte blocks that end at a line end (the
+    last may not), and, as ``(None, consumed, True)``, each line longer than
+    ``max_line`` bytes, which is skipped without ever being held whole."""
     rest = b""
+    skipping = False
     while True:
         block = handle.read(chunk_bytes)
         if not block:
-            if rest:
-                yield rest, len(rest)
+            if skipping:
+                yield None, len(rest), True
+            elif rest:
+                yield rest, len(rest), False
             return
+        if skipping:
+            cut = block.find(b"\n")
+            if cut < 0:
+                continue
+            skipping = False
+            yield None, cut + 1, True
+            block = block[cut + 1 :]
         block = rest + block
         cut = block.rfind(b"\n")
         if cut < 0:
             rest = block
+            if len(rest) > max_line:
+                rest, skipping = b"", True
             continue
         rest = block[cut + 1 :]
-        yield block[: cut + 1], len(block) - len(rest)
+        if len(rest) > max_line:
+            rest, skipping = b"", True
+        yield block[: cut + 1], cut + 1, False
+
+
+def _count_non_utf8(block: bytes, starts, ends, path: str, first_line: int, report: ReadReport) -> None:
+    """Note the lines whose bytes are not UTF-8 (their text fields get U+FFFD)."""
+    try:
+        block.decode("utf-8")
+        return
+    except UnicodeDecodeError:
+        pass
+    bad = [i for i, (a, b) in enumerate(zip(starts, ends, strict=True)) if not _is_utf8(block[a:b])]
+    if bad:
+        report.note(f"lines with bytes that are not UTF-8, replaced by U+FFFD in text fields (first {path}:"
+                    f"{first_line + bad[0] + 1})", len(bad))  # fmt: skip
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _line_table(block: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -182,7 +206,7 @@ def _malformed(frame: pd.DataFrame, weight_by: str | None) -> np.ndarray:
     checks = [
         (date.isna(), "SQLDATE is not a YYYYMMDD date", "sqldate"),
         (~code_ok, "EventCode is not a CAMEO code", "cameo"),
-        (gold.isna(), "GoldsteinScale is not a number", "goldstein"),
+        (~gold.between(-10, 10), "GoldsteinScale is not a number in [-10, 10]", "goldstein"),
     ]
     if weight_by:
         column = {"mentions": "num_mentions", "sources": "num_sources", "articles": "num_articles"}[weight_by]
@@ -204,6 +228,7 @@ def read_gdelt(
     transform: str = "log",
     errors: str = "report",
     chunk_bytes: int = 32 * 2**20,
+    max_line_bytes: int = MAX_LINE_BYTES,
     progress: bool | None = None,
 ) -> pd.DataFrame:
     """Read GDELT event files into the event schema.
@@ -232,8 +257,13 @@ def read_gdelt(
         Malformed lines (wrong field count, bad SQLDATE, bad EventCode, non-numeric
         GoldsteinScale) are skipped and reported with file and line number, or raise
         :class:`tension.io.ReadError` at the first.
-    chunk_bytes : int
-        Bytes read at a time: memory stays bounded by the chunk plus the kept events.
+    chunk_bytes : int [bytes], >= 1
+        Bytes read at a time: memory stays bounded by the chunk, plus the longest line
+        (at most ``max_line_bytes``), plus the kept events.
+    max_line_bytes : int [bytes], >= 1, default 1 MiB
+        A longer line (a damaged file, a file without newlines) is skipped and reported
+        as malformed with its file and line, never held in memory whole. GDELT lines
+        are under 3 kB.
     progress : bool, optional
         A progress bar on stderr; by default shown for inputs over 20 MB on a terminal.
 
@@ -252,6 +282,9 @@ def read_gdelt(
 
     Notes
     -----
+    GDELT files are UTF-8; bytes that are not (in actor names or URLs) are replaced by
+    U+FFFD and the lines counted in the report's notes, since they never touch a number.
+
     Only country-to-country records are kept: both actor country codes present, both
     countries, and different. CAMEO actor codes that differ from ISO are mapped
     (:data:`tension.countries.CAMEO_TO_ISO`, e.g. ``ROM`` -> ``ROU``); regional codes
@@ -285,6 +318,9 @@ def read_gdelt(
         raise ValueError(f"weight_by must be None or one of {sorted(_WEIGHT_BY)}, not {weight_by!r}")
     if transform not in _TRANSFORMS:
         raise ValueError(f"transform must be one of {sorted(_TRANSFORMS)}, not {transform!r}")
+    for name, value in (("chunk_bytes", chunk_bytes), ("max_line_bytes", max_line_bytes)):
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+            raise ValueError(f"{name} must be a whole number of bytes >= 1, not {value!r}")
     check_errors(errors)
     allowed = {"auto": (57, 58, 61), "1": (57, 58), "2": (61,)}[version]
     files = expand_paths(path_or_paths)
@@ -297,8 +333,16 @@ def read_gdelt(
     with tqdm(total=total or None, unit="B", unit_scale=True, desc="read_gdelt", disable=show is False) as bar:
         for path in files:
             line_no = 0
-            with _open(path) as handle:
-                for block, consumed in _chunks(handle, chunk_bytes):
+            with open_binary(path) as handle, reading(path, lambda: line_no):
+                for block, consumed, overlong in _chunks(handle, chunk_bytes, max_line_bytes):
+                    bar.update(consumed)
+                    if overlong:
+                        line_no += 1
+                        report.rows += 1
+                        report.skipped["malformed"] = report.skipped.get("malformed", 0) + 1
+                        report.problem(f"{path}:{line_no}: line longer than {max_line_bytes} bytes (no line end?); "
+                                       "skipped", errors)  # fmt: skip
+                        continue
                     starts, ends, fields = _line_table(block)
                     blank = fields == 0
                     ok = np.isin(fields, allowed)
@@ -314,8 +358,8 @@ def read_gdelt(
                         report.skipped["malformed"] = report.skipped.get("malformed", 0) + int(bad.sum())
                     if ok.any():
                         parts.append(_parse_block(block, fields, starts, ends, ok, path, line_no))
+                        _count_non_utf8(block, starts, ends, path, line_no, report)
                     line_no += len(fields)
-                    bar.update(consumed)
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_FRAME_COLUMNS, dtype=object)
     why = _malformed(frame, weight_by)
     for i in np.flatnonzero(why != ""):

@@ -8,7 +8,7 @@ import pandas as pd
 from ..countries import from_name
 from ..taxonomy import cameo_to_kinds
 from ._report import ReadReport, check_errors, finish
-from ._tables import cameo_codes, load_tables
+from ._tables import add_problems, cameo_codes, load_tables, parse_dates
 
 __all__ = ["read_icews", "ICEWS_COLUMNS"]
 
@@ -19,7 +19,12 @@ _EXTRA = {"Event ID": "icews_id", "Source Name": "source_actor", "Target Name": 
           "Story ID": "story_id", "Sentence Number": "sentence", "Publisher": "publisher"}  # fmt: skip
 
 
-def read_icews(path_or_paths, *, errors: str = "report") -> pd.DataFrame:
+def _canonical(name: str) -> str:
+    known = {c.lower(): c for c in (*ICEWS_COLUMNS, *_EXTRA, "Event Text")}
+    return known.get(" ".join(name.split()).lower(), name)
+
+
+def read_icews(path_or_paths, *, errors: str = "report", encoding: str = "utf-8") -> pd.DataFrame:
     """Read ICEWS event files into the event schema.
 
     Parameters
@@ -27,10 +32,15 @@ def read_icews(path_or_paths, *, errors: str = "report") -> pd.DataFrame:
     path_or_paths : str, path, glob pattern, list of them, or DataFrame
         ICEWS tab-separated files with a header (``Event ID``, ``Event Date``,
         ``Source Name``, ``Source Sectors``, ``Source Country``, ``Event Text``,
-        ``CAMEO Code``, ``Intensity``, ``Target Name``, …), plain or compressed.
+        ``CAMEO Code``, ``Intensity``, ``Target Name``, …; names matched ignoring
+        case), plain, ``.gz`` or a one-file ``.zip``.
     errors : {"report", "raise"}, default "report"
-        Malformed rows (bad date, CAMEO code or Intensity) are skipped and reported with
-        file and line, or raise :class:`tension.io.ReadError` at the first.
+        Malformed rows (too few or too many fields, a line over 1 MiB, bad date, CAMEO
+        code or Intensity) are skipped and reported with file and line, or raise
+        :class:`tension.io.ReadError` at the first.
+    encoding : str, default "utf-8"
+        The files' text encoding. A byte that is not valid in it is a
+        :class:`tension.io.ReadError` naming file and line (never replaced silently).
 
     Returns
     -------
@@ -61,9 +71,11 @@ def read_icews(path_or_paths, *, errors: str = "report") -> pd.DataFrame:
     0 2018-06-01    IND    PAK  pledge_cooperation    -4.0
     """
     check_errors(errors)
-    files, frame = load_tables(path_or_paths, sep="\t", required=ICEWS_COLUMNS, what="an ICEWS table")
+    files, frame, problems = load_tables(path_or_paths, sep="\t", required=ICEWS_COLUMNS, what="an ICEWS table",
+                                         encoding=encoding, canonical=_canonical)  # fmt: skip
     report = ReadReport("read_icews", files, rows=len(frame))
-    date = pd.to_datetime(frame["Event Date"], errors="coerce", format="mixed")
+    add_problems(report, problems, errors)
+    date = parse_dates(frame["Event Date"], column="Event Date")
     code, restored = cameo_codes(frame["CAMEO Code"])
     intensity = pd.to_numeric(frame["Intensity"], errors="coerce")
     why = np.full(len(frame), "", dtype=object)
@@ -71,7 +83,7 @@ def read_icews(path_or_paths, *, errors: str = "report") -> pd.DataFrame:
         [
             (date.isna(), "Event Date is not a date", "Event Date"),
             (code.isna(), "CAMEO Code is not a CAMEO code", "CAMEO Code"),
-            (intensity.isna(), "Intensity is not a number", "Intensity"),
+            (~intensity.between(-10, 10), "Intensity is not a number in [-10, 10]", "Intensity"),
         ]
     ):
         bad = bad.to_numpy(dtype=bool)
@@ -84,9 +96,13 @@ def read_icews(path_or_paths, *, errors: str = "report") -> pd.DataFrame:
     reason = np.where((reason == "") & ((source == "") | (target == "")), "no country", reason)
     unknown = (reason == "") & ((source == "?") | (target == "?"))
     reason = np.where(unknown, "unknown country name", reason)
-    names = np.where(source == "?", frame["Source Country"], frame["Target Country"])
     reason = np.where((reason == "") & (source == target), "same country", reason)
-    report.skip(reason.astype(object), names.astype(object), detail={"unknown country name"})
+    report.skip(reason.astype(object))
+    for side, names in ((source, frame["Source Country"]), (target, frame["Target Country"])):
+        picked = names.to_numpy(dtype=object)[unknown & (side == "?")]
+        bucket = report.details.setdefault("unknown country name", {}) if len(picked) else {}
+        for name, n in pd.Series(picked).value_counts(sort=False).items():
+            bucket[name] = bucket.get(name, 0) + int(n)
     keep = reason == ""
     report.note("CAMEO Code missing its leading zero, restored", int((restored & keep).sum()))
     kept = frame.loc[keep]

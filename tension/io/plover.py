@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 
 from ..countries import from_name
-from ._report import ReadReport, check_errors, expand_paths, finish
-from ._tables import read_table
+from ._files import check_encoding, open_binary, read_records, reading
+from ._report import ReadError, ReadReport, check_errors, expand_paths, finish
+from ._tables import add_problems, parse_dates
 
 __all__ = ["read_plover", "PLOVER_KINDS", "PLOVER_CODE_FIXES"]
 
@@ -77,26 +78,50 @@ def _codes(value) -> list[str]:
     return [part.strip() for part in re.split(r"[;|]", str(value)) if part.strip()]
 
 
-def _records(path: str) -> list[dict]:
-    text = Path(path).read_text(encoding="utf-8")
+def _records(path: str, encoding: str) -> tuple[list[dict], list[str]]:
+    """The records of one file, and the problems of the lines that are not records."""
+    with open_binary(path) as handle, reading(path):
+        raw = handle.read()
+    try:
+        text = raw.decode(encoding).lstrip("\ufeff")
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        raise ReadError(f"{path}:{line}: byte {raw[err.start : err.start + 1]!r} at column {column} is not {encoding}; "
+                        "pass the file's encoding, e.g. encoding='cp1252' or encoding='latin-1'") from None  # fmt: skip
     stripped = text.lstrip()
+    problems: list[str] = []
     if stripped.startswith("["):
-        data = json.loads(text)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise ReadError(f"{path}:{err.lineno}: not valid JSON at column {err.colno} ({err.msg}); "
+                            "a JSON array must be complete (or write one record per line)") from None  # fmt: skip
         lines = [None] * len(data)
     elif stripped.startswith("{"):
         data, lines = [], []
         for number, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
+            if not line.strip():
+                continue
+            try:
                 data.append(json.loads(line))
-                lines.append(number)
+            except json.JSONDecodeError as err:
+                problems.append(f"{path}:{number}: not a JSON record ({err.msg} at column {err.colno})")
+                continue
+            lines.append(number)
     else:
-        frame = read_table(path, sep="\t" if path.lower().endswith((".tsv", ".tab", ".txt")) else ",")
-        return _from_frame(frame)
+        plain = re.sub(r"\.(gz|zip)$", "", path.lower())
+        frame, bad = read_records(path, sep="\t" if plain.endswith((".tsv", ".tab", ".txt")) else ",",
+                                  encoding=encoding)  # fmt: skip
+        return _from_frame(frame), bad
     out = []
     for i, (record, line) in enumerate(zip(data, lines, strict=True)):
         where = f"{path}:{line}" if line else f"{path}, record {i}"
+        if not isinstance(record, dict):
+            problems.append(f"{where}: not a JSON object but {type(record).__name__}")
+            continue
         out.append(_canonical(record, where))
-    return out
+    return out, problems
 
 
 def _canonical(record: dict, where: str) -> dict:
@@ -127,7 +152,7 @@ def _kind(category: str, mode, context) -> str:
     return default
 
 
-def read_plover(path_or_paths, *, errors: str = "report") -> pd.DataFrame:
+def read_plover(path_or_paths, *, errors: str = "report", encoding: str = "utf-8") -> pd.DataFrame:
     """Read PLOVER or POLECAT records into the event schema.
 
     Parameters
@@ -140,6 +165,13 @@ def read_plover(path_or_paths, *, errors: str = "report") -> pd.DataFrame:
         ``Event Mode``, ``Actor Country``, ``Recipient Country``, ``Event Date``, …;
         names are matched ignoring case, spaces and underscores).
     errors : {"report", "raise"}, default "report"
+        Malformed records (a line of a JSON-lines file that is not a JSON object, a
+        table row with the wrong number of fields, a bad date or casualty count) are
+        skipped and reported with file and line, or raise
+        :class:`tension.io.ReadError` at the first. A JSON array that does not parse
+        is one ReadError naming file, line and column.
+    encoding : str, default "utf-8"
+        The files' text encoding; a byte that is not valid in it is a ReadError.
 
     Returns
     -------
@@ -171,26 +203,34 @@ def read_plover(path_or_paths, *, errors: str = "report") -> pd.DataFrame:
     0    IRN    PAK  airstrike
     """
     check_errors(errors)
+    check_encoding(encoding)
+    problems: list[str] = []
     if isinstance(path_or_paths, pd.DataFrame):
         files, records = ["<DataFrame>"], _from_frame(path_or_paths)
     else:
         files = expand_paths(path_or_paths)
-        records = [r for f in files for r in _records(f)]
+        records = []
+        for f in files:
+            got, bad = _records(f, encoding)
+            records.extend(got)
+            problems.extend(bad)
     report = ReadReport("read_plover", files, rows=len(records))
+    add_problems(report, problems, errors)
     rows, reasons, details, fixed = [], [], [], 0
-    for record in records:
+    dates = parse_dates([r.get("date") if isinstance(r.get("date"), str) else "" if r.get("date") is None
+                         else str(r.get("date")) for r in records], column="date")  # fmt: skip
+    for record, date in zip(records, dates, strict=True):
         category = str(record.get("event", "")).strip().upper()
         if category == "DOCUMENT":
             reasons.append("document header")
             details.append("")
             continue
-        date = pd.to_datetime(record.get("date"), errors="coerce")
         dead = pd.to_numeric(pd.Series([record.get("dead") or 0]), errors="coerce").iat[0]
         injured = pd.to_numeric(pd.Series([record.get("injured") or 0]), errors="coerce").iat[0]
         problem = ""
         if pd.isna(date):
             problem = f"date is not a date ({record.get('date')!r})"
-        elif not (dead >= 0 and dead == int(dead)) or not (injured >= 0 and injured == int(injured)):
+        elif not all(np.isfinite(v) and v >= 0 and v == np.floor(v) for v in (dead, injured)):
             problem = f"dead/injured not whole numbers ({record.get('dead')!r}, {record.get('injured')!r})"
         if problem:
             report.problem(f"{record['where']}: {problem}", errors)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._style import PALETTE, QUALITATIVE, arrow, date_axis, naive, new_ax, one_dyad
+from ._style import PALETTE, QUALITATIVE, arrow, date_axis, naive, new_ax, one_dyad, positive
 
 __all__ = ["decomposition"]
 
@@ -22,7 +22,7 @@ def decomposition(parts: pd.DataFrame, *, dyad: str | None = None, top: int = 7,
     dyad : str, optional
         Needed when ``parts`` holds several dyads.
     top : int, default 7
-        Parts beyond the ``top`` largest (by peak |value|) are drawn together as "other".
+        Parts beyond the ``top`` largest (by peak ``|value|``) are drawn together as "other".
     ax : matplotlib Axes, optional
 
     Returns
@@ -45,6 +45,7 @@ def decomposition(parts: pd.DataFrame, *, dyad: str | None = None, top: int = 7,
     ['tension (sum of the parts)', 'material conflict']
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
+    top = positive("top", top)
     frame, dyad = one_dyad(parts, dyad, "parts")
     wide = frame.pivot_table(index="date", columns="part", values="value", aggfunc="sum", sort=True).fillna(0.0)
     peak = wide.abs().max().sort_values(ascending=False, kind="stable")
@@ -72,8 +73,14 @@ def decomposition(parts: pd.DataFrame, *, dyad: str | None = None, top: int = 7,
             ax.fill_between(x, down, down + neg, color=color, alpha=0.75, lw=0, step="post")
             down = down + neg
         handles.append(Patch(color=color, alpha=0.75, label=str(part).replace("_", " ")))
-    (net,) = ax.plot(x, wide.sum(axis=1), color=PALETTE["tension"], lw=2.0, drawstyle="steps-post",
-                     label="tension (sum of the parts)")  # fmt: skip
+    (net,) = ax.plot(
+        x,
+        wide.sum(axis=1),
+        color=PALETTE["tension"],
+        lw=2.0,
+        drawstyle="steps-post",
+        label="tension (sum of the parts)",
+    )
     ax.axhline(0, color=PALETTE["neutral"], lw=0.8)
     ax.legend(handles=[net, *handles], loc="upper right", fontsize=8, frameon=False)
     date_axis(ax)

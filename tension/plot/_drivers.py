@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._style import PALETTE, arrow, event_label, kind_labels, new_ax, one_dyad
+from ._style import PALETTE, arrow, event_label, kind_labels, new_ax, one_dyad, positive
 
 __all__ = ["drivers"]
 
@@ -20,7 +20,7 @@ def drivers(why: pd.DataFrame, *, dyad: str | None = None, top: int = 10, ax=Non
     dyad : str, optional
         Needed when ``why`` holds several dyads.
     top : int, default 10
-        Bars for the ``top`` largest |contributions|; the rest share one bar.
+        Bars for the ``top`` largest ``|contribution|``; the rest share one bar.
     ax : matplotlib Axes, optional
 
     Returns
@@ -38,6 +38,7 @@ def drivers(why: pd.DataFrame, *, dyad: str | None = None, top: int = 10, ax=Non
      '27 Jan 2024  IRN→PAK armed attack, 4 killed, 3 injured', '13 other events']
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
+    top = positive("top", top)
     frame, dyad = one_dyad(why, dyad, "why")
     frame = frame[frame["contribution"] != 0]
     order = frame["contribution"].abs().sort_values(ascending=False, kind="stable").index
@@ -56,8 +57,14 @@ def drivers(why: pd.DataFrame, *, dyad: str | None = None, top: int = 10, ax=Non
     ax.barh(y, values, color=colors, height=0.7)
     span = max((abs(v) for v in values), default=1.0)
     for yi, v in zip(y, values, strict=True):
-        ax.text(v + (0.01 * span if v >= 0 else -0.01 * span), yi, f"{v:+.1f}", va="center",
-                ha="left" if v >= 0 else "right", fontsize=8)  # fmt: skip
+        ax.text(
+            v + (0.01 * span if v >= 0 else -0.01 * span),
+            yi,
+            f"{v:+.1f}",
+            va="center",
+            ha="left" if v >= 0 else "right",
+            fontsize=8,
+        )
     ax.set_yticks(y, names)
     ax.axvline(0, color=PALETTE["neutral"], lw=0.8)
     lo, hi = ax.get_xlim()

@@ -5,12 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._style import arrow, date_axis, naive, new_ax, ranked
+from ._style import arrow, date_axis, naive, new_ax, positive, ranked
 
 __all__ = ["heatmap"]
 
 
-def heatmap(daily: pd.DataFrame, *, value: str = "tension", order: str = "peak", top: int = 30, cmap: str = "RdBu_r", ax=None):
+def heatmap(
+    daily: pd.DataFrame, *, value: str = "tension", order: str = "peak", top: int = 30, cmap: str = "RdBu_r", ax=None
+):
     """Many dyads over time as a heat map, diverging colours centred on zero.
 
     Parameters
@@ -45,6 +47,7 @@ def heatmap(daily: pd.DataFrame, *, value: str = "tension", order: str = "peak",
     import matplotlib.dates as mdates
     from matplotlib.colors import TwoSlopeNorm
 
+    top = positive("top", top)
     dyads = ranked(daily, value, order)[:top]
     wide = daily[daily["dyad"].isin(dyads)].pivot_table(index="dyad", columns="date", values=value, aggfunc="sum")
     wide = wide.reindex(dyads)
@@ -58,9 +61,14 @@ def heatmap(daily: pd.DataFrame, *, value: str = "tension", order: str = "peak",
     else:
         step = pd.Timedelta(days=1)
     x0, x1 = mdates.date2num(dates[0] - step / 2), mdates.date2num(dates[-1] + step / 2)
-    image = ax.imshow(data, aspect="auto", interpolation="nearest", cmap=cmap,
-                      norm=TwoSlopeNorm(vcenter=center, vmin=center - half, vmax=center + half),
-                      extent=(x0, x1, len(dyads) - 0.5, -0.5))  # fmt: skip
+    image = ax.imshow(
+        data,
+        aspect="auto",
+        interpolation="nearest",
+        cmap=cmap,
+        norm=TwoSlopeNorm(vcenter=center, vmin=center - half, vmax=center + half),
+        extent=(x0, x1, len(dyads) - 0.5, -0.5),
+    )
     ax.set_yticks(range(len(dyads)), [arrow(d) for d in dyads], fontsize=8)
     ax.xaxis_date()
     date_axis(ax)

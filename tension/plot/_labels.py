@@ -5,14 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._style import event_label, kind_label, kind_labels
+from ._style import event_label, kind_label, kind_labels, with_defaults
 
 __all__ = ["label_occasions", "occasions_of", "place_labels"]
 
 
 def occasions_of(scored: pd.DataFrame) -> pd.DataFrame:
-    """One row per (day, sign) of one dyad's events: total |score|, count and a label."""
+    """One row per (day, sign) of one dyad's events: total ``|score|``, count and a label."""
     labels = kind_labels()
+    scored = with_defaults(scored)
     frame = scored.assign(
         day=pd.DatetimeIndex(scored["date"]).normalize(),
         sign=np.sign(scored["score"].to_numpy()),
@@ -25,17 +26,24 @@ def occasions_of(scored: pd.DataFrame) -> pd.DataFrame:
         text = event_label(group.iloc[0], labels)
         if len(group) > 1:
             pairs = set(zip(group["source"], group["target"], strict=True))
-            direction = "{}→{}".format(*next(iter(pairs))) if len(pairs) == 1 else "↔".join(sorted(set(group["source"])))
+            direction = (
+                "{}→{}".format(*next(iter(pairs))) if len(pairs) == 1 else "↔".join(sorted(set(group["source"])))
+            )
             counts = group.groupby("kind", sort=False)["size"].agg(["sum", "size"])
             counts = counts.sort_values("sum", ascending=False, kind="stable")
-            names = [f"{kind_label(labels, k)} ×{n}" if n > 1 else kind_label(labels, k) for k, n in counts["size"].items()]
+            names = [
+                f"{kind_label(labels, k)} ×{n}" if n > 1 else kind_label(labels, k) for k, n in counts["size"].items()
+            ]
             listed = ", ".join(names[:4]) + (", …" if len(names) > 4 else "")
             if group["killed"].iloc[0] or group["injured"].iloc[0]:
-                text += f"\n+{len(group) - 1} more: " + ", ".join(names[1:4] if counts["size"].iloc[0] == 1 else names[:4])
+                text += f"\n+{len(group) - 1} more: " + ", ".join(
+                    names[1:4] if counts["size"].iloc[0] == 1 else names[:4]
+                )
             else:
                 text = f"{direction}: {len(group)} {'hostile' if sign > 0 else 'cooperative'} events\n{listed}"
         rows.append({"day": day, "sign": sign, "size": group["size"].sum(), "count": len(group), "label": text})
     return pd.DataFrame(rows, columns=["day", "sign", "size", "count", "label"])
+
 
 def place_labels(ax, points, texts, colors, *, avoid=None, fontsize=8.5):
     """Annotate data points so that no two labels overlap.
@@ -73,7 +81,9 @@ def place_labels(ax, points, texts, colors, *, avoid=None, fontsize=8.5):
             inside = frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
             clear = not any(box.overlaps(other) for other in placed)
             on_line = bool(
-                ((line[:, 0] >= box.x0) & (line[:, 0] <= box.x1) & (line[:, 1] >= box.y0) & (line[:, 1] <= box.y1)).any()
+                (
+                    (line[:, 0] >= box.x0) & (line[:, 0] <= box.x1) & (line[:, 1] >= box.y0) & (line[:, 1] <= box.y1)
+                ).any()
             )
             # rank: inside and clear of labels first, then off the line, then nearest
             candidates.append(((not (inside and clear), on_line, len(candidates)), (dx, dy), box))
@@ -95,6 +105,7 @@ def place_labels(ax, points, texts, colors, *, avoid=None, fontsize=8.5):
         ann.set_in_layout(False)
         annotations.append(ann)
     return annotations
+
 
 def label_occasions(ax, job):
     if job["points"]:

@@ -7,7 +7,7 @@ import pandas as pd
 
 from .._deprecate import renamed
 from ._labels import label_occasions
-from ._style import arrow, ranked, set_ylim
+from ._style import arrow, positive, ranked, set_ylim
 from ._timeline import timeline_body
 
 __all__ = ["small_multiples"]
@@ -60,14 +60,22 @@ def small_multiples(
     """
     import matplotlib.pyplot as plt
 
-    top = renamed("small_multiples", "n", n, "top", top, default=6)
+    top = positive("n" if n is not None and top is None else "top", renamed("small_multiples", "n", n, "top", top, default=6))
+    ncols = positive("ncols", ncols)
     dyads = ranked(daily, "tension", order)[:top]
     if ax is None:
         nrows = -(-len(dyads) // ncols)
-        _, grid = plt.subplots(nrows, ncols, figsize=(4.2 * ncols, 2.8 * nrows), sharex=True, sharey=True,
-                               layout="constrained", squeeze=False)  # fmt: skip
+        _, grid = plt.subplots(
+            nrows,
+            ncols,
+            figsize=(4.2 * ncols, 2.8 * nrows),
+            sharex=True,
+            sharey=True,
+            layout="constrained",
+            squeeze=False,
+        )
         panels = grid.ravel()
-        for extra in panels[len(dyads):]:
+        for extra in panels[len(dyads) :]:
             extra.set_visible(False)
     else:
         panels = np.asarray(ax, dtype=object).ravel()
@@ -75,7 +83,9 @@ def small_multiples(
             raise ValueError(f"ax holds {len(panels)} Axes; {len(dyads)} are needed")
     jobs = []
     for panel, dyad in zip(panels, dyads, strict=False):
-        jobs.append(timeline_body(panel, daily, events, dyad=dyad, label_top=label_top, index_axis=False, title=arrow(dyad)))
+        jobs.append(
+            timeline_body(panel, daily, events, dyad=dyad, label_top=label_top, index_axis=False, title=arrow(dyad))
+        )
         panel.get_legend().remove()
         panel.set_ylabel("")
     if jobs:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -15,7 +16,9 @@ __all__ = [
     "naive",
     "new_ax",
     "one_dyad",
+    "positive",
     "ranked",
+    "with_defaults",
     "set_ylim",
 ]
 
@@ -42,7 +45,28 @@ def new_ax(ax, figsize=(10, 5)):
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax
 
+def not_empty(frame: pd.DataFrame, what: str) -> None:
+    """Refuse a result without rows: there are no events to plot."""
+    if len(frame) == 0:
+        raise ValueError(f"{what} is empty: no events to plot (check the dates, dyads or filters that produced it)")
+
+
+def positive(name: str, value) -> int:
+    """A count parameter (``top``, ``ncols``, …): a whole number >= 1, or a ValueError naming it."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise ValueError(f"{name} must be at least 1, not {value!r}")
+    return int(value)
+
+
+def with_defaults(events: pd.DataFrame) -> pd.DataFrame:
+    """Events with the optional columns a figure reads (``killed``, ``injured``) set to
+    their schema defaults where absent."""
+    missing = {c: 0 for c in ("killed", "injured") if c not in events.columns}
+    return events.assign(**missing) if missing else events
+
+
 def one_dyad(frame: pd.DataFrame, dyad: str | None, what: str) -> tuple[pd.DataFrame, str]:
+    not_empty(frame, what)
     dyads = pd.unique(frame["dyad"])
     if dyad is None:
         if len(dyads) != 1:
@@ -83,6 +107,7 @@ def set_ylim(ax, limits):
     ax.set_ylim(lo - 0.08 * span, hi + 0.25 * span)
 
 def ranked(daily: pd.DataFrame, value: str, order: str) -> list[str]:
+    not_empty(daily, "daily")
     if order not in ("peak", "latest", "name"):
         raise ValueError(f"order must be 'peak', 'latest' or 'name', not {order!r}")
     if order == "name":

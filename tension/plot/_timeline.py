@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -130,7 +131,7 @@ def timeline_body(ax, daily, events, *, dyad, label_top, index_axis, title, epis
             label="cooperative stock (shown below 0)")  # fmt: skip
     ax.plot(x_plot, series["tension"], color=PALETTE["tension"], lw=2.2, drawstyle="steps-post", label="tension")
     ax.axhline(0, color=PALETTE["neutral"], lw=0.8)
-    job = {"points": [], "texts": [], "colors": [], "avoid": None}
+    job: dict[str, Any] = {"points": [], "texts": [], "colors": [], "avoid": None}
     if events is not None:
         if "score" in events.columns and "source" in events.columns:
             scored = events

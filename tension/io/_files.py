@@ -1,0 +1,216 @@
+"""Opening event files: archives, encodings, overlong lines, damaged records.
+
+Every failure here is one :class:`ReadError` naming the file (and the line where it is
+known) and saying what to do; records that cannot be read are returned as problems
+("file:line: message") for the reader's report, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import gzip
+import zipfile
+import zlib
+
+import pandas as pd
+
+from ._report import ReadError
+
+__all__ = ["open_binary", "read_records", "MAX_LINE_BYTES", "check_encoding"]
+
+#: Longest line a reader accepts [bytes]; a longer one (a file without newlines, a
+#: damaged archive) is skipped, reported as malformed, and never held in memory whole.
+MAX_LINE_BYTES = 1 << 20
+_BATCH = 100_000  # records per block while reading a table
+
+#: What goes wrong inside a damaged archive.
+ARCHIVE_ERRORS = (EOFError, zlib.error, zipfile.BadZipFile, gzip.BadGzipFile, OSError)
+
+
+def check_encoding(encoding: str) -> str:
+    """``encoding`` if Python knows it, else a ValueError naming the parameter."""
+    import codecs
+
+    if not isinstance(encoding, str):
+        raise ValueError(f"encoding must be a codec name such as 'utf-8' or 'cp1252', not {encoding!r}")
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ValueError(f"encoding={encoding!r} is not a known text encoding (try 'utf-8', 'cp1252', 'latin-1')") from None
+    return encoding
+
+
+def _zip_member(archive: zipfile.ZipFile, path: str) -> zipfile.ZipInfo:
+    members = [m for m in archive.infolist() if not m.is_dir()]
+    if len(members) != 1:
+        names = ", ".join(m.filename for m in members[:5]) + (", …" if len(members) > 5 else "")
+        raise ReadError(
+            f"{path}: expected one file inside the zip archive, found {len(members)}"
+            + (f" ({names}); extract them and pass the files (or a glob) instead" if members else "")
+        )
+    return members[0]
+
+
+def open_binary(path: str):
+    """A binary stream of the (uncompressed) file: plain, ``.gz`` or a one-member ``.zip``.
+
+    A damaged archive header is a :class:`ReadError` here; damage further in is raised
+    while reading (see :func:`reading`).
+    """
+    name = path.lower()
+    try:
+        if name.endswith(".zip"):
+            archive = zipfile.ZipFile(path)
+            return archive.open(_zip_member(archive, path))
+        if name.endswith(".gz"):
+            handle = gzip.open(path, "rb")
+            handle.peek(1)  # a file that is not gzip at all fails here, with its name
+            return handle
+        return open(path, "rb")
+    except ReadError:
+        raise
+    except IsADirectoryError:
+        raise ReadError(f"{path} is a directory, not a file; pass the files inside it (e.g. '{path}/*')") from None
+    except (FileNotFoundError, PermissionError):
+        raise
+    except ARCHIVE_ERRORS as err:
+        raise ReadError(f"{path}: not a readable {_kind(path)} ({err})") from None
+
+
+def _kind(path: str) -> str:
+    name = path.lower()
+    return "zip archive" if name.endswith(".zip") else "gzip file" if name.endswith(".gz") else "file"
+
+
+@contextlib.contextmanager
+def reading(path: str, where=lambda: ""):
+    """Turn a damaged archive met while reading into one ReadError naming the file and
+    the last line read (``where()``)."""
+    try:
+        yield
+    except ReadError:
+        raise
+    except ARCHIVE_ERRORS as err:
+        if isinstance(err, (FileNotFoundError, PermissionError, IsADirectoryError)):
+            raise
+        at = where()
+        raise ReadError(
+            f"{path}: truncated or corrupt {_kind(path)}{f' after line {at}' if at else ''} ({err}); "
+            "download it again or re-create it"
+        ) from None
+
+
+def _lines(handle, path: str, encoding: str, max_line: int, overlong: list[int]):
+    """Decoded lines of a binary stream; a line over ``max_line`` bytes is skipped
+    (its number appended to ``overlong``) and yields "" in its place."""
+    number = 0
+    while True:
+        raw = handle.readline(max_line + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > max_line and not raw.endswith(b"\n"):
+            while True:  # skip to the end of the line, a bounded piece at a time
+                more = handle.readline(max_line)
+                if not more or more.endswith(b"\n"):
+                    break
+            overlong.append(number)
+            yield "\n"
+            continue
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as err:
+            raise ReadError(
+                f"{path}:{number}: byte {raw[err.start : err.start + 1]!r} at column {err.start + 1} is not {encoding}; "
+                "pass the file's encoding, e.g. encoding='cp1252' or encoding='latin-1'"
+            ) from None
+        if number == 1:
+            text = text.lstrip("\ufeff")
+        yield text
+
+
+def read_records(path: str, *, sep: str, encoding: str = "utf-8", max_line_bytes: int = MAX_LINE_BYTES):
+    """A delimited file as a string table with ``file`` and ``line`` columns, and the
+    problems of its malformed records.
+
+    Tab-separated files are read without quoting, one record per line; comma-separated
+    files may quote fields across lines. ``line`` is the physical line where the record
+    starts (the header is line 1). A record with more or fewer fields than the header,
+    or a line over ``max_line_bytes``, is left out and returned as a problem
+    ``"file:line: message"``.
+
+    Returns
+    -------
+    frame : DataFrame of str
+    problems : list of str
+    """
+    overlong: list[int] = []
+    problems: list[str] = []
+    starts: list[int] = []
+    rows: list[list[str]] = []
+    batches: list[pd.DataFrame] = []
+    limit = max(csv.field_size_limit(), max_line_bytes + 1)
+    csv.field_size_limit(limit)
+    quoting = csv.QUOTE_NONE if sep == "\t" else csv.QUOTE_MINIMAL
+    handle = open_binary(path)
+    reader = None
+    with handle, reading(path, lambda: reader.line_num if reader is not None else 0):
+        reader = csv.reader(_lines(handle, path, encoding, max_line_bytes, overlong), delimiter=sep, quoting=quoting,
+                            strict=quoting != csv.QUOTE_NONE)
+        header = None
+        while True:
+            start = reader.line_num + 1
+            try:
+                fields = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as err:
+                problems.append(f"{path}:{start}: not a valid record ({err}; an unclosed quote?)")
+                continue
+            if not fields or fields == [""]:
+                continue
+            if header is None:
+                header = [f.strip() for f in fields]
+                if overlong and overlong[0] == start:
+                    raise ReadError(f"{path}:1: the first line is longer than {max_line_bytes} bytes: not a table")
+                continue
+            if len(fields) != len(header):
+                problems.append(f"{path}:{start}: expected {len(header)} {_sep_name(sep)}-separated fields, found {len(fields)}")
+                continue
+            starts.append(start)
+            rows.append(fields)
+            if len(rows) == _BATCH:  # bounded lists: the table grows in column blocks
+                batches.append(pd.DataFrame(rows, columns=_unique(header), dtype=object))
+                rows = []
+    for number in overlong:
+        problems.append(f"{path}:{number}: line longer than {max_line_bytes} bytes (no line end?); skipped")
+    if header is None:
+        raise ReadError(f"{path} is empty: no header line")
+    header = _unique(header)
+    if rows or not batches:
+        batches.append(pd.DataFrame(rows, columns=header, dtype=object))
+    frame = pd.concat(batches, ignore_index=True) if len(batches) > 1 else batches[0]
+    frame["file"] = str(path)
+    frame["line"] = starts
+    return frame, problems
+
+
+def _sep_name(sep: str) -> str:
+    return {"\t": "tab", ",": "comma", ";": "semicolon"}.get(sep, repr(sep))
+
+
+def _unique(header: list[str]) -> list[str]:
+    """Header names made unique: an empty name becomes ``unnamed_<i>``, a repeated one
+    ``name.1``, as pandas does."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, name in enumerate(header):
+        name = name or f"unnamed_{i}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        out.append(name)
+    return out

@@ -1,0 +1,472 @@
+"""Readers on damaged, odd and hostile input: every failure one clear error naming the
+file (and line), every skipped record counted with file and line. One test per rule,
+each bad input a case."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import tracemalloc
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import SHARED_DATA
+
+import tension as tn
+from tension.io import ReadError, read_acled, read_gdelt, read_icews, read_plover
+from tension.io.acled import ACLED_OLD_KINDS
+
+GDELT = Path(tn.datasets.path("gdelt2_20170101073000.export.CSV"))
+ICEWS = SHARED_DATA / "icews_sample.tab"
+ACLED = SHARED_DATA / "acled_sample.csv"
+POLECAT = SHARED_DATA / "polecat_sample.tsv"
+READERS = {"gdelt": (read_gdelt, GDELT, ".CSV"), "icews": (read_icews, ICEWS, ".tab"),
+           "acled": (read_acled, ACLED, ".csv"), "plover": (read_plover, POLECAT, ".tsv")}  # fmt: skip
+
+
+def _quiet(reader, *args, **kwargs):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", tn.TensionWarning)
+        return reader(*args, **kwargs)
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _damaged(kind: str, data: bytes) -> tuple[str, bytes]:
+    """(file suffix, bytes) of a damaged archive of ``data``."""
+    packed = gzip.compress(data)
+    return {
+        "truncated gzip": (".gz", packed[: len(packed) * 2 // 3]),
+        "corrupt gzip": (".gz", packed[:30] + bytes(200) + packed[230:]),
+        "not gzip": (".gz", b"plain text, not gzip\n"),
+        "truncated zip": (".zip", _zip({"a": data})[:-60]),
+        "two members": (".zip", _zip({"a": data, "b": data})),
+        "empty zip": (".zip", _zip({})),
+    }[kind]
+
+
+DAMAGE = ["truncated gzip", "corrupt gzip", "not gzip", "truncated zip", "two members", "empty zip"]
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+@pytest.mark.parametrize("reader", sorted(READERS))
+def test_a_damaged_archive_is_one_error_naming_the_file(tmp_path, reader, damage):
+    read, sample, suffix = READERS[reader]
+    end, data = _damaged(damage, sample.read_bytes())
+    path = tmp_path / f"events{suffix}{end}"
+    path.write_bytes(data)
+    with pytest.raises(ReadError, match=str(path).replace(".", r"\.")) as caught:
+        _quiet(read, path)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("reader", sorted(READERS))
+def test_archives_read_as_the_plain_file(tmp_path, reader):
+    read, sample, suffix = READERS[reader]
+    plain = _quiet(read, sample)
+    for end, data in ((".gz", gzip.compress(sample.read_bytes())), (".zip", _zip({sample.name: sample.read_bytes()}))):
+        path = tmp_path / f"events{suffix}{end}"
+        path.write_bytes(data)
+        packed = _quiet(read, path)
+        assert len(packed) == len(plain)
+        pd.testing.assert_frame_equal(packed.drop(columns=[c for c in ("file", "record") if c in packed]),
+                                      plain.drop(columns=[c for c in ("file", "record") if c in plain]))  # fmt: skip
+
+
+@pytest.mark.parametrize("reader", sorted(READERS))
+@pytest.mark.parametrize("case", ["directory", "glob matching nothing", "missing file"])
+def test_paths_that_are_not_files(tmp_path, reader, case):
+    read = READERS[reader][0]
+    if case == "directory":
+        (tmp_path / "dir.tab").mkdir()
+        with pytest.raises(ReadError, match="dir.tab is a directory"):
+            read(tmp_path / "dir.tab")
+    elif case == "glob matching nothing":
+        with pytest.raises(FileNotFoundError, match=r"no files match .*nothing\*"):
+            read(str(tmp_path / "nothing*"))
+    else:
+        with pytest.raises(FileNotFoundError, match="none.tab"):
+            read(tmp_path / "none.tab")
+
+
+@pytest.mark.parametrize("reader", ["icews", "acled", "plover"])
+def test_bytes_that_are_not_utf8_name_file_and_line_or_read_with_encoding(tmp_path, reader):
+    read, sample, suffix = READERS[reader]
+    lines = sample.read_bytes().split(b"\n")
+    lines[2] = "é".encode("latin-1") + lines[2]  # the byte 0xE9, alone: not UTF-8, in the first (id) field
+    path = tmp_path / f"latin1{suffix}"
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(ReadError, match=rf"latin1\{suffix}:3: byte b'\\xe9' at column 1 is not utf-8; pass the file's encoding"):
+        _quiet(read, path)
+    as_latin1 = _quiet(read, path, encoding="latin-1")
+    assert len(as_latin1) == len(_quiet(read, sample))
+    with pytest.raises(ValueError, match="encoding='klingon' is not a known text encoding"):
+        read(path, encoding="klingon")
+
+
+def test_gdelt_lines_that_are_not_utf8_are_noted(tmp_path):
+    lines = GDELT.read_bytes().split(b"\n")
+    lines[3] = lines[3].replace(b"\t", b"\xe9\t", 1)  # inside GLOBALEVENTID's text? no: after it
+    path = tmp_path / "latin1.CSV"
+    path.write_bytes(b"\n".join(lines))
+    report = read_gdelt(path).attrs["report"]
+    assert list(report.notes.values()) == [1] and f"{path}:4" in next(iter(report.notes))
+
+
+@pytest.mark.parametrize("value", [0, -1, 1.5, True, "1024", None])
+@pytest.mark.parametrize("name", ["chunk_bytes", "max_line_bytes"])
+def test_gdelt_chunk_sizes_must_be_whole_positive(name, value):
+    with pytest.raises(ValueError, match=f"{name} must be a whole number of bytes >= 1"):
+        read_gdelt(GDELT, **{name: value})
+
+
+def test_gdelt_tiny_chunks_read_the_same():
+    whole = read_gdelt(GDELT)
+    pd.testing.assert_frame_equal(read_gdelt(GDELT, chunk_bytes=4093), whole)
+    pd.testing.assert_frame_equal(read_gdelt(GDELT, chunk_bytes=65521), whole)
+
+
+@pytest.mark.parametrize("where", ["first", "middle", "last"])
+def test_a_line_without_end_is_skipped_in_bounded_memory(tmp_path, where):
+    """16 MiB without a newline, read in 256 kB chunks with a 256 kB line cap: one
+    malformed line with its number, the other lines read, memory far below the line."""
+    lines = GDELT.read_bytes().splitlines(keepends=True)
+    long = b"7" * (16 << 20) + (b"\n" if where != "last" else b"")
+    at = {"first": 0, "middle": 300, "last": len(lines)}[where]
+    data = b"".join(lines[:at]) + long + b"".join(lines[at:])
+    path = tmp_path / "long.CSV.gz"
+    path.write_bytes(gzip.compress(data, compresslevel=1))
+    tracemalloc.start()
+    try:
+        ev = _quiet(read_gdelt, path, chunk_bytes=1 << 18, max_line_bytes=1 << 18)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    report = ev.attrs["report"]
+    assert peak < 8 << 20  # the line is 16 MiB
+    assert report.rows == len(lines) + 1 and report.skipped["malformed"] == 1
+    assert report.problems == [f"{path}:{at + 1}: line longer than {1 << 18} bytes (no line end?); skipped"]
+    assert len(ev) == len(read_gdelt(GDELT))
+    assert ev["line"].tolist() == [n + (n > at) for n in read_gdelt(GDELT)["line"]]
+
+
+@pytest.mark.parametrize("reader", ["icews", "acled"])
+def test_a_table_line_without_end_is_one_malformed_record(tmp_path, reader):
+    read, sample, suffix = READERS[reader]
+    data = sample.read_bytes().rstrip(b"\n") + b"\n" + b"x" * ((1 << 20) + 10)
+    path = tmp_path / f"long{suffix}"
+    path.write_bytes(data)
+    report = _quiet(read, path).attrs["report"]
+    last = data.count(b"\n") + 1
+    assert f"{path}:{last}: line longer than {1 << 20} bytes (no line end?); skipped" in report.problems
+
+
+RAGGED = {  # line number -> how the line is damaged
+    "extra field": lambda fields: fields + ["extra"],
+    "missing field": lambda fields: fields[:-1],
+    "cut in half": lambda fields: fields[: len(fields) // 2],
+}
+
+
+@pytest.mark.parametrize("damage", sorted(RAGGED))
+@pytest.mark.parametrize("reader", ["icews", "plover"])
+def test_ragged_rows_are_counted_with_file_and_line(tmp_path, reader, damage):
+    read, sample, suffix = READERS[reader]
+    lines = sample.read_text(encoding="utf-8").splitlines()
+    lines[3] = "\t".join(RAGGED[damage](lines[3].split("\t")))
+    path = tmp_path / f"ragged{suffix}"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ev = _quiet(read, path)
+    report = ev.attrs["report"]
+    width = len(lines[0].split("\t"))
+    found = len(lines[3].split("\t"))
+    assert f"{path}:4: expected {width} tab-separated fields, found {found}" in report.problems
+    assert report.rows == _quiet(read, sample).attrs["report"].rows
+    assert report.kept + sum(report.skipped.values()) == report.rows
+    with pytest.raises(ReadError, match=f"{path}:4: expected {width}"):
+        read(path, errors="raise")
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"event": "ASSAULT", "date": "2024-01-16"', "not a JSON record (Expecting ',' delimiter"),
+        ("{not json}", "not a JSON record (Expecting property name"),
+        ('{"event": "ASSAULT"} trailing', "not a JSON record (Extra data"),
+        ("[1, 2]", "not a JSON object but list"),
+        ('"just a string"', "not a JSON object but str"),
+    ],
+)
+def test_broken_json_lines_are_counted_with_file_and_line(tmp_path, line, message):
+    good = {"event": "ASSAULT", "mode": "aerial", "source": [{"code": "IRN"}], "target": [{"code": "PAK"}],
+            "date": "2024-01-16", "id": "A"}  # fmt: skip
+    path = tmp_path / "records.jsonl"
+    path.write_text(json.dumps(good) + "\n\n" + line + "\n" + json.dumps(good | {"id": "B"}) + "\n", encoding="utf-8")
+    ev = _quiet(read_plover, path)
+    report = ev.attrs["report"]
+    assert ev["plover_id"].tolist() == ["A", "B"]
+    assert report.rows == 3 and report.skipped == {"malformed": 1}
+    assert len(report.problems) == 1 and report.problems[0].startswith(f"{path}:3: {message}")
+
+
+def test_a_broken_json_array_is_one_error_with_line_and_column(tmp_path):
+    path = tmp_path / "records.json"
+    path.write_text('[{"event": "ASSAULT"},\n {"event": ', encoding="utf-8")
+    with pytest.raises(ReadError, match=r"records\.json:2: not valid JSON at column 12"):
+        read_plover(path)
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n", "\ufeff".encode()])
+@pytest.mark.parametrize("reader", ["icews", "acled"])
+def test_an_empty_table_is_one_error(tmp_path, reader, content):
+    read, _, suffix = READERS[reader]
+    path = tmp_path / f"empty{suffix}"
+    path.write_bytes(content)
+    with pytest.raises(ReadError, match=f"empty{suffix} is empty: no header line"):
+        read(path)
+
+
+# --- ACLED layouts ---------------------------------------------------------------------
+
+OLD_HEADER = "data_id,event_date,year,event_type,actor1,ally_actor_1,actor2,country,fatalities,notes"
+
+
+@pytest.mark.parametrize(("event_type", "kind"), sorted(ACLED_OLD_KINDS.items()))
+def test_acled_pre_2019_event_types(tmp_path, event_type, kind):
+    path = tmp_path / "old.csv"
+    path.write_text(f'{OLD_HEADER}\n1,2016-07-02,2016,{event_type},Military Forces of Kenya (2013-),,'
+                    f'Al Shabaab,Somalia,3,"note"\n', encoding="utf-8")  # fmt: skip
+    ev = read_acled(path)
+    assert ev[["source", "target", "kind", "killed", "target_from"]].values.tolist() == [["KEN", "SOM", kind, 3, "location"]]
+    assert ev["ordered"].tolist() == [not event_type.startswith("Battle")]
+
+
+@pytest.mark.parametrize("case", ["UPPER", "Title", "  padded  "])
+def test_acled_column_names_in_any_case(tmp_path, case):
+    header = {"UPPER": OLD_HEADER.upper(), "Title": OLD_HEADER.title(),
+              "  padded  ": ",".join(f"  {c} " for c in OLD_HEADER.split(","))}[case]  # fmt: skip
+    path = tmp_path / "acled.csv"
+    path.write_text(f"{header}\n1,01-January-2015,2015,Battle-No change of territory,Military Forces of India,,"
+                    f"Military Forces of Pakistan,India,0,x\n", encoding="utf-8")  # fmt: skip
+    ev = read_acled(path)
+    assert ev[["date", "source", "target", "kind"]].values.tolist() == [[pd.Timestamp("2015-01-01"), "IND", "PAK", "armed_clash"]]
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("1,2020-04-27,2020,Violence against civilians,Police Forces of the Philippines (2016-),,Civilians (,,",
+         "expected 10 comma-separated fields, found 9"),
+        ("1,2020-04-27,2020,Violence against civilians,Police Forces of the Philippines (2016-),,Civilians (,,,",
+         "fatalities is empty (a record cut off?)"),
+        ("1,2020-04-27,2020,Battles,Military Forces of India (2014-),,Military Forces of Pakistan (2018-),,0,x",
+         "country is empty (a record cut off?)"),
+        ("1,someday,2020,Battles,Military Forces of India (2014-),,Military Forces of Pakistan (2018-),India,0,x",
+         "event_date is not a date ('someday')"),
+        ("1,2020-04-27,2020,Battles,Military Forces of India (2014-),,Military Forces of Pakistan (2018-),India,-2,x",
+         "fatalities is not a whole number >= 0 ('-2')"),
+        ("1,2020-04-27,2020,Battles,Military Forces of India (2014-),,Military Forces of Pakistan (2018-),India,2.5,x",
+         "fatalities is not a whole number >= 0 ('2.5')"),
+        ('1,2020-04-27,2020,Battles,Military Forces of India (2014-),,Military Forces of Pakistan (2018-),India,0,"cut',
+         "not a valid record (unexpected end of data; an unclosed quote?)"),
+    ],
+)  # fmt: skip
+def test_acled_malformed_records_are_counted_with_file_and_line(tmp_path, row, message):
+    good = "9,2020-04-26,2020,Battles,Military Forces of India (2014-),,Military Forces of Pakistan (2018-),India,1,ok"
+    path = tmp_path / "acled.csv"
+    path.write_text(f"{OLD_HEADER}\n{good}\n{row}\n", encoding="utf-8")
+    ev = _quiet(read_acled, path)
+    report = ev.attrs["report"]
+    assert len(ev) == 1 and report.rows == 2 and report.skipped == {"malformed": 1}
+    assert report.problems[0].startswith(f"{path}:3: {message}")
+
+
+def test_acled_battle_with_the_state_second_and_unordered(tmp_path):
+    path = tmp_path / "acled.csv"
+    path.write_text(f"{OLD_HEADER}\n1,2016-07-02,2016,Battles,Al Shabaab,,Military Forces of Kenya (2013-),Somalia,0,x\n"
+                    f"2,2016-07-02,2016,Remote violence,Al Shabaab,,Military Forces of Kenya (2013-),Somalia,0,x\n",
+                    encoding="utf-8")  # fmt: skip
+    ev = read_acled(path)
+    report = ev.attrs["report"]
+    assert ev[["source", "target", "source_from", "ordered"]].values.tolist() == [["KEN", "SOM", "actor2", False]]
+    assert report.skipped == {"no state actor": 1}
+
+
+@pytest.mark.parametrize("call", ["score", "score_events", "contributions"])
+def test_directed_scoring_of_acled_battles_is_refused(tmp_path, call):
+    path = tmp_path / "acled.csv"
+    path.write_text(f"{OLD_HEADER}\n1,2016-07-02,2016,Battles,Military Forces of India,,Military Forces of Pakistan,"
+                    f"India,0,x\n2,2016-07-03,2016,Remote violence,Military Forces of India,,Military Forces of "
+                    f"Pakistan,India,0,x\n", encoding="utf-8")  # fmt: skip
+    ev = read_acled(path)
+    kwargs = {"at": "2016-07-04"} if call == "contributions" else {}
+    with pytest.raises(tn.DirectionError, match=r"1 event has no direction .*rows \[0\]"):
+        getattr(tn, call)(ev, directed=True, **kwargs)
+    assert len(getattr(tn, call)(ev, **kwargs)) > 0
+    assert len(getattr(tn, call)(ev[ev["ordered"]], directed=True, **kwargs)) > 0
+
+
+# --- unmapped names in every report ------------------------------------------------
+
+
+def test_every_reader_lists_unmapped_names_with_counts(tmp_path):
+    icews = tmp_path / "icews.tab"
+    lines = ICEWS.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    row = lines[1].split("\t")
+    row[header.index("Source Country")] = "Atlantis"
+    icews.write_text("\n".join([lines[0], "\t".join(row), "\t".join(row)]) + "\n", encoding="utf-8")
+    assert _quiet(read_icews, icews).attrs["report"].unmapped == {"Atlantis": 2}
+
+    acled = tmp_path / "acled.csv"
+    acled.write_text(f"{OLD_HEADER}\n1,2020-04-27,2020,Battles,Military Forces of Artsakh (2007-),,"
+                     f"Military Forces of Azerbaijan (2003-),Azerbaijan,0,x\n", encoding="utf-8")  # fmt: skip
+    assert read_acled(acled).attrs["report"].unmapped == {"Artsakh": 1}
+
+    gdelt = tmp_path / "g.CSV"
+    fields = GDELT.read_text(encoding="utf-8").splitlines()[0].split("\t")
+    fields[7], fields[17] = "ZZZ", "PAK"
+    gdelt.write_text("\t".join(fields) + "\n", encoding="utf-8")
+    assert read_gdelt(gdelt).attrs["report"].unmapped == {"ZZZ": 1}
+
+    plover = tmp_path / "p.jsonl"
+    plover.write_text(json.dumps({"event": "ASSAULT", "source": [{"code": "Atlantis"}], "target": [{"code": "PAK"}],
+                                  "date": "2024-01-16"}) + "\n", encoding="utf-8")  # fmt: skip
+    assert read_plover(plover).attrs["report"].unmapped == {"Atlantis": 1}
+
+
+# --- dates: one rule per column -----------------------------------------------------
+
+DATE_HEADER = "event_date,year,event_type,actor1,actor2,country,fatalities"
+
+
+def _acled_dates(tmp_path, dates, years=None):
+    path = tmp_path / "dates.csv"
+    rows = [f"{d},{y},Remote violence,Military Forces of India (2014-),Civilians (Pakistan),Pakistan,0"
+            for d, y in zip(dates, years or ["2024"] * len(dates), strict=True)]  # fmt: skip
+    path.write_text(DATE_HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("dates", "want"),
+    [
+        (["13/02/2024", "01/02/2024"], ["2024-02-13", "2024-02-01"]),  # a day over 12: day first, whole column
+        (["02/13/2024", "01/02/2024"], ["2024-02-13", "2024-01-02"]),  # a month-second over 12: month first
+        (["20240117"], ["2024-01-17"]),  # YYYYMMDD, as GDELT writes it
+        (["9-May-24", "21 March 2024", "01-January-2024", "2024-07-02"], ["2024-05-09", "2024-03-21", "2024-01-01",
+                                                                         "2024-07-02"]),  # fmt: skip
+        (["13.02.24", "1.2.24"], ["2024-02-13", "2024-02-01"]),
+    ],
+)
+def test_acled_dates_one_rule_per_column(tmp_path, dates, want):
+    ev = read_acled(_acled_dates(tmp_path, dates))
+    assert ev["date"].dt.strftime("%Y-%m-%d").tolist() == want
+
+
+@pytest.mark.parametrize("value", ["45308", "2024", "1705449600", "0", "today", "2024-13-45"])
+def test_acled_numbers_and_non_dates_are_malformed(tmp_path, value):
+    ev = _quiet(read_acled, _acled_dates(tmp_path, ["2024-01-16", value]))
+    report = ev.attrs["report"]
+    assert len(ev) == 1 and report.skipped == {"malformed": 1}
+    assert report.problems[0].endswith(f":3: event_date is not a date ({value!r})")
+
+
+def test_acled_ambiguous_or_mixed_day_month_order_is_an_error(tmp_path):
+    with pytest.raises(ReadError, match=r"'01/02/2024' may be day/month or month/day .* pass dayfirst=True or dayfirst=False"):
+        read_acled(_acled_dates(tmp_path, ["01/02/2024", "03/04/2024"]))
+    ev = read_acled(_acled_dates(tmp_path, ["01/02/2024", "03/04/2024"]), dayfirst=False)
+    assert ev["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-02", "2024-03-04"]
+    with pytest.raises(ReadError, match=r"mixes day-first dates \('13/02/2024'\) and month-first dates \('02/13/2024'\)"):
+        read_acled(_acled_dates(tmp_path, ["13/02/2024", "02/13/2024"]))
+
+
+def test_acled_date_outside_its_year_is_malformed(tmp_path):
+    ev = _quiet(read_acled, _acled_dates(tmp_path, ["2024-01-16", "2023-01-16"], years=["2024", "2024"]))
+    assert ev.attrs["report"].problems[0].endswith(":3: event_date is not in the year of the record's year column ('2023-01-16')")
+
+
+@pytest.mark.parametrize("dead", ["inf", "-1", "2.5", "many", "nan"])
+def test_plover_casualties_that_are_not_counts_are_malformed(tmp_path, dead):
+    path = tmp_path / "r.jsonl"
+    record = {"event": "ASSAULT", "source": [{"code": "IRN"}], "target": [{"code": "PAK"}], "date": "2024-01-16"}
+    path.write_text(json.dumps(record | {"dead": dead}) + "\n" + json.dumps(record) + "\n", encoding="utf-8")
+    ev = _quiet(read_plover, path)
+    assert len(ev) == 1 and ev.attrs["report"].problems[0].startswith(f"{path}:1: dead/injured not whole numbers")
+
+
+def test_acled_rows_in_any_order_give_the_same_events():
+    """Law: the reader is independent of the input's row order (hypothesis permutations)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    raw = pd.read_csv(ACLED, dtype=str, keep_default_na=False)
+    want = _quiet(read_acled, raw).drop(columns=["line"]).sort_values("acled_id").reset_index(drop=True)
+
+    @settings(max_examples=20)
+    @given(st.permutations(range(len(raw))))
+    def check(order):
+        got = _quiet(read_acled, raw.iloc[list(order)].reset_index(drop=True))
+        got = got.drop(columns=["line"]).sort_values("acled_id").reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, want)
+
+    check()
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "11", "-10.5", "1e30", "x"])
+@pytest.mark.parametrize("reader", ["icews", "gdelt"])
+def test_goldstein_values_outside_the_scale_are_malformed(tmp_path, reader, value):
+    if reader == "icews":
+        lines = ICEWS.read_text(encoding="utf-8").splitlines()
+        column = lines[0].split("\t").index("Intensity")
+        fields = lines[1].split("\t")
+        fields[column] = value
+        path = tmp_path / "bad.tab"
+        path.write_text("\n".join([lines[0], "\t".join(fields)]) + "\n", encoding="utf-8")
+        message = f"{path}:2: Intensity is not a number in [-10, 10] ({value!r})"
+    else:
+        fields = GDELT.read_text(encoding="utf-8").splitlines()[0].split("\t")
+        fields[30] = value
+        path = tmp_path / "bad.CSV"
+        path.write_text("\t".join(fields) + "\n", encoding="utf-8")
+        message = f"{path}:1: GoldsteinScale is not a number in [-10, 10] ({value!r})"
+    report = _quiet(READERS[reader][0], path).attrs["report"]
+    assert report.skipped == {"malformed": 1} and report.problems == [message]
+
+
+@pytest.mark.parametrize("value", ["1e30", "9223372036854775808", "inf", "-1"])
+def test_acled_fatalities_that_would_overflow_are_malformed(tmp_path, value):
+    path = tmp_path / "f.csv"
+    path.write_text(f"{OLD_HEADER}\n1,2016-07-02,2016,Battles,Military Forces of India,,Military Forces of Pakistan,"
+                    f"India,{value},x\n", encoding="utf-8")  # fmt: skip
+    report = _quiet(read_acled, path).attrs["report"]
+    assert report.problems == [f"{path}:2: fatalities is not a whole number >= 0 ({value!r})"]
+
+
+@pytest.mark.parametrize(("operation", "code"), sorted(tn.io.acled.ACLED_OPERATIONS.items()))
+def test_acled_named_operations_are_their_lead_state(tmp_path, operation, code):
+    path = tmp_path / "ops.csv"
+    path.write_text(f"{OLD_HEADER}\n1,2020-05-01,2020,Remote violence,{operation},,Civilians (Yemen),Yemen,2,x\n"
+                    f"2,2020-05-01,2020,Battles,Military Forces of Yemen (2016-),,{operation},Yemen,0,x\n",
+                    encoding="utf-8")  # fmt: skip
+    ev = read_acled(path)
+    assert ev[["source", "target", "source_from", "target_from"]].values.tolist() == [
+        [code, "YEM", "operation", "civilians"], ["YEM", code, "actor1", "operation"]]
+
+
+def test_tables_read_in_blocks_read_the_same(monkeypatch):
+    whole = _quiet(read_icews, ICEWS)
+    monkeypatch.setattr("tension.io._files._BATCH", 2)
+    pd.testing.assert_frame_equal(_quiet(read_icews, ICEWS), whole)
+    assert _quiet(read_icews, ICEWS).attrs["report"].rows == whole.attrs["report"].rows
