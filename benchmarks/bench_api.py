@@ -52,7 +52,9 @@ def run_all(dry: bool = False) -> pd.DataFrame:
     rows = []
     n_small, n_large, dyads = (2_000, 4_000, 50) if dry else (1_000_000, 10_000_000, 1_000)
     small = events_frame(n_small, dyads)
-    row, _ = _timed("tn.read_events (validation only)", n_small, "events", lambda: tn.read_events(small, duplicates="keep"))
+    row, _ = _timed(
+        "tn.read_events (validation only)", n_small, "events", lambda: tn.read_events(small, duplicates="keep")
+    )
     rows.append(row)
     row, _ = _timed("tn.score_events (DataFrame, end to end)", n_small, "events", lambda: tn.score_events(small))
     rows.append(row)
@@ -70,7 +72,9 @@ def run_all(dry: bool = False) -> pd.DataFrame:
     rows.append(row)
     history, today = large.iloc[: -n_large // 100], large.iloc[-n_large // 100 :]
     state = tn.State.from_events(history)
-    row, _ = _timed("tn.State.update (one batch onto a state)", len(today), "events", lambda: _copy(state).update(today))
+    row, _ = _timed(
+        "tn.State.update (one batch onto a state)", len(today), "events", lambda: _copy(state).update(today)
+    )
     row["note"] = f"state of {len(state):,} dyads"
     rows.append(row)
     rows.append(_gdelt_throughput(dry))
@@ -94,6 +98,8 @@ def _gdelt_throughput(dry: bool) -> dict:
                 with open(source, "rb") as chunk:
                     shutil.copyfileobj(chunk, out)
         rows = 720 * repeats
-        row, events = _timed("tension.io.read_gdelt (GDELT 2.0)", rows, "rows", lambda: tn.io.read_gdelt(big, progress=False))
+        row, events = _timed(
+            "tension.io.read_gdelt (GDELT 2.0)", rows, "rows", lambda: tn.io.read_gdelt(big, progress=False)
+        )
         row["note"] = f"{big.stat().st_size / 2**20:.0f} MB, {len(events):,} events kept"
     return row

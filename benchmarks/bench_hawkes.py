@@ -50,12 +50,14 @@ def report(table: pd.DataFrame) -> pd.DataFrame:
     """Per parameter: share of seeds with |z| <= 1.96 (nominal 95 %), |z| <= 3, and the
     median and 95th percentile of the relative error."""
     g = table.assign(z2=table["z"].abs() <= 1.96, z3=table["z"].abs() <= 3).groupby("parameter", sort=False)
-    return pd.DataFrame({
-        "within_1.96_se": g["z2"].mean(),
-        "within_3_se": g["z3"].mean(),
-        "median_rel_error": g["relative_error"].median(),
-        "p95_rel_error": g["relative_error"].quantile(0.95),
-    })
+    return pd.DataFrame(
+        {
+            "within_1.96_se": g["z2"].mean(),
+            "within_3_se": g["z3"].mean(),
+            "median_rel_error": g["relative_error"].median(),
+            "p95_rel_error": g["relative_error"].quantile(0.95),
+        }
+    )
 
 
 def main(argv=None) -> int:

@@ -211,13 +211,21 @@ def kernel_grid(events, dyads, methods, repeat, sorted_input=True, progress=prin
                     path = os.path.join(tmp, "out.npy")
                     stats = _run_worker(name, n, d, repeat, sorted_input, path)
                     out = np.load(path)
-                    error = float(np.max(np.abs(out - reference) / np.maximum(gross, 1e-300))) if name != "memory floor" else np.nan
+                    error = (
+                        float(np.max(np.abs(out - reference) / np.maximum(gross, 1e-300)))
+                        if name != "memory floor"
+                        else np.nan
+                    )
                     rows.append({"events": n, "dyads": d, "method": name, "time_sorted": sorted_input, **stats,
                                  "events_per_s": n / stats["seconds"], "max_rel_error": error})  # fmt: skip
-                    progress(f"  n={n:>10,} d={d:>7,} {name:<28} {stats['seconds']:9.3f} s  peak +{stats['peak_mb']:8.1f} MB")
+                    progress(
+                        f"  n={n:>10,} d={d:>7,} {name:<28} {stats['seconds']:9.3f} s  peak +{stats['peak_mb']:8.1f} MB"
+                    )
     frame = pd.DataFrame(rows)
     ours = frame[frame["method"] == "tension.core.decayed_sum"].set_index(["events", "dyads"])["seconds"]
-    frame["ratio_to_tension"] = frame["seconds"].to_numpy() / ours.loc[list(zip(frame["events"], frame["dyads"], strict=True))].to_numpy()
+    frame["ratio_to_tension"] = (
+        frame["seconds"].to_numpy() / ours.loc[list(zip(frame["events"], frame["dyads"], strict=True))].to_numpy()
+    )
     frame["agrees"] = (frame["max_rel_error"] <= TOLERANCE) | frame["max_rel_error"].isna()
     return frame
 
@@ -252,7 +260,9 @@ def plot(frame: pd.DataFrame, path: Path, *, panels: str = "dyads", title: str =
     from tension.plot import QUALITATIVE
 
     keys = list(dict.fromkeys(frame[panels]))
-    fig, axes = plt.subplots(1, len(keys), figsize=(5.5 * len(keys), 4.4), sharey=True, layout="constrained", squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(keys), figsize=(5.5 * len(keys), 4.4), sharey=True, layout="constrained", squeeze=False
+    )
     colors = dict(zip(dict.fromkeys(frame["method"]), QUALITATIVE * 3, strict=False))
     for ax, key in zip(axes[0], keys, strict=True):
         for name, group in frame[frame[panels] == key].groupby("method", sort=False):
@@ -286,7 +296,11 @@ def summary(out: Path) -> str | None:
     for (n, d, order), group in e2e.groupby(["events", "dyads", "order"], sort=False):
         row = group.set_index("method")
         ours, peer = row.loc["tn.score_events"], row.loc[bench_e2e.PEER]
-        validated = row.loc["tn.score_events (read_events frame)"] if "tn.score_events (read_events frame)" in row.index else None
+        validated = (
+            row.loc["tn.score_events (read_events frame)"]
+            if "tn.score_events (read_events frame)" in row.index
+            else None
+        )
         lines.append(f"| {n:,} events, {d:,} dyads | {order} order | {ours['seconds']:.2f} s | {peer['seconds']:.2f} s | "
                      f"{peer['seconds'] / ours['seconds']:.2f}× | "
                      f"{'' if validated is None else format(validated['seconds'], '.2f') + ' s'} | "
@@ -354,8 +368,11 @@ def main(argv=None) -> int:
             grid = pd.concat([grid, unsorted], ignore_index=True)
         grid.to_csv(out / "kernel.csv", index=False)
         (out / "kernel.md").write_text(header + _markdown(grid) + "\n")
-        plot(grid[grid["time_sorted"]], out / "events_per_second.png",
-             title="The decayed event sum on arrays (kernel only): tension against its peers, same input, one run")
+        plot(
+            grid[grid["time_sorted"]],
+            out / "events_per_second.png",
+            title="The decayed event sum on arrays (kernel only): tension against its peers, same input, one run",
+        )
         print(_markdown(grid))
         bad.append(grid[~grid["agrees"]])
     if "e2e" in parts:
@@ -366,8 +383,12 @@ def main(argv=None) -> int:
         note = (f"\n\n`tn.score` daily grid ({grid_size}): {cells:,} cells (dyads x days) in {seconds:.3f} s, "
                 f"{cells / seconds:,.0f} cells/s.\n")  # fmt: skip
         (out / "e2e.md").write_text(header + _e2e_markdown(e2e) + note)
-        plot(e2e, out / "e2e_events_per_second.png", panels="order",
-             title="End to end from one pandas DataFrame (validation, dyads, grouping, kernel, output frame)")
+        plot(
+            e2e,
+            out / "e2e_events_per_second.png",
+            panels="order",
+            title="End to end from one pandas DataFrame (validation, dyads, grouping, kernel, output frame)",
+        )
         print(_e2e_markdown(e2e) + note)
         bad.append(e2e[~e2e["agrees"]])
     if "api" in parts:

@@ -57,10 +57,16 @@ def _upper3_codes(chunked) -> np.ndarray | None:
         offset_type = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
         buffers = chunk.buffers()
         n = len(chunk)
-        offsets = np.frombuffer(buffers[1], dtype=offset_type, count=n + 1, offset=chunk.offset * np.dtype(offset_type).itemsize)
+        offsets = np.frombuffer(
+            buffers[1], dtype=offset_type, count=n + 1, offset=chunk.offset * np.dtype(offset_type).itemsize
+        )
         if n and not (offsets[-1] - offsets[0] == 3 * n and (np.diff(offsets) == 3).all()):
             return None
-        data = np.frombuffer(buffers[2], dtype=np.uint8, count=3 * n, offset=int(offsets[0])) if n else np.zeros(0, np.uint8)
+        data = (
+            np.frombuffer(buffers[2], dtype=np.uint8, count=3 * n, offset=int(offsets[0]))
+            if n
+            else np.zeros(0, np.uint8)
+        )
         letters = data.reshape(n, 3).astype(np.int32) - _A
         if n and not ((letters >= 0) & (letters < 26)).all():
             return None
@@ -138,7 +144,9 @@ def text_codes(values) -> tuple[np.ndarray, list]:
 
         encoded = pc.dictionary_encode(chunked).combine_chunks()
         codes = encoded.indices.to_numpy(zero_copy_only=False)
-        codes = np.where(np.isnan(codes), -1, codes).astype(np.int32) if codes.dtype.kind == "f" else codes.astype(np.int32)
+        codes = (
+            np.where(np.isnan(codes), -1, codes).astype(np.int32) if codes.dtype.kind == "f" else codes.astype(np.int32)
+        )
         return codes, encoded.dictionary.to_pylist()
     array = np.asarray(values)
     if array.dtype == object and array.flags.c_contiguous and len(array):

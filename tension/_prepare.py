@@ -195,7 +195,11 @@ def channels(p: Prepared, groups: np.ndarray | None = None):
     matrix = np.zeros((n, len(keys)))
     matrix[np.arange(n), channel] = p.score if signed else np.abs(p.score)
     keys = np.asarray(keys)
-    return matrix, np.asarray(lives)[keys // len(group_values)], np.asarray(group_values)[keys % len(group_values)].astype(int)
+    return (
+        matrix,
+        np.asarray(lives)[keys // len(group_values)],
+        np.asarray(group_values)[keys % len(group_values)].astype(int),
+    )
 
 
 def with_index_channels(p: Prepared, model: Model, matrix, half_lives):

@@ -150,9 +150,7 @@ def _float_column(frame, column, default, labels, problems) -> pd.Series:
     if column not in frame:
         return pd.Series(default, index=frame.index, dtype="float64")
     number = _numeric(frame[column], column, labels, problems)
-    return pd.Series(number.to_numpy(dtype=float, na_value=np.nan), index=frame.index).fillna(
-        default
-    )
+    return pd.Series(number.to_numpy(dtype=float, na_value=np.nan), index=frame.index).fillna(default)
 
 
 def _cameo_column(frame, labels, problems) -> pd.Series:
@@ -262,7 +260,13 @@ def read_events(
     out["source"] = _country_column(frame, "source", labels, problems)
     out["target"] = _country_column(frame, "target", labels, problems)
     same = _columns.equal_text(out["source"], out["target"], unless="")
-    _flag(problems, same, labels, "target", lambda rows: f"target equals source ({_values(out['source'], rows)}); a dyad needs two countries")
+    _flag(
+        problems,
+        same,
+        labels,
+        "target",
+        lambda rows: f"target equals source ({_values(out['source'], rows)}); a dyad needs two countries",
+    )
     known = resolve_weights(weights)
     kind, kind_missing, unknown = _normalised(frame["kind"], str.strip, known)
     unknown |= kind_missing
@@ -285,17 +289,23 @@ def read_events(
     out["confidence"] = _float_column(frame, "confidence", 1.0, labels, problems)
     conf = out["confidence"].to_numpy()
     bad_conf = ~((conf > 0) & (conf <= 1))
-    _flag(problems, bad_conf, labels, "confidence", lambda rows: f"outside (0, 1] ({_values(frame['confidence'], rows)})")
+    _flag(
+        problems, bad_conf, labels, "confidence", lambda rows: f"outside (0, 1] ({_values(frame['confidence'], rows)})"
+    )
     out["weight"] = _float_column(frame, "weight", np.nan, labels, problems)
     if "weight" in frame:
         w = out["weight"].to_numpy()
         bad_w = np.isinf(w)
-        _flag(problems, bad_w, labels, "weight", lambda rows: f"not finite ({_values(frame['weight'], rows)}); leave it empty to use the kind's weight")
+        _flag(
+            problems,
+            bad_w,
+            labels,
+            "weight",
+            lambda rows: f"not finite ({_values(frame['weight'], rows)}); leave it empty to use the kind's weight",
+        )
     out["cameo"] = _cameo_column(frame, labels, problems)
     for column in ("description", "evidence", "url"):
-        out[column] = (
-            frame[column].astype("string") if column in frame else _columns.missing_text(frame.index)
-        )
+        out[column] = frame[column].astype("string") if column in frame else _columns.missing_text(frame.index)
     if problems:
         raise EventError(problems, where)
     for column in frame.columns:

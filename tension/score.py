@@ -138,7 +138,9 @@ def score(
     if is_dask(events):
         if dyads is not None:
             raise ValueError("dyads= is not supported for Dask input: filter the frame before scoring")
-        return _dask.score(events, m, score_in_memory=score, freq=freq, start=start, end=end, threshold=threshold, at=at)
+        return _dask.score(
+            events, m, score_in_memory=score, freq=freq, start=start, end=end, threshold=threshold, at=at
+        )
     p = prepare(events, m)
     if at is not None:
         return snapshot(p if dyads is None else select_dyads(p, dyads), at, m)
@@ -240,7 +242,7 @@ def score_events(
         del by_event
     # the index's channels, last (as with_index_channels lays them out)
     extra, extra_lives = index_channels(p.raw, model=m)
-    matrix[len(half_lives):] = extra.T
+    matrix[len(half_lives) :] = extra.T
     del extra
     half_lives = np.r_[half_lives, extra_lives]
     states = core.decayed_sum(p.codes, days(p.ns, origin), matrix.T, half_lives, order=p.grouped, engine=engine)
@@ -406,7 +408,9 @@ def decompose(
     part_codes, part_names = pd.factorize(pd.Series(labels, dtype=object), sort=by != "event")
     times = grid(p, freq, start, end)
     matrix, half_lives, channel_part = channels(p, groups=part_codes)
-    query_codes, positions, states = on_grid(p, times, matrix, half_lives, limit=MAX_DENSE_ROWS, advice=_DECOMPOSE_ADVICE)
+    query_codes, positions, states = on_grid(
+        p, times, matrix, half_lives, limit=MAX_DENSE_ROWS, advice=_DECOMPOSE_ADVICE
+    )
     values = np.zeros((len(query_codes), len(part_names)))
     np.add.at(values.T, channel_part, states.T)  # channels of one part add up
     present = np.zeros((len(p.names), len(part_names)), dtype=bool)

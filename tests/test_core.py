@@ -60,10 +60,12 @@ def test_run_matches_direct_sum_with_ties(groups, seed, half_lives):
 
 
 def test_on_grid_before_between_and_after_events():
-    kernel = core.run(np.array([1, 1, 3]), np.array([10.0, 20.0, 5.0]), np.array([[4.0], [2.0], [1.0]]), np.array([10.0]))
+    kernel = core.run(
+        np.array([1, 1, 3]), np.array([10.0, 20.0, 5.0]), np.array([[4.0], [2.0], [1.0]]), np.array([10.0])
+    )
     grid = np.array([4.99, 9.0, 10.0, 15.0, 30.0, 50.0])
     groups, where, values = core.on_grid(kernel, grid, 4)
-    got = dict(zip(zip(groups.tolist(), grid[where].tolist()), values[:, 0].tolist(), strict=True))
+    got = dict(zip(zip(groups.tolist(), grid[where].tolist(), strict=True), values[:, 0].tolist(), strict=True))
     assert len(got) == 4 * len(grid)  # dense: every group, every time
     want = {(1, 9.0): 0.0, (1, 10.0): 4.0, (1, 15.0): 4 * 2**-0.5, (1, 30.0): 4 * 2**-2 + 2 * 2**-1,
             (2, 50.0): 0.0, (3, 4.99): 0.0, (3, 15.0): 0.5}  # fmt: skip
@@ -109,7 +111,9 @@ def test_decayed_sum_matches_direct_sum(groups, seed, time_sorted, half_life, th
     assert (np.abs(got - want) <= 1e-12 * gross + 1e-300).all()
 
 
-@given(hnp.arrays(np.int64, st.integers(0, 200), elements=st.integers(-3, 50)), st.integers(0, 2**32 - 1), st.booleans())
+@given(
+    hnp.arrays(np.int64, st.integers(0, 200), elements=st.integers(-3, 50)), st.integers(0, 2**32 - 1), st.booleans()
+)
 def test_group_order_is_the_stable_lexsort(groups, seed, time_sorted):
     rng = np.random.default_rng(seed)
     times = rng.integers(0, 10, len(groups)).astype(float)

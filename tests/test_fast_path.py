@@ -99,5 +99,8 @@ def test_many_countries_and_directed_dyads_against_python_labels():
                            "source": codes[a], "target": codes[(a + b) % 8], "kind": "threat"})  # fmt: skip
     for directed in (False, True):
         out = tn.score_events(frame_, directed=directed)
-        want = [f"{s}->{t}" if directed else "-".join(sorted((s, t))) for s, t in zip(frame_["source"], frame_["target"])]
+        want = [
+            f"{s}->{t}" if directed else "-".join(sorted((s, t)))
+            for s, t in zip(frame_["source"], frame_["target"], strict=True)
+        ]
         assert out["dyad"].tolist() == want
