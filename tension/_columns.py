@@ -71,6 +71,8 @@ def _upper3_codes(chunked) -> np.ndarray | None:
         if n and not ((letters >= 0) & (letters < 26)).all():
             return None
         parts.append(letters[:, 0] * 676 + letters[:, 1] * 26 + letters[:, 2])
+    if not parts:
+        return np.zeros(0, dtype=np.int32)
     return np.concatenate(parts) if len(parts) != 1 else parts[0]
 
 

@@ -125,3 +125,11 @@ def test_equal_text_is_elementwise_equality(pairs, arrow):
 def test_missing_text_is_an_empty_string_column():
     index = pd.RangeIndex(5)
     pd.testing.assert_series_equal(_columns.missing_text(index), pd.Series(pd.NA, index=index, dtype="string"))
+
+
+@pytest.mark.parametrize("values", [[], [None, None], ["pak", "PAK "]])
+def test_text_codes_of_empty_null_and_unclean_arrow_columns(values):
+    pytest.importorskip("pyarrow")
+    series = pd.Series(values, dtype="string[pyarrow]").iloc[: len(values)]
+    codes, uniques = _columns.text_codes(series.astype("str") if values else series[:0])
+    assert [None if c < 0 else uniques[c] for c in codes] == values
