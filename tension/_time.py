@@ -38,7 +38,13 @@ def days(values: np.ndarray, origin: int) -> np.ndarray:
 
 def dates(values, tz=None) -> pd.DatetimeIndex:
     """Ticks back to dates: nanosecond resolution when they fit it, else microseconds."""
-    index = pd.DatetimeIndex(np.asarray(values, dtype=np.int64).astype("datetime64[us]"))
-    if len(index) and index.min() >= pd.Timestamp.min and index.max() <= pd.Timestamp.max:
-        index = index.as_unit("ns")
+    index = resolution(pd.DatetimeIndex(np.asarray(values, dtype=np.int64).astype("datetime64[us]")))
     return index.tz_localize("UTC").tz_convert(tz) if tz is not None else index
+
+
+def resolution(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """Nanoseconds when every date fits them (1677-09-22 to 2262-04-11), else microseconds."""
+    naive = index.tz_convert("UTC").tz_localize(None) if index.tz is not None else index
+    if len(naive) == 0 or (naive.min() >= pd.Timestamp.min and naive.max() <= pd.Timestamp.max):
+        return index.as_unit("ns")
+    return index.as_unit("us")

@@ -493,7 +493,9 @@ def on_grid(
         rows = g[owner] * T + first_point[owner] + offset
     valid = owner >= 0
     safe = np.maximum(owner, 0)
-    elapsed = grid[rows % T] - t[safe]
+    # cells before their group's first event have no owner: elapsed 0 (then zeroed), never
+    # a negative span whose exponential would overflow
+    elapsed = np.where(valid, grid[rows % T] - t[safe], 0.0)
     values = kernel.states[events[safe]] * np.exp(elapsed[:, None] * (-_LN2 / kernel.half_lives[None, :]))
     values[~valid] = 0.0
     if threshold is not None:

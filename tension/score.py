@@ -8,15 +8,12 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
-from . import _dask, core
+from . import _dask, _time, core
 from .events import read_events
 from .model import Model
 from .taxonomy import TAXONOMY_VERSION, _kind_quad_classes, resolve_weights
 
 __all__ = ["score", "score_events", "contributions", "decompose", "event_scores", "dyad_labels", "tension_index"]
-
-_NS_PER_DAY = 86_400 * 10**9
-
 
 def _model(model, **given) -> Model:
     """One Model from either ``model=`` or loose keyword parameters, never both."""
@@ -78,7 +75,7 @@ def tension_index(tension, *, scale: float = 20.0):
     return 100.0 * expit(np.asarray(tension, dtype=float) / scale)
 
 
-def _repeat_factor(dyad_codes, ns, raw, discount, order=None) -> np.ndarray:
+def _repeat_factor(dyad_codes, times, raw, discount, order=None) -> np.ndarray:
     """Factor taking each raw score to its share of its occasion's combined score.
 
     An occasion is one dyad, one timestamp and one sign. Ranked by |score| (largest
@@ -92,8 +89,8 @@ def _repeat_factor(dyad_codes, ns, raw, discount, order=None) -> np.ndarray:
         return factor
     # only events that share their dyad and timestamp with another can be discounted
     if order is None:
-        order = core.group_order(dyad_codes, ns)
-    g, t = dyad_codes[order], ns[order]
+        order = core.group_order(dyad_codes, times)
+    g, t = dyad_codes[order], times[order]
     same = (g[1:] == g[:-1]) & (t[1:] == t[:-1])
     shared = np.zeros(n, dtype=bool)
     shared[1:] |= same
@@ -103,9 +100,9 @@ def _repeat_factor(dyad_codes, ns, raw, discount, order=None) -> np.ndarray:
         return factor
     size = np.abs(raw[members])
     sign = np.sign(raw[members])
-    sub = np.lexsort((-size, sign, ns[members], dyad_codes[members]))
+    sub = np.lexsort((-size, sign, times[members], dyad_codes[members]))
     members, size, sign = members[sub], size[sub], sign[sub]
-    g, t = dyad_codes[members], ns[members]
+    g, t = dyad_codes[members], times[members]
     start = np.ones(len(members), dtype=bool)
     start[1:] = (g[1:] != g[:-1]) | (t[1:] != t[:-1]) | (sign[1:] != sign[:-1])
     occasion = np.cumsum(start) - 1
@@ -123,14 +120,14 @@ class _Prepared:
     dyads: np.ndarray  # label per event
     codes: np.ndarray  # int code per event
     names: np.ndarray  # label per code
-    ns: np.ndarray  # event time, int64 ns since epoch (UTC)
+    ticks: np.ndarray  # event time, int64 µs since epoch (UTC): see tension._time
     base: np.ndarray  # w(kind) per event
     magnitude: np.ndarray  # casualty magnitude m per event (1 for cooperative kinds)
     raw: np.ndarray  # signed score before the repeat discount
     score: np.ndarray  # signed effective score
     half_life: np.ndarray  # days, per event
     tz: object
-    grouped: np.ndarray  # core.group_order(codes, ns): by dyad, then time
+    grouped: np.ndarray  # core.group_order(codes, ticks): by dyad, then time
 
 
 def event_scores(events, *, model: Model | None = None) -> pd.DataFrame:
@@ -192,18 +189,18 @@ def _prepare(events, model: Model) -> _Prepared:
     names, codes = _dyad_codes(ev["source"].to_numpy(), ev["target"].to_numpy(), model.directed)
     dyads = names[codes]
     dates = pd.DatetimeIndex(ev["date"])
-    ns = dates.as_unit("ns").asi8.copy()
+    ticks = _time.ticks(dates)
     codes = codes.astype(np.int64)
-    grouped = core.group_order(codes, ns)  # once: for the discount and for the kernel
-    factor = _repeat_factor(codes, ns, raw, model.repeat_discount, order=grouped)
-    return _Prepared(ev, dyads, codes, names, ns, base, magnitude, raw, raw * factor, half_life, dates.tz, grouped)
+    grouped = core.group_order(codes, ticks)  # once: for the discount and for the kernel
+    factor = _repeat_factor(codes, ticks, raw, model.repeat_discount, order=grouped)
+    return _Prepared(ev, dyads, codes, names, ticks, base, magnitude, raw, raw * factor, half_life, dates.tz, grouped)
 
 
 def _order(p: _Prepared) -> np.ndarray:
     """Sort by (dyad, time); ties broken by half-life and score so that events that
     could trade places are numerically identical: results do not depend on row order."""
     order = p.grouped.copy()
-    g, t = p.codes[order], p.ns[order]
+    g, t = p.codes[order], p.ticks[order]
     tied = np.zeros(len(order), dtype=bool)
     same = (g[1:] == g[:-1]) & (t[1:] == t[:-1])
     tied[1:] |= same
@@ -250,14 +247,11 @@ def _on_grid(p: _Prepared, grid: pd.DatetimeIndex, matrix, half_lives, threshold
             f"{len(p.names) * len(grid):,} rows (limit {MAX_DENSE_ROWS:,}); pass threshold=0.01 to keep only the "
             "values that matter, dyads=[...] to choose dyads, at=<date> for one snapshot, or a coarser freq"
         )
-    grid_ns = pd.DatetimeIndex(grid).as_unit("ns").asi8
-    origin = int(min(p.ns.min() if len(p.ns) else 0, grid_ns.min() if len(grid_ns) else 0))
-    kernel = core.run(p.codes, _days(p.ns, origin), matrix, half_lives, order=_order(p))
-    return core.on_grid(kernel, _days(grid_ns, origin), len(p.names), threshold=threshold)
-
-
-def _days(ns: np.ndarray, origin: int) -> np.ndarray:
-    return (ns - origin) / _NS_PER_DAY
+    grid_ticks = _time.ticks(grid)
+    # float days from the first time: int64 microsecond differences never overflow
+    origin = int(min(p.ticks.min() if len(p.ticks) else 0, grid_ticks.min() if len(grid_ticks) else 0))
+    kernel = core.run(p.codes, _time.days(p.ticks, origin), matrix, half_lives, order=_order(p))
+    return core.on_grid(kernel, _time.days(grid_ticks, origin), len(p.names), threshold=threshold)
 
 
 def _readings(states: np.ndarray, signs: np.ndarray, scale: float):
@@ -315,8 +309,8 @@ def score_events(
         return _dask.score_events(events, m)
     p = _prepare(events, m)
     matrix, half_lives, signs = _channels(p)
-    origin = int(p.ns.min()) if len(p.ns) else 0
-    kernel = core.run(p.codes, _days(p.ns, origin), matrix, half_lives, order=_order(p))
+    origin = int(p.ticks.min()) if len(p.ticks) else 0
+    kernel = core.run(p.codes, _time.days(p.ticks, origin), matrix, half_lives, order=_order(p))
     tension, hostile, cooperative, index = _readings(core.at_events(kernel), signs, m.scale)
     out = pd.DataFrame(
         {
@@ -349,20 +343,18 @@ def _grid_bounds(first, last, freq: str, start, end, tz=None):
     lo = _timestamp(start, tz) if start is not None else first.normalize()
     if end is not None:
         return lo, _timestamp(end, tz)
-    grid = pd.date_range(lo, last + pd.tseries.frequencies.to_offset(freq), freq=freq)
+    grid = pd.date_range(lo, last.as_unit("us") + pd.tseries.frequencies.to_offset(freq), freq=freq, unit="us")
     return lo, grid[min(grid.searchsorted(last, side="left"), len(grid) - 1)]
 
 
 def _grid(p: _Prepared, freq: str, start, end) -> pd.DatetimeIndex:
-    if len(p.ns) == 0 and (start is None or end is None):
+    if len(p.ticks) == 0 and (start is None or end is None):
         return pd.DatetimeIndex([], tz=p.tz)
     first = last = None
-    if len(p.ns):
-        first, last = (pd.Timestamp(int(v), tz="UTC") for v in (p.ns.min(), p.ns.max()))
-        if p.tz is None:
-            first, last = first.tz_localize(None), last.tz_localize(None)
+    if len(p.ticks):
+        first, last = _time.dates([p.ticks.min(), p.ticks.max()], None if p.tz is None else "UTC")
     lo, hi = _grid_bounds(first, last, freq, start, end, p.tz)
-    return pd.date_range(lo, hi, freq=freq).as_unit("ns")
+    return _time.resolution(pd.date_range(lo, hi, freq=freq, unit="us"))
 
 
 def score(
@@ -493,8 +485,7 @@ def _decayed_to(p: _Prepared, at) -> tuple[pd.Timestamp, np.ndarray, np.ndarray]
     """``at``, each event's signed contribution then (0 for later events) and whether the
     event is at or before ``at``."""
     when = _timestamp(at, p.tz)
-    when_ns = when.tz_convert("UTC").value if when.tz is not None else when.value
-    elapsed = (when_ns - p.ns) / _NS_PER_DAY
+    elapsed = -_time.days(p.ticks, _time.tick(when))
     past = elapsed >= 0
     return when, np.where(past, p.score * np.exp2(-np.where(past, elapsed, 0.0) / p.half_life), 0.0), past
 
@@ -698,8 +689,8 @@ def decompose(
 def _subset(p: _Prepared, mask: np.ndarray, model: Model) -> _Prepared:
     """The prepared events of some dyads only (scores already combined, unchanged)."""
     names, codes = np.unique(p.dyads[mask], return_inverse=True)
-    codes, ns = codes.astype(np.int64), p.ns[mask]
+    codes, ticks = codes.astype(np.int64), p.ticks[mask]
     return _Prepared(
-        p.events[mask], p.dyads[mask], codes, names.astype(object), ns, p.base[mask], p.magnitude[mask],
-        p.raw[mask], p.score[mask], p.half_life[mask], p.tz, core.group_order(codes, ns),
+        p.events[mask], p.dyads[mask], codes, names.astype(object), ticks, p.base[mask], p.magnitude[mask],
+        p.raw[mask], p.score[mask], p.half_life[mask], p.tz, core.group_order(codes, ticks),
     )
