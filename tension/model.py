@@ -9,6 +9,7 @@ from types import MappingProxyType
 
 import pandas as pd
 
+from . import _params
 from .taxonomy import QUAD_CLASSES, _kind_quad_classes, _user_weights, resolve_weights
 
 __all__ = [
@@ -76,7 +77,7 @@ class Model:
     >>> tn.Model(repeat_discount=0)
     Traceback (most recent call last):
     ...
-    ValueError: repeat_discount must be in (0, 1], got 0
+    tension._params.ParameterError: repeat_discount=0: must be a number in (0, 1]
     """
 
     half_life: float | Mapping[str, float] = DEFAULT_HALF_LIFE
@@ -94,19 +95,20 @@ class Model:
         elif weights is not None:
             weights = _user_weights(weights)
         object.__setattr__(self, "weights", _freeze(weights))
-        object.__setattr__(self, "half_life", _freeze(self.half_life))
-        values = self.half_life.values() if isinstance(self.half_life, Mapping) else [self.half_life]
-        for value in values:
-            if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
-                raise ValueError(f"half-lives must be positive finite numbers of days, got {value!r}")
+        half_life = _params.half_life(self.half_life)
+        if isinstance(half_life, Mapping):
+            half_life = {key: float(days) for key, days in half_life.items()}
+        else:
+            half_life = float(half_life)
+        object.__setattr__(self, "half_life", _freeze(half_life))
+        object.__setattr__(self, "directed", _params.boolean("directed", self.directed))
         for name in ("killed_coef", "injured_coef"):
-            value = getattr(self, name)
-            if not (math.isfinite(value) and value >= 0):
-                raise ValueError(f"{name} must be finite and >= 0, got {value!r}")
-        if not 0 < self.repeat_discount <= 1:
-            raise ValueError(f"repeat_discount must be in (0, 1], got {self.repeat_discount!r}")
-        if not (math.isfinite(self.scale) and self.scale > 0):
-            raise ValueError(f"scale must be positive, got {self.scale!r}")
+            object.__setattr__(self, name, _params.positive(name, getattr(self, name), allow_zero=True))
+        discount = self.repeat_discount
+        if not (_params.is_number(discount) and 0 < float(discount) <= 1):
+            raise _params.ParameterError(f"repeat_discount={discount!r}: must be a number in (0, 1]")
+        object.__setattr__(self, "repeat_discount", float(discount))
+        object.__setattr__(self, "scale", _params.positive("scale", self.scale))
         if isinstance(self.half_life, Mapping):
             known = set(resolve_weights(self.weights)) | set(QUAD_CLASSES.values()) | {"default"}
             unknown = sorted(set(self.half_life) - known)

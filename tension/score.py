@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
-from . import _dask, _time, core
+from . import _dask, _params, _time, core
 from .events import read_events
 from .model import Model
 from .taxonomy import TAXONOMY_VERSION, _kind_quad_classes, resolve_weights
@@ -72,6 +72,7 @@ def tension_index(tension, *, scale: float = 20.0):
     >>> round(float(tension_index(10.0)), 1), float(tension_index(0.0))
     (62.2, 50.0)
     """
+    scale = _params.positive("scale", scale)
     return 100.0 * expit(np.asarray(tension, dtype=float) / scale)
 
 
@@ -237,6 +238,8 @@ def _channels(p: _Prepared, groups: np.ndarray | None = None):
 
 #: Largest dense grid (dyads x grid times) :func:`score` builds without ``threshold``.
 MAX_DENSE_ROWS = 50_000_000
+#: Largest number of grid values :func:`score` keeps with a ``threshold``.
+MAX_KEPT_ROWS = 50_000_000
 
 
 def _on_grid(p: _Prepared, grid: pd.DatetimeIndex, matrix, half_lives, threshold=None):
@@ -251,7 +254,14 @@ def _on_grid(p: _Prepared, grid: pd.DatetimeIndex, matrix, half_lives, threshold
     # float days from the first time: int64 microsecond differences never overflow
     origin = int(min(p.ticks.min() if len(p.ticks) else 0, grid_ticks.min() if len(grid_ticks) else 0))
     kernel = core.run(p.codes, _time.days(p.ticks, origin), matrix, half_lives, order=_order(p))
-    return core.on_grid(kernel, _time.days(grid_ticks, origin), len(p.names), threshold=threshold)
+    try:
+        return core.on_grid(kernel, _time.days(grid_ticks, origin), len(p.names), threshold=threshold,
+                            max_rows=MAX_KEPT_ROWS)  # fmt: skip
+    except core.TooManyRows as err:
+        raise _params.ParameterError(
+            f"threshold={threshold!r} keeps {err.rows:,} grid values (limit {MAX_KEPT_ROWS:,}); pass a larger "
+            "threshold (e.g. 0.01), dyads=[...] to choose dyads, a coarser freq or a shorter start/end"
+        ) from None
 
 
 def _readings(states: np.ndarray, signs: np.ndarray, scale: float):
@@ -341,9 +351,16 @@ def _grid_bounds(first, last, freq: str, start, end, tz=None):
     """First and last grid time: from ``start`` (default the first event's day) to ``end``
     (default the first grid point at or after the last event)."""
     lo = _timestamp(start, tz) if start is not None else first.normalize()
+    offset = _params.freq(freq)
     if end is not None:
-        return lo, _timestamp(end, tz)
-    grid = pd.date_range(lo, last.as_unit("us") + pd.tseries.frequencies.to_offset(freq), freq=freq, unit="us")
+        hi = _timestamp(end, tz)
+        _params.check_grid(lo, hi, offset, freq)
+        return lo, hi
+    if lo > last:
+        return lo, lo
+    beyond = last.as_unit("us") + offset
+    _params.check_grid(lo, beyond, offset, freq)  # before building anything
+    grid = pd.date_range(lo, beyond, freq=freq, unit="us")
     return lo, grid[min(grid.searchsorted(last, side="left"), len(grid) - 1)]
 
 
@@ -440,6 +457,7 @@ def score(
     3  IRN-PAK 2024-01-19     39.1   87.6
     4  IRN-PAK 2024-01-20     38.2   87.1
     """
+    _params.check(freq=freq, start=start, end=end, at=at, threshold=threshold, dyads=dyads)
     m = _model(model, half_life=half_life, directed=directed, weights=weights)
     if _dask.is_dask(events):
         if dyads is not None:
@@ -560,6 +578,7 @@ def contributions(
     >>> print(f'{why["contribution"].sum():.6f} = {why.attrs["tension"]["IRN-PAK"]:.6f}')
     30.539116 = 30.539116
     """
+    _params.check(at=at, at_required=True, dyad=dyad)
     m = _model(model, half_life=half_life, directed=directed, weights=weights)
     p = _prepare(events, m)
     if dyad is not None:
@@ -645,7 +664,8 @@ def decompose(
     2  verbal_cooperation -10.23
     """
     if by not in _PARTS:
-        raise ValueError(f"by must be one of {list(_PARTS)}, not {by!r}")
+        raise _params.ParameterError(f"by must be one of {list(_PARTS)}, not {by!r}")
+    _params.check(freq=freq, start=start, end=end, dyad=dyad)
     m = _model(model, half_life=half_life, directed=directed, weights=weights)
     p = _prepare(events, m)
     if dyad is not None:
