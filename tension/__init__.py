@@ -1,25 +1,23 @@
 """tension: an event-weighted, decayed tension index per country pair."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("tension")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
-
 from . import datasets, io, plot
-from .events import EventError, TensionWarning, read_events
-from .model import Model
-from .score import contributions, decompose, event_scores, score, score_events, tension_index
-from .state import State, StateError
+from ._version import __version__
+from .events import read_events
+from .exceptions import EventError, ParameterError, ReadError, StateError, TensionError, TensionWarning
+from .model import Model, tension_index
+from .score import contributions, decompose, event_scores, score, score_events
+from .state import State
 from .taxonomy import MEMORY_BY_QUAD, TAXONOMY_VERSION, cameo_kinds, kinds
 
 __all__ = [
     "__version__",
     "EventError",
+    "ParameterError",
+    "ReadError",
     "MEMORY_BY_QUAD",
     "Model",
     "TAXONOMY_VERSION",
+    "TensionError",
     "TensionWarning",
     "cameo_kinds",
     "contributions",

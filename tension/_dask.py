@@ -1,11 +1,17 @@
 """Scoring Dask DataFrames: shuffle by dyad, run the same numpy core on every partition.
 
 Needs the optional extra ``tension[dask]`` (``dask[dataframe]`` and ``distributed``).
+:mod:`tension.score` dispatches here and passes its in-memory function, which every
+partition runs (so this module never imports :mod:`tension.score`).
 """
 
 from __future__ import annotations
 
 import pandas as pd
+
+from ._grid import grid_bounds
+from ._prepare import dyad_labels
+from .events import read_events
 
 __all__ = ["is_dask", "score_events", "score"]
 
@@ -22,8 +28,6 @@ def _by_dyad(frame, model, *, bounds=None):
     partition (the model's same-occasion discount and the scan need all of a dyad's events).
 
     With ``bounds`` also compute the first and last (validated) event date."""
-    from .events import read_events
-    from .score import dyad_labels
 
     def label(part: pd.DataFrame) -> pd.DataFrame:
         events = read_events(part, weights=model.weights, duplicates="keep")
@@ -45,13 +49,13 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(dyad=frame["dyad"].astype("string"))
 
 
-def score_events(frame, model):
+def score_events(frame, model, *, score_in_memory):
     """:func:`tension.score_events` on a Dask DataFrame: a Dask DataFrame back.
 
     Rows keep their index labels; their order across partitions is the shuffle's
     (``.compute().sort_index()`` restores the input order of a RangeIndex).
+    ``score_in_memory`` is the pandas :func:`tension.score_events`.
     """
-    from .score import score_events as score_in_memory
 
     def run(part: pd.DataFrame) -> pd.DataFrame:
         return _typed(score_in_memory(part.drop(columns=_DYAD), model=model))
@@ -60,14 +64,14 @@ def score_events(frame, model):
     return shuffled.map_partitions(run, meta=run(shuffled._meta))
 
 
-def score(frame, model, *, freq, start, end, threshold, at):
-    """:func:`tension.score` on a Dask DataFrame: every partition on one shared grid."""
-    from .score import _grid_bounds
-    from .score import score as score_in_memory
+def score(frame, model, *, score_in_memory, freq, start, end, threshold, at):
+    """:func:`tension.score` on a Dask DataFrame: every partition on one shared grid.
 
+    ``score_in_memory`` is the pandas :func:`tension.score`.
+    """
     if at is None and (start is None or end is None):
         shuffled, first, last = _by_dyad(frame, model, bounds=True)
-        start, end = _grid_bounds(first, last, freq, start, end, first.tz)
+        start, end = grid_bounds(first, last, freq, start, end, first.tz)
     else:
         shuffled = _by_dyad(frame, model)
 

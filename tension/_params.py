@@ -16,14 +16,12 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from .exceptions import ParameterError
+
 #: Most grid times :func:`tension.score` and :func:`tension.decompose` build.
 MAX_GRID_POINTS = 10_000_000
 
 _RELATIVE = ("today", "now", "yesterday", "tomorrow")
-
-
-class ParameterError(ValueError):
-    """A parameter that cannot be used; the message names it and says how to fix it."""
 
 
 def _fail(name: str, value, message: str):

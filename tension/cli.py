@@ -15,7 +15,7 @@ DEMO_START, DEMO_END, DEMO_AT = "2024-01-10", "2024-02-29", "2024-01-29"
 DEMO_DAYS = ["2024-01-16", "2024-01-17", "2024-01-18", "2024-01-26", "2024-01-27", "2024-01-28",
              "2024-01-29", "2024-01-30", "2024-02-15", "2024-02-29"]  # fmt: skip
 READERS = ("events", "gdelt", "icews", "acled", "plover")
-PLOTS = ("timeline", "contributions", "drivers", "heatmap", "small-multiples")
+PLOTS = ("timeline", "decomposition", "drivers", "heatmap", "small-multiples", "contributions")  # the last: 0.1 name
 _PROGRESS_BYTES = 50 * 2**20
 
 
@@ -186,17 +186,20 @@ def _plot(args) -> int:
     _check_dyads(daily["dyad"], args.dyad)
     if args.kind == "timeline":
         ax = tn.plot.timeline(daily, events, dyad=dyad)
-    elif args.kind == "contributions":
-        parts = tn.decompose(events, by=args.by, freq=args.freq, start=args.start, end=args.end, dyad=dyad, **kwargs)
-        ax = tn.plot.contributions(parts, dyad=dyad)
+    elif args.kind in ("decomposition", "contributions"):
+        if args.kind == "contributions":
+            print("note: --kind contributions is renamed --kind decomposition; the old name goes in the next release",
+                  file=sys.stderr)  # fmt: skip
+        parts = tn.decompose(events, by=args.by, freq=args.freq, start=args.start, end=args.end, dyads=dyad, **kwargs)
+        ax = tn.plot.decomposition(parts, dyad=dyad)
     elif args.kind == "drivers":
         at = args.at or str(daily["date"].max())
-        ax = tn.plot.drivers(tn.contributions(events, at=at, dyad=dyad, **kwargs), dyad=dyad, top=args.top)
+        ax = tn.plot.drivers(tn.contributions(events, at=at, dyads=dyad, **kwargs), dyad=dyad, top=args.top)
     elif args.kind == "heatmap":
         subset = daily[daily["dyad"].isin(args.dyad)] if args.dyad else daily
         ax = tn.plot.heatmap(subset, top=args.top)
     else:
-        ax = tn.plot.small_multiples(daily, events, n=min(args.top, 12))[0]
+        ax = tn.plot.small_multiples(daily, events, top=min(args.top, 12))[0]
     ax.figure.savefig(args.output, dpi=args.dpi)
     plt.close("all")
     print(f"wrote {args.output}", file=sys.stderr)
@@ -266,8 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
     score.set_defaults(func=_score)
 
     plot = sub.add_parser("plot", help="draw a figure from an events file",
-                          description="Read events and draw one figure: a dyad's timeline (default), its contributions by "
-                                      "part, the drivers at one date, a heat map of many dyads, or small multiples of the most "
+                          description="Read events and draw one figure: a dyad's timeline (default), its decomposition "
+                                      "into parts, the drivers at one date, a heat map of many dyads, or small multiples of the most "
                                       "tense dyads.",
                           epilog="example: tension plot events.csv --dyad IRN-PAK -o irn_pak.png")  # fmt: skip
     plot.add_argument("events", metavar="EVENTS", help="events file")
@@ -275,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     plot.add_argument("--kind", choices=PLOTS, default="timeline", help="which figure (default: %(default)s)")
     plot.add_argument("--dyad", action="append", metavar="DYAD", help="the dyad to draw (needed when the events hold several)")
     plot.add_argument("--at", help="date of the drivers figure (default: the last grid date)")
-    plot.add_argument("--by", choices=("quad_class", "kind", "sign"), default="quad_class", help="parts of the contributions figure")
+    plot.add_argument("--by", choices=("quad_class", "kind", "sign"), default="quad_class", help="parts of the decomposition figure")
     plot.add_argument("--top", type=int, default=10, help="bars, rows or panels to show (default: %(default)s)")
     plot.add_argument("--dpi", type=int, default=150, help="resolution (default: %(default)s)")
     _add_model_options(plot)

@@ -6,7 +6,6 @@ import os
 import re
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +13,7 @@ import pandas as pd
 
 from . import _dates
 from .countries import country_codes
+from .exceptions import ROWS_SHOWN, EventError, Problem, TensionWarning
 from .taxonomy import resolve_weights
 
 __all__ = ["EventError", "TensionWarning", "read_events", "REQUIRED", "OPTIONAL"]
@@ -23,46 +23,7 @@ REQUIRED = ("date", "source", "target", "kind")
 #: Optional columns, in the order of the normalised frame.
 OPTIONAL = ("killed", "injured", "confidence", "weight", "cameo", "description", "evidence", "url")
 
-_SHOW = 8  # rows listed per problem before "and N more"
-
-
-class TensionWarning(UserWarning):
-    """A documented, explicit notice about input that was accepted but changed or flagged."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem found in the events: the column, the rows and what is wrong."""
-
-    column: str
-    rows: tuple
-    message: str
-
-    def __str__(self) -> str:
-        rows = ", ".join(str(r) for r in self.rows[:_SHOW])
-        more = f" and {len(self.rows) - _SHOW} more" if len(self.rows) > _SHOW else ""
-        where = f"row{'s' if len(self.rows) > 1 else ''} {rows}{more}" if self.rows else "all rows"
-        return f"column '{self.column}', {where}: {self.message}"
-
-
-class EventError(ValueError):
-    """Events that do not fit the schema; the message names rows, column and value.
-
-    Attributes
-    ----------
-    problems : list of Problem
-        Every problem found, each with ``column``, ``rows`` (index labels) and ``message``.
-    """
-
-    def __init__(self, problems: list[Problem], where: str = "the events"):
-        self.problems = list(problems)
-        self.where = where
-        if len(self.problems) == 1:
-            text = f"bad input in {where}: {self.problems[0]}"
-        else:
-            lines = "\n".join(f"  - {p}" for p in self.problems)
-            text = f"{len(self.problems)} problems in {where}:\n{lines}"
-        super().__init__(text)
+_SHOW = ROWS_SHOWN  # rows listed per problem before "and N more"
 
 
 def _flag(problems: list, mask: np.ndarray, labels, column: str, message) -> None:
@@ -349,7 +310,7 @@ def read_events(
     >>> tn.read_events(bad)
     Traceback (most recent call last):
     ...
-    tension.events.EventError: bad input in the events: column 'kind', row 0: unknown kind 'air_strike'; ...
+    tension.exceptions.EventError: bad input in the events: column 'kind', row 0: unknown kind 'air_strike'; ...
     """
     if duplicates not in ("warn", "keep", "raise"):
         raise ValueError(f"duplicates must be 'warn', 'keep' or 'raise', not {duplicates!r}")

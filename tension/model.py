@@ -1,19 +1,28 @@
-"""Model parameters travelling together: one frozen :class:`Model`."""
+"""The model: its parameters (one frozen :class:`Model`) and its rules as pure functions.
+
+The rules, each on numpy arrays: :func:`magnitude` (casualties), :func:`repeat_factor`
+(the same-occasion discount) and :func:`tension_index` (the 0-100 reading). The decayed
+sum itself is the kernel's (:mod:`tension.core`).
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Mapping
 from types import MappingProxyType
 
+import numpy as np
 import pandas as pd
+from scipy.special import expit
 
-from . import _params
-from .taxonomy import QUAD_CLASSES, _kind_quad_classes, _user_weights, resolve_weights
+from . import _params, core
+from .taxonomy import QUAD_CLASSES, kind_quad_classes, resolve_weights, user_weights
 
 __all__ = [
     "Model",
+    "magnitude",
+    "repeat_factor",
+    "tension_index",
     "DEFAULT_HALF_LIFE",
     "DEFAULT_KILLED_COEF",
     "DEFAULT_INJURED_COEF",
@@ -77,7 +86,7 @@ class Model:
     >>> tn.Model(repeat_discount=0)
     Traceback (most recent call last):
     ...
-    tension._params.ParameterError: repeat_discount=0: must be a number in (0, 1]
+    tension.exceptions.ParameterError: repeat_discount=0: must be a number in (0, 1]
     """
 
     half_life: float | Mapping[str, float] = DEFAULT_HALF_LIFE
@@ -91,9 +100,9 @@ class Model:
     def __post_init__(self):
         weights = self.weights
         if isinstance(weights, pd.DataFrame):
-            weights = _user_weights(weights)
+            weights = user_weights(weights)
         elif weights is not None:
-            weights = _user_weights(weights)
+            weights = user_weights(weights)
         object.__setattr__(self, "weights", _freeze(weights))
         half_life = _params.half_life(self.half_life)
         if isinstance(half_life, Mapping):
@@ -124,7 +133,7 @@ class Model:
             return [float(self.half_life)] * len(kinds)
         table = self.half_life
         fallback = float(table.get("default", DEFAULT_HALF_LIFE))
-        quads = _kind_quad_classes()
+        quads = kind_quad_classes()
         out = []
         for kind in kinds:
             if kind in table:
@@ -142,3 +151,89 @@ class Model:
             value = getattr(self, field.name)
             out[field.name] = dict(value) if isinstance(value, Mapping) else value
         return out
+
+
+def magnitude(
+    killed,
+    injured,
+    *,
+    hostile=True,
+    killed_coef: float = DEFAULT_KILLED_COEF,
+    injured_coef: float = DEFAULT_INJURED_COEF,
+) -> np.ndarray:
+    """Casualty magnitude of each event: ``m = 1 + a ln(1 + killed) + b ln(1 + injured)``.
+
+    Only hostile events are scaled; cooperative ones (``hostile`` False) have ``m = 1``.
+
+    Examples
+    --------
+    >>> magnitude([0, 9], [0, 0]).round(3).tolist()
+    [1.0, 2.151]
+    >>> magnitude([9], [0], hostile=[False]).tolist()
+    [1.0]
+    """
+    killed = np.asarray(killed, dtype=float)
+    injured = np.asarray(injured, dtype=float)
+    return np.where(hostile, 1.0 + killed_coef * np.log1p(killed) + injured_coef * np.log1p(injured), 1.0)
+
+
+def repeat_factor(dyad_codes, ns, raw, discount, order=None) -> np.ndarray:
+    """Factor taking each raw score to its share of its occasion's combined score.
+
+    An occasion is one dyad, one timestamp and one sign. Ranked by |score| (largest
+    first), the k-th counts ``discount ** k``; the combined score is shared among the
+    occasion's events in proportion to their raw scores, so the result does not depend
+    on row order. ``order`` is :func:`tension.core.group_order` of the events, if known.
+
+    Examples
+    --------
+    Two hostile events of one dyad on one day, scores 4 and 2: combined ``4 + 0.5 * 2 = 5``
+    shared in proportion, so each keeps 5/6 of its score; a third on another day keeps all.
+
+    >>> import numpy as np
+    >>> repeat_factor(np.array([0, 0, 0]), np.array([0, 0, 1]), np.array([4.0, 2.0, 3.0]), 0.5).round(4).tolist()
+    [0.8333, 0.8333, 1.0]
+    """
+    n = len(raw)
+    factor = np.ones(n)
+    if discount == 1.0 or n == 0:
+        return factor
+    # only events that share their dyad and timestamp with another can be discounted
+    if order is None:
+        order = core.group_order(dyad_codes, ns)
+    g, t = dyad_codes[order], ns[order]
+    same = (g[1:] == g[:-1]) & (t[1:] == t[:-1])
+    shared = np.zeros(n, dtype=bool)
+    shared[1:] |= same
+    shared[:-1] |= same
+    members = order[shared]
+    if len(members) == 0:
+        return factor
+    size = np.abs(raw[members])
+    sign = np.sign(raw[members])
+    sub = np.lexsort((-size, sign, ns[members], dyad_codes[members]))
+    members, size, sign = members[sub], size[sub], sign[sub]
+    g, t = dyad_codes[members], ns[members]
+    start = np.ones(len(members), dtype=bool)
+    start[1:] = (g[1:] != g[:-1]) | (t[1:] != t[:-1]) | (sign[1:] != sign[:-1])
+    occasion = np.cumsum(start) - 1
+    rank = np.arange(len(members)) - np.flatnonzero(start)[occasion]
+    combined = np.bincount(occasion, weights=size * discount**rank)
+    total = np.bincount(occasion, weights=size)
+    ratio = np.divide(combined, total, out=np.ones_like(total), where=total > 0)
+    factor[members] = ratio[occasion]
+    return factor
+
+
+def tension_index(tension, *, scale: float = DEFAULT_SCALE):
+    """Bounded 0-100 reading of a tension value: ``100 / (1 + exp(-tension / scale))``.
+
+    50 is neutral, above is tense, below is warm.
+
+    Examples
+    --------
+    >>> round(float(tension_index(10.0)), 1), float(tension_index(0.0))
+    (62.2, 50.0)
+    """
+    scale = _params.positive("scale", scale)
+    return 100.0 * expit(np.asarray(tension, dtype=float) / scale)

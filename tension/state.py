@@ -11,19 +11,15 @@ import numpy as np
 import pandas as pd
 
 from . import _time, core
-from .model import Model
-from .score import _attrs, _prepare, _repeat_factor, tension_index
+from ._prepare import attrs, prepare
+from .exceptions import StateError
+from .model import Model, repeat_factor, tension_index
 
 __all__ = ["State", "StateError"]
 
 #: Version of the state file layout written by :meth:`State.save`.
 FORMAT = 2
 _PENDING = ("dyad", "time", "raw", "half_life")
-
-
-class StateError(ValueError):
-    """A state that cannot be used as asked: new events older than their dyad's state, a
-    reading before the state's time, or a state file that is damaged or not one."""
 
 
 class State:
@@ -110,7 +106,7 @@ class State:
                             "hostile": hostile, "cooperative": cooperative,
                             "index": tension_index(tension, scale=self.model.scale)})  # fmt: skip
         out = out.sort_values(["tension", "dyad"], ascending=[False, True], kind="stable").reset_index(drop=True)
-        out.attrs = _attrs(self.model, at=str(when))
+        out.attrs = attrs(self.model, at=str(when))
         return out
 
     # --- updating ----------------------------------------------------------------
@@ -136,7 +132,7 @@ class State:
         StateError
             If an event is older than its dyad's last event in the state.
         """
-        p = _prepare(events, self.model)
+        p = prepare(events, self.model)
         ticks = _time.ticks(p.events["date"])
         if self.tz is None and len(ticks):
             self.tz = p.tz
@@ -167,7 +163,7 @@ class State:
         is_state[: len(affected)] = True
         codes, names = pd.factorize(dyad, sort=True)
         names = np.asarray(names, dtype=object)
-        factor = _repeat_factor(codes[~is_state], ns[~is_state], raw[~is_state], self.model.repeat_discount)
+        factor = repeat_factor(codes[~is_state], ns[~is_state], raw[~is_state], self.model.repeat_discount)
         effective = np.zeros(len(ns))
         effective[~is_state] = raw[~is_state] * factor
         matrix = np.zeros((len(ns), len(self.channels)))
@@ -188,7 +184,7 @@ class State:
              "hostile": hostile, "cooperative": cooperative, "index": tension_index(tension, scale=self.model.scale)},
             index=p.events.index,
         )  # fmt: skip
-        out.attrs = _attrs(self.model)
+        out.attrs = attrs(self.model)
         return out
 
     @classmethod
@@ -384,7 +380,7 @@ class State:
         if len(self.pending):
             codes = pd.Index(self.dyads).get_indexer(self.pending["dyad"])
             raw = self.pending["raw"].to_numpy()
-            factor = _repeat_factor(codes, self.pending["time"].to_numpy(), raw, self.model.repeat_discount)
+            factor = repeat_factor(codes, self.pending["time"].to_numpy(), raw, self.model.repeat_discount)
             channel = self._channel_of(self.pending["half_life"].to_numpy(), np.where(raw < 0, -1.0, 1.0))
             np.add.at(totals, (codes, channel), np.abs(raw * factor))
         return totals

@@ -83,14 +83,14 @@ def _data_text(name: str) -> str:
 
 
 @functools.cache
-def _goldstein_table() -> dict[str, float]:
+def goldstein_table() -> dict[str, float]:
     rows = csv.reader(_data_text("CAMEO.goldsteinscale.txt").splitlines(), delimiter="\t")
     next(rows)  # header: CAMEOEVENTCODE, GOLDSTEINSCALE
     return {code.strip(): float(value) for code, value in rows}
 
 
 @functools.cache
-def _cameo_descriptions() -> dict[str, str]:
+def cameo_descriptions() -> dict[str, str]:
     rows = csv.reader(_data_text("CAMEO.eventcodes.txt").splitlines(), delimiter="\t")
     next(rows)
     return {code.strip(): text.strip() for code, text in rows}
@@ -269,7 +269,8 @@ def resolve_weights(weights: Mapping[str, float] | pd.DataFrame | None = None) -
     return out
 
 
-def _user_weights(weights) -> dict[str, float]:
+def user_weights(weights) -> dict[str, float]:
+    """The user's weights (mapping or table with ``kind``, ``weight``) as a checked dict."""
     if weights is None:
         return {}
     if isinstance(weights, pd.DataFrame):
@@ -352,7 +353,14 @@ def kinds(weights: Mapping[str, float] | pd.DataFrame | None = None) -> pd.DataF
     return table
 
 
-def _kind_quad_classes() -> dict[str, str]:
+def kind_quad_classes() -> dict[str, str]:
+    """Quad class of every default kind (``"airstrike"`` -> ``"material_conflict"``)."""
     table = _default_kinds()
     return dict(zip(table["kind"], table["quad_class"], strict=True))
 
+
+# the names these helpers had in 0.1, used within this module and by the readers
+_goldstein_table = goldstein_table
+_user_weights = user_weights
+_kind_quad_classes = kind_quad_classes
+_cameo_descriptions = cameo_descriptions

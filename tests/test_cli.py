@@ -116,7 +116,7 @@ def test_weights_option_adds_a_kind(tmp_path):
     assert result.stdout.strip().splitlines()[1].startswith("IRN-PAK,2024-01-01,6.0,")
 
 
-@pytest.mark.parametrize("kind", ["timeline", "contributions", "drivers", "heatmap", "small-multiples"])
+@pytest.mark.parametrize("kind", ["timeline", "decomposition", "contributions", "drivers", "heatmap", "small-multiples"])
 def test_plot_writes_each_kind(tmp_path, kind):
     out = tmp_path / f"{kind}.png"
     result = run("plot", SEED, "--kind", kind, "--at", "2024-01-29", "-o", str(out))

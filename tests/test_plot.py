@@ -97,7 +97,7 @@ from matplotlib.collections import PolyCollection  # noqa: E402
 
 def test_contributions_stack_and_net_line(seed_events):
     parts = tn.decompose(seed_events, start="2024-01-10", end="2024-02-29")
-    ax = tn.plot.contributions(parts)
+    ax = tn.plot.decomposition(parts)
     fills = [c for c in ax.collections if isinstance(c, PolyCollection)]
     assert len(fills) == 3  # material conflict, verbal conflict (up), verbal cooperation (down)
     net = ax.get_lines()[0]
@@ -110,7 +110,7 @@ def test_contributions_stack_and_net_line(seed_events):
 
 def test_contributions_by_kind_groups_the_rest_as_other(seed_events):
     parts = tn.decompose(seed_events, by="kind", start="2024-01-10", end="2024-02-29")
-    ax = tn.plot.contributions(parts, top=3)
+    ax = tn.plot.decomposition(parts, top=3)
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend[-1] == "other" and len(legend) == 1 + 3 + 1
 
@@ -152,14 +152,14 @@ def test_small_multiples_grid(seed_events):
     other = seed_events.assign(target="AFG")
     events = pd.concat([seed_events, other.assign(kind="talks")], ignore_index=True)
     daily = tn.score(events)
-    axes = tn.plot.small_multiples(daily, events, n=3, ncols=2)
+    axes = tn.plot.small_multiples(daily, events, top=3, ncols=2)
     assert len(axes) == 3
     assert [a.get_title(loc="left") for a in axes][0] == "IRN–PAK"  # the most tense first
     assert all(a.get_shared_y_axes().joined(axes[0], a) for a in axes)
     fig, given_axes = plt.subplots(1, 3)
-    assert list(tn.plot.small_multiples(daily, n=3, ax=given_axes)) == list(given_axes)
+    assert list(tn.plot.small_multiples(daily, top=3, ax=given_axes)) == list(given_axes)
     with pytest.raises(ValueError, match="ax holds 1 Axes; 3 are needed"):
-        tn.plot.small_multiples(daily, n=3, ax=[given_axes[0]])
+        tn.plot.small_multiples(daily, top=3, ax=[given_axes[0]])
 
 
 @settings(max_examples=6)
@@ -170,8 +170,22 @@ def test_every_plot_on_random_events(ev):
     daily = tn.score(ev)
     dyad = daily["dyad"].iloc[0]
     assert tn.plot.heatmap(daily).images
-    assert tn.plot.contributions(tn.decompose(ev, dyad=dyad), dyad=dyad).get_lines()
-    why = tn.contributions(ev, at=daily["date"].max(), dyad=dyad)
+    assert tn.plot.decomposition(tn.decompose(ev, dyads=dyad), dyad=dyad).get_lines()
+    why = tn.contributions(ev, at=daily["date"].max(), dyads=dyad)
     assert tn.plot.drivers(why).patches or (why["contribution"] == 0).all()
-    assert len(tn.plot.small_multiples(daily, ev, n=2)) == min(2, daily["dyad"].nunique())
+    assert len(tn.plot.small_multiples(daily, ev, top=2)) == min(2, daily["dyad"].nunique())
+    plt.close("all")
+
+
+def test_old_plot_names_warn_and_draw_the_same(seed_events, daily):
+    parts = tn.decompose(seed_events, start="2024-01-10", end="2024-02-29")
+    with pytest.warns(FutureWarning, match="renamed tension.plot.decomposition"):
+        old = tn.plot.contributions(parts)
+    new = tn.plot.decomposition(parts)
+    assert [t.get_text() for t in old.get_legend().get_texts()] == [t.get_text() for t in new.get_legend().get_texts()]
+    np.testing.assert_array_equal(old.get_lines()[0].get_xydata(), new.get_lines()[0].get_xydata())
+    with pytest.warns(FutureWarning, match=r"small_multiples\(n=...\) is renamed small_multiples\(top=...\)"):
+        assert len(tn.plot.small_multiples(daily, n=1)) == 1
+    with pytest.raises(TypeError, match="both top= and its old name n="):
+        tn.plot.small_multiples(daily, n=1, top=1)
     plt.close("all")

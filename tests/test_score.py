@@ -13,10 +13,10 @@ from reference import half_life_of, rows_of, tension_at
 from strategies import event_rows, events, frame
 
 import tension as tn
-from tension.taxonomy import _kind_quad_classes, resolve_weights
+from tension.taxonomy import kind_quad_classes, resolve_weights
 
 WEIGHTS = resolve_weights()
-QUADS = _kind_quad_classes()
+QUADS = kind_quad_classes()
 
 
 def reference(events_frame, when_list, *, half_life=30.0, discount=0.5, directed=False):
@@ -331,12 +331,12 @@ def test_decompose_parts_sum_to_tension(ev, by, half_life):
 
 
 def test_decompose_one_dyad_and_bad_by(seed_events):
-    parts = tn.decompose(seed_events, by="kind", dyad="IRN-PAK", start="2024-01-29", end="2024-01-29")
+    parts = tn.decompose(seed_events, by="kind", dyads="IRN-PAK", start="2024-01-29", end="2024-01-29")
     assert set(parts["part"]) == set(seed_events["kind"])
     with pytest.raises(ValueError, match="by must be one of"):
         tn.decompose(seed_events, by="colour")
     with pytest.raises(ValueError, match=r"no events for dyad\(s\) \['IND-PAK'\]"):
-        tn.decompose(seed_events, dyad="IND-PAK")
+        tn.decompose(seed_events, dyads="IND-PAK")
 
 
 
@@ -380,3 +380,76 @@ def test_dyads_selects_and_dense_grid_guard(seed_events, monkeypatch):
     with pytest.raises(ValueError, match="pass threshold=0.01"):
         tn.score(both)
     assert len(tn.score(both, threshold=0.01)) > 10  # the sparse path has no such limit
+
+
+# --- one API: dyads= everywhere, the old names for one release -----------------------
+
+
+@pytest.fixture
+def two_dyads(seed_events):
+    return pd.concat([seed_events, seed_events.assign(target="AFG")], ignore_index=True)
+
+
+def test_dyads_in_every_computing_function_equals_filtering(two_dyads):
+    for function, kw in [
+        (tn.score_events, {}),
+        (tn.event_scores, {}),
+        (tn.contributions, {"at": "2024-01-29"}),
+        (tn.decompose, {"start": "2024-01-20", "end": "2024-01-29"}),
+        (tn.score, {"start": "2024-01-20", "end": "2024-01-29"}),
+    ]:
+        full = function(two_dyads, **kw)
+        for wanted in ("AFG-PAK", ["AFG-PAK"], ["AFG-PAK", "IRN-PAK"]):
+            keep = [wanted] if isinstance(wanted, str) else wanted
+            only = function(two_dyads, dyads=wanted, **kw)
+            expected = full[full["dyad"].isin(keep)]
+            if function in (tn.score, tn.decompose):
+                only, expected = only.reset_index(drop=True), expected.reset_index(drop=True)
+            pd.testing.assert_frame_equal(only, expected, check_like=False)
+        with pytest.raises(ValueError, match=r"no events for dyad\(s\) \['IND-PAK'\]"):
+            function(two_dyads, dyads="IND-PAK", **kw)
+
+
+@pytest.mark.parametrize("function", [tn.contributions, tn.decompose])
+def test_old_dyad_keyword_warns_and_still_works(two_dyads, function):
+    kw = {"at": "2024-01-29"} if function is tn.contributions else {"start": "2024-01-29", "end": "2024-01-29"}
+    with pytest.warns(FutureWarning, match="dyad=.*renamed.*dyads="):
+        old = function(two_dyads, dyad="AFG-PAK", **kw)
+    pd.testing.assert_frame_equal(old, function(two_dyads, dyads="AFG-PAK", **kw))
+    with pytest.raises(TypeError, match="both dyads= and its old name dyad="):
+        function(two_dyads, dyad="AFG-PAK", dyads="AFG-PAK", **kw)
+
+
+def test_event_scores_takes_the_model_keywords(seed_events):
+    by_keyword = tn.event_scores(seed_events, half_life=7, weights={"talks": -5}, directed=True)
+    by_model = tn.event_scores(seed_events, model=tn.Model(half_life=7, weights={"talks": -5}, directed=True))
+    pd.testing.assert_frame_equal(by_keyword, by_model)
+    assert (by_keyword["half_life"] == 7).all()
+    assert by_keyword["dyad"].str.contains("->").all()
+    talks = by_keyword["base_weight"][seed_events["kind"] == "talks"]
+    assert len(talks) and (talks == -5).all()
+    with pytest.raises(ValueError, match="either as model= or as keywords"):
+        tn.event_scores(seed_events, half_life=7, model=tn.Model())
+
+
+def test_decompose_dense_grid_advice_names_what_it_accepts(two_dyads, monkeypatch):
+    import sys
+
+    monkeypatch.setattr(sys.modules["tension.score"], "MAX_DENSE_ROWS", 10)
+    with pytest.raises(ValueError, match=r"dense grid") as caught:
+        tn.decompose(two_dyads)
+    advice = str(caught.value)
+    assert "dyads=" in advice and "threshold=" not in advice and "at=<date>" not in advice
+    assert not tn.decompose(two_dyads, dyads="AFG-PAK", start="2024-01-29", end="2024-01-29").empty
+
+
+def test_errors_share_one_hierarchy():
+    for error in (tn.EventError, tn.StateError, tn.ReadError):
+        assert issubclass(error, tn.TensionError) and issubclass(error, ValueError)
+    assert tn.io.ReadError is tn.ReadError
+    from tension.events import EventError, TensionWarning
+    from tension.state import StateError
+
+    assert (EventError, StateError, TensionWarning) == (tn.EventError, tn.StateError, tn.TensionWarning)
+    with pytest.raises(tn.TensionError):
+        tn.read_events(pd.DataFrame({"date": ["2024-01-01"], "source": ["PAK"], "target": ["IRN"], "kind": ["x"]}))

@@ -12,15 +12,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..events import TensionWarning
+from ..exceptions import ReadError, TensionWarning
 
 __all__ = ["ReadReport", "ReadError", "expand_paths"]
 
 _KEEP_PROBLEMS = 1000
-
-
-class ReadError(ValueError):
-    """A malformed record, raised by a reader called with ``errors="raise"``."""
 
 
 @dataclass

@@ -1,0 +1,158 @@
+"""One dyad's tension over time, its events marked and the largest labelled."""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+
+from ._labels import label_occasions, occasions_of
+from ._style import PALETTE, date_axis, naive, new_ax, one_dyad, set_ylim
+
+__all__ = ["timeline", "timeline_body"]
+
+
+def timeline(
+    daily: pd.DataFrame,
+    events: pd.DataFrame | None = None,
+    *,
+    dyad: str | None = None,
+    label_top: int = 5,
+    index_axis: bool = True,
+    title: str | None = None,
+    ax=None,
+):
+    """One dyad's tension over time, with its events marked and the drivers labelled.
+
+    Parameters
+    ----------
+    daily : DataFrame
+        Output of :func:`tension.score` (columns ``dyad``, ``date``, ``tension``,
+        ``hostile``, ``cooperative``).
+    events : DataFrame, optional
+        The events that were scored, or the output of :func:`tension.score_events`
+        (then its ``score`` column sizes the markers). Without a ``score`` column the
+        events are scored with the model recorded in ``daily.attrs``.
+    dyad : str, optional
+        Which dyad; needed when ``daily`` holds several.
+    label_top : int, default 5
+        Label the largest occasions (a day's same-signed events), placed so that labels
+        do not overlap.
+    index_axis : bool, default True
+        Show the 0-100 index on a right-hand axis.
+    title : str, optional
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Notes
+    -----
+    The net tension is the black line; the hostile stock is shaded above zero and the
+    cooperative stock below, so the line is their sum. Each marker is one occasion (a
+    day's hostile or cooperative events of the dyad) placed on the line where the
+    occasion first shows, its area proportional to the occasion's total ``|score|``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import tension as tn
+    >>> ev = tn.datasets.pakistan_iran_2024()
+    >>> ax = tn.plot.timeline(tn.score(ev, start="2024-01-10", end="2024-02-29"), ev)
+    >>> ax.get_title(loc="left")
+    'Tension between IRN and PAK'
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    ax = new_ax(ax)
+    job = timeline_body(ax, daily, events, dyad=dyad, label_top=label_top, index_axis=index_axis, title=title)
+    set_ylim(ax, job["ylim"])
+    label_occasions(ax, job)
+    return ax
+
+def timeline_body(ax, daily, events, *, dyad, label_top, index_axis, title) -> dict:
+    """Draw a timeline without its labels; return what labelling and limits need."""
+    from matplotlib.lines import Line2D
+
+    series, dyad = one_dyad(daily, dyad, "daily")
+    series = series.sort_values("date")
+    x = pd.DatetimeIndex(series["date"])
+    x_plot = x.tz_localize(None) if x.tz is not None else x
+    ax.fill_between(x_plot, 0, series["hostile"], color=PALETTE["hostile"], alpha=0.18, lw=0, step="post")
+    ax.fill_between(x_plot, 0, -series["cooperative"], color=PALETTE["cooperative"], alpha=0.18, lw=0, step="post")
+    ax.plot(x_plot, series["hostile"], color=PALETTE["hostile"], lw=0.9, drawstyle="steps-post", label="hostile stock")
+    ax.plot(x_plot, -series["cooperative"], color=PALETTE["cooperative"], lw=0.9, drawstyle="steps-post",
+            label="cooperative stock (shown below 0)")  # fmt: skip
+    ax.plot(x_plot, series["tension"], color=PALETTE["tension"], lw=2.2, drawstyle="steps-post", label="tension")
+    ax.axhline(0, color=PALETTE["neutral"], lw=0.8)
+    job = {"points": [], "texts": [], "colors": [], "avoid": None}
+    if events is not None:
+        if "score" in events.columns and "source" in events.columns:
+            scored = events
+        else:
+            from ..model import Model
+            from ..score import event_scores
+
+            model = Model(**daily.attrs["model"]) if "model" in daily.attrs else None
+            ev = events.drop(columns="score") if "score" in events.columns else events
+            scores = event_scores(ev, model=model)
+            scored = ev.assign(score=scores["score"].to_numpy(), dyad=scores["dyad"].to_numpy())
+        scored = scored[scored["dyad"] == dyad]
+        dates = pd.DatetimeIndex(scored["date"])
+        scored = scored[(dates >= x.min().normalize()) & (dates <= x.max())]
+        occasions = occasions_of(scored)
+        if len(occasions):
+            days = naive(occasions["day"])
+            pos = np.clip(np.searchsorted(x_plot, days, side="left"), 0, len(x_plot) - 1)
+            y = series["tension"].to_numpy()[pos]
+            xs = x_plot[pos]
+            colors = np.where(occasions["sign"] > 0, PALETTE["hostile"], PALETTE["cooperative"])
+            ax.scatter(xs, y, s=30 + 14 * occasions["size"].to_numpy(), c=list(colors), edgecolors="white",
+                       linewidths=1.0, zorder=4)  # fmt: skip
+            import matplotlib.dates as mdates
+
+            top = occasions["size"].to_numpy().argsort(kind="stable")[::-1][:label_top]  # largest first
+            xnum, yval = mdates.date2num(x_plot), series["tension"].to_numpy()
+            # the step line as points: each day's level, densified along the vertical jumps
+            jumps = [np.column_stack([np.full(8, xnum[i]), np.linspace(yval[i - 1], yval[i], 8)]) for i in range(1, len(xnum))]
+            flats = [np.column_stack([np.linspace(xnum[i], xnum[i + 1], 4), np.full(4, yval[i])]) for i in range(len(xnum) - 1)]
+            job = {
+                "points": [(mdates.date2num(xs[i]), y[i]) for i in top],
+                "texts": ["\n".join(textwrap.fill(line, 46) for line in occasions["label"].iloc[i].split("\n")) for i in top],
+                "colors": [colors[i] for i in top],
+                "avoid": np.concatenate(jumps + flats) if len(xnum) > 1 else None,
+            }
+    date_axis(ax)
+    ax.set_ylabel("tension (decayed event score)")
+    ax.set_title(title or f"Tension between {dyad.replace('->', ' and ').replace('-', ' and ')}", loc="left")
+    handles = [
+        Line2D([], [], color=PALETTE["tension"], lw=2.2, label="tension = hostile − cooperative"),
+        Line2D([], [], color=PALETTE["hostile"], lw=6, alpha=0.3, label="hostile stock"),
+        Line2D([], [], color=PALETTE["cooperative"], lw=6, alpha=0.3, label="cooperative stock (below 0)"),
+    ]
+    if events is not None:
+        handles += [
+            Line2D([], [], ls="", marker="o", color=PALETTE["hostile"], label="hostile events (area ∝ score)"),
+            Line2D([], [], ls="", marker="o", color=PALETTE["cooperative"], label="cooperative events"),
+        ]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8, frameon=False,
+              ncols=len(handles))  # fmt: skip
+    if index_axis and "model" in daily.attrs:
+        from scipy.special import expit, logit
+
+        scale = daily.attrs["model"]["scale"]
+        sec = ax.secondary_yaxis(
+            "right",
+            functions=(lambda t: 100 * expit(np.asarray(t) / scale),
+                       lambda i: scale * logit(np.clip(np.asarray(i) / 100, 1e-12, 1 - 1e-12))),
+        )  # fmt: skip
+        sec.set_ylabel("index (0–100, 50 = neutral)")
+        sec.set_yticks([10, 25, 50, 75, 90, 97])
+    ax.grid(axis="y", color="#dddddd", lw=0.6)
+    ax.set_axisbelow(True)
+    values = series[["tension", "hostile"]].to_numpy()
+    low = min(0.0, float(np.min(values, initial=0.0)), -float(series["cooperative"].max() if len(series) else 0.0))
+    job["ylim"] = (low, max(0.0, float(np.max(values, initial=0.0))))
+    return job
