@@ -49,9 +49,9 @@ def boolean(name: str, value) -> bool:
     return bool(value)
 
 
-def freq(value) -> pd.DateOffset:
+def freq(value) -> pd.offsets.BaseOffset:
     """A pandas frequency that steps forward in time."""
-    if isinstance(value, bool) or not isinstance(value, str | pd.DateOffset | pd.Timedelta | np.timedelta64):
+    if isinstance(value, bool) or not isinstance(value, str | pd.offsets.BaseOffset | pd.Timedelta | np.timedelta64):
         _fail("freq", value, "must be a pandas frequency string such as 'D', 'W', 'MS' or '6h'")
     try:
         offset = pd.tseries.frequencies.to_offset(value)
@@ -102,7 +102,7 @@ def half_life(value):
     return positive("half_life", value, unit=" of days")
 
 
-def grid_size(lo: pd.Timestamp, hi: pd.Timestamp, offset: pd.DateOffset) -> int:
+def grid_size(lo: pd.Timestamp, hi: pd.Timestamp, offset: pd.offsets.BaseOffset) -> int:
     """Upper bound of the number of grid times from ``lo`` to ``hi``, without building them."""
     lo_us, hi_us = lo.as_unit("us"), hi.as_unit("us")
     span = (hi_us - lo_us) // pd.Timedelta(microseconds=1)
