@@ -42,22 +42,54 @@ _NUMBERS_ADVICE = (
 )
 
 
+#: Message for an empty cell.
+MISSING = "missing date; every event needs one (YYYY-MM-DD or an ISO 8601 timestamp)"
+
+
 def parse(raw: pd.Series, flag, *, date_format: str | None = None, dayfirst: bool | None = None, warn=None):
     """The column as datetimes (NaT where a problem was flagged).
 
     ``flag(mask, message)`` records a problem for the rows of a boolean mask;
     ``message(positions)`` writes its text. ``warn(text)`` issues a TensionWarning.
+    Empty cells are flagged as missing. Text and numbers are read once per distinct
+    value (a date column has few), then spread back to the rows.
     """
     if pd.api.types.is_bool_dtype(raw.dtype):
+        flag(raw.isna().to_numpy(), lambda pos: MISSING)
         flag(raw.notna().to_numpy(), lambda pos: "True/False is not a date; the column holds booleans")
         return _empty(raw)
-    if isinstance(raw.dtype, pd.DatetimeTZDtype):
-        return _to_utc(raw, warn)
-    if pd.api.types.is_datetime64_dtype(raw.dtype):
-        return _resolution(raw)
+    if isinstance(raw.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(raw.dtype):
+        flag(raw.isna().to_numpy(), lambda pos: MISSING)
+        return _to_utc(raw, warn) if isinstance(raw.dtype, pd.DatetimeTZDtype) else _resolution(raw)
+    boolean = np.zeros(len(raw), dtype=bool)
+    if pd.api.types.is_object_dtype(raw.dtype):  # factorize takes True for 1: booleans first
+        boolean = np.fromiter((isinstance(v, bool | np.bool_) for v in raw.tolist()), dtype=bool, count=len(raw))
+        if boolean.any():
+            flag(boolean, lambda pos: f"True/False is not a date ({_shown(raw, pos)})")
+            raw = raw.mask(boolean)
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    distinct = pd.Series(uniques, dtype=uniques.dtype if pd.api.types.is_numeric_dtype(raw.dtype) else object)
+    if not pd.api.types.is_numeric_dtype(raw.dtype):
+        blank = np.fromiter((isinstance(v, str) and not v.strip() for v in distinct.tolist()), dtype=bool,
+                            count=len(distinct))  # fmt: skip
+        distinct = distinct.mask(blank, None).astype(object)
+    else:
+        blank = np.zeros(len(distinct), dtype=bool)
+    flag(((codes < 0) | np.append(blank, False)[codes]) & ~boolean, lambda pos: MISSING)
+
+    def each(mask, message):
+        """A problem found on the distinct values, flagged on their rows."""
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            flag(np.append(mask, False)[codes], lambda pos: message(codes[pos]))
+
     if pd.api.types.is_numeric_dtype(raw.dtype):
-        return _numbers(raw, pd.to_numeric(raw), flag)
-    return _objects(raw, flag, date_format, dayfirst, warn)
+        parsed = _numbers(distinct, pd.to_numeric(distinct), each)
+    else:
+        parsed = _objects(distinct, each, date_format, dayfirst, warn)
+    # back to the rows: position len(distinct) is the missing value
+    spread = pd.concat([parsed.reset_index(drop=True), pd.Series([pd.NaT], dtype=parsed.dtype)], ignore_index=True)
+    return spread.iloc[np.where(codes < 0, len(distinct), codes)].set_axis(raw.index)
 
 
 def _empty(raw):
@@ -110,7 +142,7 @@ def _objects(raw, flag, date_format, dayfirst, warn) -> pd.Series:
     if kind in ("datetime", "datetime64", "date"):
         return _datetime_objects(raw, flag, warn)
     if kind not in ("string",):
-        raw = _as_text(raw, flag)
+        return _text(_as_text(raw, flag), flag, date_format, dayfirst, warn, shown=raw)
     return _text(raw, flag, date_format, dayfirst, warn)
 
 
@@ -165,13 +197,14 @@ def _datetime_objects(raw, flag, warn) -> pd.Series:
     return _resolution(pd.to_datetime(raw))
 
 
-def _text(raw: pd.Series, flag, date_format, dayfirst, warn) -> pd.Series:
+def _text(raw: pd.Series, flag, date_format, dayfirst, warn, shown=None) -> pd.Series:
+    shown = raw if shown is None else shown  # the values as written, for messages
     text = raw.astype("string").str.strip()
     text = text.mask(text == "")
     present = text.notna().to_numpy()
     relative = text.str.lower().isin(RELATIVE).fillna(False).to_numpy(dtype=bool)
     flag(relative, lambda pos: (
-        f"a relative date ({_shown(raw, pos)}) means another day each time the file is read; write the date "
+        f"a relative date ({_shown(shown, pos)}) means another day each time the file is read; write the date "
         "itself (YYYY-MM-DD)"))  # fmt: skip
     usable = present & ~relative
     if date_format is None:
@@ -181,7 +214,7 @@ def _text(raw: pd.Series, flag, date_format, dayfirst, warn) -> pd.Series:
             if (numeric & ~eight).any() or numeric.sum() == usable.sum():
                 # numbers, or a column of 8-digit numbers: the numeric rule, quoted as written
                 number = pd.to_numeric(text.where(numeric), errors="coerce")
-                parsed = _numbers(raw.where(numeric), number, flag)
+                parsed = _numbers(shown.where(numeric), number, flag)
                 if numeric.sum() == usable.sum():
                     return parsed
                 usable &= ~(numeric & ~eight)
@@ -189,7 +222,7 @@ def _text(raw: pd.Series, flag, date_format, dayfirst, warn) -> pd.Series:
     if (usable & has_zone).any() and (usable & ~has_zone).any():
         naive = usable & ~has_zone
         flag(naive, lambda pos: (
-            f"a date without a time zone ({_shown(raw, pos)}) in a column of dates with time zones; "
+            f"a date without a time zone ({_shown(shown, pos)}) in a column of dates with time zones; "
             "give every date a UTC offset (e.g. +00:00) or none"))  # fmt: skip
         usable &= has_zone
     values = text.where(usable)
@@ -197,13 +230,13 @@ def _text(raw: pd.Series, flag, date_format, dayfirst, warn) -> pd.Series:
         return _empty(raw)
     if date_format is not None:
         fmt = date_format
-        parsed = _read(values, fmt, flag, raw, warn)
+        parsed = _read(values, fmt, flag, shown, warn)
         bad = usable & parsed.isna().to_numpy()
-        flag(bad, lambda pos: f"does not match date_format={fmt!r} ({_shown(raw, pos)})")
+        flag(bad, lambda pos: f"does not match date_format={fmt!r} ({_shown(shown, pos)})")
         return _resolution(parsed)
     iso = _read(values, "ISO8601", None, raw, None)
     if (iso.notna().to_numpy() | ~usable).all():  # ISO 8601 is year-first: nothing to choose
-        return _resolution(_read(values, "ISO8601", flag, raw, warn))
+        return _resolution(_read(values, "ISO8601", flag, shown, warn))
     candidates = _candidates(values[usable], dayfirst)
     results = []
     for fmt in candidates:
@@ -224,18 +257,18 @@ def _text(raw: pd.Series, flag, date_format, dayfirst, warn) -> pd.Series:
                 f"or dayfirst=False, or date_format='...'"))  # fmt: skip
             return _empty(raw)
         fmt = distinct[0][0]
-        return _resolution(_read(values, fmt, flag, raw, warn))
+        return _resolution(_read(values, fmt, flag, shown, warn))
     best = max(results, key=lambda r: r[0]) if results else None
     if best is None or best[0] == 0:
         flag(usable, lambda pos: (
-            f"unparsable date ({_shown(raw, pos)}); write dates as YYYY-MM-DD or an ISO 8601 timestamp, or give "
+            f"unparsable date ({_shown(shown, pos)}); write dates as YYYY-MM-DD or an ISO 8601 timestamp, or give "
             "the format with read_events(..., date_format='%d.%m.%Y')"))  # fmt: skip
         return _empty(raw)
     _, fmt, _ = best
-    parsed = _read(values, fmt, flag, raw, warn)
+    parsed = _read(values, fmt, flag, shown, warn)
     bad = usable & parsed.isna().to_numpy()
     flag(bad, lambda pos: (
-        f"unparsable date ({_shown(raw, pos)}): it does not match the format {fmt!r} of the column's other dates "
+        f"unparsable date ({_shown(shown, pos)}): it does not match the format {fmt!r} of the column's other dates "
         "(one format is used per column, never a guess per row); fix these values or give the format with "
         "read_events(..., date_format=...)"))  # fmt: skip
     return _resolution(parsed)

@@ -84,8 +84,12 @@ def _duplicated_columns(frame: pd.DataFrame, where: str) -> None:
 
 
 def _parse_dates(raw: pd.Series, labels, problems, date_format=None, dayfirst=None) -> pd.Series:
+    named = np.zeros(len(raw), dtype=bool)
+
     def flag(mask, message):
-        _flag(problems, np.asarray(mask, dtype=bool), labels, "date", message)
+        mask = np.asarray(mask, dtype=bool)
+        named[mask] = True
+        _flag(problems, mask, labels, "date", message)
 
     said = []
 
@@ -93,17 +97,11 @@ def _parse_dates(raw: pd.Series, labels, problems, date_format=None, dayfirst=No
         if text not in said:
             said.append(text)
 
-    missing = raw.isna().to_numpy().copy()
-    if pd.api.types.is_object_dtype(raw.dtype) or pd.api.types.is_string_dtype(raw.dtype):
-        missing |= (raw.astype("string").str.strip() == "").fillna(True).to_numpy(dtype=bool)
-    flag(missing, lambda pos: "missing date; every event needs one (YYYY-MM-DD or an ISO 8601 timestamp)")
-    before = len(problems)
     parsed = _dates.parse(raw, flag, date_format=date_format, dayfirst=dayfirst, warn=warn)
     for text in said:
         warnings.warn(text, TensionWarning, stacklevel=3)
-    if len(problems) == before:
-        # anything not read and not already named is unparsable (never silently NaT)
-        flag(parsed.isna().to_numpy() & ~missing, lambda pos: f"unparsable date ({_values(raw, pos)})")
+    # anything not read and not already named is unparsable (never a silent NaT)
+    flag(parsed.isna().to_numpy() & ~named, lambda pos: f"unparsable date ({_values(raw, pos)})")
     return parsed
 
 
@@ -140,25 +138,36 @@ MAX_WEIGHT = 1e100
 
 
 def _numeric(raw: pd.Series, column, labels, problems) -> pd.Series:
-    """Numbers of a column (NaN for empty cells); non-numbers and booleans become problems."""
+    """Numbers of a column (NaN for empty cells); non-numbers and booleans become problems.
+
+    Text and object columns are read once per distinct value, then spread to the rows.
+    """
     if pd.api.types.is_bool_dtype(raw.dtype):
-        boolean = raw.notna().to_numpy(dtype=bool)
-    elif pd.api.types.is_object_dtype(raw.dtype):
+        _flag(problems, raw.notna().to_numpy(dtype=bool), labels, column,
+              lambda pos: f"a boolean ({_values(raw, pos)}), not a number; write numbers")  # fmt: skip
+        return pd.Series(np.nan, index=raw.index)
+    if not (pd.api.types.is_string_dtype(raw.dtype) or pd.api.types.is_object_dtype(raw.dtype)):
+        return pd.to_numeric(raw)
+    boolean = np.zeros(len(raw), dtype=bool)
+    if pd.api.types.is_object_dtype(raw.dtype):  # found row by row: factorize takes True for 1
         boolean = np.fromiter((isinstance(v, bool | np.bool_) for v in raw.tolist()), dtype=bool, count=len(raw))
-    else:
-        boolean = np.zeros(len(raw), dtype=bool)
     _flag(problems, boolean, labels, column,
           lambda pos: f"a boolean ({_values(raw, pos)}), not a number; write numbers")  # fmt: skip
-    text = raw
-    if pd.api.types.is_string_dtype(raw.dtype) or pd.api.types.is_object_dtype(raw.dtype):
-        text = raw.where(~boolean).astype("string").str.strip()
-        text = text.mask(text == "")
-    if boolean.all() and len(raw):
-        return pd.Series(np.nan, index=raw.index)
+    codes, uniques = pd.factorize(raw.mask(boolean) if boolean.any() else raw, use_na_sentinel=True)
+    values = uniques.tolist() if not isinstance(uniques, list) else uniques
+    text = pd.Series([(v.strip() or None) if isinstance(v, str) else v for v in values], dtype=object)
     number = pd.to_numeric(text, errors="coerce")
-    not_number = number.isna().to_numpy() & ~pd.isna(text).to_numpy() & ~boolean
-    _flag(problems, not_number, labels, column, lambda pos: f"not a number ({_values(raw, pos)})")
-    return number
+    not_number = number.isna().to_numpy() & text.notna().to_numpy()
+    _flag(problems, np.append(not_number, False)[codes], labels, column,
+          lambda pos: f"not a number ({_values(raw, pos)})")  # fmt: skip
+    if pd.api.types.is_integer_dtype(number.dtype) and number.dtype != np.uint64 and (codes >= 0).all():
+        return pd.Series(number.to_numpy()[codes], index=raw.index)
+    if number.dtype == np.uint64 or number.dtype == object:
+        # beyond int64: keep as exact Python ints in an object column (then refused as too large)
+        spread = np.append(number.to_numpy(dtype=object), np.nan)[codes]
+        return pd.Series(spread, index=raw.index, dtype=object)
+    spread = np.append(number.to_numpy(dtype=float, na_value=np.nan), np.nan)[codes]
+    return pd.Series(spread, index=raw.index)
 
 
 def _count_column(frame, column, labels, problems) -> pd.Series:
@@ -166,30 +175,24 @@ def _count_column(frame, column, labels, problems) -> pd.Series:
         return pd.Series(0, index=frame.index, dtype="int64")
     raw = frame[column]
     number = _numeric(raw, column, labels, problems)
-    if pd.api.types.is_integer_dtype(number.dtype) and not isinstance(number.dtype, pd.UInt64Dtype) and \
-            number.dtype != np.uint64 and not number.isna().any():
-        exact = number.to_numpy(dtype=np.int64)
-        values = exact.astype(float)
-        too_big = exact > MAX_COUNT
+    if pd.api.types.is_integer_dtype(number.dtype):  # exact: compared as integers
+        ints = (number.fillna(0) if number.isna().any() else number).to_numpy()
+        negative, too_big = ints < 0, ints > MAX_COUNT
+        not_whole = np.zeros(len(ints), dtype=bool)
     else:
-        values = number.to_numpy(dtype=float, na_value=0.0)
-        if number.dtype == np.uint64:
-            too_big = number.to_numpy() > MAX_COUNT
-        else:
-            too_big = np.isfinite(values) & (values > MAX_COUNT)
-        exact = None
-    negative = values < 0
+        values = number.to_numpy(dtype=float, na_value=np.nan)
+        negative = values < 0
+        not_whole = ~np.isnan(values) & (~np.isfinite(values) | (values != np.round(values)))
+        too_big = np.isfinite(values) & (values > MAX_COUNT)
+        ints = np.where(np.isnan(values), 0.0, values)
     _flag(problems, negative, labels, column, lambda pos: f"negative count ({_values(raw, pos)}); casualties are ≥ 0")
-    not_whole = ~np.isnan(values) & (~np.isfinite(values) | (values != np.round(values)))
     _flag(problems, not_whole, labels, column,
           lambda pos: f"not a whole number ({_values(raw, pos)}); code 'at least N' as N")  # fmt: skip
     too_big &= ~not_whole
     _flag(problems, too_big, labels, column,
           lambda pos: f"too large to be a count ({_values(raw, pos)}); counts above {MAX_COUNT:,} are refused")  # fmt: skip
-    if exact is not None:
-        return pd.Series(exact, index=frame.index)
-    ok = np.isfinite(values) & ~too_big & ~negative
-    return pd.Series(np.where(ok, values, 0.0).astype("int64"), index=frame.index)
+    bad = negative | not_whole | too_big
+    return pd.Series(np.where(bad, 0, ints).astype("int64"), index=frame.index)
 
 
 def _float_column(frame, column, default, labels, problems) -> pd.Series:
