@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import _time, core
+from . import _params, _time, core
 from ._prepare import attrs, prepare
 from .exceptions import StateError
 from .model import Model, repeat_factor, tension_index
@@ -56,6 +56,8 @@ class State:
     """
 
     def __init__(self, model: Model | None = None):
+        if model is not None and not isinstance(model, Model):
+            raise TypeError(f"model must be a tension.Model, not {type(model).__name__}")
         self.model = model or Model()
         self.channels = np.zeros((0, 2))  # (half-life, sign) per channel
         self.dyads = np.zeros(0, dtype=object)
@@ -87,7 +89,7 @@ class State:
         Returns the columns of :func:`tension.score` with ``at=``; equal to it for the
         events the state has seen.
         """
-        when = pd.Timestamp(at)
+        when = _params.timestamp("at", at, required=True)
         if when.tz is None and self.tz is not None:
             when = when.tz_localize(self.tz)
         when_ticks = _time.tick(when)

@@ -157,3 +157,9 @@ def test_good_parameters_still_work(ev):
                    threshold=np.float64(0.01), half_life=np.int64(30))
     assert len(out) == 4  # 16 January has no value above the threshold
     assert len(tn.score(ev, start="2024-02-01")) == 1  # start after the last event: one reading at start
+
+
+@pytest.mark.parametrize("value", [None, pd.NaT, "now", "today", 7])
+def test_state_snapshot_needs_a_real_date(ev, value):
+    state = tn.State.from_events(ev)
+    refused("at", lambda: state.snapshot(at=value))
