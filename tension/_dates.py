@@ -280,7 +280,8 @@ def _candidates(values: pd.Series, dayfirst) -> list[str]:
 
     formats = ["ISO8601"]
     preferences = [False, True] if dayfirst is None else [bool(dayfirst)]
-    distinct = pd.unique(values.to_numpy(dtype=object))[:200]
+    distinct = np.sort(pd.unique(values.to_numpy(dtype=object)).astype(str))
+    distinct = distinct[:: max(1, len(distinct) // 200)]  # a spread of the sorted values: no row-order effect
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for value in distinct:

@@ -233,3 +233,31 @@ def test_errors_quote_the_values_of_the_rows_they_name():
     text = str(info.value)
     assert "column 'date', row 10: unparsable date ('x')" in text
     assert "column 'killed', row 10: negative count (-2)" in text
+
+
+# --- a law: the column's rule does not depend on row order, and never misreads a day ----------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y%m%d", "%d %B %Y", "%Y-%m-%d %H:%M"]
+
+
+@given(st.lists(st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(2999, 12, 31)), min_size=1, max_size=12),
+       st.sampled_from(FORMATS), st.randoms(use_true_random=False))
+def test_a_formatted_column_reads_as_written_or_asks_which_in_any_row_order(dates, fmt, random):
+    truth = [d.strftime("%Y-%m-%d") for d in dates]
+    text = [d.strftime(fmt) for d in dates]
+    order = list(range(len(text)))
+    random.shuffle(order)
+    results = []
+    for rows in (list(range(len(text))), order):
+        column = [text[i] for i in rows]
+        try:
+            out = days(read(events(column)))
+        except tn.EventError as err:
+            assert "ambiguous dates" in str(err) and "%d" in fmt and "%m" in fmt and not fmt.startswith("%Y")
+            out = days(read(events(column), dayfirst=fmt.startswith("%d")))
+        assert out == [truth[i] for i in rows]
+        results.append(sorted(out))
+    assert results[0] == results[1]
