@@ -102,6 +102,11 @@ class Model:
         if isinstance(weights, pd.DataFrame):
             weights = user_weights(weights)
         elif weights is not None:
+            for kind, value in (weights.items() if isinstance(weights, Mapping) else ()):
+                if not _params.is_number(value):
+                    raise _params.ParameterError(
+                        f"weights[{kind!r}]={value!r}: must be a number (positive = hostile, negative = cooperative)"
+                    )
             weights = user_weights(weights)
         object.__setattr__(self, "weights", _freeze(weights))
         half_life = _params.half_life(self.half_life)
