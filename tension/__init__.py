@@ -3,15 +3,27 @@
 from . import datasets, io, plot
 from ._version import __version__
 from .events import read_events
-from .exceptions import EventError, ParameterError, ReadError, StateError, TensionError, TensionWarning
+from .exceptions import EventError, ExtractError, ParameterError, ReadError, StateError, TensionError, TensionWarning
 from .model import Model, tension_index
 from .score import contributions, decompose, event_scores, score, score_events
 from .state import State
 from .taxonomy import MEMORY_BY_QUAD, TAXONOMY_VERSION, cameo_kinds, kinds
 
+
+def __getattr__(name: str):
+    # ``tension.extract`` (the story coder) is imported on first use: it is the only
+    # part that needs the optional extra ``tension[extract]``.
+    if name == "extract":
+        import importlib
+
+        return importlib.import_module(".extract", __name__)
+    raise AttributeError(f"module 'tension' has no attribute {name!r}")
+
+
 __all__ = [
     "__version__",
     "EventError",
+    "ExtractError",
     "ParameterError",
     "ReadError",
     "MEMORY_BY_QUAD",
@@ -24,6 +36,7 @@ __all__ = [
     "datasets",
     "decompose",
     "event_scores",
+    "extract",
     "io",
     "kinds",
     "plot",

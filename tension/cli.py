@@ -1,4 +1,4 @@
-"""The ``tension`` command line: ``demo``, ``score``, ``plot`` and ``kinds``."""
+"""The ``tension`` command line: ``demo``, ``score``, ``plot``, ``extract`` and ``kinds``."""
 
 from __future__ import annotations
 
@@ -206,6 +206,19 @@ def _plot(args) -> int:
     return 0
 
 
+def _extract(args) -> int:
+    import tension as tn
+
+    path = Path(args.story)
+    if not path.is_file():
+        raise CliError(f"{args.story}: no such file; give the path of a plain-text story")
+    found = tn.extract.events(path.read_text(encoding="utf-8"), published=args.published)
+    if not args.all_columns:
+        found = found.drop(columns=["story", "start", "end"])
+    _write(found, args.output)
+    return 0
+
+
 def _kinds(args) -> int:
     import tension as tn
 
@@ -283,6 +296,18 @@ def build_parser() -> argparse.ArgumentParser:
     plot.add_argument("--dpi", type=int, default=150, help="resolution (default: %(default)s)")
     _add_model_options(plot)
     plot.set_defaults(func=_plot)
+
+    extract = sub.add_parser("extract", help="code a news story into candidate events to review",
+                             description="Read an English news story (plain text) and write candidate events in the "
+                                         "tension schema, each with the sentence it came from, the trigger and actor words, "
+                                         "a confidence and a description of how it was coded. Review (edit) the file, then "
+                                         "'tension score' it. Needs: pip install 'tension[extract]'.",
+                             epilog="example: tension extract story.txt --published 2024-01-29 -o events.csv")  # fmt: skip
+    extract.add_argument("story", metavar="STORY", help="plain-text story (UTF-8)")
+    extract.add_argument("--published", required=True, help="publication date, YYYY-MM-DD (relative dates are read against it)")
+    extract.add_argument("-o", "--output", default="-", help="output .csv, .tsv or .parquet, or - for standard output (default)")
+    extract.add_argument("--all-columns", action="store_true", help="also write story, start and end (character span of the sentence)")
+    extract.set_defaults(func=_extract)
 
     kinds = sub.add_parser("kinds", help="list the kinds of events with CAMEO codes and weights",
                            description="List the default kinds: CAMEO code, Goldstein value, weight (= -Goldstein), quad class "

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["TensionError", "EventError", "StateError", "ReadError", "ParameterError", "TensionWarning", "Problem", "ROWS_SHOWN"]
+__all__ = [
+    "TensionError", "EventError", "StateError", "ReadError", "ExtractError", "ParameterError", "TensionWarning",
+    "Problem", "ROWS_SHOWN",
+]
 
 #: Rows listed per problem before "and N more".
 ROWS_SHOWN = 8
@@ -76,3 +79,8 @@ class ParameterError(TensionError, ValueError):
 
 class ReadError(TensionError, ValueError):
     """A malformed record, raised by a reader called with ``errors="raise"``."""
+
+
+class ExtractError(TensionError, ValueError):
+    """Input the story coder (``tension.extract``) cannot read; the message names the
+    parameter or row and says how to fix it."""
