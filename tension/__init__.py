@@ -4,10 +4,12 @@ from . import datasets, io, plot
 from ._version import __version__
 from .events import read_events
 from .exceptions import EventError, ExtractError, ParameterError, ReadError, StateError, TensionError, TensionWarning
-from .model import Model, tension_index
+from .model import Model, flow_index, tension_index
 from .score import contributions, decompose, event_scores, score, score_events
 from .state import State
 from .taxonomy import MEMORY_BY_QUAD, TAXONOMY_VERSION, cameo_kinds, kinds
+
+from . import validate  # noqa: E402,I001  (after score: it uses the model)
 
 
 def __getattr__(name: str):
@@ -37,6 +39,7 @@ __all__ = [
     "decompose",
     "event_scores",
     "extract",
+    "flow_index",
     "io",
     "kinds",
     "plot",
@@ -46,4 +49,5 @@ __all__ = [
     "State",
     "StateError",
     "tension_index",
+    "validate",
 ]

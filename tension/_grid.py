@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import _params, _time, core
 from ._prepare import Prepared, attrs, kernel_order
-from .model import Model, tension_index
+from .model import Model, flow_index
 
 __all__ = [
     "SCORE_ADVICE",
@@ -105,12 +105,15 @@ def on_grid(p: Prepared, times: pd.DatetimeIndex, matrix, half_lives, threshold=
         ) from None
 
 
-def readings(states: np.ndarray, signs: np.ndarray, scale: float):
-    """Tension, hostile and cooperative stocks and the index from channel states."""
-    hostile = states[:, signs > 0].sum(axis=1)
-    cooperative = states[:, signs < 0].sum(axis=1)
-    tension = hostile - cooperative
-    return tension, hostile, cooperative, tension_index(tension, scale=scale)
+def readings(states: np.ndarray, signs: np.ndarray, model: Model) -> dict:
+    """The output columns from channel states whose last two channels are the index's heat
+    and flow (:func:`tension._prepare.with_index_channels`): tension, hostile,
+    cooperative, index, heat, flow."""
+    hostile = states[:, :-2][:, signs > 0].sum(axis=1)
+    cooperative = states[:, :-2][:, signs < 0].sum(axis=1)
+    heat, flow = states[:, -2], states[:, -1]
+    return {"tension": hostile - cooperative, "hostile": hostile, "cooperative": cooperative,
+            "index": flow_index(heat, flow, model=model), "heat": heat, "flow": flow}  # fmt: skip
 
 
 def decayed_to(p: Prepared, at) -> tuple[pd.Timestamp, np.ndarray, np.ndarray]:
@@ -130,6 +133,9 @@ def snapshot(p: Prepared, at, model: Model) -> pd.DataFrame:
     hostile = np.bincount(p.codes, weights=np.where(p.score > 0, decayed, 0.0), minlength=size)
     cooperative = np.bincount(p.codes, weights=np.where(p.score < 0, decayed, 0.0), minlength=size)
     seen = np.bincount(p.codes, weights=past, minlength=size) > 0
+    elapsed = np.where(past, -days(p.ticks, _time.tick(when)), np.inf)
+    heat = np.bincount(p.codes, weights=p.raw * np.exp2(-elapsed / model.heat_half_life), minlength=size)
+    flow = np.bincount(p.codes, weights=np.abs(p.raw) * np.exp2(-elapsed / model.flow_half_life), minlength=size)
     tension = hostile - cooperative
     out = pd.DataFrame(
         {
@@ -138,7 +144,9 @@ def snapshot(p: Prepared, at, model: Model) -> pd.DataFrame:
             "tension": tension,
             "hostile": hostile,
             "cooperative": cooperative,
-            "index": tension_index(tension, scale=model.scale),
+            "index": flow_index(heat, flow, model=model),
+            "heat": heat,
+            "flow": flow,
         }
     )[seen]
     out = out.sort_values(["tension", "dyad"], ascending=[False, True], kind="stable").reset_index(drop=True)

@@ -25,6 +25,7 @@ __all__ = [
     "Prepared",
     "attrs",
     "channels",
+    "with_index_channels",
     "check_dyads",
     "dyad_codes",
     "dyad_labels",
@@ -163,6 +164,15 @@ def channels(p: Prepared, groups: np.ndarray | None = None):
     matrix[np.arange(n), channel] = p.score if signed else np.abs(p.score)
     keys = np.asarray(keys)
     return matrix, np.asarray(lives)[keys // len(group_values)], np.asarray(group_values)[keys % len(group_values)].astype(int)
+
+
+def with_index_channels(p: Prepared, model: Model, matrix, half_lives):
+    """``matrix`` and ``half_lives`` with the index's two channels appended: heat (the
+    signed score before the same-occasion discount, ``heat_half_life``) and flow (its
+    size, ``flow_half_life``)."""
+    extra = np.stack([p.raw, np.abs(p.raw)], axis=1) if len(p.raw) else np.zeros((0, 2))
+    matrix = np.hstack([matrix, extra]) if len(p.raw) else extra
+    return matrix, np.r_[half_lives, model.heat_half_life, model.flow_half_life]
 
 
 def check_dyads(p: Prepared, wanted) -> list:

@@ -136,7 +136,8 @@ def _demo(args) -> int:
     )
     table = daily.set_index(daily["date"].dt.strftime("%Y-%m-%d")).loc[DEMO_DAYS]
     table = table[["tension", "hostile", "cooperative", "index"]].round(1)
-    print("Pakistan–Iran, January 2024: daily tension (half-life 30 days; index 50 = neutral)\n")
+    print("Pakistan–Iran, January 2024: daily tension (the memory: half-life 30 days) and index (the last days'\n"
+          "net hostility against the pair's usual flow of events: 50 = balanced, above = hostile, below = warm)\n")
     header = f"{'date':<11}{'tension':>8}{'hostile':>9}{'cooperative':>12}{'index':>7}   events that day"
     print(header)
     print("-" * len(header))

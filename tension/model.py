@@ -8,6 +8,7 @@ sum itself is the kernel's (:mod:`tension.core`).
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -28,6 +29,11 @@ __all__ = [
     "DEFAULT_INJURED_COEF",
     "DEFAULT_REPEAT_DISCOUNT",
     "DEFAULT_SCALE",
+    "DEFAULT_HEAT_HALF_LIFE",
+    "DEFAULT_FLOW_HALF_LIFE",
+    "DEFAULT_FLOW_FLOOR",
+    "DEFAULT_INDEX_SCALE",
+    "flow_index",
 ]
 
 #: Half-life of every kind by default [days], as in Lerner's eventnet models.
@@ -41,9 +47,20 @@ DEFAULT_INJURED_COEF = 0.25
 #: Same-occasion discount: the k-th largest of a dyad's same-signed events at one
 #: timestamp (one day in day-precision data) counts ``0.5 ** k`` of its score.
 DEFAULT_REPEAT_DISCOUNT = 0.5
-#: Scale of the 0-100 index: ``index = 100 / (1 + exp(-tension / scale))``. With 20,
-#: one fresh airstrike without casualties (+10) reads 62, two deadly ones about 88.
+#: Scale of the fixed-scale 0-100 reading of tension, :func:`tension.tension_index`
+#: ``100 / (1 + exp(-tension / scale))`` (the ``index`` of tension 0.1). With 20, one
+#: fresh airstrike without casualties (+10) reads 62, two deadly ones about 88.
 DEFAULT_SCALE = 20.0
+#: Half-life of the index's *heat* [days]: the net hostility of the last few days.
+#: Chosen on the calibration half of the 2018 crisis calendar (``tension.validate``).
+DEFAULT_HEAT_HALF_LIFE = 5.0
+#: Half-life of the index's *flow* [days]: the dyad's usual volume of events, all signs.
+DEFAULT_FLOW_HALF_LIFE = 30.0
+#: Least flow a dyad is read against [score points per day]: the cold start (a dyad
+#: without history reads its first events against this) and a floor for quiet dyads.
+DEFAULT_FLOW_FLOOR = 1.0
+#: Spread of the index: ``index = 100 / (1 + exp(-ratio / index_scale))``.
+DEFAULT_INDEX_SCALE = 2.0
 
 
 def _freeze(value):
@@ -75,7 +92,17 @@ class Model:
         by size, the k-th counts ``repeat_discount ** k`` (0-based) of its score. 1
         gives the plain sum.
     scale : float, default 20
-        Scale of the 0-100 index.
+        Scale of the fixed-scale reading :func:`tension.tension_index` (tension 0.1's
+        index); not used by ``index``.
+    heat_half_life : float, default 5
+        Half-life [days] of the index's heat: the net decayed sum of the events' scores
+        before the same-occasion discount (every report counts).
+    flow_half_life : float, default 30
+        Half-life [days] of the index's flow: the decayed sum of the same scores' sizes.
+    flow_floor : float, default 1
+        Least flow [score points per day] the heat is read against (cold start).
+    index_scale : float, default 2
+        Spread of the index (see :func:`tension.flow_index`).
 
     Examples
     --------
@@ -96,6 +123,10 @@ class Model:
     injured_coef: float = DEFAULT_INJURED_COEF
     repeat_discount: float = DEFAULT_REPEAT_DISCOUNT
     scale: float = DEFAULT_SCALE
+    heat_half_life: float = DEFAULT_HEAT_HALF_LIFE
+    flow_half_life: float = DEFAULT_FLOW_HALF_LIFE
+    flow_floor: float = DEFAULT_FLOW_FLOOR
+    index_scale: float = DEFAULT_INDEX_SCALE
 
     def __post_init__(self):
         weights = self.weights
@@ -122,7 +153,8 @@ class Model:
         if not (_params.is_number(discount) and 0 < float(discount) <= 1):
             raise _params.ParameterError(f"repeat_discount={discount!r}: must be a number in (0, 1]")
         object.__setattr__(self, "repeat_discount", float(discount))
-        object.__setattr__(self, "scale", _params.positive("scale", self.scale))
+        for name in ("scale", "heat_half_life", "flow_half_life", "flow_floor", "index_scale"):
+            object.__setattr__(self, name, _params.positive(name, getattr(self, name)))
         if isinstance(self.half_life, Mapping):
             known = set(resolve_weights(self.weights)) | set(QUAD_CLASSES.values()) | {"default"}
             unknown = sorted(set(self.half_life) - known)
@@ -231,9 +263,11 @@ def repeat_factor(dyad_codes, ns, raw, discount, order=None) -> np.ndarray:
 
 
 def tension_index(tension, *, scale: float = DEFAULT_SCALE):
-    """Bounded 0-100 reading of a tension value: ``100 / (1 + exp(-tension / scale))``.
+    """Fixed-scale 0-100 reading of a tension value: ``100 / (1 + exp(-tension / scale))``.
 
-    50 is neutral, above is tense, below is warm.
+    50 is neutral, above is tense, below is warm. This was the ``index`` column of
+    tension 0.1; on real feeds it saturates (busy dyads reach tensions of several
+    hundred), so the ``index`` column is now :func:`flow_index`.
 
     Examples
     --------
@@ -242,3 +276,53 @@ def tension_index(tension, *, scale: float = DEFAULT_SCALE):
     """
     scale = _params.positive("scale", scale)
     return 100.0 * expit(np.asarray(tension, dtype=float) / scale)
+
+
+def flow_index(heat, flow, *, model: Model | None = None):
+    """The 0-100 index: the recent net hostility against the dyad's usual flow of events.
+
+    ``index = 100 / (1 + exp(-ratio / index_scale))`` with
+
+    ``ratio = (heat * ln 2 / heat_half_life) / (flow * ln 2 / flow_half_life + flow_floor)``
+
+    where ``heat`` is the net decayed sum of the dyad's scores (half-life 5 days: hostile
+    minus cooperative, every event counted, no same-occasion discount) and ``flow`` the
+    decayed sum of their sizes (half-life 30 days). Both stocks become rates: a steady
+    flow of ``r`` score points a day holds a stock of ``r * H / ln 2``. So ``ratio`` is the
+    net hostile score per day of the last few days in units of the dyad's total score
+    per day of the last month (at least ``flow_floor``): 50 is a balanced recent flow,
+    73 a recent flow net hostile by 2 units of the usual flow (``ratio = 2``: as
+    much net hostility per day as the dyad's usual traffic of all kinds, twice over),
+    27 as much net cooperation. ``ratio`` is at most about ``flow_half_life /
+    heat_half_life`` (6 by default, a burst on a silent dyad), so the index stays within
+    about 5-95.
+
+    Parameters
+    ----------
+    heat, flow : array-like
+        The stocks (columns ``heat`` and ``flow`` of :func:`tension.score`).
+    model : Model, optional
+        Default ``tension.Model()``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The index, 0-100.
+
+    Examples
+    --------
+    >>> import tension as tn
+    >>> import numpy as np
+    >>> # one airstrike (+10) on a dyad without history, the day it happens
+    >>> round(float(tn.flow_index(10.0, 10.0)), 1)
+    63.7
+    >>> # by hand: ratio = (10 ln2 / 5) / (10 ln2 / 30 + 1)
+    >>> r = (10 * np.log(2) / 5) / (10 * np.log(2) / 30 + 1)
+    >>> round(float(100 / (1 + np.exp(-r / 2))), 1)
+    63.7
+    """
+    m = model or Model()
+    ln2 = math.log(2.0)
+    heat_rate = np.asarray(heat, dtype=float) * ln2 / m.heat_half_life
+    flow_rate = np.asarray(flow, dtype=float) * ln2 / m.flow_half_life
+    return 100.0 * expit(heat_rate / (flow_rate + m.flow_floor) / m.index_scale)

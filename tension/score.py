@@ -16,7 +16,8 @@ from . import _dask, _params, core
 from ._dask import is_dask
 from ._deprecate import renamed
 from ._grid import decayed_to, days, grid, on_grid, readings, snapshot
-from ._prepare import PARTS, attrs, channels, check_dyads, kernel_order, part_labels, prepare, resolve_model, select_dyads
+from ._prepare import (PARTS, attrs, channels, check_dyads, kernel_order, part_labels, prepare, resolve_model,
+                       select_dyads, with_index_channels)  # fmt: skip
 from .model import Model
 
 __all__ = ["score", "score_events", "contributions", "decompose", "event_scores", "MAX_DENSE_ROWS"]
@@ -76,7 +77,11 @@ def score(
         Long format, one row per dyad and grid time (those kept by ``threshold``), sorted
         by dyad then date (with ``at``: one row per dyad, most tense first), columns
         ``dyad``, ``date``, ``tension`` (hostile - cooperative), ``hostile``,
-        ``cooperative`` (decayed stocks, >= 0) and ``index`` (0-100, 50 neutral).
+        ``cooperative`` (decayed stocks, >= 0), ``index`` (0-100: the recent net
+        hostility against the dyad's usual flow of events, 50 = balanced; see
+        :func:`tension.flow_index`), ``heat`` (net decayed sum of the scores before the
+        same-occasion discount, half-life ``heat_half_life``) and ``flow`` (decayed sum
+        of their sizes, half-life ``flow_half_life``).
         A value at a grid time includes every event at or before it.
         ``attrs`` records the model, ``freq``, ``start``, ``end`` and versions.
 
@@ -89,6 +94,12 @@ def score(
     ``s_e = confidence * w(kind) * m * r``, with ``w = -Goldstein(CAMEO of kind)``,
     casualty magnitude ``m = 1 + a ln(1 + killed) + b ln(1 + injured)`` for hostile
     kinds, and ``r`` the same-occasion discount (see :class:`tension.Model`).
+
+    The index reads the last days against the dyad's own usual activity, so that it
+    neither saturates on busy dyads nor lags:
+    ``index = 100 / (1 + exp(-ratio / 2))``, ``ratio = (heat ln2 / 5) / (flow ln2 / 30 + 1)``
+    (heat and flow as rates per day, the flow at least one score point a day); chosen
+    on a crisis calendar against naive measures (``tension.validate``).
 
     References
     ----------
@@ -103,10 +114,10 @@ def score(
     >>> daily[["dyad", "date", "tension", "index"]].round({"tension": 1, "index": 1})
           dyad       date  tension  index
     0  IRN-PAK 2024-01-16      0.0   50.0
-    1  IRN-PAK 2024-01-17     19.0   72.1
-    2  IRN-PAK 2024-01-18     40.0   88.1
-    3  IRN-PAK 2024-01-19     39.1   87.6
-    4  IRN-PAK 2024-01-20     38.2   87.1
+    1  IRN-PAK 2024-01-17     19.0   71.4
+    2  IRN-PAK 2024-01-18     40.0   79.7
+    3  IRN-PAK 2024-01-19     39.1   76.9
+    4  IRN-PAK 2024-01-20     38.2   74.3
     """
     _params.check(freq=freq, start=start, end=end, at=at, threshold=threshold, dyads=dyads)
     m = resolve_model(model, half_life=half_life, directed=directed, weights=weights)
@@ -121,16 +132,16 @@ def score(
     if at is not None:
         return snapshot(p, at, m)
     matrix, half_lives, signs = channels(p)
+    matrix, half_lives = with_index_channels(p, m, matrix, half_lives)
     codes, positions, states = on_grid(p, times, matrix, half_lives, threshold, limit=MAX_DENSE_ROWS)
-    tension, hostile, cooperative, index = readings(states, signs, m.scale)
+    if threshold is not None:  # the threshold is on hostile + cooperative, as documented
+        keep = states[:, :-2].sum(axis=1) >= threshold
+        codes, positions, states = codes[keep], positions[keep], states[keep]
     out = pd.DataFrame(
         {
             "dyad": p.names[codes] if len(codes) else np.array([], dtype=object),
             "date": times[positions],
-            "tension": tension,
-            "hostile": hostile,
-            "cooperative": cooperative,
-            "index": index,
+            **readings(states, signs, m),
         }
     )
     out.attrs = attrs(m, freq=freq, start=str(times[0]) if len(times) else None,
@@ -166,9 +177,10 @@ def score_events(
     -------
     pandas.DataFrame
         The events' index and row order (only the rows of ``dyads`` if given), columns ``dyad``, ``date``, ``score`` (the
-        event's signed score), ``tension``, ``hostile``, ``cooperative`` (values at the
-        event's time, every event at that time included) and ``index`` (0-100).
-        ``attrs`` records the parameters.
+        event's signed score), ``tension``, ``hostile``, ``cooperative``, ``index``
+        (0-100, see :func:`tension.flow_index`), ``heat`` and ``flow`` (values at the
+        event's time, every event at that time included). ``attrs`` records the
+        parameters.
 
     Examples
     --------
@@ -187,21 +199,11 @@ def score_events(
         return _dask.score_events(events, m, score_in_memory=score_events)
     p = prepare(events, m)
     matrix, half_lives, signs = channels(p)
+    matrix, half_lives = with_index_channels(p, m, matrix, half_lives)
     origin = int(p.ticks.min()) if len(p.ticks) else 0
     kernel = core.run(p.codes, days(p.ticks, origin), matrix, half_lives, order=kernel_order(p))
-    tension, hostile, cooperative, index = readings(core.at_events(kernel), signs, m.scale)
-    out = pd.DataFrame(
-        {
-            "dyad": p.dyads,
-            "date": p.events["date"],
-            "score": p.score,
-            "tension": tension,
-            "hostile": hostile,
-            "cooperative": cooperative,
-            "index": index,
-        },
-        index=p.events.index,
-    )
+    readings_ = readings(core.at_events(kernel), signs, m)
+    out = pd.DataFrame({"dyad": p.dyads, "date": p.events["date"], "score": p.score, **readings_}, index=p.events.index)
     if dyads is not None:
         out = out[np.isin(p.dyads, check_dyads(p, dyads))]
     out.attrs = attrs(m)

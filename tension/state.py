@@ -13,12 +13,13 @@ import pandas as pd
 from . import _params, _time, core
 from ._prepare import attrs, prepare
 from .exceptions import StateError
-from .model import Model, repeat_factor, tension_index
+from .model import Model, flow_index, repeat_factor
 
 __all__ = ["State", "StateError"]
 
-#: Version of the state file layout written by :meth:`State.save`.
-FORMAT = 2
+#: Version of the state file layout written by :meth:`State.save` (3: times in µs, the
+#: index's heat and flow stocks, a checksum).
+FORMAT = 3
 _PENDING = ("dyad", "time", "raw", "half_life")
 
 
@@ -35,7 +36,9 @@ class State:
     Per dyad the state keeps, for each channel (half-life and sign), the stock at the
     dyad's last event time, split into the part before the last occasion and that
     occasion's events (kept raw): events of a later batch at the same timestamp join the
-    occasion and the same-occasion discount is recomputed, so updates stay exact.
+    occasion and the same-occasion discount is recomputed, so updates stay exact. It
+    also keeps the index's ``heat`` and ``flow`` at that time (scores before the
+    discount, so no occasion needs to be kept for them).
 
     Events older than their dyad's last event are refused with :class:`StateError` (the
     state keeps no history to insert them); rescore those dyads from all their events
@@ -63,6 +66,7 @@ class State:
         self.dyads = np.zeros(0, dtype=object)
         self.time = np.zeros(0, dtype=np.int64)  # last event time per dyad [µs since epoch, UTC]
         self.base = np.zeros((0, 0))  # stocks just before the last occasion, at `time`
+        self.flows = np.zeros((0, 2))  # the index's heat and flow at `time` (no discount: no occasion to keep)
         self.pending = _pending({k: [] for k in _PENDING})
         self.tz = None
 
@@ -104,9 +108,11 @@ class State:
         hostile = decayed[:, self.channels[:, 1] > 0].sum(axis=1)
         cooperative = decayed[:, self.channels[:, 1] < 0].sum(axis=1)
         tension = hostile - cooperative
+        flows = self.flows * np.exp2(-elapsed[:, None] / self._flow_lives()[None, :])
         out = pd.DataFrame({"dyad": self.dyads, "date": pd.DatetimeIndex([when] * len(self)), "tension": tension,
                             "hostile": hostile, "cooperative": cooperative,
-                            "index": tension_index(tension, scale=self.model.scale)})  # fmt: skip
+                            "index": flow_index(flows[:, 0], flows[:, 1], model=self.model),
+                            "heat": flows[:, 0], "flow": flows[:, 1]})  # fmt: skip
         out = out.sort_values(["tension", "dyad"], ascending=[False, True], kind="stable").reset_index(drop=True)
         out.attrs = attrs(self.model, at=str(when))
         return out
@@ -180,10 +186,19 @@ class State:
         hostile = states[batch][:, signs > 0].sum(axis=1)
         cooperative = states[batch][:, signs < 0].sum(axis=1)
         tension = hostile - cooperative
-        self._store(names, codes, ns, raw, lives, effective, matrix, is_state, kernel)
+        # the index's stocks: the dyad's state as a pseudo-event, then the batch's raw scores
+        # (already-open occasion events are in the state: they count in full, once)
+        flow_matrix = np.zeros((len(ns), 2))
+        flow_matrix[: len(affected)] = self.flows[affected]
+        batch_rows = np.arange(len(ns) - len(ticks), len(ns))
+        flow_matrix[batch_rows] = np.stack([p.raw, np.abs(p.raw)], axis=1) if len(ticks) else np.zeros((0, 2))
+        flow_kernel = core.run(codes, days, flow_matrix, self._flow_lives())
+        flows = core.at_events(flow_kernel)[batch]
+        self._store(names, codes, ns, raw, lives, effective, matrix, is_state, kernel, flow_kernel)
         out = pd.DataFrame(
             {"dyad": p.dyads, "date": p.events["date"], "score": effective[batch], "tension": tension,
-             "hostile": hostile, "cooperative": cooperative, "index": tension_index(tension, scale=self.model.scale)},
+             "hostile": hostile, "cooperative": cooperative,
+             "index": flow_index(flows[:, 0], flows[:, 1], model=self.model), "heat": flows[:, 0], "flow": flows[:, 1]},
             index=p.events.index,
         )  # fmt: skip
         out.attrs = attrs(self.model)
@@ -217,6 +232,7 @@ class State:
             "dyads": [str(d) for d in self.dyads],
             "time": [int(t) for t in self.time],
             "base": self.base.tolist(),
+            "flows": self.flows.tolist(),
             "pending": {k: self.pending[k].tolist() for k in _PENDING},
         }
         data["checksum"] = _checksum(data)
@@ -259,11 +275,16 @@ class State:
 
         if not isinstance(data, dict) or "format" not in data:
             raise StateError(f"{where}: not a tension state file (no 'format' key)")
-        if data["format"] not in (1, FORMAT) or isinstance(data["format"], bool):
-            raise StateError(f"{where}: not a tension state file of format 1 or {FORMAT} (format {data['format']!r}); "
+        if data["format"] == 1 and not isinstance(data["format"], bool):
+            raise StateError(
+                f"{where}: a state saved by tension 0.1 (format 1) lacks the index's heat and flow stocks; "
+                "rebuild it with tension.State.from_events on the events it has seen"
+            )
+        if data["format"] not in (2, FORMAT) or isinstance(data["format"], bool):
+            raise StateError(f"{where}: not a tension state file of format {FORMAT} (format {data['format']!r}); "
                              "it may come from a newer version of tension")  # fmt: skip
-        version = data["format"]
-        keys = {"format", "model", "tz", "channels", "dyads", "time", "base", "pending"}
+        version = data["format"]  # 2: times in ns, no checksum
+        keys = {"format", "model", "tz", "channels", "dyads", "time", "base", "flows", "pending"}
         if version == FORMAT:
             keys |= {"tension_version", "time_unit", "checksum"}
         for key in sorted(keys - set(data)):
@@ -320,7 +341,7 @@ class State:
         time = _array(data["time"], "time", fail, int)
         if len(time) != len(dyads):
             fail("time", f"has {len(time)} values for {len(dyads)} dyads")
-        if version == 1:  # nanoseconds
+        if version == 2:  # nanoseconds
             time = time // 1000
         lo, hi = _time.tick(pd.Timestamp("0001-01-01")), _time.tick(pd.Timestamp("9999-12-31"))
         if len(time) and (time.min() < lo or time.max() > hi):
@@ -332,8 +353,17 @@ class State:
             fail("base", f"must be {len(dyads)} rows (dyads) of {len(channels)} values (channels), not {base.shape}")
         if not (np.isfinite(base).all() and (base >= 0).all()):
             fail("base", "stocks must be finite and >= 0")
+        flows = _array(data["flows"], "flows", fail, float)
+        if flows.size == 0:
+            flows = np.zeros((len(dyads), 2))
+        if flows.shape != (len(dyads), 2):
+            fail("flows", f"must be {len(dyads)} rows (dyads) of 2 values (heat, flow), not {flows.shape}")
+        if not (flows[:, 1] >= 0).all():
+            fail("flows", "a flow (the decayed sum of |scores|) must be >= 0")
+        if not (np.abs(flows[:, 0]) <= flows[:, 1] * (1 + 1e-9) + 1e-300).all():
+            fail("flows", "a heat (decayed sum of scores) cannot exceed its flow (decayed sum of |scores|)")
         pending = data["pending"]
-        names = ("dyad", "ns" if version == 1 else "time", "raw", "half_life")
+        names = ("dyad", "ns" if version == 2 else "time", "raw", "half_life")
         if not isinstance(pending, dict) or set(pending) != set(names):
             fail("pending", f"must be a mapping with keys {list(names)}")
         columns = {}
@@ -350,7 +380,7 @@ class State:
         if (where_dyad < 0).any():
             missing = sorted({d for d, i in zip(columns["dyad"], where_dyad, strict=True) if i < 0})
             fail("pending.dyad", f"rows name dyads the state does not have ({missing[:3]})")
-        pending_time = columns[names[1]] // (1000 if version == 1 else 1)
+        pending_time = columns[names[1]] // (1000 if version == 2 else 1)
         if (pending_time != time[where_dyad]).any():
             fail(f"pending.{names[1]}", "a pending event is not at its dyad's last event time")
         if not np.isfinite(columns["raw"]).all():
@@ -364,11 +394,13 @@ class State:
         state.dyads = np.asarray(dyads, dtype=object)
         state.time = time
         state.base = base
+        state.flows = flows
         state.pending = _pending({"dyad": columns["dyad"], "time": pending_time, "raw": columns["raw"],
                                   "half_life": lives})  # fmt: skip
         if len(dyads) and (np.asarray(sorted(dyads), dtype=object) != state.dyads).any():
             order = np.argsort(state.dyads.astype(str), kind="stable")
             state.dyads, state.time, state.base = state.dyads[order], state.time[order], state.base[order]
+            state.flows = state.flows[order]
         return state
 
     # --- internals -------------------------------------------------------------------
@@ -398,7 +430,10 @@ class State:
         keys = pd.MultiIndex.from_arrays([self.channels[:, 0], self.channels[:, 1]])
         return keys.get_indexer(pd.MultiIndex.from_arrays([np.asarray(lives, float), np.asarray(signs, float)]))
 
-    def _store(self, names, codes, ns, raw, lives, effective, matrix, is_state, kernel):
+    def _flow_lives(self) -> np.ndarray:
+        return np.array([self.model.heat_half_life, self.model.flow_half_life])
+
+    def _store(self, names, codes, ns, raw, lives, effective, matrix, is_state, kernel, flow_kernel):
         """Keep, per dyad of this update, its last time, the open occasion and the base."""
         last_time = np.full(len(names), np.iinfo(np.int64).min)
         np.maximum.at(last_time, codes, ns)
@@ -413,15 +448,19 @@ class State:
         self.dyads = np.concatenate([self.dyads, names[fresh].astype(object)])
         self.time = np.concatenate([self.time, np.zeros(int(fresh.sum()), dtype=np.int64)])
         self.base = np.vstack([self.base, np.zeros((int(fresh.sum()), len(self.channels)))])
+        self.flows = np.vstack([self.flows, np.zeros((int(fresh.sum()), 2))])
         index = pd.Index(self.dyads).get_indexer(names)
         self.time[index] = last_time
         self.base[index] = base
+        flow_groups, _, flow_final = core.final_states(flow_kernel)
+        self.flows[pd.Index(self.dyads).get_indexer(names[flow_groups])] = flow_final
         keep = ~self.pending["dyad"].isin(names)
         opened = _pending({"dyad": names[codes[in_occasion]].astype(object), "time": ns[in_occasion],
                            "raw": raw[in_occasion], "half_life": lives[in_occasion]})  # fmt: skip
         self.pending = pd.concat([self.pending[keep], opened], ignore_index=True)
         order = np.argsort(self.dyads.astype(str), kind="stable")
         self.dyads, self.time, self.base = self.dyads[order], self.time[order], self.base[order]
+        self.flows = self.flows[order]
 
 
 def _pending(columns: dict) -> pd.DataFrame:

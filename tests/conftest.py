@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT / "tests" / "data"
 SEEDS = ROOT / "seeds"
 #: Real public event data kept beside the checkout (never committed): ``real/`` and ``icews18/``.
-#: Tests that read it skip when it is absent.
-EXTERNAL_DATA = ROOT.parent / "shared" / "data"
+#: Tests that read it skip when it is absent. ``TENSION_DATA`` points elsewhere (as for the notebooks).
+EXTERNAL_DATA = Path(os.environ.get("TENSION_DATA") or ROOT.parent / "shared" / "data")
 REAL_DATA = EXTERNAL_DATA / "real"
 ICEWS18 = EXTERNAL_DATA / "icews18"
 

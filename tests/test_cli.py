@@ -53,7 +53,7 @@ def test_score_to_stdout_and_files(tmp_path):
     result = run("score", SEED, "--start", "2024-01-15", "--end", "2024-01-31")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
-    assert lines[0] == "dyad,date,tension,hostile,cooperative,index" and len(lines) == 1 + 17
+    assert lines[0] == "dyad,date,tension,hostile,cooperative,index,heat,flow" and len(lines) == 1 + 17
     for name in ("s.csv", "s.parquet"):
         result = run("score", SEED, "--freq", "W", "--half-life", "7", "-o", str(tmp_path / name))
         assert result.returncode == 0, result.stderr

@@ -239,7 +239,7 @@ def test_million_year_half_life_and_one_second_half_life_stay_finite():
 
 def test_empty_events_give_empty_frames_with_the_documented_columns():
     empty = pd.DataFrame(columns=["date", "source", "target", "kind"])
-    assert list(tn.score(empty).columns) == ["dyad", "date", "tension", "hostile", "cooperative", "index"]
+    assert list(tn.score(empty).columns) == ["dyad", "date", "tension", "hostile", "cooperative", "index", "heat", "flow"]
     assert tn.score(empty).empty
     assert tn.score_events(empty).empty
     assert tn.contributions(empty, at="2024-01-01").empty
@@ -252,7 +252,14 @@ def test_one_event_by_hand():
     magnitude = 1 + 0.5 * np.log(3) + 0.25 * np.log(4)  # hand calculation
     assert daily["tension"].iloc[0] == pytest.approx(10 * magnitude, rel=1e-12)
     assert daily["tension"].iloc[-1] == pytest.approx(10 * magnitude / 2, rel=1e-12)  # 30 days later
-    assert daily["index"].iloc[0] == pytest.approx(100 / (1 + np.exp(-10 * magnitude / 20)), rel=1e-12)
+    # index: heat = flow = 10 m on the day; ratio = (10 m ln2 / 5) / (10 m ln2 / 30 + 1)
+    ratio = (10 * magnitude * np.log(2) / 5) / (10 * magnitude * np.log(2) / 30 + 1)
+    assert daily["index"].iloc[0] == pytest.approx(100 / (1 + np.exp(-ratio / 2)), rel=1e-12)
+    # 30 days later: heat halved six times, flow once
+    heat, flow = 10 * magnitude / 64, 10 * magnitude / 2
+    ratio = (heat * np.log(2) / 5) / (flow * np.log(2) / 30 + 1)
+    assert daily["index"].iloc[-1] == pytest.approx(100 / (1 + np.exp(-ratio / 2)), rel=1e-12)
+    assert daily[["heat", "flow"]].iloc[-1].tolist() == pytest.approx([heat, flow], rel=1e-12)
 
 
 def test_same_day_events_combine_with_diminishing_returns_by_hand():

@@ -134,6 +134,9 @@ DAMAGE = {
     "sign not +-1": (lambda d: d["channels"][0].__setitem__(1, 0.5), "channels"),
     "channel twice": (lambda d: d["channels"].append(list(d["channels"][0])), "channels"),
     "negative stock": (lambda d: d["base"][0].__setitem__(0, -1.0), "base"),
+    "negative flow": (lambda d: d["flows"][0].__setitem__(1, -1.0), "flows"),
+    "heat above flow": (lambda d: d["flows"][0].__setitem__(0, d["flows"][0][1] + 1.0), "flows"),
+    "flows of the wrong shape": (lambda d: d["flows"][0].append(0.0), "flows"),
     "stock as text": (lambda d: d["base"][0].__setitem__(0, "1.0"), "base"),
     "base of the wrong shape": (lambda d: d["base"][0].append(0.0), "base"),
     "time as text": (_set("time", value=["2024-01-29"]), "time"),
@@ -195,10 +198,10 @@ def test_an_edited_file_fails_its_checksum_but_loads_when_asked_and_valid(tmp_pa
     assert np.allclose(delta, 1.0)
 
 
-def test_a_format_1_file_still_loads(tmp_path, saved, seed_events):
+def test_a_format_2_file_still_loads_and_format_1_asks_for_a_rebuild(tmp_path, saved, seed_events):
     path, data = saved
-    old = {k: data[k] for k in ("model", "tz", "channels", "dyads", "base")}
-    old["format"] = 1
+    old = {k: data[k] for k in ("model", "tz", "channels", "dyads", "base", "flows")}
+    old["format"] = 2  # times in nanoseconds, no checksum
     old["time"] = [t * 1000 for t in data["time"]]
     pending = data["pending"]
     old["pending"] = {"dyad": pending["dyad"], "ns": [t * 1000 for t in pending["time"]], "raw": pending["raw"],
@@ -207,3 +210,6 @@ def test_a_format_1_file_still_loads(tmp_path, saved, seed_events):
     rest = seed_events.iloc[8:]
     expected = tn.State.load(path).update(rest)
     pd.testing.assert_frame_equal(tn.State.load(tmp_path / "old.json").update(rest), expected)
+    (tmp_path / "v1.json").write_text(json.dumps({**old, "format": 1}))
+    with pytest.raises(tn.StateError, match="format 1.*rebuild it with tension.State.from_events"):
+        tn.State.load(tmp_path / "v1.json")

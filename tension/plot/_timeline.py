@@ -40,7 +40,9 @@ def timeline(
         Label the largest occasions (a day's same-signed events), placed so that labels
         do not overlap.
     index_axis : bool, default True
-        Show the 0-100 index on a right-hand axis.
+        Show tension on the fixed 0-100 scale of :func:`tension.tension_index` (the
+        model's ``scale``) on a right-hand axis. The ``index`` column is not a function
+        of tension alone (see :func:`tension.flow_index`) and is not drawn here.
     title : str, optional
     ax : matplotlib Axes, optional
 
@@ -148,7 +150,7 @@ def timeline_body(ax, daily, events, *, dyad, label_top, index_axis, title) -> d
             functions=(lambda t: 100 * expit(np.asarray(t) / scale),
                        lambda i: scale * logit(np.clip(np.asarray(i) / 100, 1e-12, 1 - 1e-12))),
         )  # fmt: skip
-        sec.set_ylabel("index (0–100, 50 = neutral)")
+        sec.set_ylabel("tension on a fixed 0–100 scale (tn.tension_index)")
         sec.set_yticks([10, 25, 50, 75, 90, 97])
     ax.grid(axis="y", color="#dddddd", lw=0.6)
     ax.set_axisbelow(True)
