@@ -28,6 +28,11 @@ import warnings
 import numpy as np
 import pandas as pd
 
+#: Formats tried besides those pandas guesses from the values (ACLED writes ``9-May-20``);
+#: each must still read every value of the column, and two that disagree are refused.
+COMMON_FORMATS = ("%d-%b-%y", "%d-%b-%Y", "%d-%B-%Y", "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y",
+                  "%d/%m/%Y", "%m/%d/%Y", "%d/%m/%y", "%m/%d/%y", "%d.%m.%Y", "%Y/%m/%d")
+
 #: Words that name a different day each time they are read.
 RELATIVE = ("today", "now", "yesterday", "tomorrow")
 
@@ -289,6 +294,7 @@ def _candidates(values: pd.Series, dayfirst) -> list[str]:
                 fmt = guess_datetime_format(str(value), dayfirst=first)
                 if fmt is not None and fmt not in formats and _plausible(fmt):
                     formats.append(fmt)
+    formats += [f for f in COMMON_FORMATS if f not in formats]
     if dayfirst is not None:
         # ISO 8601 is year-first: no day/month order to choose
         formats = [f for f in formats if f == "ISO8601" or _order_ok(f, dayfirst)]

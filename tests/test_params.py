@@ -121,6 +121,7 @@ MODEL_FIELDS = [
     ("repeat_discount", 0), ("repeat_discount", 1.5), ("repeat_discount", np.nan), ("repeat_discount", True),
     ("repeat_discount", "0.5"),
     ("half_life", "30"), ("half_life", True),
+    ("heat_half_life", -1.0), ("flow_half_life", "30"), ("flow_floor", np.nan), ("index_scale", True),
     ("weights", {"talks": True}), ("weights", {"talks": "-1"}), ("weights", {"talks": None}),
 ]
 
