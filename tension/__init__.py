@@ -1,10 +1,15 @@
 """tension: an event-weighted, decayed tension index per country pair."""
 
-from . import datasets, io, plot
+from . import datasets, hawkes, io, plot
 from ._version import __version__
+from .bands import bands
+from .calibrate import Calibration, calibrate
+from .episodes import alerts, episodes
 from .events import read_events
 from .exceptions import EventError, ExtractError, ParameterError, ReadError, StateError, TensionError, TensionWarning
 from .model import Model, flow_index, tension_index
+from .project import project, what_if
+from .reciprocity import reciprocity
 from .score import contributions, decompose, event_scores, score, score_events
 from .state import State
 from .taxonomy import MEMORY_BY_QUAD, TAXONOMY_VERSION, cameo_kinds, kinds
@@ -24,6 +29,16 @@ def __getattr__(name: str):
 
 __all__ = [
     "__version__",
+    # beyond the index (analysis)
+    "alerts",
+    "bands",
+    "calibrate",
+    "Calibration",
+    "episodes",
+    "hawkes",
+    "project",
+    "reciprocity",
+    "what_if",
     "EventError",
     "ExtractError",
     "ParameterError",

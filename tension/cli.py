@@ -1,4 +1,4 @@
-"""The ``tension`` command line: ``demo``, ``score``, ``plot``, ``extract`` and ``kinds``."""
+"""The ``tension`` command line: ``demo``, ``score``, ``plot``, ``extract``, ``kinds``, ``episodes`` and ``alerts``."""
 
 from __future__ import annotations
 
@@ -232,6 +232,36 @@ def _kinds(args) -> int:
     return 0
 
 
+def _daily_for(args):
+    """Events and their daily scores for the analysis commands (episodes, alerts)."""
+    import tension as tn
+
+    events = _read_events(args.events, args.source, args.progress, args.weights)
+    daily = tn.score(events, freq=args.freq, start=args.start, end=args.end, **_score_kwargs(args))
+    _check_dyads(daily["dyad"], args.dyad)
+    if args.dyad:
+        daily = daily[daily["dyad"].isin(args.dyad)]
+    return events, daily
+
+
+def _episodes(args) -> int:
+    import tension as tn
+
+    events, daily = _daily_for(args)
+    table = tn.episodes(daily, threshold=args.threshold, baseline=args.baseline, events=events, top=args.top)
+    table["top_drivers"] = table["top_drivers"].map(lambda labels: ";".join(map(str, labels)))
+    _write(table, args.output)
+    return 0
+
+
+def _alerts(args) -> int:
+    import tension as tn
+
+    _, daily = _daily_for(args)
+    _write(tn.alerts(daily, threshold=args.threshold, top=args.top, on=args.on), args.output)
+    return 0
+
+
 # --- the parser ----------------------------------------------------------------------
 
 
@@ -315,6 +345,33 @@ def build_parser() -> argparse.ArgumentParser:
                                        "and definition. With --cameo, every CAMEO code and the kind it maps to.")  # fmt: skip
     kinds.add_argument("--cameo", action="store_true", help="list all 311 CAMEO codes and their kinds")
     kinds.set_defaults(func=_kinds)
+
+    episodes = sub.add_parser("episodes", help="list the spans where tension stays above a threshold",
+                              description="Score events and list each span where a dyad's tension stays above a level "
+                                          "(or, with --baseline, a z-score against its own trailing window): start, peak, "
+                                          "end, whether it is ongoing, the event that began it and the drivers at the peak.",
+                              epilog="example: tension episodes events.csv --threshold 20 -o episodes.csv")  # fmt: skip
+    episodes.add_argument("events", metavar="EVENTS", help="events file")
+    episodes.add_argument("--threshold", type=float, required=True, help="level of tension, or z-score with --baseline")
+    episodes.add_argument("--baseline", type=int, metavar="POINTS", help="trailing window in grid points for a z-score (e.g. 90)")
+    episodes.add_argument("--top", type=int, default=3, help="drivers to name per episode (default: %(default)s)")
+    episodes.add_argument("--dyad", action="append", metavar="DYAD", help="keep only this dyad; repeatable")
+    episodes.add_argument("-o", "--output", default="-", help="output .csv, .tsv or .parquet, or - for standard output (default)")
+    _add_model_options(episodes)
+    episodes.set_defaults(func=_episodes)
+
+    alerts = sub.add_parser("alerts", help="threshold crossings and the sharpest rises, for a daily job",
+                            description="Score events and list the grid points where a dyad's tension crosses a level and "
+                                        "the largest day-on-day and week-on-week rises.",
+                            epilog="example: tension alerts events.csv --threshold 20 --on 2024-01-18")  # fmt: skip
+    alerts.add_argument("events", metavar="EVENTS", help="events file")
+    alerts.add_argument("--threshold", type=float, help="report crossings of this level of tension")
+    alerts.add_argument("--top", type=int, default=10, help="largest rises of each kind to report (default: %(default)s)")
+    alerts.add_argument("--on", metavar="DATE", help="only alerts on this date (the daily job's today)")
+    alerts.add_argument("--dyad", action="append", metavar="DYAD", help="keep only this dyad; repeatable")
+    alerts.add_argument("-o", "--output", default="-", help="output .csv, .tsv or .parquet, or - for standard output (default)")
+    _add_model_options(alerts)
+    alerts.set_defaults(func=_alerts)
     return parser
 
 

@@ -21,6 +21,8 @@ def timeline(
     label_top: int = 5,
     index_axis: bool = True,
     title: str | None = None,
+    episodes: pd.DataFrame | None = None,
+    band: pd.DataFrame | None = None,
     ax=None,
 ):
     """One dyad's tension over time, with its events marked and the drivers labelled.
@@ -44,6 +46,12 @@ def timeline(
         model's ``scale``) on a right-hand axis. The ``index`` column is not a function
         of tension alone (see :func:`tension.flow_index`) and is not drawn here.
     title : str, optional
+    episodes : DataFrame, optional
+        Output of :func:`tension.episodes`: the dyad's episodes are shaded, from their
+        start to the grid point after their end.
+    band : DataFrame, optional
+        Output of :func:`tension.bands`: its ``low``-``high`` band is drawn around the
+        tension line.
     ax : matplotlib Axes, optional
 
     Returns
@@ -66,22 +74,55 @@ def timeline(
     >>> ax = tn.plot.timeline(tn.score(ev, start="2024-01-10", end="2024-02-29"), ev)
     >>> ax.get_title(loc="left")
     'Tension between IRN and PAK'
+    >>> daily = tn.score(ev, end="2024-03-31")
+    >>> ax = tn.plot.timeline(daily, ev, episodes=tn.episodes(daily, threshold=20),
+    ...                       band=tn.bands(ev, weight_spread=0.3, end="2024-03-31", draws=100))
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
     ax = new_ax(ax)
-    job = timeline_body(ax, daily, events, dyad=dyad, label_top=label_top, index_axis=index_axis, title=title)
+    job = timeline_body(ax, daily, events, dyad=dyad, label_top=label_top, index_axis=index_axis, title=title,
+                        episodes=episodes, band=band)  # fmt: skip
     set_ylim(ax, job["ylim"])
     label_occasions(ax, job)
     return ax
 
-def timeline_body(ax, daily, events, *, dyad, label_top, index_axis, title) -> dict:
+def _shade_episodes(ax, episodes, dyad, x_plot) -> bool:
+    """Shade each of the dyad's episodes from its start to the grid point after its end."""
+    for column in ("dyad", "start", "end"):
+        if column not in episodes.columns:
+            raise ValueError(f"episodes needs column {column!r}: pass the output of tension.episodes")
+    mine = episodes[episodes["dyad"] == dyad]
+    for start, end in zip(naive(mine["start"]), naive(mine["end"]), strict=True):
+        after = x_plot[x_plot > end]
+        ax.axvspan(start, after[0] if len(after) else end, color=PALETTE["hostile"], alpha=0.08, lw=0, zorder=0,
+                   label="_episode")  # fmt: skip
+    return len(mine) > 0
+
+
+def _draw_band(ax, band, dyad):
+    """The band's low-high range for the dyad, or None when it has no rows."""
+    for column in ("dyad", "date", "low", "high"):
+        if column not in band.columns:
+            raise ValueError(f"band needs column {column!r}: pass the output of tension.bands")
+    mine = band[band["dyad"] == dyad].sort_values("date")
+    if mine.empty:
+        return None
+    ax.fill_between(naive(mine["date"]), mine["low"], mine["high"], color=PALETTE["tension"], alpha=0.13, lw=0,
+                    step="post", label="_band", zorder=1)  # fmt: skip
+    return float(mine["low"].min()), float(mine["high"].max())
+
+
+def timeline_body(ax, daily, events, *, dyad, label_top, index_axis, title, episodes=None, band=None) -> dict:
     """Draw a timeline without its labels; return what labelling and limits need."""
     from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
     series, dyad = one_dyad(daily, dyad, "daily")
     series = series.sort_values("date")
     x = pd.DatetimeIndex(series["date"])
     x_plot = x.tz_localize(None) if x.tz is not None else x
+    shaded = _shade_episodes(ax, episodes, dyad, x_plot) if episodes is not None else False
+    band_range = _draw_band(ax, band, dyad) if band is not None else None
     ax.fill_between(x_plot, 0, series["hostile"], color=PALETTE["hostile"], alpha=0.18, lw=0, step="post")
     ax.fill_between(x_plot, 0, -series["cooperative"], color=PALETTE["cooperative"], alpha=0.18, lw=0, step="post")
     ax.plot(x_plot, series["hostile"], color=PALETTE["hostile"], lw=0.9, drawstyle="steps-post", label="hostile stock")
@@ -134,13 +175,19 @@ def timeline_body(ax, daily, events, *, dyad, label_top, index_axis, title) -> d
         Line2D([], [], color=PALETTE["hostile"], lw=6, alpha=0.3, label="hostile stock"),
         Line2D([], [], color=PALETTE["cooperative"], lw=6, alpha=0.3, label="cooperative stock (below 0)"),
     ]
+    if band_range is not None:
+        quantiles = band.attrs.get("bands", {}).get("quantiles")
+        what = f"{quantiles[0]:.0%}–{quantiles[1]:.0%} band" if quantiles else "uncertainty band"
+        handles.append(Patch(color=PALETTE["tension"], alpha=0.13, lw=0, label=what))
+    if shaded:
+        handles.append(Patch(color=PALETTE["hostile"], alpha=0.12, lw=0, label="episode"))
     if events is not None:
         handles += [
             Line2D([], [], ls="", marker="o", color=PALETTE["hostile"], label="hostile events (area ∝ score)"),
             Line2D([], [], ls="", marker="o", color=PALETTE["cooperative"], label="cooperative events"),
         ]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8, frameon=False,
-              ncols=len(handles))  # fmt: skip
+              ncols=min(len(handles), 5))  # fmt: skip
     if index_axis and "model" in daily.attrs:
         from scipy.special import expit, logit
 
@@ -156,5 +203,8 @@ def timeline_body(ax, daily, events, *, dyad, label_top, index_axis, title) -> d
     ax.set_axisbelow(True)
     values = series[["tension", "hostile"]].to_numpy()
     low = min(0.0, float(np.min(values, initial=0.0)), -float(series["cooperative"].max() if len(series) else 0.0))
-    job["ylim"] = (low, max(0.0, float(np.max(values, initial=0.0))))
+    high = max(0.0, float(np.max(values, initial=0.0)))
+    if band_range is not None:
+        low, high = min(low, band_range[0]), max(high, band_range[1])
+    job["ylim"] = (low, high)
     return job

@@ -1,0 +1,278 @@
+"""Episodes (spans above a threshold) and alerts (crossings and sharp rises)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .model import Model
+from .score import contributions
+
+__all__ = ["episodes", "alerts"]
+
+_EPISODE_COLUMNS = ["dyad", "start", "peak", "peak_tension", "end", "ongoing", "trigger", "trigger_kind",
+                    "top_drivers", "drivers"]  # fmt: skip
+_ALERT_COLUMNS = ["dyad", "date", "alert", "tension", "previous", "change"]
+
+
+def _check_daily(daily) -> pd.DataFrame:
+    if not isinstance(daily, pd.DataFrame):
+        raise TypeError(f"daily must be the DataFrame returned by tension.score, not {type(daily).__name__}")
+    missing = [c for c in ("dyad", "date", "tension") if c not in daily.columns]
+    if missing:
+        raise ValueError(
+            f"daily lacks column(s) {missing} (columns present: {list(daily.columns)}); "
+            "pass the frame returned by tension.score(events)"
+        )
+    if daily["tension"].isna().any():
+        rows = daily.index[daily["tension"].isna()].tolist()[:5]
+        raise ValueError(f"daily has missing tension values at row(s) {rows}; score the events again")
+    if daily.duplicated(["dyad", "date"]).any():
+        rows = daily.index[daily.duplicated(["dyad", "date"], keep=False)].tolist()[:5]
+        raise ValueError(f"daily has repeated (dyad, date) rows {rows}; pass one tension.score frame")
+    return daily.sort_values(["dyad", "date"], kind="stable")
+
+
+def _model_of(daily: pd.DataFrame, model: Model | None) -> Model:
+    """The model a score frame was computed with (from ``attrs``), unless one is given."""
+    if model is not None:
+        return model
+    params = daily.attrs.get("model") if hasattr(daily, "attrs") else None
+    return Model(**params) if params else Model()
+
+
+def _signal(frame: pd.DataFrame, baseline) -> np.ndarray:
+    """Tension, or its z-score against the dyad's own trailing ``baseline`` grid points
+    (the current point excluded: causal)."""
+    tension = frame["tension"].to_numpy(dtype=float)
+    if baseline is None:
+        return tension
+    if isinstance(baseline, bool) or not isinstance(baseline, int | np.integer) or baseline < 2:
+        raise ValueError(f"baseline must be a number of grid points >= 2 (e.g. 90 for a daily grid), got {baseline!r}")
+    grouped = frame.groupby("dyad", sort=False)["tension"]
+    mean = grouped.transform(lambda s: s.rolling(baseline, min_periods=2).mean().shift(1)).to_numpy()
+    std = grouped.transform(lambda s: s.rolling(baseline, min_periods=2).std(ddof=0).shift(1)).to_numpy()
+    diff = tension - mean
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(std > 0, diff / std, np.where(diff > 0, np.inf, np.where(diff < 0, -np.inf, np.nan)))
+    return z
+
+
+def _runs(frame: pd.DataFrame, above: np.ndarray) -> pd.DataFrame:
+    """Start and end positions of each run of consecutive ``above`` rows within a dyad."""
+    dyad = frame["dyad"].to_numpy()
+    new_dyad = np.r_[True, dyad[1:] != dyad[:-1]]
+    prev_above = np.r_[False, above[:-1]] & ~new_dyad
+    starts = np.flatnonzero(above & ~prev_above)
+    last_of_dyad = np.r_[dyad[1:] != dyad[:-1], True]
+    next_above = np.r_[above[1:], False] & ~last_of_dyad
+    ends = np.flatnonzero(above & ~next_above)
+    return starts, ends, last_of_dyad
+
+
+def episodes(
+    daily: pd.DataFrame,
+    *,
+    threshold: float,
+    baseline: int | None = None,
+    events=None,
+    top: int = 3,
+    model: Model | None = None,
+) -> pd.DataFrame:
+    """Spans where a dyad's tension stays above a threshold: one row per span.
+
+    Parameters
+    ----------
+    daily : DataFrame
+        The output of :func:`tension.score` (columns ``dyad``, ``date``, ``tension``).
+    threshold : float
+        With ``baseline=None`` a level of tension: a span is the consecutive grid
+        points with ``tension > threshold``. With ``baseline`` a z-score: the points
+        where ``(tension - mean) / std > threshold``, mean and standard deviation taken
+        over the dyad's own previous ``baseline`` grid points (causal: the current
+        point is not part of its baseline). A rise from a perfectly flat baseline counts
+        as an infinite z-score.
+    baseline : int, optional
+        Length of the trailing window [grid points], e.g. 90 on a daily grid.
+    events : DataFrame, optional
+        The scored events; when given, each episode names the events behind its peak
+        and the event that began it.
+    top : int, default 3
+        How many drivers to name.
+    model : Model, optional
+        The model ``daily`` was scored with; default the one recorded in ``daily.attrs``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Sorted by dyad and start, columns ``dyad``, ``start``, ``peak`` (date of the
+        highest tension), ``peak_tension``, ``end`` (last grid point above the
+        threshold), ``ongoing`` (the span reaches the dyad's last grid point),
+        ``trigger`` (index label of the event that began it: the largest contributor
+        at ``start`` among the events after the previous grid point, NaN if the
+        crossing came from the baseline falling), ``trigger_kind``, ``top_drivers``
+        (index labels of the ``top`` largest contributions at the peak, largest first)
+        and ``drivers`` (the same, readable). The last four are empty without
+        ``events``. ``attrs`` records ``threshold`` and ``baseline``.
+
+    Examples
+    --------
+    >>> import tension as tn
+    >>> ev = tn.datasets.pakistan_iran_2024()
+    >>> daily = tn.score(ev, end="2024-03-31")
+    >>> ep = tn.episodes(daily, threshold=20, events=ev)
+    >>> ep[["dyad", "start", "peak", "end", "ongoing", "trigger_kind"]]
+          dyad      start       peak        end  ongoing trigger_kind
+    0  IRN-PAK 2024-01-18 2024-01-27 2024-02-16    False    airstrike
+    >>> ep.loc[0, "drivers"]
+    'airstrike PAK->IRN 2024-01-18 (+17.5); airstrike IRN->PAK 2024-01-17 (+15.0); armed_attack IRN->PAK 2024-01-27 (+9.2)'
+    """
+    if not np.isfinite(threshold):
+        raise ValueError(f"threshold must be a finite number, got {threshold!r}")
+    frame = _check_daily(daily)
+    signal = _signal(frame, baseline)
+    above = signal > threshold
+    if baseline is not None:
+        above &= np.isfinite(signal) | (signal == np.inf)
+    starts, ends, last_of_dyad = _runs(frame, above)
+    tension = frame["tension"].to_numpy(dtype=float)
+    dates = frame["date"].to_numpy()
+    peaks = np.array([s + int(np.argmax(tension[s : e + 1])) for s, e in zip(starts, ends, strict=True)], dtype=int)
+    out = pd.DataFrame(
+        {
+            "dyad": frame["dyad"].to_numpy()[starts],
+            "start": frame["date"].iloc[starts].to_numpy(),
+            "peak": frame["date"].iloc[peaks].to_numpy() if len(peaks) else dates[:0],
+            "peak_tension": tension[peaks] if len(peaks) else np.array([]),
+            "end": frame["date"].iloc[ends].to_numpy(),
+            "ongoing": last_of_dyad[ends],
+        }
+    )
+    if len(out):
+        out["start"] = frame["date"].iloc[starts].reset_index(drop=True)
+        out["peak"] = frame["date"].iloc[peaks].reset_index(drop=True)
+        out["end"] = frame["date"].iloc[ends].reset_index(drop=True)
+    out["trigger"] = pd.Series([np.nan] * len(out), dtype=object)
+    out["trigger_kind"] = pd.Series([None] * len(out), dtype=object)
+    out["top_drivers"] = pd.Series([[] for _ in range(len(out))], dtype=object)
+    out["drivers"] = ""
+    if events is not None and len(out):
+        _name_drivers(out, frame, starts, events, _model_of(daily, model), top)
+    out = out[_EPISODE_COLUMNS].reset_index(drop=True)
+    out.attrs = {"threshold": threshold, "baseline": baseline}
+    return out
+
+
+def _name_drivers(out, frame, starts, events, model, top) -> None:
+    dyad_col = frame["dyad"].to_numpy()
+    dates = frame["date"]
+    for i, (dyad, start, peak) in enumerate(zip(out["dyad"], out["start"], out["peak"], strict=True)):
+        why = contributions(events, at=peak, dyads=dyad, model=model)
+        ranked = why.reindex(why["contribution"].abs().sort_values(ascending=False, kind="stable").index)
+        ranked = ranked[ranked["contribution"] != 0].head(top)
+        out.at[i, "top_drivers"] = ranked.index.tolist()
+        out.at[i, "drivers"] = "; ".join(
+            f"{r.kind} {r.source}->{r.target} {pd.Timestamp(r.date):%Y-%m-%d} ({r.contribution:+.1f})"
+            for r in ranked.itertuples()
+        )
+        pos = starts[i]
+        before = dates.iloc[pos - 1] if pos > 0 and dyad_col[pos - 1] == dyad else None
+        at_start = contributions(events, at=start, dyads=dyad, model=model)
+        new = at_start["date"] <= start
+        if before is not None:
+            new &= at_start["date"] > before
+        new &= at_start["contribution"] > 0
+        if new.any():
+            label = at_start.loc[new, "contribution"].idxmax()
+            out.at[i, "trigger"] = label
+            out.at[i, "trigger_kind"] = at_start.at[label, "kind"]
+
+
+def _lookback(frame: pd.DataFrame, days: int) -> np.ndarray:
+    """Each row's tension ``days`` earlier (by date, not by row), NaN where no grid point."""
+    earlier = frame[["dyad", "date", "tension"]].copy()
+    earlier["date"] = earlier["date"] + pd.Timedelta(days=days)
+    merged = frame[["dyad", "date"]].merge(earlier, on=["dyad", "date"], how="left")
+    return merged["tension"].to_numpy(dtype=float)
+
+
+def alerts(
+    daily: pd.DataFrame,
+    *,
+    threshold: float | None = None,
+    top: int = 10,
+    on=None,
+) -> pd.DataFrame:
+    """Threshold crossings and the sharpest rises, as one table a daily job can send.
+
+    Parameters
+    ----------
+    daily : DataFrame
+        The output of :func:`tension.score`.
+    threshold : float, optional
+        Report each grid point where a dyad's tension crosses this level, upwards
+        (``"crossed_above"``) or downwards (``"crossed_below"``).
+    top : int, default 10
+        Report the ``top`` largest day-on-day rises (``"rise_1d"``: tension minus the
+        tension one day earlier) and the ``top`` largest week-on-week rises
+        (``"rise_7d"``, seven days earlier), only where they are positive. Earlier
+        values are looked up by date, so the grid need not be daily or regular (where no
+        grid point lies exactly 1 or 7 days earlier, there is no such rise).
+    on : date-like, optional
+        Only alerts on this date (the daily job's "today").
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``dyad``, ``date``, ``alert``, ``tension``, ``previous`` (the value it
+        is compared with) and ``change`` (``tension - previous``); crossings first by
+        date, then rises largest first.
+
+    Examples
+    --------
+    >>> import tension as tn
+    >>> daily = tn.score(tn.datasets.pakistan_iran_2024(), end="2024-03-31")
+    >>> tn.alerts(daily, threshold=20, top=1).round({"tension": 1, "previous": 1, "change": 1})
+          dyad       date          alert  tension  previous  change
+    0  IRN-PAK 2024-01-18  crossed_above     40.0      19.0    21.1
+    1  IRN-PAK 2024-02-17  crossed_below     19.7      20.1    -0.5
+    2  IRN-PAK 2024-01-18        rise_1d     40.0      19.0    21.1
+    3  IRN-PAK 2024-01-24        rise_7d     34.9      19.0    15.9
+    """
+    frame = _check_daily(daily).reset_index(drop=True)
+    if on is not None:
+        on = pd.Timestamp(on)
+        tz = pd.DatetimeIndex(frame["date"]).tz
+        if tz is not None and on.tz is None:
+            on = on.tz_localize(tz)
+    if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 0:
+        raise ValueError(f"top must be a whole number >= 0, got {top!r}")
+    tension = frame["tension"].to_numpy(dtype=float)
+    parts = []
+    if threshold is not None:
+        if not np.isfinite(threshold):
+            raise ValueError(f"threshold must be a finite number, got {threshold!r}")
+        dyad = frame["dyad"].to_numpy()
+        same = np.r_[False, dyad[1:] == dyad[:-1]]
+        prev = np.r_[np.nan, tension[:-1]]
+        up = same & (prev <= threshold) & (tension > threshold)
+        down = same & (prev > threshold) & (tension <= threshold)
+        for mask, name in ((up, "crossed_above"), (down, "crossed_below")):
+            part = frame.loc[mask, ["dyad", "date", "tension"]].assign(alert=name, previous=prev[mask])
+            parts.append(part)
+        crossings = pd.concat(parts).sort_values(["date", "dyad", "alert"], kind="stable") if parts else None
+        parts = [crossings]
+    for days, name in ((1, "rise_1d"), (7, "rise_7d")):
+        previous = _lookback(frame, days)
+        part = frame[["dyad", "date", "tension"]].assign(alert=name, previous=previous)
+        part = part[(part["tension"] - part["previous"]) > 0]
+        if on is not None:
+            part = part[part["date"] == on]
+        part = part.assign(change=part["tension"] - part["previous"])
+        part = part.sort_values(["change", "dyad", "date"], ascending=[False, True, True], kind="stable").head(top)
+        parts.append(part)
+    out = pd.concat([p for p in parts if p is not None], ignore_index=True)
+    out["change"] = out["tension"] - out["previous"]
+    if on is not None:
+        out = out[out["date"] == on]
+    return out[_ALERT_COLUMNS].reset_index(drop=True)

@@ -1,0 +1,38 @@
+"""The analysis commands (episodes, alerts), run as a user runs them: in a subprocess."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import pandas as pd
+from conftest import ROOT
+
+import tension as tn
+
+SEED = str(ROOT / "tension" / "datasets" / "pakistan_iran_2024.csv")
+
+
+def _run(*args):
+    return subprocess.run([sys.executable, "-m", "tension.cli", *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120)  # fmt: skip
+
+
+def test_episodes_command_matches_the_library():
+    result = _run("episodes", SEED, "--threshold", "20", "--end", "2024-03-31")
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout), parse_dates=["start", "peak", "end"])
+    ev = tn.datasets.pakistan_iran_2024()
+    want = tn.episodes(tn.score(ev, end="2024-03-31"), threshold=20, events=ev)
+    assert table["start"].tolist() == want["start"].tolist() and table["end"].tolist() == want["end"].tolist()
+    assert table.loc[0, "top_drivers"] == "1;0;2" and table.loc[0, "trigger_kind"] == "airstrike"
+
+
+def test_alerts_command_on_one_day_and_errors_in_one_line():
+    result = _run("alerts", SEED, "--threshold", "20", "--on", "2024-01-18")
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert table["alert"].tolist() == ["crossed_above", "rise_1d"]
+    bad = _run("episodes", SEED, "--threshold", "20", "--baseline", "1")
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "baseline" in bad.stderr

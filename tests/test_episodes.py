@@ -1,0 +1,132 @@
+"""Episodes and alerts: against plain loops over the series, on the seed episode, and laws."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tension as tn
+
+DAYS = pd.date_range("2024-01-01", periods=40, freq="D")
+
+
+def _daily(values_by_dyad: dict) -> pd.DataFrame:
+    rows = [(d, DAYS[i], v) for d, values in values_by_dyad.items() for i, v in enumerate(values)]
+    return pd.DataFrame(rows, columns=["dyad", "date", "tension"])
+
+
+def _runs_by_loop(values, threshold):
+    """Plain loop: (start, end) positions of each run of values > threshold."""
+    runs, start = [], None
+    for i, v in enumerate(values):
+        if v > threshold and start is None:
+            start = i
+        if v <= threshold and start is not None:
+            runs.append((start, i - 1))
+            start = None
+    if start is not None:
+        runs.append((start, len(values) - 1))
+    return runs
+
+
+series = st.lists(st.floats(-20, 60, allow_nan=False), min_size=1, max_size=40)
+
+
+@settings(max_examples=30)
+@given(a=series, b=series, threshold=st.floats(-5, 30))
+def test_episodes_are_the_runs_above_threshold_contiguous_and_disjoint(a, b, threshold):
+    daily = _daily({"AFG-PAK": a, "IND-PAK": b})
+    ep = tn.episodes(daily, threshold=threshold)
+    for dyad, values in (("AFG-PAK", a), ("IND-PAK", b)):
+        mine = ep[ep["dyad"] == dyad]
+        expected = _runs_by_loop(values, threshold)
+        assert [(DAYS[s], DAYS[e]) for s, e in expected] == list(zip(mine["start"], mine["end"], strict=True))
+        assert (mine["start"].iloc[1:].to_numpy() > mine["end"].iloc[:-1].to_numpy()).all()  # disjoint, ordered
+        for row, (s, e) in zip(mine.itertuples(), expected, strict=True):
+            assert row.peak_tension == max(values[s : e + 1])
+            assert row.start <= row.peak <= row.end
+            assert row.ongoing == (e == len(values) - 1)
+
+
+@settings(max_examples=20)
+@given(a=series, seed=st.integers(0, 1000))
+def test_episodes_do_not_depend_on_row_order(a, seed):
+    daily = _daily({"AFG-PAK": a, "IND-PAK": a[::-1]})
+    shuffled = daily.sample(frac=1, random_state=seed)
+    pd.testing.assert_frame_equal(tn.episodes(daily, threshold=5), tn.episodes(shuffled, threshold=5))
+
+
+def test_z_score_baseline_by_hand():
+    values = [1.0, 3.0, 1.0, 3.0, 10.0, 2.0]
+    ep = tn.episodes(_daily({"AFG-PAK": values}), threshold=2.0, baseline=4)
+    # at day 4 the previous four values have mean 2 and std 1: z = 8; day 5: z < 2
+    assert len(ep) == 1 and ep.loc[0, "start"] == DAYS[4] and ep.loc[0, "end"] == DAYS[4]
+
+
+def test_a_rise_from_a_flat_baseline_is_an_episode_and_a_flat_series_is_none():
+    ep = tn.episodes(_daily({"AFG-PAK": [0.0] * 5 + [4.0]}), threshold=3.0, baseline=5)
+    assert ep["start"].tolist() == [DAYS[5]]
+    assert tn.episodes(_daily({"AFG-PAK": [2.0] * 10}), threshold=0.0, baseline=5).empty
+
+
+def test_seed_episode_names_the_strikes(seed_events):
+    daily = tn.score(seed_events, end="2024-03-31")
+    ep = tn.episodes(daily, threshold=20, events=seed_events)
+    assert len(ep) == 1
+    row = ep.iloc[0]
+    # 19.0 after Iran's strikes on the 17th, 40.0 after Pakistan's on the 18th
+    assert row["start"] == pd.Timestamp("2024-01-18") and row["trigger"] == 1
+    assert row["trigger_kind"] == "airstrike"
+    assert row["peak"] == pd.Timestamp("2024-01-27")  # the gunmen's attack adds to the two strikes
+    assert row["peak_tension"] == pytest.approx(daily.set_index("date").loc["2024-01-27", "tension"])
+    assert set(row["top_drivers"]) == {0, 1, 2}
+    assert not row["ongoing"]
+
+
+def test_episodes_refuse_what_is_not_a_score_frame():
+    with pytest.raises(ValueError, match="tension.score"):
+        tn.episodes(pd.DataFrame({"dyad": ["A"], "when": [1]}), threshold=1)
+    with pytest.raises(ValueError, match="baseline"):
+        tn.episodes(_daily({"AFG-PAK": [1.0, 2.0]}), threshold=1, baseline=1)
+
+
+def _alerts_by_loop(values, threshold):
+    out = []
+    for i in range(1, len(values)):
+        if values[i - 1] <= threshold < values[i]:
+            out.append((DAYS[i], "crossed_above"))
+        if values[i - 1] > threshold >= values[i]:
+            out.append((DAYS[i], "crossed_below"))
+    return out
+
+
+@settings(max_examples=30)
+@given(a=series, threshold=st.floats(-5, 30))
+def test_alert_crossings_match_a_loop_and_rises_are_the_largest(a, threshold):
+    daily = _daily({"AFG-PAK": a})
+    al = tn.alerts(daily, threshold=threshold, top=3)
+    cross = al[al["alert"].str.startswith("crossed")]
+    assert sorted(zip(cross["date"], cross["alert"], strict=True)) == sorted(_alerts_by_loop(a, threshold))
+    for days in (1, 7):
+        rises = sorted((a[i] - a[i - days] for i in range(days, len(a)) if a[i] > a[i - days]), reverse=True)[:3]
+        got = al.loc[al["alert"] == f"rise_{days}d", "change"].tolist()
+        np.testing.assert_allclose(got, rises)
+
+
+def test_alerts_on_one_day_and_by_date_not_by_row():
+    # weekly grid: no point one day earlier, so no day-on-day rise; week-on-week found by date
+    weekly = pd.DataFrame({"dyad": "AFG-PAK", "date": pd.date_range("2024-01-01", periods=3, freq="7D"),
+                           "tension": [0.0, 5.0, 4.0]})  # fmt: skip
+    al = tn.alerts(weekly, top=5)
+    assert al["alert"].tolist() == ["rise_7d"] and al["change"].tolist() == [5.0]
+    assert tn.alerts(weekly, top=5, on="2024-01-15").empty
+
+
+def test_alerts_on_a_day_of_a_time_zone_aware_series(seed_events):
+    naive = tn.alerts(tn.score(seed_events), threshold=20, on="2024-01-18")
+    aware = tn.score(seed_events.assign(date=pd.to_datetime(seed_events["date"]).dt.tz_localize("UTC")))
+    got = tn.alerts(aware, threshold=20, on="2024-01-18")
+    assert got["alert"].tolist() == naive["alert"].tolist() == ["crossed_above", "rise_1d"]
