@@ -66,7 +66,7 @@ def grid_bounds(first, last, freq: str, start, end, tz=None):
         return lo, lo
     beyond = last.as_unit("us") + offset
     _params.check_grid(lo, beyond, offset, freq)  # before building anything
-    points = pd.date_range(lo, beyond, freq=freq, unit="us")
+    points = pd.date_range(lo.ceil("us"), beyond.floor("us"), freq=freq, unit="us")
     return lo, points[min(points.searchsorted(last, side="left"), len(points) - 1)]
 
 
@@ -78,7 +78,8 @@ def grid(p: Prepared, freq: str, start, end) -> pd.DatetimeIndex:
     if len(p.ticks):
         first, last = _time.dates([p.ticks.min(), p.ticks.max()], None if p.tz is None else "UTC")
     lo, hi = grid_bounds(first, last, freq, start, end, p.tz)
-    return _time.resolution(pd.date_range(lo, hi, freq=freq, unit="us"))
+    # grid times are held to the microsecond (see tension._time): bounds rounded inwards
+    return _time.resolution(pd.date_range(lo.ceil("us"), hi.floor("us"), freq=freq, unit="us"))
 
 
 def on_grid(p: Prepared, times: pd.DatetimeIndex, matrix, half_lives, threshold=None, *, limit, advice=SCORE_ADVICE):

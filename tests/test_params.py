@@ -165,3 +165,9 @@ def test_good_parameters_still_work(ev):
 def test_state_snapshot_needs_a_real_date(ev, value):
     state = tn.State.from_events(ev)
     refused("at", lambda: state.snapshot(at=value))
+
+
+def test_grid_bounds_finer_than_a_microsecond_are_rounded_inwards(ev):
+    start, end = pd.Timestamp("2024-01-17 00:00:00.0000005"), pd.Timestamp("2024-01-20 00:00:00.0000001")
+    out = tn.score(ev, start=start, end=end, freq="12h")
+    assert out["date"].min() >= start and out["date"].max() <= end and len(out) == 6
