@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import _dask, core
+from . import _dask, _params, core
 from ._dask import is_dask
 from ._deprecate import renamed
 from ._grid import days, decayed_to, grid, on_grid, readings, snapshot
@@ -132,6 +132,7 @@ def score(
     3  IRN-PAK 2024-01-19     39.1   76.9
     4  IRN-PAK 2024-01-20     38.2   74.3
     """
+    _params.check(freq=freq, start=start, end=end, at=at, threshold=threshold, dyads=dyads)
     m = resolve_model(model, half_life=half_life, directed=directed, weights=weights)
     if is_dask(events):
         if dyads is not None:
@@ -203,6 +204,7 @@ def score_events(
     0 2024-01-17    18.96
     1 2024-01-18    40.03
     """
+    _params.check(dyads=dyads)
     m = resolve_model(model, half_life=half_life, directed=directed, weights=weights)
     if is_dask(events):
         if dyads is not None:
@@ -211,8 +213,8 @@ def score_events(
     p = prepare(events, m)
     matrix, half_lives, signs = channels(p)
     matrix, half_lives = with_index_channels(p, m, matrix, half_lives)
-    origin = int(p.ns.min()) if len(p.ns) else 0
-    kernel = core.run(p.codes, days(p.ns, origin), matrix, half_lives, order=kernel_order(p))
+    origin = int(p.ticks.min()) if len(p.ticks) else 0
+    kernel = core.run(p.codes, days(p.ticks, origin), matrix, half_lives, order=kernel_order(p))
     readings_ = readings(core.at_events(kernel), signs, m)
     out = pd.DataFrame({"dyad": p.dyads, "date": p.events["date"], "score": p.score, **readings_}, index=p.events.index)
     if dyads is not None:
@@ -271,6 +273,7 @@ def contributions(
     30.539116 = 30.539116
     """
     dyads = renamed("contributions", "dyad", dyad, "dyads", dyads)
+    _params.check(at=at, at_required=True, dyads=dyads)
     m = resolve_model(model, half_life=half_life, directed=directed, weights=weights)
     p = prepare(events, m)
     wanted = None if dyads is None else check_dyads(p, dyads)
@@ -362,8 +365,9 @@ def decompose(
     2  verbal_cooperation -10.23
     """
     if by not in PARTS:
-        raise ValueError(f"by must be one of {list(PARTS)}, not {by!r}")
+        raise _params.ParameterError(f"by must be one of {list(PARTS)}, not {by!r}")
     dyads = renamed("decompose", "dyad", dyad, "dyads", dyads)
+    _params.check(freq=freq, start=start, end=end, dyads=dyads)
     m = resolve_model(model, half_life=half_life, directed=directed, weights=weights)
     p = prepare(events, m)
     if dyads is not None:
@@ -429,6 +433,7 @@ def event_scores(
           dyad  base_weight  raw_score
     1  IRN-PAK         10.0      21.51
     """
+    _params.check(dyads=dyads)
     m = resolve_model(model, half_life=half_life, directed=directed, weights=weights)
     p = prepare(events, m)
     out = pd.DataFrame(
