@@ -6,7 +6,16 @@ from .bands import bands
 from .calibrate import Calibration, calibrate
 from .episodes import alerts, episodes
 from .events import read_events
-from .exceptions import DirectionError, EventError, ExtractError, ReadError, StateError, TensionError, TensionWarning
+from .exceptions import (
+    DirectionError,
+    EventError,
+    ExtractError,
+    ParameterError,
+    ReadError,
+    StateError,
+    TensionError,
+    TensionWarning,
+)
 from .model import Model, flow_index, tension_index
 from .project import project, what_if
 from .reciprocity import reciprocity
@@ -42,6 +51,7 @@ __all__ = [
     "DirectionError",
     "EventError",
     "ExtractError",
+    "ParameterError",
     "ReadError",
     "MEMORY_BY_QUAD",
     "Model",

@@ -9,12 +9,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import core
-from ._prepare import NS_PER_DAY, Prepared, attrs, kernel_order
+from . import _params, _time, core
+from ._prepare import Prepared, attrs, kernel_order
 from .model import Model, flow_index, index_channels
 
 __all__ = [
     "SCORE_ADVICE",
+    "MAX_KEPT_ROWS",
     "days",
     "decayed_to",
     "grid",
@@ -32,9 +33,14 @@ SCORE_ADVICE = (
 )
 
 
-def days(ns: np.ndarray, origin: int) -> np.ndarray:
-    """Times in days since ``origin`` (both in ns since the epoch)."""
-    return (ns - origin) / NS_PER_DAY
+#: Largest number of grid values kept with a ``threshold``.
+MAX_KEPT_ROWS = 50_000_000
+
+
+def days(ticks: np.ndarray, origin: int) -> np.ndarray:
+    """Times in days since ``origin`` (both in µs since the epoch; the integer difference
+    cannot overflow, see :mod:`tension._time`)."""
+    return _time.days(ticks, origin)
 
 
 def timestamp(value, tz) -> pd.Timestamp:
@@ -51,23 +57,29 @@ def grid_bounds(first, last, freq: str, start, end, tz=None):
     """First and last grid time: from ``start`` (default the first event's day) to ``end``
     (default the first grid point at or after the last event)."""
     lo = timestamp(start, tz) if start is not None else first.normalize()
+    offset = _params.freq(freq)
     if end is not None:
-        return lo, timestamp(end, tz)
-    points = pd.date_range(lo, last + pd.tseries.frequencies.to_offset(freq), freq=freq)
+        hi = timestamp(end, tz)
+        _params.check_grid(lo, hi, offset, freq)
+        return lo, hi
+    if lo > last:
+        return lo, lo
+    beyond = last.as_unit("us") + offset
+    _params.check_grid(lo, beyond, offset, freq)  # before building anything
+    points = pd.date_range(lo.ceil("us"), beyond.floor("us"), freq=freq, unit="us")
     return lo, points[min(points.searchsorted(last, side="left"), len(points) - 1)]
 
 
 def grid(p: Prepared, freq: str, start, end) -> pd.DatetimeIndex:
     """The time grid of the prepared events (see :func:`grid_bounds`)."""
-    if len(p.ns) == 0 and (start is None or end is None):
+    if len(p.ticks) == 0 and (start is None or end is None):
         return pd.DatetimeIndex([], tz=p.tz)
     first = last = None
-    if len(p.ns):
-        first, last = (pd.Timestamp(int(v), tz="UTC") for v in (p.ns.min(), p.ns.max()))
-        if p.tz is None:
-            first, last = first.tz_localize(None), last.tz_localize(None)
+    if len(p.ticks):
+        first, last = _time.dates([p.ticks.min(), p.ticks.max()], None if p.tz is None else "UTC")
     lo, hi = grid_bounds(first, last, freq, start, end, p.tz)
-    return pd.date_range(lo, hi, freq=freq).as_unit("ns")
+    # grid times are held to the microsecond (see tension._time): bounds rounded inwards
+    return _time.resolution(pd.date_range(lo.ceil("us"), hi.floor("us"), freq=freq, unit="us"))
 
 
 def on_grid(p: Prepared, times: pd.DatetimeIndex, matrix, half_lives, threshold=None, *, limit, advice=SCORE_ADVICE):
@@ -80,10 +92,18 @@ def on_grid(p: Prepared, times: pd.DatetimeIndex, matrix, half_lives, threshold=
             f"a dense grid of {len(p.names):,} dyads x {len(times):,} times would have "
             f"{len(p.names) * len(times):,} rows (limit {limit:,}); {advice}"
         )
-    grid_ns = pd.DatetimeIndex(times).as_unit("ns").asi8
-    origin = int(min(p.ns.min() if len(p.ns) else 0, grid_ns.min() if len(grid_ns) else 0))
-    kernel = core.run(p.codes, days(p.ns, origin), matrix, half_lives, order=kernel_order(p))
-    return core.on_grid(kernel, days(grid_ns, origin), len(p.names), threshold=threshold)
+    grid_ticks = _time.ticks(times)
+    # float days from the first time: int64 microsecond differences never overflow
+    origin = int(min(p.ticks.min() if len(p.ticks) else 0, grid_ticks.min() if len(grid_ticks) else 0))
+    kernel = core.run(p.codes, days(p.ticks, origin), matrix, half_lives, order=kernel_order(p))
+    try:
+        return core.on_grid(kernel, days(grid_ticks, origin), len(p.names), threshold=threshold,
+                            max_rows=MAX_KEPT_ROWS)  # fmt: skip
+    except core.TooManyRows as err:
+        raise _params.ParameterError(
+            f"threshold={threshold!r} keeps {err.rows:,} grid values (limit {MAX_KEPT_ROWS:,}); pass a larger "
+            "threshold (e.g. 0.01), dyads=[...] to choose dyads, a coarser freq or a shorter start/end"
+        ) from None
 
 
 def readings(states: np.ndarray, signs: np.ndarray, model: Model) -> dict:
@@ -97,15 +117,11 @@ def readings(states: np.ndarray, signs: np.ndarray, model: Model) -> dict:
             "index": flow_index(heat, flow, model=model), "heat": heat, "flow": flow}  # fmt: skip
 
 
-def _ns_of(when: pd.Timestamp) -> int:
-    return when.tz_convert("UTC").value if when.tz is not None else when.value
-
-
 def decayed_to(p: Prepared, at) -> tuple[pd.Timestamp, np.ndarray, np.ndarray]:
     """``at``, each event's signed contribution then (0 for later events) and whether the
     event is at or before ``at``."""
     when = timestamp(at, p.tz)
-    elapsed = (_ns_of(when) - p.ns) / NS_PER_DAY
+    elapsed = -days(p.ticks, _time.tick(when))
     past = elapsed >= 0
     return when, np.where(past, p.score * np.exp2(-np.where(past, elapsed, 0.0) / p.half_life), 0.0), past
 
@@ -118,7 +134,7 @@ def snapshot(p: Prepared, at, model: Model) -> pd.DataFrame:
     hostile = np.bincount(p.codes, weights=np.where(p.score > 0, decayed, 0.0), minlength=size)
     cooperative = np.bincount(p.codes, weights=np.where(p.score < 0, decayed, 0.0), minlength=size)
     seen = np.bincount(p.codes, weights=past, minlength=size) > 0
-    elapsed = np.where(past, (_ns_of(when) - p.ns) / NS_PER_DAY, np.inf)
+    elapsed = np.where(past, -days(p.ticks, _time.tick(when)), np.inf)
     values, lives = index_channels(p.raw, model=model)
     decay = np.exp2(-elapsed[:, None] / lives[None, :])
     heat = np.bincount(p.codes, weights=(values[:, :2] * decay[:, :2]).sum(axis=1), minlength=size)

@@ -1,7 +1,8 @@
 """Event preparation shared by :mod:`tension.score`, :mod:`tension.state` and the Dask path.
 
 :func:`prepare` reads and validates events once and turns them into the arrays the
-kernel needs (:class:`Prepared`): dyad codes, times in ns, each event's signed score
+kernel needs (:class:`Prepared`): dyad codes, times in int64 microseconds (see
+:mod:`tension._time`: no difference of two can overflow), each event's signed score
 under the model (:func:`tension.model.magnitude`, :func:`tension.model.repeat_factor`)
 and half-life. :func:`channels` lays the scores out as the kernel's channel matrix.
 """
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import _columns, core
+from . import _columns, _time, core
 from ._version import __version__
 from .events import read_events
 from .io._direction import check_direction
@@ -22,7 +23,6 @@ from .model import Model, index_channels, magnitude, repeat_factor
 from .taxonomy import TAXONOMY_VERSION, kind_quad_classes, resolve_weights
 
 __all__ = [
-    "NS_PER_DAY",
     "PARTS",
     "Prepared",
     "attrs",
@@ -37,9 +37,6 @@ __all__ = [
     "resolve_model",
     "select_dyads",
 ]
-
-#: Nanoseconds per day: event times are int64 ns since the epoch (UTC).
-NS_PER_DAY = 86_400 * 10**9
 
 
 def resolve_model(model, **given) -> Model:
@@ -101,14 +98,14 @@ class Prepared:
     events: pd.DataFrame
     codes: np.ndarray  # int code per event
     names: np.ndarray  # label per code
-    ns: np.ndarray  # event time, int64 ns since epoch (UTC)
+    ticks: np.ndarray  # event time, int64 µs since epoch (UTC): see tension._time
     base: np.ndarray  # w(kind) per event
     magnitude: np.ndarray  # casualty magnitude m per event (1 for cooperative kinds)
     raw: np.ndarray  # signed score before the repeat discount
     score: np.ndarray  # signed effective score
     half_life: np.ndarray  # days, per event
     tz: object
-    grouped: np.ndarray  # core.group_order(codes, ns): by dyad, then time
+    grouped: np.ndarray  # core.group_order(codes, ticks): by dyad, then time
 
     @functools.cached_property
     def dyads(self) -> np.ndarray:
@@ -153,17 +150,17 @@ def prepare(events, model: Model) -> Prepared:
     raw *= ev["confidence"].to_numpy(dtype=float)
     names, codes = dyad_codes(ev["source"], ev["target"], model.directed)
     dates = pd.DatetimeIndex(ev["date"])
-    ns = dates.as_unit("ns").asi8
-    grouped = core.group_order(codes, ns)  # once: for the discount and for the kernel
-    factor = repeat_factor(codes, ns, raw, model.repeat_discount, order=grouped)
-    return Prepared(ev, codes, names, ns, base, m, raw, raw * factor, half_life, dates.tz, grouped)
+    ticks = _time.ticks(dates)
+    grouped = core.group_order(codes, ticks)  # once: for the discount and for the kernel
+    factor = repeat_factor(codes, ticks, raw, model.repeat_discount, order=grouped)
+    return Prepared(ev, codes, names, ticks, base, m, raw, raw * factor, half_life, dates.tz, grouped)
 
 
 def kernel_order(p: Prepared) -> np.ndarray:
     """Sort by (dyad, time); ties broken by half-life and score so that events that
     could trade places are numerically identical: results do not depend on row order."""
     order = p.grouped.copy()
-    g, t = p.codes[order], p.ns[order]
+    g, t = p.codes[order], p.ticks[order]
     tied = np.zeros(len(order), dtype=bool)
     same = (g[1:] == g[:-1]) & (t[1:] == t[:-1])
     tied[1:] |= same
@@ -224,10 +221,10 @@ def select_dyads(p: Prepared, dyads) -> Prepared:
     """The prepared events of some dyads only (scores already combined, unchanged)."""
     mask = p.rows_of(dyads)
     kept, codes = np.unique(p.codes[mask], return_inverse=True)
-    codes, ns = codes.astype(np.int64), p.ns[mask]
+    codes, ticks = codes.astype(np.int64), p.ticks[mask]
     return Prepared(
-        p.events[mask], codes, p.names[kept], ns, p.base[mask], p.magnitude[mask],
-        p.raw[mask], p.score[mask], p.half_life[mask], p.tz, core.group_order(codes, ns),
+        p.events[mask], codes, p.names[kept], ticks, p.base[mask], p.magnitude[mask],
+        p.raw[mask], p.score[mask], p.half_life[mask], p.tz, core.group_order(codes, ticks),
     )  # fmt: skip
 
 

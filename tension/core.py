@@ -45,6 +45,14 @@ BLOCK = 128
 _LN2 = float(np.log(2.0))
 
 
+class TooManyRows(ValueError):
+    """:func:`on_grid` would return more rows than ``max_rows`` (``rows`` says how many)."""
+
+    def __init__(self, rows: int):
+        self.rows = rows
+        super().__init__(f"{rows:,} rows")
+
+
 class Kernel(NamedTuple):
     """States of every channel right after every event, in (group, time) order.
 
@@ -446,7 +454,7 @@ def at_events(kernel: Kernel) -> np.ndarray:
 
 
 def on_grid(
-    kernel: Kernel, grid: np.ndarray, n_groups: int, *, threshold: float | None = None
+    kernel: Kernel, grid: np.ndarray, n_groups: int, *, threshold: float | None = None, max_rows: int | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every group's channel values on a sorted time grid, from the event-level states.
 
@@ -460,6 +468,8 @@ def on_grid(
     threshold : float, optional
         Keep only the points where the sum of the channels' absolute values is at least
         this; without it every (group, grid time) pair is returned.
+    max_rows : int, optional
+        With ``threshold``: raise :class:`TooManyRows` before allocating more rows than this.
 
     Returns
     -------
@@ -514,12 +524,16 @@ def on_grid(
         following[np.r_[g[1:] != g[:-1], True]] = np.inf
         stop = np.searchsorted(grid, np.minimum(reach, np.nextafter(following, -np.inf)), side="right")
         count = np.maximum(stop - first_point, 0)
+        if max_rows is not None and int(count.sum()) > max_rows:
+            raise TooManyRows(int(count.sum()))
         owner = np.repeat(np.arange(len(events)), count)
         offset = np.arange(len(owner)) - np.repeat(np.cumsum(count) - count, count)
         rows = g[owner] * T + first_point[owner] + offset
     valid = owner >= 0
     safe = np.maximum(owner, 0)
-    elapsed = grid[rows % T] - t[safe]
+    # cells before their group's first event have no owner: elapsed 0 (then zeroed), never
+    # a negative span whose exponential would overflow
+    elapsed = np.where(valid, grid[rows % T] - t[safe], 0.0)
     lives, life_of = np.unique(kernel.half_lives, return_inverse=True)  # one exponential per half-life
     values = kernel.states[events[safe]] * np.exp(elapsed[:, None] * (-_LN2 / lives[None, :]))[:, life_of]
     values[~valid] = 0.0

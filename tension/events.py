@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import _columns
+from . import _columns, _dates
 from .countries import country_codes
 from .exceptions import ROWS_SHOWN, EventError, Problem, TensionWarning
 from .taxonomy import resolve_weights
@@ -26,19 +27,24 @@ _SHOW = ROWS_SHOWN  # rows listed per problem before "and N more"
 
 
 def _flag(problems: list, mask: np.ndarray, labels, column: str, message) -> None:
-    """A problem for the rows where ``mask`` is set; ``message(rows)`` writes its text."""
+    """A problem for the rows where ``mask`` is set; ``message(positions)`` writes its text."""
     if mask.any():
-        rows = _labels(mask, labels)
-        problems.append(Problem(column, rows, message(rows)))
+        pos = np.flatnonzero(mask)
+        problems.append(Problem(column, tuple(labels[pos].tolist()), message(pos)))
 
 
-def _values(series: pd.Series, rows) -> str:
-    shown = [repr(v) for v in series.loc[list(rows[:_SHOW])].tolist()]
-    return ", ".join(shown) + (", ..." if len(rows) > _SHOW else "")
+def _values(series: pd.Series, pos) -> str:
+    """The values at some positions, as they were written (repr), for messages."""
+    shown = [repr(v) for v in series.iloc[list(pos[:_SHOW])].tolist()]
+    return ", ".join(shown) + (", ..." if len(pos) > _SHOW else "")
 
 
 def _labels(mask: np.ndarray, labels: np.ndarray) -> tuple:
     return tuple(labels[np.flatnonzero(mask)].tolist())
+
+
+#: Columns read from files as text, so that values are checked (and quoted) as written.
+_AS_TEXT = ("date", "killed", "injured", "confidence", "weight", "cameo")
 
 
 def _load(source) -> tuple[pd.DataFrame, str]:
@@ -57,45 +63,46 @@ def _load(source) -> tuple[pd.DataFrame, str]:
             raise ImportError("reading Parquet needs pyarrow: pip install 'tension[parquet]'") from err
     else:
         sep = "\t" if name.endswith((".tsv", ".tsv.gz", ".tab")) else ","
-        frame = pd.read_csv(path, sep=sep, dtype={"cameo": str}, keep_default_na=True)
+        frame = pd.read_csv(path, sep=sep, dtype=dict.fromkeys(_AS_TEXT, str), keep_default_na=True)
+        if any(re.search(r"\.\d+$", str(c)) for c in frame.columns):
+            # pandas renames a repeated header "x" to "x.1": read the header as written
+            header = pd.read_csv(path, sep=sep, header=None, nrows=1, dtype=str).iloc[0].tolist()
+            if len(header) == len(frame.columns):
+                frame.columns = header
     return frame, str(path)
 
 
-def _parse_dates(raw: pd.Series, labels, problems) -> pd.Series:
-    if isinstance(raw.dtype, pd.DatetimeTZDtype):
-        if str(raw.dtype.tz) != "UTC":
-            warnings.warn(
-                f"dates in column 'date' are in time zone {raw.dtype.tz}; converted to UTC",
-                TensionWarning,
-                stacklevel=4,
-            )
-        parsed = raw.dt.tz_convert("UTC")
-    elif pd.api.types.is_datetime64_dtype(raw.dtype):
-        parsed = raw
-    else:
-        text = raw.where(raw.notna(), None)
-        try:
-            parsed = pd.to_datetime(text, errors="coerce", format="mixed")
-        except (ValueError, TypeError):  # several UTC offsets in one column
-            parsed = pd.to_datetime(text, errors="coerce", format="mixed", utc=True)
-            warnings.warn(
-                "dates in column 'date' carry different time zones; all converted to UTC "
-                "(dates without a time zone are taken as UTC)",
-                TensionWarning,
-                stacklevel=4,
-            )
-        if isinstance(parsed.dtype, pd.DatetimeTZDtype) and str(parsed.dtype.tz) != "UTC":
-            warnings.warn(
-                f"dates in column 'date' are in time zone {parsed.dtype.tz}; converted to UTC",
-                TensionWarning,
-                stacklevel=4,
-            )
-            parsed = parsed.dt.tz_convert("UTC")
-    bad = parsed.isna().to_numpy()
-    _flag(problems, bad, labels, "date",
-          lambda rows: f"missing or unparsable date ({_values(raw, rows)}); write dates as YYYY-MM-DD or an ISO 8601 "
-                       "timestamp")  # fmt: skip
-    return parsed.dt.as_unit("ns")
+def _duplicated_columns(frame: pd.DataFrame, where: str) -> None:
+    names = pd.Index(frame.columns)
+    if names.has_duplicates:
+        repeated = sorted({str(c) for c in names[names.duplicated()]})
+        raise EventError(
+            [Problem(c, (), f"appears {int((names == c).sum())} times in the header; rename or drop the copies "
+                            "so that each column has one name") for c in repeated],  # fmt: skip
+            where,
+        )
+
+
+def _parse_dates(raw: pd.Series, labels, problems, date_format=None, dayfirst=None) -> pd.Series:
+    named = np.zeros(len(raw), dtype=bool)
+
+    def flag(mask, message):
+        mask = np.asarray(mask, dtype=bool)
+        named[mask] = True
+        _flag(problems, mask, labels, "date", message)
+
+    said = []
+
+    def warn(text):
+        if text not in said:
+            said.append(text)
+
+    parsed = _dates.parse(raw, flag, date_format=date_format, dayfirst=dayfirst, warn=warn)
+    for text in said:
+        warnings.warn(text, TensionWarning, stacklevel=3)
+    # anything not read and not already named is unparsable (never a silent NaT)
+    flag(parsed.isna().to_numpy() & ~named, lambda pos: f"unparsable date ({_values(raw, pos)})")
+    return parsed
 
 
 def _normalised(raw: pd.Series, clean, allowed) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -115,35 +122,77 @@ def _normalised(raw: pd.Series, clean, allowed) -> tuple[np.ndarray, np.ndarray,
 def _country_column(frame, column, labels, problems) -> pd.Series:
     raw = frame[column]
     values, missing, unknown = _normalised(raw, lambda v: v.strip().upper(), country_codes())
-    _flag(problems, missing, labels, column, lambda rows: "missing country code")
+    _flag(problems, missing, labels, column, lambda pos: "missing country code")
     unknown &= ~missing
     _flag(problems, unknown, labels, column,
-          lambda rows: f"not an ISO 3166-1 alpha-3 country code ({_values(raw, rows)}); use codes such as 'PAK', "
+          lambda pos: f"not an ISO 3166-1 alpha-3 country code ({_values(raw, pos)}); use codes such as 'PAK', "
                        "'IRN' (see pycountry.countries; former codes such as 'SUN' and 'XKX' for Kosovo are "
                        "accepted too)")  # fmt: skip
     return pd.Series(values, index=frame.index, dtype=object, copy=False)
 
 
+#: Largest casualty count: larger numbers cannot be held exactly as floats.
+MAX_COUNT = 2**53
+#: Largest absolute explicit weight: sums of larger ones could overflow to infinity.
+MAX_WEIGHT = 1e100
+
+
 def _numeric(raw: pd.Series, column, labels, problems) -> pd.Series:
-    """Numbers of a column (NaN for empty cells); non-numbers become a problem."""
-    number = pd.to_numeric(raw, errors="coerce")
-    not_number = number.isna().to_numpy() & ~raw.isna().to_numpy()
-    _flag(problems, not_number, labels, column, lambda rows: f"not a number ({_values(raw, rows)})")
-    return number
+    """Numbers of a column (NaN for empty cells); non-numbers and booleans become problems.
+
+    Text and object columns are read once per distinct value, then spread to the rows.
+    """
+    if pd.api.types.is_bool_dtype(raw.dtype):
+        _flag(problems, raw.notna().to_numpy(dtype=bool), labels, column,
+              lambda pos: f"a boolean ({_values(raw, pos)}), not a number; write numbers")  # fmt: skip
+        return pd.Series(np.nan, index=raw.index)
+    if not (pd.api.types.is_string_dtype(raw.dtype) or pd.api.types.is_object_dtype(raw.dtype)):
+        return pd.to_numeric(raw)
+    boolean = np.zeros(len(raw), dtype=bool)
+    if pd.api.types.is_object_dtype(raw.dtype):  # found row by row: factorize takes True for 1
+        boolean = np.fromiter((isinstance(v, bool | np.bool_) for v in raw.tolist()), dtype=bool, count=len(raw))
+    _flag(problems, boolean, labels, column,
+          lambda pos: f"a boolean ({_values(raw, pos)}), not a number; write numbers")  # fmt: skip
+    codes, uniques = pd.factorize(raw.mask(boolean) if boolean.any() else raw, use_na_sentinel=True)
+    values = uniques.tolist() if not isinstance(uniques, list) else uniques
+    text = pd.Series([(v.strip() or None) if isinstance(v, str) else v for v in values], dtype=object)
+    number = pd.to_numeric(text, errors="coerce")
+    not_number = number.isna().to_numpy() & text.notna().to_numpy()
+    _flag(problems, np.append(not_number, False)[codes], labels, column,
+          lambda pos: f"not a number ({_values(raw, pos)})")  # fmt: skip
+    if pd.api.types.is_integer_dtype(number.dtype) and number.dtype != np.uint64 and (codes >= 0).all():
+        return pd.Series(number.to_numpy()[codes], index=raw.index)
+    if number.dtype == np.uint64 or number.dtype == object:
+        # beyond int64: keep as exact Python ints in an object column (then refused as too large)
+        spread = np.append(number.to_numpy(dtype=object), np.nan)[codes]
+        return pd.Series(spread, index=raw.index, dtype=object)
+    spread = np.append(number.to_numpy(dtype=float, na_value=np.nan), np.nan)[codes]
+    return pd.Series(spread, index=raw.index)
 
 
 def _count_column(frame, column, labels, problems) -> pd.Series:
     if column not in frame:
         return pd.Series(0, index=frame.index, dtype="int64")
     raw = frame[column]
-    values = _numeric(raw, column, labels, problems).to_numpy(dtype=float, na_value=0.0)
-    negative = values < 0
-    _flag(problems, negative, labels, column, lambda rows: f"negative count ({_values(raw, rows)}); casualties are ≥ 0")
-    not_whole = ~np.isfinite(values) | (values != np.round(values))
+    number = _numeric(raw, column, labels, problems)
+    if pd.api.types.is_integer_dtype(number.dtype):  # exact: compared as integers
+        ints = (number.fillna(0) if number.isna().any() else number).to_numpy()
+        negative, too_big = ints < 0, ints > MAX_COUNT
+        not_whole = np.zeros(len(ints), dtype=bool)
+    else:
+        values = number.to_numpy(dtype=float, na_value=np.nan)
+        negative = values < 0
+        not_whole = ~np.isnan(values) & (~np.isfinite(values) | (values != np.round(values)))
+        too_big = np.isfinite(values) & (values > MAX_COUNT)
+        ints = np.where(np.isnan(values), 0.0, values)
+    _flag(problems, negative, labels, column, lambda pos: f"negative count ({_values(raw, pos)}); casualties are ≥ 0")
     _flag(problems, not_whole, labels, column,
-          lambda rows: f"not a whole number ({_values(raw, rows)}); code 'at least N' as N")  # fmt: skip
-    values = np.where(np.isfinite(values), values, 0.0)
-    return pd.Series(values.astype("int64"), index=frame.index, copy=False)
+          lambda pos: f"not a whole number ({_values(raw, pos)}); code 'at least N' as N")  # fmt: skip
+    too_big &= ~not_whole
+    _flag(problems, too_big, labels, column,
+          lambda pos: f"too large to be a count ({_values(raw, pos)}); counts above {MAX_COUNT:,} are refused")  # fmt: skip
+    bad = negative | not_whole | too_big
+    return pd.Series(np.where(bad, 0, ints).astype("int64"), index=frame.index)
 
 
 def _float_column(frame, column, default, labels, problems) -> pd.Series:
@@ -170,7 +219,7 @@ def _cameo_column(frame, labels, problems) -> pd.Series:
     text = raw.astype("string").str.strip()
     text = text.mask(text == "")
     bad = (text.notna() & ~text.fillna("").str.fullmatch(r"\d{2,4}")).to_numpy(dtype=bool)
-    _flag(problems, bad, labels, "cameo", lambda rows: f"not a CAMEO event code of 2-4 digits ({_values(raw, rows)})")
+    _flag(problems, bad, labels, "cameo", lambda pos: f"not a CAMEO event code of 2-4 digits ({_values(raw, pos)})")
     return text
 
 
@@ -179,6 +228,8 @@ def read_events(
     *,
     weights: Mapping[str, float] | pd.DataFrame | None = None,
     duplicates: str = "warn",
+    date_format: str | None = None,
+    dayfirst: bool | None = None,
 ) -> pd.DataFrame:
     """Read, validate and normalise events.
 
@@ -194,12 +245,19 @@ def read_events(
         Identical rows are kept (they may be separate events reported alike);
         ``"warn"`` names them in a :class:`TensionWarning`, ``"raise"`` makes them an
         error, ``"keep"`` says nothing.
+    date_format : str, optional
+        The ``strftime`` format of every text date (``"%d/%m/%Y"``), or ``"ISO8601"``.
+        By default one format is inferred for the whole column (see Notes).
+    dayfirst : bool, optional
+        For text dates whose day/month order the values leave open (``01/02/2024``):
+        True reads day first, False month first. By default such a column is refused.
 
     Returns
     -------
     pandas.DataFrame
         Same rows, same index, same order as the input, with columns ``date``
-        (datetime64[ns]; UTC-aware if any input date had a time zone), ``source``,
+        (datetime64[ns], or datetime64[us] when a date lies outside 1677-09-22 to
+        2262-04-11; UTC-aware if the input dates had time zones), ``source``,
         ``target`` (upper-case ISO 3166-1 alpha-3; former ISO 3166-3 codes such as
         ``SUN`` and ``YUG`` and ``XKX`` for Kosovo are accepted), ``kind``, ``killed``, ``injured``
         (int, empty cells count 0), ``confidence`` (float in (0, 1], empty = 1),
@@ -210,16 +268,35 @@ def read_events(
     Raises
     ------
     EventError
-        Listing every problem with its column and rows (index labels): a missing required
-        column; a missing or unparsable date; a country code that is not ISO 3166-1
-        alpha-3; ``source == target``; an unknown kind; negative, fractional or
-        non-numeric casualties; confidence outside (0, 1]; a non-finite weight; a
-        malformed CAMEO code.
+        Listing every problem with its column and rows (index labels; positions from 0
+        when the index has duplicate labels) and the values as written: a missing
+        required column or a repeated column name; a missing, unparsable, ambiguous,
+        relative (``"today"``) or numeric date other than ``YYYYMMDD``; a country code
+        that is not ISO 3166-1 alpha-3; ``source == target``; an unknown kind; negative,
+        fractional, boolean, non-numeric or too large (> 2**53) casualties; confidence
+        outside (0, 1]; a weight that is not finite or beyond ±1e100; a malformed CAMEO
+        code.
 
     Warns
     -----
     TensionWarning
         When dates are converted to UTC, and for duplicated rows (``duplicates="warn"``).
+
+    Notes
+    -----
+    Dates follow one rule per column, never a guess per row:
+
+    - datetime64 values are kept (time-zone-aware ones converted to UTC);
+    - numbers are dates only as 8-digit ``YYYYMMDD`` integers, the way GDELT writes
+      ``SQLDATE`` (``20240117`` is 17 January 2024). Other numbers (Excel serial days,
+      bare years, seconds since 1970) are refused; convert them first;
+    - text is read with one format for the whole column: ``date_format`` if given, ISO
+      8601 if every value is ISO 8601, else the one format (inferred from the values)
+      that reads every value. A column that reads as day-first and as month-first with
+      different results is refused until ``dayfirst`` or ``date_format`` says which;
+    - ``"today"``, ``"now"``, ``"yesterday"`` and ``"tomorrow"`` are refused;
+    - dates with and without time zones in one column are refused; several zones are
+      converted to UTC with a :class:`TensionWarning`.
 
     Examples
     --------
@@ -238,7 +315,12 @@ def read_events(
     """
     if duplicates not in ("warn", "keep", "raise"):
         raise ValueError(f"duplicates must be 'warn', 'keep' or 'raise', not {duplicates!r}")
+    if date_format is not None and not isinstance(date_format, str):
+        raise TypeError(f"date_format must be a strftime format string such as '%d/%m/%Y', not {date_format!r}")
+    if dayfirst is not None and not isinstance(dayfirst, bool | np.bool_):
+        raise TypeError(f"dayfirst must be True, False or None, not {dayfirst!r}")
     frame, where = _load(source)
+    _duplicated_columns(frame, where)
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
         raise EventError(
@@ -253,26 +335,24 @@ def read_events(
             ],
             where,
         )
-    labels = frame.index.to_numpy() if frame.index.is_unique else np.arange(len(frame))
+    if frame.index.is_unique:
+        labels = frame.index.to_numpy()
+    else:
+        labels = np.arange(len(frame))
+        where = f"{where} (rows counted by position from 0: the index has duplicate labels)"
     problems: list[Problem] = []
     out = pd.DataFrame(index=frame.index)
-    out["date"] = _parse_dates(frame["date"], labels, problems)
+    out["date"] = _parse_dates(frame["date"], labels, problems, date_format, dayfirst)
     out["source"] = _country_column(frame, "source", labels, problems)
     out["target"] = _country_column(frame, "target", labels, problems)
     same = _columns.equal_text(out["source"], out["target"], unless="")
-    _flag(
-        problems,
-        same,
-        labels,
-        "target",
-        lambda rows: f"target equals source ({_values(out['source'], rows)}); a dyad needs two countries",
-    )
+    _flag(problems, same, labels, "target", lambda pos: f"target equals source ({_values(out['source'], pos)}); a dyad needs two countries")
     known = resolve_weights(weights)
     kind, kind_missing, unknown = _normalised(frame["kind"], str.strip, known)
     unknown |= kind_missing
     if unknown.any():
         rows = _labels(unknown, labels)
-        names = sorted({str(v) for v in frame["kind"].loc[list(rows)].tolist()})
+        names = sorted({str(v) for v in frame["kind"].iloc[np.flatnonzero(unknown)].tolist()})
         problems.append(
             Problem(
                 "kind",
@@ -289,20 +369,15 @@ def read_events(
     out["confidence"] = _float_column(frame, "confidence", 1.0, labels, problems)
     conf = out["confidence"].to_numpy()
     bad_conf = ~((conf > 0) & (conf <= 1))
-    _flag(
-        problems, bad_conf, labels, "confidence", lambda rows: f"outside (0, 1] ({_values(frame['confidence'], rows)})"
-    )
+    _flag(problems, bad_conf, labels, "confidence", lambda pos: f"outside (0, 1] ({_values(frame['confidence'], pos)})")
     out["weight"] = _float_column(frame, "weight", np.nan, labels, problems)
     if "weight" in frame:
         w = out["weight"].to_numpy()
-        bad_w = np.isinf(w)
-        _flag(
-            problems,
-            bad_w,
-            labels,
-            "weight",
-            lambda rows: f"not finite ({_values(frame['weight'], rows)}); leave it empty to use the kind's weight",
-        )
+        _flag(problems, np.isinf(w), labels, "weight",
+              lambda pos: f"not finite ({_values(frame['weight'], pos)}); leave it empty to use the kind's weight")
+        _flag(problems, np.isfinite(w) & (np.abs(w) > MAX_WEIGHT), labels, "weight",
+              lambda pos: f"too large ({_values(frame['weight'], pos)}); weights are limited to ±{MAX_WEIGHT:g} so "
+                          "that sums stay finite: rescale them")
     out["cameo"] = _cameo_column(frame, labels, problems)
     for column in ("description", "evidence", "url"):
         out[column] = frame[column].astype("string") if column in frame else _columns.missing_text(frame.index)

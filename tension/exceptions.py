@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["TensionError", "EventError", "StateError", "ReadError", "DirectionError", "ExtractError", "TensionWarning",
-           "Problem", "ROWS_SHOWN"]
+__all__ = [
+    "TensionError", "EventError", "StateError", "ReadError", "DirectionError", "ExtractError", "ParameterError",
+    "TensionWarning", "Problem", "ROWS_SHOWN",
+]
 
 #: Rows listed per problem before "and N more".
 ROWS_SHOWN = 8
@@ -66,7 +68,13 @@ class EventError(TensionError, ValueError):
 
 
 class StateError(TensionError, ValueError):
-    """New events that a :class:`tension.State` cannot add exactly (older than its dyad's state)."""
+    """A :class:`tension.State` that cannot be used as asked: new events older than their
+    dyad's state, a reading before the state's time, or a state file that is damaged or
+    not one (the message names the key)."""
+
+
+class ParameterError(TensionError, ValueError):
+    """A parameter that cannot be used; the message names it, its value and how to fix it."""
 
 
 class ReadError(TensionError, ValueError):

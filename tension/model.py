@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
-from . import core
+from . import _params, core
 from .taxonomy import QUAD_CLASSES, kind_quad_classes, resolve_weights, user_weights
 
 __all__ = [
@@ -124,7 +124,7 @@ class Model:
     >>> tn.Model(repeat_discount=0)
     Traceback (most recent call last):
     ...
-    ValueError: repeat_discount must be in (0, 1], got 0
+    tension.exceptions.ParameterError: repeat_discount=0: must be a number in (0, 1]
     """
 
     half_life: float | Mapping[str, float] = DEFAULT_HALF_LIFE
@@ -145,23 +145,28 @@ class Model:
         if isinstance(weights, pd.DataFrame):
             weights = user_weights(weights)
         elif weights is not None:
+            for kind, value in (weights.items() if isinstance(weights, Mapping) else ()):
+                if not _params.is_number(value):
+                    raise _params.ParameterError(
+                        f"weights[{kind!r}]={value!r}: must be a number (positive = hostile, negative = cooperative)"
+                    )
             weights = user_weights(weights)
         object.__setattr__(self, "weights", _freeze(weights))
-        object.__setattr__(self, "half_life", _freeze(self.half_life))
-        values = self.half_life.values() if isinstance(self.half_life, Mapping) else [self.half_life]
-        for value in values:
-            if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
-                raise ValueError(f"half-lives must be positive finite numbers of days, got {value!r}")
+        half_life = _params.half_life(self.half_life)
+        if isinstance(half_life, Mapping):
+            half_life = {key: float(days) for key, days in half_life.items()}
+        else:
+            half_life = float(half_life)
+        object.__setattr__(self, "half_life", _freeze(half_life))
+        object.__setattr__(self, "directed", _params.boolean("directed", self.directed))
         for name in ("killed_coef", "injured_coef"):
-            value = getattr(self, name)
-            if not (math.isfinite(value) and value >= 0):
-                raise ValueError(f"{name} must be finite and >= 0, got {value!r}")
-        if not 0 < self.repeat_discount <= 1:
-            raise ValueError(f"repeat_discount must be in (0, 1], got {self.repeat_discount!r}")
+            object.__setattr__(self, name, _params.positive(name, getattr(self, name), allow_zero=True))
+        discount = self.repeat_discount
+        if not (_params.is_number(discount) and 0 < float(discount) <= 1):
+            raise _params.ParameterError(f"repeat_discount={discount!r}: must be a number in (0, 1]")
+        object.__setattr__(self, "repeat_discount", float(discount))
         for name in ("scale", "heat_half_life", "cooling_half_life", "flow_half_life", "flow_floor", "index_scale"):
-            value = getattr(self, name)
-            if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
-                raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+            object.__setattr__(self, name, _params.positive(name, getattr(self, name)))
         if isinstance(self.half_life, Mapping):
             known = set(resolve_weights(self.weights)) | set(QUAD_CLASSES.values()) | {"default"}
             unknown = sorted(set(self.half_life) - known)
@@ -281,6 +286,7 @@ def tension_index(tension, *, scale: float = DEFAULT_SCALE):
     >>> round(float(tension_index(10.0)), 1), float(tension_index(0.0))
     (62.2, 50.0)
     """
+    scale = _params.positive("scale", scale)
     return 100.0 * expit(np.asarray(tension, dtype=float) / scale)
 
 

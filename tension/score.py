@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import _columns, _dask, core
+from . import _columns, _dask, _params, core
 from ._dask import is_dask
 from ._deprecate import renamed
 from ._grid import days, decayed_to, grid, on_grid, readings, snapshot
@@ -134,6 +134,7 @@ def score(
     3  IRN-PAK 2024-01-19     39.1   76.9
     4  IRN-PAK 2024-01-20     38.2   74.3
     """
+    _params.check(freq=freq, start=start, end=end, at=at, threshold=threshold, dyads=dyads)
     m = resolve_model(model, half_life=half_life, directed=directed, weights=weights)
     if is_dask(events):
         if dyads is not None:
@@ -219,6 +220,7 @@ def score_events(
     0 2024-01-17    18.96
     1 2024-01-18    40.03
     """
+    _params.check(dyads=dyads)
     m = resolve_model(model, half_life=half_life, directed=directed, weights=weights)
     if is_dask(events):
         if dyads is not None:
@@ -226,7 +228,7 @@ def score_events(
         return _dask.score_events(events, m, score_in_memory=score_events)
     p = prepare(events, m)
     n = len(p.score)
-    origin = int(p.ns.min()) if n else 0
+    origin = int(p.ticks.min()) if n else 0
     lives = np.unique(p.half_life)
     if len(lives) <= 1:  # hostile and cooperative from the signed score, one half-life
         matrix = np.empty((2 + INDEX_CHANNELS, n))  # channel-major: every channel one contiguous row
@@ -245,7 +247,7 @@ def score_events(
     matrix[len(half_lives) :] = extra.T
     del extra
     half_lives = np.r_[half_lives, extra_lives]
-    states = core.decayed_sum(p.codes, days(p.ns, origin), matrix.T, half_lives, order=p.grouped, engine=engine)
+    states = core.decayed_sum(p.codes, days(p.ticks, origin), matrix.T, half_lives, order=p.grouped, engine=engine)
     del matrix
     out = _readings(states, signs, m, score=p.score, index=p.events.index)
     del states
@@ -307,6 +309,7 @@ def contributions(
     30.539116 = 30.539116
     """
     dyads = renamed("contributions", "dyad", dyad, "dyads", dyads)
+    _params.check(at=at, at_required=True, dyads=dyads)
     m = resolve_model(model, half_life=half_life, directed=directed, weights=weights)
     p = prepare(events, m)
     wanted = None if dyads is None else check_dyads(p, dyads)
@@ -398,8 +401,9 @@ def decompose(
     2  verbal_cooperation -10.23
     """
     if by not in PARTS:
-        raise ValueError(f"by must be one of {list(PARTS)}, not {by!r}")
+        raise _params.ParameterError(f"by must be one of {list(PARTS)}, not {by!r}")
     dyads = renamed("decompose", "dyad", dyad, "dyads", dyads)
+    _params.check(freq=freq, start=start, end=end, dyads=dyads)
     m = resolve_model(model, half_life=half_life, directed=directed, weights=weights)
     p = prepare(events, m)
     if dyads is not None:
@@ -467,6 +471,7 @@ def event_scores(
           dyad  base_weight  raw_score
     1  IRN-PAK         10.0      21.51
     """
+    _params.check(dyads=dyads)
     m = resolve_model(model, half_life=half_life, directed=directed, weights=weights)
     p = prepare(events, m)
     out = pd.DataFrame(

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from . import core
-from ._prepare import NS_PER_DAY, attrs, prepare
+from . import _params, _time, core
+from ._prepare import attrs, prepare
 from .exceptions import StateError
 from .model import Model, flow_index, index_channels, repeat_factor
 
 __all__ = ["State", "StateError"]
 
-_FORMAT = 3  # 2: the index's heat and flow stocks; 3: the heat on two clocks (hostile, cooperative)
+#: Version of the state file layout written by :meth:`State.save` (4: times in µs, the
+#: index's three stocks (hostile heat, cooperative heat, flow), a checksum).
+FORMAT = 4
+_PENDING = ("dyad", "time", "raw", "half_life")
 
 
 class State:
@@ -32,8 +37,8 @@ class State:
     dyad's last event time, split into the part before the last occasion and that
     occasion's events (kept raw): events of a later batch at the same timestamp join the
     occasion and the same-occasion discount is recomputed, so updates stay exact. It
-    also keeps the index's three stocks at that time (hostile heat, cooperative heat
-    and flow: scores before the discount, so no occasion needs to be kept for them).
+    also keeps the index's ``heat`` and ``flow`` at that time (scores before the
+    discount, so no occasion needs to be kept for them).
 
     Events older than their dyad's last event are refused with :class:`StateError` (the
     state keeps no history to insert them); rescore those dyads from all their events
@@ -54,15 +59,15 @@ class State:
     """
 
     def __init__(self, model: Model | None = None):
+        if model is not None and not isinstance(model, Model):
+            raise TypeError(f"model must be a tension.Model, not {type(model).__name__}")
         self.model = model or Model()
         self.channels = np.zeros((0, 2))  # (half-life, sign) per channel
         self.dyads = np.zeros(0, dtype=object)
-        self.time = np.zeros(0, dtype=np.int64)  # last event time per dyad [ns since epoch, UTC]
+        self.time = np.zeros(0, dtype=np.int64)  # last event time per dyad [µs since epoch, UTC]
         self.base = np.zeros((0, 0))  # stocks just before the last occasion, at `time`
-        self.flows = np.zeros((0, 3))  # the index's stocks at `time` (no discount: no occasion to keep)
-        self.pending = pd.DataFrame({"dyad": [], "ns": [], "raw": [], "half_life": []}).astype(
-            {"dyad": object, "ns": np.int64, "raw": float, "half_life": float}
-        )
+        self.flows = np.zeros((0, 3))  # the index's three stocks at `time` (no discount: no occasion to keep)
+        self.pending = _pending({k: [] for k in _PENDING})
         self.tz = None
 
     # --- reading -----------------------------------------------------------------
@@ -71,7 +76,7 @@ class State:
         return len(self.dyads)
 
     def __repr__(self) -> str:
-        last = pd.Timestamp(int(self.time.max()), tz="UTC") if len(self.time) else None
+        last = _time.dates([self.time.max()], "UTC")[0] if len(self.time) else None
         return f"State({len(self)} dyads, {len(self.channels)} channels, last event {last})"
 
     def stocks(self) -> pd.DataFrame:
@@ -88,17 +93,17 @@ class State:
         Returns the columns of :func:`tension.score` with ``at=``; equal to it for the
         events the state has seen.
         """
-        when = pd.Timestamp(at)
+        when = _params.timestamp("at", at, required=True)
         if when.tz is None and self.tz is not None:
             when = when.tz_localize(self.tz)
-        when_ns = when.tz_convert("UTC").value if when.tz is not None else when.value
-        early = self.time > when_ns
+        when_ticks = _time.tick(when)
+        early = self.time > when_ticks
         if early.any():
             raise StateError(
                 f"at={when} is before the last event of {int(early.sum())} dyads (e.g. {self.dyads[early][0]} "
                 f"on {self._dates(self.time[early][:1])[0]}); a state only reads forward"
             )
-        elapsed = (when_ns - self.time) / NS_PER_DAY
+        elapsed = -_time.days(self.time, when_ticks)
         decayed = self._totals() * np.exp2(-elapsed[:, None] / self.channels[None, :, 0])
         hostile = decayed[:, self.channels[:, 1] > 0].sum(axis=1)
         cooperative = decayed[:, self.channels[:, 1] < 0].sum(axis=1)
@@ -136,11 +141,12 @@ class State:
             If an event is older than its dyad's last event in the state.
         """
         p = prepare(events, self.model)
-        if self.tz is None and len(p.ns):
+        ticks = _time.ticks(p.events["date"])
+        if self.tz is None and len(ticks):
             self.tz = p.tz
-        position = pd.Index(self.dyads).get_indexer(p.dyads) if len(self.dyads) else np.full(len(p.ns), -1)
+        position = pd.Index(self.dyads).get_indexer(p.dyads) if len(self.dyads) else np.full(len(ticks), -1)
         known = position >= 0
-        too_old = known & (p.ns < self.time[np.maximum(position, 0)]) if len(self.dyads) else known
+        too_old = known & (ticks < self.time[np.maximum(position, 0)]) if len(self.dyads) else known
         if too_old.any():
             rows = p.events.index[too_old].tolist()
             example = int(np.flatnonzero(too_old)[0])
@@ -152,13 +158,13 @@ class State:
             )
         # channels: the state's and the batch's
         sign = np.where(p.score < 0, -1.0, 1.0)
-        self._add_channels(np.unique(np.stack([p.half_life, sign], axis=1), axis=0) if len(p.ns) else np.zeros((0, 2)))
+        self._add_channels(np.unique(np.stack([p.half_life, sign], axis=1), axis=0) if len(ticks) else np.zeros((0, 2)))
         affected = np.unique(position[known])
         # the combined sequence: the state of each affected dyad (a pseudo-event), its open
         # occasion (raw) and the batch (raw); the discount is recomputed on raw scores
         open_rows = self.pending[self.pending["dyad"].isin(self.dyads[affected])]
         dyad = np.concatenate([self.dyads[affected], open_rows["dyad"].to_numpy(dtype=object), p.dyads])
-        ns = np.concatenate([self.time[affected], open_rows["ns"].to_numpy(), p.ns])
+        ns = np.concatenate([self.time[affected], open_rows["time"].to_numpy(), ticks])
         raw = np.concatenate([np.zeros(len(affected)), open_rows["raw"].to_numpy(), p.raw])
         lives = np.concatenate([np.ones(len(affected)), open_rows["half_life"].to_numpy(), p.half_life])
         is_state = np.zeros(len(ns), dtype=bool)
@@ -172,11 +178,10 @@ class State:
         matrix[: len(affected)] = self.base[affected]
         channel = self._channel_of(lives[~is_state], np.where(raw[~is_state] < 0, -1.0, 1.0))
         matrix[np.flatnonzero(~is_state), channel] = np.abs(effective[~is_state])
-        origin = int(ns.min()) if len(ns) else 0
-        days = (ns - origin) / NS_PER_DAY
+        days = _time.days(ns, int(ns.min()) if len(ns) else 0)
         kernel = core.run(codes, days, matrix, self.channels[:, 0])
         states = core.at_events(kernel)
-        batch = slice(len(ns) - len(p.ns), len(ns))
+        batch = slice(len(ns) - len(ticks), len(ns))
         signs = self.channels[:, 1]
         hostile = states[batch][:, signs > 0].sum(axis=1)
         cooperative = states[batch][:, signs < 0].sum(axis=1)
@@ -185,7 +190,7 @@ class State:
         # (already-open occasion events are in the state: they count in full, once)
         flow_matrix = np.zeros((len(ns), 3))
         flow_matrix[: len(affected)] = self.flows[affected]
-        batch_rows = np.arange(len(ns) - len(p.ns), len(ns))
+        batch_rows = np.arange(len(ns) - len(ticks), len(ns))
         flow_matrix[batch_rows] = index_channels(p.raw, model=self.model)[0]
         flow_kernel = core.run(codes, days, flow_matrix, self._flow_lives())
         flows = core.at_events(flow_kernel)[batch]
@@ -210,50 +215,196 @@ class State:
     # --- saving --------------------------------------------------------------------
 
     def save(self, path) -> Path:
-        """Write the state to a JSON file (floats round-trip exactly)."""
+        """Write the state to a JSON file (floats round-trip exactly).
+
+        The file records its format version (:data:`FORMAT`), the time unit and a
+        SHA-256 checksum of its content, which :meth:`load` verifies.
+        """
+        from ._version import __version__
+
         path = Path(path)
         data = {
-            "format": _FORMAT,
+            "format": FORMAT,
+            "tension_version": __version__,
             "model": self.model.as_dict(),
             "tz": None if self.tz is None else str(self.tz),
+            "time_unit": "us",
             "channels": self.channels.tolist(),
             "dyads": [str(d) for d in self.dyads],
-            "time": self.time.tolist(),
+            "time": [int(t) for t in self.time],
             "base": self.base.tolist(),
             "flows": self.flows.tolist(),
-            "pending": {k: self.pending[k].tolist() for k in ("dyad", "ns", "raw", "half_life")},
+            "pending": {k: self.pending[k].tolist() for k in _PENDING},
         }
-        path.write_text(json.dumps(data))
+        data["checksum"] = _checksum(data)
+        path.write_text(json.dumps(data, allow_nan=False))
         return path
 
     @classmethod
-    def load(cls, path) -> State:
-        """Read a state written by :meth:`save`."""
-        data = json.loads(Path(path).read_text())
-        if data.get("format") in (1, 2):
+    def load(cls, path, *, verify: bool = True) -> State:
+        """Read a state written by :meth:`save`, checking every key.
+
+        Parameters
+        ----------
+        path : str or path
+        verify : bool, default True
+            Refuse a file whose content no longer matches its checksum (damaged, or
+            edited by hand). With False a hand-edited file is still checked key by key.
+
+        Raises
+        ------
+        StateError
+            Naming the key: not a state file, an unknown format, a checksum mismatch,
+            a missing or unknown key, a value of the wrong type or range (a non-boolean
+            ``directed``, a NaN or negative half-life or stock), or a cross-reference
+            that does not hold (a pending row of a dyad the state does not have).
+        """
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(), parse_constant=_refuse_constant)
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise StateError(f"{path}: not a tension state file (not valid JSON: {err})") from err
+        except ValueError as err:
+            raise StateError(f"{path}: {err}") from err
+        return cls._from_dict(data, str(path), verify=verify)
+
+    @classmethod
+    def _from_dict(cls, data, where: str, *, verify: bool) -> State:
+        def fail(key, message):
+            raise StateError(f"{where}: key '{key}': {message}; the file is damaged or was edited (save a new "
+                             "state from the events)")  # fmt: skip
+
+        if not isinstance(data, dict) or "format" not in data:
+            raise StateError(f"{where}: not a tension state file (no 'format' key)")
+        if data["format"] in (1, 2, 3) and not isinstance(data["format"], bool):
             raise StateError(
-                f"{path}: a state of format {data['format']} (tension 0.1, or a development version) lacks the "
-                "index's stocks of this version (hostile heat, cooperative heat, flow); rebuild it with "
-                "tension.State.from_events on the events it has seen"
+                f"{where}: a state of format {data['format']} (tension 0.1, or a development version) lacks the "
+                "index's stocks of this version (hostile heat, cooperative heat, flow, times in microseconds); "
+                "rebuild it with tension.State.from_events on the events it has seen"
             )
-        if data.get("format") != _FORMAT:
-            raise StateError(f"{path}: not a tension state file of format {_FORMAT}")
-        state = cls(Model(**data["model"]))
-        state.tz = None if data["tz"] is None else data["tz"]
-        state.channels = np.asarray(data["channels"], dtype=float).reshape(-1, 2)
-        state.dyads = np.asarray(data["dyads"], dtype=object)
-        state.time = np.asarray(data["time"], dtype=np.int64)
-        state.base = np.asarray(data["base"], dtype=float).reshape(len(state.dyads), len(state.channels))
-        state.flows = np.asarray(data["flows"], dtype=float).reshape(len(state.dyads), 3)
-        state.pending = pd.DataFrame(data["pending"]).astype({"dyad": object, "ns": np.int64, "raw": float,
-                                                              "half_life": float})  # fmt: skip
+        if data["format"] != FORMAT or isinstance(data["format"], bool):
+            raise StateError(f"{where}: not a tension state file of format {FORMAT} (format {data['format']!r}); "
+                             "it may come from a newer version of tension")  # fmt: skip
+        version = data["format"]
+        keys = {"format", "model", "tz", "channels", "dyads", "time", "base", "flows", "pending",
+                "tension_version", "time_unit", "checksum"}
+        for key in sorted(keys - set(data)):
+            fail(key, "missing")
+        for key in sorted(set(data) - keys):
+            fail(key, f"unknown key (a format {version} file has {sorted(keys)})")
+        if verify and data["checksum"] != _checksum({k: v for k, v in data.items() if k != "checksum"}):
+            raise StateError(
+                f"{where}: key 'checksum': the content does not match the checksum written by State.save: the "
+                "file is damaged or was edited; State.load(path, verify=False) reads an edited file, still "
+                "checking every key"
+            )
+        if data["time_unit"] != "us":
+            fail("time_unit", f"must be 'us', not {data['time_unit']!r}")
+        model = data["model"]
+        if not isinstance(model, dict):
+            fail("model", f"must be a mapping of Model parameters, not {type(model).__name__}")
+        if not isinstance(model.get("directed", False), bool):
+            fail("model.directed", f"must be true or false, not {model['directed']!r}")
+        try:
+            state = cls(Model(**model))
+        except (TypeError, ValueError) as err:
+            fail("model", str(err))
+        tz = data["tz"]
+        if tz is not None:
+            try:
+                pd.DatetimeIndex([], tz=tz)
+            except Exception:  # noqa: BLE001 - any failure means not a time zone
+                fail("tz", f"not a time zone ({tz!r})")
+        state.tz = tz
+        channels = _array(data["channels"], "channels", fail, float)
+        if channels.size == 0:
+            channels = np.zeros((0, 2))
+        if channels.ndim != 2 or channels.shape[1] != 2:
+            fail("channels", "must be a list of [half_life, sign] pairs")
+        if not (np.isfinite(channels[:, 0]).all() and (channels[:, 0] > 0).all()):
+            fail("channels", "half-lives must be positive finite numbers of days")
+        if not np.isin(channels[:, 1], (-1.0, 1.0)).all():
+            fail("channels", "signs must be 1 (hostile) or -1 (cooperative)")
+        if len({tuple(c) for c in channels.tolist()}) != len(channels):
+            fail("channels", "a (half-life, sign) pair appears twice")
+        dyads = data["dyads"]
+        if not isinstance(dyads, list) or not all(isinstance(d, str) for d in dyads):
+            fail("dyads", "must be a list of dyad labels")
+        sep = "->" if state.model.directed else "-"
+        wrong = [d for d in dyads if len(d.split(sep)) != 2 or not all(d.split(sep))
+                 or (not state.model.directed and "->" in d)]  # fmt: skip
+        if wrong:
+            fail("dyads", f"labels {wrong[:3]} do not read as {'directed' if state.model.directed else 'undirected'} "
+                          f"dyads ('{'PAK->IRN' if state.model.directed else 'IRN-PAK'}')")  # fmt: skip
+        if len(set(dyads)) != len(dyads):
+            fail("dyads", "a dyad appears twice")
+        time = _array(data["time"], "time", fail, int)
+        if len(time) != len(dyads):
+            fail("time", f"has {len(time)} values for {len(dyads)} dyads")
+        lo, hi = _time.tick(pd.Timestamp("0001-01-01")), _time.tick(pd.Timestamp("9999-12-31"))
+        if len(time) and (time.min() < lo or time.max() > hi):
+            fail("time", "times must lie in years 1 to 9999")
+        base = _array(data["base"], "base", fail, float)
+        if base.size == 0:
+            base = np.zeros((len(dyads), len(channels)))
+        if base.shape != (len(dyads), len(channels)):
+            fail("base", f"must be {len(dyads)} rows (dyads) of {len(channels)} values (channels), not {base.shape}")
+        if not (np.isfinite(base).all() and (base >= 0).all()):
+            fail("base", "stocks must be finite and >= 0")
+        flows = _array(data["flows"], "flows", fail, float)
+        if flows.size == 0:
+            flows = np.zeros((len(dyads), 3))
+        if flows.shape != (len(dyads), 3):
+            fail("flows", f"must be {len(dyads)} rows (dyads) of 3 values (hostile heat, cooperative heat, flow), "
+                          f"not {flows.shape}")  # fmt: skip
+        if not (np.isfinite(flows).all() and (flows[:, 0] >= 0).all() and (flows[:, 1] <= 0).all()
+                and (flows[:, 2] >= 0).all()):  # fmt: skip
+            fail("flows", "stocks must be finite, the hostile heat and the flow >= 0, the cooperative heat <= 0")
+        pending = data["pending"]
+        names = ("dyad", "time", "raw", "half_life")
+        if not isinstance(pending, dict) or set(pending) != set(names):
+            fail("pending", f"must be a mapping with keys {list(names)}")
+        columns = {}
+        for name, kind in zip(names, (str, int, float, float), strict=True):
+            values = pending[name]
+            if not isinstance(values, list):
+                fail(f"pending.{name}", "must be a list")
+            columns[name] = values if kind is str else _array(values, f"pending.{name}", fail, kind)
+        if len({len(v) for v in columns.values()}) > 1:
+            fail("pending", "its lists have different lengths")
+        if not all(isinstance(d, str) for d in columns["dyad"]):
+            fail("pending.dyad", "must be a list of dyad labels")
+        where_dyad = pd.Index(dyads).get_indexer(columns["dyad"]) if dyads else np.full(len(columns["dyad"]), -1)
+        if (where_dyad < 0).any():
+            missing = sorted({d for d, i in zip(columns["dyad"], where_dyad, strict=True) if i < 0})
+            fail("pending.dyad", f"rows name dyads the state does not have ({missing[:3]})")
+        pending_time = columns[names[1]]
+        if (pending_time != time[where_dyad]).any():
+            fail(f"pending.{names[1]}", "a pending event is not at its dyad's last event time")
+        if not np.isfinite(columns["raw"]).all():
+            fail("pending.raw", "scores must be finite")
+        lives = columns["half_life"]
+        signs = np.where(columns["raw"] < 0, -1.0, 1.0)
+        known = {tuple(c) for c in channels.tolist()}
+        if any((float(h), float(s)) not in known for h, s in zip(lives, signs, strict=True)):
+            fail("pending.half_life", "a pending event's (half-life, sign) is not one of the channels")
+        state.channels = channels
+        state.dyads = np.asarray(dyads, dtype=object)
+        state.time = time
+        state.base = base
+        state.flows = flows
+        state.pending = _pending({"dyad": columns["dyad"], "time": pending_time, "raw": columns["raw"],
+                                  "half_life": lives})  # fmt: skip
+        if len(dyads) and (np.asarray(sorted(dyads), dtype=object) != state.dyads).any():
+            order = np.argsort(state.dyads.astype(str), kind="stable")
+            state.dyads, state.time, state.base = state.dyads[order], state.time[order], state.base[order]
+            state.flows = state.flows[order]
         return state
 
     # --- internals -------------------------------------------------------------------
 
-    def _dates(self, ns) -> pd.DatetimeIndex:
-        dates = pd.DatetimeIndex(np.asarray(ns, dtype="datetime64[ns]"))
-        return dates.tz_localize("UTC").tz_convert(self.tz) if self.tz is not None else dates
+    def _dates(self, ticks) -> pd.DatetimeIndex:
+        return _time.dates(ticks, self.tz)
 
     def _totals(self) -> np.ndarray:
         """Stocks at each dyad's last event: base plus the open occasion's discounted scores."""
@@ -261,7 +412,7 @@ class State:
         if len(self.pending):
             codes = pd.Index(self.dyads).get_indexer(self.pending["dyad"])
             raw = self.pending["raw"].to_numpy()
-            factor = repeat_factor(codes, self.pending["ns"].to_numpy(), raw, self.model.repeat_discount)
+            factor = repeat_factor(codes, self.pending["time"].to_numpy(), raw, self.model.repeat_discount)
             channel = self._channel_of(self.pending["half_life"].to_numpy(), np.where(raw < 0, -1.0, 1.0))
             np.add.at(totals, (codes, channel), np.abs(raw * factor))
         return totals
@@ -302,9 +453,54 @@ class State:
         flow_groups, _, flow_final = core.final_states(flow_kernel)
         self.flows[pd.Index(self.dyads).get_indexer(names[flow_groups])] = flow_final
         keep = ~self.pending["dyad"].isin(names)
-        opened = pd.DataFrame({"dyad": names[codes[in_occasion]].astype(object), "ns": ns[in_occasion],
-                               "raw": raw[in_occasion], "half_life": lives[in_occasion]})  # fmt: skip
+        opened = _pending({"dyad": names[codes[in_occasion]].astype(object), "time": ns[in_occasion],
+                           "raw": raw[in_occasion], "half_life": lives[in_occasion]})  # fmt: skip
         self.pending = pd.concat([self.pending[keep], opened], ignore_index=True)
         order = np.argsort(self.dyads.astype(str), kind="stable")
         self.dyads, self.time, self.base = self.dyads[order], self.time[order], self.base[order]
         self.flows = self.flows[order]
+
+
+def _pending(columns: dict) -> pd.DataFrame:
+    return pd.DataFrame({k: columns[k] for k in _PENDING}).astype(
+        {"dyad": object, "time": np.int64, "raw": float, "half_life": float}
+    )
+
+
+def _checksum(data: dict) -> str:
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"not a tension state file: it holds {name}, which State.save never writes")
+
+
+def _array(values, key: str, fail, kind) -> np.ndarray:
+    """A JSON list (or list of lists) as an array of ints or floats; booleans, strings,
+    None and ragged lists are refused."""
+    if not isinstance(values, list):
+        fail(key, f"must be a list, not {type(values).__name__}")
+
+    def ok(v):
+        if isinstance(v, bool):
+            return False
+        if kind is int:
+            return isinstance(v, int)
+        return isinstance(v, int | float) and math.isfinite(v)
+
+    flat = [v for row in values for v in row] if values and all(isinstance(r, list) for r in values) else values
+    if values and all(isinstance(r, list) for r in values) and len({len(r) for r in values}) > 1:
+        fail(key, "rows of different lengths")
+    bad = [v for v in flat if not ok(v)]
+    if bad:
+        what = "whole numbers" if kind is int else "finite numbers"
+        fail(key, f"must hold {what}, found {bad[0]!r}")
+    if kind is int:
+        try:
+            out = np.asarray(values, dtype=np.int64)
+        except OverflowError:
+            fail(key, "a number is out of range")
+    else:
+        out = np.asarray(values, dtype=float)
+    return out

@@ -48,10 +48,12 @@ def test_missing_required_column():
     assert err.problems[0].column == "target"
 
 
-@pytest.mark.parametrize("bad", ["2024-13-01", "yesterday", None, ""])
-def test_bad_or_missing_date(bad):
+@pytest.mark.parametrize(("bad", "message"), [("2024-13-01", "unparsable date ('2024-13-01')"),
+                                              ("yesterday", "a relative date ('yesterday')"),
+                                              (None, "missing date"), ("", "missing date")])
+def test_bad_or_missing_date(bad, message):
     err = error_of(good(date=["2024-01-17", bad, "2024-01-29"]))
-    assert "column 'date', row 1: missing or unparsable date" in str(err)
+    assert f"column 'date', row 1: {message}" in str(err)
 
 
 def test_unknown_kind_lists_known_ones_and_how_to_add():

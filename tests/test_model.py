@@ -36,12 +36,12 @@ def test_defaults_are_the_documented_ones():
 @pytest.mark.parametrize(
     ("name", "value", "says"),
     [
-        ("half_life", 0, "half-li"),
-        ("half_life", -1.0, "half-li"),
-        ("half_life", math.inf, "half-li"),
-        ("half_life", math.nan, "half-li"),
-        ("half_life", {"talks": 0}, "half-li"),
-        ("half_life", {"default": math.inf}, "half-li"),
+        ("half_life", 0, "half.li"),
+        ("half_life", -1.0, "half.li"),
+        ("half_life", math.inf, "half.li"),
+        ("half_life", math.nan, "half.li"),
+        ("half_life", {"talks": 0}, "half.li"),
+        ("half_life", {"default": math.inf}, "half.li"),
         ("half_life", {"bogus_kind": 5}, "half_life names \\['bogus_kind'\\]"),
         ("killed_coef", -0.1, "killed_coef"),
         ("killed_coef", math.inf, "killed_coef"),

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+import json
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -88,3 +92,117 @@ def test_snapshot_reads_forward_only(seed_events):
     stocks = state.stocks()
     assert list(stocks.columns) == ["dyad", "date", "hostile", "cooperative"]
     assert "State(1 dyads" in repr(state)
+
+
+# --- state files you can trust ------------------------------------------------------------
+
+
+@pytest.fixture
+def saved(tmp_path, seed_events):
+    """A state that has seen the events up to 29 January and has an open occasion."""
+    state = tn.State.from_events(seed_events.iloc[:8])
+    path = state.save(tmp_path / "state.json")
+    return path, json.loads(path.read_text())
+
+
+def _edit(data, change):
+    data = copy.deepcopy(data)
+    change(data)
+    return data
+
+
+def _set(*keys, value):
+    def change(data):
+        target = data
+        for key in keys[:-1]:
+            target = target[key]
+        target[keys[-1]] = value
+    return change
+
+
+DAMAGE = {
+    "directed is a string": (_set("model", "directed", value="no"), "model.directed"),
+    "scale is text": (_set("model", "scale", value="20"), "model"),
+    "unknown model field": (_set("model", "speed", value=1), "model"),
+    "pending row of a missing dyad": (lambda d: d["pending"]["dyad"].__setitem__(0, "AFG-PAK"), "pending.dyad"),
+    "pending time off the dyad's last time": (lambda d: d["pending"]["time"].__setitem__(0, d["time"][0] - 1),
+                                              "pending.time"),
+    "pending half-life not a channel": (lambda d: d["pending"]["half_life"].__setitem__(0, 12.5), "pending.half_life"),
+    "pending lists of different lengths": (lambda d: d["pending"]["raw"].append(1.0), "pending"),
+    "negative half-life": (lambda d: d["channels"][0].__setitem__(0, -30.0), "channels"),
+    "zero half-life": (lambda d: d["channels"][0].__setitem__(0, 0), "channels"),
+    "sign not +-1": (lambda d: d["channels"][0].__setitem__(1, 0.5), "channels"),
+    "channel twice": (lambda d: d["channels"].append(list(d["channels"][0])), "channels"),
+    "negative stock": (lambda d: d["base"][0].__setitem__(0, -1.0), "base"),
+    "negative flow": (lambda d: d["flows"][0].__setitem__(2, -1.0), "flows"),
+    "negative hostile heat": (lambda d: d["flows"][0].__setitem__(0, -1.0), "flows"),
+    "positive cooperative heat": (lambda d: d["flows"][0].__setitem__(1, 1.0), "flows"),
+    "flows of the wrong shape": (lambda d: d["flows"][0].append(0.0), "flows"),
+    "stock as text": (lambda d: d["base"][0].__setitem__(0, "1.0"), "base"),
+    "base of the wrong shape": (lambda d: d["base"][0].append(0.0), "base"),
+    "time as text": (_set("time", value=["2024-01-29"]), "time"),
+    "time as a float": (lambda d: d["time"].__setitem__(0, float(d["time"][0])), "time"),
+    "time as a boolean": (_set("time", value=[True]), "time"),
+    "time beyond year 9999": (_set("time", value=[2**62]), "time"),
+    "times for more dyads": (lambda d: d["time"].append(0), "time"),
+    "dyad twice": (lambda d: (d["dyads"].append(d["dyads"][0]), d["time"].append(d["time"][0])), "dyads"),
+    "directed label in an undirected state": (_set("dyads", value=["IRN->PAK"]), "dyads"),
+    "dyad not a string": (_set("dyads", value=[7]), "dyads"),
+    "time zone unknown": (_set("tz", value="Mars/Olympus"), "tz"),
+    "time unit other than us": (_set("time_unit", value="ns"), "time_unit"),
+    "missing key": (lambda d: d.pop("dyads"), "dyads"),
+    "unknown key": (_set("extra", value=1), "extra"),
+}
+
+
+@pytest.mark.parametrize("case", list(DAMAGE))
+def test_a_damaged_state_file_is_refused_naming_the_key(tmp_path, saved, case):
+    path, data = saved
+    change, key = DAMAGE[case]
+    (tmp_path / "edited.json").write_text(json.dumps(_edit(data, change)))
+    with pytest.raises(tn.StateError, match=f"key '{re.escape(key)}'"):
+        tn.State.load(tmp_path / "edited.json", verify=False)
+    # the checksum alone already refuses any edit
+    with pytest.raises(tn.StateError, match="key '(checksum|format)'|key"):
+        tn.State.load(tmp_path / "edited.json")
+
+
+@pytest.mark.parametrize("text", ["", "{", "[1, 2]", '{"format": 99}', '{"format": true}', '"state"',
+                                  "\udcff".encode("utf-8", "surrogatepass").decode("latin-1")])
+def test_not_a_state_file(tmp_path, text):
+    (tmp_path / "bad.json").write_text(text, encoding="latin-1")
+    with pytest.raises(tn.StateError, match="not a tension state file"):
+        tn.State.load(tmp_path / "bad.json")
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinite_values_are_refused(tmp_path, saved, constant):
+    path, data = saved
+    marked = _edit(data, lambda d: d["base"][0].__setitem__(0, 12345.678))
+    text = json.dumps(marked).replace("12345.678", constant)
+    (tmp_path / "nan.json").write_text(text)
+    with pytest.raises(tn.StateError, match=f"holds {constant}"):
+        tn.State.load(tmp_path / "nan.json", verify=False)
+
+
+def test_an_edited_file_fails_its_checksum_but_loads_when_asked_and_valid(tmp_path, saved, seed_events):
+    path, data = saved
+    assert data["format"] == tn.state.FORMAT and data["checksum"].startswith("sha256:")
+    hostile = [c[1] for c in data["channels"]].index(1.0)
+    edited = _edit(data, lambda d: d["base"][0].__setitem__(hostile, d["base"][0][hostile] + 1.0))
+    (tmp_path / "edited.json").write_text(json.dumps(edited))
+    with pytest.raises(tn.StateError, match="key 'checksum'.*verify=False"):
+        tn.State.load(tmp_path / "edited.json")
+    loaded = tn.State.load(tmp_path / "edited.json", verify=False)
+    original = tn.State.load(path)
+    delta = loaded.stocks()["hostile"] - original.stocks()["hostile"]
+    assert np.allclose(delta, 1.0)
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_an_older_format_asks_for_a_rebuild(tmp_path, saved, version):
+    # formats 1-3 lack the index's three stocks or microsecond times: never read them wrongly
+    path, data = saved
+    (tmp_path / "old.json").write_text(json.dumps({**data, "format": version}))
+    with pytest.raises(tn.StateError, match=f"format {version}.*rebuild it with tension.State.from_events"):
+        tn.State.load(tmp_path / "old.json")

@@ -1,0 +1,347 @@
+"""The ``date`` column: one reading rule per column, never a guess per row.
+
+The rules, in order (documented in :func:`tension.read_events`):
+
+- datetime64 columns are taken as they are (time-zone-aware ones converted to UTC);
+- numbers are dates only as 8-digit ``YYYYMMDD`` integers (GDELT's ``SQLDATE``); any
+  other number (an Excel serial day, a bare year, seconds since 1970) is refused,
+  because it could mean several things;
+- text is read with ONE format for the whole column: the one given (``date_format=``),
+  ISO 8601 when every value is ISO 8601, else the single format that reads every value
+  (inferred from the values, day-first or month-first as ``dayfirst=`` says); a column
+  that two formats read differently (``01/02/2024``) is refused with the choice to make;
+- relative words (``today``, ``now``, ...) are refused: a file must mean the same thing
+  tomorrow;
+- objects with time zones: all aware (converted to UTC, with a warning when they were
+  not all UTC) or all naive; a mix is refused.
+
+Dates between 1677-09-22 and 2262-04-11 come out as ``datetime64[ns]``; a column with a
+date outside that range comes out as ``datetime64[us]`` (years 1 to 9999), so nothing
+is lost or wrapped.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import warnings
+
+import numpy as np
+import pandas as pd
+
+#: Formats tried besides those pandas guesses from the values (ACLED writes ``9-May-20``);
+#: each must still read every value of the column, and two that disagree are refused.
+COMMON_FORMATS = ("%d-%b-%y", "%d-%b-%Y", "%d-%B-%Y", "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y",
+                  "%d/%m/%Y", "%m/%d/%Y", "%d/%m/%y", "%m/%d/%y", "%d.%m.%Y", "%Y/%m/%d")
+
+#: Words that name a different day each time they are read.
+RELATIVE = ("today", "now", "yesterday", "tomorrow")
+
+_NUMBER = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"
+#: A UTC offset or zone name after a time of day (``10:00+05:00``, ``10:00:00Z``).
+_TZ_SUFFIX = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2}|[+-]\d{2}|UTC|GMT)$"
+_NUMBERS_ADVICE = (
+    "numbers are read as dates only as 8-digit YYYYMMDD (GDELT's SQLDATE: 20240117 is 17 January 2024); "
+    "Excel serial days, bare years and seconds since 1970 are refused as ambiguous: convert the column first "
+    "(pd.to_datetime(x, unit='D', origin='1899-12-30') for Excel serials, pd.to_datetime(x, unit='s') for epoch "
+    "seconds) or write dates as YYYY-MM-DD"
+)
+
+
+#: Message for an empty cell.
+MISSING = "missing date; every event needs one (YYYY-MM-DD or an ISO 8601 timestamp)"
+
+
+def parse(raw: pd.Series, flag, *, date_format: str | None = None, dayfirst: bool | None = None, warn=None):
+    """The column as datetimes (NaT where a problem was flagged).
+
+    ``flag(mask, message)`` records a problem for the rows of a boolean mask;
+    ``message(positions)`` writes its text. ``warn(text)`` issues a TensionWarning.
+    Empty cells are flagged as missing. Text and numbers are read once per distinct
+    value (a date column has few), then spread back to the rows.
+    """
+    if pd.api.types.is_bool_dtype(raw.dtype):
+        flag(raw.isna().to_numpy(), lambda pos: MISSING)
+        flag(raw.notna().to_numpy(), lambda pos: "True/False is not a date; the column holds booleans")
+        return _empty(raw)
+    if isinstance(raw.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(raw.dtype):
+        flag(raw.isna().to_numpy(), lambda pos: MISSING)
+        return _to_utc(raw, warn) if isinstance(raw.dtype, pd.DatetimeTZDtype) else _resolution(raw)
+    boolean = np.zeros(len(raw), dtype=bool)
+    if pd.api.types.is_object_dtype(raw.dtype):  # factorize takes True for 1: booleans first
+        boolean = np.fromiter((isinstance(v, bool | np.bool_) for v in raw.tolist()), dtype=bool, count=len(raw))
+        if boolean.any():
+            flag(boolean, lambda pos: f"True/False is not a date ({_shown(raw, pos)})")
+            raw = raw.mask(boolean)
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    distinct = pd.Series(uniques, dtype=uniques.dtype if pd.api.types.is_numeric_dtype(raw.dtype) else object)
+    if not pd.api.types.is_numeric_dtype(raw.dtype):
+        blank = np.fromiter((isinstance(v, str) and not v.strip() for v in distinct.tolist()), dtype=bool,
+                            count=len(distinct))  # fmt: skip
+        distinct = distinct.mask(blank, None).astype(object)
+    else:
+        blank = np.zeros(len(distinct), dtype=bool)
+    flag(((codes < 0) | np.append(blank, False)[codes]) & ~boolean, lambda pos: MISSING)
+
+    def each(mask, message):
+        """A problem found on the distinct values, flagged on their rows."""
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            flag(np.append(mask, False)[codes], lambda pos: message(codes[pos]))
+
+    if pd.api.types.is_numeric_dtype(raw.dtype):
+        parsed = _numbers(distinct, pd.to_numeric(distinct), each)
+    else:
+        parsed = _objects(distinct, each, date_format, dayfirst, warn)
+    # back to the rows: position len(distinct) is the missing value
+    spread = pd.concat([parsed.reset_index(drop=True), pd.Series([pd.NaT], dtype=parsed.dtype)], ignore_index=True)
+    return spread.iloc[np.where(codes < 0, len(distinct), codes)].set_axis(raw.index)
+
+
+def _empty(raw):
+    return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+
+
+def _resolution(parsed: pd.Series) -> pd.Series:
+    """Nanoseconds when every date fits them, microseconds otherwise."""
+    valid = parsed.dropna()
+    if len(valid) == 0:
+        return parsed.dt.as_unit("ns") if hasattr(parsed, "dt") else parsed
+    lo, hi = valid.min(), valid.max()
+    tz = getattr(parsed.dtype, "tz", None)
+    bounds = (pd.Timestamp.min, pd.Timestamp.max) if tz is None else (
+        pd.Timestamp.min.tz_localize("UTC"), pd.Timestamp.max.tz_localize("UTC"))
+    if bounds[0] <= lo and hi <= bounds[1]:
+        return parsed.dt.as_unit("ns")
+    return parsed.dt.as_unit("us")
+
+
+def _to_utc(parsed: pd.Series, warn) -> pd.Series:
+    if str(parsed.dtype.tz) != "UTC" and warn is not None:
+        warn(f"dates in column 'date' are in time zone {parsed.dtype.tz}; converted to UTC")
+    return _resolution(parsed.dt.tz_convert("UTC"))
+
+
+def _numbers(raw: pd.Series, number: pd.Series, flag) -> pd.Series:
+    """8-digit YYYYMMDD integers; any other number is a problem."""
+    values = number.to_numpy(dtype=float, na_value=np.nan)
+    present = ~np.isnan(values)
+    whole = present & np.isfinite(values) & (values == np.round(values))
+    eight = whole & (values >= 10_000_101) & (values <= 99_991_231)
+    text = pd.Series([str(int(v)) if ok else None for v, ok in zip(values, eight, strict=True)], index=raw.index,
+                     dtype=object)  # fmt: skip
+    parsed = pd.to_datetime(text, format="%Y%m%d", errors="coerce")
+    bad = present & parsed.isna().to_numpy()
+    flag(bad, lambda pos: f"a number, not a date ({_shown(raw, pos)}); {_NUMBERS_ADVICE}")
+    return _resolution(parsed)
+
+
+def _objects(raw, flag, date_format, dayfirst, warn) -> pd.Series:
+    kind = pd.api.types.infer_dtype(raw, skipna=True)
+    if kind == "empty":
+        return _empty(raw)
+    if kind == "boolean":
+        flag(raw.notna().to_numpy(), lambda pos: "True/False is not a date; the column holds booleans")
+        return _empty(raw)
+    if kind in ("integer", "floating", "mixed-integer-float", "decimal"):
+        return _numbers(raw, pd.to_numeric(raw, errors="coerce"), flag)
+    if kind in ("datetime", "datetime64", "date"):
+        return _datetime_objects(raw, flag, warn)
+    if kind not in ("string",):
+        return _text(_as_text(raw, flag), flag, date_format, dayfirst, warn, shown=raw)
+    return _text(raw, flag, date_format, dayfirst, warn)
+
+
+def _as_text(raw: pd.Series, flag) -> pd.Series:
+    """A column mixing strings with other objects: numbers and datetimes become text
+    (then read by the column's one rule); booleans and other objects are problems."""
+    out = []
+    bad = np.zeros(len(raw), dtype=bool)
+    for i, value in enumerate(raw.tolist()):
+        if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT or value is pd.NA:
+            out.append(None)
+        elif isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, bool | np.bool_):
+            bad[i] = True
+            out.append(None)
+        elif isinstance(value, int | np.integer):
+            out.append(str(int(value)))
+        elif isinstance(value, float | np.floating) and float(value).is_integer():
+            out.append(str(int(value)))
+        elif isinstance(value, float | np.floating):
+            out.append(repr(float(value)))
+        elif isinstance(value, _dt.date | np.datetime64):
+            out.append(pd.Timestamp(value).isoformat())
+        else:
+            bad[i] = True
+            out.append(None)
+    flag(bad, lambda pos: f"not a date ({_shown(raw, pos)}); write dates as YYYY-MM-DD or an ISO 8601 timestamp")
+    return pd.Series(out, index=raw.index, dtype=object)
+
+
+def _datetime_objects(raw, flag, warn) -> pd.Series:
+    present = raw.notna().to_numpy()
+    aware = np.zeros(len(raw), dtype=bool)
+    zones = set()
+    for i, value in enumerate(raw.tolist()):
+        if present[i]:
+            tz = getattr(value, "tzinfo", None)
+            if tz is not None and tz.utcoffset(value if isinstance(value, _dt.datetime) else None) is not None:
+                aware[i] = True
+                zones.add(str(tz))
+    if aware.any() and (present & ~aware).any():
+        flag(present & ~aware, lambda pos: (
+            f"a date without a time zone ({_shown(raw, pos)}) in a column of dates with time zones; give every "
+            "date a time zone (e.g. tz_localize('UTC')) or none"))  # fmt: skip
+        return _empty(raw)
+    if aware.any():
+        parsed = pd.to_datetime(raw, utc=True)
+        if zones - {"UTC", "UTC+00:00", "+00:00"} and warn is not None:
+            warn(f"dates in column 'date' carry time zones {sorted(zones)}; all converted to UTC")
+        return _resolution(parsed)
+    return _resolution(pd.to_datetime(raw))
+
+
+def _text(raw: pd.Series, flag, date_format, dayfirst, warn, shown=None) -> pd.Series:
+    shown = raw if shown is None else shown  # the values as written, for messages
+    text = raw.astype("string").str.strip()
+    text = text.mask(text == "")
+    present = text.notna().to_numpy()
+    relative = text.str.lower().isin(RELATIVE).fillna(False).to_numpy(dtype=bool)
+    flag(relative, lambda pos: (
+        f"a relative date ({_shown(shown, pos)}) means another day each time the file is read; write the date "
+        "itself (YYYY-MM-DD)"))  # fmt: skip
+    usable = present & ~relative
+    if date_format is None:
+        numeric = text.str.fullmatch(_NUMBER).fillna(False).to_numpy(dtype=bool) & usable
+        eight = text.str.fullmatch(r"\d{8}").fillna(False).to_numpy(dtype=bool)
+        if numeric.any():
+            if (numeric & ~eight).any() or numeric.sum() == usable.sum():
+                # numbers, or a column of 8-digit numbers: the numeric rule, quoted as written
+                number = pd.to_numeric(text.where(numeric), errors="coerce")
+                parsed = _numbers(shown.where(numeric), number, flag)
+                if numeric.sum() == usable.sum():
+                    return parsed
+                usable &= ~(numeric & ~eight)
+    has_zone = text.str.contains(_TZ_SUFFIX.replace("(Z|", "(?:Z|"), regex=True).fillna(False).to_numpy(dtype=bool)
+    if (usable & has_zone).any() and (usable & ~has_zone).any():
+        naive = usable & ~has_zone
+        flag(naive, lambda pos: (
+            f"a date without a time zone ({_shown(shown, pos)}) in a column of dates with time zones; "
+            "give every date a UTC offset (e.g. +00:00) or none"))  # fmt: skip
+        usable &= has_zone
+    values = text.where(usable)
+    if not usable.any():
+        return _empty(raw)
+    if date_format is not None:
+        fmt = date_format
+        parsed = _read(values, fmt, flag, shown, warn)
+        bad = usable & parsed.isna().to_numpy()
+        flag(bad, lambda pos: f"does not match date_format={fmt!r} ({_shown(shown, pos)})")
+        return _resolution(parsed)
+    iso = _read(values, "ISO8601", None, raw, None)
+    if (iso.notna().to_numpy() | ~usable).all():  # ISO 8601 is year-first: nothing to choose
+        return _resolution(_read(values, "ISO8601", flag, shown, warn))
+    candidates = _candidates(values[usable], dayfirst)
+    results = []
+    for fmt in candidates:
+        parsed = _read(values, fmt, None, raw, None)
+        results.append((int((usable & parsed.notna().to_numpy()).sum()), fmt, parsed))
+    full = [(fmt, parsed) for count, fmt, parsed in results if count == usable.sum()]
+    if full:
+        distinct = []
+        for fmt, parsed in full:
+            if not any(parsed.equals(other) for _, other in distinct):
+                distinct.append((fmt, parsed))
+        if len(distinct) > 1:
+            formats = [fmt for fmt, _ in distinct]
+            example = values[usable].iloc[0]
+            flag(usable, lambda pos: (
+                f"ambiguous dates: the whole column reads as {formats[0]!r} and as {formats[1]!r} "
+                f"(e.g. {example!r}), with different days; say which with read_events(..., dayfirst=True) "
+                f"or dayfirst=False, or date_format='...'"))  # fmt: skip
+            return _empty(raw)
+        fmt = distinct[0][0]
+        return _resolution(_read(values, fmt, flag, shown, warn))
+    best = max(results, key=lambda r: r[0]) if results else None
+    if best is None or best[0] == 0:
+        flag(usable, lambda pos: (
+            f"unparsable date ({_shown(shown, pos)}); write dates as YYYY-MM-DD or an ISO 8601 timestamp, or give "
+            "the format with read_events(..., date_format='%d.%m.%Y')"))  # fmt: skip
+        return _empty(raw)
+    _, fmt, _ = best
+    parsed = _read(values, fmt, flag, shown, warn)
+    bad = usable & parsed.isna().to_numpy()
+    flag(bad, lambda pos: (
+        f"unparsable date ({_shown(shown, pos)}): it does not match the format {fmt!r} of the column's other dates "
+        "(one format is used per column, never a guess per row); fix these values or give the format with "
+        "read_events(..., date_format=...)"))  # fmt: skip
+    return _resolution(parsed)
+
+
+def _candidates(values: pd.Series, dayfirst) -> list[str]:
+    """ISO 8601 first, then the formats guessed from the distinct values."""
+    from pandas.tseries.api import guess_datetime_format
+
+    formats = ["ISO8601"]
+    preferences = [False, True] if dayfirst is None else [bool(dayfirst)]
+    distinct = np.sort(pd.unique(values.to_numpy(dtype=object)).astype(str))
+    distinct = distinct[:: max(1, len(distinct) // 200)]  # a spread of the sorted values: no row-order effect
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for value in distinct:
+            for first in preferences:
+                fmt = guess_datetime_format(str(value), dayfirst=first)
+                if fmt is not None and fmt not in formats and _plausible(fmt):
+                    formats.append(fmt)
+    formats += [f for f in COMMON_FORMATS if f not in formats]
+    if dayfirst is not None:
+        # ISO 8601 is year-first: no day/month order to choose
+        formats = [f for f in formats if f == "ISO8601" or _order_ok(f, dayfirst)]
+    return formats
+
+
+def _order_ok(fmt: str, dayfirst: bool) -> bool:
+    d, m = fmt.find("%d"), fmt.find("%m")
+    if d < 0 or m < 0 or fmt.find("%Y") < min(d, m):
+        return True
+    return (d < m) == dayfirst
+
+
+def _plausible(fmt: str) -> bool:
+    """Nobody writes year, day, month: such a guess is dropped."""
+    y, d, m = fmt.find("%Y"), fmt.find("%d"), fmt.find("%m")
+    return not (0 <= y < d < m)
+
+
+def _read(values: pd.Series, fmt: str, flag, raw, warn) -> pd.Series:
+    """One format over the whole column. Dates with UTC offsets end in UTC (said so when
+    any offset is not UTC); dates with and without offsets in one column are a problem."""
+    text = values.astype("string")
+    zone = text.str.extract(_TZ_SUFFIX, expand=False)
+    zone = zone.iloc[:, 0] if isinstance(zone, pd.DataFrame) else zone
+    has_zone = zone.notna().to_numpy(dtype=bool)
+    naive = values.notna().to_numpy() & ~has_zone
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if not has_zone.any():
+            return pd.to_datetime(values, format=fmt, errors="coerce")
+        if naive.any():
+            if flag is not None:
+                flag(naive, lambda pos: (
+                    f"a date without a time zone ({_shown(raw, pos)}) in a column of dates with time zones; "
+                    "give every date a UTC offset (e.g. +00:00) or none"))  # fmt: skip
+            values = values.where(has_zone)
+        parsed = pd.to_datetime(values, format=fmt, errors="coerce", utc=True)
+    zones = set(zone.dropna().tolist()) - {"Z", "+00:00", "+0000", "+00", "UTC", "GMT"}
+    if warn is not None and zones:
+        if len(set(zone.dropna().tolist())) > 1:
+            warn("dates in column 'date' carry different time zones; all converted to UTC")
+        else:
+            warn(f"dates in column 'date' are in time zone {zones.pop()}; converted to UTC")
+    return parsed
+
+
+def _shown(series: pd.Series, pos, limit: int = 8) -> str:
+    shown = [repr(v) for v in series.iloc[list(pos[:limit])].tolist()]
+    return ", ".join(shown) + (", ..." if len(pos) > limit else "")

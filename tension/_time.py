@@ -1,0 +1,50 @@
+"""Event times as integer microseconds: exact, and no difference can overflow.
+
+Dates reach the kernel as float days from a nearby origin. On the way they are held as
+int64 microseconds since 1970-01-01 UTC ("ticks"): every date pandas can hold in years
+1 to 9999 fits, and the difference of any two is below 3.2e17 << 2**63, so subtracting
+never wraps (int64 nanoseconds overflow beyond 292 years). Times finer than a
+microsecond are floored to it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: Ticks (microseconds) per day.
+PER_DAY = 86_400_000_000
+
+
+def ticks(dates) -> np.ndarray:
+    """Int64 microseconds since 1970-01-01 UTC of datetime-like values (naive = UTC)."""
+    index = pd.DatetimeIndex(dates)
+    if index.tz is not None:
+        index = index.tz_convert("UTC").tz_localize(None)
+    if index.unit == "ns":
+        return index.asi8 // 1000
+    return index.as_unit("us").asi8.copy()
+
+
+def tick(stamp: pd.Timestamp) -> int:
+    """One timestamp's ticks (time-zone-aware stamps in UTC, naive ones as they are)."""
+    return int(ticks(pd.DatetimeIndex([stamp]))[0])
+
+
+def days(values: np.ndarray, origin: int) -> np.ndarray:
+    """Float days from ``origin`` (ticks); the integer difference is exact."""
+    return np.subtract(np.asarray(values, dtype=np.int64), np.int64(origin)) / PER_DAY
+
+
+def dates(values, tz=None) -> pd.DatetimeIndex:
+    """Ticks back to dates: nanosecond resolution when they fit it, else microseconds."""
+    index = resolution(pd.DatetimeIndex(np.asarray(values, dtype=np.int64).astype("datetime64[us]")))
+    return index.tz_localize("UTC").tz_convert(tz) if tz is not None else index
+
+
+def resolution(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """Nanoseconds when every date fits them (1677-09-22 to 2262-04-11), else microseconds."""
+    naive = index.tz_convert("UTC").tz_localize(None) if index.tz is not None else index
+    if len(naive) == 0 or (naive.min() >= pd.Timestamp.min and naive.max() <= pd.Timestamp.max):
+        return index.as_unit("ns")
+    return index.as_unit("us")

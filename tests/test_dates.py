@@ -1,0 +1,266 @@
+"""read_events: one date rule per column, numbers as written, columns and rows named right.
+
+The expected days are written by hand from the values (a hand reading is the reference).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import tension as tn
+
+
+def events(dates, **columns):
+    n = len(dates)
+    frame = pd.DataFrame({"date": dates, "source": ["IRN", "PAK"] * (n // 2) + ["IRN"] * (n % 2),
+                          "target": ["PAK", "IRN"] * (n // 2) + ["PAK"] * (n % 2), "kind": ["airstrike"] * n})
+    for name, values in columns.items():
+        frame[name] = values
+    return frame
+
+
+def read(frame, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", tn.TensionWarning)
+        return tn.read_events(frame, duplicates="keep", **kw)
+
+
+def days(frame) -> list[str]:
+    return [d.strftime("%Y-%m-%d") for d in frame["date"]]
+
+
+# --- what is read, and as which day --------------------------------------------------------
+
+READ = {
+    "GDELT SQLDATE integers": ([20240117, 20240118], {}, ["2024-01-17", "2024-01-18"]),
+    "SQLDATE as text": (["20240117", "20240229"], {}, ["2024-01-17", "2024-02-29"]),
+    "SQLDATE as nullable integers": (pd.array([20240117, 20231231], dtype="Int64"), {}, ["2024-01-17", "2023-12-31"]),
+    "ISO dates and times": (["2024-01-17", "2024-01-18T10:30"], {}, ["2024-01-17", "2024-01-18"]),
+    "day-first known from a day > 12": (["01/02/2024", "13/02/2024"], {}, ["2024-02-01", "2024-02-13"]),
+    "month-first known from a day > 12": (["01/02/2024", "02/13/2024"], {}, ["2024-01-02", "2024-02-13"]),
+    "ambiguous column with dayfirst=True": (["01/02/2024", "03/04/2024"], {"dayfirst": True},
+                                            ["2024-02-01", "2024-04-03"]),
+    "ambiguous column with dayfirst=False": (["01/02/2024", "03/04/2024"], {"dayfirst": False},
+                                             ["2024-01-02", "2024-03-04"]),
+    "date_format given": (["17.01.2024", "18.01.2024"], {"date_format": "%d.%m.%Y"}, ["2024-01-17", "2024-01-18"]),
+    "dotted day-first inferred": (["17.01.2024", "01.02.2024"], {}, ["2024-01-17", "2024-02-01"]),
+    "month names": (["Jan 17, 2024", "Feb 1, 2024"], {}, ["2024-01-17", "2024-02-01"]),
+    "ACLED 2020 style": (["9-May-20", "10-May-20"], {}, ["2020-05-09", "2020-05-10"]),
+    "ACLED 2015 style": (["01-January-2015", "02-January-2015"], {}, ["2015-01-01", "2015-01-02"]),
+    "two-digit years, day-first known": (["01/02/24", "13/02/24"], {}, ["2024-02-01", "2024-02-13"]),
+    "before 1677": (["1500-03-01", "2024-01-17"], {}, ["1500-03-01", "2024-01-17"]),
+    "after 2262": (["2024-01-17", "2500-12-31"], {}, ["2024-01-17", "2500-12-31"]),
+    "python datetimes before 1677": ([dt.datetime(1001, 5, 6), dt.datetime(2024, 1, 17)], {},
+                                     ["1001-05-06", "2024-01-17"]),
+    "datetime64[s] far apart": (np.array(["1024-01-17", "2024-01-17"], dtype="datetime64[s]"), {},
+                                ["1024-01-17", "2024-01-17"]),
+}
+
+
+@pytest.mark.parametrize("case", list(READ))
+def test_dates_are_read_by_one_rule_per_column(case):
+    values, options, expected = READ[case]
+    out = read(events(values), **options)
+    assert days(out) == expected
+    in_ns_range = all("1677" < d < "2262" for d in expected)
+    assert out["date"].dtype == ("datetime64[ns]" if in_ns_range else "datetime64[us]")
+
+
+# --- what is refused, and what the message says ---------------------------------------------
+
+REFUSED = {
+    "Excel serial": ([20240117, 45308], "row 1: a number, not a date (45308)", "origin='1899-12-30'"),
+    "bare year": ([2024, 20240117], "row 0: a number, not a date (2024)", "8-digit YYYYMMDD"),
+    "epoch seconds": ([1705449600, 1705536000], "rows 0, 1: a number, not a date", "unit='s'"),
+    "float not whole": ([20240117.5, 20240118.0], "row 0: a number, not a date (20240117.5)", "YYYYMMDD"),
+    "8 digits but no day": ([20241341, 20240117], "row 0: a number, not a date (20241341)", "YYYYMMDD"),
+    "Excel serial as text": (["2024-01-17", "45308"], "row 1: a number, not a date ('45308')", "Excel"),
+    "bare year as text": (["2024", "2024-01-17"], "row 0: a number, not a date ('2024')", "YYYYMMDD"),
+    "today": (["today", "2024-01-17"], "row 0: a relative date ('today')", "write the date itself"),
+    "NOW": (["2024-01-17", " NOW "], "row 1: a relative date (' NOW ')", "write the date itself"),
+    "ambiguous day/month": (["01/02/2024", "03/04/2024"], "rows 0, 1: ambiguous dates", "dayfirst=True"),
+    "two formats in one column": (["2024-01-17", "18/01/2024"], "row 1: unparsable date ('18/01/2024')",
+                                  "one format is used per column"),
+    "not the given format": (["17.01.2024", "2024-01-18"], "row 1: does not match date_format='%d.%m.%Y'", ""),
+    "booleans": ([True, False], "rows 0, 1: True/False is not a date", ""),
+    "naive among zoned text": (["2024-01-17T10:00+05:00", "2024-01-17"], "row 1: a date without a time zone",
+                               "UTC offset"),
+    "naive among zoned objects": ([pd.Timestamp("2024-01-17", tz="Asia/Tehran"), pd.Timestamp("2024-01-17")],
+                                  "row 1: a date without a time zone", "tz_localize"),
+    "an object that is not a date": ([object(), "2024-01-17"], "row 0: not a date", ""),
+    "missing": ([None, "2024-01-17"], "row 0: missing date", ""),
+    "blank": (["  ", "2024-01-17"], "row 0: missing date", ""),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_dates_that_cannot_be_read_one_way_are_refused(case):
+    values, message, advice = REFUSED[case]
+    options = {"date_format": "%d.%m.%Y"} if case == "not the given format" else {}
+    with pytest.raises(tn.EventError) as info:
+        read(events(values), **options)
+    text = str(info.value)
+    assert f"column 'date', {message}" in text
+    assert advice in text
+
+
+@pytest.mark.parametrize(("values", "warning", "expected"), [
+    (["2024-01-17T10:00+05:00", "2024-01-18T02:00+03:30"], "different time zones",
+     ["2024-01-17T05:00", "2024-01-17T22:30"]),
+    ([pd.Timestamp("2024-01-17 10:00", tz="Asia/Tehran"), pd.Timestamp("2024-01-17 10:00", tz="Europe/Paris")],
+     "carry time zones", ["2024-01-17T06:30", "2024-01-17T09:00"]),
+])
+def test_several_time_zones_end_in_utc_and_say_so(values, warning, expected):
+    with pytest.warns(tn.TensionWarning, match=warning):
+        out = tn.read_events(events(values))
+    assert out["date"].tolist() == [pd.Timestamp(e, tz="UTC") for e in expected]
+
+
+def test_a_column_is_read_as_a_whole_not_row_by_row():
+    # pandas' per-row guess reads "01/02/2024" as 2 January and "13/02/2024" as 13 February
+    out = read(events(["01/02/2024", "13/02/2024", "12/02/2024"]))
+    assert days(out) == ["2024-02-01", "2024-02-13", "2024-02-12"]
+    shuffled = read(events(["12/02/2024", "01/02/2024", "13/02/2024"]))
+    assert sorted(days(shuffled)) == sorted(days(out))
+
+
+@pytest.mark.parametrize(("name", "value"), [("date_format", 5), ("dayfirst", "yes"), ("dayfirst", 1)])
+def test_date_options_are_checked(name, value):
+    with pytest.raises(TypeError, match=name):
+        tn.read_events(events(["2024-01-17"]), **{name: value})
+
+
+def test_csv_dates_are_read_from_the_text(tmp_path):
+    path = tmp_path / "ev.csv"
+    path.write_text("date,source,target,kind\n20240117,IRN,PAK,airstrike\n20240118,PAK,IRN,airstrike\n")
+    assert days(read(path)) == ["2024-01-17", "2024-01-18"]
+    path.write_text("date,source,target,kind\n45308,IRN,PAK,airstrike\n")
+    with pytest.raises(tn.EventError, match=r"ev\.csv.*column 'date', row 0: a number, not a date \('45308'\)"):
+        read(path)
+
+
+# --- numbers as written ---------------------------------------------------------------------
+
+NUMBERS = {
+    "killed 2**63": ("killed", 2**63, "too large to be a count (9223372036854775808)"),
+    "killed 1e30": ("killed", 1e30, "too large to be a count (1e+30)"),
+    "killed 1e30 text": ("killed", "1e30", "too large to be a count ('1e30')"),
+    "killed 2**53 + 2": ("killed", 2**53 + 2, "too large to be a count (9007199254740994)"),
+    "killed True": ("killed", True, "a boolean (True), not a number"),
+    "injured False": ("injured", False, "a boolean (False), not a number"),
+    "killed inf": ("killed", np.inf, "not a whole number (inf)"),
+    "confidence True": ("confidence", True, "a boolean (True), not a number"),
+    "weight True": ("weight", True, "a boolean (True), not a number"),
+    "weight overflows": ("weight", "1e400", "not finite ('1e400')"),
+    "weight too large": ("weight", 1e300, "too large (1e+300)"),
+    "weight text": ("weight", "heavy", "not a number ('heavy')"),
+}
+
+
+@pytest.mark.parametrize("case", list(NUMBERS))
+def test_numbers_are_checked_as_written(case):
+    column, bad, message = NUMBERS[case]
+    values = pd.Series([bad, 1 if column != "confidence" else 0.5], dtype=object)
+    frame = events(["2024-01-17", "2024-01-18"])
+    frame[column] = values
+    with pytest.raises(tn.EventError) as info:
+        read(frame)
+    assert f"column '{column}', row 0: {message}" in str(info.value)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("killed\n9223372036854775808", "too large to be a count ('9223372036854775808')"),
+    ("killed\n1e30", "too large to be a count ('1e30')"),
+    ("killed\nTrue", "not a number ('True')"),
+    ("weight\n1e400", "not finite ('1e400')"),
+    ("weight\n-1E999", "not finite ('-1E999')"),
+])
+def test_numbers_in_a_file_are_quoted_as_written(tmp_path, text, message):
+    column, value = text.split("\n")
+    path = tmp_path / "ev.csv"
+    path.write_text(f"date,source,target,kind,{column}\n2024-01-17,IRN,PAK,airstrike,{value}\n")
+    with pytest.raises(tn.EventError, match=f"column '{column}', row 0: {message.replace('(', '.').replace(')', '.')}"):
+        read(path)
+
+
+def test_large_exact_counts_stay_exact():
+    out = read(events(["2024-01-17", "2024-01-18"], killed=[2**53, 3]))
+    assert out["killed"].tolist() == [2**53, 3]
+
+
+# --- columns and rows named right -----------------------------------------------------------
+
+def test_a_repeated_column_name_is_refused():
+    frame = events(["2024-01-17"], killed=[1])
+    frame.insert(5, "dup", [2])
+    frame.columns = [*frame.columns[:5], "killed"]
+    with pytest.raises(tn.EventError, match="column 'killed', all rows: appears 2 times in the header"):
+        read(frame)
+
+
+def test_a_repeated_column_in_a_file_is_refused(tmp_path):
+    path = tmp_path / "ev.csv"
+    path.write_text("date,source,target,kind,killed,killed\n2024-01-17,IRN,PAK,airstrike,1,2\n")
+    with pytest.raises(tn.EventError, match=r"ev\.csv: column 'killed', all rows: appears 2 times"):
+        read(path)
+
+
+def test_a_column_named_like_a_pandas_copy_is_kept(tmp_path):
+    path = tmp_path / "ev.csv"
+    path.write_text("date,source,target,kind,note.1\n2024-01-17,IRN,PAK,airstrike,x\n")
+    assert read(path)["note.1"].tolist() == ["x"]
+
+
+@pytest.mark.parametrize("index", [[5, 5, 7], ["a", "b", "a"]])
+def test_a_non_unique_index_names_rows_by_position_and_quotes_the_right_values(index):
+    frame = events(["2024-01-17", "2024-01-18", "2024-01-19"], killed=[1, 2, -3]).set_axis(index)
+    with pytest.raises(tn.EventError) as info:
+        read(frame)
+    text = str(info.value)
+    assert "rows counted by position from 0" in text
+    assert "column 'killed', row 2: negative count (-3)" in text
+    ok = read(frame.assign(killed=[1, 2, 3]))
+    assert list(ok.index) == index and ok["killed"].tolist() == [1, 2, 3]
+
+
+def test_errors_quote_the_values_of_the_rows_they_name():
+    # index labels in another order than positions: the values must follow the labels
+    frame = events(["2024-01-17", "x", "2024-01-19"], killed=[1, -2, 3]).set_axis([30, 10, 20])
+    with pytest.raises(tn.EventError) as info:
+        read(frame)
+    text = str(info.value)
+    assert "column 'date', row 10: unparsable date ('x')" in text
+    assert "column 'killed', row 10: negative count (-2)" in text
+
+
+# --- a law: the column's rule does not depend on row order, and never misreads a day ----------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y%m%d", "%d %B %Y", "%Y-%m-%d %H:%M"]
+
+
+@given(st.lists(st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(2999, 12, 31)), min_size=1, max_size=12),
+       st.sampled_from(FORMATS), st.randoms(use_true_random=False))
+def test_a_formatted_column_reads_as_written_or_asks_which_in_any_row_order(dates, fmt, random):
+    truth = [d.strftime("%Y-%m-%d") for d in dates]
+    text = [d.strftime(fmt) for d in dates]
+    order = list(range(len(text)))
+    random.shuffle(order)
+    results = []
+    for rows in (list(range(len(text))), order):
+        column = [text[i] for i in rows]
+        try:
+            out = days(read(events(column)))
+        except tn.EventError as err:
+            assert "ambiguous dates" in str(err) and "%d" in fmt and "%m" in fmt and not fmt.startswith("%Y")
+            out = days(read(events(column), dayfirst=fmt.startswith("%d")))
+        assert out == [truth[i] for i in rows]
+        results.append(sorted(out))
+    assert results[0] == results[1]

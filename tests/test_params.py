@@ -1,0 +1,173 @@
+"""Parameters are checked at the edge: each bad value is refused naming the parameter."""
+
+from __future__ import annotations
+
+import sys
+import tracemalloc
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import tension as tn
+
+
+@pytest.fixture(scope="module")
+def ev():
+    return tn.datasets.pakistan_iran_2024()
+
+
+def refused(name, call):
+    with pytest.raises(tn.ParameterError, match=rf"\b{name}\b") as info:
+        call()
+    assert isinstance(info.value, ValueError) and isinstance(info.value, tn.TensionError)
+    return str(info.value)
+
+
+@pytest.mark.parametrize("freq", ["0D", "-1D", "0s", "-2W", "fortnightly", "", 5, None, True])
+@pytest.mark.parametrize("function", ["score", "decompose"])
+def test_freq_must_be_a_forward_step(ev, function, freq):
+    refused("freq", lambda: getattr(tn, function)(ev, freq=freq))
+
+
+@pytest.mark.parametrize(("freq", "start", "end"), [
+    ("1s", "2000-01-01", "2024-01-01"),  # 757 million seconds
+    ("1min", "1700-01-01", "2200-01-01"),
+    ("1ms", "2024-01-17", "2024-01-30"),
+    ("1s", None, "2224-01-01"),
+    ("1s", "1824-01-01", None),
+])
+def test_a_grid_too_large_is_refused_before_anything_is_built(ev, freq, start, end):
+    tracemalloc.start()
+    try:
+        text = refused("freq", lambda: tn.score(ev, freq=freq, start=start, end=end, threshold=0.01))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "grid times" in text and "coarser freq" in text
+    assert peak < 50 * 2**20  # a grid of that size would take gigabytes
+
+
+@pytest.mark.parametrize("function", ["score", "decompose"])
+@pytest.mark.parametrize(("start", "end"), [("2024-02-01", "2024-01-01"),
+                                            ("2024-01-01T00:00:01", "2024-01-01"),
+                                            ("2024-01-01T06:00+05:00", "2024-01-01T00:30Z")])
+def test_start_after_end_is_refused(ev, function, start, end):
+    text = refused("start", lambda: getattr(tn, function)(ev, start=start, end=end))
+    assert "end=" in text
+
+
+@pytest.mark.parametrize("name", ["start", "end"])
+@pytest.mark.parametrize("value", ["today", "now", " Yesterday ", pd.NaT, np.datetime64("NaT"), "someday", 20240117,
+                                   True])
+def test_grid_bounds_must_be_dates(ev, name, value):
+    refused(name, lambda: tn.score(ev, **{name: value}))
+
+
+@pytest.mark.parametrize("value", [None, pd.NaT, "now", "today", "not a date", 3.5, False])
+def test_contributions_need_a_real_date(ev, value):
+    refused("at", lambda: tn.contributions(ev, at=value))
+
+
+@pytest.mark.parametrize("value", [pd.NaT, "now", "tomorrow", 0])
+def test_score_at_must_be_a_real_date(ev, value):
+    refused("at", lambda: tn.score(ev, at=value))
+
+
+@pytest.mark.parametrize("value", [0, 0.0, -0.01, np.nan, np.inf, True, "0.01", [0.01]])
+def test_threshold_must_be_a_positive_number(ev, value):
+    refused("threshold", lambda: tn.score(ev, threshold=value))
+
+
+def test_threshold_zero_no_longer_bypasses_the_dense_grid_guard(ev, monkeypatch):
+    monkeypatch.setattr(sys.modules["tension.score"], "MAX_DENSE_ROWS", 5)
+    with pytest.raises(ValueError, match="dense grid"):
+        tn.score(ev)
+    refused("threshold", lambda: tn.score(ev, threshold=0))
+
+
+def test_a_tiny_threshold_is_refused_before_allocating_what_it_keeps(ev, monkeypatch):
+    monkeypatch.setattr(sys.modules["tension._grid"], "MAX_KEPT_ROWS", 5)
+    text = refused("threshold", lambda: tn.score(ev, threshold=1e-300))
+    assert "larger threshold" in text
+    assert len(tn.score(ev, threshold=5.0, start="2024-01-17", end="2024-01-18")) <= 5
+
+
+@pytest.mark.parametrize("value", [np.int64(30), np.int32(30), np.float32(30.0), np.float64(30.0), 30, 30.0])
+def test_half_life_of_any_real_number_type_gives_the_same_values(ev, value):
+    want = tn.score_events(ev, half_life=30.0)
+    got = tn.score_events(ev, half_life=value)
+    pd.testing.assert_frame_equal(got, want)
+    assert got.attrs["model"]["half_life"] == 30.0 and type(got.attrs["model"]["half_life"]) is float
+
+
+@pytest.mark.parametrize("value", [True, False, "30", 0, -5, np.nan, np.inf, [30],
+                                   {"talks": True}, {"talks": 0}, {"talks": "7"}, {"talks": np.nan}, {3: 7.0}])
+def test_half_life_must_be_a_positive_number_of_days(ev, value):
+    refused("half_life", lambda: tn.score_events(ev, half_life=value))
+
+
+def test_half_life_mapping_accepts_numpy_numbers(ev):
+    a = tn.score_events(ev, half_life={"talks": np.int64(7), "default": np.float32(20)})
+    b = tn.score_events(ev, half_life={"talks": 7.0, "default": 20.0})
+    pd.testing.assert_frame_equal(a, b)
+
+
+MODEL_FIELDS = [
+    ("scale", "20"), ("scale", np.nan), ("scale", -1.0), ("scale", 0), ("scale", True), ("scale", None),
+    ("directed", "no"), ("directed", 1), ("directed", "False"),
+    ("killed_coef", -0.5), ("killed_coef", np.nan), ("killed_coef", "0.5"), ("killed_coef", True),
+    ("injured_coef", np.inf), ("injured_coef", [1]),
+    ("repeat_discount", 0), ("repeat_discount", 1.5), ("repeat_discount", np.nan), ("repeat_discount", True),
+    ("repeat_discount", "0.5"),
+    ("half_life", "30"), ("half_life", True),
+    ("heat_half_life", -1.0), ("flow_half_life", "30"), ("flow_floor", np.nan), ("index_scale", True),
+    ("weights", {"talks": True}), ("weights", {"talks": "-1"}), ("weights", {"talks": None}),
+]
+
+
+@pytest.mark.parametrize(("field", "value"), MODEL_FIELDS)
+def test_model_fields_are_type_checked(field, value):
+    refused(field, lambda: tn.Model(**{field: value}))
+
+
+def test_model_fields_accept_numpy_numbers_and_store_plain_ones():
+    m = tn.Model(scale=np.int64(20), killed_coef=np.float32(0.5), repeat_discount=np.float64(0.5),
+                 directed=np.bool_(True), half_life=np.int16(30))
+    assert m == tn.Model(scale=20.0, killed_coef=0.5, repeat_discount=0.5, directed=True, half_life=30.0)
+    assert all(type(v) in (float, bool) for k, v in m.as_dict().items() if k != "weights")
+
+
+@pytest.mark.parametrize("directed", ["no", 1, "yes"])
+def test_directed_keyword_is_checked_in_every_function(ev, directed):
+    for function in (tn.score_events, tn.event_scores):
+        refused("directed", lambda f=function: f(ev, directed=directed))
+
+
+@pytest.mark.parametrize("dyads", [5, [], [1, 2], ["IRN-PAK", None]])
+def test_dyads_must_be_labels(ev, dyads):
+    refused("dyads", lambda: tn.score(ev, dyads=dyads))
+
+
+@pytest.mark.parametrize("scale", [0, -1, np.nan, "20", True])
+def test_tension_index_scale(scale):
+    refused("scale", lambda: tn.tension_index(1.0, scale=scale))
+
+
+def test_good_parameters_still_work(ev):
+    out = tn.score(ev, freq=pd.offsets.Day(1), start=pd.Timestamp("2024-01-16"), end=np.datetime64("2024-01-20"),
+                   threshold=np.float64(0.01), half_life=np.int64(30))
+    assert len(out) == 4  # 16 January has no value above the threshold
+    assert len(tn.score(ev, start="2024-02-01")) == 1  # start after the last event: one reading at start
+
+
+@pytest.mark.parametrize("value", [None, pd.NaT, "now", "today", 7])
+def test_state_snapshot_needs_a_real_date(ev, value):
+    state = tn.State.from_events(ev)
+    refused("at", lambda: state.snapshot(at=value))
+
+
+def test_grid_bounds_finer_than_a_microsecond_are_rounded_inwards(ev):
+    start, end = pd.Timestamp("2024-01-17 00:00:00.0000005"), pd.Timestamp("2024-01-20 00:00:00.0000001")
+    out = tn.score(ev, start=start, end=end, freq="12h")
+    assert out["date"].min() >= start and out["date"].max() <= end and len(out) == 6
