@@ -295,6 +295,8 @@ def summary(out: Path) -> str | None:
              "read_events frame | peak memory / input frame |", "|---|---|---:|---:|---:|---:|---:|"]  # fmt: skip
     for (n, d, order), group in e2e.groupby(["events", "dyads", "order"], sort=False):
         row = group.set_index("method")
+        if "tn.score_events" not in row.index or bench_e2e.PEER not in row.index:
+            continue
         ours, peer = row.loc["tn.score_events"], row.loc[bench_e2e.PEER]
         validated = (
             row.loc["tn.score_events (read_events frame)"]
