@@ -62,7 +62,7 @@ def test_on_grid_before_between_and_after_events():
     kernel = core.run(np.array([1, 1, 3]), np.array([10.0, 20.0, 5.0]), np.array([[4.0], [2.0], [1.0]]), np.array([10.0]))
     grid = np.array([4.99, 9.0, 10.0, 15.0, 30.0, 50.0])
     groups, where, values = core.on_grid(kernel, grid, 4)
-    got = dict(zip(zip(groups.tolist(), grid[where].tolist()), values[:, 0].tolist(), strict=True))
+    got = dict(zip(zip(groups.tolist(), grid[where].tolist(), strict=True), values[:, 0].tolist(), strict=True))
     assert len(got) == 4 * len(grid)  # dense: every group, every time
     want = {(1, 9.0): 0.0, (1, 10.0): 4.0, (1, 15.0): 4 * 2**-0.5, (1, 30.0): 4 * 2**-2 + 2 * 2**-1,
             (2, 50.0): 0.0, (3, 4.99): 0.0, (3, 15.0): 0.5}  # fmt: skip
