@@ -1,6 +1,6 @@
 """tension: an event-weighted, decayed tension index per country pair."""
 
-from . import datasets, hawkes, io, plot
+from . import datasets, hawkes, io, plot, validate
 from ._version import __version__
 from .bands import bands
 from .calibrate import Calibration, calibrate
@@ -22,8 +22,6 @@ from .reciprocity import reciprocity
 from .score import contributions, decompose, event_scores, score, score_events
 from .state import State
 from .taxonomy import MEMORY_BY_QUAD, TAXONOMY_VERSION, cameo_kinds, kinds
-
-from . import validate  # noqa: E402,I001  (after score: it uses the model)
 
 
 def __getattr__(name: str):

@@ -154,7 +154,7 @@ def _objects(raw, flag, date_format, dayfirst, warn) -> pd.Series:
 def _as_text(raw: pd.Series, flag) -> pd.Series:
     """A column mixing strings with other objects: numbers and datetimes become text
     (then read by the column's one rule); booleans and other objects are problems."""
-    out = []
+    out: list[str | None] = []
     bad = np.zeros(len(raw), dtype=bool)
     for i, value in enumerate(raw.tolist()):
         if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NaT or value is pd.NA:
@@ -249,7 +249,7 @@ def _text(raw: pd.Series, flag, date_format, dayfirst, warn, shown=None) -> pd.S
         results.append((int((usable & parsed.notna().to_numpy()).sum()), fmt, parsed))
     full = [(fmt, parsed) for count, fmt, parsed in results if count == usable.sum()]
     if full:
-        distinct = []
+        distinct: list[tuple[str, pd.Series]] = []
         for fmt, parsed in full:
             if not any(parsed.equals(other) for _, other in distinct):
                 distinct.append((fmt, parsed))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Mapping
+from typing import Literal, NoReturn, overload
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,7 @@ MAX_GRID_POINTS = 10_000_000
 _RELATIVE = ("today", "now", "yesterday", "tomorrow")
 
 
-def _fail(name: str, value, message: str):
+def _fail(name: str, value, message: str) -> NoReturn:
     raise ParameterError(f"{name}={value!r}: {message}")
 
 
@@ -66,6 +67,10 @@ def freq(value) -> pd.offsets.BaseOffset:
     return offset
 
 
+@overload
+def timestamp(name: str, value, *, required: Literal[True]) -> pd.Timestamp: ...
+@overload
+def timestamp(name: str, value, *, required: bool = False) -> pd.Timestamp | None: ...
 def timestamp(name: str, value, *, required: bool = False) -> pd.Timestamp | None:
     """A date: not None when required, never NaT or a relative word."""
     if value is None:

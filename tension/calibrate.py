@@ -190,7 +190,7 @@ def calibrate(
             return {c: float(math.exp(t)) for c, t in zip(classes, theta, strict=True)}
         return m.half_life
 
-    cache = {}
+    cache: dict[tuple, pd.DataFrame] = {}  # the scores of the last weights
 
     def design(weights: dict, hl):
         """Unit-weight basis of the fitted kinds (len(y), K) and the fixed rest (len(y),)."""

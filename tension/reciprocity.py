@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .events import read_events
 from .model import Model
 from .score import event_scores
-from .events import read_events
 
 __all__ = ["reciprocity"]
 

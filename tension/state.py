@@ -68,7 +68,7 @@ class State:
         self.base = np.zeros((0, 0))  # stocks just before the last occasion, at `time`
         self.flows = np.zeros((0, 3))  # the index's three stocks at `time` (no discount: no occasion to keep)
         self.pending = _pending({k: [] for k in _PENDING})
-        self.tz = None
+        self.tz: object = None  # the events' time zone (None: naive), from the first update
 
     # --- reading -----------------------------------------------------------------
 

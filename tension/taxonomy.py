@@ -337,15 +337,16 @@ def kinds(weights: Mapping[str, float] | pd.DataFrame | None = None) -> pd.DataF
         if kind in known:
             table.loc[known[kind], ["weight", "source"]] = [value, "override"]
         else:
-            row = {"kind": kind, "label": kind.replace("_", " "), "weight": value, "source": "user", "cameo": "", "definition": ""}
+            text = {"cameo": "", "definition": ""}
             if extra_info is not None:
                 info = extra_info.loc[extra_info["kind"] == kind].iloc[0]
                 for column in ("cameo", "definition"):
                     if column in extra_info and pd.notna(info[column]):
-                        row[column] = str(info[column])
-            if row["cameo"]:
-                row["goldstein"] = goldstein(row["cameo"])
-                row["quad_class"] = QUAD_CLASSES[quad_class(row["cameo"])]
+                        text[column] = str(info[column])
+            row: dict[str, object] = {"kind": kind, "label": kind.replace("_", " "), "weight": value, "source": "user", **text}
+            if text["cameo"]:
+                row["goldstein"] = goldstein(text["cameo"])
+                row["quad_class"] = QUAD_CLASSES[quad_class(text["cameo"])]
             new_rows.append(row)
     if new_rows:
         table = pd.concat([table, pd.DataFrame(new_rows)], ignore_index=True)

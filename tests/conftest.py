@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import matplotlib
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, settings
 

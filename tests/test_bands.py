@@ -10,10 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import norm
+from strategies import event_rows, frame
 
 import tension as tn
-
-from strategies import event_rows, frame
 
 ONE = pd.DataFrame({"date": ["2024-01-01"], "source": ["IRN"], "target": ["PAK"], "kind": ["airstrike"]})
 

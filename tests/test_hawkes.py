@@ -4,7 +4,6 @@ differences, parameter recovery from simulations, and the refusals."""
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -12,21 +11,21 @@ import pytest
 from scipy.optimize import approx_fprime
 
 import tension as tn
+from benchmarks import bench_hawkes
 from tension import hawkes
 from tension.hawkes import _negloglik
-from benchmarks import bench_hawkes
 
 
 def _loglik_by_loop(times, dims, names, mu, alpha, beta, start, end):
     """The textbook log-likelihood as plain Python loops (O(n^2))."""
     total = 0.0
-    for n, (t, i) in enumerate(zip(times, dims, strict=True)):
+    for t, i in zip(times, dims, strict=True):
         rate = mu[names.index(i)]
         for s, j in zip(times, dims, strict=True):
             if s < t:
                 rate += alpha[names.index(i)][names.index(j)] * beta * math.exp(-beta * (t - s))
         total += math.log(rate)
-    for a, i in enumerate(names):
+    for a in range(len(names)):
         total -= mu[a] * (end - start)
         for s, j in zip(times, dims, strict=True):
             total -= alpha[a][names.index(j)] * (1 - math.exp(-beta * (end - s)))

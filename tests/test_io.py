@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import math
 import shutil
 import zipfile
 from pathlib import Path

@@ -6,9 +6,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
 from matplotlib.collections import PathCollection
 from strategies import events as event_frames
-from hypothesis import given, settings
 
 import tension as tn
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import matplotlib.dates as mdates
-import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.collections import PolyCollection

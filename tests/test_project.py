@@ -3,17 +3,14 @@ and what_if against scoring the changed events alone (the index is linear)."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import event_rows, frame
 
 import tension as tn
-
-from strategies import event_rows, frame
 
 ONE = pd.DataFrame({"date": ["2024-01-01"], "source": ["IRN"], "target": ["PAK"], "kind": ["airstrike"]})
 

@@ -8,7 +8,7 @@ import re
 import warnings
 
 import pytest
-from conftest import ICEWS18, REAL_DATA, need
+from conftest import REAL_DATA, need
 
 import tension as tn
 from tension.io import read_acled, read_gdelt, read_icews

@@ -8,10 +8,9 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import event_rows, frame
 
 import tension as tn
-
-from strategies import event_rows, frame
 
 
 def test_seed_episode_iran_strikes_answered_next_day(seed_events):

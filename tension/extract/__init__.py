@@ -20,6 +20,8 @@ import datetime as dt
 
 import pandas as pd
 
+from ..exceptions import ExtractError
+
 __all__ = ["events", "COLUMNS", "ExtractError"]
 
 #: Columns of :func:`events`, in order: the event schema, then the coder's own.
@@ -28,9 +30,6 @@ COLUMNS = [
     "evidence", "trigger", "source_words", "target_words", "date_words", "date_basis", "story",
     "start", "end",
 ]  # fmt: skip
-
-
-from ..exceptions import ExtractError
 
 
 def _require() -> None:

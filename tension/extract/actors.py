@@ -159,7 +159,8 @@ def learn_people(sentence: str, mentions: list[Mention], people: dict[str, str])
             continue
         rest = sentence[mention.end :]
         words = re.findall(r"[\w'’.-]+|,", rest)
-        titles, name = 0, []
+        titles = 0
+        name: list[str] = []
         for word in words:
             if not name and (word.lower() in TITLES or word == ","):
                 titles += word != ","

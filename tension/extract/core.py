@@ -246,9 +246,9 @@ def code_story(text: str, *, published: dt.date) -> list[Candidate]:
             if any(m.end >= match.start() - 2 and m.start < match.start() for m in mentions):
                 continue  # "Pakistan's military": the country is named
             before = [m.iso3 for m in mentions if m.end <= match.start()]
-            code = (before or context or [None])[-1]
-            if code:
-                mentions.append(Mention(match.start(), match.end(), code, match.group(0), "anaphor"))
+            named = before[-1] if before else context[-1] if context else None
+            if named:
+                mentions.append(Mention(match.start(), match.end(), named, match.group(0), "anaphor"))
         mentions.sort()
         background = [m.span() for m in _BACKGROUND.finditer(s)]
         triggers = [t for t in find_triggers(s) if not _inside(t.start, background)]
@@ -289,7 +289,9 @@ def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background
         return None
     hedge = _HEDGE.search(region)
     hedged_to = None
+    hedge_words = ""
     if hedge and trig.kind != "pledge_cooperation":
+        hedge_words = hedge.group(0).strip()
         word = hedge.group(0).lower()
         hostile = _sign(trig.kind) == "hostile"
         if re.match(r"(?:will|would|could|threaten|warn)", word) and hostile and trig.kind not in _REACTION:
@@ -349,7 +351,7 @@ def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background
             speaker_lo, _ = _left_bound(s, lo - len(speech) - 1)
             group, non_state = _subject(s, mentions, speaker_lo, lo)
             if group:
-                notes.append(f"the speaker ('{group[0].words}') is the actor: the reported act's subject is '{_PRONOUN.match(region).group(0).strip()}'")
+                notes.append(f"the speaker ('{group[0].words}') is the actor: the reported act's subject is '{pronoun.group(0).strip()}'")
         elif re.match(r"^\s*(?:and|also|then)\b", region) or not region.strip():
             group, non_state = last_group, last_non_state
     elif speech and not group:
@@ -362,10 +364,10 @@ def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background
         if force:  # "warned it could strike": a threat of force
             kind, refine = "military_threat", force[0].words
     if hedged_to == "pledge":
-        notes.append(f"'{hedge.group(0).strip()} {trig.words}': an intent, coded as a pledge")
+        notes.append(f"'{hedge_words} {trig.words}': an intent, coded as a pledge")
         kind = _PLEDGE_OF.get(kind, "pledge_cooperation")
     elif hedged_to:
-        notes.append(f"'{hedge.group(0).strip()} {trig.words}': a threat, not the act")
+        notes.append(f"'{hedge_words} {trig.words}': a threat, not the act")
         kind, non_state = hedged_to, ("" if non_state and group else non_state)
     sources = _codes(group)
     if non_state and kind in VIOLENT:
@@ -413,15 +415,15 @@ def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background
                     for knd, topic in kinds:
                         add(src, tgt, knd, src_words, src_words, conf,
                             ["a joint act, coded once for each side"] + ([f"pledge on '{topic}'"] if topic else []))
-    elif kind in _REACTION and _ANAPHORIC_EVENT.match(s[trig.end :]) and previous:
-        hostile = [c for c in previous if c.violent]
-        if not hostile:
+    elif kind in _REACTION and (anaphoric := _ANAPHORIC_EVENT.match(s[trig.end :])) and previous:
+        violent_before = [c for c in previous if c.violent]
+        if not violent_before:
             return None
-        event = hostile[-1]
+        event = violent_before[-1]
         other = event.target if event.source == sources[0] else event.source
         if other == sources[0]:
             return None
-        reason = f"aimed at '{_ANAPHORIC_EVENT.match(s[trig.end:]).group(0).strip()}', the {event.kind} of the sentence before"
+        reason = f"aimed at '{anaphoric.group(0).strip()}', the {event.kind} of the sentence before"
         if event.confidence < 1:
             reason += ", an act not of a state: aimed at its authors rather than at the state, hence the same reduced confidence"
         add(sources[0], other, kind, src_words, f"(the {event.kind})", min(conf, event.confidence), [reason])

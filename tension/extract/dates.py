@@ -104,7 +104,7 @@ def find_dates(sentence: str, *, published: dt.date) -> list[DateMention]:
     """
     out = []
     for match in _REGEX.finditer(sentence):
-        kind = _PATTERNS[int(match.lastgroup[1:])][0]
+        kind = next(k for i, (k, _) in enumerate(_PATTERNS) if match.group(f"g{i}") is not None)
         date = _resolve(match.group(0), kind, published)
         if date is not None:
             out.append(DateMention(match.start(), match.end(), match.group(0), date, kind))

@@ -37,7 +37,7 @@ def sentences(text: str) -> list[Sentence]:
     out, start = [], 0
     cuts = []
     for match in _END.finditer(text):
-        before = re.search(r"(\S+)$", text[: match.start() + 1]).group(1)
+        before = text[: match.start() + 1].split()[-1]  # the word ending in [.!?] (never empty)
         stem = before.rstrip(".").split(".")[-1].lower().strip("(\"'")
         if before.endswith(".") and (stem in _ABBREVIATIONS or len(stem) == 1):
             continue

@@ -12,6 +12,7 @@ import csv
 import gzip
 import zipfile
 import zlib
+from typing import Literal
 
 import pandas as pd
 
@@ -152,7 +153,7 @@ def read_records(path: str, *, sep: str, encoding: str = "utf-8", max_line_bytes
     batches: list[pd.DataFrame] = []
     limit = max(csv.field_size_limit(), max_line_bytes + 1)
     csv.field_size_limit(limit)
-    quoting = csv.QUOTE_NONE if sep == "\t" else csv.QUOTE_MINIMAL
+    quoting: Literal[0, 3] = csv.QUOTE_NONE if sep == "\t" else csv.QUOTE_MINIMAL  # the csv stubs want a literal
     handle = open_binary(path)
     reader = None
     with handle, reading(path, lambda: reader.line_num if reader is not None else 0):

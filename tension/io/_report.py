@@ -6,6 +6,7 @@ import glob
 import os
 import warnings
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,7 +61,7 @@ class ReadReport:
     problems: list[str] = field(default_factory=list)
     notes: dict[str, int] = field(default_factory=dict)
 
-    def skip(self, reasons: np.ndarray, values: np.ndarray | None = None, detail: set[str] = frozenset()):
+    def skip(self, reasons: np.ndarray, values: np.ndarray | None = None, detail: Collection[str] = frozenset()):
         """Count the non-empty entries of ``reasons`` (one per record)."""
         counts = Counter(r for r in reasons.tolist() if r)
         for reason, n in counts.items():

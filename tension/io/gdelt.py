@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +43,7 @@ _USE = [_POS[c] for c in ("GLOBALEVENTID", "SQLDATE", "Actor1Name", "Actor1Count
                           "Actor2CountryCode", "IsRootEvent", "EventCode", "QuadClass", "GoldsteinScale",
                           "NumMentions", "NumSources", "NumArticles", "AvgTone")] + [56, 57, 59, 60]  # fmt: skip
 _WEIGHT_BY = {"mentions": "NumMentions", "sources": "NumSources", "articles": "NumArticles"}
-_TRANSFORMS = {
+_TRANSFORMS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "log": lambda n: 1.0 + np.log(n),
     "sqrt": np.sqrt,
     "linear": lambda n: n.astype(float),
@@ -333,7 +334,7 @@ def read_gdelt(
     with tqdm(total=total or None, unit="B", unit_scale=True, desc="read_gdelt", disable=show is False) as bar:
         for path in files:
             line_no = 0
-            with open_binary(path) as handle, reading(path, lambda: line_no):
+            with open_binary(path) as handle, reading(path, lambda: line_no):  # noqa: B023  (live count, read on error)
                 for block, consumed, overlong in _chunks(handle, chunk_bytes, max_line_bytes):
                     bar.update(consumed)
                     if overlong:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -97,7 +96,7 @@ def _records(path: str, encoding: str) -> tuple[list[dict], list[str]]:
         except json.JSONDecodeError as err:
             raise ReadError(f"{path}:{err.lineno}: not valid JSON at column {err.colno} ({err.msg}); "
                             "a JSON array must be complete (or write one record per line)") from None  # fmt: skip
-        lines = [None] * len(data)
+        lines: list[int | None] = [None] * len(data)
     elif stripped.startswith("{"):
         data, lines = [], []
         for number, line in enumerate(text.splitlines(), start=1):

@@ -171,7 +171,7 @@ def timeline_body(ax, daily, events, *, dyad, label_top, index_axis, title, epis
     date_axis(ax)
     ax.set_ylabel("tension (decayed event score)")
     ax.set_title(title or f"Tension between {dyad.replace('->', ' and ').replace('-', ' and ')}", loc="left")
-    handles = [
+    handles: list[Line2D | Patch] = [
         Line2D([], [], color=PALETTE["tension"], lw=2.2, label="tension = hostile − cooperative"),
         Line2D([], [], color=PALETTE["hostile"], lw=6, alpha=0.3, label="hostile stock"),
         Line2D([], [], color=PALETTE["cooperative"], lw=6, alpha=0.3, label="cooperative stock (below 0)"),
