@@ -21,7 +21,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	$(BIN)/tension demo
 
-test: $(VENV)/.installed-dev
+test: lint $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -n 2 --nbmake tests tension benchmarks $(wildcard notebooks/*.ipynb)
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python

@@ -30,12 +30,15 @@ def events_frame(n: int, n_dyads: int, *, years: float = 10.0, seed: int = 0) ->
     source = np.where(flip, pairs[pick, 1], pairs[pick, 0])
     target = np.where(flip, pairs[pick, 0], pairs[pick, 1])
     days = np.sort(rng.uniform(0, 365.25 * years, n))
-    return pd.DataFrame({
-        "date": pd.Timestamp("2015-01-01") + pd.to_timedelta(np.round(days * 86400), unit="s"),
-        "source": countries[source], "target": countries[target],
-        "kind": rng.choice(["airstrike", "threat", "condemnation", "talks", "pledge_cooperation", "agreement"], n),
-        "killed": rng.poisson(0.2, n),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "date": pd.Timestamp("2015-01-01") + pd.to_timedelta(np.round(days * 86400), unit="s"),
+            "source": countries[source],
+            "target": countries[target],
+            "kind": rng.choice(["airstrike", "threat", "condemnation", "talks", "pledge_cooperation", "agreement"], n),
+            "killed": rng.poisson(0.2, n),
+        }
+    )
 
 
 def _timed(label, n, unit, function, repeat=1):
@@ -62,8 +65,12 @@ def run_all(dry: bool = False) -> pd.DataFrame:
     row["note"] = f"{len(daily):,} rows ({dyads:,} dyads x {daily['date'].nunique():,} days)"
     rows.append(row)
     spread = events_frame(n_small, 10 * dyads, seed=2)  # fewer events per dyad: most days are quiet
-    row, sparse = _timed(f"tn.score(freq='D', threshold=0.01, half_life=7), {10 * dyads:,} dyads", n_small, "events",
-                         lambda: tn.score(spread, threshold=0.01, half_life=7))  # fmt: skip
+    row, sparse = _timed(
+        f"tn.score(freq='D', threshold=0.01, half_life=7), {10 * dyads:,} dyads",
+        n_small,
+        "events",
+        lambda: tn.score(spread, threshold=0.01, half_life=7),
+    )
     row["note"] = f"{len(sparse):,} rows kept of {10 * dyads * daily['date'].nunique():,} (dense grid never built)"
     rows.append(row)
     large = events_frame(n_large, 20 * dyads if not dry else dyads, seed=1)

@@ -59,8 +59,12 @@ def main(argv=None) -> int:
     prepared = time.perf_counter() - start
     size = sum(p.stat().st_size for p in (data / "events").glob("*.parquet"))
     print(f"{events:,} events in {args.files} Parquet files ({size / 2**30:.2f} GiB), prepared in {prepared:.0f} s")
-    with distributed.LocalCluster(n_workers=args.workers, threads_per_worker=1, memory_limit=args.memory_limit,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:  # fmt: skip
+    with (
+        distributed.LocalCluster(
+            n_workers=args.workers, threads_per_worker=1, memory_limit=args.memory_limit, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         peaks: dict[str, int] = {}
         done = threading.Event()
 
@@ -84,11 +88,20 @@ def main(argv=None) -> int:
         sampler.join()
     written = len(dd.read_parquet(data / "scored"))
     result = pd.DataFrame(
-        [{"events": f"{events:,}", "files": args.files, "dyads": f"{args.dyads:,}", "workers": args.workers,
-          "memory limit per worker": args.memory_limit, "seconds": round(elapsed, 1),
-          "events/s": f"{events / elapsed:,.0f}", "rows written": f"{written:,}",
-          "peak RSS per worker (GiB)": ", ".join(f"{v / 2**30:.2f}" for v in peaks.values())}]
-    )  # fmt: skip
+        [
+            {
+                "events": f"{events:,}",
+                "files": args.files,
+                "dyads": f"{args.dyads:,}",
+                "workers": args.workers,
+                "memory limit per worker": args.memory_limit,
+                "seconds": round(elapsed, 1),
+                "events/s": f"{events / elapsed:,.0f}",
+                "rows written": f"{written:,}",
+                "peak RSS per worker (GiB)": ", ".join(f"{v / 2**30:.2f}" for v in peaks.values()),
+            }
+        ]
+    )
     text = f"Machine: {machine()}\n\n{markdown(result)}\n"
     print(text)
     Path(args.out).mkdir(parents=True, exist_ok=True)

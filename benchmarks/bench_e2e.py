@@ -58,12 +58,15 @@ def user_frame(n: int, n_dyads: int, *, order: str = "random", years: float = 10
         seconds, source, target = seconds[perm], source[perm], target[perm]
     elif order != "time":
         raise ValueError(f"order must be 'random' or 'time', not {order!r}")
-    return pd.DataFrame({
-        "date": pd.Timestamp("2015-01-01") + pd.to_timedelta(seconds, unit="s"),
-        "source": countries[source], "target": countries[target],
-        "kind": np.asarray(KINDS)[rng.integers(0, len(KINDS), n)],
-        "weight": np.round(rng.normal(0.0, 5.0, n), 2),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "date": pd.Timestamp("2015-01-01") + pd.to_timedelta(seconds, unit="s"),
+            "source": countries[source],
+            "target": countries[target],
+            "kind": np.asarray(KINDS)[rng.integers(0, len(KINDS), n)],
+            "weight": np.round(rng.normal(0.0, 5.0, n), 2),
+        }
+    )
 
 
 def polars_score_events(frame: pd.DataFrame, half_life: float = HALF_LIFE) -> pd.DataFrame:

@@ -67,8 +67,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     table = recovery(range(args.seeds), days=args.days)
-    print(f"{args.seeds} seeds x {args.days:g} days, {table.groupby('seed')['events'].first().mean():.0f} "
-          f"events per series on average, {time.perf_counter() - started:.1f} s")  # fmt: skip
+    print(
+        f"{args.seeds} seeds x {args.days:g} days, {table.groupby('seed')['events'].first().mean():.0f} "
+        f"events per series on average, {time.perf_counter() - started:.1f} s"
+    )
     print(report(table).round(3).to_string())
     return 0
 

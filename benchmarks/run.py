@@ -147,10 +147,21 @@ def e2e_grid(sizes, orders, methods, repeat, progress=print, *, fresh: bool = Tr
                     if name == bench_e2e.PEER:
                         reference = out
                     error = float(np.max(np.abs(out - reference) / np.maximum(gross, 1e-300))) if len(out) else np.nan
-                    rows.append({"events": n, "dyads": d, "order": order, "method": name, **stats,
-                                 "events_per_s": n / stats["seconds"], "max_rel_error": error})  # fmt: skip
-                    progress(f"  n={n:>10,} d={d:>7,} {order:<6} {name:<40} {stats['seconds']:8.3f} s  "
-                             f"peak +{stats['peak_mb']:7.0f} MB ({stats['peak_mb'] / stats['input_mb']:.2f}x input)")  # fmt: skip
+                    rows.append(
+                        {
+                            "events": n,
+                            "dyads": d,
+                            "order": order,
+                            "method": name,
+                            **stats,
+                            "events_per_s": n / stats["seconds"],
+                            "max_rel_error": error,
+                        }
+                    )
+                    progress(
+                        f"  n={n:>10,} d={d:>7,} {order:<6} {name:<40} {stats['seconds']:8.3f} s  "
+                        f"peak +{stats['peak_mb']:7.0f} MB ({stats['peak_mb'] / stats['input_mb']:.2f}x input)"
+                    )
     frame = pd.DataFrame(rows)
     peer = frame[frame["method"] == bench_e2e.PEER].set_index(["events", "dyads", "order"])["seconds"]
     keys = list(zip(frame["events"], frame["dyads"], frame["order"], strict=True))
@@ -168,8 +179,22 @@ def _e2e_markdown(frame: pd.DataFrame) -> str:
         input_mb=frame["input_mb"].map("{:.0f}".format),
         peak_over_input=(frame["peak_mb"] / frame["input_mb"]).map("{:.2f}".format),
         max_rel_error=frame["max_rel_error"].map(lambda e: "—" if np.isnan(e) else f"{e:.1e}"),
-    )[["events", "dyads", "order", "method", "seconds", "events_per_s", "speedup_vs_polars", "input_mb", "peak_mb",
-       "peak_over_input", "max_rel_error", "agrees"]]  # fmt: skip
+    )[
+        [
+            "events",
+            "dyads",
+            "order",
+            "method",
+            "seconds",
+            "events_per_s",
+            "speedup_vs_polars",
+            "input_mb",
+            "peak_mb",
+            "peak_over_input",
+            "max_rel_error",
+            "agrees",
+        ]
+    ]
     return markdown(table)
 
 
@@ -179,8 +204,21 @@ def _run_worker(name, n, d, repeat, sorted_input, out_path) -> dict:
     use; that costs page faults, hence the separate process). Slow methods: one run for both."""
 
     def once(repeat, memory):
-        command = [sys.executable, "-m", "benchmarks.run", "--worker", name, "--events", str(n), "--dyads", str(d),
-                   "--repeat", str(repeat), "--out-array", out_path] + ([] if sorted_input else ["--unsorted"])  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "benchmarks.run",
+            "--worker",
+            name,
+            "--events",
+            str(n),
+            "--dyads",
+            str(d),
+            "--repeat",
+            str(repeat),
+            "--out-array",
+            out_path,
+        ] + ([] if sorted_input else ["--unsorted"])
         env = dict(os.environ, PYTHONHASHSEED="0")
         if memory:
             env.update(MALLOC_MMAP_THRESHOLD_="131072", MALLOC_TRIM_THRESHOLD_="131072")
@@ -216,8 +254,17 @@ def kernel_grid(events, dyads, methods, repeat, sorted_input=True, progress=prin
                         if name != "memory floor"
                         else np.nan
                     )
-                    rows.append({"events": n, "dyads": d, "method": name, "time_sorted": sorted_input, **stats,
-                                 "events_per_s": n / stats["seconds"], "max_rel_error": error})  # fmt: skip
+                    rows.append(
+                        {
+                            "events": n,
+                            "dyads": d,
+                            "method": name,
+                            "time_sorted": sorted_input,
+                            **stats,
+                            "events_per_s": n / stats["seconds"],
+                            "max_rel_error": error,
+                        }
+                    )
                     progress(
                         f"  n={n:>10,} d={d:>7,} {name:<28} {stats['seconds']:9.3f} s  peak +{stats['peak_mb']:8.1f} MB"
                     )
@@ -244,8 +291,20 @@ def _markdown(frame: pd.DataFrame) -> str:
         peak_mb=frame["peak_mb"].map("{:.0f}".format),
         peak_over_input=(frame["peak_mb"] / frame["input_mb"]).map("{:.2f}".format),
         max_rel_error=frame["max_rel_error"].map(lambda e: "—" if np.isnan(e) else f"{e:.1e}"),
-    )[["events", "dyads", "method", "seconds", "events_per_s", "ratio_to_tension", "peak_mb", "peak_over_input",
-       "max_rel_error", "agrees"]]  # fmt: skip
+    )[
+        [
+            "events",
+            "dyads",
+            "method",
+            "seconds",
+            "events_per_s",
+            "ratio_to_tension",
+            "peak_mb",
+            "peak_over_input",
+            "max_rel_error",
+            "agrees",
+        ]
+    ]
     return markdown(table)
 
 
@@ -291,8 +350,11 @@ def summary(out: Path) -> str | None:
     if not ((out / "kernel.csv").exists() and (out / "e2e.csv").exists()):
         return None
     kernel, e2e = pd.read_csv(out / "kernel.csv"), pd.read_csv(out / "e2e.csv")
-    lines = ["| end to end, from one pandas DataFrame | rows in | tn.score_events | polars | speed-up | "
-             "read_events frame | peak memory / input frame |", "|---|---|---:|---:|---:|---:|---:|"]  # fmt: skip
+    lines = [
+        "| end to end, from one pandas DataFrame | rows in | tn.score_events | polars | speed-up | "
+        "read_events frame | peak memory / input frame |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
     for (n, d, order), group in e2e.groupby(["events", "dyads", "order"], sort=False):
         row = group.set_index("method")
         if "tn.score_events" not in row.index or bench_e2e.PEER not in row.index:
@@ -303,12 +365,18 @@ def summary(out: Path) -> str | None:
             if "tn.score_events (read_events frame)" in row.index
             else None
         )
-        lines.append(f"| {n:,} events, {d:,} dyads | {order} order | {ours['seconds']:.2f} s | {peer['seconds']:.2f} s | "
-                     f"{peer['seconds'] / ours['seconds']:.2f}× | "
-                     f"{'' if validated is None else format(validated['seconds'], '.2f') + ' s'} | "
-                     f"{ours['peak_mb'] / ours['input_mb']:.1f} |")  # fmt: skip
-    lines += ["", "| kernel on arrays (time order) | tension numpy | tension numba | best numba loop | polars | "
-              "plain Python loop | numpy vs loop | numba vs loop |", "|---|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+        lines.append(
+            f"| {n:,} events, {d:,} dyads | {order} order | {ours['seconds']:.2f} s | {peer['seconds']:.2f} s | "
+            f"{peer['seconds'] / ours['seconds']:.2f}× | "
+            f"{'' if validated is None else format(validated['seconds'], '.2f') + ' s'} | "
+            f"{ours['peak_mb'] / ours['input_mb']:.1f} |"
+        )
+    lines += [
+        "",
+        "| kernel on arrays (time order) | tension numpy | tension numba | best numba loop | polars | "
+        "plain Python loop | numpy vs loop | numba vs loop |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     sorted_ = kernel[kernel["time_sorted"]]
     for (n, d), group in sorted_.groupby(["events", "dyads"], sort=False):
         if n < 1_000_000:
@@ -316,8 +384,16 @@ def summary(out: Path) -> str | None:
         s = group.set_index("method")["seconds"]
         loop = s.get("plain Python loop", np.nan)
         numpy_, numba_ = s["tension.core.decayed_sum"], s.get("tension.core.decayed_sum(engine='numba')", np.nan)
-        cells = [f"{v:.3f} s" if np.isfinite(v) else "—" for v in
-                 (numpy_, numba_, s.get("numba @njit one pass (per-dyad state)", np.nan), s.get("polars ewm_sum_by", np.nan), loop)]  # fmt: skip
+        cells = [
+            f"{v:.3f} s" if np.isfinite(v) else "—"
+            for v in (
+                numpy_,
+                numba_,
+                s.get("numba @njit one pass (per-dyad state)", np.nan),
+                s.get("polars ewm_sum_by", np.nan),
+                loop,
+            )
+        ]
         ratios = [f"{loop / v:.0f}×" if np.isfinite(loop) else "—" for v in (numpy_, numba_)]
         lines.append(f"| {n:,} events, {d:,} dyads | " + " | ".join(cells + ratios) + " |")
     return "\n".join(lines) + "\n"
@@ -333,8 +409,11 @@ def main(argv=None) -> int:
     parser.add_argument("--dry-run", action="store_true", help="one tiny size, results to a temporary folder")
     parser.add_argument("--out", default=str(RESULTS), help="results folder")
     parser.add_argument("--parts", default="kernel,e2e,api", help="which parts: kernel, e2e, api (comma-separated)")
-    parser.add_argument("--e2e-sizes", default=",".join(f"{n}/{d}" for n, d in bench_e2e.SIZES),
-                        help="end to end: comma-separated events/dyads")  # fmt: skip
+    parser.add_argument(
+        "--e2e-sizes",
+        default=",".join(f"{n}/{d}" for n, d in bench_e2e.SIZES),
+        help="end to end: comma-separated events/dyads",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--e2e-worker", help=argparse.SUPPRESS)
     parser.add_argument("--frame", help=argparse.SUPPRESS)
@@ -349,8 +428,11 @@ def main(argv=None) -> int:
         print(json.dumps(e2e_worker(args.e2e_worker, args.frame, args.repeat, args.out_array)))
         return 0
     wanted = [w.strip() for w in args.methods.split(",")]
-    pick = (lambda names: list(names)) if args.methods == "all" else (
-        lambda names: [m for m in names if any(m.startswith(w) for w in wanted)])  # fmt: skip
+    pick = (
+        (lambda names: list(names))
+        if args.methods == "all"
+        else (lambda names: [m for m in names if any(m.startswith(w) for w in wanted)])
+    )
     parts = {p.strip() for p in args.parts.split(",")}
     sizes = [tuple(int(float(x)) for x in s.split("/")) for s in args.e2e_sizes.split(",")]
     if args.dry_run:
@@ -365,8 +447,9 @@ def main(argv=None) -> int:
         names = pick(peers.METHODS)
         grid = kernel_grid(events, dyads, names, args.repeat, sorted_input=not args.unsorted)
         if not args.unsorted and not args.dry_run:
-            unsorted = kernel_grid([max(events)], [max(dyads)], [m for m in names if m not in peers.SLOW],
-                                   args.repeat, sorted_input=False)  # fmt: skip
+            unsorted = kernel_grid(
+                [max(events)], [max(dyads)], [m for m in names if m not in peers.SLOW], args.repeat, sorted_input=False
+            )
             grid = pd.concat([grid, unsorted], ignore_index=True)
         grid.to_csv(out / "kernel.csv", index=False)
         (out / "kernel.md").write_text(header + _markdown(grid) + "\n")
@@ -382,8 +465,10 @@ def main(argv=None) -> int:
         e2e.to_csv(out / "e2e.csv", index=False)
         grid_size = {"n_dyads": 20, "years": 1, "events": 2_000, "repeat": 1} if args.dry_run else {}
         seconds, cells, grid_size = bench_e2e.grid_cells(**grid_size)
-        note = (f"\n\n`tn.score` daily grid ({grid_size}): {cells:,} cells (dyads x days) in {seconds:.3f} s, "
-                f"{cells / seconds:,.0f} cells/s.\n")  # fmt: skip
+        note = (
+            f"\n\n`tn.score` daily grid ({grid_size}): {cells:,} cells (dyads x days) in {seconds:.3f} s, "
+            f"{cells / seconds:,.0f} cells/s.\n"
+        )
         (out / "e2e.md").write_text(header + _e2e_markdown(e2e) + note)
         plot(
             e2e,

@@ -29,7 +29,9 @@ def model_from(model: Model | None, **loose) -> Model:
     if not isinstance(model, Model):
         raise TypeError(f"model must be a tension.Model, not {type(model).__name__}")
     if given:
-        raise ValueError(f"give the parameters either as model= or as keywords, not both (got model and {sorted(given)})")
+        raise ValueError(
+            f"give the parameters either as model= or as keywords, not both (got model and {sorted(given)})"
+        )
     return model
 
 
@@ -46,9 +48,19 @@ def prepared(events, model: Model) -> tuple[pd.DataFrame, pd.DataFrame]:
     return ev, event_scores(ev, model=model)
 
 
-def basis(ev: pd.DataFrame, scores: pd.DataFrame, units, *, model: Model, rows: pd.MultiIndex,
-          freq: str, start, end, half_life_factor: float = 1.0,
-          half_lives: np.ndarray | None = None) -> tuple[np.ndarray, list]:  # fmt: skip
+def basis(
+    ev: pd.DataFrame,
+    scores: pd.DataFrame,
+    units,
+    *,
+    model: Model,
+    rows: pd.MultiIndex,
+    freq: str,
+    start,
+    end,
+    half_life_factor: float = 1.0,
+    half_lives: np.ndarray | None = None,
+) -> tuple[np.ndarray, list]:
     """Matrix (len(rows), n_units) of unit series on ``rows`` (dyad, date) and the unit labels.
 
     ``units`` labels each event; every event of a unit must share its half-life.

@@ -266,8 +266,11 @@ def _column_digest(column: pd.Series, weights: np.ndarray) -> tuple:
     array = column.array
     chunked = getattr(array, "_pa_array", None)
     if chunked is not None:  # immutable buffers: their addresses and lengths
-        return ("arrow", id(chunked), tuple((b.address, b.size) if b is not None else None
-                                            for c in chunked.chunks for b in c.buffers()))  # fmt: skip
+        return (
+            "arrow",
+            id(chunked),
+            tuple((b.address, b.size) if b is not None else None for c in chunked.chunks for b in c.buffers()),
+        )
     values = getattr(array, "_ndarray", None)
     if values is None:
         values = np.asarray(array)

@@ -30,8 +30,21 @@ import pandas as pd
 
 #: Formats tried besides those pandas guesses from the values (ACLED writes ``9-May-20``);
 #: each must still read every value of the column, and two that disagree are refused.
-COMMON_FORMATS = ("%d-%b-%y", "%d-%b-%Y", "%d-%B-%Y", "%d %b %Y", "%d %B %Y", "%b %d, %Y", "%B %d, %Y",
-                  "%d/%m/%Y", "%m/%d/%Y", "%d/%m/%y", "%m/%d/%y", "%d.%m.%Y", "%Y/%m/%d")
+COMMON_FORMATS = (
+    "%d-%b-%y",
+    "%d-%b-%Y",
+    "%d-%B-%Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d/%m/%y",
+    "%m/%d/%y",
+    "%d.%m.%Y",
+    "%Y/%m/%d",
+)
 
 #: Words that name a different day each time they are read.
 RELATIVE = ("today", "now", "yesterday", "tomorrow")
@@ -75,8 +88,9 @@ def parse(raw: pd.Series, flag, *, date_format: str | None = None, dayfirst: boo
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     distinct = pd.Series(uniques, dtype=uniques.dtype if pd.api.types.is_numeric_dtype(raw.dtype) else object)
     if not pd.api.types.is_numeric_dtype(raw.dtype):
-        blank = np.fromiter((isinstance(v, str) and not v.strip() for v in distinct.tolist()), dtype=bool,
-                            count=len(distinct))  # fmt: skip
+        blank = np.fromiter(
+            (isinstance(v, str) and not v.strip() for v in distinct.tolist()), dtype=bool, count=len(distinct)
+        )
         distinct = distinct.mask(blank, None).astype(object)
     else:
         blank = np.zeros(len(distinct), dtype=bool)
@@ -108,8 +122,11 @@ def _resolution(parsed: pd.Series) -> pd.Series:
         return parsed.dt.as_unit("ns") if hasattr(parsed, "dt") else parsed
     lo, hi = valid.min(), valid.max()
     tz = getattr(parsed.dtype, "tz", None)
-    bounds = (pd.Timestamp.min, pd.Timestamp.max) if tz is None else (
-        pd.Timestamp.min.tz_localize("UTC"), pd.Timestamp.max.tz_localize("UTC"))
+    bounds = (
+        (pd.Timestamp.min, pd.Timestamp.max)
+        if tz is None
+        else (pd.Timestamp.min.tz_localize("UTC"), pd.Timestamp.max.tz_localize("UTC"))
+    )
     if bounds[0] <= lo and hi <= bounds[1]:
         return parsed.dt.as_unit("ns")
     return parsed.dt.as_unit("us")
@@ -127,8 +144,9 @@ def _numbers(raw: pd.Series, number: pd.Series, flag) -> pd.Series:
     present = ~np.isnan(values)
     whole = present & np.isfinite(values) & (values == np.round(values))
     eight = whole & (values >= 10_000_101) & (values <= 99_991_231)
-    text = pd.Series([str(int(v)) if ok else None for v, ok in zip(values, eight, strict=True)], index=raw.index,
-                     dtype=object)  # fmt: skip
+    text = pd.Series(
+        [str(int(v)) if ok else None for v, ok in zip(values, eight, strict=True)], index=raw.index, dtype=object
+    )
     parsed = pd.to_datetime(text, format="%Y%m%d", errors="coerce")
     bad = present & parsed.isna().to_numpy()
     flag(bad, lambda pos: f"a number, not a date ({_shown(raw, pos)}); {_NUMBERS_ADVICE}")
@@ -190,9 +208,13 @@ def _datetime_objects(raw, flag, warn) -> pd.Series:
                 aware[i] = True
                 zones.add(str(tz))
     if aware.any() and (present & ~aware).any():
-        flag(present & ~aware, lambda pos: (
-            f"a date without a time zone ({_shown(raw, pos)}) in a column of dates with time zones; give every "
-            "date a time zone (e.g. tz_localize('UTC')) or none"))  # fmt: skip
+        flag(
+            present & ~aware,
+            lambda pos: (
+                f"a date without a time zone ({_shown(raw, pos)}) in a column of dates with time zones; give every "
+                "date a time zone (e.g. tz_localize('UTC')) or none"
+            ),
+        )
         return _empty(raw)
     if aware.any():
         parsed = pd.to_datetime(raw, utc=True)
@@ -208,9 +230,13 @@ def _text(raw: pd.Series, flag, date_format, dayfirst, warn, shown=None) -> pd.S
     text = text.mask(text == "")
     present = text.notna().to_numpy()
     relative = text.str.lower().isin(RELATIVE).fillna(False).to_numpy(dtype=bool)
-    flag(relative, lambda pos: (
-        f"a relative date ({_shown(shown, pos)}) means another day each time the file is read; write the date "
-        "itself (YYYY-MM-DD)"))  # fmt: skip
+    flag(
+        relative,
+        lambda pos: (
+            f"a relative date ({_shown(shown, pos)}) means another day each time the file is read; write the date "
+            "itself (YYYY-MM-DD)"
+        ),
+    )
     usable = present & ~relative
     if date_format is None:
         numeric = text.str.fullmatch(_NUMBER).fillna(False).to_numpy(dtype=bool) & usable
@@ -226,9 +252,13 @@ def _text(raw: pd.Series, flag, date_format, dayfirst, warn, shown=None) -> pd.S
     has_zone = text.str.contains(_TZ_SUFFIX.replace("(Z|", "(?:Z|"), regex=True).fillna(False).to_numpy(dtype=bool)
     if (usable & has_zone).any() and (usable & ~has_zone).any():
         naive = usable & ~has_zone
-        flag(naive, lambda pos: (
-            f"a date without a time zone ({_shown(shown, pos)}) in a column of dates with time zones; "
-            "give every date a UTC offset (e.g. +00:00) or none"))  # fmt: skip
+        flag(
+            naive,
+            lambda pos: (
+                f"a date without a time zone ({_shown(shown, pos)}) in a column of dates with time zones; "
+                "give every date a UTC offset (e.g. +00:00) or none"
+            ),
+        )
         usable &= has_zone
     values = text.where(usable)
     if not usable.any():
@@ -256,26 +286,38 @@ def _text(raw: pd.Series, flag, date_format, dayfirst, warn, shown=None) -> pd.S
         if len(distinct) > 1:
             formats = [fmt for fmt, _ in distinct]
             example = values[usable].iloc[0]
-            flag(usable, lambda pos: (
-                f"ambiguous dates: the whole column reads as {formats[0]!r} and as {formats[1]!r} "
-                f"(e.g. {example!r}), with different days; say which with read_events(..., dayfirst=True) "
-                f"or dayfirst=False, or date_format='...'"))  # fmt: skip
+            flag(
+                usable,
+                lambda pos: (
+                    f"ambiguous dates: the whole column reads as {formats[0]!r} and as {formats[1]!r} "
+                    f"(e.g. {example!r}), with different days; say which with read_events(..., dayfirst=True) "
+                    f"or dayfirst=False, or date_format='...'"
+                ),
+            )
             return _empty(raw)
         fmt = distinct[0][0]
         return _resolution(_read(values, fmt, flag, shown, warn))
     best = max(results, key=lambda r: r[0]) if results else None
     if best is None or best[0] == 0:
-        flag(usable, lambda pos: (
-            f"unparsable date ({_shown(shown, pos)}); write dates as YYYY-MM-DD or an ISO 8601 timestamp, or give "
-            "the format with read_events(..., date_format='%d.%m.%Y')"))  # fmt: skip
+        flag(
+            usable,
+            lambda pos: (
+                f"unparsable date ({_shown(shown, pos)}); write dates as YYYY-MM-DD or an ISO 8601 timestamp, or give "
+                "the format with read_events(..., date_format='%d.%m.%Y')"
+            ),
+        )
         return _empty(raw)
     _, fmt, _ = best
     parsed = _read(values, fmt, flag, shown, warn)
     bad = usable & parsed.isna().to_numpy()
-    flag(bad, lambda pos: (
-        f"unparsable date ({_shown(shown, pos)}): it does not match the format {fmt!r} of the column's other dates "
-        "(one format is used per column, never a guess per row); fix these values or give the format with "
-        "read_events(..., date_format=...)"))  # fmt: skip
+    flag(
+        bad,
+        lambda pos: (
+            f"unparsable date ({_shown(shown, pos)}): it does not match the format {fmt!r} of the column's other dates "
+            "(one format is used per column, never a guess per row); fix these values or give the format with "
+            "read_events(..., date_format=...)"
+        ),
+    )
     return _resolution(parsed)
 
 
@@ -328,9 +370,13 @@ def _read(values: pd.Series, fmt: str, flag, raw, warn) -> pd.Series:
             return pd.to_datetime(values, format=fmt, errors="coerce")
         if naive.any():
             if flag is not None:
-                flag(naive, lambda pos: (
-                    f"a date without a time zone ({_shown(raw, pos)}) in a column of dates with time zones; "
-                    "give every date a UTC offset (e.g. +00:00) or none"))  # fmt: skip
+                flag(
+                    naive,
+                    lambda pos: (
+                        f"a date without a time zone ({_shown(raw, pos)}) in a column of dates with time zones; "
+                        "give every date a UTC offset (e.g. +00:00) or none"
+                    ),
+                )
             values = values.where(has_zone)
         parsed = pd.to_datetime(values, format=fmt, errors="coerce", utc=True)
     zones = set(zone.dropna().tolist()) - {"Z", "+00:00", "+0000", "+00", "UTC", "GMT"}

@@ -97,8 +97,7 @@ def on_grid(p: Prepared, times: pd.DatetimeIndex, matrix, half_lives, threshold=
     origin = int(min(p.ticks.min() if len(p.ticks) else 0, grid_ticks.min() if len(grid_ticks) else 0))
     kernel = core.run(p.codes, days(p.ticks, origin), matrix, half_lives, order=kernel_order(p))
     try:
-        return core.on_grid(kernel, days(grid_ticks, origin), len(p.names), threshold=threshold,
-                            max_rows=MAX_KEPT_ROWS)  # fmt: skip
+        return core.on_grid(kernel, days(grid_ticks, origin), len(p.names), threshold=threshold, max_rows=MAX_KEPT_ROWS)
     except core.TooManyRows as err:
         raise _params.ParameterError(
             f"threshold={threshold!r} keeps {err.rows:,} grid values (limit {MAX_KEPT_ROWS:,}); pass a larger "
@@ -113,8 +112,14 @@ def readings(states: np.ndarray, signs: np.ndarray, model: Model) -> dict:
     hostile = states[:, :-3][:, signs > 0].sum(axis=1)
     cooperative = states[:, :-3][:, signs < 0].sum(axis=1)
     heat, flow = states[:, -3] + states[:, -2], states[:, -1]
-    return {"tension": hostile - cooperative, "hostile": hostile, "cooperative": cooperative,
-            "index": flow_index(heat, flow, model=model), "heat": heat, "flow": flow}  # fmt: skip
+    return {
+        "tension": hostile - cooperative,
+        "hostile": hostile,
+        "cooperative": cooperative,
+        "index": flow_index(heat, flow, model=model),
+        "heat": heat,
+        "flow": flow,
+    }
 
 
 def decayed_to(p: Prepared, at) -> tuple[pd.Timestamp, np.ndarray, np.ndarray]:

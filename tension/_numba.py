@@ -92,5 +92,13 @@ def decayed_sum(groups, times, scores, half_lives, by_time, n_groups, *, by_sign
     rates = np.log(2.0) / lives
     order = np.zeros(0, dtype=np.int64) if by_time is None else np.asarray(by_time, dtype=np.int64)
     scores = np.ascontiguousarray(scores, dtype=np.float64).reshape(len(times), -1)
-    return _one_pass(order, np.asarray(groups, dtype=np.int64), np.ascontiguousarray(times, dtype=np.float64),
-                     scores, rates, life_of.astype(np.int64), int(n_groups), bool(by_sign))  # fmt: skip
+    return _one_pass(
+        order,
+        np.asarray(groups, dtype=np.int64),
+        np.ascontiguousarray(times, dtype=np.float64),
+        scores,
+        rates,
+        life_of.astype(np.int64),
+        int(n_groups),
+        bool(by_sign),
+    )

@@ -57,8 +57,11 @@ def freq(value) -> pd.offsets.BaseOffset:
     try:
         offset = pd.tseries.frequencies.to_offset(value)
     except (ValueError, TypeError):
-        _fail("freq", value, "is not a pandas frequency; use e.g. 'D' (days), 'W' (weeks), 'MS' (month starts), "
-                             "'6h' (six hours)")  # fmt: skip
+        _fail(
+            "freq",
+            value,
+            "is not a pandas frequency; use e.g. 'D' (days), 'W' (weeks), 'MS' (month starts), '6h' (six hours)",
+        )
     step = offset.n
     if isinstance(offset, pd.offsets.Tick):
         step = offset.nanos
@@ -129,9 +132,14 @@ def check_grid(lo, hi, offset, freq_value) -> None:
     """Refuse a grid of more than :data:`MAX_GRID_POINTS` times before building it."""
     size = grid_size(lo, hi, offset)
     if size > MAX_GRID_POINTS:
-        _fail("freq", freq_value, (
-            f"from {lo} to {hi} makes about {size:,} grid times (limit {MAX_GRID_POINTS:,}); use a coarser freq "
-            "(e.g. 'D' or 'W'), a shorter start/end, or at=<date> for one snapshot"))  # fmt: skip
+        _fail(
+            "freq",
+            freq_value,
+            (
+                f"from {lo} to {hi} makes about {size:,} grid times (limit {MAX_GRID_POINTS:,}); use a coarser freq "
+                "(e.g. 'D' or 'W'), a shorter start/end, or at=<date> for one snapshot"
+            ),
+        )
 
 
 def bounds(start, end) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:

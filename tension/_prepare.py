@@ -141,8 +141,7 @@ def prepare(events, model: Model) -> Prepared:
     killed = ev["killed"].to_numpy(dtype=float)
     injured = ev["injured"].to_numpy(dtype=float)
     if killed.any() or injured.any():
-        m = magnitude(killed, injured, hostile=base > 0, killed_coef=model.killed_coef,
-                      injured_coef=model.injured_coef)  # fmt: skip
+        m = magnitude(killed, injured, hostile=base > 0, killed_coef=model.killed_coef, injured_coef=model.injured_coef)
     else:  # no casualties: m = 1 + a ln 1 + b ln 1 = 1 exactly
         m = np.ones(len(ev))
     explicit = ev["weight"].to_numpy(dtype=float)
@@ -223,9 +222,18 @@ def select_dyads(p: Prepared, dyads) -> Prepared:
     kept, codes = np.unique(p.codes[mask], return_inverse=True)
     codes, ticks = codes.astype(np.int64), p.ticks[mask]
     return Prepared(
-        p.events[mask], codes, p.names[kept], ticks, p.base[mask], p.magnitude[mask],
-        p.raw[mask], p.score[mask], p.half_life[mask], p.tz, core.group_order(codes, ticks),
-    )  # fmt: skip
+        p.events[mask],
+        codes,
+        p.names[kept],
+        ticks,
+        p.base[mask],
+        p.magnitude[mask],
+        p.raw[mask],
+        p.score[mask],
+        p.half_life[mask],
+        p.tz,
+        core.group_order(codes, ticks),
+    )
 
 
 #: What :func:`tension.decompose` can split tension into.

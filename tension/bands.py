@@ -54,16 +54,27 @@ def _draws(ev, scores, model, *, draws, weight_spread, half_life_spread, nodes, 
         )
     kinds = ev["kind"].to_numpy(dtype=object)
     # per-event random numbers are assigned in a canonical event order: row order does not matter
-    canon = np.lexsort((ev["killed"].to_numpy(), conf, kinds.astype(str), ev["target"].to_numpy().astype(str),
-                        ev["source"].to_numpy().astype(str), pd.DatetimeIndex(ev["date"]).asi8))  # fmt: skip
+    canon = np.lexsort(
+        (
+            ev["killed"].to_numpy(),
+            conf,
+            kinds.astype(str),
+            ev["target"].to_numpy().astype(str),
+            ev["source"].to_numpy().astype(str),
+            pd.DatetimeIndex(ev["date"]).asi8,
+        )
+    )
 
     def uniform():
         out = np.empty((draws, n))
         out[:, canon] = rng.uniform(size=(draws, n))
         return out
 
-    units = np.where(own, np.char.add("event ", np.arange(n).astype(str)).astype(object),
-                     np.where(explicit, "weight ", "kind ").astype(object) + kinds)  # fmt: skip
+    units = np.where(
+        own,
+        np.char.add("event ", np.arange(n).astype(str)).astype(object),
+        np.where(explicit, "weight ", "kind ").astype(object) + kinds,
+    )
     codes, labels = pd.factorize(pd.Series(units, dtype=object), sort=True)
     labels = list(labels)
     # kind weight factors: log-normal with median 1 (one per kind and draw)
@@ -188,9 +199,17 @@ def bands(
         ev, scores = ev[keep], scores[keep]
     rng = np.random.default_rng(seed)
     codes, labels, multipliers, node = _draws(
-        ev, scores, m, draws=draws, weight_spread=weight_spread, half_life_spread=half_life_spread,
-        nodes=nodes, casualties=casualties, confidence=confidence, rng=rng,
-    )  # fmt: skip
+        ev,
+        scores,
+        m,
+        draws=draws,
+        weight_spread=weight_spread,
+        half_life_spread=half_life_spread,
+        nodes=nodes,
+        casualties=casualties,
+        confidence=confidence,
+        rng=rng,
+    )
     rows = pd.MultiIndex.from_frame(point[["dyad", "date"]])
     grid_start, grid_end = point.attrs.get("start"), point.attrs.get("end")
     values = np.zeros((len(point), draws))
@@ -199,8 +218,17 @@ def bands(
         chosen = node == q
         if not chosen.any() or not len(point):
             continue
-        matrix, _ = _basis.basis(ev, scores, np.asarray(labels, dtype=object)[codes], model=m, rows=rows,
-                                 freq=freq, start=grid_start, end=grid_end, half_life_factor=factor)  # fmt: skip
+        matrix, _ = _basis.basis(
+            ev,
+            scores,
+            np.asarray(labels, dtype=object)[codes],
+            model=m,
+            rows=rows,
+            freq=freq,
+            start=grid_start,
+            end=grid_end,
+            half_life_factor=factor,
+        )
         values[:, chosen] = matrix @ multipliers[chosen].T
     tension = point["tension"].to_numpy()
     if len(point):
@@ -210,7 +238,17 @@ def bands(
     out = point.copy()
     out["low"] = np.minimum(low, tension)
     out["high"] = np.maximum(high, tension)
-    out.attrs = {**point.attrs, "bands": {"draws": draws, "quantiles": (lo_q, hi_q), "weight_spread": weight_spread,
-                                         "half_life_spread": half_life_spread, "casualties": casualties,
-                                         "confidence": confidence, "nodes": nodes, "seed": seed}}  # fmt: skip
+    out.attrs = {
+        **point.attrs,
+        "bands": {
+            "draws": draws,
+            "quantiles": (lo_q, hi_q),
+            "weight_spread": weight_spread,
+            "half_life_spread": half_life_spread,
+            "casualties": casualties,
+            "confidence": confidence,
+            "nodes": nodes,
+            "seed": seed,
+        },
+    }
     return out

@@ -164,7 +164,9 @@ def calibrate(
     fit_kinds = present if fit_weights is None else list(fit_weights)
     unknown = sorted(set(fit_kinds) - set(present))
     if unknown:
-        raise CalibrationError(f"fit_weights names kinds without events of {dyad} (or with explicit weights): {unknown}")
+        raise CalibrationError(
+            f"fit_weights names kinds without events of {dyad} (or with explicit weights): {unknown}"
+        )
     base = dict(zip(kinds, scores["base_weight"].to_numpy(dtype=float), strict=True))
     quads = dict(zip(kind_table(m.weights)["kind"], kind_table(m.weights)["quad_class"], strict=True))
     classes = sorted({quads.get(k) or "default" for k in kinds}) if half_life == "class" else []
@@ -201,12 +203,24 @@ def calibrate(
             cache[key] = _basis.prepared(ev, cur)[1]
         sc = cache[key]
         units = np.where(np.isin(kinds, fit_kinds) & ~explicit, "fit ", "fixed ").astype(object) + kinds
-        matrix, labels = _basis.basis(ev, sc, units, model=cur, rows=rows, freq=freq, start=grid[0], end=grid[-1],
-                                      half_lives=_event_half_lives(cur, kinds))  # fmt: skip
+        matrix, labels = _basis.basis(
+            ev,
+            sc,
+            units,
+            model=cur,
+            rows=rows,
+            freq=freq,
+            start=grid[0],
+            end=grid[-1],
+            half_lives=_event_half_lives(cur, kinds),
+        )
         cols = {label: matrix[:, i] for i, label in enumerate(labels)}
         fixed = sum((v for k, v in cols.items() if k.startswith("fixed ")), np.zeros(len(y)))
-        X = np.column_stack([cols.get("fit " + k, np.zeros(len(y))) / weights.get(k, base[k]) for k in fit_kinds]) \
-            if fit_kinds else np.zeros((len(y), 0))  # fmt: skip
+        X = (
+            np.column_stack([cols.get("fit " + k, np.zeros(len(y))) / weights.get(k, base[k]) for k in fit_kinds])
+            if fit_kinds
+            else np.zeros((len(y), 0))
+        )
         return X, fixed
 
     lower = np.array([_EPS if base[k] > 0 else -np.inf for k in fit_kinds])
@@ -223,6 +237,7 @@ def calibrate(
     theta = _start(half_life, m, classes)
     rounds = 3 if fit_kinds and m.repeat_discount < 1 else 1
     for _round in range(rounds):
+
         def profile(th, w=weights):
             return solve(w, half_life_of(np.atleast_1d(th)))[3]
 
@@ -234,8 +249,9 @@ def calibrate(
         if settled:
             break
     fitted_model = model_with(weights, half_life_of(theta))
-    parameters = _parameters(theta, half_life, classes, fit_kinds, w, X, y, fixed, lower, upper, solve, weights,
-                             half_life_of)  # fmt: skip
+    parameters = _parameters(
+        theta, half_life, classes, fit_kinds, w, X, y, fixed, lower, upper, solve, weights, half_life_of
+    )
     daily = score(ev, model=fitted_model, dyads=[dyad], freq=freq, start=grid[0], end=grid[-1])
     fit = daily.set_index("date")["tension"].reindex(ref.index).to_numpy()
     rmse = float(np.sqrt(np.mean((fit - y) ** 2)))
@@ -277,8 +293,12 @@ def _minimise(profile, theta, half_life):
         grid = np.linspace(lo, hi, 15)  # coarse grid against local minima, then refine
         values = [profile(np.array([g])) for g in grid]
         i = int(np.argmin(values))
-        res = minimize_scalar(lambda t: profile(np.array([t])), bounds=(grid[max(i - 1, 0)], grid[min(i + 1, 14)]),
-                              method="bounded", options={"xatol": 1e-6})  # fmt: skip
+        res = minimize_scalar(
+            lambda t: profile(np.array([t])),
+            bounds=(grid[max(i - 1, 0)], grid[min(i + 1, 14)]),
+            method="bounded",
+            options={"xatol": 1e-6},
+        )
         return np.array([res.x])
     res = minimize(profile, theta, method="L-BFGS-B", bounds=[(lo, hi)] * len(theta))
     return res.x

@@ -12,8 +12,18 @@ import pandas as pd
 __all__ = ["main", "build_parser"]
 
 DEMO_START, DEMO_END, DEMO_AT = "2024-01-10", "2024-02-29", "2024-01-29"
-DEMO_DAYS = ["2024-01-16", "2024-01-17", "2024-01-18", "2024-01-26", "2024-01-27", "2024-01-28",
-             "2024-01-29", "2024-01-30", "2024-02-15", "2024-02-29"]  # fmt: skip
+DEMO_DAYS = [
+    "2024-01-16",
+    "2024-01-17",
+    "2024-01-18",
+    "2024-01-26",
+    "2024-01-27",
+    "2024-01-28",
+    "2024-01-29",
+    "2024-01-30",
+    "2024-02-15",
+    "2024-02-29",
+]
 READERS = ("events", "gdelt", "icews", "acled", "plover")
 PLOTS = ("timeline", "decomposition", "drivers", "heatmap", "small-multiples", "contributions")  # the last: 0.1 name
 _PROGRESS_BYTES = 50 * 2**20
@@ -80,7 +90,11 @@ def _read_events(path: str, source: str, progress: bool | None, weights=None):
         for line in str(report).splitlines():
             print(f"tension: {line}", file=sys.stderr)
     if len(events) == 0:
-        reasons = "; ".join(f"{why}: {n}" for why, n in sorted(report.skipped.items(), key=lambda kv: -kv[1])) if report else ""
+        reasons = (
+            "; ".join(f"{why}: {n}" for why, n in sorted(report.skipped.items(), key=lambda kv: -kv[1]))
+            if report
+            else ""
+        )
         text = f"no events to score in {path}" + (f" (skipped: {reasons})" if reasons else "")
         hint = _format_hint(path, source)
         raise CliError(text + (f"\n{hint}" if hint else ""))
@@ -88,12 +102,14 @@ def _read_events(path: str, source: str, progress: bool | None, weights=None):
 
 
 def _format_hint(path: str, source: str) -> str:
-    """"the file looks like X: use --from X" when its first line says so."""
+    """ "the file looks like X: use --from X" when its first line says so."""
     import tension as tn
 
     guess = tn.io.guess_format(path) if not any(ch in path for ch in "*?[") else None
     if guess and guess != source:
-        return f"{path} looks like {guess.upper() if guess != 'events' else 'a tension events'} data: use --from {guess}"
+        return (
+            f"{path} looks like {guess.upper() if guess != 'events' else 'a tension events'} data: use --from {guess}"
+        )
     return ""
 
 
@@ -234,23 +250,31 @@ def _demo(args) -> int:
     )
     table = daily.set_index(daily["date"].dt.strftime("%Y-%m-%d")).loc[DEMO_DAYS]
     table = table[["tension", "hostile", "cooperative", "index"]].round(1)
-    print("Pakistan–Iran, January 2024: daily tension (the memory: half-life 30 days) and index (the last days'\n"
-          "net hostility against the pair's usual flow of events: 50 = balanced, above = hostile, below = warm)\n")
+    print(
+        "Pakistan–Iran, January 2024: daily tension (the memory: half-life 30 days) and index (the last days'\n"
+        "net hostility against the pair's usual flow of events: 50 = balanced, above = hostile, below = warm)\n"
+    )
     header = f"{'date':<11}{'tension':>8}{'hostile':>9}{'cooperative':>12}{'index':>7}   events that day"
     print(header)
     print("-" * len(header))
     for day, row in table.iterrows():
         what = happened.get(day, "")
-        print(f"{day:<11}{row['tension']:>8.1f}{row['hostile']:>9.1f}{row['cooperative']:>12.1f}{row['index']:>7.1f}   {what}")
+        print(
+            f"{day:<11}{row['tension']:>8.1f}{row['hostile']:>9.1f}{row['cooperative']:>12.1f}{row['index']:>7.1f}   {what}"
+        )
     total = why.attrs["tension"]["IRN-PAK"]
     print(f"\nWhat makes up the tension on {DEMO_AT} ({total:.1f}): the top drivers\n")
     top = why.reindex(why["contribution"].abs().sort_values(ascending=False, kind="stable").index).head(6)
     for _, row in top.iterrows():
-        event = f"{row['source']}→{row['target']} {labels[row['kind']]}" + (f", {row['killed']} killed" if row["killed"] else "")
+        event = f"{row['source']}→{row['target']} {labels[row['kind']]}" + (
+            f", {row['killed']} killed" if row["killed"] else ""
+        )
         print(f"  {row['date']:%d %b}  {event:<42}{row['contribution']:>+7.2f}  ({100 * row['share']:.0f}%)")
     rest = why["contribution"].sum() - top["contribution"].sum()
     print(f"  {'':6} {'all other events':<42}{rest:>+7.2f}")
-    ax = tn.plot.timeline(daily, events, title="Pakistan–Iran, January 2024: strikes spike tension, talks bring it down")
+    ax = tn.plot.timeline(
+        daily, events, title="Pakistan–Iran, January 2024: strikes spike tension, talks bring it down"
+    )
     out = Path(args.output)
     ax.figure.savefig(out, dpi=args.dpi)
     plt.close(ax.figure)
@@ -291,8 +315,10 @@ def _plot(args) -> int:
         ax = tn.plot.timeline(daily, events, dyad=dyad)
     elif args.kind in ("decomposition", "contributions"):
         if args.kind == "contributions":
-            print("note: --kind contributions is renamed --kind decomposition; the old name goes in the next release",
-                  file=sys.stderr)  # fmt: skip
+            print(
+                "note: --kind contributions is renamed --kind decomposition; the old name goes in the next release",
+                file=sys.stderr,
+            )
         parts = tn.decompose(events, by=args.by, freq=args.freq, start=args.start, end=args.end, dyads=dyad, **kwargs)
         ax = tn.plot.decomposition(parts, dyad=dyad)
     elif args.kind == "drivers":
@@ -371,19 +397,35 @@ def _alerts(args) -> int:
 
 def _add_model_options(parser):
     group = parser.add_argument_group("model")
-    group.add_argument("--half-life", type=_half_life, metavar="DAYS",
-                       help="half-life in days (default 30), or per kind / quad class: "
-                            "material_conflict=60,verbal_cooperation=10,default=30")  # fmt: skip
-    group.add_argument("--weights", type=_weights, metavar="KIND=W,…",
-                       help="signed weights (positive = hostile) to add or override kinds: drone_incursion=6,talks=-2, "
-                            "or a CSV file with columns kind,weight")  # fmt: skip
-    group.add_argument("--directed", action="store_true", help="score source->target pairs (PAK->IRN) instead of unordered pairs")
-    group.add_argument("--freq", default="D", help="grid frequency, any pandas frequency: D, W, MS, 6h (default: %(default)s)")
+    group.add_argument(
+        "--half-life",
+        type=_half_life,
+        metavar="DAYS",
+        help="half-life in days (default 30), or per kind / quad class: "
+        "material_conflict=60,verbal_cooperation=10,default=30",
+    )
+    group.add_argument(
+        "--weights",
+        type=_weights,
+        metavar="KIND=W,…",
+        help="signed weights (positive = hostile) to add or override kinds: drone_incursion=6,talks=-2, "
+        "or a CSV file with columns kind,weight",
+    )
+    group.add_argument(
+        "--directed", action="store_true", help="score source->target pairs (PAK->IRN) instead of unordered pairs"
+    )
+    group.add_argument(
+        "--freq", default="D", help="grid frequency, any pandas frequency: D, W, MS, 6h (default: %(default)s)"
+    )
     group.add_argument("--start", help="first grid date (default: the first event's day)")
     group.add_argument("--end", help="last grid date (default: the last event's day)")
-    parser.add_argument("--from", dest="source", choices=READERS, default="events",
-                        help="input format: the tension event schema (CSV/Parquet, default) or a dataset "
-                             "read by tension.io")  # fmt: skip
+    parser.add_argument(
+        "--from",
+        dest="source",
+        choices=READERS,
+        default="events",
+        help="input format: the tension event schema (CSV/Parquet, default) or a dataset read by tension.io",
+    )
     progress = parser.add_mutually_exclusive_group()
     progress.add_argument("--progress", action="store_true", default=None, help="always show a progress bar on stderr")
     progress.add_argument("--no-progress", dest="progress", action="store_false", help="never show one")
@@ -398,82 +440,128 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    demo = sub.add_parser("demo", help="the worked example: Pakistan–Iran, January 2024",
-                          description="Score the bundled Pakistan–Iran episode (10 Jan – 29 Feb 2024), print daily tension "
-                                      "on the key days and the top drivers on 29 January, and write the timeline plot.")  # fmt: skip
+    demo = sub.add_parser(
+        "demo",
+        help="the worked example: Pakistan–Iran, January 2024",
+        description="Score the bundled Pakistan–Iran episode (10 Jan – 29 Feb 2024), print daily tension "
+        "on the key days and the top drivers on 29 January, and write the timeline plot.",
+    )
     demo.add_argument("-o", "--output", default="tension_demo.png", help="plot file to write (default: %(default)s)")
     demo.add_argument("--dpi", type=int, default=150, help="plot resolution (default: %(default)s)")
     demo.set_defaults(func=_demo)
 
-    score = sub.add_parser("score", help="score an events file on a time grid",
-                           description="Read events (CSV or Parquet in the tension schema, or GDELT/ICEWS/ACLED/PLOVER with "
-                                       "--from) and write the tension of every dyad on a regular grid: dyad, date, tension, "
-                                       "hostile, cooperative, index.",
-                           epilog="example: tension score events.csv --dyad IRN-PAK --half-life 30 -o scores.csv")  # fmt: skip
+    score = sub.add_parser(
+        "score",
+        help="score an events file on a time grid",
+        description="Read events (CSV or Parquet in the tension schema, or GDELT/ICEWS/ACLED/PLOVER with "
+        "--from) and write the tension of every dyad on a regular grid: dyad, date, tension, "
+        "hostile, cooperative, index.",
+        epilog="example: tension score events.csv --dyad IRN-PAK --half-life 30 -o scores.csv",
+    )
     score.add_argument("events", metavar="EVENTS", help="events file (or glob of GDELT files with --from gdelt)")
-    score.add_argument("--dyad", action="append", metavar="DYAD", help="keep only this dyad (IRN-PAK, or PAK->IRN with --directed); repeatable")
-    score.add_argument("-o", "--output", default="-", help="output .csv, .tsv or .parquet, or - for standard output (default)")
+    score.add_argument(
+        "--dyad",
+        action="append",
+        metavar="DYAD",
+        help="keep only this dyad (IRN-PAK, or PAK->IRN with --directed); repeatable",
+    )
+    score.add_argument(
+        "-o", "--output", default="-", help="output .csv, .tsv or .parquet, or - for standard output (default)"
+    )
     _add_model_options(score)
     score.set_defaults(func=_score)
 
-    plot = sub.add_parser("plot", help="draw a figure from an events file",
-                          description="Read events and draw one figure: a dyad's timeline (default), its decomposition "
-                                      "into parts, the drivers at one date, a heat map of many dyads, or small multiples of the most "
-                                      "tense dyads.",
-                          epilog="example: tension plot events.csv --dyad IRN-PAK -o irn_pak.png")  # fmt: skip
+    plot = sub.add_parser(
+        "plot",
+        help="draw a figure from an events file",
+        description="Read events and draw one figure: a dyad's timeline (default), its decomposition "
+        "into parts, the drivers at one date, a heat map of many dyads, or small multiples of the most "
+        "tense dyads.",
+        epilog="example: tension plot events.csv --dyad IRN-PAK -o irn_pak.png",
+    )
     plot.add_argument("events", metavar="EVENTS", help="events file")
     plot.add_argument("-o", "--output", required=True, help="image file to write (.png, .svg, .pdf)")
     plot.add_argument("--kind", choices=PLOTS, default="timeline", help="which figure (default: %(default)s)")
-    plot.add_argument("--dyad", action="append", metavar="DYAD", help="the dyad to draw (needed when the events hold several)")
+    plot.add_argument(
+        "--dyad", action="append", metavar="DYAD", help="the dyad to draw (needed when the events hold several)"
+    )
     plot.add_argument("--at", help="date of the drivers figure (default: the last grid date)")
-    plot.add_argument("--by", choices=("quad_class", "kind", "sign"), default="quad_class", help="parts of the decomposition figure")
+    plot.add_argument(
+        "--by", choices=("quad_class", "kind", "sign"), default="quad_class", help="parts of the decomposition figure"
+    )
     plot.add_argument("--top", type=int, default=10, help="bars, rows or panels to show (default: %(default)s)")
     plot.add_argument("--dpi", type=int, default=150, help="resolution (default: %(default)s)")
     _add_model_options(plot)
     plot.set_defaults(func=_plot)
 
-    extract = sub.add_parser("extract", help="code a news story into candidate events to review",
-                             description="Read an English news story (plain text) and write candidate events in the "
-                                         "tension schema, each with the sentence it came from, the trigger and actor words, "
-                                         "a confidence and a description of how it was coded. Review (edit) the file, then "
-                                         "'tension score' it. Needs: pip install 'tension[extract]'.",
-                             epilog="example: tension extract story.txt --published 2024-01-29 -o events.csv")  # fmt: skip
+    extract = sub.add_parser(
+        "extract",
+        help="code a news story into candidate events to review",
+        description="Read an English news story (plain text) and write candidate events in the "
+        "tension schema, each with the sentence it came from, the trigger and actor words, "
+        "a confidence and a description of how it was coded. Review (edit) the file, then "
+        "'tension score' it. Needs: pip install 'tension[extract]'.",
+        epilog="example: tension extract story.txt --published 2024-01-29 -o events.csv",
+    )
     extract.add_argument("story", metavar="STORY", help="plain-text story (UTF-8)")
-    extract.add_argument("--published", required=True, help="publication date, YYYY-MM-DD (relative dates are read against it)")
-    extract.add_argument("-o", "--output", default="-", help="output .csv, .tsv or .parquet, or - for standard output (default)")
-    extract.add_argument("--all-columns", action="store_true", help="also write story, start and end (character span of the sentence)")
+    extract.add_argument(
+        "--published", required=True, help="publication date, YYYY-MM-DD (relative dates are read against it)"
+    )
+    extract.add_argument(
+        "-o", "--output", default="-", help="output .csv, .tsv or .parquet, or - for standard output (default)"
+    )
+    extract.add_argument(
+        "--all-columns", action="store_true", help="also write story, start and end (character span of the sentence)"
+    )
     extract.set_defaults(func=_extract)
 
-    kinds = sub.add_parser("kinds", help="list the kinds of events with CAMEO codes and weights",
-                           description="List the default kinds: CAMEO code, Goldstein value, weight (= -Goldstein), quad class "
-                                       "and definition. With --cameo, every CAMEO code and the kind it maps to.")  # fmt: skip
+    kinds = sub.add_parser(
+        "kinds",
+        help="list the kinds of events with CAMEO codes and weights",
+        description="List the default kinds: CAMEO code, Goldstein value, weight (= -Goldstein), quad class "
+        "and definition. With --cameo, every CAMEO code and the kind it maps to.",
+    )
     kinds.add_argument("--cameo", action="store_true", help="list all 311 CAMEO codes and their kinds")
     kinds.set_defaults(func=_kinds)
 
-    episodes = sub.add_parser("episodes", help="list the spans where tension stays above a threshold",
-                              description="Score events and list each span where a dyad's tension stays above a level "
-                                          "(or, with --baseline, a z-score against its own trailing window): start, peak, "
-                                          "end, whether it is ongoing, the event that began it and the drivers at the peak.",
-                              epilog="example: tension episodes events.csv --threshold 20 -o episodes.csv")  # fmt: skip
+    episodes = sub.add_parser(
+        "episodes",
+        help="list the spans where tension stays above a threshold",
+        description="Score events and list each span where a dyad's tension stays above a level "
+        "(or, with --baseline, a z-score against its own trailing window): start, peak, "
+        "end, whether it is ongoing, the event that began it and the drivers at the peak.",
+        epilog="example: tension episodes events.csv --threshold 20 -o episodes.csv",
+    )
     episodes.add_argument("events", metavar="EVENTS", help="events file")
     episodes.add_argument("--threshold", type=float, required=True, help="level of tension, or z-score with --baseline")
-    episodes.add_argument("--baseline", type=int, metavar="POINTS", help="trailing window in grid points for a z-score (e.g. 90)")
+    episodes.add_argument(
+        "--baseline", type=int, metavar="POINTS", help="trailing window in grid points for a z-score (e.g. 90)"
+    )
     episodes.add_argument("--top", type=int, default=3, help="drivers to name per episode (default: %(default)s)")
     episodes.add_argument("--dyad", action="append", metavar="DYAD", help="keep only this dyad; repeatable")
-    episodes.add_argument("-o", "--output", default="-", help="output .csv, .tsv or .parquet, or - for standard output (default)")
+    episodes.add_argument(
+        "-o", "--output", default="-", help="output .csv, .tsv or .parquet, or - for standard output (default)"
+    )
     _add_model_options(episodes)
     episodes.set_defaults(func=_episodes)
 
-    alerts = sub.add_parser("alerts", help="threshold crossings and the sharpest rises, for a daily job",
-                            description="Score events and list the grid points where a dyad's tension crosses a level and "
-                                        "the largest day-on-day and week-on-week rises.",
-                            epilog="example: tension alerts events.csv --threshold 20 --on 2024-01-18")  # fmt: skip
+    alerts = sub.add_parser(
+        "alerts",
+        help="threshold crossings and the sharpest rises, for a daily job",
+        description="Score events and list the grid points where a dyad's tension crosses a level and "
+        "the largest day-on-day and week-on-week rises.",
+        epilog="example: tension alerts events.csv --threshold 20 --on 2024-01-18",
+    )
     alerts.add_argument("events", metavar="EVENTS", help="events file")
     alerts.add_argument("--threshold", type=float, help="report crossings of this level of tension")
-    alerts.add_argument("--top", type=int, default=10, help="largest rises of each kind to report (default: %(default)s)")
+    alerts.add_argument(
+        "--top", type=int, default=10, help="largest rises of each kind to report (default: %(default)s)"
+    )
     alerts.add_argument("--on", metavar="DATE", help="only alerts on this date (the daily job's today)")
     alerts.add_argument("--dyad", action="append", metavar="DYAD", help="keep only this dyad; repeatable")
-    alerts.add_argument("-o", "--output", default="-", help="output .csv, .tsv or .parquet, or - for standard output (default)")
+    alerts.add_argument(
+        "-o", "--output", default="-", help="output .csv, .tsv or .parquet, or - for standard output (default)"
+    )
     _add_model_options(alerts)
     alerts.set_defaults(func=_alerts)
     return parser

@@ -10,8 +10,18 @@ from .score import contributions
 
 __all__ = ["episodes", "alerts"]
 
-_EPISODE_COLUMNS = ["dyad", "start", "peak", "peak_tension", "end", "ongoing", "trigger", "trigger_kind",
-                    "top_drivers", "drivers"]  # fmt: skip
+_EPISODE_COLUMNS = [
+    "dyad",
+    "start",
+    "peak",
+    "peak_tension",
+    "end",
+    "ongoing",
+    "trigger",
+    "trigger_kind",
+    "top_drivers",
+    "drivers",
+]
 _ALERT_COLUMNS = ["dyad", "date", "alert", "tension", "previous", "change"]
 
 

@@ -77,8 +77,15 @@ def _duplicated_columns(frame: pd.DataFrame, where: str) -> None:
     if names.has_duplicates:
         repeated = sorted({str(c) for c in names[names.duplicated()]})
         raise EventError(
-            [Problem(c, (), f"appears {int((names == c).sum())} times in the header; rename or drop the copies "
-                            "so that each column has one name") for c in repeated],  # fmt: skip
+            [
+                Problem(
+                    c,
+                    (),
+                    f"appears {int((names == c).sum())} times in the header; rename or drop the copies "
+                    "so that each column has one name",
+                )
+                for c in repeated
+            ],
             where,
         )
 
@@ -124,10 +131,17 @@ def _country_column(frame, column, labels, problems) -> pd.Series:
     values, missing, unknown = _normalised(raw, lambda v: v.strip().upper(), country_codes())
     _flag(problems, missing, labels, column, lambda pos: "missing country code")
     unknown &= ~missing
-    _flag(problems, unknown, labels, column,
-          lambda pos: f"not an ISO 3166-1 alpha-3 country code ({_values(raw, pos)}); use codes such as 'PAK', "
-                       "'IRN' (see pycountry.countries; former codes such as 'SUN' and 'XKX' for Kosovo are "
-                       "accepted too)")  # fmt: skip
+    _flag(
+        problems,
+        unknown,
+        labels,
+        column,
+        lambda pos: (
+            f"not an ISO 3166-1 alpha-3 country code ({_values(raw, pos)}); use codes such as 'PAK', "
+            "'IRN' (see pycountry.countries; former codes such as 'SUN' and 'XKX' for Kosovo are "
+            "accepted too)"
+        ),
+    )
     return pd.Series(values, index=frame.index, dtype=object, copy=False)
 
 
@@ -143,23 +157,30 @@ def _numeric(raw: pd.Series, column, labels, problems) -> pd.Series:
     Text and object columns are read once per distinct value, then spread to the rows.
     """
     if pd.api.types.is_bool_dtype(raw.dtype):
-        _flag(problems, raw.notna().to_numpy(dtype=bool), labels, column,
-              lambda pos: f"a boolean ({_values(raw, pos)}), not a number; write numbers")  # fmt: skip
+        _flag(
+            problems,
+            raw.notna().to_numpy(dtype=bool),
+            labels,
+            column,
+            lambda pos: f"a boolean ({_values(raw, pos)}), not a number; write numbers",
+        )
         return pd.Series(np.nan, index=raw.index)
     if not (pd.api.types.is_string_dtype(raw.dtype) or pd.api.types.is_object_dtype(raw.dtype)):
         return pd.to_numeric(raw)
     boolean = np.zeros(len(raw), dtype=bool)
     if pd.api.types.is_object_dtype(raw.dtype):  # found row by row: factorize takes True for 1
         boolean = np.fromiter((isinstance(v, bool | np.bool_) for v in raw.tolist()), dtype=bool, count=len(raw))
-    _flag(problems, boolean, labels, column,
-          lambda pos: f"a boolean ({_values(raw, pos)}), not a number; write numbers")  # fmt: skip
+    _flag(
+        problems, boolean, labels, column, lambda pos: f"a boolean ({_values(raw, pos)}), not a number; write numbers"
+    )
     codes, uniques = pd.factorize(raw.mask(boolean) if boolean.any() else raw, use_na_sentinel=True)
     values = uniques.tolist() if not isinstance(uniques, list) else uniques
     text = pd.Series([(v.strip() or None) if isinstance(v, str) else v for v in values], dtype=object)
     number = pd.to_numeric(text, errors="coerce")
     not_number = number.isna().to_numpy() & text.notna().to_numpy()
-    _flag(problems, np.append(not_number, False)[codes], labels, column,
-          lambda pos: f"not a number ({_values(raw, pos)})")  # fmt: skip
+    _flag(
+        problems, np.append(not_number, False)[codes], labels, column, lambda pos: f"not a number ({_values(raw, pos)})"
+    )
     if pd.api.types.is_integer_dtype(number.dtype) and number.dtype != np.uint64 and (codes >= 0).all():
         return pd.Series(number.to_numpy()[codes], index=raw.index)
     if number.dtype == np.uint64 or number.dtype == object:
@@ -186,11 +207,21 @@ def _count_column(frame, column, labels, problems) -> pd.Series:
         too_big = np.isfinite(values) & (values > MAX_COUNT)
         ints = np.where(np.isnan(values), 0.0, values)
     _flag(problems, negative, labels, column, lambda pos: f"negative count ({_values(raw, pos)}); casualties are ≥ 0")
-    _flag(problems, not_whole, labels, column,
-          lambda pos: f"not a whole number ({_values(raw, pos)}); code 'at least N' as N")  # fmt: skip
+    _flag(
+        problems,
+        not_whole,
+        labels,
+        column,
+        lambda pos: f"not a whole number ({_values(raw, pos)}); code 'at least N' as N",
+    )
     too_big &= ~not_whole
-    _flag(problems, too_big, labels, column,
-          lambda pos: f"too large to be a count ({_values(raw, pos)}); counts above {MAX_COUNT:,} are refused")  # fmt: skip
+    _flag(
+        problems,
+        too_big,
+        labels,
+        column,
+        lambda pos: f"too large to be a count ({_values(raw, pos)}); counts above {MAX_COUNT:,} are refused",
+    )
     bad = negative | not_whole | too_big
     return pd.Series(np.where(bad, 0, ints).astype("int64"), index=frame.index)
 
@@ -346,7 +377,13 @@ def read_events(
     out["source"] = _country_column(frame, "source", labels, problems)
     out["target"] = _country_column(frame, "target", labels, problems)
     same = _columns.equal_text(out["source"], out["target"], unless="")
-    _flag(problems, same, labels, "target", lambda pos: f"target equals source ({_values(out['source'], pos)}); a dyad needs two countries")
+    _flag(
+        problems,
+        same,
+        labels,
+        "target",
+        lambda pos: f"target equals source ({_values(out['source'], pos)}); a dyad needs two countries",
+    )
     known = resolve_weights(weights)
     kind, kind_missing, unknown = _normalised(frame["kind"], str.strip, known)
     unknown |= kind_missing
@@ -373,11 +410,23 @@ def read_events(
     out["weight"] = _float_column(frame, "weight", np.nan, labels, problems)
     if "weight" in frame:
         w = out["weight"].to_numpy()
-        _flag(problems, np.isinf(w), labels, "weight",
-              lambda pos: f"not finite ({_values(frame['weight'], pos)}); leave it empty to use the kind's weight")
-        _flag(problems, np.isfinite(w) & (np.abs(w) > MAX_WEIGHT), labels, "weight",
-              lambda pos: f"too large ({_values(frame['weight'], pos)}); weights are limited to ±{MAX_WEIGHT:g} so "
-                          "that sums stay finite: rescale them")
+        _flag(
+            problems,
+            np.isinf(w),
+            labels,
+            "weight",
+            lambda pos: f"not finite ({_values(frame['weight'], pos)}); leave it empty to use the kind's weight",
+        )
+        _flag(
+            problems,
+            np.isfinite(w) & (np.abs(w) > MAX_WEIGHT),
+            labels,
+            "weight",
+            lambda pos: (
+                f"too large ({_values(frame['weight'], pos)}); weights are limited to ±{MAX_WEIGHT:g} so "
+                "that sums stay finite: rescale them"
+            ),
+        )
     out["cameo"] = _cameo_column(frame, labels, problems)
     for column in ("description", "evidence", "url"):
         out[column] = frame[column].astype("string") if column in frame else _columns.missing_text(frame.index)

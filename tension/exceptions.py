@@ -16,8 +16,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
-    "TensionError", "EventError", "StateError", "ReadError", "DirectionError", "ExtractError", "ParameterError",
-    "TensionWarning", "Problem", "ROWS_SHOWN",
+    "TensionError",
+    "EventError",
+    "StateError",
+    "ReadError",
+    "DirectionError",
+    "ExtractError",
+    "ParameterError",
+    "TensionWarning",
+    "Problem",
+    "ROWS_SHOWN",
 ]
 
 #: Rows listed per problem before "and N more".

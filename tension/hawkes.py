@@ -180,8 +180,14 @@ class HawkesResult:
             Columns ``time`` [days] and ``dimension``, sorted by time (the input of
             :func:`fit_times`), and ``date`` (``origin + time``) when fitted from dated events.
         """
-        out = simulate(self.baseline, self.branching, self.decay, start=start,
-                       end=end if end is not None else start + (self.end - self.start), seed=seed)  # fmt: skip
+        out = simulate(
+            self.baseline,
+            self.branching,
+            self.decay,
+            start=start,
+            end=end if end is not None else start + (self.end - self.start),
+            seed=seed,
+        )
         if self.origin is not None:
             out["date"] = self.origin + pd.to_timedelta(out["time"], unit="D")
         return out
@@ -229,8 +235,7 @@ def simulate(baseline, branching, decay: float, *, start: float = 0.0, end: floa
     return pd.DataFrame({"time": np.asarray(times, dtype=float), "dimension": pd.Series(dims, dtype=object)})
 
 
-def fit_times(times: pd.DataFrame, *, end: float, start: float = 0.0, dimensions=None,
-              origin=None) -> HawkesResult:  # fmt: skip
+def fit_times(times: pd.DataFrame, *, end: float, start: float = 0.0, dimensions=None, origin=None) -> HawkesResult:
     """Fit a Hawkes process to event times [days] by maximum likelihood.
 
     Parameters
@@ -284,7 +289,9 @@ def fit_times(times: pd.DataFrame, *, end: float, start: float = 0.0, dimensions
     n_params = d + d * d + 1
     empty = counts.index[counts == 0].tolist()
     if d == 0 or empty:
-        raise HawkesDataError(f"no events in dimension(s) {empty or names}: a Hawkes fit needs events in every direction")
+        raise HawkesDataError(
+            f"no events in dimension(s) {empty or names}: a Hawkes fit needs events in every direction"
+        )
     if len(t) < MIN_EVENTS_PER_PARAMETER * n_params:
         raise HawkesDataError(
             f"too few events to fit a {d}-dimensional Hawkes process: {len(t)} events for {n_params} "
@@ -312,8 +319,15 @@ def fit_times(times: pd.DataFrame, *, end: float, start: float = 0.0, dimensions
     # starting decay: the best of a coarse grid (cheap likelihood evaluations), then L-BFGS-B
     grid = np.geomspace(0.01, 100.0, 13)
     theta0[-1] = grid[int(np.argmin([_negloglik(np.r_[theta0[:-1], b], *args)[0] for b in grid]))]
-    best = minimize(_negloglik, theta0, args=args, jac=True, method="L-BFGS-B", bounds=bounds,
-                    options={"maxiter": 3000, "ftol": 1e-13, "gtol": 1e-8})  # fmt: skip
+    best = minimize(
+        _negloglik,
+        theta0,
+        args=args,
+        jac=True,
+        method="L-BFGS-B",
+        bounds=bounds,
+        options={"maxiter": 3000, "ftol": 1e-13, "gtol": 1e-8},
+    )
     theta = best.x
     stderr = _stderr(theta, args, bounds)
     mu = pd.Series(theta[:d], index=names, name="baseline")
@@ -322,8 +336,19 @@ def fit_times(times: pd.DataFrame, *, end: float, start: float = 0.0, dimensions
     labels = [f"baseline[{i}]" for i in names] + [f"branching[{i}, {j}]" for i in names for j in names]
     beta = float(theta[-1])
     se = pd.Series(np.r_[stderr[:-1], math.log(2) / beta**2 * stderr[-1]], index=labels + ["half_life"])
-    result = HawkesResult(mu, alpha, beta, float(-best.fun), se, counts.rename("events"), float(start),
-                          float(end), origin, bool(best.success), str(best.message))  # fmt: skip
+    result = HawkesResult(
+        mu,
+        alpha,
+        beta,
+        float(-best.fun),
+        se,
+        counts.rename("events"),
+        float(start),
+        float(end),
+        origin,
+        bool(best.success),
+        str(best.message),
+    )
     if not best.success:
         warnings.warn(f"the Hawkes fit did not converge: {best.message}", TensionWarning, stacklevel=2)
     return result
@@ -436,8 +461,10 @@ def fit(
     else:
         names = sorted(pd.unique(labels))
     if len(names) > 6:
-        raise ValueError(f"{len(names)} directions ({len(names) ** 2 + len(names) + 1} parameters): choose at most "
-                         "three dyads with dyads=['A-B', ...] (or filter the events)")  # fmt: skip
+        raise ValueError(
+            f"{len(names)} directions ({len(names) ** 2 + len(names) + 1} parameters): choose at most "
+            "three dyads with dyads=['A-B', ...] (or filter the events)"
+        )
     dates = pd.DatetimeIndex(ev["date"])
     if dates.tz is not None:
         dates = dates.tz_convert("UTC").tz_localize(None)
@@ -450,7 +477,9 @@ def fit(
     outside = (t < 0) | (t > span)
     if outside.any():
         rows = ev.index[outside].tolist()[:5]
-        raise ValueError(f"events at row(s) {rows} fall outside start..end = {lo} .. {hi}; widen the window or filter them")
+        raise ValueError(
+            f"events at row(s) {rows} fall outside start..end = {lo} .. {hi}; widen the window or filter them"
+        )
     if jitter:
         midnight = dates == dates.normalize()
         rng = np.random.default_rng(seed)

@@ -145,7 +145,7 @@ class Model:
         if isinstance(weights, pd.DataFrame):
             weights = user_weights(weights)
         elif weights is not None:
-            for kind, value in (weights.items() if isinstance(weights, Mapping) else ()):
+            for kind, value in weights.items() if isinstance(weights, Mapping) else ():
                 if not _params.is_number(value):
                     raise _params.ParameterError(
                         f"weights[{kind!r}]={value!r}: must be a number (positive = hostile, negative = cooperative)"
@@ -376,7 +376,12 @@ def index_channels(raw, *, model: Model | None = None):
     """
     m = model or Model()
     raw = np.asarray(raw, dtype=float).reshape(-1)
-    values = np.stack([np.where(raw > 0, raw, 0.0),
-                       np.where(raw < 0, raw * (m.heat_half_life / m.cooling_half_life), 0.0),
-                       np.abs(raw)], axis=1)  # fmt: skip
+    values = np.stack(
+        [
+            np.where(raw > 0, raw, 0.0),
+            np.where(raw < 0, raw * (m.heat_half_life / m.cooling_half_life), 0.0),
+            np.abs(raw),
+        ],
+        axis=1,
+    )
     return values, np.array([m.heat_half_life, m.cooling_half_life, m.flow_half_life])

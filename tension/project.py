@@ -19,8 +19,10 @@ _COLUMNS = ["dyad", "at", "tension", "below", "reached", "date", "days"]
 def _value(coef: np.ndarray, half_lives: np.ndarray, tau):
     """``sum_h coef_h 2 ** (-tau / H_h)`` for scalar or array ``tau`` [days]."""
     tau = np.asarray(tau, dtype=float)
-    return (coef[:, None] * np.exp2(-tau[None, :] / half_lives[:, None])).sum(axis=0) if tau.ndim else float(
-        np.sum(coef * np.exp2(-tau / half_lives))
+    return (
+        (coef[:, None] * np.exp2(-tau[None, :] / half_lives[:, None])).sum(axis=0)
+        if tau.ndim
+        else float(np.sum(coef * np.exp2(-tau / half_lives)))
     )
 
 
@@ -124,7 +126,9 @@ def project(
         wanted = [dyads] if isinstance(dyads, str) else list(dyads)
         missing = sorted(set(wanted) - set(why["dyad"]))
         if missing:
-            raise ValueError(f"no events up to {when} for dyad(s) {missing}; dyads present: {sorted(set(why['dyad']))[:10]}")
+            raise ValueError(
+                f"no events up to {when} for dyad(s) {missing}; dyads present: {sorted(set(why['dyad']))[:10]}"
+            )
         why = why[why["dyad"].isin(wanted)]
     parts = why.groupby(["dyad", "half_life"], sort=True)["contribution"].sum()
     rows = []
@@ -209,13 +213,21 @@ def what_if(
         end = max(ends)
     grid = {}
     for name, frame in (("before", ev), ("after", after)):
-        grid[name] = (score(frame, freq=freq, start=lo, end=end, model=m)[["dyad", "date", "tension"]]
-                      .rename(columns={"tension": name}) if len(frame) else
-                      pd.DataFrame({"dyad": pd.Series(dtype=object), "date": pd.Series(dtype="datetime64[ns]"),
-                                    name: pd.Series(dtype=float)}))  # fmt: skip
+        grid[name] = (
+            score(frame, freq=freq, start=lo, end=end, model=m)[["dyad", "date", "tension"]].rename(
+                columns={"tension": name}
+            )
+            if len(frame)
+            else pd.DataFrame(
+                {
+                    "dyad": pd.Series(dtype=object),
+                    "date": pd.Series(dtype="datetime64[ns]"),
+                    name: pd.Series(dtype=float),
+                }
+            )
+        )
     out = grid["before"].merge(grid["after"], on=["dyad", "date"], how="outer").fillna({"before": 0.0, "after": 0.0})
     out = out.sort_values(["dyad", "date"], kind="stable").reset_index(drop=True)
     out["change"] = out["after"] - out["before"]
-    out.attrs = {"model": m.as_dict(), "freq": freq, "added": 0 if add is None else len(add),
-                 "dropped": len(labels)}  # fmt: skip
+    out.attrs = {"model": m.as_dict(), "freq": freq, "added": 0 if add is None else len(add), "dropped": len(labels)}
     return out

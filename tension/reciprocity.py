@@ -11,10 +11,21 @@ from .score import event_scores
 
 __all__ = ["reciprocity"]
 
-_ACT_COLUMNS = ["dyad", "act", "date", "source", "target", "kind", "size", "response", "response_date",
-                "response_kind", "lag", "relative_size"]  # fmt: skip
-_SUMMARY_COLUMNS = ["dyad", "acts", "answered", "share_answered", "median_lag", "median_relative_size",
-                    "proportionate"]  # fmt: skip
+_ACT_COLUMNS = [
+    "dyad",
+    "act",
+    "date",
+    "source",
+    "target",
+    "kind",
+    "size",
+    "response",
+    "response_date",
+    "response_kind",
+    "lag",
+    "relative_size",
+]
+_SUMMARY_COLUMNS = ["dyad", "acts", "answered", "share_answered", "median_lag", "median_relative_size", "proportionate"]
 
 
 def _window_days(window) -> float:
@@ -135,9 +146,17 @@ def reciprocity(
     resp = resp.drop_duplicates(["source", "target", "date"], keep="first")
     resp = resp.rename(columns={c: f"r_{c}" for c in frame.columns})
     acts = frame.reset_index().rename(columns={"index": "row"}).sort_values(["date", "row"], kind="stable")
-    joined = pd.merge_asof(acts, resp, left_on="date", right_on="r_date", left_by=["source", "target"],
-                           right_by=["r_target", "r_source"], direction="forward", allow_exact_matches=False,
-                           tolerance=pd.Timedelta(days=days))  # fmt: skip
+    joined = pd.merge_asof(
+        acts,
+        resp,
+        left_on="date",
+        right_on="r_date",
+        left_by=["source", "target"],
+        right_by=["r_target", "r_source"],
+        direction="forward",
+        allow_exact_matches=False,
+        tolerance=pd.Timedelta(days=days),
+    )
     joined = joined[joined["r_date"].notna()]
     joined["lag"] = (joined["r_date"] - joined["date"]) / pd.Timedelta(days=1)
     first = joined.set_index("row")

@@ -158,8 +158,13 @@ def score(
     del states
     out.insert(0, "date", times[positions])
     out.insert(0, "dyad", _columns.labels(p.names, codes))
-    out.attrs = attrs(m, freq=freq, start=str(times[0]) if len(times) else None,
-                      end=str(times[-1]) if len(times) else None, threshold=threshold)  # fmt: skip
+    out.attrs = attrs(
+        m,
+        freq=freq,
+        start=str(times[0]) if len(times) else None,
+        end=str(times[-1]) if len(times) else None,
+        threshold=threshold,
+    )
     return out
 
 
@@ -428,8 +433,9 @@ def decompose(
             "value": values[d_idx, k_idx],
         }
     )
-    out.attrs = attrs(m, by=by, freq=freq, start=str(times[0]) if len(times) else None,
-                      end=str(times[-1]) if len(times) else None)  # fmt: skip
+    out.attrs = attrs(
+        m, by=by, freq=freq, start=str(times[0]) if len(times) else None, end=str(times[-1]) if len(times) else None
+    )
     return out
 
 

@@ -84,8 +84,9 @@ class State:
         totals = self._totals()
         hostile = totals[:, self.channels[:, 1] > 0].sum(axis=1)
         cooperative = totals[:, self.channels[:, 1] < 0].sum(axis=1)
-        return pd.DataFrame({"dyad": self.dyads, "date": self._dates(self.time), "hostile": hostile,
-                             "cooperative": cooperative})  # fmt: skip
+        return pd.DataFrame(
+            {"dyad": self.dyads, "date": self._dates(self.time), "hostile": hostile, "cooperative": cooperative}
+        )
 
     def snapshot(self, *, at) -> pd.DataFrame:
         """Every dyad's reading at ``at`` (on or after its last event), most tense first.
@@ -110,9 +111,18 @@ class State:
         tension = hostile - cooperative
         flows = self.flows * np.exp2(-elapsed[:, None] / self._flow_lives()[None, :])
         heat, flow = flows[:, 0] + flows[:, 1], flows[:, 2]
-        out = pd.DataFrame({"dyad": self.dyads, "date": pd.DatetimeIndex([when] * len(self)), "tension": tension,
-                            "hostile": hostile, "cooperative": cooperative,
-                            "index": flow_index(heat, flow, model=self.model), "heat": heat, "flow": flow})  # fmt: skip
+        out = pd.DataFrame(
+            {
+                "dyad": self.dyads,
+                "date": pd.DatetimeIndex([when] * len(self)),
+                "tension": tension,
+                "hostile": hostile,
+                "cooperative": cooperative,
+                "index": flow_index(heat, flow, model=self.model),
+                "heat": heat,
+                "flow": flow,
+            }
+        )
         out = out.sort_values(["tension", "dyad"], ascending=[False, True], kind="stable").reset_index(drop=True)
         out.attrs = attrs(self.model, at=str(when))
         return out
@@ -153,7 +163,7 @@ class State:
             raise StateError(
                 f"{int(too_old.sum())} events are older than their dyad's last event in the state (rows "
                 f"{rows[:8]}{' …' if len(rows) > 8 else ''}; e.g. {p.dyads[example]} on {p.events['date'].iloc[example]}, "
-                f"state at {self._dates(self.time[position[example:example + 1]])[0]}); a state keeps no history: "
+                f"state at {self._dates(self.time[position[example : example + 1]])[0]}); a state keeps no history: "
                 "rescore those dyads with tension.score_events on all their events"
             )
         # channels: the state's and the batch's
@@ -197,11 +207,19 @@ class State:
         heat, flow = flows[:, 0] + flows[:, 1], flows[:, 2]
         self._store(names, codes, ns, raw, lives, effective, matrix, is_state, kernel, flow_kernel)
         out = pd.DataFrame(
-            {"dyad": p.dyads, "date": p.events["date"], "score": effective[batch], "tension": tension,
-             "hostile": hostile, "cooperative": cooperative,
-             "index": flow_index(heat, flow, model=self.model), "heat": heat, "flow": flow},
+            {
+                "dyad": p.dyads,
+                "date": p.events["date"],
+                "score": effective[batch],
+                "tension": tension,
+                "hostile": hostile,
+                "cooperative": cooperative,
+                "index": flow_index(heat, flow, model=self.model),
+                "heat": heat,
+                "flow": flow,
+            },
             index=p.events.index,
-        )  # fmt: skip
+        )
         out.attrs = attrs(self.model)
         return out
 
@@ -271,8 +289,9 @@ class State:
     @classmethod
     def _from_dict(cls, data, where: str, *, verify: bool) -> State:
         def fail(key, message):
-            raise StateError(f"{where}: key '{key}': {message}; the file is damaged or was edited (save a new "
-                             "state from the events)")  # fmt: skip
+            raise StateError(
+                f"{where}: key '{key}': {message}; the file is damaged or was edited (save a new state from the events)"
+            )
 
         if not isinstance(data, dict) or "format" not in data:
             raise StateError(f"{where}: not a tension state file (no 'format' key)")
@@ -283,11 +302,25 @@ class State:
                 "rebuild it with tension.State.from_events on the events it has seen"
             )
         if data["format"] != FORMAT or isinstance(data["format"], bool):
-            raise StateError(f"{where}: not a tension state file of format {FORMAT} (format {data['format']!r}); "
-                             "it may come from a newer version of tension")  # fmt: skip
+            raise StateError(
+                f"{where}: not a tension state file of format {FORMAT} (format {data['format']!r}); "
+                "it may come from a newer version of tension"
+            )
         version = data["format"]
-        keys = {"format", "model", "tz", "channels", "dyads", "time", "base", "flows", "pending",
-                "tension_version", "time_unit", "checksum"}
+        keys = {
+            "format",
+            "model",
+            "tz",
+            "channels",
+            "dyads",
+            "time",
+            "base",
+            "flows",
+            "pending",
+            "tension_version",
+            "time_unit",
+            "checksum",
+        }
         for key in sorted(keys - set(data)):
             fail(key, "missing")
         for key in sorted(set(data) - keys):
@@ -331,11 +364,17 @@ class State:
         if not isinstance(dyads, list) or not all(isinstance(d, str) for d in dyads):
             fail("dyads", "must be a list of dyad labels")
         sep = "->" if state.model.directed else "-"
-        wrong = [d for d in dyads if len(d.split(sep)) != 2 or not all(d.split(sep))
-                 or (not state.model.directed and "->" in d)]  # fmt: skip
+        wrong = [
+            d
+            for d in dyads
+            if len(d.split(sep)) != 2 or not all(d.split(sep)) or (not state.model.directed and "->" in d)
+        ]
         if wrong:
-            fail("dyads", f"labels {wrong[:3]} do not read as {'directed' if state.model.directed else 'undirected'} "
-                          f"dyads ('{'PAK->IRN' if state.model.directed else 'IRN-PAK'}')")  # fmt: skip
+            fail(
+                "dyads",
+                f"labels {wrong[:3]} do not read as {'directed' if state.model.directed else 'undirected'} "
+                f"dyads ('{'PAK->IRN' if state.model.directed else 'IRN-PAK'}')",
+            )
         if len(set(dyads)) != len(dyads):
             fail("dyads", "a dyad appears twice")
         time = _array(data["time"], "time", fail, int)
@@ -355,10 +394,17 @@ class State:
         if flows.size == 0:
             flows = np.zeros((len(dyads), 3))
         if flows.shape != (len(dyads), 3):
-            fail("flows", f"must be {len(dyads)} rows (dyads) of 3 values (hostile heat, cooperative heat, flow), "
-                          f"not {flows.shape}")  # fmt: skip
-        if not (np.isfinite(flows).all() and (flows[:, 0] >= 0).all() and (flows[:, 1] <= 0).all()
-                and (flows[:, 2] >= 0).all()):  # fmt: skip
+            fail(
+                "flows",
+                f"must be {len(dyads)} rows (dyads) of 3 values (hostile heat, cooperative heat, flow), "
+                f"not {flows.shape}",
+            )
+        if not (
+            np.isfinite(flows).all()
+            and (flows[:, 0] >= 0).all()
+            and (flows[:, 1] <= 0).all()
+            and (flows[:, 2] >= 0).all()
+        ):
             fail("flows", "stocks must be finite, the hostile heat and the flow >= 0, the cooperative heat <= 0")
         pending = data["pending"]
         names = ("dyad", "time", "raw", "half_life")
@@ -393,8 +439,9 @@ class State:
         state.time = time
         state.base = base
         state.flows = flows
-        state.pending = _pending({"dyad": columns["dyad"], "time": pending_time, "raw": columns["raw"],
-                                  "half_life": lives})  # fmt: skip
+        state.pending = _pending(
+            {"dyad": columns["dyad"], "time": pending_time, "raw": columns["raw"], "half_life": lives}
+        )
         if len(dyads) and (np.asarray(sorted(dyads), dtype=object) != state.dyads).any():
             order = np.argsort(state.dyads.astype(str), kind="stable")
             state.dyads, state.time, state.base = state.dyads[order], state.time[order], state.base[order]
@@ -453,8 +500,14 @@ class State:
         flow_groups, _, flow_final = core.final_states(flow_kernel)
         self.flows[pd.Index(self.dyads).get_indexer(names[flow_groups])] = flow_final
         keep = ~self.pending["dyad"].isin(names)
-        opened = _pending({"dyad": names[codes[in_occasion]].astype(object), "time": ns[in_occasion],
-                           "raw": raw[in_occasion], "half_life": lives[in_occasion]})  # fmt: skip
+        opened = _pending(
+            {
+                "dyad": names[codes[in_occasion]].astype(object),
+                "time": ns[in_occasion],
+                "raw": raw[in_occasion],
+                "half_life": lives[in_occasion],
+            }
+        )
         self.pending = pd.concat([self.pending[keep], opened], ignore_index=True)
         order = np.argsort(self.dyads.astype(str), kind="stable")
         self.dyads, self.time, self.base = self.dyads[order], self.time[order], self.base[order]

@@ -108,9 +108,7 @@ def _default_kinds() -> pd.DataFrame:
     table["quad_class"] = [QUAD_CLASSES[quad_class(c)] for c in table["cameo"]]
     descriptions = _cameo_descriptions()
     table["cameo_description"] = [descriptions[c] for c in table["cameo"]]
-    return table[
-        ["kind", "cameo", "label", "goldstein", "weight", "quad_class", "definition", "cameo_description"]
-    ]
+    return table[["kind", "cameo", "label", "goldstein", "weight", "quad_class", "definition", "cameo_description"]]
 
 
 def _normal_code(code) -> str:
@@ -343,7 +341,13 @@ def kinds(weights: Mapping[str, float] | pd.DataFrame | None = None) -> pd.DataF
                 for column in ("cameo", "definition"):
                     if column in extra_info and pd.notna(info[column]):
                         text[column] = str(info[column])
-            row: dict[str, object] = {"kind": kind, "label": kind.replace("_", " "), "weight": value, "source": "user", **text}
+            row: dict[str, object] = {
+                "kind": kind,
+                "label": kind.replace("_", " "),
+                "weight": value,
+                "source": "user",
+                **text,
+            }
             if text["cameo"]:
                 row["goldstein"] = goldstein(text["cameo"])
                 row["quad_class"] = QUAD_CLASSES[quad_class(text["cameo"])]

@@ -271,7 +271,9 @@ def _check_series(series, *columns) -> None:
         )
 
 
-def _windows(expectation: str, date: pd.Timestamp, w: int, fall_from: str = "date") -> tuple[pd.Timestamp, pd.Timestamp]:
+def _windows(
+    expectation: str, date: pd.Timestamp, w: int, fall_from: str = "date"
+) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last day a test reads."""
     if expectation == "rise":
         return date - _DAY, date + w * _DAY
@@ -390,9 +392,16 @@ def evaluate(
     out = []
     for row in rows.itertuples(index=False):
         w = int(row.window_days)
-        rng = np.random.default_rng([seed, zlib.crc32(f"{row.episode}|{row.dyad}|{row.expectation}|{row.date:%Y-%m-%d}|{w}".encode())])
-        base = {"episode": row.episode, "dyad": row.dyad, "expectation": row.expectation,
-                "split": row.split, "key_date": row.date}  # fmt: skip
+        rng = np.random.default_rng(
+            [seed, zlib.crc32(f"{row.episode}|{row.dyad}|{row.expectation}|{row.date:%Y-%m-%d}|{w}".encode())]
+        )
+        base = {
+            "episode": row.episode,
+            "dyad": row.dyad,
+            "expectation": row.expectation,
+            "split": row.split,
+            "key_date": row.date,
+        }
         if row.dyad not in by_dyad:
             for m in measures:
                 out.append({**base, "date": row.date, "placebo": False, "measure": m, "margin": np.nan, "met": np.nan})
@@ -444,8 +453,10 @@ def summary(results: pd.DataFrame) -> pd.DataFrame:
     real = both[~both["placebo"].astype(bool)]
     fake = both[both["placebo"].astype(bool)]
     met = real["met"].astype(float)
-    agg = real.assign(m=met).groupby(key, sort=True).agg(
-        tests=("m", "size"), evaluable=("m", "count"), hits=("m", "sum"), hit_rate=("m", "mean")
+    agg = (
+        real.assign(m=met)
+        .groupby(key, sort=True)
+        .agg(tests=("m", "size"), evaluable=("m", "count"), hits=("m", "sum"), hit_rate=("m", "mean"))
     )
     agg["hits"] = agg["hits"].astype(int)
     agg["placebo_rate"] = fake.assign(m=fake["met"].astype(float)).groupby(key, sort=True)["m"].mean()
@@ -453,8 +464,15 @@ def summary(results: pd.DataFrame) -> pd.DataFrame:
     return agg.reset_index()
 
 
-def saturation(series: pd.DataFrame, calendar: pd.DataFrame, *, measure: str = "index", split: str | None = None,
-               bounds=(0.0, 100.0), within: float = 1.0) -> float:  # fmt: skip
+def saturation(
+    series: pd.DataFrame,
+    calendar: pd.DataFrame,
+    *,
+    measure: str = "index",
+    split: str | None = None,
+    bounds=(0.0, 100.0),
+    within: float = 1.0,
+) -> float:
     """Share of crisis-window days on which a bounded measure sits at its bounds.
 
     Parameters
@@ -547,7 +565,6 @@ def table(results: pd.DataFrame, saturated: dict | None = None) -> pd.DataFrame:
     return out.reset_index()
 
 
-
 #: The measures :func:`report` compares: the model's bounded index, tension 0.1's index,
 #: and the naive peers of :func:`peers`.
 REPORT_MEASURES = ("index", "index_0_1", "goldstein_sum", "goldstein_mean14", "eventnet30")
@@ -602,7 +619,9 @@ def series(events, calendar=None, *, model: Model | None = None, start=None, end
     out = peers(events, start=start, end=end, dyads=dyads)
     if dyads:
         daily = score(events, model=model, start=start, end=end, dyads=dyads)
-        daily["date"] = pd.DatetimeIndex(daily["date"]).tz_localize(None) if daily["date"].dt.tz is not None else daily["date"]
+        daily["date"] = (
+            pd.DatetimeIndex(daily["date"]).tz_localize(None) if daily["date"].dt.tz is not None else daily["date"]
+        )
         out = out.merge(daily[["dyad", "date", "tension", "index"]], how="left", on=["dyad", "date"])
     else:
         out["tension"], out["index"] = np.nan, np.nan
@@ -610,8 +629,9 @@ def series(events, calendar=None, *, model: Model | None = None, start=None, end
     return out
 
 
-def report(events, calendar=None, *, model: Model | None = None, placebos: int = PLACEBOS, seed: int = 0,
-           start=None, end=None) -> pd.DataFrame:  # fmt: skip
+def report(
+    events, calendar=None, *, model: Model | None = None, placebos: int = PLACEBOS, seed: int = 0, start=None, end=None
+) -> pd.DataFrame:
     """The validity table: the model's index against tension 0.1 and the naive peers.
 
     Parameters

@@ -27,6 +27,7 @@ def need(path: Path) -> Path:
         pytest.skip(f"external data not present: {path.name}")
     return path
 
+
 #: Relative tolerance of the kernel against the plain-loop reference.
 RTOL = 1e-9
 

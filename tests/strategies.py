@@ -6,8 +6,18 @@ import pandas as pd
 from hypothesis import strategies as st
 
 COUNTRIES = ["IRN", "PAK", "AFG", "IND"]
-KINDS = ["airstrike", "armed_attack", "condemnation", "threat", "talks", "visit",
-         "pledge_security_cooperation", "agreement", "humanitarian_aid", "public_statement"]
+KINDS = [
+    "airstrike",
+    "armed_attack",
+    "condemnation",
+    "threat",
+    "talks",
+    "visit",
+    "pledge_security_cooperation",
+    "agreement",
+    "humanitarian_aid",
+    "public_statement",
+]
 BASE = pd.Timestamp("2024-01-01")
 QUADS = ["material_conflict", "verbal_conflict", "verbal_cooperation", "material_cooperation"]
 

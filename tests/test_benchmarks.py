@@ -24,8 +24,9 @@ def test_every_method_agrees_with_tension_on_a_small_input():
 
 
 def test_dry_run_of_make_bench(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "benchmarks.run", "--dry-run"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=600)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--dry-run"], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     for name in peers.METHODS:
         assert name in result.stdout

@@ -17,8 +17,15 @@ def _synthetic(seed=0, n=160, days=500):
     kinds = rng.choice(list(TRUE_WEIGHTS), n)
     dates = pd.Timestamp("2018-01-01") + pd.to_timedelta(rng.integers(0, days, n), unit="D")
     src = rng.choice(["IND", "PAK"], n)
-    return pd.DataFrame({"date": dates, "source": src, "target": np.where(src == "IND", "PAK", "IND"),
-                         "kind": kinds, "killed": rng.integers(0, 5, n)})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "date": dates,
+            "source": src,
+            "target": np.where(src == "IND", "PAK", "IND"),
+            "kind": kinds,
+            "killed": rng.integers(0, 5, n),
+        }
+    )
 
 
 def _reference(ev, model, noise=0.0, seed=0):
@@ -51,10 +58,18 @@ def test_recovers_under_the_default_discount_and_with_noise():
 
 def test_recovers_half_lives_per_quad_class():
     ev = _synthetic(seed=2, n=90, days=300)
-    truth = tn.Model(half_life={"material_conflict": 60.0, "verbal_conflict": 15.0, "verbal_cooperation": 6.0,
-                                "default": 30.0}, repeat_discount=1.0)  # fmt: skip
-    cal = tn.calibrate(ev, _reference(ev, truth), dyads="IND-PAK", half_life="class", fit_weights=[],
-                       model=tn.Model(repeat_discount=1.0))  # fmt: skip
+    truth = tn.Model(
+        half_life={"material_conflict": 60.0, "verbal_conflict": 15.0, "verbal_cooperation": 6.0, "default": 30.0},
+        repeat_discount=1.0,
+    )
+    cal = tn.calibrate(
+        ev,
+        _reference(ev, truth),
+        dyads="IND-PAK",
+        half_life="class",
+        fit_weights=[],
+        model=tn.Model(repeat_discount=1.0),
+    )
     got = cal.model.half_life
     assert got["material_conflict"] == pytest.approx(60.0, rel=1e-3)
     assert got["verbal_conflict"] == pytest.approx(15.0, rel=1e-3)
@@ -87,7 +102,8 @@ def test_flat_short_and_misplaced_references_are_refused(seed_events):
     with pytest.raises(CalibrationError, match="no events for dyad"):
         tn.calibrate(seed_events, pd.Series(np.arange(30.0), index=days), dyads="IND-PAK")
     with pytest.raises(CalibrationError, match="grid"):
-        tn.calibrate(seed_events, pd.Series(np.arange(30.0), index=days + pd.Timedelta(hours=6)),
-                     dyads="IRN-PAK", freq="D")  # fmt: skip
+        tn.calibrate(
+            seed_events, pd.Series(np.arange(30.0), index=days + pd.Timedelta(hours=6)), dyads="IRN-PAK", freq="D"
+        )
     with pytest.raises(CalibrationError, match="too few"):
         tn.calibrate(seed_events, pd.Series(np.arange(4.0), index=days[:4]), dyads="IRN-PAK")

@@ -9,8 +9,9 @@ import pytest
 
 
 def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "tension.cli", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "tension.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=300
+    )
 
 
 def test_demo_prints_the_story_and_writes_the_plot(tmp_path):
@@ -59,15 +60,26 @@ def test_score_to_stdout_and_files(tmp_path):
         assert result.returncode == 0, result.stderr
         assert "wrote" in result.stderr
     csv_out = pd.read_csv(tmp_path / "s.csv")
-    assert csv_out.equals(pd.read_parquet(tmp_path / "s.parquet").assign(date=lambda f: f["date"].astype(str)).astype(csv_out.dtypes))
+    assert csv_out.equals(
+        pd.read_parquet(tmp_path / "s.parquet").assign(date=lambda f: f["date"].astype(str)).astype(csv_out.dtypes)
+    )
     # weekly grid (Sundays) from the first event's week to the first Sunday after the last event
     assert csv_out["date"].tolist() == ["2024-01-21", "2024-01-28", "2024-02-04"]
 
 
 def test_score_options_directed_dyad_and_half_life_mapping(tmp_path):
     out = tmp_path / "d.csv"
-    result = run("score", SEED, "--directed", "--dyad", "PAK->IRN", "--half-life",
-                 "material_conflict=60,default=30", "-o", str(out))
+    result = run(
+        "score",
+        SEED,
+        "--directed",
+        "--dyad",
+        "PAK->IRN",
+        "--half-life",
+        "material_conflict=60,default=30",
+        "-o",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr
     frame = pd.read_csv(out)
     assert set(frame["dyad"]) == {"PAK->IRN"}
@@ -116,7 +128,9 @@ def test_weights_option_adds_a_kind(tmp_path):
     assert result.stdout.strip().splitlines()[1].startswith("IRN-PAK,2024-01-01,6.0,")
 
 
-@pytest.mark.parametrize("kind", ["timeline", "decomposition", "contributions", "drivers", "heatmap", "small-multiples"])
+@pytest.mark.parametrize(
+    "kind", ["timeline", "decomposition", "contributions", "drivers", "heatmap", "small-multiples"]
+)
 def test_plot_writes_each_kind(tmp_path, kind):
     out = tmp_path / f"{kind}.png"
     result = run("plot", SEED, "--kind", kind, "--at", "2024-01-29", "-o", str(out))

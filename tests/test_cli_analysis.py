@@ -15,8 +15,9 @@ SEED = str(ROOT / "tension" / "datasets" / "pakistan_iran_2024.csv")
 
 
 def _run(*args):
-    return subprocess.run([sys.executable, "-m", "tension.cli", *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "tension.cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
 
 
 def test_episodes_command_matches_the_library():

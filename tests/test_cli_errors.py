@@ -34,9 +34,16 @@ def _zip(members):
 def _acled_row(actor1, actor2, country):
     header = ACLED.read_text(encoding="utf-8").splitlines()[0]
     width = header.count(",") + 1
-    fields = {"event_id_cnty": "X1", "event_date": "2024-01-22", "event_type": "Battles",
-              "sub_event_type": "Armed clash", "actor1": actor1, "actor2": actor2, "country": country,
-              "fatalities": "0"}  # fmt: skip
+    fields = {
+        "event_id_cnty": "X1",
+        "event_date": "2024-01-22",
+        "event_type": "Battles",
+        "sub_event_type": "Armed clash",
+        "actor1": actor1,
+        "actor2": actor2,
+        "country": country,
+        "fatalities": "0",
+    }
     names = header.split(",")
     row = [fields.get(name, "") for name in names]
     assert len(row) == width
@@ -65,10 +72,13 @@ CORPUS = {
     "broken.jsonl": (lambda: b'{"event": "ASSAULT"\n{"event"\n', "plover", "no events to score"),
     "broken.json": (lambda: b'[{"event": "ASSAULT"', "plover", "not valid JSON at column"),
     "header_only.csv": (lambda: ACLED.read_text().splitlines()[0].encode() + b"\n", "acled", "no events to score"),
-    "domestic.csv": (lambda: _acled_row("Military Forces of Pakistan (2018-)", "TTP", "Pakistan").encode(), "acled",
-                     "(skipped: no second country: 1)"),
+    "domestic.csv": (
+        lambda: _acled_row("Military Forces of Pakistan (2018-)", "TTP", "Pakistan").encode(),
+        "acled",
+        "(skipped: no second country: 1)",
+    ),
     "no_columns.csv": (lambda: b"a,b\n1,2\n", "events", "required column is missing"),
-}  # fmt: skip
+}
 
 
 def run(args, capsys):
@@ -113,26 +123,52 @@ def _bad_args(tmp_path):
         "start not a date": (["score", SEED, "--start", "soon"], "--start 'soon' is not a date"),
         "start now": (["score", SEED, "--start", "now"], "--start 'now' is not a date"),
         "start after end": (["score", SEED, "--start", "2024-03-01", "--end", "2024-01-01"], "is after --end"),
-        "one time zone": (["score", SEED, "--start", "2024-01-01T00:00+01:00", "--end", "2024-02-01"],
-                          "give a time zone on both or on neither"),
+        "one time zone": (
+            ["score", SEED, "--start", "2024-01-01T00:00+01:00", "--end", "2024-02-01"],
+            "give a time zone on both or on neither",
+        ),
         "start after the events": (["score", SEED, "--start", "2030-01-01"], "after the last event"),
         "end before the events": (["score", SEED, "--end", "1990-01-01"], "before the first event"),
         "unknown dyad": (["score", SEED, "--dyad", "IND-PAK"], "no events for dyad IND-PAK"),
-        "heat map of no dyad": (["plot", SEED, "--kind", "heatmap", "--dyad", "XXX-YYY", "-o", tmp_path / "h.png"],
-                                "no events for dyad XXX-YYY"),
-        "top 0": (["plot", SEED, "--kind", "drivers", "--top", "0", "-o", tmp_path / "d.png"], "--top must be at least 1"),
+        "heat map of no dyad": (
+            ["plot", SEED, "--kind", "heatmap", "--dyad", "XXX-YYY", "-o", tmp_path / "h.png"],
+            "no events for dyad XXX-YYY",
+        ),
+        "top 0": (
+            ["plot", SEED, "--kind", "drivers", "--top", "0", "-o", tmp_path / "d.png"],
+            "--top must be at least 1",
+        ),
         "dpi 0": (["plot", SEED, "--dpi", "0", "-o", tmp_path / "d.png"], "--dpi must be at least 1"),
         "plot into a missing folder": (["plot", SEED, "-o", tmp_path / "no" / "d.png"], "no such directory"),
         "directed ACLED battles": (["score", ACLED, "--from", "acled", "--directed"], "no particular order"),
-    }  # fmt: skip
+    }
 
 
 CASES = [
-    "directory as file", "directory as gdelt", "glob matching nothing", "missing file", "unwritable output",
-    "output in missing folder", "output is a directory", "output format", "freq 0D", "freq -1D", "freq nonsense",
-    "start not a date", "start now", "start after end", "one time zone", "start after the events", "end before the events",
-    "unknown dyad", "heat map of no dyad", "top 0", "dpi 0", "plot into a missing folder", "directed ACLED battles",
-]  # fmt: skip
+    "directory as file",
+    "directory as gdelt",
+    "glob matching nothing",
+    "missing file",
+    "unwritable output",
+    "output in missing folder",
+    "output is a directory",
+    "output format",
+    "freq 0D",
+    "freq -1D",
+    "freq nonsense",
+    "start not a date",
+    "start now",
+    "start after end",
+    "one time zone",
+    "start after the events",
+    "end before the events",
+    "unknown dyad",
+    "heat map of no dyad",
+    "top 0",
+    "dpi 0",
+    "plot into a missing folder",
+    "directed ACLED battles",
+]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -163,7 +199,9 @@ def test_a_bug_still_shows_its_traceback(monkeypatch, capsys):
 
 def test_a_closed_pipe_ends_quietly(tmp_path):
     big = tmp_path / "many.csv"
-    rows = ["date,source,target,kind"] + [f"2024-01-{1 + i // 24:02d} {i % 24:02d}:00,PAK,IRN,talks" for i in range(200)]
+    rows = ["date,source,target,kind"] + [
+        f"2024-01-{1 + i // 24:02d} {i % 24:02d}:00,PAK,IRN,talks" for i in range(200)
+    ]
     big.write_text("\n".join(rows) + "\n")
     command = f"{sys.executable} -m tension.cli score {big} --freq 1h -o - | head -n 2"
     result = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=300)

@@ -62,9 +62,15 @@ def test_labels_are_the_strings_pandas_would_make():
 
 @pytest.fixture
 def validated():
-    raw = pd.DataFrame({"date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"]),
-                        "source": ["PAK", "IRN", "PAK"], "target": ["IRN", "PAK", "AFG"],
-                        "kind": ["airstrike", "talks", "threat"], "weight": [1.0, np.nan, 2.0]})  # fmt: skip
+    raw = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"]),
+            "source": ["PAK", "IRN", "PAK"],
+            "target": ["IRN", "PAK", "AFG"],
+            "kind": ["airstrike", "talks", "threat"],
+            "weight": [1.0, np.nan, 2.0],
+        }
+    )
     return tn.read_events(raw)
 
 
@@ -98,8 +104,13 @@ def test_any_change_voids_the_mark(validated, change):
 def test_derived_frames_are_not_marked(validated, derive):
     import pickle
 
-    derived = {"copy": lambda f: f.copy(), "head": lambda f: f.head(2), "assign": lambda f: f.assign(x=1),
-               "slice": lambda f: f[f["kind"] != "talks"], "pickle": lambda f: pickle.loads(pickle.dumps(f))}[derive](validated)  # fmt: skip
+    derived = {
+        "copy": lambda f: f.copy(),
+        "head": lambda f: f.head(2),
+        "assign": lambda f: f.assign(x=1),
+        "slice": lambda f: f[f["kind"] != "talks"],
+        "pickle": lambda f: pickle.loads(pickle.dumps(f)),
+    }[derive](validated)
     assert not _columns.is_marked(derived, DEFAULT)
     assert _columns.is_marked(validated, DEFAULT)
 

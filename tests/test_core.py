@@ -67,8 +67,15 @@ def test_on_grid_before_between_and_after_events():
     groups, where, values = core.on_grid(kernel, grid, 4)
     got = dict(zip(zip(groups.tolist(), grid[where].tolist(), strict=True), values[:, 0].tolist(), strict=True))
     assert len(got) == 4 * len(grid)  # dense: every group, every time
-    want = {(1, 9.0): 0.0, (1, 10.0): 4.0, (1, 15.0): 4 * 2**-0.5, (1, 30.0): 4 * 2**-2 + 2 * 2**-1,
-            (2, 50.0): 0.0, (3, 4.99): 0.0, (3, 15.0): 0.5}  # fmt: skip
+    want = {
+        (1, 9.0): 0.0,
+        (1, 10.0): 4.0,
+        (1, 15.0): 4 * 2**-0.5,
+        (1, 30.0): 4 * 2**-2 + 2 * 2**-1,
+        (2, 50.0): 0.0,
+        (3, 4.99): 0.0,
+        (3, 15.0): 0.5,
+    }
     for key, value in want.items():
         assert np.isclose(got[key], value, rtol=1e-14, atol=0), key
 
@@ -200,8 +207,12 @@ def test_engine_and_half_life_are_checked():
         core.decayed_sum(np.zeros(1, dtype=int), np.zeros(1), np.ones(1), 0.0)
 
 
-@given(hnp.arrays(np.int64, st.integers(0, 150), elements=st.integers(0, 4)), st.integers(0, 2**32 - 1),
-       st.sampled_from(["numpy", "numba"]), st.sampled_from([1, 2]))  # fmt: skip
+@given(
+    hnp.arrays(np.int64, st.integers(0, 150), elements=st.integers(0, 4)),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from(["numpy", "numba"]),
+    st.sampled_from([1, 2]),
+)
 def test_by_sign_splits_hostile_and_cooperative(groups, seed, engine, threads):
     if engine == "numba":
         pytest.importorskip("numba")

@@ -27,12 +27,15 @@ def many_events(n=3000, seed=0):
     source = rng.choice(codes, n)
     target = rng.choice(codes, n)
     target = np.where(source == target, "RUS", target)
-    return pd.DataFrame({
-        "date": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D"),
-        "source": source, "target": target,
-        "kind": rng.choice(["airstrike", "talks", "threat", "agreement", "pledge_meetings"], n),
-        "killed": rng.integers(0, 5, n),
-    })
+    return pd.DataFrame(
+        {
+            "date": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 700, n), unit="D"),
+            "source": source,
+            "target": target,
+            "kind": rng.choice(["airstrike", "talks", "threat", "agreement", "pledge_meetings"], n),
+            "killed": rng.integers(0, 5, n),
+        }
+    )
 
 
 def test_score_events_on_the_cluster_equals_in_memory(client):
@@ -40,8 +43,9 @@ def test_score_events_on_the_cluster_equals_in_memory(client):
     got = tn.score_events(dd.from_pandas(events, npartitions=7)).compute().sort_index()
     want = tn.score_events(events)
     assert (got["dyad"].astype(object) == want["dyad"]).all()
-    assert np.allclose(got[["tension", "hostile", "cooperative"]], want[["tension", "hostile", "cooperative"]],
-                       rtol=1e-12, atol=1e-12)
+    assert np.allclose(
+        got[["tension", "hostile", "cooperative"]], want[["tension", "hostile", "cooperative"]], rtol=1e-12, atol=1e-12
+    )
 
 
 def test_score_grid_threshold_and_snapshot_on_the_cluster(client):
@@ -69,7 +73,9 @@ def test_any_partitioning_gives_the_same_result(ev):
     with dask.config.set({"dataframe.shuffle.method": "tasks", "scheduler": "synchronous"}):
         got = tn.score_events(lazy).compute().sort_index()
     want = tn.score_events(ev)
-    assert np.allclose(got["tension"].to_numpy(dtype=float), want["tension"].to_numpy(dtype=float), rtol=1e-12, atol=1e-12)
+    assert np.allclose(
+        got["tension"].to_numpy(dtype=float), want["tension"].to_numpy(dtype=float), rtol=1e-12, atol=1e-12
+    )
 
 
 def test_bad_rows_fail_with_the_usual_error():

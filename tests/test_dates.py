@@ -17,8 +17,14 @@ import tension as tn
 
 def events(dates, **columns):
     n = len(dates)
-    frame = pd.DataFrame({"date": dates, "source": ["IRN", "PAK"] * (n // 2) + ["IRN"] * (n % 2),
-                          "target": ["PAK", "IRN"] * (n // 2) + ["PAK"] * (n % 2), "kind": ["airstrike"] * n})
+    frame = pd.DataFrame(
+        {
+            "date": dates,
+            "source": ["IRN", "PAK"] * (n // 2) + ["IRN"] * (n % 2),
+            "target": ["PAK", "IRN"] * (n // 2) + ["PAK"] * (n % 2),
+            "kind": ["airstrike"] * n,
+        }
+    )
     for name, values in columns.items():
         frame[name] = values
     return frame
@@ -43,10 +49,16 @@ READ = {
     "ISO dates and times": (["2024-01-17", "2024-01-18T10:30"], {}, ["2024-01-17", "2024-01-18"]),
     "day-first known from a day > 12": (["01/02/2024", "13/02/2024"], {}, ["2024-02-01", "2024-02-13"]),
     "month-first known from a day > 12": (["01/02/2024", "02/13/2024"], {}, ["2024-01-02", "2024-02-13"]),
-    "ambiguous column with dayfirst=True": (["01/02/2024", "03/04/2024"], {"dayfirst": True},
-                                            ["2024-02-01", "2024-04-03"]),
-    "ambiguous column with dayfirst=False": (["01/02/2024", "03/04/2024"], {"dayfirst": False},
-                                             ["2024-01-02", "2024-03-04"]),
+    "ambiguous column with dayfirst=True": (
+        ["01/02/2024", "03/04/2024"],
+        {"dayfirst": True},
+        ["2024-02-01", "2024-04-03"],
+    ),
+    "ambiguous column with dayfirst=False": (
+        ["01/02/2024", "03/04/2024"],
+        {"dayfirst": False},
+        ["2024-01-02", "2024-03-04"],
+    ),
     "date_format given": (["17.01.2024", "18.01.2024"], {"date_format": "%d.%m.%Y"}, ["2024-01-17", "2024-01-18"]),
     "dotted day-first inferred": (["17.01.2024", "01.02.2024"], {}, ["2024-01-17", "2024-02-01"]),
     "month names": (["Jan 17, 2024", "Feb 1, 2024"], {}, ["2024-01-17", "2024-02-01"]),
@@ -55,10 +67,16 @@ READ = {
     "two-digit years, day-first known": (["01/02/24", "13/02/24"], {}, ["2024-02-01", "2024-02-13"]),
     "before 1677": (["1500-03-01", "2024-01-17"], {}, ["1500-03-01", "2024-01-17"]),
     "after 2262": (["2024-01-17", "2500-12-31"], {}, ["2024-01-17", "2500-12-31"]),
-    "python datetimes before 1677": ([dt.datetime(1001, 5, 6), dt.datetime(2024, 1, 17)], {},
-                                     ["1001-05-06", "2024-01-17"]),
-    "datetime64[s] far apart": (np.array(["1024-01-17", "2024-01-17"], dtype="datetime64[s]"), {},
-                                ["1024-01-17", "2024-01-17"]),
+    "python datetimes before 1677": (
+        [dt.datetime(1001, 5, 6), dt.datetime(2024, 1, 17)],
+        {},
+        ["1001-05-06", "2024-01-17"],
+    ),
+    "datetime64[s] far apart": (
+        np.array(["1024-01-17", "2024-01-17"], dtype="datetime64[s]"),
+        {},
+        ["1024-01-17", "2024-01-17"],
+    ),
 }
 
 
@@ -84,14 +102,23 @@ REFUSED = {
     "today": (["today", "2024-01-17"], "row 0: a relative date ('today')", "write the date itself"),
     "NOW": (["2024-01-17", " NOW "], "row 1: a relative date (' NOW ')", "write the date itself"),
     "ambiguous day/month": (["01/02/2024", "03/04/2024"], "rows 0, 1: ambiguous dates", "dayfirst=True"),
-    "two formats in one column": (["2024-01-17", "18/01/2024"], "row 1: unparsable date ('18/01/2024')",
-                                  "one format is used per column"),
+    "two formats in one column": (
+        ["2024-01-17", "18/01/2024"],
+        "row 1: unparsable date ('18/01/2024')",
+        "one format is used per column",
+    ),
     "not the given format": (["17.01.2024", "2024-01-18"], "row 1: does not match date_format='%d.%m.%Y'", ""),
     "booleans": ([True, False], "rows 0, 1: True/False is not a date", ""),
-    "naive among zoned text": (["2024-01-17T10:00+05:00", "2024-01-17"], "row 1: a date without a time zone",
-                               "UTC offset"),
-    "naive among zoned objects": ([pd.Timestamp("2024-01-17", tz="Asia/Tehran"), pd.Timestamp("2024-01-17")],
-                                  "row 1: a date without a time zone", "tz_localize"),
+    "naive among zoned text": (
+        ["2024-01-17T10:00+05:00", "2024-01-17"],
+        "row 1: a date without a time zone",
+        "UTC offset",
+    ),
+    "naive among zoned objects": (
+        [pd.Timestamp("2024-01-17", tz="Asia/Tehran"), pd.Timestamp("2024-01-17")],
+        "row 1: a date without a time zone",
+        "tz_localize",
+    ),
     "an object that is not a date": ([object(), "2024-01-17"], "row 0: not a date", ""),
     "missing": ([None, "2024-01-17"], "row 0: missing date", ""),
     "blank": (["  ", "2024-01-17"], "row 0: missing date", ""),
@@ -109,12 +136,21 @@ def test_dates_that_cannot_be_read_one_way_are_refused(case):
     assert advice in text
 
 
-@pytest.mark.parametrize(("values", "warning", "expected"), [
-    (["2024-01-17T10:00+05:00", "2024-01-18T02:00+03:30"], "different time zones",
-     ["2024-01-17T05:00", "2024-01-17T22:30"]),
-    ([pd.Timestamp("2024-01-17 10:00", tz="Asia/Tehran"), pd.Timestamp("2024-01-17 10:00", tz="Europe/Paris")],
-     "carry time zones", ["2024-01-17T06:30", "2024-01-17T09:00"]),
-])
+@pytest.mark.parametrize(
+    ("values", "warning", "expected"),
+    [
+        (
+            ["2024-01-17T10:00+05:00", "2024-01-18T02:00+03:30"],
+            "different time zones",
+            ["2024-01-17T05:00", "2024-01-17T22:30"],
+        ),
+        (
+            [pd.Timestamp("2024-01-17 10:00", tz="Asia/Tehran"), pd.Timestamp("2024-01-17 10:00", tz="Europe/Paris")],
+            "carry time zones",
+            ["2024-01-17T06:30", "2024-01-17T09:00"],
+        ),
+    ],
+)
 def test_several_time_zones_end_in_utc_and_say_so(values, warning, expected):
     with pytest.warns(tn.TensionWarning, match=warning):
         out = tn.read_events(events(values))
@@ -173,13 +209,16 @@ def test_numbers_are_checked_as_written(case):
     assert f"column '{column}', row 0: {message}" in str(info.value)
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("killed\n9223372036854775808", "too large to be a count ('9223372036854775808')"),
-    ("killed\n1e30", "too large to be a count ('1e30')"),
-    ("killed\nTrue", "not a number ('True')"),
-    ("weight\n1e400", "not finite ('1e400')"),
-    ("weight\n-1E999", "not finite ('-1E999')"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("killed\n9223372036854775808", "too large to be a count ('9223372036854775808')"),
+        ("killed\n1e30", "too large to be a count ('1e30')"),
+        ("killed\nTrue", "not a number ('True')"),
+        ("weight\n1e400", "not finite ('1e400')"),
+        ("weight\n-1E999", "not finite ('-1E999')"),
+    ],
+)
 def test_numbers_in_a_file_are_quoted_as_written(tmp_path, text, message):
     column, value = text.split("\n")
     path = tmp_path / "ev.csv"
@@ -194,6 +233,7 @@ def test_large_exact_counts_stay_exact():
 
 
 # --- columns and rows named right -----------------------------------------------------------
+
 
 def test_a_repeated_column_name_is_refused():
     frame = events(["2024-01-17"], killed=[1])
@@ -246,8 +286,11 @@ from hypothesis import strategies as st  # noqa: E402
 FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y%m%d", "%d %B %Y", "%Y-%m-%d %H:%M"]
 
 
-@given(st.lists(st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(2999, 12, 31)), min_size=1, max_size=12),
-       st.sampled_from(FORMATS), st.randoms(use_true_random=False))
+@given(
+    st.lists(st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(2999, 12, 31)), min_size=1, max_size=12),
+    st.sampled_from(FORMATS),
+    st.randoms(use_true_random=False),
+)
 def test_a_formatted_column_reads_as_written_or_asks_which_in_any_row_order(dates, fmt, random):
     truth = [d.strftime("%Y-%m-%d") for d in dates]
     text = [d.strftime(fmt) for d in dates]

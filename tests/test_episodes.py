@@ -118,8 +118,9 @@ def test_alert_crossings_match_a_loop_and_rises_are_the_largest(a, threshold):
 
 def test_alerts_on_one_day_and_by_date_not_by_row():
     # weekly grid: no point one day earlier, so no day-on-day rise; week-on-week found by date
-    weekly = pd.DataFrame({"dyad": "AFG-PAK", "date": pd.date_range("2024-01-01", periods=3, freq="7D"),
-                           "tension": [0.0, 5.0, 4.0]})  # fmt: skip
+    weekly = pd.DataFrame(
+        {"dyad": "AFG-PAK", "date": pd.date_range("2024-01-01", periods=3, freq="7D"), "tension": [0.0, 5.0, 4.0]}
+    )
     al = tn.alerts(weekly, top=5)
     assert al["alert"].tolist() == ["rise_7d"] and al["change"].tolist() == [5.0]
     assert tn.alerts(weekly, top=5, on="2024-01-15").empty

@@ -34,8 +34,20 @@ def error_of(frame, **kw) -> tn.EventError:
 
 def test_good_frame_is_normalised():
     out = tn.read_events(good())
-    assert list(out.columns) == ["date", "source", "target", "kind", "killed", "injured", "confidence",
-                                 "weight", "cameo", "description", "evidence", "url"]
+    assert list(out.columns) == [
+        "date",
+        "source",
+        "target",
+        "kind",
+        "killed",
+        "injured",
+        "confidence",
+        "weight",
+        "cameo",
+        "description",
+        "evidence",
+        "url",
+    ]
     assert out["date"].dtype == "datetime64[ns]"
     assert out["injured"].tolist() == [0, 0, 0]
     assert out["confidence"].tolist() == [1.0, 1.0, 1.0]
@@ -48,9 +60,15 @@ def test_missing_required_column():
     assert err.problems[0].column == "target"
 
 
-@pytest.mark.parametrize(("bad", "message"), [("2024-13-01", "unparsable date ('2024-13-01')"),
-                                              ("yesterday", "a relative date ('yesterday')"),
-                                              (None, "missing date"), ("", "missing date")])
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("2024-13-01", "unparsable date ('2024-13-01')"),
+        ("yesterday", "a relative date ('yesterday')"),
+        (None, "missing date"),
+        ("", "missing date"),
+    ],
+)
 def test_bad_or_missing_date(bad, message):
     err = error_of(good(date=["2024-01-17", bad, "2024-01-29"]))
     assert f"column 'date', row 1: {message}" in str(err)
@@ -132,7 +150,9 @@ def test_all_problems_are_reported_together_with_index_labels():
     err = error_of(frame)
     text = str(err)
     assert text.startswith("3 problems in the events:")
-    assert "column 'kind', row 20" in text and "column 'killed', row 10" in text and "column 'confidence', row 30" in text
+    assert (
+        "column 'kind', row 20" in text and "column 'killed', row 10" in text and "column 'confidence', row 30" in text
+    )
 
 
 def test_many_bad_rows_are_summarised():

@@ -41,11 +41,24 @@ def triples(frame):
 
 @pytest.mark.parametrize(
     ("words", "iso3"),
-    [("Tehran", "IRN"), ("Iranian", "IRN"), ("Islamabad", "PAK"), ("Pakistani", "PAK"), ("Iran", "IRN"),
-     ("Pakistan", "PAK"), ("the Kremlin", "RUS"), ("the White House", "USA"), ("Britain", "GBR"),
-     ("North Korea", "PRK"), ("South Korean", "KOR"), ("Palestinians", "PSE"), ("Gambian", "GMB"),
-     ("United Kingdom", "GBR"), ("Syria", "SYR")],
-)  # fmt: skip
+    [
+        ("Tehran", "IRN"),
+        ("Iranian", "IRN"),
+        ("Islamabad", "PAK"),
+        ("Pakistani", "PAK"),
+        ("Iran", "IRN"),
+        ("Pakistan", "PAK"),
+        ("the Kremlin", "RUS"),
+        ("the White House", "USA"),
+        ("Britain", "GBR"),
+        ("North Korea", "PRK"),
+        ("South Korean", "KOR"),
+        ("Palestinians", "PSE"),
+        ("Gambian", "GMB"),
+        ("United Kingdom", "GBR"),
+        ("Syria", "SYR"),
+    ],
+)
 def test_actor_words_to_iso3(words, iso3):
     found = find_countries(f"Officials said {words} acted.")
     assert [(m.words, m.iso3) for m in found] == [(words, iso3)]
@@ -69,8 +82,10 @@ def test_metonyms_and_possessives():
 
 
 def test_people_are_bound_to_the_country_they_are_introduced_with():
-    text = ("Iranian Foreign Minister Hossein Amirabdollahian arrived on Monday. "
-            "Amirabdollahian met with Pakistani officials.")
+    text = (
+        "Iranian Foreign Minister Hossein Amirabdollahian arrived on Monday. "
+        "Amirabdollahian met with Pakistani officials."
+    )
     assert triples(code(text)) == [("IRN", "PAK", "talks")]
 
 
@@ -91,8 +106,10 @@ def test_adjectival_and_currency_uses():
         ("Iran condemned Pakistan.", [("IRN", "PAK", "condemnation")]),
         ("Pakistan condemned Iran.", [("PAK", "IRN", "condemnation")]),
         ("Iran targeted militants in Pakistan's Baluchistan province.", [("IRN", "PAK", "armed_clash")]),
-        ("Iran and Pakistan agreed to enhance security cooperation.",
-         [("IRN", "PAK", "pledge_security_cooperation"), ("PAK", "IRN", "pledge_security_cooperation")]),
+        (
+            "Iran and Pakistan agreed to enhance security cooperation.",
+            [("IRN", "PAK", "pledge_security_cooperation"), ("PAK", "IRN", "pledge_security_cooperation")],
+        ),
     ],
 )
 def test_source_is_the_agent(text, expected):
@@ -101,9 +118,13 @@ def test_source_is_the_agent(text, expected):
 
 def test_reported_speech_is_the_speakers_act_only_when_the_speaker_acts():
     # the speaker reports another country's act: that country is the source
-    assert triples(code("Tehran said Pakistani forces attacked Iranian border guards.")) == [("PAK", "IRN", "armed_clash")]
+    assert triples(code("Tehran said Pakistani forces attacked Iranian border guards.")) == [
+        ("PAK", "IRN", "armed_clash")
+    ]
     # "it" in the reported clause is the speaker
-    assert triples(code("Switzerland said on Monday it had expelled two Russian diplomats.")) == [("CHE", "RUS", "expel")]
+    assert triples(code("Switzerland said on Monday it had expelled two Russian diplomats.")) == [
+        ("CHE", "RUS", "expel")
+    ]
     # the seed story: Tehran's justification is not a threat by Tehran
     assert code("Tehran claimed the strikes were in response to threats posed by the militant group.").empty
 
@@ -112,21 +133,38 @@ def test_reported_speech_is_the_speakers_act_only_when_the_speaker_acts():
 
 
 def test_non_state_act_is_never_a_state_act_with_full_confidence():
-    sentence = ("During his visit, Amirabdollahian planned to discuss an incident that occurred on Saturday, in "
-                "which unidentified gunmen killed four Pakistani laborers and injured three others in Iran's "
-                "Sistan and Baluchestan province.")
+    sentence = (
+        "During his visit, Amirabdollahian planned to discuss an incident that occurred on Saturday, in "
+        "which unidentified gunmen killed four Pakistani laborers and injured three others in Iran's "
+        "Sistan and Baluchestan province."
+    )
     found = code(sentence)
     assert len(found) == 1
     row = found.iloc[0]
-    assert (row["source"], row["target"], row["kind"], row["killed"], row["injured"]) == ("IRN", "PAK", "armed_attack", 4, 3)
+    assert (row["source"], row["target"], row["kind"], row["killed"], row["injured"]) == (
+        "IRN",
+        "PAK",
+        "armed_attack",
+        4,
+        3,
+    )
     assert row["confidence"] == 0.5
     assert "non-state" in row["description"] and "gunmen" in row["description"]
     assert row["date"] == pd.Timestamp("2024-01-27")
 
 
 @given(
-    agent=st.sampled_from(["Unidentified gunmen", "Militants", "Baluch separatists", "Rebels", "Jaish al-Adl fighters",
-                           "Taliban insurgents", "Suicide bombers"]),
+    agent=st.sampled_from(
+        [
+            "Unidentified gunmen",
+            "Militants",
+            "Baluch separatists",
+            "Rebels",
+            "Jaish al-Adl fighters",
+            "Taliban insurgents",
+            "Suicide bombers",
+        ]
+    ),
     verb=st.sampled_from(["killed", "attacked", "wounded", "ambushed", "kidnapped"]),
     victims=st.sampled_from(["Pakistani", "Iranian", "Afghan", "Chinese"]),
     place=st.sampled_from(["Iran's Sistan province", "Pakistan", "Kabul", "northern Afghanistan"]),
@@ -188,7 +226,12 @@ def test_every_kind_has_an_example_and_a_trigger_row():
     kinds = set(tn.kinds()["kind"])
     assert set(EXAMPLES) == kinds
     table = {kind for kind, *_ in trigger_table()}
-    assert kinds <= table | {"pledge_economic_cooperation", "pledge_security_cooperation", "pledge_meetings", "armed_clash"}
+    assert kinds <= table | {
+        "pledge_economic_cooperation",
+        "pledge_security_cooperation",
+        "pledge_meetings",
+        "armed_clash",
+    }
     assert table <= kinds | {"ATTACK"}  # ATTACK: armed_clash or armed_attack by agent
 
 
@@ -205,10 +248,14 @@ def test_trigger_of_every_kind(kind):
 
 @pytest.mark.parametrize(
     "text",
-    ["Iran denied carrying out strikes in Pakistan.", "Iran did not attack Pakistan.",
-     "Pakistan never recalled its ambassador from Iran.", "Iran may attack Pakistan.",
-     "Officials expect Iran might strike Pakistan."],
-)  # fmt: skip
+    [
+        "Iran denied carrying out strikes in Pakistan.",
+        "Iran did not attack Pakistan.",
+        "Pakistan never recalled its ambassador from Iran.",
+        "Iran may attack Pakistan.",
+        "Officials expect Iran might strike Pakistan.",
+    ],
+)
 def test_negated_denied_and_speculative_acts_are_not_coded(text):
     assert code(text).empty
 
@@ -231,8 +278,10 @@ def test_shooting_down_aircraft_is_not_an_airstrike():
 
 
 def test_background_mentions_are_not_new_events():
-    found = code("Pakistan and Iran agreed to enhance security cooperation following deadly airstrikes by both "
-                 "countries earlier this month.")
+    found = code(
+        "Pakistan and Iran agreed to enhance security cooperation following deadly airstrikes by both "
+        "countries earlier this month."
+    )
     assert set(found["kind"]) == {"pledge_security_cooperation"}
     assert (found["date"] == pd.Timestamp(PUBLISHED)).all()
 
@@ -242,12 +291,19 @@ def test_background_mentions_are_not_new_events():
 
 @pytest.mark.parametrize(
     ("words", "expected", "basis"),
-    [("January 17", "2024-01-17", "absolute"), ("17 January 2024", "2024-01-17", "absolute"),
-     ("on Saturday", "2024-01-27", "relative"), ("on Monday", "2024-01-29", "relative"),
-     ("last Monday", "2024-01-22", "relative"), ("yesterday", "2024-01-28", "relative"),
-     ("last week", "2024-01-22", "relative"), ("two days ago", "2024-01-27", "relative"),
-     ("earlier this month", "2024-01-15", "approximate"), ("December 30", "2023-12-30", "absolute")],
-)  # fmt: skip
+    [
+        ("January 17", "2024-01-17", "absolute"),
+        ("17 January 2024", "2024-01-17", "absolute"),
+        ("on Saturday", "2024-01-27", "relative"),
+        ("on Monday", "2024-01-29", "relative"),
+        ("last Monday", "2024-01-22", "relative"),
+        ("yesterday", "2024-01-28", "relative"),
+        ("last week", "2024-01-22", "relative"),
+        ("two days ago", "2024-01-27", "relative"),
+        ("earlier this month", "2024-01-15", "approximate"),
+        ("December 30", "2023-12-30", "absolute"),
+    ],
+)
 def test_dates_against_the_publication_date(words, expected, basis):
     """Expected dates counted by hand on a calendar of January 2024 (29th a Monday)."""
     found = find_dates(f"It happened {words}.", published=dt.date(2024, 1, 29))
@@ -265,13 +321,18 @@ def test_date_fallback_is_flagged():
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("the deaths of at least 11 individuals", [("killed", 11, True)]),
-     ("the deaths of two children and injuries to three others", [("killed", 2, False), ("injured", 3, False)]),
-     ("nine people were killed", [("killed", 9, False)]),
-     ("gunmen killed four Pakistani labourers and injured three others", [("killed", 4, False), ("injured", 3, False)]),
-     ("killing twenty-one people", [("killed", 21, False)]),
-     ("Two bombers killed 23 people", [("killed", 23, False)])],
-)  # fmt: skip
+    [
+        ("the deaths of at least 11 individuals", [("killed", 11, True)]),
+        ("the deaths of two children and injuries to three others", [("killed", 2, False), ("injured", 3, False)]),
+        ("nine people were killed", [("killed", 9, False)]),
+        (
+            "gunmen killed four Pakistani labourers and injured three others",
+            [("killed", 4, False), ("injured", 3, False)],
+        ),
+        ("killing twenty-one people", [("killed", 21, False)]),
+        ("Two bombers killed 23 people", [("killed", 23, False)]),
+    ],
+)
 def test_counts(text, expected):
     assert [(c.field, c.value, c.lower_bound) for c in find_counts(text)] == expected
 
@@ -283,15 +344,20 @@ def test_counts_of_other_events_are_not_attached():
 
 
 def test_an_act_mentioned_again_is_not_coded_twice():
-    text = ("Iran launched missile strikes on Pakistan on Tuesday. Pakistan said the Iranian strikes on its "
-            "territory killed two children. Iran's strikes on Pakistan drew wide criticism.")
+    text = (
+        "Iran launched missile strikes on Pakistan on Tuesday. Pakistan said the Iranian strikes on its "
+        "territory killed two children. Iran's strikes on Pakistan drew wide criticism."
+    )
     found = code(text, published="2024-01-18")
     assert triples(found) == [("IRN", "PAK", "airstrike")]
     assert found["killed"].tolist() == [2] and found["date"].tolist() == [pd.Timestamp("2024-01-16")]
     assert "mentioned again in sentence 3" in found["description"].iloc[0]
     # dated differently, it is another act
     again = code("Iran struck Pakistan on January 16. Iran struck Pakistan again on January 20.")
-    assert found["date"].size == 1 and again["date"].tolist() == [pd.Timestamp("2024-01-16"), pd.Timestamp("2024-01-20")]
+    assert found["date"].size == 1 and again["date"].tolist() == [
+        pd.Timestamp("2024-01-16"),
+        pd.Timestamp("2024-01-20"),
+    ]
 
 
 def test_counts_in_the_next_sentence_attach_to_the_strike():
@@ -337,13 +403,15 @@ def test_list_and_frame_inputs_code_each_story_alike():
 
 @pytest.mark.parametrize(
     ("call", "message"),
-    [(lambda: tn.extract.events("Iran struck Pakistan."), "published"),
-     (lambda: tn.extract.events("Iran struck Pakistan.", published="not a date"), "not a date"),
-     (lambda: tn.extract.events(["a", "b"], published=["2024-01-01"]), "1 dates for 2 texts"),
-     (lambda: tn.extract.events(pd.DataFrame({"text": ["a"]})), "published"),
-     (lambda: tn.extract.events(pd.DataFrame({"text": [3], "published": ["2024-01-01"]})), "row 0, column 'text'"),
-     (lambda: tn.extract.events(42, published="2024-01-01"), "expected a string")],
-)  # fmt: skip
+    [
+        (lambda: tn.extract.events("Iran struck Pakistan."), "published"),
+        (lambda: tn.extract.events("Iran struck Pakistan.", published="not a date"), "not a date"),
+        (lambda: tn.extract.events(["a", "b"], published=["2024-01-01"]), "1 dates for 2 texts"),
+        (lambda: tn.extract.events(pd.DataFrame({"text": ["a"]})), "published"),
+        (lambda: tn.extract.events(pd.DataFrame({"text": [3], "published": ["2024-01-01"]})), "row 0, column 'text'"),
+        (lambda: tn.extract.events(42, published="2024-01-01"), "expected a string"),
+    ],
+)
 def test_bad_input_is_a_clear_error(call, message):
     with pytest.raises(ExtractError, match=message):
         call()
@@ -373,8 +441,10 @@ def test_input_is_not_modified():
 
 
 def test_import_tension_stays_light():
-    probe = ("import sys, tension; assert 'tension.extract' not in sys.modules; "
-             "tension.extract; assert 'dateparser' not in sys.modules and 'text_to_num' not in sys.modules")
+    probe = (
+        "import sys, tension; assert 'tension.extract' not in sys.modules; "
+        "tension.extract; assert 'dateparser' not in sys.modules and 'text_to_num' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", probe], check=True, cwd=ROOT)
 
 

@@ -101,8 +101,10 @@ def test_seed_story_against_the_hand_coding():
 def test_score_units_by_hand():
     """Micro-averaged counts: two units worked out by hand."""
     empty = {f: Counter() for f in evaluate.FIELDS}
-    one = (empty | {"direction": Counter({("IRN", "PAK"): 1, ("PAK", "IRN"): 1})},
-           empty | {"direction": Counter({("IRN", "PAK"): 2})})
+    one = (
+        empty | {"direction": Counter({("IRN", "PAK"): 1, ("PAK", "IRN"): 1})},
+        empty | {"direction": Counter({("IRN", "PAK"): 2})},
+    )
     two = (empty, empty | {"direction": Counter({("USA", "CHN"): 1})})
     table = evaluate.score_units([one, two])
     # coded 2, gold 3, matched 1 (one IRN->PAK of the two)
@@ -126,8 +128,13 @@ def test_readme_table_shows_the_tested_figures():
     from conftest import ROOT
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    names = {"actors": "actors", "direction": "direction", "sign": "hostile vs cooperative", "kind": "kind",
-             "casualties": "casualties"}  # fmt: skip
+    names = {
+        "actors": "actors",
+        "direction": "direction",
+        "sign": "hostile vs cooperative",
+        "kind": "kind",
+        "casualties": "casualties",
+    }
     for field, (precision, recall) in REPORTED_TEST.items():
         row = re.search(rf"^\| {names[field]} \| (\d\.\d\d) / (\d\.\d\d)", readme, flags=re.M)
         assert row, f"README row {names[field]!r} missing"

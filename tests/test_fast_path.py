@@ -95,8 +95,14 @@ def test_many_countries_and_directed_dyads_against_python_labels():
     codes = np.array(["AFG", "IRN", "PAK", "IND", "CHN", "USA", "RUS", "UKR"])
     n = 500
     a, b = rng.integers(0, 8, n), rng.integers(1, 8, n)
-    frame_ = pd.DataFrame({"date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 900, n), unit="D"),
-                           "source": codes[a], "target": codes[(a + b) % 8], "kind": "threat"})  # fmt: skip
+    frame_ = pd.DataFrame(
+        {
+            "date": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 900, n), unit="D"),
+            "source": codes[a],
+            "target": codes[(a + b) % 8],
+            "kind": "threat",
+        }
+    )
     for directed in (False, True):
         out = tn.score_events(frame_, directed=directed)
         want = [

@@ -83,8 +83,14 @@ def test_fit_from_dated_events_names_directions_and_recovers_the_branching():
     sim = hawkes.simulate(bench_hawkes.TRUE_BASELINE, bench_hawkes.TRUE_BRANCHING, 0.5, end=3000.0, seed=7)
     origin = pd.Timestamp("2010-01-01")
     src = sim["dimension"].str[0].map({"A": "IRN", "B": "PAK"})
-    events = pd.DataFrame({"date": origin + pd.to_timedelta(sim["time"], unit="D"), "source": src,
-                           "target": src.map({"IRN": "PAK", "PAK": "IRN"}), "kind": "armed_clash"})  # fmt: skip
+    events = pd.DataFrame(
+        {
+            "date": origin + pd.to_timedelta(sim["time"], unit="D"),
+            "source": src,
+            "target": src.map({"IRN": "PAK", "PAK": "IRN"}),
+            "kind": "armed_clash",
+        }
+    )
     res = tn.hawkes.fit(events, dyads="IRN-PAK", start=origin, end=origin + pd.Timedelta(days=3000))
     assert list(res.branching.index) == ["IRN->PAK", "PAK->IRN"]
     truth = bench_hawkes.TRUE_BRANCHING.to_numpy()

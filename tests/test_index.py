@@ -25,15 +25,22 @@ def plain_loop(ev: pd.DataFrame, at: pd.Timestamp, model: tn.Model) -> dict:
         if row.raw_score > 0:  # hostile: the fast clock
             part = row.raw_score * 2 ** (-days / model.heat_half_life)
         else:  # cooperative: the slow clock, counted heat_half_life / cooling_half_life
-            part = row.raw_score * model.heat_half_life / model.cooling_half_life * 2 ** (-days / model.cooling_half_life)
+            part = (
+                row.raw_score * model.heat_half_life / model.cooling_half_life * 2 ** (-days / model.cooling_half_life)
+            )
         heat[row.dyad] = heat.get(row.dyad, 0.0) + part
         flow[row.dyad] = flow.get(row.dyad, 0.0) + abs(row.raw_score) * 2 ** (-days / model.flow_half_life)
     return {"heat": heat, "flow": flow}
 
 
-MODELS = st.sampled_from([tn.Model(), tn.Model(heat_half_life=2.0, flow_half_life=60.0, flow_floor=0.3),
-                          tn.Model(repeat_discount=1.0, index_scale=3.0, directed=True, cooling_half_life=10.0),
-                          tn.Model(cooling_half_life=5.0)])  # fmt: skip
+MODELS = st.sampled_from(
+    [
+        tn.Model(),
+        tn.Model(heat_half_life=2.0, flow_half_life=60.0, flow_floor=0.3),
+        tn.Model(repeat_discount=1.0, index_scale=3.0, directed=True, cooling_half_life=10.0),
+        tn.Model(cooling_half_life=5.0),
+    ]
+)
 
 
 @settings(max_examples=25)
@@ -48,7 +55,9 @@ def test_heat_and_flow_equal_a_plain_loop_and_the_index_recomputes(ev, model, da
         assert abs(got.loc[dyad, "heat"] - heat) <= 1e-9 * gross + 1e-12
         assert abs(got.loc[dyad, "flow"] - gross) <= 1e-9 * gross + 1e-12
     # the index is the documented function of the two columns
-    ratio = (daily["heat"] * LN2 / model.heat_half_life) / (daily["flow"] * LN2 / model.flow_half_life + model.flow_floor)
+    ratio = (daily["heat"] * LN2 / model.heat_half_life) / (
+        daily["flow"] * LN2 / model.flow_half_life + model.flow_floor
+    )
     np.testing.assert_allclose(daily["index"], 100 / (1 + np.exp(-ratio / model.index_scale)), rtol=1e-12)
     np.testing.assert_allclose(daily["index"], tn.flow_index(daily["heat"], daily["flow"], model=model), rtol=0)
     # a snapshot reads the same
@@ -101,7 +110,9 @@ def test_a_state_carries_heat_and_flow_exactly(ev, cuts, model):
         at = ev["date"].max() + pd.Timedelta(days=3)
         snap = state.snapshot(at=at).set_index("dyad").sort_index()
         want = tn.score(ev, at=at, model=model).set_index("dyad").sort_index()
-        np.testing.assert_allclose(snap[["heat", "flow", "index"]], want[["heat", "flow", "index"]], rtol=1e-9, atol=1e-9)
+        np.testing.assert_allclose(
+            snap[["heat", "flow", "index"]], want[["heat", "flow", "index"]], rtol=1e-9, atol=1e-9
+        )
 
 
 def test_the_seed_episode_reads_tense_then_warm_then_neutral(seed_events):
@@ -132,8 +143,9 @@ def test_a_saved_state_keeps_the_index_and_an_old_one_is_refused(seed_events, tm
 def test_a_summit_cools_for_weeks_by_hand():
     # one summit (talks, -w) on a dyad without history: heat = -w 5/30 on the day, decaying with
     # half-life 30 days like the flow, so the ratio (and the index) stays put until the floor matters
-    ev = pd.DataFrame({"date": ["2024-01-01"], "source": ["USA"], "target": ["PRK"], "kind": ["talks"],
-                       "weight": [-8.0]})  # fmt: skip
+    ev = pd.DataFrame(
+        {"date": ["2024-01-01"], "source": ["USA"], "target": ["PRK"], "kind": ["talks"], "weight": [-8.0]}
+    )
     daily = tn.score(ev, start="2024-01-01", end="2024-03-01").set_index("date")
     for day, lag in (("2024-01-01", 0), ("2024-01-31", 30), ("2024-03-01", 60)):
         heat, flow = -8 * 5 / 30 * 2 ** (-lag / 30), 8 * 2 ** (-lag / 30)

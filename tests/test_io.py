@@ -83,9 +83,14 @@ def test_gdelt1_mixed_layouts_parse_completely():
     assert [len(f) for _, f in lines].count(58) == 509 and [len(f) for _, f in lines].count(57) == 201
     assert report.rows == 710 and "malformed" not in report.skipped
     assert report.kept + sum(report.skipped.values()) == 710
-    assert dict(zip(ev["gdelt_id"], zip(ev["source"], ev["target"], ev["cameo"], strict=True), strict=True)) == expected_interstate(GDELT1)
+    assert dict(
+        zip(ev["gdelt_id"], zip(ev["source"], ev["target"], ev["cameo"], strict=True), strict=True)
+    ) == expected_interstate(GDELT1)
     by_line = {n: len(f) for n, f in lines}
-    assert all({58: "1.0-daily", 57: "1.0-historical"}[by_line[n]] == lay for n, lay in zip(ev["line"], ev["layout"], strict=True))
+    assert all(
+        {58: "1.0-daily", 57: "1.0-historical"}[by_line[n]] == lay
+        for n, lay in zip(ev["line"], ev["layout"], strict=True)
+    )
     historical = ev[ev["layout"] == "1.0-historical"]
     assert historical["url"].isna().all() and (historical["date"].dt.year == 1982).all()
     assert report.details["regional actor code"]["WST"] == 2  # NATO is coded to the region "the West"
@@ -97,7 +102,11 @@ def test_zip_gzip_glob_and_small_chunks_read_the_same(tmp_path):
         archive.write(GDELT1, "a.CSV")
     with open(GDELT1, "rb") as src, gzip.open(tmp_path / "b.tsv.gz", "wb") as dst:
         shutil.copyfileobj(src, dst)
-    for variant in (read_gdelt(tmp_path / "a.CSV.zip"), read_gdelt(tmp_path / "b.tsv.gz"), read_gdelt(GDELT1, chunk_bytes=4096)):
+    for variant in (
+        read_gdelt(tmp_path / "a.CSV.zip"),
+        read_gdelt(tmp_path / "b.tsv.gz"),
+        read_gdelt(GDELT1, chunk_bytes=4096),
+    ):
         pd.testing.assert_frame_equal(variant.drop(columns="file"), base.drop(columns="file"))
     shutil.copy(GDELT2, tmp_path / "x1.export.CSV")
     shutil.copy(GDELT2, tmp_path / "x2.export.CSV")
@@ -165,6 +174,7 @@ def test_gdelt_events_score_end_to_end():
 
 # --- ICEWS -----------------------------------------------------------------------
 
+
 def test_icews_fixture():
     with pytest.warns(tn.TensionWarning, match="3 malformed records skipped"):
         ev = read_icews(SHARED_DATA / "icews_sample.tab")
@@ -174,7 +184,13 @@ def test_icews_fixture():
     assert report.details["unknown country name"] == {"Atlantis": 1}
     assert ev["icews_id"].tolist() == ["1001", "1002", "1003", "1004", "1005", "1008"]
     assert ev[["source", "target"]].apply(tuple, axis=1).tolist() == [
-        ("IRN", "PAK"), ("PAK", "IRN"), ("PAK", "IRN"), ("PAK", "IRN"), ("IRN", "PAK"), ("RUS", "IRN")]
+        ("IRN", "PAK"),
+        ("PAK", "IRN"),
+        ("PAK", "IRN"),
+        ("PAK", "IRN"),
+        ("IRN", "PAK"),
+        ("RUS", "IRN"),
+    ]
     assert ev["kind"].tolist() == ["airstrike", "reduce_relations", "airstrike", "pledge_meetings", "visit", "talks"]
     assert ev["weight"].tolist() == [-float(x) for x in ev["intensity"]]
     assert ev.loc[ev["icews_id"] == "1004", "cameo"].item() == "036"
@@ -194,6 +210,7 @@ def test_icews_missing_columns_are_named():
 
 # --- ACLED -----------------------------------------------------------------------
 
+
 def test_acled_fixture():
     with pytest.warns(tn.TensionWarning, match="1 malformed record skipped"):
         ev = read_acled(SHARED_DATA / "acled_sample.csv")
@@ -203,16 +220,35 @@ def test_acled_fixture():
     assert report.details["unmapped event type"] == {"Weather / Flood": 1}
     table = ev.set_index("acled_id")
     assert table.loc["PAK1", ["source", "target", "kind", "killed", "confidence", "target_from"]].tolist() == [
-        "IRN", "PAK", "airstrike", 2, 1.0, "civilians"]
+        "IRN",
+        "PAK",
+        "airstrike",
+        2,
+        1.0,
+        "civilians",
+    ]
     # Pakistan's strike on a militant group in Iran: an act on the other's soil
     assert table.loc["IRN1", ["source", "target", "killed", "confidence", "target_from"]].tolist() == [
-        "PAK", "IRN", 9, 0.5, "location"]
-    assert table.loc["PAK2", ["source", "target", "kind", "target_from"]].tolist() == ["PAK", "AFG", "armed_clash", "actor2"]
+        "PAK",
+        "IRN",
+        9,
+        0.5,
+        "location",
+    ]
+    assert table.loc["PAK2", ["source", "target", "kind", "target_from"]].tolist() == [
+        "PAK",
+        "AFG",
+        "armed_clash",
+        "actor2",
+    ]
     assert table.loc["AFG1", ["source", "target", "kind"]].tolist() == ["AFG", "PAK", "agreement"]
-    assert "many" in report.problems[0] and report.problems[0].endswith("acled_sample.csv:9: fatalities is not a whole number >= 0 ('many')")  # physical line: a note spans lines 3-4
+    assert "many" in report.problems[0] and report.problems[0].endswith(
+        "acled_sample.csv:9: fatalities is not a whole number >= 0 ('many')"
+    )  # physical line: a note spans lines 3-4
 
 
 # --- PLOVER / POLECAT ---------------------------------------------------------------
+
 
 def test_plover_gold_standard_records_against_a_plain_count():
     import json
@@ -246,8 +282,12 @@ def test_plover_gold_standard_records_against_a_plain_count():
     assert ev["evidence"].str.len().min() > 20  # the coded sentence
     assert set(ev["kind"]) <= set(tn.kinds()["kind"])
     dead = ev[ev["killed"] > 0]
-    assert len(dead) > 0 and dead["kind"].isin(["armed_attack", "armed_clash", "bombing", "airstrike", "mass_violence",
-                                                  "assassination", "coerce"]).all()
+    assert (
+        len(dead) > 0
+        and dead["kind"]
+        .isin(["armed_attack", "armed_clash", "bombing", "airstrike", "mass_violence", "assassination", "coerce"])
+        .all()
+    )
 
 
 def test_polecat_style_table():

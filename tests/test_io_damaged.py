@@ -23,8 +23,12 @@ GDELT = Path(tn.datasets.path("gdelt2_20170101073000.export.CSV"))
 ICEWS = SHARED_DATA / "icews_sample.tab"
 ACLED = SHARED_DATA / "acled_sample.csv"
 POLECAT = SHARED_DATA / "polecat_sample.tsv"
-READERS = {"gdelt": (read_gdelt, GDELT, ".CSV"), "icews": (read_icews, ICEWS, ".tab"),
-           "acled": (read_acled, ACLED, ".csv"), "plover": (read_plover, POLECAT, ".tsv")}  # fmt: skip
+READERS = {
+    "gdelt": (read_gdelt, GDELT, ".CSV"),
+    "icews": (read_icews, ICEWS, ".tab"),
+    "acled": (read_acled, ACLED, ".csv"),
+    "plover": (read_plover, POLECAT, ".tsv"),
+}
 
 
 def _quiet(reader, *args, **kwargs):
@@ -80,8 +84,10 @@ def test_archives_read_as_the_plain_file(tmp_path, reader):
         path.write_bytes(data)
         packed = _quiet(read, path)
         assert len(packed) == len(plain)
-        pd.testing.assert_frame_equal(packed.drop(columns=[c for c in ("file", "record") if c in packed]),
-                                      plain.drop(columns=[c for c in ("file", "record") if c in plain]))  # fmt: skip
+        pd.testing.assert_frame_equal(
+            packed.drop(columns=[c for c in ("file", "record") if c in packed]),
+            plain.drop(columns=[c for c in ("file", "record") if c in plain]),
+        )
 
 
 @pytest.mark.parametrize("reader", sorted(READERS))
@@ -107,7 +113,9 @@ def test_bytes_that_are_not_utf8_name_file_and_line_or_read_with_encoding(tmp_pa
     lines[2] = "é".encode("latin-1") + lines[2]  # the byte 0xE9, alone: not UTF-8, in the first (id) field
     path = tmp_path / f"latin1{suffix}"
     path.write_bytes(b"\n".join(lines))
-    with pytest.raises(ReadError, match=rf"latin1\{suffix}:3: byte b'\\xe9' at column 1 is not utf-8; pass the file's encoding"):
+    with pytest.raises(
+        ReadError, match=rf"latin1\{suffix}:3: byte b'\\xe9' at column 1 is not utf-8; pass the file's encoding"
+    ):
         _quiet(read, path)
     as_latin1 = _quiet(read, path, encoding="latin-1")
     assert len(as_latin1) == len(_quiet(read, sample))
@@ -209,8 +217,14 @@ def test_ragged_rows_are_counted_with_file_and_line(tmp_path, reader, damage):
     ],
 )
 def test_broken_json_lines_are_counted_with_file_and_line(tmp_path, line, message):
-    good = {"event": "ASSAULT", "mode": "aerial", "source": [{"code": "IRN"}], "target": [{"code": "PAK"}],
-            "date": "2024-01-16", "id": "A"}  # fmt: skip
+    good = {
+        "event": "ASSAULT",
+        "mode": "aerial",
+        "source": [{"code": "IRN"}],
+        "target": [{"code": "PAK"}],
+        "date": "2024-01-16",
+        "id": "A",
+    }
     path = tmp_path / "records.jsonl"
     path.write_text(json.dumps(good) + "\n\n" + line + "\n" + json.dumps(good | {"id": "B"}) + "\n", encoding="utf-8")
     ev = _quiet(read_plover, path)
@@ -245,43 +259,69 @@ OLD_HEADER = "data_id,event_date,year,event_type,actor1,ally_actor_1,actor2,coun
 @pytest.mark.parametrize(("event_type", "kind"), sorted(ACLED_OLD_KINDS.items()))
 def test_acled_pre_2019_event_types(tmp_path, event_type, kind):
     path = tmp_path / "old.csv"
-    path.write_text(f'{OLD_HEADER}\n1,2016-07-02,2016,{event_type},Military Forces of Kenya (2013-),,'
-                    f'Al Shabaab,Somalia,3,"note"\n', encoding="utf-8")  # fmt: skip
+    path.write_text(
+        f'{OLD_HEADER}\n1,2016-07-02,2016,{event_type},Military Forces of Kenya (2013-),,Al Shabaab,Somalia,3,"note"\n',
+        encoding="utf-8",
+    )
     ev = read_acled(path)
-    assert ev[["source", "target", "kind", "killed", "target_from"]].values.tolist() == [["KEN", "SOM", kind, 3, "location"]]
+    assert ev[["source", "target", "kind", "killed", "target_from"]].values.tolist() == [
+        ["KEN", "SOM", kind, 3, "location"]
+    ]
     assert ev["ordered"].tolist() == [not event_type.startswith("Battle")]
 
 
 @pytest.mark.parametrize("case", ["UPPER", "Title", "  padded  "])
 def test_acled_column_names_in_any_case(tmp_path, case):
-    header = {"UPPER": OLD_HEADER.upper(), "Title": OLD_HEADER.title(),
-              "  padded  ": ",".join(f"  {c} " for c in OLD_HEADER.split(","))}[case]  # fmt: skip
+    header = {
+        "UPPER": OLD_HEADER.upper(),
+        "Title": OLD_HEADER.title(),
+        "  padded  ": ",".join(f"  {c} " for c in OLD_HEADER.split(",")),
+    }[case]
     path = tmp_path / "acled.csv"
-    path.write_text(f"{header}\n1,01-January-2015,2015,Battle-No change of territory,Military Forces of India,,"
-                    f"Military Forces of Pakistan,India,0,x\n", encoding="utf-8")  # fmt: skip
+    path.write_text(
+        f"{header}\n1,01-January-2015,2015,Battle-No change of territory,Military Forces of India,,"
+        f"Military Forces of Pakistan,India,0,x\n",
+        encoding="utf-8",
+    )
     ev = read_acled(path)
-    assert ev[["date", "source", "target", "kind"]].values.tolist() == [[pd.Timestamp("2015-01-01"), "IND", "PAK", "armed_clash"]]
+    assert ev[["date", "source", "target", "kind"]].values.tolist() == [
+        [pd.Timestamp("2015-01-01"), "IND", "PAK", "armed_clash"]
+    ]
 
 
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ("1,2020-04-27,2020,Violence against civilians,Police Forces of the Philippines (2016-),,Civilians (,,",
-         "expected 10 comma-separated fields, found 9"),
-        ("1,2020-04-27,2020,Violence against civilians,Police Forces of the Philippines (2016-),,Civilians (,,,",
-         "fatalities is empty (a record cut off?)"),
-        ("1,2020-04-27,2020,Battles,Military Forces of India (2014-),,Military Forces of Pakistan (2018-),,0,x",
-         "country is empty (a record cut off?)"),
-        ("1,someday,2020,Battles,Military Forces of India (2014-),,Military Forces of Pakistan (2018-),India,0,x",
-         "event_date is not a date ('someday')"),
-        ("1,2020-04-27,2020,Battles,Military Forces of India (2014-),,Military Forces of Pakistan (2018-),India,-2,x",
-         "fatalities is not a whole number >= 0 ('-2')"),
-        ("1,2020-04-27,2020,Battles,Military Forces of India (2014-),,Military Forces of Pakistan (2018-),India,2.5,x",
-         "fatalities is not a whole number >= 0 ('2.5')"),
-        ('1,2020-04-27,2020,Battles,Military Forces of India (2014-),,Military Forces of Pakistan (2018-),India,0,"cut',
-         "not a valid record (unexpected end of data; an unclosed quote?)"),
+        (
+            "1,2020-04-27,2020,Violence against civilians,Police Forces of the Philippines (2016-),,Civilians (,,",
+            "expected 10 comma-separated fields, found 9",
+        ),
+        (
+            "1,2020-04-27,2020,Violence against civilians,Police Forces of the Philippines (2016-),,Civilians (,,,",
+            "fatalities is empty (a record cut off?)",
+        ),
+        (
+            "1,2020-04-27,2020,Battles,Military Forces of India (2014-),,Military Forces of Pakistan (2018-),,0,x",
+            "country is empty (a record cut off?)",
+        ),
+        (
+            "1,someday,2020,Battles,Military Forces of India (2014-),,Military Forces of Pakistan (2018-),India,0,x",
+            "event_date is not a date ('someday')",
+        ),
+        (
+            "1,2020-04-27,2020,Battles,Military Forces of India (2014-),,Military Forces of Pakistan (2018-),India,-2,x",
+            "fatalities is not a whole number >= 0 ('-2')",
+        ),
+        (
+            "1,2020-04-27,2020,Battles,Military Forces of India (2014-),,Military Forces of Pakistan (2018-),India,2.5,x",
+            "fatalities is not a whole number >= 0 ('2.5')",
+        ),
+        (
+            '1,2020-04-27,2020,Battles,Military Forces of India (2014-),,Military Forces of Pakistan (2018-),India,0,"cut',
+            "not a valid record (unexpected end of data; an unclosed quote?)",
+        ),
     ],
-)  # fmt: skip
+)
 def test_acled_malformed_records_are_counted_with_file_and_line(tmp_path, row, message):
     good = "9,2020-04-26,2020,Battles,Military Forces of India (2014-),,Military Forces of Pakistan (2018-),India,1,ok"
     path = tmp_path / "acled.csv"
@@ -294,9 +334,11 @@ def test_acled_malformed_records_are_counted_with_file_and_line(tmp_path, row, m
 
 def test_acled_battle_with_the_state_second_and_unordered(tmp_path):
     path = tmp_path / "acled.csv"
-    path.write_text(f"{OLD_HEADER}\n1,2016-07-02,2016,Battles,Al Shabaab,,Military Forces of Kenya (2013-),Somalia,0,x\n"
-                    f"2,2016-07-02,2016,Remote violence,Al Shabaab,,Military Forces of Kenya (2013-),Somalia,0,x\n",
-                    encoding="utf-8")  # fmt: skip
+    path.write_text(
+        f"{OLD_HEADER}\n1,2016-07-02,2016,Battles,Al Shabaab,,Military Forces of Kenya (2013-),Somalia,0,x\n"
+        f"2,2016-07-02,2016,Remote violence,Al Shabaab,,Military Forces of Kenya (2013-),Somalia,0,x\n",
+        encoding="utf-8",
+    )
     ev = read_acled(path)
     report = ev.attrs["report"]
     assert ev[["source", "target", "source_from", "ordered"]].values.tolist() == [["KEN", "SOM", "actor2", False]]
@@ -306,9 +348,12 @@ def test_acled_battle_with_the_state_second_and_unordered(tmp_path):
 @pytest.mark.parametrize("call", ["score", "score_events", "contributions"])
 def test_directed_scoring_of_acled_battles_is_refused(tmp_path, call):
     path = tmp_path / "acled.csv"
-    path.write_text(f"{OLD_HEADER}\n1,2016-07-02,2016,Battles,Military Forces of India,,Military Forces of Pakistan,"
-                    f"India,0,x\n2,2016-07-03,2016,Remote violence,Military Forces of India,,Military Forces of "
-                    f"Pakistan,India,0,x\n", encoding="utf-8")  # fmt: skip
+    path.write_text(
+        f"{OLD_HEADER}\n1,2016-07-02,2016,Battles,Military Forces of India,,Military Forces of Pakistan,"
+        f"India,0,x\n2,2016-07-03,2016,Remote violence,Military Forces of India,,Military Forces of "
+        f"Pakistan,India,0,x\n",
+        encoding="utf-8",
+    )
     ev = read_acled(path)
     kwargs = {"at": "2016-07-04"} if call == "contributions" else {}
     with pytest.raises(tn.DirectionError, match=r"1 event has no direction .*rows \[0\]"):
@@ -330,8 +375,11 @@ def test_every_reader_lists_unmapped_names_with_counts(tmp_path):
     assert _quiet(read_icews, icews).attrs["report"].unmapped == {"Atlantis": 2}
 
     acled = tmp_path / "acled.csv"
-    acled.write_text(f"{OLD_HEADER}\n1,2020-04-27,2020,Battles,Military Forces of Artsakh (2007-),,"
-                     f"Military Forces of Azerbaijan (2003-),Azerbaijan,0,x\n", encoding="utf-8")  # fmt: skip
+    acled.write_text(
+        f"{OLD_HEADER}\n1,2020-04-27,2020,Battles,Military Forces of Artsakh (2007-),,"
+        f"Military Forces of Azerbaijan (2003-),Azerbaijan,0,x\n",
+        encoding="utf-8",
+    )
     assert read_acled(acled).attrs["report"].unmapped == {"Artsakh": 1}
 
     gdelt = tmp_path / "g.CSV"
@@ -341,8 +389,13 @@ def test_every_reader_lists_unmapped_names_with_counts(tmp_path):
     assert read_gdelt(gdelt).attrs["report"].unmapped == {"ZZZ": 1}
 
     plover = tmp_path / "p.jsonl"
-    plover.write_text(json.dumps({"event": "ASSAULT", "source": [{"code": "Atlantis"}], "target": [{"code": "PAK"}],
-                                  "date": "2024-01-16"}) + "\n", encoding="utf-8")  # fmt: skip
+    plover.write_text(
+        json.dumps(
+            {"event": "ASSAULT", "source": [{"code": "Atlantis"}], "target": [{"code": "PAK"}], "date": "2024-01-16"}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     assert read_plover(plover).attrs["report"].unmapped == {"Atlantis": 1}
 
 
@@ -353,8 +406,10 @@ DATE_HEADER = "event_date,year,event_type,actor1,actor2,country,fatalities"
 
 def _acled_dates(tmp_path, dates, years=None):
     path = tmp_path / "dates.csv"
-    rows = [f"{d},{y},Remote violence,Military Forces of India (2014-),Civilians (Pakistan),Pakistan,0"
-            for d, y in zip(dates, years or ["2024"] * len(dates), strict=True)]  # fmt: skip
+    rows = [
+        f"{d},{y},Remote violence,Military Forces of India (2014-),Civilians (Pakistan),Pakistan,0"
+        for d, y in zip(dates, years or ["2024"] * len(dates), strict=True)
+    ]
     path.write_text(DATE_HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
     return path
 
@@ -365,8 +420,10 @@ def _acled_dates(tmp_path, dates, years=None):
         (["13/02/2024", "01/02/2024"], ["2024-02-13", "2024-02-01"]),  # a day over 12: day first, whole column
         (["02/13/2024", "01/02/2024"], ["2024-02-13", "2024-01-02"]),  # a month-second over 12: month first
         (["20240117"], ["2024-01-17"]),  # YYYYMMDD, as GDELT writes it
-        (["9-May-24", "21 March 2024", "01-January-2024", "2024-07-02"], ["2024-05-09", "2024-03-21", "2024-01-01",
-                                                                         "2024-07-02"]),  # fmt: skip
+        (
+            ["9-May-24", "21 March 2024", "01-January-2024", "2024-07-02"],
+            ["2024-05-09", "2024-03-21", "2024-01-01", "2024-07-02"],
+        ),
         (["13.02.24", "1.2.24"], ["2024-02-13", "2024-02-01"]),
     ],
 )
@@ -384,17 +441,25 @@ def test_acled_numbers_and_non_dates_are_malformed(tmp_path, value):
 
 
 def test_acled_ambiguous_or_mixed_day_month_order_is_an_error(tmp_path):
-    with pytest.raises(ReadError, match=r"'01/02/2024' may be day/month or month/day .* pass dayfirst=True or dayfirst=False"):
+    with pytest.raises(
+        ReadError, match=r"'01/02/2024' may be day/month or month/day .* pass dayfirst=True or dayfirst=False"
+    ):
         read_acled(_acled_dates(tmp_path, ["01/02/2024", "03/04/2024"]))
     ev = read_acled(_acled_dates(tmp_path, ["01/02/2024", "03/04/2024"]), dayfirst=False)
     assert ev["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-02", "2024-03-04"]
-    with pytest.raises(ReadError, match=r"mixes day-first dates \('13/02/2024'\) and month-first dates \('02/13/2024'\)"):
+    with pytest.raises(
+        ReadError, match=r"mixes day-first dates \('13/02/2024'\) and month-first dates \('02/13/2024'\)"
+    ):
         read_acled(_acled_dates(tmp_path, ["13/02/2024", "02/13/2024"]))
 
 
 def test_acled_date_outside_its_year_is_malformed(tmp_path):
     ev = _quiet(read_acled, _acled_dates(tmp_path, ["2024-01-16", "2023-01-16"], years=["2024", "2024"]))
-    assert ev.attrs["report"].problems[0].endswith(":3: event_date is not in the year of the record's year column ('2023-01-16')")
+    assert (
+        ev.attrs["report"]
+        .problems[0]
+        .endswith(":3: event_date is not in the year of the record's year column ('2023-01-16')")
+    )
 
 
 @pytest.mark.parametrize("dead", ["inf", "-1", "2.5", "many", "nan"])
@@ -448,8 +513,11 @@ def test_goldstein_values_outside_the_scale_are_malformed(tmp_path, reader, valu
 @pytest.mark.parametrize("value", ["1e30", "9223372036854775808", "inf", "-1"])
 def test_acled_fatalities_that_would_overflow_are_malformed(tmp_path, value):
     path = tmp_path / "f.csv"
-    path.write_text(f"{OLD_HEADER}\n1,2016-07-02,2016,Battles,Military Forces of India,,Military Forces of Pakistan,"
-                    f"India,{value},x\n", encoding="utf-8")  # fmt: skip
+    path.write_text(
+        f"{OLD_HEADER}\n1,2016-07-02,2016,Battles,Military Forces of India,,Military Forces of Pakistan,"
+        f"India,{value},x\n",
+        encoding="utf-8",
+    )
     report = _quiet(read_acled, path).attrs["report"]
     assert report.problems == [f"{path}:2: fatalities is not a whole number >= 0 ({value!r})"]
 
@@ -457,12 +525,16 @@ def test_acled_fatalities_that_would_overflow_are_malformed(tmp_path, value):
 @pytest.mark.parametrize(("operation", "code"), sorted(tn.io.acled.ACLED_OPERATIONS.items()))
 def test_acled_named_operations_are_their_lead_state(tmp_path, operation, code):
     path = tmp_path / "ops.csv"
-    path.write_text(f"{OLD_HEADER}\n1,2020-05-01,2020,Remote violence,{operation},,Civilians (Yemen),Yemen,2,x\n"
-                    f"2,2020-05-01,2020,Battles,Military Forces of Yemen (2016-),,{operation},Yemen,0,x\n",
-                    encoding="utf-8")  # fmt: skip
+    path.write_text(
+        f"{OLD_HEADER}\n1,2020-05-01,2020,Remote violence,{operation},,Civilians (Yemen),Yemen,2,x\n"
+        f"2,2020-05-01,2020,Battles,Military Forces of Yemen (2016-),,{operation},Yemen,0,x\n",
+        encoding="utf-8",
+    )
     ev = read_acled(path)
     assert ev[["source", "target", "source_from", "target_from"]].values.tolist() == [
-        [code, "YEM", "operation", "civilians"], ["YEM", code, "actor1", "operation"]]
+        [code, "YEM", "operation", "civilians"],
+        ["YEM", code, "actor1", "operation"],
+    ]
 
 
 def test_tables_read_in_blocks_read_the_same(monkeypatch):

@@ -30,13 +30,16 @@ def test_freq_must_be_a_forward_step(ev, function, freq):
     refused("freq", lambda: getattr(tn, function)(ev, freq=freq))
 
 
-@pytest.mark.parametrize(("freq", "start", "end"), [
-    ("1s", "2000-01-01", "2024-01-01"),  # 757 million seconds
-    ("1min", "1700-01-01", "2200-01-01"),
-    ("1ms", "2024-01-17", "2024-01-30"),
-    ("1s", None, "2224-01-01"),
-    ("1s", "1824-01-01", None),
-])
+@pytest.mark.parametrize(
+    ("freq", "start", "end"),
+    [
+        ("1s", "2000-01-01", "2024-01-01"),  # 757 million seconds
+        ("1min", "1700-01-01", "2200-01-01"),
+        ("1ms", "2024-01-17", "2024-01-30"),
+        ("1s", None, "2224-01-01"),
+        ("1s", "1824-01-01", None),
+    ],
+)
 def test_a_grid_too_large_is_refused_before_anything_is_built(ev, freq, start, end):
     tracemalloc.start()
     try:
@@ -49,17 +52,23 @@ def test_a_grid_too_large_is_refused_before_anything_is_built(ev, freq, start, e
 
 
 @pytest.mark.parametrize("function", ["score", "decompose"])
-@pytest.mark.parametrize(("start", "end"), [("2024-02-01", "2024-01-01"),
-                                            ("2024-01-01T00:00:01", "2024-01-01"),
-                                            ("2024-01-01T06:00+05:00", "2024-01-01T00:30Z")])
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("2024-02-01", "2024-01-01"),
+        ("2024-01-01T00:00:01", "2024-01-01"),
+        ("2024-01-01T06:00+05:00", "2024-01-01T00:30Z"),
+    ],
+)
 def test_start_after_end_is_refused(ev, function, start, end):
     text = refused("start", lambda: getattr(tn, function)(ev, start=start, end=end))
     assert "end=" in text
 
 
 @pytest.mark.parametrize("name", ["start", "end"])
-@pytest.mark.parametrize("value", ["today", "now", " Yesterday ", pd.NaT, np.datetime64("NaT"), "someday", 20240117,
-                                   True])
+@pytest.mark.parametrize(
+    "value", ["today", "now", " Yesterday ", pd.NaT, np.datetime64("NaT"), "someday", 20240117, True]
+)
 def test_grid_bounds_must_be_dates(ev, name, value):
     refused(name, lambda: tn.score(ev, **{name: value}))
 
@@ -101,8 +110,24 @@ def test_half_life_of_any_real_number_type_gives_the_same_values(ev, value):
     assert got.attrs["model"]["half_life"] == 30.0 and type(got.attrs["model"]["half_life"]) is float
 
 
-@pytest.mark.parametrize("value", [True, False, "30", 0, -5, np.nan, np.inf, [30],
-                                   {"talks": True}, {"talks": 0}, {"talks": "7"}, {"talks": np.nan}, {3: 7.0}])
+@pytest.mark.parametrize(
+    "value",
+    [
+        True,
+        False,
+        "30",
+        0,
+        -5,
+        np.nan,
+        np.inf,
+        [30],
+        {"talks": True},
+        {"talks": 0},
+        {"talks": "7"},
+        {"talks": np.nan},
+        {3: 7.0},
+    ],
+)
 def test_half_life_must_be_a_positive_number_of_days(ev, value):
     refused("half_life", lambda: tn.score_events(ev, half_life=value))
 
@@ -114,15 +139,35 @@ def test_half_life_mapping_accepts_numpy_numbers(ev):
 
 
 MODEL_FIELDS = [
-    ("scale", "20"), ("scale", np.nan), ("scale", -1.0), ("scale", 0), ("scale", True), ("scale", None),
-    ("directed", "no"), ("directed", 1), ("directed", "False"),
-    ("killed_coef", -0.5), ("killed_coef", np.nan), ("killed_coef", "0.5"), ("killed_coef", True),
-    ("injured_coef", np.inf), ("injured_coef", [1]),
-    ("repeat_discount", 0), ("repeat_discount", 1.5), ("repeat_discount", np.nan), ("repeat_discount", True),
+    ("scale", "20"),
+    ("scale", np.nan),
+    ("scale", -1.0),
+    ("scale", 0),
+    ("scale", True),
+    ("scale", None),
+    ("directed", "no"),
+    ("directed", 1),
+    ("directed", "False"),
+    ("killed_coef", -0.5),
+    ("killed_coef", np.nan),
+    ("killed_coef", "0.5"),
+    ("killed_coef", True),
+    ("injured_coef", np.inf),
+    ("injured_coef", [1]),
+    ("repeat_discount", 0),
+    ("repeat_discount", 1.5),
+    ("repeat_discount", np.nan),
+    ("repeat_discount", True),
     ("repeat_discount", "0.5"),
-    ("half_life", "30"), ("half_life", True),
-    ("heat_half_life", -1.0), ("flow_half_life", "30"), ("flow_floor", np.nan), ("index_scale", True),
-    ("weights", {"talks": True}), ("weights", {"talks": "-1"}), ("weights", {"talks": None}),
+    ("half_life", "30"),
+    ("half_life", True),
+    ("heat_half_life", -1.0),
+    ("flow_half_life", "30"),
+    ("flow_floor", np.nan),
+    ("index_scale", True),
+    ("weights", {"talks": True}),
+    ("weights", {"talks": "-1"}),
+    ("weights", {"talks": None}),
 ]
 
 
@@ -132,8 +177,13 @@ def test_model_fields_are_type_checked(field, value):
 
 
 def test_model_fields_accept_numpy_numbers_and_store_plain_ones():
-    m = tn.Model(scale=np.int64(20), killed_coef=np.float32(0.5), repeat_discount=np.float64(0.5),
-                 directed=np.bool_(True), half_life=np.int16(30))
+    m = tn.Model(
+        scale=np.int64(20),
+        killed_coef=np.float32(0.5),
+        repeat_discount=np.float64(0.5),
+        directed=np.bool_(True),
+        half_life=np.int16(30),
+    )
     assert m == tn.Model(scale=20.0, killed_coef=0.5, repeat_discount=0.5, directed=True, half_life=30.0)
     assert all(type(v) in (float, bool) for k, v in m.as_dict().items() if k != "weights")
 
@@ -155,8 +205,14 @@ def test_tension_index_scale(scale):
 
 
 def test_good_parameters_still_work(ev):
-    out = tn.score(ev, freq=pd.offsets.Day(1), start=pd.Timestamp("2024-01-16"), end=np.datetime64("2024-01-20"),
-                   threshold=np.float64(0.01), half_life=np.int64(30))
+    out = tn.score(
+        ev,
+        freq=pd.offsets.Day(1),
+        start=pd.Timestamp("2024-01-16"),
+        end=np.datetime64("2024-01-20"),
+        threshold=np.float64(0.01),
+        half_life=np.int64(30),
+    )
     assert len(out) == 4  # 16 January has no value above the threshold
     assert len(tn.score(ev, start="2024-02-01")) == 1  # start after the last event: one reading at start
 

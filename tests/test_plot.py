@@ -133,8 +133,13 @@ def test_heatmap_orders_dyads_and_centres_colours():
     rng = np.random.default_rng(3)
     dyads = ["AAA-BBB", "CCC-DDD", "EEE-FFF"]
     dates = pd.date_range("2024-01-01", periods=5)
-    daily = pd.DataFrame({"dyad": np.repeat(dyads, 5), "date": np.tile(dates, 3),
-                          "tension": [0, 1, 2, 1, 1, 0, 5, 1, 0, 0, -3, -2, -1, 0, 4]})
+    daily = pd.DataFrame(
+        {
+            "dyad": np.repeat(dyads, 5),
+            "date": np.tile(dates, 3),
+            "tension": [0, 1, 2, 1, 1, 0, 5, 1, 0, 0, -3, -2, -1, 0, 4],
+        }
+    )
     daily["tension"] = daily["tension"] + rng.normal(0, 1e-9, 15)
     ax = tn.plot.heatmap(daily)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["CCC–DDD", "EEE–FFF", "AAA–BBB"]  # by peak 5, 4, 2

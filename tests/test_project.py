@@ -27,8 +27,11 @@ def test_one_half_life_by_hand():
 
 def test_cooperation_forgotten_faster_makes_tension_rise_before_it_falls():
     ev = pd.concat([ONE, ONE.assign(kind="humanitarian_aid")], ignore_index=True)  # +10 (H 60) and -8 (H 10)
-    m = tn.Model(half_life={"material_conflict": 60, "material_cooperation": 10}, weights={"humanitarian_aid": -8},
-                 repeat_discount=1.0)  # fmt: skip
+    m = tn.Model(
+        half_life={"material_conflict": 60, "material_cooperation": 10},
+        weights={"humanitarian_aid": -8},
+        repeat_discount=1.0,
+    )
     p = tn.project(ev, below=1.0, model=m)
     # 10 * 2**(-t/60) - 8 * 2**(-t/10) = 1 after the rise: by hand, close to 10 * 2**(-t/60) = 1
     t = p.loc[0, "days"]
@@ -71,7 +74,7 @@ def test_what_if_change_is_the_score_of_the_changed_events(rows, data):
     if drop:
         gone = tn.score(ev.loc[drop], model=m, start="2024-01-01", end="2024-03-15")[["dyad", "date", "tension"]]
         parts.append(gone.assign(tension=-gone["tension"]))
-    want = (pd.concat(parts).groupby(["dyad", "date"])["tension"].sum() if parts else pd.Series(dtype=float))
+    want = pd.concat(parts).groupby(["dyad", "date"])["tension"].sum() if parts else pd.Series(dtype=float)
     got = w.set_index(["dyad", "date"])["change"]
     want = want.reindex(got.index, fill_value=0.0)
     scale = tn.score(ev, model=m, start="2024-01-01", end="2024-03-15")[["hostile", "cooperative"]].to_numpy().sum()

@@ -67,8 +67,12 @@ def test_icews_greece_macedonia_talks_are_kept():
 
 _STATE = re.compile(r"^(?:Military Forces|Police Forces|Government) of (.+?)(?: \(\d{4}-\d{0,4}\).*)?$")
 #: ACLED's named operations and the state that leads each (Saudi-led coalition; Turkey).
-OPERATIONS = {"Operation Restoring Hope": "Saudi Arabia", "Operation Peace Spring": "Turkey",
-              "Operation Olive Branch": "Turkey", "Operation Euphrates Shield": "Turkey"}  # fmt: skip
+OPERATIONS = {
+    "Operation Restoring Hope": "Saudi Arabia",
+    "Operation Peace Spring": "Turkey",
+    "Operation Olive Branch": "Turkey",
+    "Operation Euphrates Shield": "Turkey",
+}
 
 
 class _Named:
@@ -83,6 +87,8 @@ class _Named:
 
 def _state(actor):
     return _STATE.match(actor) or (_Named(OPERATIONS[actor]) if actor in OPERATIONS else None)
+
+
 _CIVILIANS = re.compile(r"^Civilians \((.+)\)$")
 
 
@@ -124,8 +130,12 @@ def acled_interstate_lines(path):
     return lines
 
 
-ACLED_FILES = ["acled_2015_asia_uppercase_katehara.csv", "acled_2016_africa_oldformat_aschharwood.csv",
-               "acled_2020_afghanistan_dkoban.csv", "acled_2020_global_rpanlilio.csv"]  # fmt: skip
+ACLED_FILES = [
+    "acled_2015_asia_uppercase_katehara.csv",
+    "acled_2016_africa_oldformat_aschharwood.csv",
+    "acled_2020_afghanistan_dkoban.csv",
+    "acled_2020_global_rpanlilio.csv",
+]
 
 
 @pytest.mark.parametrize("name", ACLED_FILES)
@@ -164,8 +174,10 @@ def test_acled_negative_control_keeps_nothing():
     assert len(ev) == 0 and ev.attrs["report"].rows == 496
 
 
-@pytest.mark.parametrize(("name", "rows"), [("acled_2015_asia_uppercase_katehara.csv", 3000),
-                                            ("acled_2016_africa_oldformat_aschharwood.csv", 500)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "rows"),
+    [("acled_2015_asia_uppercase_katehara.csv", 3000), ("acled_2016_africa_oldformat_aschharwood.csv", 500)],
+)
 def test_acled_old_layouts_read_with_their_event_types(name, rows):
     path = need(REAL_DATA / name)
     ev = _quiet(read_acled, path)
@@ -196,5 +208,6 @@ def test_gdelt_real_exports_read_every_line(name):
         lines = [line.rstrip("\n").split("\t") for line in handle]
     assert report.rows == len(lines) and "malformed" not in report.skipped
     both = sum(1 for f in lines if f[7] and f[17] and f[7] != f[17])
-    assert report.kept <= both and report.kept + report.skipped.get("regional actor code", 0) >= both - report.skipped.get(
-        "unknown actor code", 0)
+    assert report.kept <= both and report.kept + report.skipped.get(
+        "regional actor code", 0
+    ) >= both - report.skipped.get("unknown actor code", 0)

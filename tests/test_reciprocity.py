@@ -34,8 +34,12 @@ def _first_response_by_loop(rows, window, scores):
         best = None
         for j, resp in enumerate(rows):
             lag = (resp["date"] - act["date"]) / pd.Timedelta(days=1)
-            if (scores[j] > 0 and resp["source"] == act["target"] and resp["target"] == act["source"]
-                    and 0 < lag <= window):  # fmt: skip
+            if (
+                scores[j] > 0
+                and resp["source"] == act["target"]
+                and resp["target"] == act["source"]
+                and 0 < lag <= window
+            ):
                 key = (lag, -scores[j], j)
                 if best is None or key < best[0]:
                     best = (key, j)

@@ -91,7 +91,8 @@ def test_fully_linear_without_the_repeat_discount(a, b):
     kw = {"start": "2024-01-01", "end": "2024-03-10", "model": tn.Model(repeat_discount=1.0)}
     both = tn.score(joined(a, b), **kw).set_index(["dyad", "date"])
     summed = (
-        tn.score(a, **kw).set_index(["dyad", "date"])[["hostile", "cooperative"]]
+        tn.score(a, **kw)
+        .set_index(["dyad", "date"])[["hostile", "cooperative"]]
         .add(tn.score(b, **kw).set_index(["dyad", "date"])[["hostile", "cooperative"]], fill_value=0)
         .reindex(both.index, fill_value=0.0)
     )
@@ -148,9 +149,7 @@ def test_dyads_are_independent(ev):
     for dyad, group in full.groupby("dyad"):
         mine = tn.score_events(ev)["dyad"] == dyad
         alone = tn.score(ev[mine.to_numpy()], **kw)
-        pd.testing.assert_frame_equal(
-            group.reset_index(drop=True), alone.reset_index(drop=True), check_exact=True
-        )
+        pd.testing.assert_frame_equal(group.reset_index(drop=True), alone.reset_index(drop=True), check_exact=True)
 
 
 @given(events, st.data())
@@ -239,15 +238,32 @@ def test_million_year_half_life_and_one_second_half_life_stay_finite():
 
 def test_empty_events_give_empty_frames_with_the_documented_columns():
     empty = pd.DataFrame(columns=["date", "source", "target", "kind"])
-    assert list(tn.score(empty).columns) == ["dyad", "date", "tension", "hostile", "cooperative", "index", "heat", "flow"]
+    assert list(tn.score(empty).columns) == [
+        "dyad",
+        "date",
+        "tension",
+        "hostile",
+        "cooperative",
+        "index",
+        "heat",
+        "flow",
+    ]
     assert tn.score(empty).empty
     assert tn.score_events(empty).empty
     assert tn.contributions(empty, at="2024-01-01").empty
 
 
 def test_one_event_by_hand():
-    ev = pd.DataFrame({"date": ["2024-01-17"], "source": ["IRN"], "target": ["PAK"], "kind": ["airstrike"],
-                       "killed": [2], "injured": [3]})
+    ev = pd.DataFrame(
+        {
+            "date": ["2024-01-17"],
+            "source": ["IRN"],
+            "target": ["PAK"],
+            "kind": ["airstrike"],
+            "killed": [2],
+            "injured": [3],
+        }
+    )
     daily = tn.score(ev, end="2024-02-16")
     magnitude = 1 + 0.5 * np.log(3) + 0.25 * np.log(4)  # hand calculation
     assert daily["tension"].iloc[0] == pytest.approx(10 * magnitude, rel=1e-12)
@@ -263,8 +279,14 @@ def test_one_event_by_hand():
 
 
 def test_same_day_events_combine_with_diminishing_returns_by_hand():
-    ev = pd.DataFrame({"date": "2024-01-29", "source": "IRN", "target": "PAK",
-                       "kind": ["pledge_security_cooperation", "pledge_meetings", "talks"]})
+    ev = pd.DataFrame(
+        {
+            "date": "2024-01-29",
+            "source": "IRN",
+            "target": "PAK",
+            "kind": ["pledge_security_cooperation", "pledge_meetings", "talks"],
+        }
+    )
     daily = tn.score(ev)
     # ranked 5.2, 4.0, 1.0 -> 5.2 + 4.0 / 2 + 1.0 / 4
     assert daily["cooperative"].iloc[0] == pytest.approx(5.2 + 2.0 + 0.25, rel=1e-12)
@@ -275,8 +297,9 @@ def test_same_day_events_combine_with_diminishing_returns_by_hand():
 
 
 def test_ties_at_one_timestamp_all_see_the_whole_occasion():
-    ev = pd.DataFrame({"date": "2024-01-18", "source": ["PAK", "IRN"], "target": ["IRN", "PAK"],
-                       "kind": ["airstrike", "airstrike"]})
+    ev = pd.DataFrame(
+        {"date": "2024-01-18", "source": ["PAK", "IRN"], "target": ["IRN", "PAK"], "kind": ["airstrike", "airstrike"]}
+    )
     out = tn.score_events(ev)
     assert out["tension"].iloc[0] == out["tension"].iloc[1] == pytest.approx(15.0)
 
@@ -311,8 +334,15 @@ def test_attrs_record_the_parameters(seed_events):
 
 
 def test_per_kind_half_life_by_hand():
-    ev = pd.DataFrame({"date": ["2024-01-01", "2024-01-01"], "source": "IRN", "target": "PAK",
-                       "kind": ["airstrike", "talks"], "injured": 0})
+    ev = pd.DataFrame(
+        {
+            "date": ["2024-01-01", "2024-01-01"],
+            "source": "IRN",
+            "target": "PAK",
+            "kind": ["airstrike", "talks"],
+            "injured": 0,
+        }
+    )
     daily = tn.score(ev, half_life={"talks": 10.0}, end="2024-01-31").set_index("date")
     assert daily.loc["2024-01-31", "hostile"] == pytest.approx(5.0, rel=1e-12)
     assert daily.loc["2024-01-31", "cooperative"] == pytest.approx(1.0 / 8, rel=1e-12)
@@ -346,8 +376,8 @@ def test_decompose_one_dyad_and_bad_by(seed_events):
         tn.decompose(seed_events, dyads="IND-PAK")
 
 
-
 # --- at scale: snapshots, thresholds, dyad selection ------------------------------
+
 
 @given(events, st.integers(-3, 70), st.sampled_from([30.0, {"verbal_cooperation": 5.0}]))
 def test_snapshot_equals_the_grid_row_and_ranks_by_tension(ev, day, half_life):
@@ -377,8 +407,7 @@ def test_dyads_selects_and_dense_grid_guard(seed_events, monkeypatch):
     both = pd.concat([seed_events, other], ignore_index=True)
     full = tn.score(both)
     only = tn.score(both, dyads=["AFG-PAK"])
-    pd.testing.assert_frame_equal(only.reset_index(drop=True),
-                                  full[full["dyad"] == "AFG-PAK"].reset_index(drop=True))
+    pd.testing.assert_frame_equal(only.reset_index(drop=True), full[full["dyad"] == "AFG-PAK"].reset_index(drop=True))
     with pytest.raises(ValueError, match=r"no events for dyad\(s\) \['IND-PAK'\]"):
         tn.score(both, dyads=["IND-PAK"])
     import sys

@@ -29,10 +29,15 @@ SPANS = {
 
 def frame(dates) -> pd.DataFrame:
     n = len(dates)
-    return pd.DataFrame({"date": dates, "source": ["IRN", "PAK", "IRN", "PAK"][:n],
-                         "target": ["PAK", "IRN", "PAK", "IRN"][:n],
-                         "kind": ["airstrike", "talks", "armed_clash", "agreement"][:n],
-                         "killed": [3, 0, 1, 0][:n]})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "date": dates,
+            "source": ["IRN", "PAK", "IRN", "PAK"][:n],
+            "target": ["PAK", "IRN", "PAK", "IRN"][:n],
+            "kind": ["airstrike", "talks", "armed_clash", "agreement"][:n],
+            "killed": [3, 0, 1, 0][:n],
+        }
+    )
 
 
 def reference(ev, when_list, half_life=CENTURY):

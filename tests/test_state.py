@@ -27,9 +27,17 @@ def close(a, b, gross):
     return (np.abs(np.asarray(a) - np.asarray(b)) <= 1e-9 * np.asarray(gross) + 1e-12).all()
 
 
-@given(event_rows(max_size=30, hours=True).map(frame), st.lists(st.integers(0, 100), max_size=3),
-       st.sampled_from([tn.Model(), tn.Model(half_life={"talks": 3.0, "material_conflict": 60.0}),
-                        tn.Model(repeat_discount=1.0, directed=True)]))
+@given(
+    event_rows(max_size=30, hours=True).map(frame),
+    st.lists(st.integers(0, 100), max_size=3),
+    st.sampled_from(
+        [
+            tn.Model(),
+            tn.Model(half_life={"talks": 3.0, "material_conflict": 60.0}),
+            tn.Model(repeat_discount=1.0, directed=True),
+        ]
+    ),
+)
 def test_updates_equal_a_full_rescore(ev, cuts, model):
     state = tn.State(model)
     seen = []
@@ -117,6 +125,7 @@ def _set(*keys, value):
         for key in keys[:-1]:
             target = target[key]
         target[keys[-1]] = value
+
     return change
 
 
@@ -125,8 +134,10 @@ DAMAGE = {
     "scale is text": (_set("model", "scale", value="20"), "model"),
     "unknown model field": (_set("model", "speed", value=1), "model"),
     "pending row of a missing dyad": (lambda d: d["pending"]["dyad"].__setitem__(0, "AFG-PAK"), "pending.dyad"),
-    "pending time off the dyad's last time": (lambda d: d["pending"]["time"].__setitem__(0, d["time"][0] - 1),
-                                              "pending.time"),
+    "pending time off the dyad's last time": (
+        lambda d: d["pending"]["time"].__setitem__(0, d["time"][0] - 1),
+        "pending.time",
+    ),
     "pending half-life not a channel": (lambda d: d["pending"]["half_life"].__setitem__(0, 12.5), "pending.half_life"),
     "pending lists of different lengths": (lambda d: d["pending"]["raw"].append(1.0), "pending"),
     "negative half-life": (lambda d: d["channels"][0].__setitem__(0, -30.0), "channels"),
@@ -167,8 +178,18 @@ def test_a_damaged_state_file_is_refused_naming_the_key(tmp_path, saved, case):
         tn.State.load(tmp_path / "edited.json")
 
 
-@pytest.mark.parametrize("text", ["", "{", "[1, 2]", '{"format": 99}', '{"format": true}', '"state"',
-                                  "\udcff".encode("utf-8", "surrogatepass").decode("latin-1")])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "{",
+        "[1, 2]",
+        '{"format": 99}',
+        '{"format": true}',
+        '"state"',
+        "\udcff".encode("utf-8", "surrogatepass").decode("latin-1"),
+    ],
+)
 def test_not_a_state_file(tmp_path, text):
     (tmp_path / "bad.json").write_text(text, encoding="latin-1")
     with pytest.raises(tn.StateError, match="not a tension state file"):

@@ -14,17 +14,36 @@ TABLE = Path(tn.__file__).parent / "data" / "CAMEO.goldsteinscale.txt"
 
 # DESIGN.md section 3, typed from the design document (the published reference table).
 DESIGN_TABLE = {
-    "airstrike": ("195", -10.0), "armed_clash": ("190", -10.0), "armed_attack": ("180", -9.0),
-    "bombing": ("183", -10.0), "assassination": ("186", -10.0), "military_threat": ("138", -7.0),
-    "threat": ("130", -4.4), "military_posture": ("150", -7.2), "sanctions": ("163", -8.0),
-    "reduce_relations": ("161", -4.0), "expel": ("166", -7.0), "protest": ("140", -6.5),
-    "demand": ("100", -5.0), "accusation": ("112", -2.0), "condemnation": ("111", -2.0),
-    "talks": ("040", 1.0), "visit": ("042", 1.9), "host_visit": ("043", 2.8),
-    "pledge_meetings": ("036", 4.0), "pledge_cooperation": ("030", 4.0),
-    "pledge_economic_cooperation": ("0311", 5.2), "pledge_security_cooperation": ("0312", 5.2),
-    "negotiation": ("046", 7.0), "agreement": ("057", 8.0), "economic_cooperation": ("061", 6.4),
-    "security_cooperation": ("062", 7.4), "intelligence_sharing": ("064", 7.0),
-    "humanitarian_aid": ("073", 7.4), "release": ("0841", 7.0), "ceasefire": ("0871", 9.0),
+    "airstrike": ("195", -10.0),
+    "armed_clash": ("190", -10.0),
+    "armed_attack": ("180", -9.0),
+    "bombing": ("183", -10.0),
+    "assassination": ("186", -10.0),
+    "military_threat": ("138", -7.0),
+    "threat": ("130", -4.4),
+    "military_posture": ("150", -7.2),
+    "sanctions": ("163", -8.0),
+    "reduce_relations": ("161", -4.0),
+    "expel": ("166", -7.0),
+    "protest": ("140", -6.5),
+    "demand": ("100", -5.0),
+    "accusation": ("112", -2.0),
+    "condemnation": ("111", -2.0),
+    "talks": ("040", 1.0),
+    "visit": ("042", 1.9),
+    "host_visit": ("043", 2.8),
+    "pledge_meetings": ("036", 4.0),
+    "pledge_cooperation": ("030", 4.0),
+    "pledge_economic_cooperation": ("0311", 5.2),
+    "pledge_security_cooperation": ("0312", 5.2),
+    "negotiation": ("046", 7.0),
+    "agreement": ("057", 8.0),
+    "economic_cooperation": ("061", 6.4),
+    "security_cooperation": ("062", 7.4),
+    "intelligence_sharing": ("064", 7.0),
+    "humanitarian_aid": ("073", 7.4),
+    "release": ("0841", 7.0),
+    "ceasefire": ("0871", 9.0),
 }
 
 
@@ -61,7 +80,15 @@ def test_design_table_kinds_and_values(kind):
 def test_kinds_table_columns_and_version():
     table = tn.kinds()
     assert list(table.columns) == [
-        "kind", "cameo", "label", "goldstein", "weight", "quad_class", "definition", "cameo_description", "source",
+        "kind",
+        "cameo",
+        "label",
+        "goldstein",
+        "weight",
+        "quad_class",
+        "definition",
+        "cameo_description",
+        "source",
     ]
     assert table["kind"].is_unique
     assert table.attrs["version"] == tn.TAXONOMY_VERSION
@@ -85,8 +112,9 @@ def test_bad_codes_are_rejected():
         quad_class("210")
 
 
-@pytest.mark.parametrize(("code", "quad"), [("010", 1), ("057", 1), ("060", 2), ("0871", 2), ("100", 3),
-                                             ("145", 3), ("150", 4), ("204", 4)])
+@pytest.mark.parametrize(
+    ("code", "quad"), [("010", 1), ("057", 1), ("060", 2), ("0871", 2), ("100", 3), ("145", 3), ("150", 4), ("204", 4)]
+)
 def test_quad_class_follows_gdelt_rule(code, quad):
     assert quad_class(code) == quad
 
@@ -101,9 +129,19 @@ def test_every_table_code_maps_to_a_kind_of_the_same_root_or_quad():
         assert kinds.loc[row.kind, "quad_class"] == row.quad_class, row.cameo
 
 
-@pytest.mark.parametrize(("code", "kind"), [("195", "airstrike"), ("1951", "airstrike"), ("0312", "pledge_security_cooperation"),
-                                            ("0313", "pledge_cooperation"), ("042", "visit"), ("044", "talks"),
-                                            ("162", "reduce_relations"), ("204", "mass_violence")])
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        ("195", "airstrike"),
+        ("1951", "airstrike"),
+        ("0312", "pledge_security_cooperation"),
+        ("0313", "pledge_cooperation"),
+        ("042", "visit"),
+        ("044", "talks"),
+        ("162", "reduce_relations"),
+        ("204", "mass_violence"),
+    ],
+)
 def test_cameo_to_kind(code, kind):
     assert cameo_to_kind(code) == kind
 

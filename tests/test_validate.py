@@ -24,8 +24,7 @@ def _calendar(rows):
 @pytest.fixture
 def skripal():
     # Salisbury poisoning 2018-03-04; expulsions announced 2018-03-14.
-    return _calendar([("Skripal", "GBR-RUS", "rise", "2018-03-04", 7),
-                      ("Skripal", "GBR-RUS", "peak", "2018-03-12", 7)])  # fmt: skip
+    return _calendar([("Skripal", "GBR-RUS", "rise", "2018-03-04", 7), ("Skripal", "GBR-RUS", "peak", "2018-03-12", 7)])
 
 
 def _series(values, dyad="GBR-RUS", name="x"):
@@ -132,9 +131,15 @@ def test_tests_outside_the_series_and_unknown_dyads_are_not_evaluable():
 
 
 def test_summary_counts_hits_and_placebo_rates_by_hand():
-    res = pd.DataFrame({"split": "c", "measure": "m", "expectation": ["rise"] * 4 + ["fall"] * 3,
-                        "placebo": [False, False, True, True, False, True, True],
-                        "met": [True, False, True, False, True, False, False]})  # fmt: skip
+    res = pd.DataFrame(
+        {
+            "split": "c",
+            "measure": "m",
+            "expectation": ["rise"] * 4 + ["fall"] * 3,
+            "placebo": [False, False, True, True, False, True, True],
+            "met": [True, False, True, False, True, False, False],
+        }
+    )
     s = validate.summary(res).set_index("expectation")
     assert s.loc["rise", ["hits", "hit_rate", "placebo_rate", "difference"]].tolist() == [1, 0.5, 0.5, 0.0]
     assert s.loc["fall", ["hits", "hit_rate", "placebo_rate", "difference"]].tolist() == [1, 1.0, 0.0, 1.0]
@@ -185,9 +190,13 @@ def test_peers_by_hand_on_the_seed_episode(seed_events):
 # --- the real run: ICEWS, January-October 2018, and the README's table --------------
 
 README = Path(__file__).resolve().parents[1] / "README.md"
-NAMES = {"index": "`index` (default model)", "index_0_1": "`index` of tension 0.1",
-         "goldstein_sum": "daily Goldstein sum", "goldstein_mean14": "14-day mean Goldstein",
-         "eventnet30": "eventnet 30-day sum (`tension`)"}  # fmt: skip
+NAMES = {
+    "index": "`index` (default model)",
+    "index_0_1": "`index` of tension 0.1",
+    "goldstein_sum": "daily Goldstein sum",
+    "goldstein_mean14": "14-day mean Goldstein",
+    "eventnet30": "eventnet 30-day sum (`tension`)",
+}
 
 
 def _markdown_rows(table: pd.DataFrame) -> list[str]:
@@ -195,8 +204,10 @@ def _markdown_rows(table: pd.DataFrame) -> list[str]:
     rows = []
     for r in table.itertuples(index=False):
         sat = "–" if np.isnan(r.saturated) else f"{100 * r.saturated:.1f} %"
-        rows.append(f"| {r.split} | {NAMES[r.measure]} | {r.met} | {r.rise:+.2f} | {r.peak:+.2f} | {r.fall:+.2f} | "
-                    f"{r.all:+.2f} | {sat} |")  # fmt: skip
+        rows.append(
+            f"| {r.split} | {NAMES[r.measure]} | {r.met} | {r.rise:+.2f} | {r.peak:+.2f} | {r.fall:+.2f} | "
+            f"{r.all:+.2f} | {sat} |"
+        )
     return rows
 
 
@@ -227,5 +238,7 @@ def test_icews_report_has_every_split_and_measure(icews_report):
 def test_icews_report_reproduces_the_readme_table(icews_report):
     text = README.read_text(encoding="utf-8")
     section = text.split("<!-- validity-table -->")[1]
-    readme_rows = [line for line in section.splitlines() if line.startswith("| calibration") or line.startswith("| heldout")]
+    readme_rows = [
+        line for line in section.splitlines() if line.startswith("| calibration") or line.startswith("| heldout")
+    ]
     assert readme_rows == _markdown_rows(icews_report)

@@ -26,10 +26,25 @@ __all__ = ["events", "COLUMNS", "ExtractError"]
 
 #: Columns of :func:`events`, in order: the event schema, then the coder's own.
 COLUMNS = [
-    "date", "source", "target", "kind", "killed", "injured", "confidence", "cameo", "description",
-    "evidence", "trigger", "source_words", "target_words", "date_words", "date_basis", "story",
-    "start", "end",
-]  # fmt: skip
+    "date",
+    "source",
+    "target",
+    "kind",
+    "killed",
+    "injured",
+    "confidence",
+    "cameo",
+    "description",
+    "evidence",
+    "trigger",
+    "source_words",
+    "target_words",
+    "date_words",
+    "date_basis",
+    "story",
+    "start",
+    "end",
+]
 
 
 def _require() -> None:
@@ -41,15 +56,16 @@ def _require() -> None:
             missing.append(module)
     if missing:
         raise ImportError(
-            f"tension.extract needs {', '.join(missing)}: install the extra with "
-            "pip install 'tension[extract]'"
+            f"tension.extract needs {', '.join(missing)}: install the extra with pip install 'tension[extract]'"
         )
 
 
 def _date(value, where: str) -> dt.date:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
-        raise ExtractError(f"{where}: no publication date; pass published='YYYY-MM-DD' (relative "
-                           "dates such as 'on Saturday' are read against it)")
+        raise ExtractError(
+            f"{where}: no publication date; pass published='YYYY-MM-DD' (relative "
+            "dates such as 'on Saturday' are read against it)"
+        )
     try:
         stamp = pd.Timestamp(value)
     except (ValueError, TypeError) as exc:
@@ -84,8 +100,10 @@ def _stories(text, published) -> list[tuple[str, dt.date]]:
                 raise ExtractError(f"text {i}: {body!r} is not a string")
             out.append((body, _date(when, f"published= (text {i})")))
         return out
-    raise ExtractError(f"text: expected a string, a list of strings or a DataFrame with 'text' and "
-                       f"'published' columns, got {type(text).__name__}")
+    raise ExtractError(
+        f"text: expected a string, a list of strings or a DataFrame with 'text' and "
+        f"'published' columns, got {type(text).__name__}"
+    )
 
 
 def events(text, *, published=None) -> pd.DataFrame:
@@ -152,13 +170,28 @@ def events(text, *, published=None) -> pd.DataFrame:
     rows = []
     for number, (body, when) in enumerate(_stories(text, published)):
         for c in code_story(body, published=when):
-            rows.append({
-                "date": pd.Timestamp(c.date), "source": c.source, "target": c.target, "kind": c.kind,
-                "killed": c.killed, "injured": c.injured, "confidence": c.confidence, "cameo": cameo[c.kind],
-                "description": _describe(c), "evidence": c.evidence, "trigger": c.trigger,
-                "source_words": c.source_words, "target_words": c.target_words, "date_words": c.date_words,
-                "date_basis": c.date_basis, "story": number, "start": c.start, "end": c.end,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "date": pd.Timestamp(c.date),
+                    "source": c.source,
+                    "target": c.target,
+                    "kind": c.kind,
+                    "killed": c.killed,
+                    "injured": c.injured,
+                    "confidence": c.confidence,
+                    "cameo": cameo[c.kind],
+                    "description": _describe(c),
+                    "evidence": c.evidence,
+                    "trigger": c.trigger,
+                    "source_words": c.source_words,
+                    "target_words": c.target_words,
+                    "date_words": c.date_words,
+                    "date_basis": c.date_basis,
+                    "story": number,
+                    "start": c.start,
+                    "end": c.end,
+                }
+            )
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
     for col in ("killed", "injured", "story", "start", "end"):
@@ -169,7 +202,9 @@ def events(text, *, published=None) -> pd.DataFrame:
 
 
 def _describe(c) -> str:
-    parts = [f"{c.kind} {c.source}->{c.target} from '{c.trigger}' (source '{c.source_words}', target '{c.target_words}')"]
+    parts = [
+        f"{c.kind} {c.source}->{c.target} from '{c.trigger}' (source '{c.source_words}', target '{c.target_words}')"
+    ]
     parts += c.notes
     parts.append(f"date: {c.date_basis}" + (f" ('{c.date_words}')" if c.date_words else ""))
     return "; ".join(parts)

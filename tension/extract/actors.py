@@ -31,15 +31,76 @@ NON_STATE = (
 
 #: Title words that may stand between a country adjective and a person's name.
 TITLES = {
-    "foreign", "minister", "prime", "president", "vice", "deputy", "defence", "defense",
-    "interior", "caretaker", "secretary", "state", "general", "gen.", "lt.", "col.", "chief",
-    "army", "ambassador", "envoy", "counterpart", "his", "her", "their", "king", "queen",
-    "crown", "prince", "supreme", "leader", "chancellor", "spokesman", "spokeswoman",
-    "spokesperson", "premier", "finance", "trade", "commander", "admiral", "senior", "top",
-    "former", "acting", "new", "opposition", "official", "diplomat", "lt", "gen", "col",
-    "sheikh", "emir", "sultan", "mr.", "mrs.", "ms.", "dr.", "the", "an", "a", "national",
-    "security", "adviser", "advisor", "of", "affairs", "external", "economy", "ministry",
-}  # fmt: skip
+    "foreign",
+    "minister",
+    "prime",
+    "president",
+    "vice",
+    "deputy",
+    "defence",
+    "defense",
+    "interior",
+    "caretaker",
+    "secretary",
+    "state",
+    "general",
+    "gen.",
+    "lt.",
+    "col.",
+    "chief",
+    "army",
+    "ambassador",
+    "envoy",
+    "counterpart",
+    "his",
+    "her",
+    "their",
+    "king",
+    "queen",
+    "crown",
+    "prince",
+    "supreme",
+    "leader",
+    "chancellor",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "premier",
+    "finance",
+    "trade",
+    "commander",
+    "admiral",
+    "senior",
+    "top",
+    "former",
+    "acting",
+    "new",
+    "opposition",
+    "official",
+    "diplomat",
+    "lt",
+    "gen",
+    "col",
+    "sheikh",
+    "emir",
+    "sultan",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "dr.",
+    "the",
+    "an",
+    "a",
+    "national",
+    "security",
+    "adviser",
+    "advisor",
+    "of",
+    "affairs",
+    "external",
+    "economy",
+    "ministry",
+}
 
 
 class Mention(NamedTuple):
@@ -98,7 +159,9 @@ def _pattern() -> re.Pattern:
     phrases = sorted(country_table(), key=len, reverse=True)
     alternation = "|".join(re.escape(p) for p in phrases)
     # "US-led" and "Iran-backed" name the country; "US $50 million" does not.
-    return re.compile(rf"(?<![\w.-])(?:{alternation})(?:['’]s)?(?:-(?:led|backed|brokered|sponsored|based)\b|(?![\w-]|\s?\$))")
+    return re.compile(
+        rf"(?<![\w.-])(?:{alternation})(?:['’]s)?(?:-(?:led|backed|brokered|sponsored|based)\b|(?![\w-]|\s?\$))"
+    )
 
 
 def find_countries(sentence: str, people: dict[str, str] | None = None) -> list[Mention]:

@@ -75,7 +75,9 @@ _TITLE_OF = re.compile(
     r"^\s*(?:the\s+)?(?:King|Queen|President|Prime Minister|Emir|Sultan|Foreign Minister|Government|government|Crown Prince|Chancellor|Premier|Shah)(?:\s+[A-Z][\w-]*){0,3}\s+of\s+$"
 )
 _NON_STATE = re.compile(rf"(?<![\w-])(?:{NON_STATE})(?![\w-])", re.IGNORECASE)
-_BOTH = re.compile(r"\b(?:[Bb]oth (?:countries|sides|nations|governments|neighbou?rs)|[Tt]he two (?:countries|sides|nations|governments|neighbou?rs))\b")
+_BOTH = re.compile(
+    r"\b(?:[Bb]oth (?:countries|sides|nations|governments|neighbou?rs)|[Tt]he two (?:countries|sides|nations|governments|neighbou?rs))\b"
+)
 _INSTITUTION = re.compile(
     r"\b[Tt]he (?:Foreign Office|[Ff]oreign [Mm]inistry|[Mm]inistry of [Ff]oreign [Aa]ffairs|[Ff]oreign [Mm]inister|army|military|armed forces|government|[Pp]rime [Mm]inister|[Pp]resident)\b"
 )
@@ -88,16 +90,23 @@ _PRONOUN = re.compile(
     r"^\s*(?:(?:on\s+)?(?:\w+day|today|yesterday|tonight|that)\s+)*(?:it|they|he|she|its|their|the country|the government)\b",
     re.IGNORECASE,
 )
-_AIR = re.compile(r"\b(?:air|airstrikes?|air strikes?|missiles?|drones?|jets?|aircraft|warplanes?|helicopters?|gunships?|bombers?|aerial)\b", re.IGNORECASE)
+_AIR = re.compile(
+    r"\b(?:air|airstrikes?|air strikes?|missiles?|drones?|jets?|aircraft|warplanes?|helicopters?|gunships?|bombers?|aerial)\b",
+    re.IGNORECASE,
+)
 _BOMB = re.compile(r"\b(?:bombs?|explosive|explosions?|suicide|blew)\b", re.IGNORECASE)
 _REACTION = {"condemnation", "protest", "accusation", "disapprove", "demand", "threat", "military_threat", "appeal"}
 _MEETING = {"talks", "negotiation", "agreement"}
 # The pledge that an intent to act makes ("will visit", "is ready to help").
 _PLEDGE_OF = {
-    "talks": "pledge_meetings", "visit": "pledge_meetings", "negotiation": "pledge_meetings",
-    "host_visit": "pledge_meetings", "economic_cooperation": "pledge_economic_cooperation",
-    "security_cooperation": "pledge_security_cooperation", "intelligence_sharing": "pledge_security_cooperation",
-}  # fmt: skip
+    "talks": "pledge_meetings",
+    "visit": "pledge_meetings",
+    "negotiation": "pledge_meetings",
+    "host_visit": "pledge_meetings",
+    "economic_cooperation": "pledge_economic_cooperation",
+    "security_cooperation": "pledge_security_cooperation",
+    "intelligence_sharing": "pledge_security_cooperation",
+}
 
 
 def _sign(kind: str) -> str:
@@ -145,7 +154,11 @@ def _left_bound(text: str, end: int) -> tuple[int, str | None]:
     start, speech = 0, None
     for match in _LEFT.finditer(text, 0, end):
         verb = match.group("speech")
-        if verb and not re.match(r"(?:said|says|stated|claimed|told|believe)", verb) and not _CLAUSE_FOLLOWS.match(text, match.end()):
+        if (
+            verb
+            and not re.match(r"(?:said|says|stated|claimed|told|believe)", verb)
+            and not _CLAUSE_FOLLOWS.match(text, match.end())
+        ):
             continue  # "announced a suspension": the object of the verb, not reported speech
         start, speech = match.end(), verb
     return start, speech
@@ -259,8 +272,20 @@ def code_story(text: str, *, published: dt.date) -> list[Candidate]:
         for trig in triggers:
             if _inside(trig.start, consumed):
                 continue
-            made_here = _code_trigger(s, sent, number, trig, triggers, mentions, background, consumed,
-                                      last_group, last_non_state, previous, out)
+            made_here = _code_trigger(
+                s,
+                sent,
+                number,
+                trig,
+                triggers,
+                mentions,
+                background,
+                consumed,
+                last_group,
+                last_non_state,
+                previous,
+                out,
+            )
             if made_here is None:
                 continue
             group, non_state, events = made_here
@@ -277,8 +302,20 @@ def code_story(text: str, *, published: dt.date) -> list[Candidate]:
     return out
 
 
-def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background, consumed,
-                  last_group, last_non_state, previous, story):
+def _code_trigger(
+    s,
+    sent,
+    number,
+    trig: Trigger,
+    triggers,
+    mentions,
+    background,
+    consumed,
+    last_group,
+    last_non_state,
+    previous,
+    story,
+):
     lo, speech = _left_bound(s, trig.start)
     region = s[lo : trig.start]
     hi = _right_bound(s, trig.end, verbal=trig.kind in _REACTION | {"reject", "pledge_cooperation"})
@@ -306,14 +343,21 @@ def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background
     if trig.pos == "v" and earlier and re.search(r"\bto\s+(?:[\w-]+\s+)?$", region):
         return None  # "demanded a meeting to discuss": the purpose of another act
     if trig.pos == "n":
-        agent_before = [m for m in mentions if m.end <= trig.start and re.fullmatch(r"\s+(?:[\w-]+\s+)?", s[m.end : trig.start])]
+        agent_before = [
+            m for m in mentions if m.end <= trig.start and re.fullmatch(r"\s+(?:[\w-]+\s+)?", s[m.end : trig.start])
+        ]
         if earlier:  # "rejected North Korea's demand": a noun in another act's object
             agent_before = []
         by_after = re.match(r"\s+(?:of|by)\s+(?:the\s+)?", s[trig.end :])
-        if not (_LIGHT.search(region) or agent_before or (by_after and any(m.start == trig.end + by_after.end() for m in mentions))):
+        if not (
+            _LIGHT.search(region)
+            or agent_before
+            or (by_after and any(m.start == trig.end + by_after.end() for m in mentions))
+        ):
             return None
     passive = re.search(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$", region) and re.match(
-        r"\w+(?:ed|en|struck|hit|shot|fought|held|met|freed|sent|seized|put)\b", trig.words)
+        r"\w+(?:ed|en|struck|hit|shot|fought|held|met|freed|sent|seized|put)\b", trig.words
+    )
     notes: list[str] = []
     subject_hi = earlier[0].start if earlier else trig.start
     group, non_state = _subject(s, mentions, lo, subject_hi)
@@ -345,13 +389,17 @@ def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background
         speaker, _ = _subject(s, mentions, speaker_lo, lo)
         if speaker:
             group, non_state = speaker, ""
-            notes.append(f"the speaker ('{speaker[0].words}') is the actor: the reported act's subject is '{pronoun.group(0).strip()}'")
+            notes.append(
+                f"the speaker ('{speaker[0].words}') is the actor: the reported act's subject is '{pronoun.group(0).strip()}'"
+            )
     if not group and not non_state:
         if speech and pronoun:
             speaker_lo, _ = _left_bound(s, lo - len(speech) - 1)
             group, non_state = _subject(s, mentions, speaker_lo, lo)
             if group:
-                notes.append(f"the speaker ('{group[0].words}') is the actor: the reported act's subject is '{pronoun.group(0).strip()}'")
+                notes.append(
+                    f"the speaker ('{group[0].words}') is the actor: the reported act's subject is '{pronoun.group(0).strip()}'"
+                )
         elif re.match(r"^\s*(?:and|also|then)\b", region) or not region.strip():
             group, non_state = last_group, last_non_state
     elif speech and not group:
@@ -379,15 +427,35 @@ def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background
     targets = [m for m in target_pool if m.iso3 not in sources]
     if not targets and _sign(kind) == "hostile" and kind not in _REACTION:
         # The place acted upon may come first: "In Pakistan's Baluchistan province, Iranian missiles struck".
-        targets = [m for m in mentions if m.iso3 not in sources and not _inside(m.start, background)
-                   and re.search(r"(?i)\b(?:in|inside|into|on)\s+(?:[\w-]+\s+){0,2}$", s[max(0, m.start - 30) : m.start])]
+        targets = [
+            m
+            for m in mentions
+            if m.iso3 not in sources
+            and not _inside(m.start, background)
+            and re.search(r"(?i)\b(?:in|inside|into|on)\s+(?:[\w-]+\s+){0,2}$", s[max(0, m.start - 30) : m.start])
+        ]
         if targets:
             notes.append(f"target: the place acted upon ('{targets[0].words}')")
     made = []
 
     def add(src, tgt, knd, src_words, tgt_words, conf=1.0, extra=()):
-        made.append(Candidate(number, sent.start, sent.end, s, src, tgt, knd, trig.words + (f" (+ '{refine}')" if refine else ""),
-                              trig.start, src_words, tgt_words, conf, notes=list(notes) + list(extra)))
+        made.append(
+            Candidate(
+                number,
+                sent.start,
+                sent.end,
+                s,
+                src,
+                tgt,
+                knd,
+                trig.words + (f" (+ '{refine}')" if refine else ""),
+                trig.start,
+                src_words,
+                tgt_words,
+                conf,
+                notes=list(notes) + list(extra),
+            )
+        )
 
     src_words = " + ".join(dict.fromkeys(m.words for m in group))
     conf = 0.8 if any(m.kind == "anaphor" for m in group) else 1.0
@@ -397,11 +465,15 @@ def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background
     if trig.kind == "pledge_cooperation":
         end = min([b[0] for b in background if b[0] > trig.end] + [len(s)])
         kinds = _pledge_kinds(s, trig.end, end)
-        targets = [m for m in mentions if trig.end <= m.start and m.iso3 not in sources and not _inside(m.start, background)]
+        targets = [
+            m for m in mentions if trig.end <= m.start and m.iso3 not in sources and not _inside(m.start, background)
+        ]
     if targets:
         chosen = [targets[0]]
         for m in targets[1:]:  # "defended Iraq and Libya"
-            joined = m.start == chosen[-1].start or re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", s[chosen[-1].end : m.start])
+            joined = m.start == chosen[-1].start or re.fullmatch(
+                r"\s*(?:,|and|,\s*and)\s*", s[chosen[-1].end : m.start]
+            )
             if joined and m.iso3 not in {c.iso3 for c in chosen}:
                 chosen.append(m)
         for src in sources:
@@ -413,8 +485,15 @@ def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background
             for tgt in sources:
                 if src != tgt:
                     for knd, topic in kinds:
-                        add(src, tgt, knd, src_words, src_words, conf,
-                            ["a joint act, coded once for each side"] + ([f"pledge on '{topic}'"] if topic else []))
+                        add(
+                            src,
+                            tgt,
+                            knd,
+                            src_words,
+                            src_words,
+                            conf,
+                            ["a joint act, coded once for each side"] + ([f"pledge on '{topic}'"] if topic else []),
+                        )
     elif kind in _REACTION and (anaphoric := _ANAPHORIC_EVENT.match(s[trig.end :])) and previous:
         violent_before = [c for c in previous if c.violent]
         if not violent_before:
@@ -432,19 +511,63 @@ def _code_trigger(s, sent, number, trig: Trigger, triggers, mentions, background
     else:
         return None
     if kind in _MEETING or trig.kind == "visit":
-        places = [m for m in mentions if re.search(r"\b(?:in|to)\s+$", s[max(0, m.start - 4) : m.start]) and m.kind in ("capital", "name")]
+        places = [
+            m
+            for m in mentions
+            if re.search(r"\b(?:in|to)\s+$", s[max(0, m.start - 4) : m.start]) and m.kind in ("capital", "name")
+        ]
         for event in [e for e in made if e.kind in _MEETING | {"visit"}]:
             if len(sources) != 1:
                 break
             for place in places:
                 if trig.kind == "visit" and place.iso3 == event.target:
-                    add(event.target, event.source, "host_visit", place.words, src_words, conf, [f"hosts the visit ('{place.words}')"])
+                    add(
+                        event.target,
+                        event.source,
+                        "host_visit",
+                        place.words,
+                        src_words,
+                        conf,
+                        [f"hosts the visit ('{place.words}')"],
+                    )
                 elif place.iso3 == event.target:
-                    add(event.source, event.target, "visit", src_words, place.words, conf, [f"the meeting took place in '{place.words}'"])
-                    add(event.target, event.source, "host_visit", place.words, src_words, conf, [f"the meeting took place in '{place.words}'"])
+                    add(
+                        event.source,
+                        event.target,
+                        "visit",
+                        src_words,
+                        place.words,
+                        conf,
+                        [f"the meeting took place in '{place.words}'"],
+                    )
+                    add(
+                        event.target,
+                        event.source,
+                        "host_visit",
+                        place.words,
+                        src_words,
+                        conf,
+                        [f"the meeting took place in '{place.words}'"],
+                    )
                 elif place.iso3 == event.source:
-                    add(event.target, event.source, "visit", event.target_words, place.words, conf, [f"the meeting took place in '{place.words}'"])
-                    add(event.source, event.target, "host_visit", place.words, event.target_words, conf, [f"the meeting took place in '{place.words}'"])
+                    add(
+                        event.target,
+                        event.source,
+                        "visit",
+                        event.target_words,
+                        place.words,
+                        conf,
+                        [f"the meeting took place in '{place.words}'"],
+                    )
+                    add(
+                        event.source,
+                        event.target,
+                        "host_visit",
+                        place.words,
+                        event.target_words,
+                        conf,
+                        [f"the meeting took place in '{place.words}'"],
+                    )
                 break
             break
     return group, non_state, made
@@ -457,7 +580,7 @@ _MUST = re.compile(
 
 
 def _must(s, sent, number, mentions, background, consumed) -> list[Candidate]:
-    """"X said that Y must ...": a demand by X on Y (what Y must do is not coded)."""
+    """ "X said that Y must ...": a demand by X on Y (what Y must do is not coded)."""
     match = _MUST.search(s)
     if not match or _inside(match.start(), background):
         return []
@@ -470,8 +593,20 @@ def _must(s, sent, number, mentions, background, consumed) -> list[Candidate]:
     consumed.append((match.start("obj"), end))
     words = " + ".join(dict.fromkeys(m.words for m in group))
     return [
-        Candidate(number, sent.start, sent.end, s, src, targets[0].iso3, "demand", "must", match.end() - 4, words,
-                  targets[0].words, notes=[f"'{targets[0].words} must ...' said by '{words}': a demand"])
+        Candidate(
+            number,
+            sent.start,
+            sent.end,
+            s,
+            src,
+            targets[0].iso3,
+            "demand",
+            "must",
+            match.end() - 4,
+            words,
+            targets[0].words,
+            notes=[f"'{targets[0].words} must ...' said by '{words}': a demand"],
+        )
         for src in _codes(group)
     ]
 
@@ -480,21 +615,47 @@ def _non_state(s, sent, number, trig, kind, group, non_state, mentions, target_p
     """An act of force whose agent is not a state: on the dyad with confidence 0.5 only
     when it happened in one country (or by a group of one nationality) and struck another
     country's nationals; otherwise left out."""
-    victims = [m for m in target_pool if m.kind in ("demonym", "name", "person")
-               and not re.search(r"\b(?:in|near|at|inside)\s+(?:[\w-]+\s+){0,2}$", s[max(0, m.start - 30) : m.start])]
-    places = [m for m in mentions if re.search(r"\b(?:in|near|at|inside)\s+(?:[\w-]+\s+){0,2}$", s[max(0, m.start - 30) : m.start])]
+    victims = [
+        m
+        for m in target_pool
+        if m.kind in ("demonym", "name", "person")
+        and not re.search(r"\b(?:in|near|at|inside)\s+(?:[\w-]+\s+){0,2}$", s[max(0, m.start - 30) : m.start])
+    ]
+    places = [
+        m
+        for m in mentions
+        if re.search(r"\b(?:in|near|at|inside)\s+(?:[\w-]+\s+){0,2}$", s[max(0, m.start - 30) : m.start])
+    ]
     nationality = _codes(group)
     source = (nationality or [p.iso3 for p in places] or [None])[0]
-    basis = f"a group of {source} nationality ('{group[0].words} {non_state}')" if nationality else (
-        f"it happened in {source} ('{places[0].words}')" if source else "")
+    basis = (
+        f"a group of {source} nationality ('{group[0].words} {non_state}')"
+        if nationality
+        else (f"it happened in {source} ('{places[0].words}')" if source else "")
+    )
     targets = [v for v in victims if v.iso3 != source] or [p for p in places if p.iso3 != source]
     if not source or not targets:
         return None
     target = targets[0]
-    note = (f"act of a non-state actor ('{non_state}'), not of the state of {source}: on the dyad because {basis} "
-            f"and it struck {target.iso3} ('{target.words}'); confidence 0.5")
-    cand = Candidate(number, sent.start, sent.end, s, source, target.iso3, kind, trig.words + (f" (+ '{refine}')" if refine else ""),
-                     trig.start, non_state, target.words, 0.5, notes=[note])
+    note = (
+        f"act of a non-state actor ('{non_state}'), not of the state of {source}: on the dyad because {basis} "
+        f"and it struck {target.iso3} ('{target.words}'); confidence 0.5"
+    )
+    cand = Candidate(
+        number,
+        sent.start,
+        sent.end,
+        s,
+        source,
+        target.iso3,
+        kind,
+        trig.words + (f" (+ '{refine}')" if refine else ""),
+        trig.start,
+        non_state,
+        target.words,
+        0.5,
+        notes=[note],
+    )
     return group, non_state, [cand]
 
 
@@ -503,8 +664,15 @@ def _merge(made: list[Candidate]) -> list[Candidate]:
     pair merge into the most specific kind named."""
     out: list[Candidate] = []
     for cand in made:
-        twin = next((c for c in out if (c.source, c.target) == (cand.source, cand.target)
-                     and (c.kind == cand.kind or (c.violent and cand.violent))), None)
+        twin = next(
+            (
+                c
+                for c in out
+                if (c.source, c.target) == (cand.source, cand.target)
+                and (c.kind == cand.kind or (c.violent and cand.violent))
+            ),
+            None,
+        )
         if twin is None:
             out.append(cand)
             continue
@@ -523,8 +691,17 @@ def _drop_repeats(made: list[Candidate], story: list[Candidate]) -> list[Candida
     the first mention, and the first mention's description says where it was repeated."""
     kept = []
     for cand in made:
-        first = next((e for e in story if e.violent and cand.violent and (e.source, e.target) == (cand.source, cand.target)
-                      and (e.date == cand.date or cand.date_basis.startswith("publication date"))), None)
+        first = next(
+            (
+                e
+                for e in story
+                if e.violent
+                and cand.violent
+                and (e.source, e.target) == (cand.source, cand.target)
+                and (e.date == cand.date or cand.date_basis.startswith("publication date"))
+            ),
+            None,
+        )
         if first is None:
             kept.append(cand)
             continue
@@ -540,7 +717,9 @@ def _attach_counts(s, made, background, previous) -> None:
     for count in counts:
         # Only an act of force in the same clause owns the count (nothing between them
         # that starts another clause); else the act of the sentence before, if any.
-        same = [c for c in violent if not _RIGHT.search(s, min(c.trigger_at, count.start), max(c.trigger_at, count.start))]
+        same = [
+            c for c in violent if not _RIGHT.search(s, min(c.trigger_at, count.start), max(c.trigger_at, count.start))
+        ]
         if same:
             event = min(same, key=lambda c: (count.start < c.trigger_at, abs(count.start - c.trigger_at)))
             note = ""
@@ -551,8 +730,11 @@ def _attach_counts(s, made, background, previous) -> None:
             note = "counts from the next sentence"
         value = max(getattr(event, count.field), count.value)
         setattr(event, count.field, value)
-        event.notes.append(f"{count.field} {count.value} ('{count.words.strip()}')" + (" as a lower bound" if count.lower_bound else "")
-                           + (f", {note}" if note else ""))
+        event.notes.append(
+            f"{count.field} {count.value} ('{count.words.strip()}')"
+            + (" as a lower bound" if count.lower_bound else "")
+            + (f", {note}" if note else "")
+        )
 
 
 def _attach_dates(s, made, background, published, previous, story) -> None:
@@ -573,4 +755,3 @@ def _attach_dates(s, made, background, published, previous, story) -> None:
             event.date_basis = "the sentence gives none: that of the act it answers, the earliest it can be"
         else:
             event.date, event.date_basis = published, "publication date (the sentence gives none)"
-

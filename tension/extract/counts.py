@@ -84,6 +84,7 @@ def find_counts(sentence: str) -> list[Count]:
                 if value is None or span in found:
                     continue
                 qualifier = (match.group("q") or "").lower()
-                found[span] = Count(span[0], span[1], field, value, match.group(0),
-                                    qualifier in ("at least", "more than", "over"))
+                found[span] = Count(
+                    span[0], span[1], field, value, match.group(0), qualifier in ("at least", "more than", "over")
+                )
     return sorted(found.values())

@@ -37,11 +37,26 @@ FIELDS = ["actors", "direction", "sign", "kind", "date", "casualties"]
 #: (PLOVER's own crosswalk), for comparing kinds with PLOVER records. PLOVER 0.5, the
 #: version of the gold records, puts accusations under DISAPPROVE and appeals under DEMAND.
 _ROOT_CATEGORY = {
-    "02": "DEMAND", "03": "AGREE", "04": "CONSULT", "05": "SUPPORT", "06": "COOPERATE", "07": "AID",
-    "08": "CONCEDE", "09": "INVESTIGATE", "10": "DEMAND", "11": "DISAPPROVE", "12": "REJECT",
-    "13": "THREATEN", "14": "PROTEST", "15": "MOBILIZE", "16": "SANCTION", "17": "COERCE",
-    "18": "ASSAULT", "19": "FIGHT", "20": "ASSAULT",
-}  # fmt: skip
+    "02": "DEMAND",
+    "03": "AGREE",
+    "04": "CONSULT",
+    "05": "SUPPORT",
+    "06": "COOPERATE",
+    "07": "AID",
+    "08": "CONCEDE",
+    "09": "INVESTIGATE",
+    "10": "DEMAND",
+    "11": "DISAPPROVE",
+    "12": "REJECT",
+    "13": "THREATEN",
+    "14": "PROTEST",
+    "15": "MOBILIZE",
+    "16": "SANCTION",
+    "17": "COERCE",
+    "18": "ASSAULT",
+    "19": "FIGHT",
+    "20": "ASSAULT",
+}
 _SAME_CATEGORY = {"RETREAT": "CONCEDE", "ACCUSE": "DISAPPROVE"}
 
 
@@ -103,11 +118,18 @@ def plover_gold(path) -> pd.DataFrame:
 
         category = record["event"]
         sources, targets = (_actor_codes(record.get(f), PLOVER_CODE_FIXES, valid) for f in ("source", "target"))
-        rows.append({
-            "id": record["id"], "text": record["text"], "category": category,
-            "sign": _sign(PLOVER_KINDS[category][0]), "sources": sources, "targets": targets,
-            "killed": int(record.get("dead") or 0), "injured": int(record.get("injured") or 0),
-        })  # fmt: skip
+        rows.append(
+            {
+                "id": record["id"],
+                "text": record["text"],
+                "category": category,
+                "sign": _sign(PLOVER_KINDS[category][0]),
+                "sources": sources,
+                "targets": targets,
+                "killed": int(record.get("dead") or 0),
+                "injured": int(record.get("injured") or 0),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -119,10 +141,13 @@ def _gold_unit(row) -> dict[str, Counter]:
         pairs = [(s, t) for s in sources for t in sources if s != t]
     casualties = {("killed", row.killed)} - {("killed", 0)} | {("injured", row.injured)} - {("injured", 0)}
     return {
-        "actors": Counter(set(sources) | set(targets)), "direction": Counter(pairs),
-        "sign": Counter({row.sign}), "kind": Counter({row.category}), "date": Counter(),
+        "actors": Counter(set(sources) | set(targets)),
+        "direction": Counter(pairs),
+        "sign": Counter({row.sign}),
+        "kind": Counter({row.category}),
+        "date": Counter(),
         "casualties": Counter(casualties),
-    }  # fmt: skip
+    }
 
 
 def _coded_unit(frame: pd.DataFrame, *, category: bool, dates: bool) -> dict[str, Counter]:
@@ -140,7 +165,7 @@ def _coded_unit(frame: pd.DataFrame, *, category: bool, dates: bool) -> dict[str
         "kind": Counter(set(kinds)),
         "date": Counter({pd.Timestamp(d).date() for d in frame["date"]}) if dates else Counter(),
         "casualties": Counter(casualties),
-    }  # fmt: skip
+    }
 
 
 def score_units(pairs) -> pd.DataFrame:
@@ -174,7 +199,9 @@ def score_units(pairs) -> pd.DataFrame:
             totals[f][2] += sum((coded[f] & gold[f]).values())
     table = pd.DataFrame(totals, index=["coded", "gold", "matched"]).T
     with np.errstate(invalid="ignore", divide="ignore"):
-        table["precision"] = np.where(table["coded"] > 0, table["matched"] / table["coded"].where(table["coded"] > 0), np.nan)
+        table["precision"] = np.where(
+            table["coded"] > 0, table["matched"] / table["coded"].where(table["coded"] > 0), np.nan
+        )
         table["recall"] = np.where(table["gold"] > 0, table["matched"] / table["gold"].where(table["gold"] > 0), np.nan)
     return table
 

@@ -27,7 +27,10 @@ PLEDGE = (
 #: Words of a pledge's complement and the kind they make, most specific first.
 PLEDGE_TOPICS = [
     ("ceasefire", r"cease-?fire|truce"),
-    ("pledge_security_cooperation", r"security|military|defen[cs]e|terroris\w+|counter-?terror\w*|intelligence|border control"),
+    (
+        "pledge_security_cooperation",
+        r"security|military|defen[cs]e|terroris\w+|counter-?terror\w*|intelligence|border control",
+    ),
     ("pledge_economic_cooperation", r"trade|economic|econom\w+|investment|business|energy|commerce|tariffs?"),
     ("pledge_meetings", r"meetings?|meet|talks|summits?|visits?|negotiat\w+|consultations?"),
     ("pledge_cooperation", r"cooperat\w+|communication|liaison|work together|ties|relations|peace"),

@@ -9,4 +9,14 @@ from .gdelt import read_gdelt
 from .icews import read_icews
 from .plover import read_plover
 
-__all__ = ["DirectionError", "ReadError", "ReadReport", "check_direction", "guess_format", "read_acled", "read_gdelt", "read_icews", "read_plover"]
+__all__ = [
+    "DirectionError",
+    "ReadError",
+    "ReadReport",
+    "check_direction",
+    "guess_format",
+    "read_acled",
+    "read_gdelt",
+    "read_icews",
+    "read_plover",
+]

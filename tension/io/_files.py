@@ -38,7 +38,9 @@ def check_encoding(encoding: str) -> str:
     try:
         codecs.lookup(encoding)
     except LookupError:
-        raise ValueError(f"encoding={encoding!r} is not a known text encoding (try 'utf-8', 'cp1252', 'latin-1')") from None
+        raise ValueError(
+            f"encoding={encoding!r} is not a known text encoding (try 'utf-8', 'cp1252', 'latin-1')"
+        ) from None
     return encoding
 
 
@@ -157,8 +159,12 @@ def read_records(path: str, *, sep: str, encoding: str = "utf-8", max_line_bytes
     handle = open_binary(path)
     reader = None
     with handle, reading(path, lambda: reader.line_num if reader is not None else 0):
-        reader = csv.reader(_lines(handle, path, encoding, max_line_bytes, overlong), delimiter=sep, quoting=quoting,
-                            strict=quoting != csv.QUOTE_NONE)
+        reader = csv.reader(
+            _lines(handle, path, encoding, max_line_bytes, overlong),
+            delimiter=sep,
+            quoting=quoting,
+            strict=quoting != csv.QUOTE_NONE,
+        )
         header = None
         while True:
             start = reader.line_num + 1
@@ -177,7 +183,9 @@ def read_records(path: str, *, sep: str, encoding: str = "utf-8", max_line_bytes
                     raise ReadError(f"{path}:1: the first line is longer than {max_line_bytes} bytes: not a table")
                 continue
             if len(fields) != len(header):
-                problems.append(f"{path}:{start}: expected {len(header)} {_sep_name(sep)}-separated fields, found {len(fields)}")
+                problems.append(
+                    f"{path}:{start}: expected {len(header)} {_sep_name(sep)}-separated fields, found {len(fields)}"
+                )
                 continue
             starts.append(start)
             rows.append(fields)

@@ -45,8 +45,10 @@ def load_tables(source, *, sep: str, required, what: str, encoding: str = "utf-8
             frame = frame.rename(columns=names)
             if frame.columns.duplicated().any():
                 twice = sorted(set(frame.columns[frame.columns.duplicated()]))
-                raise ValueError(f"{frame['file'].iat[0] if len(frame) else files[0]}: columns {twice} appear twice "
-                                 "(names are matched ignoring case); rename one")
+                raise ValueError(
+                    f"{frame['file'].iat[0] if len(frame) else files[0]}: columns {twice} appear twice "
+                    "(names are matched ignoring case); rename one"
+                )
             renamed.append(frame)
         frames = renamed
     for f, frame in zip(files, frames, strict=True):
@@ -135,17 +137,22 @@ def parse_dates(values, *, column: str, dayfirst: bool | None = None) -> pd.Seri
         day_proof, month_proof = text[numeric][first > 12], text[numeric][second > 12]
         if dayfirst is None:
             if len(day_proof) and len(month_proof):
-                raise ReadError(f"column {column!r} mixes day-first dates ({day_proof.iat[0]!r}) and month-first dates "
-                                f"({month_proof.iat[0]!r}); fix the file or split it")  # fmt: skip
+                raise ReadError(
+                    f"column {column!r} mixes day-first dates ({day_proof.iat[0]!r}) and month-first dates "
+                    f"({month_proof.iat[0]!r}); fix the file or split it"
+                )
             if not len(day_proof) and not len(month_proof):
-                raise ReadError(f"column {column!r}: dates such as {text[numeric].iat[0]!r} may be day/month or "
-                                "month/day and no value says which; pass dayfirst=True or dayfirst=False")  # fmt: skip
+                raise ReadError(
+                    f"column {column!r}: dates such as {text[numeric].iat[0]!r} may be day/month or "
+                    "month/day and no value says which; pass dayfirst=True or dayfirst=False"
+                )
             dayfirst = bool(len(day_proof))
         day, month = (first, second) if dayfirst else (second, first)
         year = parts.loc[numeric, 2]
         year = year.where(year.str.len() == 4, year.map(lambda y: str((1900 if int(y) >= 69 else 2000) + int(y))))
-        out[numeric] = pd.to_datetime(pd.DataFrame({"year": year.astype(int), "month": month, "day": day}),
-                                      errors="coerce").to_numpy()  # fmt: skip
+        out[numeric] = pd.to_datetime(
+            pd.DataFrame({"year": year.astype(int), "month": month, "day": day}), errors="coerce"
+        ).to_numpy()
     eight = text.str.fullmatch(r"\d{8}").to_numpy()
     if eight.any():
         out[eight] = pd.to_datetime(text[eight], format="%Y%m%d", errors="coerce").to_numpy()

@@ -70,8 +70,13 @@ ACLED_OLD_KINDS = {
 }
 #: Event types whose actor order says nothing about who acted on whom: ACLED lists the
 #: two sides of a battle in no particular order. Their events get ``ordered=False``.
-UNORDERED_TYPES = {"battles", "battle-no change of territory", "battle-government regains territory",
-                   "battle-non-state actor overtakes territory", "battle-non-state actors overtake territory"}  # fmt: skip
+UNORDERED_TYPES = {
+    "battles",
+    "battle-no change of territory",
+    "battle-government regains territory",
+    "battle-non-state actor overtakes territory",
+    "battle-non-state actors overtake territory",
+}
 #: Named military operations that ACLED codes as actors instead of the state forces
 #: that run them, with the state that leads each: "Operation Restoring Hope" is ACLED's
 #: actor for the Saudi-led coalition in Yemen (attributed to Saudi Arabia, which leads
@@ -199,8 +204,9 @@ def read_acled(
     0    IRN    PAK  airstrike       2   civilians     True
     """
     check_errors(errors)
-    files, frame, problems = load_tables(path_or_paths, sep=",", required=_REQUIRED, what="an ACLED export",
-                                         encoding=encoding, canonical=_canonical)  # fmt: skip
+    files, frame, problems = load_tables(
+        path_or_paths, sep=",", required=_REQUIRED, what="an ACLED export", encoding=encoding, canonical=_canonical
+    )
     report = ReadReport("read_acled", files, rows=len(frame))
     add_problems(report, problems, errors)
     if "sub_event_type" not in frame:
@@ -216,15 +222,24 @@ def read_acled(
     why = np.full(len(frame), "", dtype=object)
     checks = [
         (date.isna().to_numpy(), "event_date is not a date", "event_date"),
-        ((date.dt.year != year).to_numpy() & year.notna().to_numpy() & date.notna().to_numpy(),
-         "event_date is not in the year of the record's year column", "event_date"),
+        (
+            (date.dt.year != year).to_numpy() & year.notna().to_numpy() & date.notna().to_numpy(),
+            "event_date is not in the year of the record's year column",
+            "event_date",
+        ),
         ((frame["fatalities"] == "").to_numpy(), "fatalities is empty (a record cut off?)", "fatalities"),
-        (~((fatalities >= 0) & (fatalities == fatalities.round()) & (fatalities < 2**53)).to_numpy(),
-         "fatalities is not a whole number >= 0", "fatalities"),
+        (
+            ~((fatalities >= 0) & (fatalities == fatalities.round()) & (fatalities < 2**53)).to_numpy(),
+            "fatalities is not a whole number >= 0",
+            "fatalities",
+        ),
         ((frame["country"] == "").to_numpy(), "country is empty (a record cut off?)", "country"),
-        (frame["actor2"].str.count(r"\(").to_numpy() != frame["actor2"].str.count(r"\)").to_numpy(),
-         "actor2 has an unclosed bracket (a record cut off?)", "actor2"),
-    ]  # fmt: skip
+        (
+            frame["actor2"].str.count(r"\(").to_numpy() != frame["actor2"].str.count(r"\)").to_numpy(),
+            "actor2 has an unclosed bracket (a record cut off?)",
+            "actor2",
+        ),
+    ]
     for bad, message, column in reversed(checks):
         why[bad] = [f"{message} ({v!r})" for v in frame.loc[bad, column]]
     for i in np.flatnonzero(why != ""):
@@ -239,21 +254,29 @@ def read_acled(
     source = np.where(swap, state2, state1)
     other = np.where(swap, "", state2)
     target = np.where(other != "", other, np.where(civilians != "", civilians, location))
-    target_from = np.where(other != "", np.where(operation2 & ~swap, "operation", "actor2"),
-                           np.where(civilians != "", "civilians", "location"))  # fmt: skip
+    target_from = np.where(
+        other != "",
+        np.where(operation2 & ~swap, "operation", "actor2"),
+        np.where(civilians != "", "civilians", "location"),
+    )
     reason = np.where(why != "", "malformed", "")
     reason = np.where((reason == "") & (kind == "").to_numpy(), "unmapped event type", reason)
     reason = np.where((reason == "") & (source == ""), "no state actor", reason)
     unknown = (reason == "") & ((source == "?") | (target == "?"))
     reason = np.where(unknown, "unknown country name", reason)
     reason = np.where((reason == "") & ((target == "") | (target == source)), "no second country", reason)
-    event_types = np.array([f"{a} / {b}" if b else a for a, b in zip(frame["event_type"], frame["sub_event_type"],
-                                                                     strict=True)], dtype=object)  # fmt: skip
+    event_types = np.array(
+        [f"{a} / {b}" if b else a for a, b in zip(frame["event_type"], frame["sub_event_type"], strict=True)],
+        dtype=object,
+    )
     detail = np.where(reason == "unmapped event type", event_types, frame["actor1"].to_numpy(dtype=object))
     report.skip(reason.astype(object), detail.astype(object), detail={"unmapped event type", "no state actor"})
     source_name = np.where(swap, name2, name1)
-    target_name = np.where(np.isin(target_from, ["actor2", "operation"]), name2, np.where(target_from == "civilians", civilian_names,
-                                                                     frame["country"].to_numpy(dtype=object)))  # fmt: skip
+    target_name = np.where(
+        np.isin(target_from, ["actor2", "operation"]),
+        name2,
+        np.where(target_from == "civilians", civilian_names, frame["country"].to_numpy(dtype=object)),
+    )
     for side, names in ((source, source_name), (target, target_name)):
         picked = names[unknown & (side == "?")]
         if len(picked):
@@ -278,8 +301,9 @@ def read_acled(
             "event_type": kept["event_type"],
             "sub_event_type": kept["sub_event_type"],
             "location_country": kept["country"],
-            "source_from": np.where(np.where(swap, operation2, operation1)[keep], "operation",
-                                    np.where(swap[keep], "actor2", "actor1")),  # fmt: skip
+            "source_from": np.where(
+                np.where(swap, operation2, operation1)[keep], "operation", np.where(swap[keep], "actor2", "actor1")
+            ),
             "target_from": target_from[keep],
             "ordered": ~unordered[keep],
             "file": kept["file"],

@@ -19,29 +19,69 @@ from ._report import ReadError, ReadReport, check_errors, expand_paths, finish
 
 __all__ = ["read_gdelt", "GDELT1_COLUMNS", "GDELT2_COLUMNS", "LAYOUTS"]
 
-_ACTOR = ["Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code",
-          "Religion2Code", "Type1Code", "Type2Code", "Type3Code"]  # fmt: skip
+_ACTOR = [
+    "Code",
+    "Name",
+    "CountryCode",
+    "KnownGroupCode",
+    "EthnicCode",
+    "Religion1Code",
+    "Religion2Code",
+    "Type1Code",
+    "Type2Code",
+    "Type3Code",
+]
 _HEAD = (
     ["GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate"]
     + [f"Actor1{a}" for a in _ACTOR]
     + [f"Actor2{a}" for a in _ACTOR]
-    + ["IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
-       "NumMentions", "NumSources", "NumArticles", "AvgTone"]
-)  # fmt: skip
+    + [
+        "IsRootEvent",
+        "EventCode",
+        "EventBaseCode",
+        "EventRootCode",
+        "QuadClass",
+        "GoldsteinScale",
+        "NumMentions",
+        "NumSources",
+        "NumArticles",
+        "AvgTone",
+    ]
+)
 _GEO1 = ["Type", "FullName", "CountryCode", "ADM1Code", "Lat", "Long", "FeatureID"]
 _GEO2 = ["Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID"]
 
 #: GDELT 1.0 daily-update layout (58 fields; the historical back-files have the first 57).
-GDELT1_COLUMNS = _HEAD + [f"{w}Geo_{g}" for w in ("Actor1", "Actor2", "Action") for g in _GEO1] + ["DATEADDED", "SOURCEURL"]
+GDELT1_COLUMNS = (
+    _HEAD + [f"{w}Geo_{g}" for w in ("Actor1", "Actor2", "Action") for g in _GEO1] + ["DATEADDED", "SOURCEURL"]
+)
 #: GDELT 2.0 Events export layout (61 fields).
-GDELT2_COLUMNS = _HEAD + [f"{w}Geo_{g}" for w in ("Actor1", "Actor2", "Action") for g in _GEO2] + ["DATEADDED", "SOURCEURL"]
+GDELT2_COLUMNS = (
+    _HEAD + [f"{w}Geo_{g}" for w in ("Actor1", "Actor2", "Action") for g in _GEO2] + ["DATEADDED", "SOURCEURL"]
+)
 #: Field count -> layout name.
 LAYOUTS = {57: "1.0-historical", 58: "1.0-daily", 61: "2.0"}
 
 _POS = {name: i for i, name in enumerate(_HEAD)}
-_USE = [_POS[c] for c in ("GLOBALEVENTID", "SQLDATE", "Actor1Name", "Actor1CountryCode", "Actor2Name",
-                          "Actor2CountryCode", "IsRootEvent", "EventCode", "QuadClass", "GoldsteinScale",
-                          "NumMentions", "NumSources", "NumArticles", "AvgTone")] + [56, 57, 59, 60]  # fmt: skip
+_USE = [
+    _POS[c]
+    for c in (
+        "GLOBALEVENTID",
+        "SQLDATE",
+        "Actor1Name",
+        "Actor1CountryCode",
+        "Actor2Name",
+        "Actor2CountryCode",
+        "IsRootEvent",
+        "EventCode",
+        "QuadClass",
+        "GoldsteinScale",
+        "NumMentions",
+        "NumSources",
+        "NumArticles",
+        "AvgTone",
+    )
+] + [56, 57, 59, 60]
 _WEIGHT_BY = {"mentions": "NumMentions", "sources": "NumSources", "articles": "NumArticles"}
 _TRANSFORMS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "log": lambda n: 1.0 + np.log(n),
@@ -106,8 +146,11 @@ def _count_non_utf8(block: bytes, starts, ends, path: str, first_line: int, repo
         pass
     bad = [i for i, (a, b) in enumerate(zip(starts, ends, strict=True)) if not _is_utf8(block[a:b])]
     if bad:
-        report.note(f"lines with bytes that are not UTF-8, replaced by U+FFFD in text fields (first {path}:"
-                    f"{first_line + bad[0] + 1})", len(bad))  # fmt: skip
+        report.note(
+            f"lines with bytes that are not UTF-8, replaced by U+FFFD in text fields (first {path}:"
+            f"{first_line + bad[0] + 1})",
+            len(bad),
+        )
 
 
 def _is_utf8(raw: bytes) -> bool:
@@ -154,9 +197,27 @@ def _select_lines(block: bytes, starts, ends, keep) -> bytes:
     return out.tobytes()
 
 
-_FRAME_COLUMNS = ["gdelt_id", "sqldate", "source_code", "target_code", "source_actor", "target_actor", "is_root",
-                  "cameo", "quad_class", "goldstein", "num_mentions", "num_sources", "num_articles", "avg_tone",
-                  "date_added", "url", "layout", "file", "line"]  # fmt: skip
+_FRAME_COLUMNS = [
+    "gdelt_id",
+    "sqldate",
+    "source_code",
+    "target_code",
+    "source_actor",
+    "target_actor",
+    "is_root",
+    "cameo",
+    "quad_class",
+    "goldstein",
+    "num_mentions",
+    "num_sources",
+    "num_articles",
+    "avg_tone",
+    "date_added",
+    "url",
+    "layout",
+    "file",
+    "line",
+]
 
 
 def _parse_block(block, fields, starts, ends, ok, path, first_line):
@@ -181,12 +242,25 @@ def _parse_block(block, fields, starts, ends, ok, path, first_line):
         if column >= width:
             frame[column] = ""
     v2 = pd.Series(nf == 61, index=frame.index)
-    columns = {name: frame[_POS[field]] for name, field in (
-        ("gdelt_id", "GLOBALEVENTID"), ("sqldate", "SQLDATE"), ("source_code", "Actor1CountryCode"),
-        ("target_code", "Actor2CountryCode"), ("source_actor", "Actor1Name"), ("target_actor", "Actor2Name"),
-        ("is_root", "IsRootEvent"), ("cameo", "EventCode"), ("quad_class", "QuadClass"),
-        ("goldstein", "GoldsteinScale"), ("num_mentions", "NumMentions"), ("num_sources", "NumSources"),
-        ("num_articles", "NumArticles"), ("avg_tone", "AvgTone"))}  # fmt: skip
+    columns = {
+        name: frame[_POS[field]]
+        for name, field in (
+            ("gdelt_id", "GLOBALEVENTID"),
+            ("sqldate", "SQLDATE"),
+            ("source_code", "Actor1CountryCode"),
+            ("target_code", "Actor2CountryCode"),
+            ("source_actor", "Actor1Name"),
+            ("target_actor", "Actor2Name"),
+            ("is_root", "IsRootEvent"),
+            ("cameo", "EventCode"),
+            ("quad_class", "QuadClass"),
+            ("goldstein", "GoldsteinScale"),
+            ("num_mentions", "NumMentions"),
+            ("num_sources", "NumSources"),
+            ("num_articles", "NumArticles"),
+            ("avg_tone", "AvgTone"),
+        )
+    }
     columns["date_added"] = frame[59].where(v2, frame[56])
     columns["url"] = frame[60].where(v2, frame[57].where(pd.Series(nf == 58, index=frame.index), ""))
     out = pd.DataFrame(columns)
@@ -341,8 +415,9 @@ def read_gdelt(
                         line_no += 1
                         report.rows += 1
                         report.skipped["malformed"] = report.skipped.get("malformed", 0) + 1
-                        report.problem(f"{path}:{line_no}: line longer than {max_line_bytes} bytes (no line end?); "
-                                       "skipped", errors)  # fmt: skip
+                        report.problem(
+                            f"{path}:{line_no}: line longer than {max_line_bytes} bytes (no line end?); skipped", errors
+                        )
                         continue
                     starts, ends, fields = _line_table(block)
                     blank = fields == 0
@@ -411,12 +486,28 @@ def read_gdelt(
             "kind": cameo_to_kinds(kept["cameo"]),
             "weight": weight,
             "cameo": kept["cameo"],
-            "description": kept["cameo"].map({c: descriptions.get(c, descriptions.get(c[:3], "")) for c in kept["cameo"].unique()}),
+            "description": kept["cameo"].map(
+                {c: descriptions.get(c, descriptions.get(c[:3], "")) for c in kept["cameo"].unique()}
+            ),
             "url": kept["url"].replace("", pd.NA),
         }
     )
-    extra = ["gdelt_id", "source_actor", "target_actor", "is_root", "quad_class", "goldstein", "num_mentions",
-             "num_sources", "num_articles", "avg_tone", "date_added", "layout", "file", "line"]  # fmt: skip
+    extra = [
+        "gdelt_id",
+        "source_actor",
+        "target_actor",
+        "is_root",
+        "quad_class",
+        "goldstein",
+        "num_mentions",
+        "num_sources",
+        "num_articles",
+        "avg_tone",
+        "date_added",
+        "layout",
+        "file",
+        "line",
+    ]
     if dedupe:
         extra.append("records")
     out = pd.concat([out, kept[extra]], axis=1)

@@ -15,8 +15,14 @@ __all__ = ["read_icews", "ICEWS_COLUMNS"]
 #: The columns read_icews needs (ICEWS also has Source/Target Name and Sectors, Story
 #: ID, Publisher, City, … which are kept when present).
 ICEWS_COLUMNS = ("Event Date", "Source Country", "Target Country", "CAMEO Code", "Intensity")
-_EXTRA = {"Event ID": "icews_id", "Source Name": "source_actor", "Target Name": "target_actor",
-          "Story ID": "story_id", "Sentence Number": "sentence", "Publisher": "publisher"}  # fmt: skip
+_EXTRA = {
+    "Event ID": "icews_id",
+    "Source Name": "source_actor",
+    "Target Name": "target_actor",
+    "Story ID": "story_id",
+    "Sentence Number": "sentence",
+    "Publisher": "publisher",
+}
 
 
 def _canonical(name: str) -> str:
@@ -71,8 +77,9 @@ def read_icews(path_or_paths, *, errors: str = "report", encoding: str = "utf-8"
     0 2018-06-01    IND    PAK  pledge_cooperation    -4.0
     """
     check_errors(errors)
-    files, frame, problems = load_tables(path_or_paths, sep="\t", required=ICEWS_COLUMNS, what="an ICEWS table",
-                                         encoding=encoding, canonical=_canonical)  # fmt: skip
+    files, frame, problems = load_tables(
+        path_or_paths, sep="\t", required=ICEWS_COLUMNS, what="an ICEWS table", encoding=encoding, canonical=_canonical
+    )
     report = ReadReport("read_icews", files, rows=len(frame))
     add_problems(report, problems, errors)
     date = parse_dates(frame["Event Date"], column="Event Date")

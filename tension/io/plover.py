@@ -16,23 +16,45 @@ from ._tables import add_problems, parse_dates
 __all__ = ["read_plover", "PLOVER_KINDS", "PLOVER_CODE_FIXES"]
 
 _ASSAULT_MODES = {
-    "aerial": "airstrike", "air": "airstrike", "airstrike": "airstrike", "drone": "airstrike",
-    "heavy-weapons": "armed_clash", "firearms": "armed_clash", "suicide-attack": "bombing",
-    "explosives": "bombing", "bombing": "bombing", "assassinate": "assassination",
-    "unconventional": "mass_violence", "cleansing": "mass_violence", "cbrn": "mass_violence",
-}  # fmt: skip
+    "aerial": "airstrike",
+    "air": "airstrike",
+    "airstrike": "airstrike",
+    "drone": "airstrike",
+    "heavy-weapons": "armed_clash",
+    "firearms": "armed_clash",
+    "suicide-attack": "bombing",
+    "explosives": "bombing",
+    "bombing": "bombing",
+    "assassinate": "assassination",
+    "unconventional": "mass_violence",
+    "cleansing": "mass_violence",
+    "cbrn": "mass_violence",
+}
 
 #: PLOVER category -> (default kind, {mode or context word: kind}). Modes follow the
 #: PLOVER manual and its CAMEO crosswalk (``CAMEO2PLOVER``); the first word of the
 #: record's ``mode`` that is listed wins, then its ``context`` words, then the default.
 #: PLOVER 0.5's FIGHT (CAMEO 19-20) reads as ASSAULT with conventional force by default.
 PLOVER_KINDS = {
-    "AGREE": ("pledge_cooperation", {"economic": "pledge_economic_cooperation", "military": "pledge_security_cooperation",
-                                     "intelligence": "pledge_security_cooperation", "meet": "pledge_meetings"}),
+    "AGREE": (
+        "pledge_cooperation",
+        {
+            "economic": "pledge_economic_cooperation",
+            "military": "pledge_security_cooperation",
+            "intelligence": "pledge_security_cooperation",
+            "meet": "pledge_meetings",
+        },
+    ),
     "CONSULT": ("talks", {"visit": "visit", "host": "host_visit"}),
     "SUPPORT": ("diplomatic_cooperation", {}),
-    "COOPERATE": ("material_cooperation", {"economic": "economic_cooperation", "military": "security_cooperation",
-                                           "intelligence": "intelligence_sharing"}),
+    "COOPERATE": (
+        "material_cooperation",
+        {
+            "economic": "economic_cooperation",
+            "military": "security_cooperation",
+            "intelligence": "intelligence_sharing",
+        },
+    ),
     "AID": ("aid", {"humanitarian": "humanitarian_aid"}),
     "CONCEDE": ("yield", {}),
     "RETREAT": ("yield", {"ceasefire": "ceasefire", "release": "release", "return": "release"}),
@@ -48,17 +70,33 @@ PLOVER_KINDS = {
     "COERCE": ("coerce", {}),
     "ASSAULT": ("armed_attack", _ASSAULT_MODES),
     "FIGHT": ("armed_clash", _ASSAULT_MODES),
-}  # fmt: skip
+}
 #: Actor codes in PLOVER's gold-standard file that are not ISO: fixed, and counted.
 PLOVER_CODE_FIXES = {"JAP": "JPN", "ITL": "ITA"}
 _NOT_COUNTRIES = {"IGO", "NGO", "IMG", "MNC", "UNO", "INT"}
 _ALIASES = {  # tabular column names -> canonical
-    "eventtype": "event", "event": "event", "eventmode": "mode", "mode": "mode", "contexts": "context",
-    "context": "context", "actorcountry": "source", "actor": "source", "source": "source",
-    "recipientcountry": "target", "recipient": "target", "target": "target", "eventdate": "date", "date": "date",
-    "dead": "dead", "numberoffatalities": "dead", "fatalities": "dead", "injured": "injured", "eventid": "id",
-    "id": "id", "text": "text",
-}  # fmt: skip
+    "eventtype": "event",
+    "event": "event",
+    "eventmode": "mode",
+    "mode": "mode",
+    "contexts": "context",
+    "context": "context",
+    "actorcountry": "source",
+    "actor": "source",
+    "source": "source",
+    "recipientcountry": "target",
+    "recipient": "target",
+    "target": "target",
+    "eventdate": "date",
+    "date": "date",
+    "dead": "dead",
+    "numberoffatalities": "dead",
+    "fatalities": "dead",
+    "injured": "injured",
+    "eventid": "id",
+    "id": "id",
+    "text": "text",
+}
 
 
 def _codes(value) -> list[str]:
@@ -86,16 +124,20 @@ def _records(path: str, encoding: str) -> tuple[list[dict], list[str]]:
     except UnicodeDecodeError as err:
         line = raw.count(b"\n", 0, err.start) + 1
         column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
-        raise ReadError(f"{path}:{line}: byte {raw[err.start : err.start + 1]!r} at column {column} is not {encoding}; "
-                        "pass the file's encoding, e.g. encoding='cp1252' or encoding='latin-1'") from None  # fmt: skip
+        raise ReadError(
+            f"{path}:{line}: byte {raw[err.start : err.start + 1]!r} at column {column} is not {encoding}; "
+            "pass the file's encoding, e.g. encoding='cp1252' or encoding='latin-1'"
+        ) from None
     stripped = text.lstrip()
     problems: list[str] = []
     if stripped.startswith("["):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as err:
-            raise ReadError(f"{path}:{err.lineno}: not valid JSON at column {err.colno} ({err.msg}); "
-                            "a JSON array must be complete (or write one record per line)") from None  # fmt: skip
+            raise ReadError(
+                f"{path}:{err.lineno}: not valid JSON at column {err.colno} ({err.msg}); "
+                "a JSON array must be complete (or write one record per line)"
+            ) from None
         lines: list[int | None] = [None] * len(data)
     elif stripped.startswith("{"):
         data, lines = [], []
@@ -110,8 +152,9 @@ def _records(path: str, encoding: str) -> tuple[list[dict], list[str]]:
             lines.append(number)
     else:
         plain = re.sub(r"\.(gz|zip)$", "", path.lower())
-        frame, bad = read_records(path, sep="\t" if plain.endswith((".tsv", ".tab", ".txt")) else ",",
-                                  encoding=encoding)  # fmt: skip
+        frame, bad = read_records(
+            path, sep="\t" if plain.endswith((".tsv", ".tab", ".txt")) else ",", encoding=encoding
+        )
         return _from_frame(frame), bad
     out = []
     for i, (record, line) in enumerate(zip(data, lines, strict=True)):
@@ -216,8 +259,13 @@ def read_plover(path_or_paths, *, errors: str = "report", encoding: str = "utf-8
     report = ReadReport("read_plover", files, rows=len(records))
     add_problems(report, problems, errors)
     rows, reasons, details, fixed = [], [], [], 0
-    dates = parse_dates([r.get("date") if isinstance(r.get("date"), str) else "" if r.get("date") is None
-                         else str(r.get("date")) for r in records], column="date")  # fmt: skip
+    dates = parse_dates(
+        [
+            r.get("date") if isinstance(r.get("date"), str) else "" if r.get("date") is None else str(r.get("date"))
+            for r in records
+        ],
+        column="date",
+    )
     for record, date in zip(records, dates, strict=True):
         category = str(record.get("event", "")).strip().upper()
         if category == "DOCUMENT":
@@ -287,12 +335,27 @@ def read_plover(path_or_paths, *, errors: str = "report", encoding: str = "utf-8
                     "record": record["where"],
                 }
             )
-    report.skip(np.array(reasons, dtype=object), np.array(details, dtype=object),
-                detail={"unknown country code", "not a country", "unmapped category"})  # fmt: skip
+    report.skip(
+        np.array(reasons, dtype=object),
+        np.array(details, dtype=object),
+        detail={"unknown country code", "not a country", "unmapped category"},
+    )
     kept_records = sum(1 for r in reasons if r == "")
     report.note("extra events from compound or reciprocal actors", len(rows) - kept_records)
     report.note("non-ISO actor code fixed (JAP -> JPN, ITL -> ITA)", fixed)
-    columns = ["date", "source", "target", "kind", "killed", "injured", "description", "evidence", "plover_id",
-               "category", "mode", "record"]  # fmt: skip
+    columns = [
+        "date",
+        "source",
+        "target",
+        "kind",
+        "killed",
+        "injured",
+        "description",
+        "evidence",
+        "plover_id",
+        "category",
+        "mode",
+        "record",
+    ]
     out = pd.DataFrame(rows, columns=columns)
     return finish(out, report, errors=errors, kept=kept_records)

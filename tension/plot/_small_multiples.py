@@ -60,7 +60,9 @@ def small_multiples(
     """
     import matplotlib.pyplot as plt
 
-    top = positive("n" if n is not None and top is None else "top", renamed("small_multiples", "n", n, "top", top, default=6))
+    top = positive(
+        "n" if n is not None and top is None else "top", renamed("small_multiples", "n", n, "top", top, default=6)
+    )
     ncols = positive("ncols", ncols)
     dyads = ranked(daily, "tension", order)[:top]
     if ax is None:

@@ -45,6 +45,7 @@ def new_ax(ax, figsize=(10, 5)):
         _, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax
 
+
 def not_empty(frame: pd.DataFrame, what: str) -> None:
     """Refuse a result without rows: there are no events to plot."""
     if len(frame) == 0:
@@ -76,8 +77,10 @@ def one_dyad(frame: pd.DataFrame, dyad: str | None, what: str) -> tuple[pd.DataF
         raise ValueError(f"dyad {dyad!r} is not in {what}; dyads present: {list(dyads[:10])}")
     return frame[frame["dyad"] == dyad], dyad
 
+
 def arrow(dyad: str) -> str:
     return dyad.replace("->", "→").replace("-", "–")
+
 
 def kind_labels() -> dict[str, str]:
     from ..taxonomy import kinds
@@ -85,8 +88,10 @@ def kind_labels() -> dict[str, str]:
     table = kinds()
     return dict(zip(table["kind"], table["label"], strict=True))
 
+
 def kind_label(labels: dict, kind) -> str:
     return labels.get(kind, str(kind).replace("_", " "))
+
 
 def event_label(row, labels) -> str:
     text = f"{row['source']}→{row['target']} {kind_label(labels, row['kind'])}"
@@ -97,14 +102,17 @@ def event_label(row, labels) -> str:
         harm.append(f"{int(row['injured'])} injured")
     return text + (", " + ", ".join(harm) if harm else "")
 
+
 def naive(dates) -> pd.DatetimeIndex:
     index = pd.DatetimeIndex(dates)
     return index.tz_localize(None) if index.tz is not None else index
+
 
 def set_ylim(ax, limits):
     lo, hi = limits
     span = max(hi - lo, 1e-9)
     ax.set_ylim(lo - 0.08 * span, hi + 0.25 * span)
+
 
 def ranked(daily: pd.DataFrame, value: str, order: str) -> list[str]:
     not_empty(daily, "daily")
@@ -115,6 +123,7 @@ def ranked(daily: pd.DataFrame, value: str, order: str) -> list[str]:
     grouped = daily.sort_values("date", kind="stable").groupby("dyad")[value]
     score = grouped.max() if order == "peak" else grouped.last()
     return list(score.sort_values(ascending=False, kind="stable").index)
+
 
 def date_axis(ax, *, axis: str = "x"):
     """Human-readable dates on an axis (concise labels: "Feb", "08", "2024-Mar").

@@ -81,11 +81,21 @@ def timeline(
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
     ax = new_ax(ax)
-    job = timeline_body(ax, daily, events, dyad=dyad, label_top=label_top, index_axis=index_axis, title=title,
-                        episodes=episodes, band=band)  # fmt: skip
+    job = timeline_body(
+        ax,
+        daily,
+        events,
+        dyad=dyad,
+        label_top=label_top,
+        index_axis=index_axis,
+        title=title,
+        episodes=episodes,
+        band=band,
+    )
     set_ylim(ax, job["ylim"])
     label_occasions(ax, job)
     return ax
+
 
 def _shade_episodes(ax, episodes, dyad, x_plot) -> bool:
     """Shade each of the dyad's episodes from its start to the grid point after its end."""
@@ -95,8 +105,15 @@ def _shade_episodes(ax, episodes, dyad, x_plot) -> bool:
     mine = episodes[episodes["dyad"] == dyad]
     for start, end in zip(naive(mine["start"]), naive(mine["end"]), strict=True):
         after = x_plot[x_plot > end]
-        ax.axvspan(start, after[0] if len(after) else end, color=PALETTE["hostile"], alpha=0.08, lw=0, zorder=0,
-                   label="_episode")  # fmt: skip
+        ax.axvspan(
+            start,
+            after[0] if len(after) else end,
+            color=PALETTE["hostile"],
+            alpha=0.08,
+            lw=0,
+            zorder=0,
+            label="_episode",
+        )
     return len(mine) > 0
 
 
@@ -108,8 +125,17 @@ def _draw_band(ax, band, dyad):
     mine = band[band["dyad"] == dyad].sort_values("date")
     if mine.empty:
         return None
-    ax.fill_between(naive(mine["date"]), mine["low"], mine["high"], color=PALETTE["tension"], alpha=0.13, lw=0,
-                    step="post", label="_band", zorder=1)  # fmt: skip
+    ax.fill_between(
+        naive(mine["date"]),
+        mine["low"],
+        mine["high"],
+        color=PALETTE["tension"],
+        alpha=0.13,
+        lw=0,
+        step="post",
+        label="_band",
+        zorder=1,
+    )
     return float(mine["low"].min()), float(mine["high"].max())
 
 
@@ -127,8 +153,14 @@ def timeline_body(ax, daily, events, *, dyad, label_top, index_axis, title, epis
     ax.fill_between(x_plot, 0, series["hostile"], color=PALETTE["hostile"], alpha=0.18, lw=0, step="post")
     ax.fill_between(x_plot, 0, -series["cooperative"], color=PALETTE["cooperative"], alpha=0.18, lw=0, step="post")
     ax.plot(x_plot, series["hostile"], color=PALETTE["hostile"], lw=0.9, drawstyle="steps-post", label="hostile stock")
-    ax.plot(x_plot, -series["cooperative"], color=PALETTE["cooperative"], lw=0.9, drawstyle="steps-post",
-            label="cooperative stock (shown below 0)")  # fmt: skip
+    ax.plot(
+        x_plot,
+        -series["cooperative"],
+        color=PALETTE["cooperative"],
+        lw=0.9,
+        drawstyle="steps-post",
+        label="cooperative stock (shown below 0)",
+    )
     ax.plot(x_plot, series["tension"], color=PALETTE["tension"], lw=2.2, drawstyle="steps-post", label="tension")
     ax.axhline(0, color=PALETTE["neutral"], lw=0.8)
     job: dict[str, Any] = {"points": [], "texts": [], "colors": [], "avoid": None}
@@ -153,18 +185,33 @@ def timeline_body(ax, daily, events, *, dyad, label_top, index_axis, title, epis
             y = series["tension"].to_numpy()[pos]
             xs = x_plot[pos]
             colors = np.where(occasions["sign"] > 0, PALETTE["hostile"], PALETTE["cooperative"])
-            ax.scatter(xs, y, s=30 + 14 * occasions["size"].to_numpy(), c=list(colors), edgecolors="white",
-                       linewidths=1.0, zorder=4)  # fmt: skip
+            ax.scatter(
+                xs,
+                y,
+                s=30 + 14 * occasions["size"].to_numpy(),
+                c=list(colors),
+                edgecolors="white",
+                linewidths=1.0,
+                zorder=4,
+            )
             import matplotlib.dates as mdates
 
             top = occasions["size"].to_numpy().argsort(kind="stable")[::-1][:label_top]  # largest first
             xnum, yval = mdates.date2num(x_plot), series["tension"].to_numpy()
             # the step line as points: each day's level, densified along the vertical jumps
-            jumps = [np.column_stack([np.full(8, xnum[i]), np.linspace(yval[i - 1], yval[i], 8)]) for i in range(1, len(xnum))]
-            flats = [np.column_stack([np.linspace(xnum[i], xnum[i + 1], 4), np.full(4, yval[i])]) for i in range(len(xnum) - 1)]
+            jumps = [
+                np.column_stack([np.full(8, xnum[i]), np.linspace(yval[i - 1], yval[i], 8)])
+                for i in range(1, len(xnum))
+            ]
+            flats = [
+                np.column_stack([np.linspace(xnum[i], xnum[i + 1], 4), np.full(4, yval[i])])
+                for i in range(len(xnum) - 1)
+            ]
             job = {
                 "points": [(mdates.date2num(xs[i]), y[i]) for i in top],
-                "texts": ["\n".join(textwrap.fill(line, 46) for line in occasions["label"].iloc[i].split("\n")) for i in top],
+                "texts": [
+                    "\n".join(textwrap.fill(line, 46) for line in occasions["label"].iloc[i].split("\n")) for i in top
+                ],
                 "colors": [colors[i] for i in top],
                 "avoid": np.concatenate(jumps + flats) if len(xnum) > 1 else None,
             }
@@ -187,17 +234,25 @@ def timeline_body(ax, daily, events, *, dyad, label_top, index_axis, title, epis
             Line2D([], [], ls="", marker="o", color=PALETTE["hostile"], label="hostile events (area ∝ score)"),
             Line2D([], [], ls="", marker="o", color=PALETTE["cooperative"], label="cooperative events"),
         ]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8, frameon=False,
-              ncols=min(len(handles), 5))  # fmt: skip
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.1),
+        fontsize=8,
+        frameon=False,
+        ncols=min(len(handles), 5),
+    )
     if index_axis and "model" in daily.attrs:
         from scipy.special import expit, logit
 
         scale = daily.attrs["model"]["scale"]
         sec = ax.secondary_yaxis(
             "right",
-            functions=(lambda t: 100 * expit(np.asarray(t) / scale),
-                       lambda i: scale * logit(np.clip(np.asarray(i) / 100, 1e-12, 1 - 1e-12))),
-        )  # fmt: skip
+            functions=(
+                lambda t: 100 * expit(np.asarray(t) / scale),
+                lambda i: scale * logit(np.clip(np.asarray(i) / 100, 1e-12, 1 - 1e-12)),
+            ),
+        )
         sec.set_ylabel("tension on a fixed 0–100 scale (tn.tension_index)")
         sec.set_yticks([10, 25, 50, 75, 90, 97])
     ax.grid(axis="y", color="#dddddd", lw=0.6)
