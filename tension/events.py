@@ -1,4 +1,4 @@
-"""The event schema: reading, validating and normalising events (DESIGN section 2)."""
+"""The event schema: reading, validating and normalising events."""
 
 from __future__ import annotations
 
