@@ -38,6 +38,7 @@ TARGETS = {
     "tension/model.py": ["tests/test_model.py", "tests/test_score.py", "tests/test_score_models.py"],
     "tension/events.py": ["tests/test_events.py"],
     "tension/io/gdelt.py": ["tests/test_io.py"],
+    "tension/io/_gdelt_lines.py": ["tests/test_io.py"],
     "tension/io/icews.py": ["tests/test_io.py"],
     "tension/io/acled.py": ["tests/test_io.py"],
     "tension/io/plover.py": ["tests/test_io.py"],

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ._report import ReadError
 
-__all__ = ["open_binary", "read_records", "MAX_LINE_BYTES", "check_encoding"]
+__all__ = ["open_binary", "read_records", "MAX_LINE_BYTES", "check_encoding", "zip_member"]
 
 #: Longest line a reader accepts [bytes]; a longer one (a file without newlines, a
 #: damaged archive) is skipped, reported as malformed, and never held in memory whole.
@@ -44,7 +44,7 @@ def check_encoding(encoding: str) -> str:
     return encoding
 
 
-def _zip_member(archive: zipfile.ZipFile, path: str) -> zipfile.ZipInfo:
+def zip_member(archive: zipfile.ZipFile, path: str) -> zipfile.ZipInfo:
     members = [m for m in archive.infolist() if not m.is_dir()]
     if len(members) != 1:
         names = ", ".join(m.filename for m in members[:5]) + (", …" if len(members) > 5 else "")
@@ -65,7 +65,7 @@ def open_binary(path: str):
     try:
         if name.endswith(".zip"):
             archive = zipfile.ZipFile(path)
-            return archive.open(_zip_member(archive, path))
+            return archive.open(zip_member(archive, path))
         if name.endswith(".gz"):
             handle = gzip.open(path, "rb")
             handle.peek(1)  # a file that is not gzip at all fails here, with its name
