@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 #: Target modules and the tests that cover them (the module's own doctests run too).
 TARGETS = {
     "tension/core.py": ["tests/test_core.py", "tests/test_score.py", "tests/test_score_models.py"],
+    "tension/_scan.py": ["tests/test_core.py", "tests/test_score.py", "tests/test_score_models.py"],
+    "tension/_kernel.py": ["tests/test_core.py", "tests/test_score.py", "tests/test_score_models.py"],
     "tension/model.py": ["tests/test_model.py", "tests/test_score.py", "tests/test_score_models.py"],
     "tension/events.py": ["tests/test_events.py"],
     "tension/io/gdelt.py": ["tests/test_io.py"],

@@ -1,0 +1,211 @@
+"""The blocked associative scan behind :mod:`tension.core`, and its threaded parts.
+
+``linear_scan`` solves ``S_i = a_i * S_{i-1} + b_i`` over blocks of ``BLOCK`` positions;
+``scan_parts`` runs the one scan of (group, time)-sorted events (decay factors shared by
+the channels of one half-life, ties at one time seeing their whole block), cut at group
+boundaries into one part per thread; ``parallel`` and ``gather`` run independent numpy
+tasks (which release the GIL) in threads. Plain numpy arrays only, nothing of pandas.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+__all__ = ["BLOCK", "LN2", "linear_scan", "scan_parts", "parallel", "gather"]
+
+#: Positions per block of the associative scan.
+BLOCK = 128
+#: ``ln 2``: a decay ``2 ** (-dt / H)`` is ``exp(-dt * LN2 / H)``.
+LN2 = float(np.log(2.0))
+
+
+def linear_scan(a: np.ndarray, b: np.ndarray, block: int = BLOCK) -> np.ndarray:
+    """Solve ``S_i = a_i * S_{i-1} + b_i`` with ``S_{-1} = 0`` for every column.
+
+    Parameters
+    ----------
+    a : ndarray of float64, shape (n, C) or (n,)
+        Decay factors (in [0, 1]); one column shared by every column of ``b`` when
+        ``a`` is 1-D and ``b`` 2-D.
+    b : ndarray of float64, shape (n, C) or (n,)
+        Increments.
+    block : int
+        Block length of the two-level scan.
+
+    Returns
+    -------
+    ndarray of float64, same shape as ``b``
+
+    Notes
+    -----
+    The rows are cut into blocks of ``block`` positions. Within every block the
+    recurrence runs from a zero state, all blocks at once (one vectorised step per
+    position), together with the running product ``P`` of the factors. The state at the
+    end of each block then obeys the same recurrence one level up, with factor ``P`` at
+    the block's end; it is solved by recursion and added back as ``S += P * carry``.
+
+    Examples
+    --------
+    >>> a = np.array([[0.0], [0.5], [0.5]]); b = np.array([[4.0], [2.0], [0.0]])
+    >>> linear_scan(a, b)[:, 0].tolist()
+    [4.0, 4.0, 2.0]
+    """
+    flat = b.ndim == 1
+    b2 = b[:, None] if flat else b
+    n, channels = b2.shape
+    if n == 0:
+        return np.empty(b.shape)
+    if a.ndim == 2 and channels > 1:
+        return np.stack([linear_scan(a[:, c], b2[:, c], block) for c in range(channels)], axis=1)
+    a1 = a.reshape(n)
+    nblocks = -(-n // block)
+    # position-major layout: row j holds position j of every block, contiguous; padding
+    # positions get a = 1, b = 0 and change nothing
+    A = np.ones((block, nblocks))
+    S = np.zeros((channels, block, nblocks))
+    _fill(A.T, a1, n)
+    for c in range(channels):
+        _fill(S[c].T, b2[:, c], n)
+    S = _scan_blocks(A, S, block)
+    out = np.stack([S[c].T.reshape(-1)[:n] for c in range(channels)], axis=1)
+    return out[:, 0] if flat else out
+
+
+def _scan_blocks(A: np.ndarray, S: np.ndarray, block: int = BLOCK) -> np.ndarray:
+    """The scan in place on position-major blocks: factors ``A`` of shape (block, nblocks),
+    shared by the channels of ``S``, shape (C, block, nblocks)."""
+    nblocks = A.shape[1]
+    tmp = np.empty_like(S[:, 0])
+    for j in range(1, A.shape[0]):
+        np.multiply(A[j], S[:, j - 1], out=tmp)
+        S[:, j] += tmp
+        A[j] *= A[j - 1]
+    if nblocks > 1:
+        ends = linear_scan(A[-1], S[:, -1].T, block)  # true state at each block's end, (nblocks, C)
+        S[:, :, 1:] += A[None, :, 1:] * ends.T[:, None, :-1]
+    return S
+
+
+def _fill(view: np.ndarray, values: np.ndarray, n: int) -> None:
+    """Copy ``values`` (n,) into the first n positions of a (blocks, block) view."""
+    nblocks, block = view.shape
+    full = n // block
+    if full:
+        view[:full] = values[: full * block].reshape(full, block)
+    if n > full * block:
+        view[full, : n - full * block] = values[full * block :]
+
+
+def _scan_sorted(g: np.ndarray, t: np.ndarray, b: np.ndarray, half_lives: np.ndarray) -> np.ndarray:
+    """The one scan: channel states right after each event, for events sorted by
+    (group, time); every event of a tie block sees the state after the whole block.
+
+    ``b`` and the result are channel-major, shape (C, n). The decay factors
+    ``2 ** (-gap / H)`` are computed once per distinct half-life and shared by its
+    channels; factors and scores are written straight into the scan's position-major
+    layout and the states straight back (no copy of the events in between).
+    """
+    channels, n = b.shape
+    out = np.empty((channels, n))
+    if n == 0:
+        return out
+    new_group = np.ones(n, dtype=bool)
+    np.not_equal(g[1:], g[:-1], out=new_group[1:])
+    starts = np.flatnonzero(new_group)
+    nblocks = -(-n // BLOCK)
+    gaps = np.zeros(nblocks * BLOCK)  # padding: gap 0, factor 1, score 0
+    np.subtract(t[1:], t[:-1], out=gaps[1:n])
+    gaps[starts] = 0.0  # factor set to 0 below; no overflow across groups
+    lives = np.unique(half_lives)
+    for life in lives:
+        columns = np.flatnonzero(half_lives == life)
+        A = np.multiply(gaps.reshape(nblocks, BLOCK).T, -LN2 / life, out=np.empty((BLOCK, nblocks)))
+        np.exp(A, out=A)
+        A[starts % BLOCK, starts // BLOCK] = 0.0
+        S = np.zeros((len(columns), BLOCK, nblocks))
+        for k, c in enumerate(columns):
+            _fill(S[k].T, b[c], n)
+        S = _scan_blocks(A, S)
+        for k, c in enumerate(columns):
+            _unfill(S[k].T, out[c], n)
+    tied = gaps[1:n] == 0.0
+    tied &= ~new_group[1:]
+    if tied.any():
+        out = out[:, _last_of_run(g, t)]
+    return out
+
+
+def _unfill(view: np.ndarray, values: np.ndarray, n: int) -> None:
+    """Copy the first n positions of a (blocks, block) view into ``values`` (n,)."""
+    nblocks, block = view.shape
+    full = n // block
+    if full:
+        values[: full * block].reshape(full, block)[...] = view[:full]
+    if n > full * block:
+        values[full * block :] = view[full, : n - full * block]
+
+
+def _threads(threads, n: int) -> int:
+    return min(os.cpu_count() or 1, 8) if threads is None and n >= 400_000 else int(threads or 1)
+
+
+def parallel(tasks, threads, n: int) -> None:
+    """Run independent numpy tasks (which release the GIL) in threads."""
+    if _threads(threads, n) > 1 and len(tasks) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(min(len(tasks), _threads(threads, n))) as pool:
+            list(pool.map(lambda task: task(), tasks))
+    else:
+        for task in tasks:
+            task()
+
+
+def gather(order, *arrays, threads=None):
+    """``a[order]`` for each array, in threads."""
+    out = [None] * len(arrays)
+
+    def take(k):
+        out[k] = arrays[k][order]
+
+    parallel([(lambda k=k: take(k)) for k in range(len(arrays))], threads, len(order))
+    return out
+
+
+def scan_parts(g, t, b, half_lives, threads) -> np.ndarray:
+    """:func:`_scan_sorted` on (group, time)-sorted events (``b`` channel-major, (C, n)),
+    cut at group boundaries into one part per thread, the parts in parallel."""
+    n = len(t)
+    threads = _threads(threads, n)
+    bounds = [0]
+    for k in range(1, max(1, int(threads))):
+        cut = k * n // threads
+        cut = int(np.searchsorted(g, g[cut], side="left")) if cut < n else n  # the group's first event
+        if cut > bounds[-1]:
+            bounds.append(cut)
+    bounds.append(n)
+    if len(bounds) == 2:
+        return _scan_sorted(g, t, b, half_lives)
+    from concurrent.futures import ThreadPoolExecutor
+
+    out = np.empty(b.shape)
+
+    def part(k):
+        lo, hi = bounds[k], bounds[k + 1]
+        out[:, lo:hi] = _scan_sorted(g[lo:hi], t[lo:hi], b[:, lo:hi], half_lives)
+
+    with ThreadPoolExecutor(len(bounds) - 1) as pool:
+        list(pool.map(part, range(len(bounds) - 1)))
+    return out
+
+
+def _last_of_run(g: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Index of the last element of each element's run of equal (g, t)."""
+    n = len(t)
+    is_end = np.ones(n, dtype=bool)
+    is_end[:-1] = (g[1:] != g[:-1]) | (t[1:] != t[:-1])
+    ends = np.flatnonzero(is_end)
+    run_id = np.cumsum(np.r_[True, is_end[:-1]]) - 1
+    return ends[run_id]
