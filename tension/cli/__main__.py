@@ -1,0 +1,7 @@
+"""``python -m tension.cli``: the ``tension`` command."""
+
+import sys
+
+from . import main
+
+sys.exit(main())
