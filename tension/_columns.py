@@ -27,7 +27,7 @@ import weakref
 import numpy as np
 import pandas as pd
 
-__all__ = ["text_codes", "equal_text", "missing_text", "dyad_codes", "labels", "mark", "is_marked"]
+__all__ = ["text_codes", "equal_text", "missing_text", "dyad_codes", "labels", "mark", "is_marked", "codes_of"]
 
 _A = ord("A")
 
@@ -165,15 +165,16 @@ def text_codes(values) -> tuple[np.ndarray, list]:
 
 def equal_text(a, b, *, unless=None) -> np.ndarray:
     """``(a == b) & (a != unless)`` row by row for two text columns (missing values equal
-    nothing), from their codes rather than string by string.
+    nothing), from their codes rather than string by string. A column may also be given
+    as its :func:`text_codes` pair ``(codes, uniques)``.
 
     Examples
     --------
     >>> equal_text(pd.Series(["PAK", "IRN", None, ""]), pd.Series(["PAK", "PAK", None, ""]), unless="").tolist()
     [True, False, False, False]
     """
-    codes_a, uniques_a = text_codes(a)
-    codes_b, uniques_b = text_codes(b)
+    codes_a, uniques_a = a if isinstance(a, tuple) else text_codes(a)
+    codes_b, uniques_b = b if isinstance(b, tuple) else text_codes(b)
     joint = {value: k for k, value in enumerate(uniques_a) if unless is None or value != unless}
     b_in_a = np.asarray([joint.get(value, -2) for value in uniques_b] + [-3], dtype=np.int64)
     return (b_in_a[codes_b] == codes_a) & (codes_a >= 0)
@@ -309,12 +310,13 @@ class _Marker:
     """The token: a weak reference to the frame it was made for, and its fingerprint.
     Copies of the token (pandas copies ``attrs`` to every derived frame) are void."""
 
-    __slots__ = ("frame", "fingerprint", "kinds")
+    __slots__ = ("frame", "fingerprint", "kinds", "codes")
 
-    def __init__(self, frame=None, kinds=frozenset()):
+    def __init__(self, frame=None, kinds=frozenset(), codes=None):
         self.frame = weakref.ref(frame) if frame is not None else None
         self.fingerprint = _fingerprint(frame) if frame is not None else None
         self.kinds = frozenset(kinds)
+        self.codes = dict(codes or {})
 
     def __deepcopy__(self, memo):
         return _Marker()
@@ -329,10 +331,20 @@ class _Marker:
         return "<validated by tension.read_events>" if self.frame is not None else "<void>"
 
 
-def mark(frame: pd.DataFrame, kinds) -> pd.DataFrame:
-    """Mark ``frame`` (in place) as validated, with the kinds known then."""
-    frame.attrs[_KEY] = _Marker(frame, kinds)
+def mark(frame: pd.DataFrame, kinds, codes=None) -> pd.DataFrame:
+    """Mark ``frame`` (in place) as validated, with the kinds known then and the
+    :func:`text_codes` of some of its columns (``{column: (codes, uniques)}``)."""
+    frame.attrs[_KEY] = _Marker(frame, kinds, codes)
     return frame
+
+
+def codes_of(frame, column: str):
+    """The :func:`text_codes` of a column of a marked frame, kept by :func:`mark` (valid
+    as long as the frame is: call :func:`is_marked` first), else computed."""
+    token = frame.attrs.get(_KEY) if isinstance(frame, pd.DataFrame) else None
+    if isinstance(token, _Marker) and token.frame is not None and token.frame() is frame and column in token.codes:
+        return token.codes[column]
+    return text_codes(frame[column])
 
 
 def is_marked(frame, kinds) -> bool:

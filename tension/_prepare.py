@@ -70,17 +70,20 @@ def dyad_labels(source, target, *, directed: bool = False) -> np.ndarray:
 def dyad_codes(source, target, directed: bool) -> tuple[np.ndarray, np.ndarray]:
     """Sorted dyad labels and each event's integer code into them.
 
-    The two country columns are factorised once each (:func:`tension._columns.text_codes`)
-    into one sorted list of countries; a dyad is ``first * C + second`` of its two
-    country codes (sorted unless ``directed``); labels are built per distinct dyad.
+    The two country columns are factorised once each (:func:`tension._columns.text_codes`;
+    either may also be given as its ``(codes, uniques)``) into one sorted list of
+    countries; a dyad is ``first * C + second`` of its two country codes (sorted unless
+    ``directed``); labels are built per distinct dyad.
     """
-    src_codes, src_uniques = _columns.text_codes(source)
-    tgt_codes, tgt_uniques = _columns.text_codes(target)
+    src_codes, src_uniques = source if isinstance(source, tuple) else _columns.text_codes(source)
+    tgt_codes, tgt_uniques = target if isinstance(target, tuple) else _columns.text_codes(target)
     countries = sorted(set(map(str, src_uniques)) | set(map(str, tgt_uniques)))
     position = {c: k for k, c in enumerate(countries)}
-    src = np.asarray([position[str(c)] for c in src_uniques] + [-1], dtype=np.int64)[src_codes]
-    tgt = np.asarray([position[str(c)] for c in tgt_uniques] + [-1], dtype=np.int64)[tgt_codes]
+    kind = np.int32 if len(countries) < 2**15 else np.int64
+    src = np.asarray([position[str(c)] for c in src_uniques] + [-1], dtype=kind)[src_codes]
+    tgt = np.asarray([position[str(c)] for c in tgt_uniques] + [-1], dtype=kind)[tgt_codes]
     codes, pairs = _columns.dyad_codes(src, tgt, max(len(countries), 1), directed=directed)
+    del src, tgt
     sep = "->" if directed else "-"
     names = np.asarray([f"{countries[a]}{sep}{countries[b]}" for a, b in pairs.tolist()], dtype=object)
     by_label = np.argsort(names.astype(str), kind="stable")  # (already sorted for equal-length codes)
@@ -103,9 +106,15 @@ class Prepared:
     magnitude: np.ndarray  # casualty magnitude m per event (1 for cooperative kinds)
     raw: np.ndarray  # signed score before the repeat discount
     score: np.ndarray  # signed effective score
-    half_life: np.ndarray  # days, per event
+    half_life: np.ndarray  # days, per event (read-only, one broadcast value when every kind has one)
     tz: object
     grouped: np.ndarray  # core.group_order(codes, ticks): by dyad, then time
+
+    @functools.cached_property
+    def by_dyad(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(codes[grouped], ticks[grouped])``: the events' dyads and times sorted by
+        (dyad, time), built on first use (``prepare`` builds them anyway)."""
+        return self.codes[self.grouped], self.ticks[self.grouped]
 
     @functools.cached_property
     def dyads(self) -> np.ndarray:
@@ -134,25 +143,48 @@ def prepare(events, model: Model) -> Prepared:
     else:
         ev = read_events(events, weights=model.weights, duplicates="keep")
     check_direction(ev, directed=model.directed)  # readers' hook: no direction invented (ACLED battles)
-    kind_codes, kinds = _columns.text_codes(ev["kind"])
+    kind_codes, kinds = _columns.codes_of(ev, "kind")
     kinds = [str(k) for k in kinds]
+    n = len(ev)
     base = np.asarray([weights[k] for k in kinds], dtype=float)[kind_codes]
-    half_life = np.asarray(model.half_life_of(kinds), dtype=float)[kind_codes]
-    killed = ev["killed"].to_numpy(dtype=float)
-    injured = ev["injured"].to_numpy(dtype=float)
+    lives = np.asarray(model.half_life_of(kinds), dtype=float)
+    # one half-life for every kind (the usual case): one value, not one per event
+    one_life = len(lives) > 0 and bool((lives == lives[0]).all())
+    half_life = np.broadcast_to(lives[0], (n,)) if one_life else lives[kind_codes]
+    killed = ev["killed"].to_numpy()
+    injured = ev["injured"].to_numpy()
     if killed.any() or injured.any():
-        m = magnitude(killed, injured, hostile=base > 0, killed_coef=model.killed_coef, injured_coef=model.injured_coef)
+        m = magnitude(
+            killed.astype(float),
+            injured.astype(float),
+            hostile=base > 0,
+            killed_coef=model.killed_coef,
+            injured_coef=model.injured_coef,
+        )
     else:  # no casualties: m = 1 + a ln 1 + b ln 1 = 1 exactly
-        m = np.ones(len(ev))
+        m = np.broadcast_to(1.0, (n,))
     explicit = ev["weight"].to_numpy(dtype=float)
-    raw = np.where(np.isnan(explicit), base * m, explicit)
-    raw *= ev["confidence"].to_numpy(dtype=float)
-    names, codes = dyad_codes(ev["source"], ev["target"], model.directed)
+    derived = np.isnan(explicit)
+    if not derived.any():  # every weight given
+        raw = explicit.copy()
+    elif derived.all():  # none given
+        raw = base * m
+    else:
+        raw = np.where(derived, base * m, explicit)
+    del derived
+    confidence = ev["confidence"].to_numpy(dtype=float)
+    if (confidence != 1.0).any():
+        raw *= confidence
+    names, codes = dyad_codes(_columns.codes_of(ev, "source"), _columns.codes_of(ev, "target"), model.directed)
     dates = pd.DatetimeIndex(ev["date"])
     ticks = _time.ticks(dates)
     grouped = core.group_order(codes, ticks)  # once: for the discount and for the kernel
-    factor = repeat_factor(codes, ticks, raw, model.repeat_discount, order=grouped)
-    return Prepared(ev, codes, names, ticks, base, m, raw, raw * factor, half_life, dates.tz, grouped)
+    ordered = codes[grouped], ticks[grouped]
+    factor = repeat_factor(codes, ticks, raw, model.repeat_discount, order=grouped, ordered=ordered)
+    score = raw * factor if (factor != 1.0).any() else raw  # no occasion discounted: the raw score
+    p = Prepared(ev, codes, names, ticks, base, m, raw, score, half_life, dates.tz, grouped)
+    p.__dict__["by_dyad"] = ordered  # the cached property, already computed
+    return p
 
 
 def kernel_order(p: Prepared) -> np.ndarray:

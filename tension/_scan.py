@@ -98,17 +98,18 @@ def _fill(view: np.ndarray, values: np.ndarray, n: int) -> None:
         view[full, : n - full * block] = values[full * block :]
 
 
-def _scan_sorted(g: np.ndarray, t: np.ndarray, b: np.ndarray, half_lives: np.ndarray) -> np.ndarray:
+def _scan_sorted(g: np.ndarray, t: np.ndarray, b: np.ndarray, half_lives: np.ndarray, out=None) -> np.ndarray:
     """The one scan: channel states right after each event, for events sorted by
     (group, time); every event of a tie block sees the state after the whole block.
 
     ``b`` and the result are channel-major, shape (C, n). The decay factors
     ``2 ** (-gap / H)`` are computed once per distinct half-life and shared by its
     channels; factors and scores are written straight into the scan's position-major
-    layout and the states straight back (no copy of the events in between).
+    layout and the states straight back (no copy of the events in between), into ``out``
+    if given (which may be ``b`` itself: each channel is read before it is written).
     """
     channels, n = b.shape
-    out = np.empty((channels, n))
+    out = np.empty((channels, n)) if out is None else out
     if n == 0:
         return out
     new_group = np.ones(n, dtype=bool)
@@ -133,7 +134,7 @@ def _scan_sorted(g: np.ndarray, t: np.ndarray, b: np.ndarray, half_lives: np.nda
     tied = gaps[1:n] == 0.0
     tied &= ~new_group[1:]
     if tied.any():
-        out = out[:, _last_of_run(g, t)]
+        out[...] = out[:, _last_of_run(g, t)]
     return out
 
 
@@ -174,9 +175,10 @@ def gather(order, *arrays, threads=None):
     return out
 
 
-def scan_parts(g, t, b, half_lives, threads) -> np.ndarray:
+def scan_parts(g, t, b, half_lives, threads, out=None) -> np.ndarray:
     """:func:`_scan_sorted` on (group, time)-sorted events (``b`` channel-major, (C, n)),
-    cut at group boundaries into one part per thread, the parts in parallel."""
+    cut at group boundaries into one part per thread, the parts in parallel; the states
+    go to ``out`` if given (``b`` itself: the scan in place)."""
     n = len(t)
     threads = _threads(threads, n)
     bounds = [0]
@@ -187,14 +189,14 @@ def scan_parts(g, t, b, half_lives, threads) -> np.ndarray:
             bounds.append(cut)
     bounds.append(n)
     if len(bounds) == 2:
-        return _scan_sorted(g, t, b, half_lives)
+        return _scan_sorted(g, t, b, half_lives, out)
     from concurrent.futures import ThreadPoolExecutor
 
-    out = np.empty(b.shape)
+    out = np.empty(b.shape) if out is None else out
 
     def part(k):
         lo, hi = bounds[k], bounds[k + 1]
-        out[:, lo:hi] = _scan_sorted(g[lo:hi], t[lo:hi], b[:, lo:hi], half_lives)
+        _scan_sorted(g[lo:hi], t[lo:hi], b[:, lo:hi], half_lives, out[:, lo:hi])
 
     with ThreadPoolExecutor(len(bounds) - 1) as pool:
         list(pool.map(part, range(len(bounds) - 1)))

@@ -38,6 +38,8 @@ __all__ = [
     "linear_scan",
     "run",
     "decayed_sum",
+    "decayed_parts",
+    "PARTS",
     "ENGINES",
     "at_events",
     "on_grid",
@@ -174,3 +176,139 @@ def decayed_sum(
     # channel by channel, contiguous scatters back to input order (in threads)
     parallel([(lambda c=c: out[:, c].__setitem__(order, states[c])) for c in range(channels)], threads, n)
     return out[:, 0] if flat else out
+
+
+#: The parts of a source column :func:`decayed_parts` can decay: its positive values, the
+#: magnitudes of its negative values, or the magnitudes of all.
+PARTS = ("positive", "negative", "size")
+
+
+def _part(values: np.ndarray, part: str, out: np.ndarray) -> np.ndarray:
+    if part == "positive":
+        return np.maximum(values, 0.0, out=out)
+    if part == "negative":
+        np.minimum(values, 0.0, out=out)
+        return np.negative(out, out=out)
+    if part == "size":
+        return np.abs(values, out=out)
+    raise ValueError(f"part must be one of {list(PARTS)}, not {part!r}")
+
+
+def decayed_parts(
+    groups: np.ndarray,
+    times: np.ndarray,
+    sources,
+    parts,
+    half_lives,
+    *,
+    threads: int | None = None,
+    engine: str = "numpy",
+    order: np.ndarray | None = None,
+    ordered: tuple[np.ndarray, np.ndarray] | None = None,
+    out=None,
+) -> np.ndarray:
+    """Decayed sums of parts of a few signed columns, in input order, moving only the columns.
+
+    Channel ``c`` decays part ``parts[c] = (k, part)`` of column ``sources[k]`` with
+    half-life ``half_lives[c]``; ``part`` is ``"positive"`` (the positive values, 0
+    elsewhere), ``"negative"`` (the magnitudes of the negative values) or ``"size"`` (all
+    magnitudes). The result equals :func:`decayed_sum` of the matrix of those parts, but
+    only the source columns are moved into (group, time) order; the parts are made
+    there. This is how ``score_events`` computes its stocks from one or two score columns.
+
+    Parameters
+    ----------
+    groups, times
+        As in :func:`decayed_sum`; ``times`` may be None when ``order`` and ``ordered``
+        are given.
+    sources : sequence of ndarray of float64, shape (n,)
+        Signed columns.
+    parts : sequence of (int, str)
+        Per channel: which source, which part.
+    half_lives : array-like of float, shape (C,)
+        Half-life [days] of each channel.
+    threads, engine, order
+        As in :func:`decayed_sum`.
+    ordered : (ndarray, ndarray), optional
+        ``(groups[order], times[order])`` if the caller has them (with ``order``).
+    out : sequence of C ndarrays of float64, shape (n,), optional
+        Where to write each channel's states (e.g. rows of the caller's output block).
+
+    Returns
+    -------
+    ndarray of float64, shape (n, C), or ``out``
+        Channel-major in memory: every column is contiguous.
+
+    Examples
+    --------
+    >>> s = np.array([8.0, -2.0, 1.0])
+    >>> decayed_parts(np.array([0, 0, 0]), np.array([0.0, 0.0, 30.0]), [s], [(0, "positive"), (0, "size")], [30.0, 30.0]).tolist()
+    [[8.0, 10.0], [8.0, 10.0], [5.0, 6.0]]
+    """
+    groups = np.asarray(groups)
+    if times is None:  # the sorted times are enough
+        if ordered is None or order is None or engine != "numpy":
+            raise ValueError("times=None needs order= and ordered= (numpy engine)")
+        times = np.empty(len(groups))  # never read
+    times = np.asarray(times, dtype=float)
+    sources = [np.asarray(s, dtype=float) for s in sources]
+    parts = [(int(k), str(part)) for k, part in parts]
+    channels = len(parts)
+    half_lives = np.asarray(half_lives, dtype=float).reshape(-1)
+    if len(half_lives) != channels:
+        raise ValueError(f"{channels} parts need {channels} half-lives, got {len(half_lives)}")
+    for k, part in parts:
+        if not 0 <= k < len(sources):
+            raise ValueError(f"part of source {k}: there are {len(sources)} sources")
+        if part not in PARTS:
+            raise ValueError(f"part must be one of {list(PARTS)}, not {part!r}")
+    n = len(times)
+    if n == 0 or engine != "numpy":
+        matrix = np.empty((channels, n))
+        for c, (k, part) in enumerate(parts):
+            _part(sources[k], part, matrix[c])
+        result = decayed_sum(groups, times, matrix.T, half_lives, threads=threads, engine=engine, order=order)
+        result = result.reshape(n, channels)
+        if out is None:
+            return result
+        for c in range(channels):
+            out[c][:] = result[:, c]
+        return out
+    if not (np.isfinite(half_lives).all() and (half_lives > 0).all()):
+        raise ValueError(f"half-lives must be positive finite numbers of days, got {half_lives.tolist()}")
+    if not dense_codes(groups):
+        _, groups = np.unique(groups, return_inverse=True)
+        ordered = None
+    if order is None:
+        order, ordered = group_order(groups, times), None
+    if ordered is None:
+        g, t, *moved = gather(order, groups, times, *sources, threads=threads)
+    else:
+        g, t = ordered
+        moved = gather(order, *sources, threads=threads)
+    tied = g[1:] == g[:-1]
+    tied &= t[1:] == t[:-1]
+    if tied.any():
+        # events of one group at one time: a canonical order (by the source values), so
+        # that every state is the same, to the last bit, for any input row order
+        order = order.copy()
+        run = np.cumsum(np.r_[True, ~tied])
+        members = np.flatnonzero(np.r_[tied, False] | np.r_[False, tied])
+        sub = members[np.lexsort([*(m[members] for m in moved[::-1]), run[members]])]
+        order[members] = order[sub]
+        for m in moved:
+            m[members] = m[sub]
+    del tied
+    b = np.empty((channels, n))
+    for c, (k, part) in enumerate(parts):
+        _part(moved[k], part, b[c])
+    del moved
+    states = scan_parts(g, t, b, half_lives, threads, out=b)  # in place
+    del b, g, t
+    if out is None:
+        result = np.empty((channels, n)).T
+        out = [result[:, c] for c in range(channels)]
+    else:
+        result = out
+    parallel([(lambda c=c: out[c].__setitem__(order, states[c])) for c in range(channels)], threads, n)
+    return result

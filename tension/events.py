@@ -112,23 +112,35 @@ def _parse_dates(raw: pd.Series, labels, problems, date_format=None, dayfirst=No
     return parsed
 
 
-def _normalised(raw: pd.Series, clean, allowed) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _normalised(raw: pd.Series, clean, allowed):
     """Clean and check the distinct values once, then spread back to the rows.
 
-    Returns the cleaned value, a missing mask and an unknown mask per row; the cost of
-    cleaning and checking follows the number of distinct values, not of rows.
+    Returns the cleaned column, a missing mask and an unknown mask per row, and the codes:
+    ``(codes, cleaned)`` with ``cleaned[codes]`` the cleaned column (code -1: missing).
+    The cost of cleaning and checking follows the number of distinct values, not of
+    rows; a text column that cleaning leaves as it is (no missing value, every value a
+    ``str`` already clean) is returned itself, not copied.
     """
-    codes, uniques = _columns.text_codes(raw)  # pd.factorize, fast on millions of rows
+    codes, uniques = _columns.text_codes(raw)  # fast on millions of rows
     cleaned = [clean(str(u)) for u in uniques]
     ok = np.asarray([c in allowed for c in cleaned] + [True], dtype=bool)
     empty = np.asarray([c == "" for c in cleaned] + [True], dtype=bool)
-    values = np.asarray(cleaned + [""], dtype=object)
-    return values[codes], empty[codes], ~ok[codes]
+    as_is = (
+        (pd.api.types.is_object_dtype(raw.dtype) or isinstance(raw.dtype, pd.StringDtype))
+        and all(type(u) is str and c == u for u, c in zip(uniques, cleaned, strict=True))
+        and (len(codes) == 0 or int(codes.min()) >= 0)
+    )
+    if as_is:
+        values = raw
+    else:
+        spread = np.asarray(cleaned + [""], dtype=object)[codes]
+        values = pd.Series(spread, index=raw.index, dtype=object, copy=False)
+    return values, empty[codes], ~ok[codes], (codes, cleaned)
 
 
-def _country_column(frame, column, labels, problems) -> pd.Series:
+def _country_column(frame, column, labels, problems) -> tuple[pd.Series, tuple]:
     raw = frame[column]
-    values, missing, unknown = _normalised(raw, lambda v: v.strip().upper(), country_codes())
+    values, missing, unknown, coded = _normalised(raw, lambda v: v.strip().upper(), country_codes())
     _flag(problems, missing, labels, column, lambda pos: "missing country code")
     unknown &= ~missing
     _flag(
@@ -142,7 +154,7 @@ def _country_column(frame, column, labels, problems) -> pd.Series:
             "accepted too)"
         ),
     )
-    return pd.Series(values, index=frame.index, dtype=object, copy=False)
+    return values, coded
 
 
 #: Largest casualty count: larger numbers cannot be held exactly as floats.
@@ -192,8 +204,8 @@ def _numeric(raw: pd.Series, column, labels, problems) -> pd.Series:
 
 
 def _count_column(frame, column, labels, problems) -> pd.Series:
-    if column not in frame:
-        return pd.Series(0, index=frame.index, dtype="int64")
+    if column not in frame:  # zeros from calloc: no memory used until written
+        return pd.Series(np.zeros(len(frame), dtype=np.int64), index=frame.index, copy=False)
     raw = frame[column]
     number = _numeric(raw, column, labels, problems)
     if pd.api.types.is_integer_dtype(number.dtype):  # exact: compared as integers
@@ -230,7 +242,11 @@ def _float_column(frame, column, default, labels, problems) -> pd.Series:
     if column not in frame:
         return pd.Series(default, index=frame.index, dtype="float64")
     number = _numeric(frame[column], column, labels, problems)
-    return pd.Series(number.to_numpy(dtype=float, na_value=np.nan), index=frame.index).fillna(default)
+    if number.dtype == np.float64:  # the column itself (pandas copies it on write)
+        values = number.rename(None)
+    else:
+        values = pd.Series(number.to_numpy(dtype=float, na_value=np.nan), index=frame.index)
+    return values.fillna(default) if not np.isnan(default) and values.hasnans else values
 
 
 def _cameo_column(frame, labels, problems) -> pd.Series:
@@ -374,9 +390,9 @@ def read_events(
     problems: list[Problem] = []
     out = pd.DataFrame(index=frame.index)
     out["date"] = _parse_dates(frame["date"], labels, problems, date_format, dayfirst)
-    out["source"] = _country_column(frame, "source", labels, problems)
-    out["target"] = _country_column(frame, "target", labels, problems)
-    same = _columns.equal_text(out["source"], out["target"], unless="")
+    out["source"], source_codes = _country_column(frame, "source", labels, problems)
+    out["target"], target_codes = _country_column(frame, "target", labels, problems)
+    same = _columns.equal_text(source_codes, target_codes, unless="")
     _flag(
         problems,
         same,
@@ -385,7 +401,7 @@ def read_events(
         lambda pos: f"target equals source ({_values(out['source'], pos)}); a dyad needs two countries",
     )
     known = resolve_weights(weights)
-    kind, kind_missing, unknown = _normalised(frame["kind"], str.strip, known)
+    kind, kind_missing, unknown, kind_codes = _normalised(frame["kind"], str.strip, known)
     unknown |= kind_missing
     if unknown.any():
         rows = _labels(unknown, labels)
@@ -400,7 +416,7 @@ def read_events(
                 "on the command line",
             )
         )
-    out["kind"] = pd.Series(kind, index=frame.index, dtype=object, copy=False)
+    out["kind"] = kind
     out["killed"] = _count_column(frame, "killed", labels, problems)
     out["injured"] = _count_column(frame, "injured", labels, problems)
     out["confidence"] = _float_column(frame, "confidence", 1.0, labels, problems)
@@ -448,4 +464,5 @@ def read_events(
                 TensionWarning,
                 stacklevel=2,
             )
-    return _columns.mark(out, known)  # scoring this frame will not validate it again
+    # scoring this frame will not validate it again, nor code its text columns again
+    return _columns.mark(out, known, codes={"source": source_codes, "target": target_codes, "kind": kind_codes})

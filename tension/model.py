@@ -226,13 +226,14 @@ def magnitude(
     return np.where(hostile, 1.0 + killed_coef * np.log1p(killed) + injured_coef * np.log1p(injured), 1.0)
 
 
-def repeat_factor(dyad_codes, ns, raw, discount, order=None) -> np.ndarray:
+def repeat_factor(dyad_codes, ns, raw, discount, order=None, ordered=None) -> np.ndarray:
     """Factor taking each raw score to its share of its occasion's combined score.
 
     An occasion is one dyad, one timestamp and one sign. Ranked by ``|score|`` (largest
     first), the k-th counts ``discount ** k``; the combined score is shared among the
     occasion's events in proportion to their raw scores, so the result does not depend
-    on row order. ``order`` is :func:`tension.core.group_order` of the events, if known.
+    on row order. ``order`` is :func:`tension.core.group_order` of the events, if known,
+    and ``ordered`` the pair ``(dyad_codes[order], ns[order])``, if the caller has it.
 
     Examples
     --------
@@ -250,8 +251,9 @@ def repeat_factor(dyad_codes, ns, raw, discount, order=None) -> np.ndarray:
     # only events that share their dyad and timestamp with another can be discounted
     if order is None:
         order = core.group_order(dyad_codes, ns)
-    g, t = dyad_codes[order], ns[order]
-    same = (g[1:] == g[:-1]) & (t[1:] == t[:-1])
+    g, t = ordered if ordered is not None else (dyad_codes[order], ns[order])
+    same = g[1:] == g[:-1]
+    same &= t[1:] == t[:-1]
     shared = np.zeros(n, dtype=bool)
     shared[1:] |= same
     shared[:-1] |= same

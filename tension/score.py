@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import _columns, _dask, _params, core
+from . import _columns, _dask, _params, _stocks, core
 from ._dask import is_dask
 from ._deprecate import renamed
 from ._grid import days, grid, on_grid, readings, snapshot
@@ -236,19 +236,31 @@ def score_events(
     p = prepare(events, m)
     n = len(p.score)
     origin = int(p.ticks.min()) if n else 0
-    lives = np.unique(p.half_life)
-    if len(lives) <= 1:  # hostile and cooperative from the signed score, one half-life
-        matrix = np.empty((2 + INDEX_CHANNELS, n))  # channel-major: every channel one contiguous row
-        np.maximum(p.score, 0.0, out=matrix[0])
-        np.minimum(p.score, 0.0, out=matrix[1])
-        np.negative(matrix[1], out=matrix[1])
-        life = lives[0] if n else 1.0
-        half_lives, signs = np.array([life, life]), np.array([1, -1])
-    else:
-        by_event, half_lives, signs = channels(p)
-        matrix = np.empty((len(half_lives) + INDEX_CHANNELS, n))
-        matrix[: len(half_lives)] = by_event.T
-        del by_event
+    lives = np.unique(p.half_life[:1]) if p.half_life.strides == (0,) else np.unique(p.half_life)
+    if len(lives) == 1:  # one half-life: the stocks from a few shared channels
+        same = p.score is p.raw or bool(np.array_equal(p.score, p.raw))
+        plan = _stocks.plan(m, float(lives[0]), same=same)
+        block = np.empty((len(_stocks.COLUMNS), n))
+        sorted_codes, sorted_ticks = p.by_dyad
+        states = core.decayed_parts(
+            p.codes,
+            days(p.ticks, origin) if engine != "numpy" else None,  # numpy: the sorted times only
+            [p.score] if same else [p.score, p.raw],
+            plan.parts,
+            plan.half_lives,
+            order=p.grouped,
+            ordered=(sorted_codes, days(sorted_ticks, origin)),
+            engine=engine,
+            out=_stocks.targets(block, plan),
+        )
+        _stocks.fill(block, states, p.score, plan, m)
+        del states
+        out = pd.DataFrame(block.T, columns=list(_stocks.COLUMNS), index=p.events.index, copy=False)
+        return _finish(out, p, m, dyads)
+    by_event, half_lives, signs = channels(p)
+    matrix = np.empty((len(half_lives) + INDEX_CHANNELS, n))
+    matrix[: len(half_lives)] = by_event.T
+    del by_event
     # the index's channels, last (as with_index_channels lays them out)
     extra, extra_lives = index_channels(p.raw, model=m)
     matrix[len(half_lives) :] = extra.T
@@ -258,6 +270,11 @@ def score_events(
     del matrix
     out = _readings(states, signs, m, score=p.score, index=p.events.index)
     del states
+    return _finish(out, p, m, dyads)
+
+
+def _finish(out: pd.DataFrame, p, m: Model, dyads) -> pd.DataFrame:
+    """``score_events``' frame: the dyad and date first, the rows of ``dyads``, the attrs."""
     out.insert(0, "date", p.events["date"])
     out.insert(0, "dyad", p.labels())
     if dyads is not None:
