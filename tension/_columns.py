@@ -261,7 +261,7 @@ _KEY = "_tension_validated"
 _CHECKED = ("date", "source", "target", "kind", "killed", "injured", "confidence", "weight", "cameo")
 
 
-def _column_digest(column: pd.Series, weights: np.ndarray) -> tuple:
+def _column_digest(column: pd.Series) -> tuple:
     """A digest of one column's content: identity of every stored object or bit pattern,
     mixed with position-dependent odd multipliers (one change always shows)."""
     array = column.array
@@ -284,25 +284,28 @@ def _column_digest(column: pd.Series, weights: np.ndarray) -> tuple:
         bits = values.astype(np.uint64)
     mask = getattr(array, "_mask", None)
     extra = () if mask is None else (int(np.packbits(mask).view(np.uint8).sum()), int(np.flatnonzero(mask).sum()))
-    return (str(values.dtype), int(np.dot(bits, weights)), *extra)
+    return (str(values.dtype), _weighted_sum(bits), *extra)
 
 
-_WEIGHTS = [np.zeros(0, dtype=np.uint64)]
+#: Positions per chunk of a digest: each chunk is weighted by the same odd multipliers,
+#: times an odd multiplier of its own.
+_CHUNK = 1 << 16
+_WEIGHTS = (np.arange(_CHUNK, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)) | np.uint64(1)
 
 
-def _position_weights(n: int) -> np.ndarray:
-    """Odd multipliers, one per position (kept for the last length asked)."""
-    if len(_WEIGHTS[0]) != n:
-        weights = np.arange(n, dtype=np.uint64)
-        weights *= np.uint64(0x9E3779B97F4A7C15)
-        weights |= np.uint64(1)
-        _WEIGHTS[0] = weights
-    return _WEIGHTS[0]
+def _weighted_sum(bits: np.ndarray) -> int:
+    """``sum(bits[i] * w_i)`` modulo 2**64 with an odd weight ``w_i`` per position (so one
+    changed value always changes the sum), from a fixed table of weights per chunk."""
+    total = np.uint64(0)
+    with np.errstate(over="ignore"):
+        for k, start in enumerate(range(0, len(bits), _CHUNK)):
+            chunk = bits[start : start + _CHUNK]
+            total += np.dot(chunk, _WEIGHTS[: len(chunk)]) * np.uint64(2 * k + 0x2545F4914F6CDD1D | 1)
+    return int(total)
 
 
 def _fingerprint(frame: pd.DataFrame) -> tuple:
-    weights = _position_weights(len(frame))
-    digests = tuple(_column_digest(frame[c], weights) for c in _CHECKED if c in frame.columns)
+    digests = tuple(_column_digest(frame[c]) for c in _CHECKED if c in frame.columns)
     return (frame.shape, tuple(map(str, frame.columns)), tuple(map(str, frame.dtypes)), digests)
 
 

@@ -117,6 +117,8 @@ def _empty(raw):
 
 def _resolution(parsed: pd.Series) -> pd.Series:
     """Nanoseconds when every date fits them, microseconds otherwise."""
+    if parsed.dtype == np.dtype("datetime64[ns]") or getattr(parsed.dtype, "unit", None) == "ns":
+        return parsed  # nanoseconds already (not copied)
     valid = parsed.dropna()
     if len(valid) == 0:
         return parsed.dt.as_unit("ns") if hasattr(parsed, "dt") else parsed

@@ -91,7 +91,7 @@ def dyad_codes(source, target, directed: bool) -> tuple[np.ndarray, np.ndarray]:
         rank = np.empty(len(names), dtype=np.int64)
         rank[by_label] = np.arange(len(names))
         names, codes = names[by_label], rank[codes]
-    return names, codes.astype(np.int64)
+    return names, codes.astype(np.int32 if len(names) < 2**31 else np.int64, copy=False)
 
 
 @dataclass(frozen=True)

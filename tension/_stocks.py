@@ -112,7 +112,7 @@ def targets(block: np.ndarray, p: Plan) -> list:
     return [rows[name] if name is not None else np.empty(block.shape[1]) for name in homes(p)]
 
 
-def fill(block: np.ndarray, states: list, score: np.ndarray, p: Plan, model: Model) -> None:
+def fill(block: np.ndarray, states, score: np.ndarray, p: Plan, model: Model) -> None:
     """Complete the columns :data:`COLUMNS` (rows of ``block``, shape (7, n)) from the
     channels' ``states`` (written by :func:`targets`) and the effective ``score``.
 

@@ -196,7 +196,7 @@ def _part(values: np.ndarray, part: str, out: np.ndarray) -> np.ndarray:
 
 def decayed_parts(
     groups: np.ndarray,
-    times: np.ndarray,
+    times: np.ndarray | None,
     sources,
     parts,
     half_lives,
@@ -206,7 +206,7 @@ def decayed_parts(
     order: np.ndarray | None = None,
     ordered: tuple[np.ndarray, np.ndarray] | None = None,
     out=None,
-) -> np.ndarray:
+) -> np.ndarray | list:
     """Decayed sums of parts of a few signed columns, in input order, moving only the columns.
 
     Channel ``c`` decays part ``parts[c] = (k, part)`` of column ``sources[k]`` with
@@ -231,8 +231,10 @@ def decayed_parts(
         As in :func:`decayed_sum`.
     ordered : (ndarray, ndarray), optional
         ``(groups[order], times[order])`` if the caller has them (with ``order``).
-    out : sequence of C ndarrays of float64, shape (n,), optional
-        Where to write each channel's states (e.g. rows of the caller's output block).
+    out : sequence of C ndarrays of float64, shape (n,), or a function returning one, optional
+        Where to write each channel's states (e.g. rows of the caller's output block); a
+        function is called once the scan is done, so that the output is not allocated
+        while the scan's own arrays are.
 
     Returns
     -------
@@ -271,6 +273,7 @@ def decayed_parts(
         result = result.reshape(n, channels)
         if out is None:
             return result
+        out = out() if callable(out) else out
         for c in range(channels):
             out[c][:] = result[:, c]
         return out
@@ -309,6 +312,6 @@ def decayed_parts(
         result = np.empty((channels, n)).T
         out = [result[:, c] for c in range(channels)]
     else:
-        result = out
+        result = out = out() if callable(out) else out
     parallel([(lambda c=c: out[c].__setitem__(order, states[c])) for c in range(channels)], threads, n)
     return result

@@ -177,6 +177,8 @@ def _numeric(raw: pd.Series, column, labels, problems) -> pd.Series:
             lambda pos: f"a boolean ({_values(raw, pos)}), not a number; write numbers",
         )
         return pd.Series(np.nan, index=raw.index)
+    if raw.dtype == np.float64:
+        return raw  # (pandas' to_numeric would copy it)
     if not (pd.api.types.is_string_dtype(raw.dtype) or pd.api.types.is_object_dtype(raw.dtype)):
         return pd.to_numeric(raw)
     boolean = np.zeros(len(raw), dtype=bool)
@@ -383,9 +385,9 @@ def read_events(
             where,
         )
     if frame.index.is_unique:
-        labels = frame.index.to_numpy()
+        labels = frame.index  # looked up only for the rows of a problem
     else:
-        labels = np.arange(len(frame))
+        labels = pd.RangeIndex(len(frame))
         where = f"{where} (rows counted by position from 0: the index has duplicate labels)"
     problems: list[Problem] = []
     out = pd.DataFrame(index=frame.index)
