@@ -84,16 +84,26 @@ def _scan_blocks(A: np.ndarray, S: np.ndarray, block: int = BLOCK) -> np.ndarray
         A[j] *= A[j - 1]
     if nblocks > 1:
         ends = linear_scan(A[-1], S[:, -1].T, block)  # true state at each block's end, (nblocks, C)
-        S[:, :, 1:] += A[None, :, 1:] * ends.T[:, None, :-1]
+        carry = np.empty((block, nblocks - 1))
+        for k in range(S.shape[0]):  # one channel at a time: one temporary of n values
+            np.multiply(A[:, 1:], ends[None, :-1, k], out=carry)
+            S[k, :, 1:] += carry
     return S
+
+
+#: Blocks per chunk of the transposing copies (a chunk of 256 blocks of 128 positions,
+#: 256 KiB, stays in cache while it is transposed).
+_CHUNK = 256
 
 
 def _fill(view: np.ndarray, values: np.ndarray, n: int) -> None:
     """Copy ``values`` (n,) into the first n positions of a (blocks, block) view."""
     nblocks, block = view.shape
     full = n // block
-    if full:
-        view[:full] = values[: full * block].reshape(full, block)
+    source = values[: full * block].reshape(full, block)
+    for start in range(0, full, _CHUNK):
+        stop = min(start + _CHUNK, full)
+        view[start:stop] = source[start:stop]
     if n > full * block:
         view[full, : n - full * block] = values[full * block :]
 
@@ -120,9 +130,12 @@ def _scan_sorted(g: np.ndarray, t: np.ndarray, b: np.ndarray, half_lives: np.nda
     np.subtract(t[1:], t[:-1], out=gaps[1:n])
     gaps[starts] = 0.0  # factor set to 0 below; no overflow across groups
     lives = np.unique(half_lives)
+    position_major = np.empty((BLOCK, nblocks))  # the gaps, in the scan's layout
+    _fill(position_major.T, gaps, len(gaps))
+    A = np.empty((BLOCK, nblocks))
     for life in lives:
         columns = np.flatnonzero(half_lives == life)
-        A = np.multiply(gaps.reshape(nblocks, BLOCK).T, -LN2 / life, out=np.empty((BLOCK, nblocks)))
+        np.multiply(position_major, -LN2 / life, out=A)
         np.exp(A, out=A)
         A[starts % BLOCK, starts // BLOCK] = 0.0
         S = np.zeros((len(columns), BLOCK, nblocks))
@@ -142,8 +155,10 @@ def _unfill(view: np.ndarray, values: np.ndarray, n: int) -> None:
     """Copy the first n positions of a (blocks, block) view into ``values`` (n,)."""
     nblocks, block = view.shape
     full = n // block
-    if full:
-        values[: full * block].reshape(full, block)[...] = view[:full]
+    target = values[: full * block].reshape(full, block)
+    for start in range(0, full, _CHUNK):
+        stop = min(start + _CHUNK, full)
+        target[start:stop] = view[start:stop]
     if n > full * block:
         values[full * block :] = view[full, : n - full * block]
 
