@@ -27,7 +27,17 @@ import weakref
 import numpy as np
 import pandas as pd
 
-__all__ = ["text_codes", "equal_text", "missing_text", "dyad_codes", "labels", "mark", "is_marked", "codes_of"]
+__all__ = [
+    "text_codes",
+    "equal_text",
+    "missing_text",
+    "dyad_codes",
+    "labels",
+    "mark",
+    "is_marked",
+    "codes_of",
+    "text_codes_of",
+]
 
 _A = ord("A")
 
@@ -161,6 +171,18 @@ def text_codes(values) -> tuple[np.ndarray, list]:
             return value_codes[pointer_codes].astype(np.int32), list(uniques)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     return codes.astype(np.int32), list(uniques)
+
+
+def text_codes_of(columns) -> list:
+    """:func:`text_codes` of several columns, in threads when they are long (numpy and
+    pyarrow release the GIL while they work)."""
+    columns = list(columns)
+    if len(columns) > 1 and min(map(len, columns)) >= 400_000:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(len(columns)) as pool:
+            return list(pool.map(text_codes, columns))
+    return [text_codes(column) for column in columns]
 
 
 def equal_text(a, b, *, unless=None) -> np.ndarray:

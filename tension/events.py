@@ -112,7 +112,7 @@ def _parse_dates(raw: pd.Series, labels, problems, date_format=None, dayfirst=No
     return parsed
 
 
-def _normalised(raw: pd.Series, clean, allowed):
+def _normalised(raw: pd.Series, clean, allowed, coded=None):
     """Clean and check the distinct values once, then spread back to the rows.
 
     Returns the cleaned column, a missing mask and an unknown mask per row, and the codes:
@@ -121,7 +121,7 @@ def _normalised(raw: pd.Series, clean, allowed):
     rows; a text column that cleaning leaves as it is (no missing value, every value a
     ``str`` already clean) is returned itself, not copied.
     """
-    codes, uniques = _columns.text_codes(raw)  # fast on millions of rows
+    codes, uniques = coded if coded is not None else _columns.text_codes(raw)  # fast on millions of rows
     cleaned = [clean(str(u)) for u in uniques]
     ok = np.asarray([c in allowed for c in cleaned] + [True], dtype=bool)
     empty = np.asarray([c == "" for c in cleaned] + [True], dtype=bool)
@@ -135,12 +135,16 @@ def _normalised(raw: pd.Series, clean, allowed):
     else:
         spread = np.asarray(cleaned + [""], dtype=object)[codes]
         values = pd.Series(spread, index=raw.index, dtype=object, copy=False)
+    if ok.all() and not empty[:-1].any() and (len(codes) == 0 or int(codes.min()) >= 0):
+        # every value present and allowed: no mask to spread
+        nothing = np.zeros(len(codes), dtype=bool)
+        return values, nothing, nothing.copy(), (codes, cleaned)
     return values, empty[codes], ~ok[codes], (codes, cleaned)
 
 
-def _country_column(frame, column, labels, problems) -> tuple[pd.Series, tuple]:
+def _country_column(frame, column, labels, problems, coded=None) -> tuple[pd.Series, tuple]:
     raw = frame[column]
-    values, missing, unknown, coded = _normalised(raw, lambda v: v.strip().upper(), country_codes())
+    values, missing, unknown, coded = _normalised(raw, lambda v: v.strip().upper(), country_codes(), coded)
     _flag(problems, missing, labels, column, lambda pos: "missing country code")
     unknown &= ~missing
     _flag(
@@ -392,8 +396,12 @@ def read_events(
     problems: list[Problem] = []
     out = pd.DataFrame(index=frame.index)
     out["date"] = _parse_dates(frame["date"], labels, problems, date_format, dayfirst)
-    out["source"], source_codes = _country_column(frame, "source", labels, problems)
-    out["target"], target_codes = _country_column(frame, "target", labels, problems)
+    # the three text columns coded at once (in threads on long inputs)
+    coded = dict(
+        zip(("source", "target", "kind"), _columns.text_codes_of(frame[c] for c in ("source", "target", "kind")))
+    )
+    out["source"], source_codes = _country_column(frame, "source", labels, problems, coded["source"])
+    out["target"], target_codes = _country_column(frame, "target", labels, problems, coded["target"])
     same = _columns.equal_text(source_codes, target_codes, unless="")
     _flag(
         problems,
@@ -403,7 +411,7 @@ def read_events(
         lambda pos: f"target equals source ({_values(out['source'], pos)}); a dyad needs two countries",
     )
     known = resolve_weights(weights)
-    kind, kind_missing, unknown, kind_codes = _normalised(frame["kind"], str.strip, known)
+    kind, kind_missing, unknown, kind_codes = _normalised(frame["kind"], str.strip, known, coded["kind"])
     unknown |= kind_missing
     if unknown.any():
         rows = _labels(unknown, labels)
