@@ -397,9 +397,8 @@ def read_events(
     out = pd.DataFrame(index=frame.index)
     out["date"] = _parse_dates(frame["date"], labels, problems, date_format, dayfirst)
     # the three text columns coded at once (in threads on long inputs)
-    coded = dict(
-        zip(("source", "target", "kind"), _columns.text_codes_of(frame[c] for c in ("source", "target", "kind")))
-    )
+    text = ("source", "target", "kind")
+    coded = dict(zip(text, _columns.text_codes_of(frame[c] for c in text), strict=True))
     out["source"], source_codes = _country_column(frame, "source", labels, problems, coded["source"])
     out["target"], target_codes = _country_column(frame, "target", labels, problems, coded["target"])
     same = _columns.equal_text(source_codes, target_codes, unless="")
