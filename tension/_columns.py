@@ -337,9 +337,10 @@ class _Marker:
 
     __slots__ = ("frame", "fingerprint", "kinds", "codes")
 
-    def __init__(self, frame=None, kinds=frozenset(), codes=None):
+    def __init__(self, frame=None, kinds=frozenset(), codes=None, fingerprint=True):
         self.frame = weakref.ref(frame) if frame is not None else None
-        self.fingerprint = _fingerprint(frame) if frame is not None else None
+        # without a fingerprint the token only carries the codes: never "validated"
+        self.fingerprint = _fingerprint(frame) if frame is not None and fingerprint else None
         self.kinds = frozenset(kinds)
         self.codes = dict(codes or {})
 
@@ -356,10 +357,11 @@ class _Marker:
         return "<validated by tension.read_events>" if self.frame is not None else "<void>"
 
 
-def mark(frame: pd.DataFrame, kinds, codes=None) -> pd.DataFrame:
+def mark(frame: pd.DataFrame, kinds, codes=None, fingerprint: bool = True) -> pd.DataFrame:
     """Mark ``frame`` (in place) as validated, with the kinds known then and the
-    :func:`text_codes` of some of its columns (``{column: (codes, uniques)}``)."""
-    frame.attrs[_KEY] = _Marker(frame, kinds, codes)
+    :func:`text_codes` of some of its columns (``{column: (codes, uniques)}``); without
+    ``fingerprint`` the mark only carries the codes and never says "validated"."""
+    frame.attrs[_KEY] = _Marker(frame, kinds, codes, fingerprint)
     return frame
 
 
@@ -379,6 +381,8 @@ def is_marked(frame, kinds) -> bool:
         return False
     token = frame.attrs.get(_KEY)
     if not isinstance(token, _Marker) or token.frame is None or token.frame() is not frame:
+        return False
+    if token.fingerprint is None:
         return False
     if not token.kinds <= set(kinds):
         return False  # validated with kinds these weights do not know

@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import _columns, _time, core
 from ._version import __version__
-from .events import read_events
+from .events import for_scoring
 from .io._direction import check_direction
 from .model import Model, index_channels, magnitude, repeat_factor
 from .taxonomy import TAXONOMY_VERSION, kind_quad_classes, resolve_weights
@@ -141,7 +141,7 @@ def prepare(events, model: Model) -> Prepared:
     if _columns.is_marked(events, weights):
         ev = events
     else:
-        ev = read_events(events, weights=model.weights, duplicates="keep")
+        ev = for_scoring(events, weights=model.weights)
     check_direction(ev, directed=model.directed)  # readers' hook: no direction invented (ACLED battles)
     kind_codes, kinds = _columns.codes_of(ev, "kind")
     kinds = [str(k) for k in kinds]

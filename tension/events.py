@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import warnings
@@ -16,7 +17,10 @@ from .countries import country_codes
 from .exceptions import ROWS_SHOWN, EventError, Problem, TensionWarning
 from .taxonomy import resolve_weights
 
-__all__ = ["EventError", "TensionWarning", "read_events", "REQUIRED", "OPTIONAL"]
+__all__ = ["EventError", "TensionWarning", "read_events", "for_scoring", "REQUIRED", "OPTIONAL"]
+
+#: Whether read_events fingerprints the frame it returns (see :func:`for_scoring`).
+_FINGERPRINT: contextvars.ContextVar[bool] = contextvars.ContextVar("fingerprint", default=True)
 
 #: Required columns of the event schema.
 REQUIRED = ("date", "source", "target", "kind")
@@ -474,4 +478,16 @@ def read_events(
                 stacklevel=2,
             )
     # scoring this frame will not validate it again, nor code its text columns again
-    return _columns.mark(out, known, codes={"source": source_codes, "target": target_codes, "kind": kind_codes})
+    codes = {"source": source_codes, "target": target_codes, "kind": kind_codes}
+    return _columns.mark(out, known, codes=codes, fingerprint=_FINGERPRINT.get())
+
+
+def for_scoring(source, *, weights=None) -> pd.DataFrame:
+    """:func:`read_events` (``duplicates="keep"``) of a frame about to be scored and never
+    handed back: it keeps its text columns' codes for scoring but is not fingerprinted, so
+    it is never taken for a validated frame (:func:`tension._columns.is_marked`)."""
+    token = _FINGERPRINT.set(False)
+    try:
+        return read_events(source, weights=weights, duplicates="keep")
+    finally:
+        _FINGERPRINT.reset(token)

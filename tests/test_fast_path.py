@@ -28,13 +28,13 @@ def test_a_read_events_frame_scores_as_the_raw_frame(ev, half_life):
 @pytest.fixture
 def calls(monkeypatch):
     seen = []
-    real = _prepare.read_events
+    real = _prepare.for_scoring
 
     def spy(*args, **kwargs):
         seen.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(_prepare, "read_events", spy)
+    monkeypatch.setattr(_prepare, "for_scoring", spy)
     return seen
 
 
@@ -110,3 +110,14 @@ def test_many_countries_and_directed_dyads_against_python_labels():
             for s, t in zip(frame_["source"], frame_["target"], strict=True)
         ]
         assert out["dyad"].tolist() == want
+
+
+def test_a_frame_read_for_scoring_is_never_taken_for_validated():
+    from tension import _columns, events
+    from tension.taxonomy import resolve_weights
+
+    ev = events.for_scoring(tn.datasets.pakistan_iran_2024())
+    assert not _columns.is_marked(ev, resolve_weights(None))
+    codes, uniques = _columns.codes_of(ev, "source")
+    assert [uniques[c] for c in codes] == ev["source"].tolist()
+    assert not _columns.is_marked(tn.read_events(ev).copy(), resolve_weights(None))
