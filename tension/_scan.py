@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 
-__all__ = ["BLOCK", "LN2", "linear_scan", "scan_parts", "parallel", "gather"]
+__all__ = ["BLOCK", "LN2", "PARTS", "linear_scan", "scan_parts", "scan_scatter", "parallel", "gather"]
 
 #: Positions per block of the associative scan.
 BLOCK = 128
@@ -96,59 +96,106 @@ def _scan_blocks(A: np.ndarray, S: np.ndarray, block: int = BLOCK) -> np.ndarray
 _CHUNK = 256
 
 
-def _fill(view: np.ndarray, values: np.ndarray, n: int) -> None:
-    """Copy ``values`` (n,) into the first n positions of a (blocks, block) view."""
+def _fill(view: np.ndarray, values: np.ndarray, n: int, part: str | None = None) -> None:
+    """Copy ``values`` (n,) into the first n positions of a (blocks, block) view; with
+    ``part``, its positive values, negative values' magnitudes or sizes (see
+    :data:`PARTS`), made on the way."""
     nblocks, block = view.shape
     full = n // block
     source = values[: full * block].reshape(full, block)
     for start in range(0, full, _CHUNK):
         stop = min(start + _CHUNK, full)
-        view[start:stop] = source[start:stop]
+        _copy(source[start:stop], view[start:stop], part)
     if n > full * block:
-        view[full, : n - full * block] = values[full * block :]
+        _copy(values[full * block :], view[full, : n - full * block], part)
+
+
+#: The parts of a signed column a channel can take: all of it (None), its positive
+#: values, the magnitudes of its negative values, or all magnitudes.
+PARTS = (None, "positive", "negative", "size")
+
+
+def _copy(source: np.ndarray, target: np.ndarray, part: str | None) -> None:
+    if part is None:
+        target[...] = source
+    elif part == "positive":
+        np.maximum(source, 0.0, out=target)
+    elif part == "negative":
+        np.minimum(source, 0.0, out=target)
+        # not np.negative(target, out=target): numpy 2.4 negates large-stride views in
+        # place wrongly (tests/test_core.py::test_parts_on_strided_views)
+        np.subtract(0.0, target, out=target)
+    elif part == "size":
+        np.abs(source, out=target)
+    else:
+        raise ValueError(f"part must be one of {list(PARTS)}, not {part!r}")
 
 
 def _scan_sorted(g: np.ndarray, t: np.ndarray, b: np.ndarray, half_lives: np.ndarray, out=None) -> np.ndarray:
     """The one scan: channel states right after each event, for events sorted by
     (group, time); every event of a tie block sees the state after the whole block.
 
-    ``b`` and the result are channel-major, shape (C, n). The decay factors
-    ``2 ** (-gap / H)`` are computed once per distinct half-life and shared by its
-    channels; factors and scores are written straight into the scan's position-major
-    layout and the states straight back (no copy of the events in between), into ``out``
-    if given (which may be ``b`` itself: each channel is read before it is written).
+    ``b`` and the result are channel-major, shape (C, n); the states go to ``out`` if
+    given (which may be ``b`` itself: each channel is read before it is written). See
+    :func:`_scan_channels`.
     """
     channels, n = b.shape
     out = np.empty((channels, n)) if out is None else out
+
+    def write(c, view, last):
+        _unfill(view, out[c], n)
+        if last is not None:
+            out[c] = out[c][last]
+
+    _scan_channels(g, t, [(b[c], None) for c in range(channels)], half_lives, write)
+    return out
+
+
+def _scan_channels(g: np.ndarray, t: np.ndarray, sources, half_lives: np.ndarray, write) -> None:
+    """The scan of events sorted by (group, time), one channel per ``(values, part)`` of
+    ``sources`` (see :func:`_fill`), each channel's states handed to ``write(c, view,
+    last)``: ``view`` the states in the scan's (blocks, block) layout, ``last`` None or
+    the index of the last event of each event's tie block (whose state every event of the
+    block takes).
+
+    The decay factors ``2 ** (-gap / H)`` are computed once per distinct half-life and
+    shared by its channels; the times and the channels' values are written straight into
+    the scan's position-major layout (a chunked transpose that stays in cache), the gaps
+    taken there, and nothing of the events is copied in between.
+    """
+    n = len(t)
     if n == 0:
-        return out
+        return
     new_group = np.ones(n, dtype=bool)
     np.not_equal(g[1:], g[:-1], out=new_group[1:])
     starts = np.flatnonzero(new_group)
     nblocks = -(-n // BLOCK)
-    gaps = np.zeros(nblocks * BLOCK)  # padding: gap 0, factor 1, score 0
-    np.subtract(t[1:], t[:-1], out=gaps[1:n])
-    gaps[starts] = 0.0  # factor set to 0 below; no overflow across groups
-    lives = np.unique(half_lives)
-    position_major = np.empty((BLOCK, nblocks))  # the gaps, in the scan's layout
-    _fill(position_major.T, gaps, len(gaps))
+    # the times in the scan's layout; the padding repeats the last time (gap 0, factor 1)
+    T = np.empty((BLOCK, nblocks))
+    _fill(T.T, t, n)
+    T[n - (nblocks - 1) * BLOCK :, nblocks - 1] = t[-1]
     A = np.empty((BLOCK, nblocks))
-    for life in lives:
+    for life in np.unique(half_lives):
         columns = np.flatnonzero(half_lives == life)
-        np.multiply(position_major, -LN2 / life, out=A)
+        np.subtract(T[1:], T[:-1], out=A[1:])  # the gap before each position of a block
+        np.subtract(T[0, 1:], T[-1, :-1], out=A[0, 1:])  # ... and before each block's first
+        A[0, 0] = 0.0
+        A[starts % BLOCK, starts // BLOCK] = 0.0  # no overflow across groups (factor 0 below)
+        A *= -LN2 / life
         np.exp(A, out=A)
         A[starts % BLOCK, starts // BLOCK] = 0.0
         S = np.zeros((len(columns), BLOCK, nblocks))
         for k, c in enumerate(columns):
-            _fill(S[k].T, b[c], n)
+            values, part = sources[c]
+            _fill(S[k].T, values, n, part)
         S = _scan_blocks(A, S)
+        tied = t[1:] == t[:-1]
+        tied &= ~new_group[1:]
+        last = _last_of_run(g, t) if tied.any() else None
+        del tied
         for k, c in enumerate(columns):
-            _unfill(S[k].T, out[c], n)
-    tied = gaps[1:n] == 0.0
-    tied &= ~new_group[1:]
-    if tied.any():
-        out[...] = out[:, _last_of_run(g, t)]
-    return out
+            write(c, S[k].T, last)
+        del S
 
 
 def _unfill(view: np.ndarray, values: np.ndarray, n: int) -> None:
@@ -195,14 +242,7 @@ def scan_parts(g, t, b, half_lives, threads, out=None) -> np.ndarray:
     cut at group boundaries into one part per thread, the parts in parallel; the states
     go to ``out`` if given (``b`` itself: the scan in place)."""
     n = len(t)
-    threads = _threads(threads, n)
-    bounds = [0]
-    for k in range(1, max(1, int(threads))):
-        cut = k * n // threads
-        cut = int(np.searchsorted(g, g[cut], side="left")) if cut < n else n  # the group's first event
-        if cut > bounds[-1]:
-            bounds.append(cut)
-    bounds.append(n)
+    bounds = _bounds(g, _threads(threads, n))
     if len(bounds) == 2:
         return _scan_sorted(g, t, b, half_lives, out)
     from concurrent.futures import ThreadPoolExecutor
@@ -216,6 +256,50 @@ def scan_parts(g, t, b, half_lives, threads, out=None) -> np.ndarray:
     with ThreadPoolExecutor(len(bounds) - 1) as pool:
         list(pool.map(part, range(len(bounds) - 1)))
     return out
+
+
+def _bounds(g: np.ndarray, threads: int) -> list:
+    """Cuts of (group, time)-sorted events into about equal parts at group boundaries."""
+    n = len(g)
+    bounds = [0]
+    for k in range(1, max(1, int(threads))):
+        cut = k * n // threads
+        cut = int(np.searchsorted(g, g[cut], side="left")) if cut < n else n  # the group's first event
+        if cut > bounds[-1]:
+            bounds.append(cut)
+    bounds.append(n)
+    return bounds
+
+
+def scan_scatter(g, t, sources, half_lives, order, targets, threads=None) -> None:
+    """The scan of (group, time)-sorted events, each channel's states scattered straight
+    to input order: ``targets[c][order] = states of channel c``.
+
+    ``sources`` holds one ``(values, part)`` per channel, values in sorted order (see
+    :func:`_fill`); no (channels, n) array of scores or states is ever made. The events
+    are cut at group boundaries into one part per thread, the parts in parallel.
+    """
+    n = len(t)
+    bounds = _bounds(g, _threads(threads, n))
+
+    def part(k):
+        lo, hi = bounds[k], bounds[k + 1]
+        scratch = np.empty(hi - lo)
+        where = order[lo:hi]
+
+        def write(c, view, last):
+            _unfill(view, scratch, hi - lo)
+            targets[c][where] = scratch[last] if last is not None else scratch
+
+        _scan_channels(g[lo:hi], t[lo:hi], [(values[lo:hi], p) for values, p in sources], half_lives, write)
+
+    if len(bounds) == 2:
+        part(0)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(len(bounds) - 1) as pool:
+        list(pool.map(part, range(len(bounds) - 1)))
 
 
 def _last_of_run(g: np.ndarray, t: np.ndarray) -> np.ndarray:

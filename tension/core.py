@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._kernel import Kernel, TooManyRows, at_events, final_states, on_grid, run
-from ._scan import BLOCK, gather, linear_scan, parallel, scan_parts
+from ._scan import BLOCK, gather, linear_scan, parallel, scan_parts, scan_scatter
 from ._sort import counting_sort, dense_codes, group_order, is_sorted, time_order
 
 __all__ = [
@@ -302,16 +302,11 @@ def decayed_parts(
         for m in moved:
             m[members] = m[sub]
     del tied
-    b = np.empty((channels, n))
-    for c, (k, part) in enumerate(parts):
-        _part(moved[k], part, b[c])
-    del moved
-    states = scan_parts(g, t, b, half_lives, threads, out=b)  # in place
-    del b, g, t
     if out is None:
         result = np.empty((channels, n)).T
-        out = [result[:, c] for c in range(channels)]
+        targets = [result[:, c] for c in range(channels)]
     else:
-        result = out = out() if callable(out) else out
-    parallel([(lambda c=c: out[c].__setitem__(order, states[c])) for c in range(channels)], threads, n)
+        result = targets = out() if callable(out) else out
+    # the parts are made inside the scan, the states scattered from it: no (C, n) copies
+    scan_scatter(g, t, [(moved[k], part) for k, part in parts], half_lives, order, targets, threads)
     return result

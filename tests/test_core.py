@@ -308,3 +308,16 @@ def test_decayed_parts_check_their_arguments():
         core.decayed_parts(g, None, [s], [(0, "size")], [30.0])
     with pytest.raises(ValueError, match="half-lives must be positive"):
         core.decayed_parts(g, t, [s], [(0, "size")], [0.0])
+
+
+@pytest.mark.parametrize("stride", [1, 2, 8, 64])
+@pytest.mark.parametrize("part", ["positive", "negative", "size", None])
+def test_parts_on_strided_views(stride, part):
+    # the scan writes each channel's part straight into a transposed (strided) layout
+    from tension import _scan
+
+    source = np.random.default_rng(stride).normal(size=1000)
+    target = np.full(1000 * stride, np.nan)[::stride]
+    _scan._copy(source, target, part)
+    want = {"positive": np.maximum(source, 0), "negative": np.maximum(-source, 0), "size": np.abs(source)}
+    assert np.array_equal(target, want.get(part, source))
