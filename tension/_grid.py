@@ -1,7 +1,9 @@
 """Times and grids: from prepared events to readings on a time grid or at one date.
 
-Shared by :mod:`tension.score` and the Dask path. :func:`on_grid` runs the kernel and
-samples it on a grid; :func:`snapshot` reads every dyad at one date in O(N).
+Shared by :mod:`tension.score` and the Dask path. :func:`dense` builds the whole grid of
+:func:`tension.score` by the step scan of :mod:`tension._steps`; :func:`on_grid` runs the
+event-level kernel and samples it (grids with a ``threshold``, :func:`tension.decompose`);
+:func:`snapshot` reads every dyad at one date in O(N).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import _params, _time, core
+from . import _columns, _params, _steps, _time, core
 from ._prepare import Prepared, attrs, kernel_order
 from .model import Model, flow_index, index_channels
 
@@ -18,6 +20,7 @@ __all__ = [
     "MAX_KEPT_ROWS",
     "days",
     "decayed_to",
+    "dense",
     "grid",
     "grid_bounds",
     "on_grid",
@@ -99,10 +102,7 @@ def on_grid(p: Prepared, times: pd.DatetimeIndex, matrix, half_lives, threshold=
     try:
         return core.on_grid(kernel, days(grid_ticks, origin), len(p.names), threshold=threshold, max_rows=MAX_KEPT_ROWS)
     except core.TooManyRows as err:
-        raise _params.ParameterError(
-            f"threshold={threshold!r} keeps {err.rows:,} grid values (limit {MAX_KEPT_ROWS:,}); pass a larger "
-            "threshold (e.g. 0.01), dyads=[...] to choose dyads, a coarser freq or a shorter start/end"
-        ) from None
+        raise _params.ParameterError(_too_many(threshold, err.rows)) from None
 
 
 def readings(states: np.ndarray, signs: np.ndarray, model: Model) -> dict:
@@ -160,3 +160,134 @@ def snapshot(p: Prepared, at, model: Model) -> pd.DataFrame:
     out = out.sort_values(["tension", "dyad"], ascending=[False, True], kind="stable").reset_index(drop=True)
     out.attrs = attrs(model, at=str(when))
     return out
+
+
+#: The columns of :func:`tension.score`, in order.
+COLUMNS = ("tension", "hostile", "cooperative", "index", "heat", "flow")
+
+
+def dense(
+    p: Prepared,
+    times: pd.DatetimeIndex,
+    model: Model,
+    *,
+    threshold: float | None = None,
+    limit: int,
+    advice: str = SCORE_ADVICE,
+) -> pd.DataFrame:
+    """Every dyad on the grid ``times``: the frame of :func:`tension.score`.
+
+    A dense grid of more than ``limit`` rows is refused with ``advice`` before anything is
+    allocated. The values come from :func:`tension._steps.step_scan` (the events binned
+    into grid steps, a scan along the grid for all dyads at once), written chunk by chunk
+    into one float block that the frame takes without a copy; the dyad and date columns
+    repeat the dyads' labels and tile the grid. With ``threshold`` only the points where
+    ``hostile + cooperative >= threshold`` are kept (at most :data:`MAX_KEPT_ROWS`), the
+    same values as without it.
+    """
+    n_dyads, n_steps = len(p.names), len(times)
+    if n_dyads * n_steps > limit:
+        raise ValueError(
+            f"a dense grid of {n_dyads:,} dyads x {n_steps:,} times would have "
+            f"{n_dyads * n_steps:,} rows (limit {limit:,}); {advice}"
+        )
+    # channels: (half-life, sign) of the events' scores, then the index's three
+    # (hostile heat, cooperative heat, flow), sorted by half-life
+    lives, life_of = np.unique(p.half_life, return_inverse=True)
+    roles = [(float(life), "hostile" if sign == 0 else "cooperative") for life in lives for sign in (0, 1)]
+    roles += [(model.heat_half_life, "heat"), (model.cooling_half_life, "cooling"), (model.flow_half_life, "flow")]
+    by_life = sorted(range(len(roles)), key=lambda k: roles[k][0])
+    position = np.empty(len(roles), dtype=np.int64)
+    position[by_life] = np.arange(len(roles))
+    half_lives = np.array([roles[k][0] for k in by_life])
+    hostile = [int(position[k]) for k, (_, role) in enumerate(roles) if role == "hostile"]
+    cooperative = [int(position[k]) for k, (_, role) in enumerate(roles) if role == "cooperative"]
+    heat, cooling, flow = (int(position[k]) for k in range(len(roles) - 3, len(roles)))
+    raw = p.raw
+    entries = [
+        (position[2 * life_of.reshape(-1) + (p.score < 0)], np.abs(p.score)),
+        (
+            np.where(raw > 0, heat, cooling),
+            np.where(raw > 0, raw, raw * (model.heat_half_life / model.cooling_half_life)),
+        ),
+        (flow, np.abs(raw)),
+    ]
+
+    def readings(states: np.ndarray, out: np.ndarray) -> None:
+        """The columns (``out``, shape (6, steps, dyads)) from a chunk's channel states."""
+        for column, parts in ((out[1], hostile), (out[2], cooperative)):
+            if parts:
+                np.copyto(column, states[:, parts[0]])
+                for part in parts[1:]:
+                    np.add(column, states[:, part], out=column)
+            else:
+                column[...] = 0.0
+        np.subtract(out[1], out[2], out=out[0])
+        np.add(states[:, heat], states[:, cooling], out=out[4])
+        np.copyto(out[5], states[:, flow])
+        out[3] = flow_index(out[4], out[5], model=model)
+
+    if threshold is None:
+        block = np.empty((len(COLUMNS), n_dyads * n_steps))
+        cells = block.reshape(len(COLUMNS), n_dyads, n_steps)
+
+        def emit(k0: int, k1: int, states: np.ndarray) -> None:
+            readings(states, cells[:, :, k0:k1].transpose(0, 2, 1))  # straight into the block
+
+    else:
+        kept: list[tuple[np.ndarray, np.ndarray]] = []
+        count = [0]
+
+        def emit(k0: int, k1: int, states: np.ndarray) -> None:
+            out = np.empty((len(COLUMNS), k1 - k0, n_dyads))
+            readings(states, out)
+            where = np.flatnonzero(out[1] + out[2] >= threshold)  # as documented: hostile + cooperative
+            count[0] += len(where)
+            if count[0] > MAX_KEPT_ROWS:
+                raise _params.ParameterError(_too_many(threshold, count[0]))
+            kept.append((where + k0 * n_dyads, out.reshape(len(COLUMNS), -1)[:, where]))
+
+    if n_dyads and n_steps:
+        grid_ticks = _time.ticks(times)
+        # float days from the first time: int64 microsecond differences never overflow
+        origin = int(min(p.ticks.min() if len(p.ticks) else 0, grid_ticks.min()))
+        _steps.step_scan(
+            p.codes,
+            days(p.ticks, origin),
+            days(grid_ticks, origin),
+            entries,
+            half_lives,
+            n_dyads,
+            emit,
+            order=kernel_order(p),
+        )
+    del entries
+    if threshold is None:
+        codes = np.repeat(np.arange(n_dyads), n_steps)
+        dates = _tiled(times, n_dyads)
+    else:  # kept step by step: sorted by dyad, then time
+        where = np.concatenate([w for w, _ in kept]) if kept else np.zeros(0, dtype=np.int64)
+        order = np.argsort(where % max(n_dyads, 1) * n_steps + where // max(n_dyads, 1), kind="stable")
+        where = where[order]
+        block = np.empty((len(COLUMNS), len(where)))
+        if kept:
+            np.take(np.concatenate([v for _, v in kept], axis=1), order, axis=1, out=block)
+        del kept
+        codes = where % max(n_dyads, 1)
+        dates = times[where // max(n_dyads, 1)]
+    out = pd.DataFrame(block.T, columns=list(COLUMNS), copy=False)
+    out.insert(0, "date", dates)
+    out.insert(0, "dyad", _columns.labels(p.names, codes))
+    return out
+
+
+def _too_many(threshold, rows: int) -> str:
+    return (
+        f"threshold={threshold!r} keeps {rows:,} grid values (limit {MAX_KEPT_ROWS:,}); pass a larger "
+        "threshold (e.g. 0.01), dyads=[...] to choose dyads, a coarser freq or a shorter start/end"
+    )
+
+
+def _tiled(times: pd.DatetimeIndex, count: int) -> pd.DatetimeIndex:
+    """``times`` repeated ``count`` times end to end (one copy of the values)."""
+    return times[np.tile(np.arange(len(times)), count)]
