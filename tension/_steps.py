@@ -28,7 +28,7 @@ import numpy as np
 __all__ = ["step_scan", "chunk_steps"]
 
 #: Target number of (step, channel, group) bins per chunk (a few MB, cache-sized).
-CHUNK_BINS = 1 << 17
+CHUNK_BINS = 1 << 18
 
 
 def chunk_steps(channels: int, groups: int, steps: int) -> int:
