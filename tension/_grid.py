@@ -233,10 +233,11 @@ def dense(
     cooperative = [int(position[k]) for k, (_, role) in enumerate(roles) if role == "cooperative"]
     heat, cooling, flow = (int(position[k]) for k in range(len(roles) - 3, len(roles)))
     raw = p.raw
+    small = np.min_scalar_type(len(roles))  # channel numbers: one byte each, as a rule
     entries = [
-        (position[2 * life_of.reshape(-1) + (p.score < 0)], np.abs(p.score)),
+        (position.astype(small)[2 * life_of.reshape(-1) + (p.score < 0)], np.abs(p.score)),
         (
-            np.where(raw > 0, heat, cooling),
+            np.where(raw > 0, small.type(heat), small.type(cooling)),
             np.where(raw > 0, raw, raw * (model.heat_half_life / model.cooling_half_life)),
         ),
         (flow, np.abs(raw)),

@@ -105,7 +105,7 @@ def step_scan(
     picked = picked[by_chunk]
     bounds = np.searchsorted(chunk[by_chunk], np.arange(n_chunks + 1), side="left")
     del chunk, by_chunk
-    g = np.asarray(groups)[picked].astype(np.int64)
+    g = np.asarray(groups)[picked].astype(np.int64, copy=False)
     t = times[picked]
     step = step[picked]
     # each entry as (fixed channel or None, channel per event or None, value per event)
