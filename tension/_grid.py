@@ -137,7 +137,9 @@ SNAPSHOT_CHUNK = 1 << 18
 
 def snapshot(p: Prepared, at, model: Model) -> pd.DataFrame:
     """One row per dyad at one time: each channel's decayed sum of the events at or before
-    ``at``, by weighted ``bincount`` over chunks of events. O(N), no sort, no scan.
+    ``at``, by weighted ``bincount`` over chunks of events, no scan. The events are summed in
+    the canonical kernel order (by dyad and time, from :func:`kernel_order`), so that the
+    values, hence the ranking, do not depend on the input's row order to the last bit.
 
     Every weight is ``2 ** (-(at - t) / H)`` with ``at - t >= 0`` (later events get an
     infinite elapsed time, weight 0): nothing can overflow, and a channel of one sign sums
@@ -150,8 +152,9 @@ def snapshot(p: Prepared, at, model: Model) -> pd.DataFrame:
     seen = np.zeros(size, dtype=bool)
     ratio = model.heat_half_life / model.cooling_half_life
     lives = np.unique(p.half_life)
+    order = kernel_order(p)  # sums in a canonical order: the same bits for any row order
     for lo in range(0, len(p.score), SNAPSHOT_CHUNK):
-        part = slice(lo, lo + SNAPSHOT_CHUNK)
+        part = order[lo : lo + SNAPSHOT_CHUNK]
         codes, raw = p.codes[part], p.raw[part]
         elapsed = days(p.ticks[part], stamp)
         np.negative(elapsed, out=elapsed)

@@ -78,6 +78,16 @@ def test_snapshot_matches_the_reference_for_drawn_models(model, rows, day):
     assert_matches(snap, ref)
 
 
+@DRAWN
+@given(event_rows(min_size=1, max_size=25, days=40, hours=True), st.integers(0, 45), st.integers(0, 2**32 - 1))
+def test_snapshot_is_independent_of_row_order_to_the_last_bit(rows, day, seed):
+    ev = frame(rows)
+    at = pd.Timestamp("2024-01-01") + pd.Timedelta(days=day)
+    snap = tn.score(ev, at=at, half_life={"verbal_cooperation": 5.0})
+    again = tn.score(ev.sample(frac=1.0, random_state=seed), at=at, half_life={"verbal_cooperation": 5.0})
+    pd.testing.assert_frame_equal(snap, again, check_exact=True)
+
+
 def test_snapshot_in_small_chunks_is_the_same(seed_events, monkeypatch):
     from tension import _grid
 
