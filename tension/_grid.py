@@ -1,9 +1,10 @@
 """Times and grids: from prepared events to readings on a time grid or at one date.
 
-Shared by :mod:`tension.score` and the Dask path. :func:`dense` builds the whole grid of
-:func:`tension.score` by the step scan of :mod:`tension._steps`; :func:`on_grid` runs the
-event-level kernel and samples it (grids with a ``threshold``, :func:`tension.decompose`);
-:func:`snapshot` reads every dyad at one date in O(N).
+Shared by :mod:`tension.score` and the Dask path. :func:`dense` builds the grid of
+:func:`tension.score` (whole, or its points above a ``threshold``) by the step scan of
+:mod:`tension._steps`, and :func:`on_steps` any channels with it (:func:`tension.decompose`);
+:func:`on_grid` runs the event-level kernel and samples it (a ``threshold`` on a grid too
+large to scan); :func:`snapshot` reads every dyad at one date in O(N).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ __all__ = [
     "grid",
     "grid_bounds",
     "on_grid",
+    "on_steps",
     "readings",
     "snapshot",
     "timestamp",
@@ -218,11 +220,7 @@ def dense(
     same values as without it.
     """
     n_dyads, n_steps = len(p.names), len(times)
-    if n_dyads * n_steps > limit:
-        raise ValueError(
-            f"a dense grid of {n_dyads:,} dyads x {n_steps:,} times would have "
-            f"{n_dyads * n_steps:,} rows (limit {limit:,}); {advice}"
-        )
+    _check_dense(n_dyads, n_steps, limit, advice)
     # channels: (half-life, sign) of the events' scores, then the index's three
     # (hostile heat, cooperative heat, flow), sorted by half-life
     lives, life_of = np.unique(p.half_life, return_inverse=True)
@@ -246,7 +244,7 @@ def dense(
         (flow, np.abs(raw)),
     ]
 
-    def readings(states: np.ndarray, out: np.ndarray) -> None:
+    def columns_of(states: np.ndarray, out: np.ndarray) -> None:
         """The columns (``out``, shape (6, steps, dyads)) from a chunk's channel states."""
         for column, parts in ((out[1], hostile), (out[2], cooperative)):
             if parts:
@@ -265,7 +263,7 @@ def dense(
         cells = block.reshape(len(COLUMNS), n_dyads, n_steps)
 
         def emit(k0: int, k1: int, states: np.ndarray) -> None:
-            readings(states, cells[:, :, k0:k1].transpose(0, 2, 1))  # straight into the block
+            columns_of(states, cells[:, :, k0:k1].transpose(0, 2, 1))  # straight into the block
 
     else:
         kept: list[tuple[np.ndarray, np.ndarray]] = []
@@ -273,27 +271,14 @@ def dense(
 
         def emit(k0: int, k1: int, states: np.ndarray) -> None:
             out = np.empty((len(COLUMNS), k1 - k0, n_dyads))
-            readings(states, out)
+            columns_of(states, out)
             where = np.flatnonzero(out[1] + out[2] >= threshold)  # as documented: hostile + cooperative
             count[0] += len(where)
             if count[0] > MAX_KEPT_ROWS:
                 raise _params.ParameterError(_too_many(threshold, count[0]))
             kept.append((where + k0 * n_dyads, out.reshape(len(COLUMNS), -1)[:, where]))
 
-    if n_dyads and n_steps:
-        grid_ticks = _time.ticks(times)
-        # float days from the first time: int64 microsecond differences never overflow
-        origin = int(min(p.ticks.min() if len(p.ticks) else 0, grid_ticks.min()))
-        _steps.step_scan(
-            p.codes,
-            days(p.ticks, origin),
-            days(grid_ticks, origin),
-            entries,
-            half_lives,
-            n_dyads,
-            emit,
-            order=kernel_order(p),
-        )
+    _scan(p, times, entries, half_lives, emit)
     del entries
     if threshold is None:
         codes = np.repeat(np.arange(n_dyads), n_steps)
@@ -312,6 +297,55 @@ def dense(
     out.insert(0, "date", dates)
     out.insert(0, "dyad", _columns.labels(p.names, codes))
     return out
+
+
+def on_steps(p: Prepared, times: pd.DatetimeIndex, matrix, half_lives, *, limit, advice=SCORE_ADVICE):
+    """The channels of ``matrix`` (one nonzero per event, as :func:`tension._prepare.channels`
+    lays them out) for every dyad on the grid, by the step scan: (dyad code, grid position,
+    values) per row, sorted by dyad then time, as :func:`on_grid` gives them without a
+    threshold (and with the same arithmetic as :func:`dense`)."""
+    n_dyads, n_steps = len(p.names), len(times)
+    _check_dense(n_dyads, n_steps, limit, advice)
+    n, n_channels = matrix.shape
+    channel = np.abs(matrix).argmax(axis=1) if n_channels else np.zeros(n, dtype=np.int64)
+    value = matrix[np.arange(n), channel] if n_channels else np.zeros(n)
+    states = np.empty((n_dyads, n_steps, n_channels))
+
+    def emit(k0: int, k1: int, chunk: np.ndarray) -> None:
+        states[:, k0:k1, :] = chunk.transpose(2, 0, 1)
+
+    _scan(p, times, [(channel, value)], np.asarray(half_lives, dtype=float), emit)
+    codes = np.repeat(np.arange(n_dyads), n_steps)
+    positions = np.tile(np.arange(n_steps), n_dyads)
+    return codes, positions, states.reshape(n_dyads * n_steps, n_channels)
+
+
+def _check_dense(n_dyads: int, n_steps: int, limit: int, advice: str) -> None:
+    """Refuse a dense grid of more than ``limit`` rows, before allocating anything."""
+    if n_dyads * n_steps > limit:
+        raise ValueError(
+            f"a dense grid of {n_dyads:,} dyads x {n_steps:,} times would have "
+            f"{n_dyads * n_steps:,} rows (limit {limit:,}); {advice}"
+        )
+
+
+def _scan(p: Prepared, times: pd.DatetimeIndex, entries, half_lives: np.ndarray, emit) -> None:
+    """:func:`tension._steps.step_scan` of the prepared events on the grid ``times``."""
+    if not (len(p.names) and len(times)):
+        return
+    grid_ticks = _time.ticks(times)
+    # float days from the first time: int64 microsecond differences never overflow
+    origin = int(min(p.ticks.min() if len(p.ticks) else 0, grid_ticks.min()))
+    _steps.step_scan(
+        p.codes,
+        days(p.ticks, origin),
+        days(grid_ticks, origin),
+        entries,
+        half_lives,
+        len(p.names),
+        emit,
+        order=kernel_order(p),
+    )
 
 
 def _too_many(threshold, rows: int) -> str:

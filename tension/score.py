@@ -17,7 +17,7 @@ import pandas as pd
 from . import _columns, _dask, _params, core
 from ._dask import is_dask
 from ._deprecate import renamed
-from ._grid import days, dense, grid, on_grid, readings, snapshot
+from ._grid import days, dense, grid, on_grid, on_steps, readings, snapshot
 from ._prepare import (
     PARTS,
     attrs,
@@ -342,7 +342,7 @@ def decompose(
     part_codes, part_names = pd.factorize(pd.Series(labels, dtype=object), sort=by != "event")
     times = grid(p, freq, start, end)
     matrix, half_lives, channel_part = channels(p, groups=part_codes)
-    query_codes, positions, states = on_grid(
+    query_codes, positions, states = on_steps(
         p, times, matrix, half_lives, limit=MAX_DENSE_ROWS, advice=_DECOMPOSE_ADVICE
     )
     values = np.zeros((len(query_codes), len(part_names)))
