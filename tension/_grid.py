@@ -356,5 +356,8 @@ def _too_many(threshold, rows: int) -> str:
 
 
 def _tiled(times: pd.DatetimeIndex, count: int) -> pd.DatetimeIndex:
-    """``times`` repeated ``count`` times end to end (one copy of the values)."""
-    return times[np.tile(np.arange(len(times)), count)]
+    """``times`` repeated ``count`` times end to end: one copy of the values (two for
+    time-zone-aware times, localised from UTC)."""
+    values = np.tile(times.asi8, count).view(f"M8[{times.unit}]")
+    tiled = pd.DatetimeIndex(values, copy=False)
+    return tiled if times.tz is None else tiled.tz_localize("UTC").tz_convert(times.tz)
