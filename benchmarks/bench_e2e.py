@@ -153,4 +153,24 @@ def grid_cells(n_dyads: int = 1_000, years: int = 10, events: int = 1_000_000, r
         daily = tn.score(frame, half_life=HALF_LIFE)
         best = min(best, time.perf_counter() - start)
         cells = len(daily)
+        del daily
     return best, cells, f"{n_dyads:,} dyads x {years} years, {events:,} events"
+
+
+def snapshot_against_events(events: int = 4_000_000, n_dyads: int = 30_000, repeat: int = 3):
+    """``tn.score(at=...)`` against ``tn.score_events`` on one frame, in this one process,
+    alternating (so that both see the same machine load): (snapshot s, score_events s,
+    description), each the best of ``repeat``."""
+    import time
+
+    frame = user_frame(events, n_dyads)
+    warm_up("tn.score(at=...) snapshot")
+    warm_up("tn.score_events")
+    best = {"snapshot": np.inf, "events": np.inf}
+    for _ in range(repeat):
+        for key, function in (("snapshot", _snapshot), ("events", _tension())):
+            start = time.perf_counter()
+            result = function(frame)
+            best[key] = min(best[key], time.perf_counter() - start)
+            del result
+    return best["snapshot"], best["events"], f"{events:,} events, {n_dyads:,} dyads"

@@ -4,12 +4,16 @@
     python -m benchmarks.run --dry-run             # one tiny size, every method (run by make test)
     python -m benchmarks.run --events 1e6 --dyads 1e3 --methods tension.core.decayed_sum,polars
     python -m benchmarks.run --parts e2e --e2e-sizes 4000000/30000   # end to end only, one size
+    python -m benchmarks.run --parts targets       # issue 11's two targets, in one process
 
-Three parts: ``kernel`` (the decayed sum on arrays against its peers, ``kernel.md``,
+Four parts: ``kernel`` (the decayed sum on arrays against its peers, ``kernel.md``,
 ``kernel.csv``, ``events_per_second.png``), ``e2e`` (from one pandas DataFrame, against the
 polars equivalent, random and time order, ``e2e.md``, ``e2e.csv``,
-``e2e_events_per_second.png``; see :mod:`benchmarks.bench_e2e`) and ``api`` (readers,
-grids, streaming, ``api.md``, ``api.csv``). Each method runs in a fresh process: peak memory is that process's peak resident set size
+``e2e_events_per_second.png``; see :mod:`benchmarks.bench_e2e`), ``targets`` (issue 11's
+targets in one process: the ``tn.score`` daily grid of 1,000 dyads x 10 years in cells per
+second, and ``tn.score(at=...)`` against ``tn.score_events`` on 4M events and 30,000
+dyads, ``targets.md``) and ``api`` (readers, grids, streaming, ``api.md``, ``api.csv``).
+Except ``targets``, each method runs in a fresh process: peak memory is that process's peak resident set size
 (VmHWM, reset before each run) above what it held once the input was built, with glibc
 told to return large blocks to the system (so that resident memory follows use). Times are the best of
 ``--repeat`` runs (one run for the slow pure-Python methods). Every output is checked against
@@ -399,6 +403,21 @@ def summary(out: Path) -> str | None:
     return "\n".join(lines) + "\n"
 
 
+def targets(*, dry: bool = False, repeat: int = 3) -> str:
+    """Issue 11's targets measured in this one process: the daily grid's cells per second
+    (at least 5 million) and the snapshot's time against ``score_events`` (at most 1)."""
+    grid = {"n_dyads": 20, "years": 1, "events": 2_000, "repeat": 1} if dry else {"repeat": max(repeat, 1)}
+    seconds, cells, grid_size = bench_e2e.grid_cells(**grid)
+    sizes = {"events": 3_000, "n_dyads": 50, "repeat": 1} if dry else {"repeat": max(repeat, 1)}
+    snap, events, snap_size = bench_e2e.snapshot_against_events(**sizes)
+    return (
+        f"`tn.score` daily grid ({grid_size}): {cells:,} cells (dyads x days) in {seconds:.3f} s, "
+        f"{cells / seconds:,.0f} cells/s (target >= 5,000,000).\n\n"
+        f"`tn.score(at=...)` snapshot ({snap_size}): {snap:.3f} s; `tn.score_events`: {events:.3f} s; "
+        f"ratio {snap / events:.2f} (target <= 1). Best of {grid.get('repeat', 1)} each, in one process.\n"
+    )
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", default="1e5,1e6,1e7", help="kernel grid: comma-separated event counts")
@@ -408,7 +427,9 @@ def main(argv=None) -> int:
     parser.add_argument("--unsorted", action="store_true", help="kernel grid: input not in time order")
     parser.add_argument("--dry-run", action="store_true", help="one tiny size, results to a temporary folder")
     parser.add_argument("--out", default=str(RESULTS), help="results folder")
-    parser.add_argument("--parts", default="kernel,e2e,api", help="which parts: kernel, e2e, api (comma-separated)")
+    parser.add_argument(
+        "--parts", default="kernel,e2e,targets,api", help="which parts: kernel, e2e, targets, api (comma-separated)"
+    )
     parser.add_argument(
         "--e2e-sizes",
         default=",".join(f"{n}/{d}" for n, d in bench_e2e.SIZES),
@@ -463,21 +484,19 @@ def main(argv=None) -> int:
     if "e2e" in parts:
         e2e = e2e_grid(sizes, ["random", "time"], pick(bench_e2e.METHODS), args.repeat, fresh=not args.dry_run)
         e2e.to_csv(out / "e2e.csv", index=False)
-        grid_size = {"n_dyads": 20, "years": 1, "events": 2_000, "repeat": 1} if args.dry_run else {}
-        seconds, cells, grid_size = bench_e2e.grid_cells(**grid_size)
-        note = (
-            f"\n\n`tn.score` daily grid ({grid_size}): {cells:,} cells (dyads x days) in {seconds:.3f} s, "
-            f"{cells / seconds:,.0f} cells/s.\n"
-        )
-        (out / "e2e.md").write_text(header + _e2e_markdown(e2e) + note)
+        (out / "e2e.md").write_text(header + _e2e_markdown(e2e) + "\n")
         plot(
             e2e,
             out / "e2e_events_per_second.png",
             panels="order",
             title="End to end from one pandas DataFrame (validation, dyads, grouping, kernel, output frame)",
         )
-        print(_e2e_markdown(e2e) + note)
+        print(_e2e_markdown(e2e))
         bad.append(e2e[~e2e["agrees"]])
+    if "targets" in parts:
+        note = targets(dry=args.dry_run, repeat=args.repeat)
+        (out / "targets.md").write_text(header + note)
+        print(note)
     if "api" in parts:
         api = bench_api.run_all(dry=args.dry_run)
         api.to_csv(out / "api.csv", index=False)

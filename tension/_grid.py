@@ -1,7 +1,10 @@
 """Times and grids: from prepared events to readings on a time grid or at one date.
 
-Shared by :mod:`tension.score` and the Dask path. :func:`on_grid` runs the kernel and
-samples it on a grid; :func:`snapshot` reads every dyad at one date in O(N).
+Shared by :mod:`tension.score` and the Dask path. :func:`dense` builds the grid of
+:func:`tension.score` (whole, or its points above a ``threshold``) by the step scan of
+:mod:`tension._steps`, and :func:`on_steps` any channels with it (:func:`tension.decompose`);
+:func:`on_grid` runs the event-level kernel and samples it (a ``threshold`` on a grid too
+large to scan); :func:`snapshot` reads every dyad at one date in O(N).
 """
 
 from __future__ import annotations
@@ -9,18 +12,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import _params, _time, core
+from . import _columns, _params, _steps, _time, core
 from ._prepare import Prepared, attrs, kernel_order
-from .model import Model, flow_index, index_channels
+from .model import Model, flow_index
 
 __all__ = [
     "SCORE_ADVICE",
     "MAX_KEPT_ROWS",
     "days",
     "decayed_to",
+    "dense",
     "grid",
     "grid_bounds",
     "on_grid",
+    "on_steps",
     "readings",
     "snapshot",
     "timestamp",
@@ -99,10 +104,7 @@ def on_grid(p: Prepared, times: pd.DatetimeIndex, matrix, half_lives, threshold=
     try:
         return core.on_grid(kernel, days(grid_ticks, origin), len(p.names), threshold=threshold, max_rows=MAX_KEPT_ROWS)
     except core.TooManyRows as err:
-        raise _params.ParameterError(
-            f"threshold={threshold!r} keeps {err.rows:,} grid values (limit {MAX_KEPT_ROWS:,}); pass a larger "
-            "threshold (e.g. 0.01), dyads=[...] to choose dyads, a coarser freq or a shorter start/end"
-        ) from None
+        raise _params.ParameterError(_too_many(threshold, err.rows)) from None
 
 
 def readings(states: np.ndarray, signs: np.ndarray, model: Model) -> dict:
@@ -131,19 +133,51 @@ def decayed_to(p: Prepared, at) -> tuple[pd.Timestamp, np.ndarray, np.ndarray]:
     return when, np.where(past, p.score * np.exp2(-np.where(past, elapsed, 0.0) / p.half_life), 0.0), past
 
 
+#: Events per chunk of :func:`snapshot` (its temporaries stay a few MB).
+SNAPSHOT_CHUNK = 1 << 18
+
+
 def snapshot(p: Prepared, at, model: Model) -> pd.DataFrame:
-    """One row per dyad at one time, from per-event contributions: O(N), no sort."""
-    when, signed, past = decayed_to(p, at)
-    decayed = np.abs(signed)
+    """One row per dyad at one time: each channel's decayed sum of the events at or before
+    ``at``, by weighted ``bincount`` over chunks of events, no scan. The events are summed in
+    the canonical kernel order (by dyad and time, from :func:`kernel_order`), so that the
+    values, hence the ranking, do not depend on the input's row order to the last bit.
+
+    Every weight is ``2 ** (-(at - t) / H)`` with ``at - t >= 0`` (later events get an
+    infinite elapsed time, weight 0): nothing can overflow, and a channel of one sign sums
+    without cancellation.
+    """
+    when = timestamp(at, p.tz)
+    stamp = _time.tick(when)
     size = len(p.names)
-    hostile = np.bincount(p.codes, weights=np.where(p.score > 0, decayed, 0.0), minlength=size)
-    cooperative = np.bincount(p.codes, weights=np.where(p.score < 0, decayed, 0.0), minlength=size)
-    seen = np.bincount(p.codes, weights=past, minlength=size) > 0
-    elapsed = np.where(past, -days(p.ticks, _time.tick(when)), np.inf)
-    values, lives = index_channels(p.raw, model=model)
-    decay = np.exp2(-elapsed[:, None] / lives[None, :])
-    heat = np.bincount(p.codes, weights=(values[:, :2] * decay[:, :2]).sum(axis=1), minlength=size)
-    flow = np.bincount(p.codes, weights=values[:, 2] * decay[:, 2], minlength=size)
+    hostile, cooperative, heat, flow = (np.zeros(size) for _ in range(4))
+    seen = np.zeros(size, dtype=bool)
+    ratio = model.heat_half_life / model.cooling_half_life
+    lives = np.unique(p.half_life)
+    order = kernel_order(p)  # sums in a canonical order: the same bits for any row order
+    for lo in range(0, len(p.score), SNAPSHOT_CHUNK):
+        part = order[lo : lo + SNAPSHOT_CHUNK]
+        codes, raw = p.codes[part], p.raw[part]
+        elapsed = days(p.ticks[part], stamp)
+        np.negative(elapsed, out=elapsed)
+        past = elapsed >= 0
+        seen[codes[past]] = True
+        elapsed[~past] = np.inf
+        decays: dict[float, np.ndarray] = {}  # 2 ** (-elapsed / H), once per half-life
+
+        def decay(life: float, elapsed=elapsed, decays=decays) -> np.ndarray:
+            if life not in decays:
+                decays[life] = np.exp2(-elapsed / life)
+            return decays[life]
+
+        signed = p.score[part] * (decay(float(lives[0])) if len(lives) == 1 else np.exp2(-elapsed / p.half_life[part]))
+        hostile += np.bincount(codes, weights=np.maximum(signed, 0.0), minlength=size)
+        np.negative(signed, out=signed)
+        cooperative += np.bincount(codes, weights=np.maximum(signed, 0.0), minlength=size)
+        # the index's channels, as tension.model.index_channels lays them out
+        warm = np.where(raw > 0, raw * decay(model.heat_half_life), raw * ratio * decay(model.cooling_half_life))
+        heat += np.bincount(codes, weights=warm, minlength=size)
+        flow += np.bincount(codes, weights=np.abs(raw) * decay(model.flow_half_life), minlength=size)
     tension = hostile - cooperative
     out = pd.DataFrame(
         {
@@ -160,3 +194,170 @@ def snapshot(p: Prepared, at, model: Model) -> pd.DataFrame:
     out = out.sort_values(["tension", "dyad"], ascending=[False, True], kind="stable").reset_index(drop=True)
     out.attrs = attrs(model, at=str(when))
     return out
+
+
+#: The columns of :func:`tension.score`, in order.
+COLUMNS = ("tension", "hostile", "cooperative", "index", "heat", "flow")
+
+
+def dense(
+    p: Prepared,
+    times: pd.DatetimeIndex,
+    model: Model,
+    *,
+    threshold: float | None = None,
+    limit: int,
+    advice: str = SCORE_ADVICE,
+) -> pd.DataFrame:
+    """Every dyad on the grid ``times``: the frame of :func:`tension.score`.
+
+    A dense grid of more than ``limit`` rows is refused with ``advice`` before anything is
+    allocated. The values come from :func:`tension._steps.step_scan` (the events binned
+    into grid steps, a scan along the grid for all dyads at once), written chunk by chunk
+    into one float block that the frame takes without a copy; the dyad and date columns
+    repeat the dyads' labels and tile the grid. With ``threshold`` only the points where
+    ``hostile + cooperative >= threshold`` are kept (at most :data:`MAX_KEPT_ROWS`), the
+    same values as without it.
+    """
+    n_dyads, n_steps = len(p.names), len(times)
+    _check_dense(n_dyads, n_steps, limit, advice)
+    # channels: (half-life, sign) of the events' scores, then the index's three
+    # (hostile heat, cooperative heat, flow), sorted by half-life
+    lives, life_of = np.unique(p.half_life, return_inverse=True)
+    roles = [(float(life), "hostile" if sign == 0 else "cooperative") for life in lives for sign in (0, 1)]
+    roles += [(model.heat_half_life, "heat"), (model.cooling_half_life, "cooling"), (model.flow_half_life, "flow")]
+    by_life = sorted(range(len(roles)), key=lambda k: roles[k][0])
+    position = np.empty(len(roles), dtype=np.int64)
+    position[by_life] = np.arange(len(roles))
+    half_lives = np.array([roles[k][0] for k in by_life])
+    hostile = [int(position[k]) for k, (_, role) in enumerate(roles) if role == "hostile"]
+    cooperative = [int(position[k]) for k, (_, role) in enumerate(roles) if role == "cooperative"]
+    heat, cooling, flow = (int(position[k]) for k in range(len(roles) - 3, len(roles)))
+    raw = p.raw
+    small = np.min_scalar_type(len(roles))  # channel numbers: one byte each, as a rule
+    entries = [
+        (position.astype(small)[2 * life_of.reshape(-1) + (p.score < 0)], np.abs(p.score)),
+        (
+            np.where(raw > 0, small.type(heat), small.type(cooling)),
+            np.where(raw > 0, raw, raw * (model.heat_half_life / model.cooling_half_life)),
+        ),
+        (flow, np.abs(raw)),
+    ]
+
+    def columns_of(states: np.ndarray, out: np.ndarray) -> None:
+        """The columns (``out``, shape (6, steps, dyads)) from a chunk's channel states."""
+        for column, parts in ((out[1], hostile), (out[2], cooperative)):
+            if parts:
+                np.copyto(column, states[:, parts[0]])
+                for part in parts[1:]:
+                    np.add(column, states[:, part], out=column)
+            else:
+                column[...] = 0.0
+        np.subtract(out[1], out[2], out=out[0])
+        np.add(states[:, heat], states[:, cooling], out=out[4])
+        np.copyto(out[5], states[:, flow])
+        out[3] = flow_index(out[4], out[5], model=model)
+
+    if threshold is None:
+        block = np.empty((len(COLUMNS), n_dyads * n_steps))
+        cells = block.reshape(len(COLUMNS), n_dyads, n_steps)
+
+        def emit(k0: int, k1: int, states: np.ndarray) -> None:
+            columns_of(states, cells[:, :, k0:k1].transpose(0, 2, 1))  # straight into the block
+
+    else:
+        kept: list[tuple[np.ndarray, np.ndarray]] = []
+        count = [0]
+
+        def emit(k0: int, k1: int, states: np.ndarray) -> None:
+            out = np.empty((len(COLUMNS), k1 - k0, n_dyads))
+            columns_of(states, out)
+            where = np.flatnonzero(out[1] + out[2] >= threshold)  # as documented: hostile + cooperative
+            count[0] += len(where)
+            if count[0] > MAX_KEPT_ROWS:
+                raise _params.ParameterError(_too_many(threshold, count[0]))
+            kept.append((where + k0 * n_dyads, out.reshape(len(COLUMNS), -1)[:, where]))
+
+    _scan(p, times, entries, half_lives, emit)
+    del entries
+    if threshold is None:
+        codes = np.repeat(np.arange(n_dyads), n_steps)
+        dates = _tiled(times, n_dyads)
+    else:  # kept step by step: sorted by dyad, then time
+        where = np.concatenate([w for w, _ in kept]) if kept else np.zeros(0, dtype=np.int64)
+        order = np.argsort(where % max(n_dyads, 1) * n_steps + where // max(n_dyads, 1), kind="stable")
+        where = where[order]
+        block = np.empty((len(COLUMNS), len(where)))
+        if kept:
+            np.take(np.concatenate([v for _, v in kept], axis=1), order, axis=1, out=block)
+        del kept
+        codes = where % max(n_dyads, 1)
+        dates = times[where // max(n_dyads, 1)]
+    out = pd.DataFrame(block.T, columns=list(COLUMNS), copy=False)
+    out.insert(0, "date", dates)
+    out.insert(0, "dyad", _columns.labels(p.names, codes))
+    return out
+
+
+def on_steps(p: Prepared, times: pd.DatetimeIndex, matrix, half_lives, *, limit, advice=SCORE_ADVICE):
+    """The channels of ``matrix`` (one nonzero per event, as :func:`tension._prepare.channels`
+    lays them out) for every dyad on the grid, by the step scan: (dyad code, grid position,
+    values) per row, sorted by dyad then time, as :func:`on_grid` gives them without a
+    threshold (and with the same arithmetic as :func:`dense`)."""
+    n_dyads, n_steps = len(p.names), len(times)
+    _check_dense(n_dyads, n_steps, limit, advice)
+    n, n_channels = matrix.shape
+    channel = np.abs(matrix).argmax(axis=1) if n_channels else np.zeros(n, dtype=np.int64)
+    value = matrix[np.arange(n), channel] if n_channels else np.zeros(n)
+    states = np.empty((n_dyads, n_steps, n_channels))
+
+    def emit(k0: int, k1: int, chunk: np.ndarray) -> None:
+        states[:, k0:k1, :] = chunk.transpose(2, 0, 1)
+
+    _scan(p, times, [(channel, value)], np.asarray(half_lives, dtype=float), emit)
+    codes = np.repeat(np.arange(n_dyads), n_steps)
+    positions = np.tile(np.arange(n_steps), n_dyads)
+    return codes, positions, states.reshape(n_dyads * n_steps, n_channels)
+
+
+def _check_dense(n_dyads: int, n_steps: int, limit: int, advice: str) -> None:
+    """Refuse a dense grid of more than ``limit`` rows, before allocating anything."""
+    if n_dyads * n_steps > limit:
+        raise ValueError(
+            f"a dense grid of {n_dyads:,} dyads x {n_steps:,} times would have "
+            f"{n_dyads * n_steps:,} rows (limit {limit:,}); {advice}"
+        )
+
+
+def _scan(p: Prepared, times: pd.DatetimeIndex, entries, half_lives: np.ndarray, emit) -> None:
+    """:func:`tension._steps.step_scan` of the prepared events on the grid ``times``."""
+    if not (len(p.names) and len(times)):
+        return
+    grid_ticks = _time.ticks(times)
+    # float days from the first time: int64 microsecond differences never overflow
+    origin = int(min(p.ticks.min() if len(p.ticks) else 0, grid_ticks.min()))
+    _steps.step_scan(
+        p.codes,
+        days(p.ticks, origin),
+        days(grid_ticks, origin),
+        entries,
+        half_lives,
+        len(p.names),
+        emit,
+        order=kernel_order(p),
+    )
+
+
+def _too_many(threshold, rows: int) -> str:
+    return (
+        f"threshold={threshold!r} keeps {rows:,} grid values (limit {MAX_KEPT_ROWS:,}); pass a larger "
+        "threshold (e.g. 0.01), dyads=[...] to choose dyads, a coarser freq or a shorter start/end"
+    )
+
+
+def _tiled(times: pd.DatetimeIndex, count: int) -> pd.DatetimeIndex:
+    """``times`` repeated ``count`` times end to end: one copy of the values (two for
+    time-zone-aware times, localised from UTC)."""
+    values = np.tile(times.asi8, count).view(f"M8[{times.unit}]")
+    tiled = pd.DatetimeIndex(values, copy=False)
+    return tiled if times.tz is None else tiled.tz_localize("UTC").tz_convert(times.tz)

@@ -17,7 +17,7 @@ import pandas as pd
 from . import _columns, _dask, _params, _stocks, core
 from ._dask import is_dask
 from ._deprecate import renamed
-from ._grid import days, grid, on_grid, readings, snapshot
+from ._grid import days, dense, grid, on_grid, on_steps, readings, snapshot
 from ._prepare import (
     PARTS,
     attrs,
@@ -150,16 +150,19 @@ def score(
     times = grid(p, freq, start, end)  # from all events, whichever dyads are kept
     if dyads is not None:
         p = select_dyads(p, dyads)
-    matrix, half_lives, signs = channels(p)
-    matrix, half_lives = with_index_channels(p, m, matrix, half_lives)
-    codes, positions, states = on_grid(p, times, matrix, half_lives, threshold, limit=MAX_DENSE_ROWS)
-    if threshold is not None:  # the threshold is on hostile + cooperative, as documented
-        keep = states[:, :-3].sum(axis=1) >= threshold  # the last three: the index's stocks
+    if threshold is None or len(p.names) * len(times) <= MAX_DENSE_ROWS:
+        # the step scan along the grid: every (dyad, time), or those above the threshold
+        out = dense(p, times, m, threshold=threshold, limit=MAX_DENSE_ROWS)
+    else:  # a grid too large to scan: the points that matter, sampled from the event-level kernel
+        matrix, half_lives, signs = channels(p)
+        matrix, half_lives = with_index_channels(p, m, matrix, half_lives)
+        codes, positions, states = on_grid(p, times, matrix, half_lives, threshold, limit=MAX_DENSE_ROWS)
+        keep = states[:, :-3].sum(axis=1) >= threshold  # on hostile + cooperative, as documented
         codes, positions, states = codes[keep], positions[keep], states[keep]
-    out = _readings(states, signs, m)
-    del states
-    out.insert(0, "date", times[positions])
-    out.insert(0, "dyad", _columns.labels(p.names, codes))
+        out = _readings(states, signs, m)
+        del states
+        out.insert(0, "date", times[positions])
+        out.insert(0, "dyad", _columns.labels(p.names, codes))
     out.attrs = attrs(
         m,
         freq=freq,
@@ -362,7 +365,7 @@ def decompose(
     part_codes, part_names = pd.factorize(pd.Series(labels, dtype=object), sort=by != "event")
     times = grid(p, freq, start, end)
     matrix, half_lives, channel_part = channels(p, groups=part_codes)
-    query_codes, positions, states = on_grid(
+    query_codes, positions, states = on_steps(
         p, times, matrix, half_lives, limit=MAX_DENSE_ROWS, advice=_DECOMPOSE_ADVICE
     )
     values = np.zeros((len(query_codes), len(part_names)))

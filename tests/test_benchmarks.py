@@ -36,3 +36,4 @@ def test_dry_run_of_make_bench(tmp_path):
     for name in bench_e2e.METHODS:  # end to end, every method, checked against polars
         assert f"| {name} |" in result.stdout
     assert "read_gdelt" in result.stdout
+    assert "cells/s (target" in result.stdout and "snapshot" in result.stdout  # issue 11's targets

@@ -1,0 +1,148 @@
+"""The dense grid (the step scan of tension._steps) and the snapshot against the plain-loop
+reference (tests/reference.py), for drawn models, frequencies, bounds and chunkings."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import RTOL
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reference import Reference, params_of, rows_of
+from strategies import event_rows, frame, models
+
+import tension as tn
+from tension import _steps
+from tension.taxonomy import kind_quad_classes, resolve_weights
+
+WEIGHTS = resolve_weights()
+QUADS = kind_quad_classes()
+DRAWN = settings(max_examples=30, deadline=None)
+
+
+def reference(ev: pd.DataFrame, model: tn.Model) -> Reference:
+    rows = rows_of(tn.read_events(ev, weights=model.weights, duplicates="keep"))
+    return Reference(rows, params_of(model), WEIGHTS, QUADS)
+
+
+def assert_matches(out: pd.DataFrame, ref: Reference) -> None:
+    for row in out.itertuples():
+        t, h, c, index, heat, flow = ref.reading(row.dyad, row.date)
+        assert row.hostile == pytest.approx(h, rel=RTOL, abs=1e-12)
+        assert row.cooperative == pytest.approx(c, rel=RTOL, abs=1e-12)
+        assert abs(row.tension - t) <= RTOL * (h + c) + 1e-12
+        assert abs(row.heat - heat) <= RTOL * flow + 1e-12
+        assert row.flow == pytest.approx(flow, rel=RTOL, abs=1e-12)
+        assert abs(row.index - index) <= 1e-7 * max(flow, 1.0)
+
+
+@DRAWN
+@given(
+    models(),
+    event_rows(min_size=1, max_size=12, days=40, hours=True),
+    st.sampled_from(["D", "6h", "W", "MS", "3D"]),
+    st.sampled_from([(None, None), ("2023-12-20", "2024-02-20"), ("2024-01-15", "2024-01-25")]),
+    st.booleans(),
+)
+def test_grid_matches_the_reference_for_drawn_models_and_frequencies(model, rows, freq, bounds, small_chunks):
+    ev = frame(rows)
+    start, end = bounds
+    # the smallest chunks (8 steps) carry the state across many chunk boundaries
+    with mock.patch.object(_steps, "CHUNK_BINS", 1 if small_chunks else _steps.CHUNK_BINS):
+        out = tn.score(ev, model=model, freq=freq, start=start, end=end)
+    ref = reference(ev, model)
+    times = out["date"].unique()
+    assert len(out) == len(set(ref.dyads)) * len(times)
+    assert list(out.columns) == ["dyad", "date", "tension", "hostile", "cooperative", "index", "heat", "flow"]
+    assert_matches(out, ref)
+    # the chunking never changes a bit, nor does the input's row order
+    shuffled = ev.sample(frac=1.0, random_state=len(ev))
+    with mock.patch.object(_steps, "CHUNK_BINS", _steps.CHUNK_BINS if small_chunks else 1):
+        again = tn.score(shuffled, model=model, freq=freq, start=start, end=end)
+    pd.testing.assert_frame_equal(out, again, check_exact=True)
+
+
+@DRAWN
+@given(models(), event_rows(min_size=1, max_size=12, days=40, hours=True), st.integers(-2, 45))
+def test_snapshot_matches_the_reference_for_drawn_models(model, rows, day):
+    ev = frame(rows)
+    at = pd.Timestamp("2024-01-01 12:00") + pd.Timedelta(days=day)
+    snap = tn.score(ev, model=model, at=at)
+    ref = reference(ev, model)
+    started = {d for d, r in zip(ref.dyads, ref.rows, strict=True) if r["date"] <= at}
+    assert sorted(snap["dyad"]) == sorted(started)
+    assert (snap["date"] == at).all()
+    assert_matches(snap, ref)
+
+
+@DRAWN
+@given(event_rows(min_size=1, max_size=25, days=40, hours=True), st.integers(0, 45), st.integers(0, 2**32 - 1))
+def test_snapshot_is_independent_of_row_order_to_the_last_bit(rows, day, seed):
+    ev = frame(rows)
+    at = pd.Timestamp("2024-01-01") + pd.Timedelta(days=day)
+    snap = tn.score(ev, at=at, half_life={"verbal_cooperation": 5.0})
+    again = tn.score(ev.sample(frac=1.0, random_state=seed), at=at, half_life={"verbal_cooperation": 5.0})
+    pd.testing.assert_frame_equal(snap, again, check_exact=True)
+
+
+def test_snapshot_in_small_chunks_is_the_same(seed_events, monkeypatch):
+    from tension import _grid
+
+    whole = tn.score(seed_events, at="2024-02-10")
+    monkeypatch.setattr(_grid, "SNAPSHOT_CHUNK", 2)
+    pd.testing.assert_frame_equal(tn.score(seed_events, at="2024-02-10"), whole, check_exact=False, rtol=1e-12)
+
+
+def test_time_zone_aware_events_across_a_daylight_saving_change():
+    ev = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2024-03-29 12:00", "2024-04-02 06:00"]).tz_localize("Europe/Paris"),
+            "source": ["FRA", "DEU"],
+            "target": ["DEU", "FRA"],
+            "kind": ["threat", "talks"],
+        }
+    )
+    with pytest.warns(tn.TensionWarning, match="converted to UTC"):
+        daily = tn.score(ev, freq="6h", start="2024-03-29", end="2024-04-04")
+    assert str(daily["date"].dt.tz) == "UTC"
+    with pytest.warns(tn.TensionWarning, match="converted to UTC"):
+        norm = tn.read_events(ev, duplicates="keep")
+    ref = Reference(rows_of(norm), params_of(tn.Model()), WEIGHTS, QUADS)
+    assert_matches(daily, ref)
+    assert daily["flow"].iloc[1] == 0 < daily["flow"].iloc[2]  # 11:00 UTC: counted from 12:00
+
+
+def test_an_empty_grid_and_a_grid_before_every_event():
+    ev = pd.DataFrame({"date": ["2024-03-01"], "source": ["PAK"], "target": ["IRN"], "kind": ["threat"]})
+    before = tn.score(ev, start="2024-01-01", end="2024-01-03")
+    assert len(before) == 3 and (before[["tension", "hostile", "heat", "flow"]] == 0).all().all()
+    assert (before["index"] == 50).all()
+    none = tn.score(ev.iloc[:0], start="2024-01-01", end="2024-01-03")
+    assert none.empty and list(none.columns) == list(before.columns)
+
+
+def test_step_scan_against_plain_sums_on_many_groups_and_an_uneven_grid():
+    rng = np.random.default_rng(5)
+    n, groups = 2_000, 37
+    g = rng.integers(0, groups, n)
+    t = rng.uniform(-5, 100, n)
+    grid = np.sort(rng.choice(np.arange(0.0, 90.0, 0.25), 150, replace=False))
+    lives = np.array([0.5, 3.0, 40.0])
+    channel = rng.integers(0, 3, n)
+    value = rng.uniform(0, 10, n)
+    seen = np.zeros((3, groups, len(grid)))
+
+    def emit(k0, k1, states):
+        seen[:, :, k0:k1] = states.transpose(1, 2, 0)
+
+    with mock.patch.object(_steps, "CHUNK_BINS", 1):
+        _steps.step_scan(g, t, grid, [(channel, value), (2, value)], lives, groups, emit)
+    want = np.zeros_like(seen)
+    for e in range(n):
+        past = grid >= t[e]
+        for c, v in ((channel[e], value[e]), (2, value[e])):
+            want[c, g[e], past] += v * 2.0 ** (-(grid[past] - t[e]) / lives[c])
+    assert np.allclose(seen, want, rtol=1e-12, atol=1e-300)
