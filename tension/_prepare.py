@@ -85,7 +85,8 @@ def dyad_codes(source, target, directed: bool) -> tuple[np.ndarray, np.ndarray]:
     codes, pairs = _columns.dyad_codes(src, tgt, max(len(countries), 1), directed=directed)
     del src, tgt
     sep = "->" if directed else "-"
-    names = np.asarray([f"{countries[a]}{sep}{countries[b]}" for a, b in pairs.tolist()], dtype=object)
+    names = np.asarray(countries, dtype=object)  # labels per distinct dyad, concatenated in C
+    names = names[pairs[:, 0]] + sep + names[pairs[:, 1]]
     by_label = np.argsort(names.astype(str), kind="stable")  # (already sorted for equal-length codes)
     if (by_label != np.arange(len(names))).any():
         rank = np.empty(len(names), dtype=np.int64)
@@ -178,8 +179,9 @@ def prepare(events, model: Model) -> Prepared:
     names, codes = dyad_codes(_columns.codes_of(ev, "source"), _columns.codes_of(ev, "target"), model.directed)
     dates = pd.DatetimeIndex(ev["date"])
     ticks = _time.ticks(dates)
-    grouped = core.group_order(codes, ticks)  # once: for the discount and for the kernel
-    ordered = codes[grouped], ticks[grouped]
+    # once: for the discount and for the kernel (the sorted codes come with the order)
+    grouped, sorted_codes = core.group_order(codes, ticks, with_groups=True)
+    ordered = sorted_codes, ticks[grouped]
     factor = repeat_factor(codes, ticks, raw, model.repeat_discount, order=grouped, ordered=ordered)
     score = raw * factor if (factor != 1.0).any() else raw  # no occasion discounted: the raw score
     p = Prepared(ev, codes, names, ticks, base, m, raw, score, half_life, dates.tz, grouped)

@@ -19,7 +19,7 @@ def _bits(value: int) -> int:
     return max(1, int(value).bit_length())
 
 
-def packed_order(groups: np.ndarray, n_groups: int, times: np.ndarray | None) -> np.ndarray | None:
+def packed_order(groups: np.ndarray, n_groups: int, times: np.ndarray | None, *, with_groups: bool = False):
     """Stable order by (group, time) from one sort of packed 64-bit keys.
 
     Each key holds the group code in its high bits, the time quantised to the bits left
@@ -29,7 +29,8 @@ def packed_order(groups: np.ndarray, n_groups: int, times: np.ndarray | None) ->
     exact except inside runs of one group and one quantum whose times are not in input
     order; those (rare) runs are re-sorted exactly. ``times=None`` means the input is
     already in time order (a counting sort by group). Returns None when the codes leave
-    too few bits for the time.
+    too few bits for the time; with ``with_groups``, the pair ``(order, groups[order])``
+    (the sorted groups are the keys' high bits: no gather).
     """
     n = len(groups)
     index_bits = _bits(n - 1)
@@ -38,7 +39,11 @@ def packed_order(groups: np.ndarray, n_groups: int, times: np.ndarray | None) ->
         key <<= index_bits
         key |= np.arange(n, dtype=np.int64)
         key.sort()
-        return key & ((1 << index_bits) - 1)
+        order = key & ((1 << index_bits) - 1)
+        if with_groups:
+            key >>= index_bits
+            return order, key
+        return order
     time_bits = min(52, 62 - index_bits - (_bits(n_groups - 1) if n_groups > 1 else 0))
     if time_bits < 8:
         return None
@@ -71,6 +76,9 @@ def packed_order(groups: np.ndarray, n_groups: int, times: np.ndarray | None) ->
             members = np.flatnonzero(np.isin(run, np.unique(run[pairs[late]])))
             sub = np.lexsort((order[members], times[order[members]], run[members]))
             order[members] = order[members][sub]
+    if with_groups:  # (re-sorting within a run of one group leaves the groups as they are)
+        key >>= time_bits
+        return order, key
     return order
 
 
@@ -84,8 +92,9 @@ def dense_codes(groups: np.ndarray) -> bool:
     return bool(np.issubdtype(groups.dtype, np.integer) and n and groups.min() >= 0 and groups.max() < 4 * n + 1024)
 
 
-def group_order(groups: np.ndarray, times: np.ndarray) -> np.ndarray:
-    """Stable permutation sorting events by group code, then time.
+def group_order(groups: np.ndarray, times: np.ndarray, *, with_groups: bool = False):
+    """Stable permutation sorting events by group code, then time (with ``with_groups``,
+    the pair ``(order, groups[order])``, the sorted groups as int64).
 
     Events of one group at one time keep their input order: the result equals
     ``np.lexsort((times, groups))``. Non-negative integer codes below ``4 * n`` are
@@ -102,13 +111,15 @@ def group_order(groups: np.ndarray, times: np.ndarray) -> np.ndarray:
     times = np.asarray(times)
     n = len(groups)
     if n == 0:
-        return np.zeros(0, dtype=np.int64)
+        empty = np.zeros(0, dtype=np.int64)
+        return (empty, empty.copy()) if with_groups else empty
     if dense_codes(groups):
         n_groups = int(groups.max()) + 1
-        order = packed_order(groups, n_groups, None if is_sorted(times) else times)
-        if order is not None:
-            return order
-    return np.lexsort((times, groups))
+        found = packed_order(groups, n_groups, None if is_sorted(times) else times, with_groups=with_groups)
+        if found is not None:
+            return found
+    order = np.lexsort((times, groups))
+    return (order, groups[order].astype(np.int64)) if with_groups else order
 
 
 def time_order(times: np.ndarray) -> np.ndarray:

@@ -321,3 +321,21 @@ def test_parts_on_strided_views(stride, part):
     _scan._copy(source, target, part)
     want = {"positive": np.maximum(source, 0), "negative": np.maximum(-source, 0), "size": np.abs(source)}
     assert np.array_equal(target, want.get(part, source))
+
+
+@given(hnp.arrays(np.int64, st.integers(0, 200), elements=st.integers(0, 50)), st.integers(0, 2**32 - 1), st.booleans())
+def test_group_order_hands_back_the_sorted_groups(groups, seed, time_sorted):
+    rng = np.random.default_rng(seed)
+    times = rng.integers(0, 5, len(groups)).astype(float)
+    if time_sorted:
+        times.sort()
+    order, sorted_groups = core.group_order(groups, times, with_groups=True)
+    assert np.array_equal(order, np.lexsort((times, groups)))
+    assert np.array_equal(sorted_groups, groups[order]) and sorted_groups.dtype == np.int64
+
+
+def test_group_order_hands_back_the_sorted_groups_of_sparse_codes():
+    groups = np.array([5 * 10**12, 7, 5 * 10**12, -3])  # not dense: the lexsort path
+    times = np.array([1.0, 0.0, 0.0, 2.0])
+    order, sorted_groups = core.group_order(groups, times, with_groups=True)
+    assert order.tolist() == [3, 1, 2, 0] and sorted_groups.tolist() == [-3, 7, 5 * 10**12, 5 * 10**12]
