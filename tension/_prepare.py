@@ -181,7 +181,7 @@ def prepare(events, model: Model) -> Prepared:
     ticks = _time.ticks(dates)
     # once: for the discount and for the kernel (the sorted codes come with the order)
     grouped, sorted_codes = core.group_order(codes, ticks, with_groups=True)
-    ordered = sorted_codes, ticks[grouped]
+    ordered = sorted_codes, core.gather(grouped, ticks)[0]
     factor = repeat_factor(codes, ticks, raw, model.repeat_discount, order=grouped, ordered=ordered)
     score = raw * factor if (factor != 1.0).any() else raw  # no occasion discounted: the raw score
     p = Prepared(ev, codes, names, ticks, base, m, raw, score, half_life, dates.tz, grouped)

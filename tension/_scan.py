@@ -227,13 +227,18 @@ def parallel(tasks, threads, n: int) -> None:
 
 
 def gather(order, *arrays, threads=None):
-    """``a[order]`` for each array, in threads."""
-    out = [None] * len(arrays)
-
-    def take(k):
-        out[k] = arrays[k][order]
-
-    parallel([(lambda k=k: take(k)) for k in range(len(arrays))], threads, len(order))
+    """``a[order]`` for each array, in threads: every array cut into one slice of
+    ``order`` per thread (``np.take`` releases the GIL)."""
+    n = len(order)
+    workers = _threads(threads, n)
+    out = [np.empty(n, dtype=np.asarray(a).dtype) for a in arrays]
+    cuts = [k * n // workers for k in range(workers + 1)]
+    tasks = [
+        (lambda a=a, o=o, lo=lo, hi=hi: np.take(a, order[lo:hi], out=o[lo:hi]))
+        for a, o in zip(arrays, out, strict=True)
+        for lo, hi in zip(cuts[:-1], cuts[1:], strict=True)
+    ]
+    parallel(tasks, threads, n)
     return out
 
 
