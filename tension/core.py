@@ -231,10 +231,8 @@ def decayed_parts(
         As in :func:`decayed_sum`.
     ordered : (ndarray, ndarray), optional
         ``(groups[order], times[order])`` if the caller has them (with ``order``).
-    out : sequence of C ndarrays of float64, shape (n,), or a function returning one, optional
-        Where to write each channel's states (e.g. rows of the caller's output block); a
-        function is called once the scan is done, so that the output is not allocated
-        while the scan's own arrays are.
+    out : sequence of C ndarrays of float64, shape (n,), optional
+        Where to write each channel's states (e.g. rows of the caller's output block).
 
     Returns
     -------
@@ -273,7 +271,6 @@ def decayed_parts(
         result = result.reshape(n, channels)
         if out is None:
             return result
-        out = out() if callable(out) else out
         for c in range(channels):
             out[c][:] = result[:, c]
         return out
@@ -306,7 +303,7 @@ def decayed_parts(
         result = np.empty((channels, n)).T
         targets = [result[:, c] for c in range(channels)]
     else:
-        result = targets = out() if callable(out) else out
+        result = targets = out
     # the parts are made inside the scan, the states scattered from it: no (C, n) copies
     scan_scatter(g, t, [(moved[k], part) for k, part in parts], half_lives, order, targets, threads)
     return result

@@ -243,13 +243,7 @@ def score_events(
     if len(lives) == 1:  # one half-life: the stocks from a few shared channels
         same = p.score is p.raw or bool(np.array_equal(p.score, p.raw))
         plan = _stocks.plan(m, float(lives[0]), same=same)
-        block = np.empty(0)
-
-        def targets():  # the output block, allocated once the scan is done
-            nonlocal block
-            block = np.empty((len(_stocks.COLUMNS), n))
-            return _stocks.targets(block, plan)
-
+        block = np.empty((len(_stocks.COLUMNS), n))  # the output: the scan scatters into its rows
         sorted_codes, sorted_ticks = p.by_dyad
         states = core.decayed_parts(
             p.codes,
@@ -260,7 +254,7 @@ def score_events(
             order=p.grouped,
             ordered=(sorted_codes, days(sorted_ticks, origin)),
             engine=engine,
-            out=targets,
+            out=_stocks.targets(block, plan),
         )
         _stocks.fill(block, states, p.score, plan, m)
         del states
