@@ -433,9 +433,16 @@ def read_events(
     out["killed"] = _count_column(frame, "killed", labels, problems)
     out["injured"] = _count_column(frame, "injured", labels, problems)
     out["confidence"] = _float_column(frame, "confidence", 1.0, labels, problems)
-    conf = out["confidence"].to_numpy()
-    bad_conf = ~((conf > 0) & (conf <= 1))
-    _flag(problems, bad_conf, labels, "confidence", lambda pos: f"outside (0, 1] ({_values(frame['confidence'], pos)})")
+    if "confidence" in frame:  # (an absent column is all 1)
+        conf = out["confidence"].to_numpy()
+        bad_conf = ~((conf > 0) & (conf <= 1))
+        _flag(
+            problems,
+            bad_conf,
+            labels,
+            "confidence",
+            lambda pos: f"outside (0, 1] ({_values(frame['confidence'], pos)})",
+        )
     out["weight"] = _float_column(frame, "weight", np.nan, labels, problems)
     if "weight" in frame:
         w = out["weight"].to_numpy()
