@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
+import mmap
+import os
+import stat
 import zipfile
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -22,6 +26,7 @@ __all__ = [
     "LAYOUTS",
     "FRAME_COLUMNS",
     "stream_size",
+    "Span",
     "chunks",
     "line_table",
     "count_non_utf8",
@@ -106,38 +111,87 @@ def stream_size(path: str) -> int:
     return Path(path).stat().st_size
 
 
+class Span(NamedTuple):
+    """Bytes ``start:end`` of ``data`` (bytes read, or a memory map of a plain file)."""
+
+    data: bytes | mmap.mmap
+    start: int
+    end: int
+
+    def view(self) -> memoryview:
+        return memoryview(self.data)[self.start : self.end]
+
+    def find(self, sub: bytes) -> bool:
+        """Whether ``sub`` occurs in the span."""
+        return self.data.find(sub, self.start, self.end) >= 0
+
+    def __bytes__(self) -> bytes:
+        return self.data[self.start : self.end]
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+def _reads(handle, size: int):
+    """``(data, start, end)`` of each read of ``size`` bytes: slices of a memory map for a
+    plain file (no copy: pyarrow parses the page cache), else the bytes read."""
+    try:
+        info = os.fstat(handle.fileno()) if isinstance(handle, io.BufferedReader) else None
+    except (OSError, io.UnsupportedOperation):
+        info = None
+    if info is not None and stat.S_ISREG(info.st_mode) and info.st_size > 0 and handle.tell() == 0:
+        # never closed here: the map goes when the last view of it does
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        for start in range(0, info.st_size, size):
+            yield mapped, start, min(start + size, info.st_size)
+        return
+    while data := handle.read(size):
+        yield data, 0, len(data)
+
+
 def chunks(handle, chunk_bytes: int, max_line: int):
-    """Yield ``(block, consumed, overlong)``: byte blocks that end at a line end (the
-    last may not), and, as ``(None, consumed, True)``, each line longer than
-    ``max_line`` bytes, which is skipped without ever being held whole."""
+    """Yield ``(block, consumed, overlong)``: :class:`Span` blocks that end at a line end
+    (the last may not), and, as ``(None, consumed, True)``, each line longer than
+    ``max_line`` bytes, which is skipped without ever being held whole.
+
+    A line that runs across two reads is yielded as a block of its own, so the bytes of
+    a read are never copied to join them.
+    """
     rest = b""
     skipping = False
-    while True:
-        block = handle.read(chunk_bytes)
-        if not block:
-            if skipping:
-                yield None, len(rest), True
-            elif rest:
-                yield rest, len(rest), False
-            return
+    for data, start, end in _reads(handle, chunk_bytes):
         if skipping:
-            cut = block.find(b"\n")
+            cut = data.find(b"\n", start, end)
             if cut < 0:
                 continue
             skipping = False
-            yield None, cut + 1, True
-            block = block[cut + 1 :]
-        block = rest + block
-        cut = block.rfind(b"\n")
+            yield None, cut + 1 - start, True
+            start = cut + 1
+        if rest:
+            cut = data.find(b"\n", start, end)
+            if cut < 0:
+                rest += data[start:end]
+                if len(rest) > max_line:
+                    rest, skipping = b"", True
+                continue
+            head, rest = rest + data[start : cut + 1], b""
+            yield Span(head, 0, len(head)), len(head), False
+            start = cut + 1
+        cut = data.rfind(b"\n", start, end)
         if cut < 0:
-            rest = block
+            rest = data[start:end]
             if len(rest) > max_line:
                 rest, skipping = b"", True
             continue
-        rest = block[cut + 1 :]
+        rest = data[cut + 1 : end]
         if len(rest) > max_line:
             rest, skipping = b"", True
-        yield block[: cut + 1], cut + 1, False
+        if cut + 1 > start:
+            yield Span(data, start, cut + 1), cut + 1 - start, False
+    if skipping:
+        yield None, 0, True
+    elif rest:
+        yield Span(rest, 0, len(rest)), len(rest), False
 
 
 def count_non_utf8(block: bytes, starts, ends, path: str, first_line: int, report: ReadReport) -> None:

@@ -4,14 +4,13 @@ reading of lines is in ``_gdelt_lines.py``."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
-from ..countries import from_cameo
 from ..taxonomy import cameo_descriptions, cameo_to_kinds, goldstein_table
+from . import _gdelt_arrow
 from ._files import MAX_LINE_BYTES, open_binary, reading
 from ._gdelt_lines import (
     FRAME_COLUMNS,
@@ -24,11 +23,11 @@ from ._gdelt_lines import (
     parse_block,
     stream_size,
 )
+from ._gdelt_rows import COUNT_COLUMNS, Tally, checked_columns, classify
 from ._report import ReadReport, check_errors, expand_paths, finish
 
 __all__ = ["read_gdelt", "GDELT1_COLUMNS", "GDELT2_COLUMNS", "LAYOUTS"]
 
-_WEIGHT_BY = {"mentions": "NumMentions", "sources": "NumSources", "articles": "NumArticles"}
 _TRANSFORMS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "log": lambda n: 1.0 + np.log(n),
     "sqrt": np.sqrt,
@@ -36,27 +35,11 @@ _TRANSFORMS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 }
 
 
-def _malformed(frame: pd.DataFrame, weight_by: str | None) -> np.ndarray:
-    """Why each row is malformed ("" if it is not)."""
-    why = np.full(len(frame), "", dtype=object)
-    date = pd.to_datetime(frame["sqldate"], format="%Y%m%d", errors="coerce")
-    code = frame["cameo"].astype(str)
-    valid = {c: bool(re.fullmatch(r"\d{2,4}", c)) and 1 <= int(c[:2]) <= 20 for c in code.unique()}
-    code_ok = code.map(valid).astype(bool)
-    gold = pd.to_numeric(frame["goldstein"], errors="coerce")
-    checks = [
-        (date.isna(), "SQLDATE is not a YYYYMMDD date", "sqldate"),
-        (~code_ok, "EventCode is not a CAMEO code", "cameo"),
-        (~gold.between(-10, 10), "GoldsteinScale is not a number in [-10, 10]", "goldstein"),
-    ]
-    if weight_by:
-        column = {"mentions": "num_mentions", "sources": "num_sources", "articles": "num_articles"}[weight_by]
-        count = pd.to_numeric(frame[column], errors="coerce")
-        checks.append((~(count >= 1), f"{_WEIGHT_BY[weight_by]} is not a count >= 1", column))
-    for bad, message, column in reversed(checks):
-        bad = bad.to_numpy(dtype=bool)
-        why[bad] = [f"{message} ({v!r})" for v in frame.loc[bad, column]]
-    return why
+def _numeric(column: pd.Series, **options) -> pd.Series:
+    """``pd.to_numeric(column, **options)``, computed once per distinct value."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    values = pd.to_numeric(pd.Series(uniques, dtype=column.dtype), **options)
+    return pd.Series(values.take(codes).array, index=column.index)
 
 
 def read_gdelt(
@@ -155,8 +138,8 @@ def read_gdelt(
         raise ValueError(f"version must be 'auto', '1' or '2', not {version!r}")
     if dedupe not in (None, "event", "article"):
         raise ValueError(f"dedupe must be None, 'event' or 'article', not {dedupe!r}")
-    if weight_by not in (None, *_WEIGHT_BY):
-        raise ValueError(f"weight_by must be None or one of {sorted(_WEIGHT_BY)}, not {weight_by!r}")
+    if weight_by not in (None, *COUNT_COLUMNS):
+        raise ValueError(f"weight_by must be None or one of {sorted(COUNT_COLUMNS)}, not {weight_by!r}")
     if transform not in _TRANSFORMS:
         raise ValueError(f"transform must be one of {sorted(_TRANSFORMS)}, not {transform!r}")
     for name, value in (("chunk_bytes", chunk_bytes), ("max_line_bytes", max_line_bytes)):
@@ -166,7 +149,19 @@ def read_gdelt(
     allowed = {"auto": (57, 58, 61), "1": (57, 58), "2": (61,)}[version]
     files = expand_paths(path_or_paths)
     report = ReadReport("read_gdelt", files)
-    parts = []
+    tally = Tally()
+    columns = checked_columns(weight_by, root_only)
+    parts: list[pd.DataFrame] = []
+    sources: list[np.ndarray] = []
+    targets: list[np.ndarray] = []
+
+    def check(records: dict, lines: np.ndarray, path: str) -> np.ndarray:
+        """Check a block's records; the positions of those kept (their countries noted)."""
+        keep, source, target = classify(records, lines, path, tally, weight_by=weight_by, root_only=root_only)
+        sources.append(source)
+        targets.append(target)
+        return keep
+
     from tqdm import tqdm
 
     total = sum(stream_size(f) for f in files)
@@ -175,7 +170,7 @@ def read_gdelt(
         for path in files:
             line_no = 0
             with open_binary(path) as handle, reading(path, lambda: line_no):  # noqa: B023  (live count, read on error)
-                for block, consumed, overlong in chunks(handle, chunk_bytes, max_line_bytes):
+                for span, consumed, overlong in chunks(handle, chunk_bytes, max_line_bytes):
                     bar.update(consumed)
                     if overlong:
                         line_no += 1
@@ -185,6 +180,17 @@ def read_gdelt(
                             f"{path}:{line_no}: line longer than {max_line_bytes} bytes (no line end?); skipped", errors
                         )
                         continue
+                    fast = _gdelt_arrow.parse(span, allowed, columns)
+                    if fast is not None:  # every line well-formed: pyarrow read it
+                        table, newlines, width = fast
+                        lines = line_no + np.arange(1, table.num_rows + 1)
+                        report.rows += table.num_rows
+                        keep = check({c: table[c] for c in columns}, lines, path)
+                        part = _gdelt_arrow.parse_rows(span, newlines, keep, width)
+                        parts.append(part.assign(layout=LAYOUTS[width], file=path, line=lines[keep]))
+                        line_no += table.num_rows
+                        continue
+                    block = bytes(span)  # the byte-level path, naming each bad line
                     starts, ends, fields = line_table(block)
                     blank = fields == 0
                     ok = np.isin(fields, allowed)
@@ -199,29 +205,23 @@ def read_gdelt(
                     if bad.any():
                         report.skipped["malformed"] = report.skipped.get("malformed", 0) + int(bad.sum())
                     if ok.any():
-                        parts.append(parse_block(block, fields, starts, ends, ok, path, line_no))
+                        frame = parse_block(block, fields, starts, ends, ok, path, line_no)
                         count_non_utf8(block, starts, ends, path, line_no, report)
+                        keep = check({c: frame[c] for c in columns}, frame["line"].to_numpy(), path)
+                        parts.append(frame.iloc[keep])
                     line_no += len(fields)
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FRAME_COLUMNS, dtype=object)
-    why = _malformed(frame, weight_by)
-    for i in np.flatnonzero(why != ""):
-        report.problem(f"{frame['file'].iat[i]}:{frame['line'].iat[i]}: {why[i]}", errors)
-    source, source_why = from_cameo(frame["source_code"])
-    target, target_why = from_cameo(frame["target_code"])
-    actor_why = np.where(source_why != "", source_why, target_why)
-    actor_code = np.where(source_why != "", frame["source_code"], frame["target_code"])
-    reason = np.where(why != "", "malformed", actor_why)
-    reason = np.where((reason == "") & (source == target), "same country", reason)
-    if root_only:
-        reason = np.where((reason == "") & (frame["is_root"].to_numpy() != "1"), "not a root event", reason)
-    report.skip(reason.astype(object), actor_code.astype(object), detail={"regional actor code", "unknown actor code"})
-    keep = reason == ""
-    kept = frame.loc[keep].copy()
-    kept["source"], kept["target"] = source[keep], target[keep]
-    for column in ("goldstein", "avg_tone"):
-        kept[column] = pd.to_numeric(kept[column])
+    tally.apply(report, errors)
+    if parts:
+        filled = [p for p in parts if len(p)] or parts[:1]
+        kept = pd.concat(filled, ignore_index=True) if len(filled) > 1 else filled[0].reset_index(drop=True)
+        kept["source"], kept["target"] = np.concatenate(sources), np.concatenate(targets)
+    else:
+        kept = pd.DataFrame(columns=FRAME_COLUMNS, dtype=object)
+        kept["source"], kept["target"] = np.array([], dtype=object), np.array([], dtype=object)
+    kept["goldstein"] = _numeric(kept["goldstein"])
+    kept["avg_tone"] = pd.to_numeric(kept["avg_tone"])  # nearly one value per record
     for column in ("num_mentions", "num_sources", "num_articles", "quad_class", "is_root"):
-        kept[column] = pd.to_numeric(kept[column], errors="coerce").astype("Int64")
+        kept[column] = _numeric(kept[column], errors="coerce").astype("Int64")
     table = goldstein_table()
     lookup = {c: table.get(c, table.get(c[:3], table.get(c[:2]))) for c in kept["cameo"].unique()}
     differs = kept["goldstein"].to_numpy() != kept["cameo"].map(lookup).to_numpy(dtype=float)
