@@ -4,21 +4,22 @@ A block is parsed here only when pyarrow reads it exactly as the byte-level path
 ``_gdelt_lines.py`` would: every line has the same, allowed number of fields, the bytes
 are UTF-8, no line is blank and no carriage return stands anywhere but before a newline.
 Otherwise :func:`parse` returns None and the block goes the byte-level way, which names
-every bad line. pyarrow's parse cost grows with the columns it converts, so a block is
-read twice: the few columns every record is checked on, then, for the records that may
-be kept, all of them.
+every bad line. :func:`ahead` parses the next block in a thread while the caller checks
+this one.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from ._gdelt_lines import FRAME_COLUMNS, Span
+from ._gdelt_rows import encode
 
-__all__ = ["FIELDS", "parse", "parse_rows"]
+__all__ = ["FIELDS", "ahead", "parse"]
 
 #: Frame column -> field index, for the fields at the same place in every layout.
 FIELDS = {
@@ -43,11 +44,28 @@ _NAMES = {width: [f"f{i}" for i in range(width)] for width in _TAIL}
 _BOM = b"\xef\xbb\xbf"
 
 
+def ahead(items, work):
+    """``(item, work(item))`` for each item, ``work`` on the next item running in a
+    thread while the caller handles this one (pyarrow and numpy let go of the GIL)."""
+    with ThreadPoolExecutor(1, thread_name_prefix="tension-read") as pool:
+        pending = None
+        for item in items:
+            future = pool.submit(work, item)
+            if pending is not None:
+                yield pending[0], pending[1].result()
+            pending = item, future
+        if pending is not None:
+            yield pending[0], pending[1].result()
+
+
 def _options(width: int, fields: list[int]) -> dict:
     names = _NAMES[width]
     return {
         "read_options": pacsv.ReadOptions(column_names=names),
-        "parse_options": pacsv.ParseOptions(delimiter="\t", quote_char=False, double_quote=False),
+        # a blank line is a row of empty fields (not skipped), so rows are lines
+        "parse_options": pacsv.ParseOptions(
+            delimiter="\t", quote_char=False, double_quote=False, ignore_empty_lines=False
+        ),
         "convert_options": pacsv.ConvertOptions(
             include_columns=[names[i] for i in fields],
             column_types={names[i]: pa.string() for i in fields},
@@ -67,57 +85,37 @@ def _is_utf8(view: memoryview) -> bool:
     return True
 
 
-def parse(block: Span, allowed: tuple[int, ...], columns: list[str]):
-    """``(table, newlines, width)`` of a block read by pyarrow (``columns`` of
-    :data:`FIELDS`, as strings, one row per line), or None when the block must be read
-    byte by byte."""
+def parse(block: Span, allowed: tuple[int, ...], checked: list[str]):
+    """``(table, encoded, width)`` of a block read by pyarrow: the string columns of the
+    frame (but layout, file and line), one row per line; the ``checked`` columns as
+    :func:`encode` gives them; and the field count of every line. None when the block
+    must be read byte by byte."""
     view = block.view()
-    buf = np.frombuffer(view, dtype=np.uint8)
-    if not len(buf) or view[:3] == _BOM:
+    if not len(view) or view[:3] == _BOM:
         return None
     if block.find(b"\r"):
+        buf = np.frombuffer(view, dtype=np.uint8)
         after = np.flatnonzero(buf == 13) + 1
         if (buf[after[after < len(buf)]] != 10).any():  # a CR not before a newline: pyarrow ends the line there
             return None
-    newlines = np.flatnonzero(buf == 10)
-    lines = len(newlines) + int(buf[-1] != 10)
-    first = int(newlines[0]) if len(newlines) else len(buf)
-    width = int(np.count_nonzero(buf[:first] == 9)) + 1
+    first = block.data.find(b"\n", block.start, block.end)
+    width = block.data[block.start : first if first >= 0 else block.end].count(b"\t") + 1
     if width not in allowed or not _is_utf8(view):
         return None
+    date_added, url = _TAIL[width]
+    fields = {**FIELDS, "date_added": date_added, "url": url}
     try:
-        table = pacsv.read_csv(pa.BufferReader(pa.py_buffer(view)), **_options(width, [FIELDS[c] for c in columns]))
+        read = pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(view)), **_options(width, [f for f in fields.values() if f is not None])
+        )
     except pa.ArrowInvalid:  # a line with another field count
         return None
-    if table.num_rows != lines:  # blank lines, skipped by pyarrow
-        return None
-    return table.rename_columns(columns), newlines, width
-
-
-def parse_rows(block: Span, newlines: np.ndarray, rows: np.ndarray, width: int) -> pd.DataFrame:
-    """All frame columns (but layout, file and line) of some lines of a block that
-    :func:`parse` read, as strings."""
-    string = pd.Series([], dtype=str).dtype
-    if not len(rows):
-        return pd.DataFrame({name: pd.Series([], dtype=string) for name in FRAME_COLUMNS[:-3]})
-    # the block as an array of lines (no copy), and the wanted ones taken from it
-    ends = (newlines + 1).astype(np.int64)
-    if not len(ends) or ends[-1] != len(block):  # a last line without newline
-        ends = np.append(ends, np.int64(len(block)))
-    bounds = np.concatenate([np.zeros(1, dtype=np.int64), ends])
-    lines = pa.LargeBinaryArray.from_buffers(
-        pa.large_binary(), len(bounds) - 1, [None, pa.py_buffer(bounds), pa.py_buffer(block.view())]
-    )
-    taken = lines.take(pa.array(rows))
-    offsets = np.frombuffer(taken.buffers()[1], dtype=np.int64)[taken.offset : taken.offset + len(taken) + 1]
-    text = taken.buffers()[2][int(offsets[0]) : int(offsets[-1])]
-    date_added, url = _TAIL[width]
-    fields = list(FIELDS.values()) + [date_added] + ([url] if url is not None else [])
-    table = pacsv.read_csv(pa.BufferReader(text), **_options(width, fields))
-    if table.num_rows != len(rows):  # cannot happen: these lines were read once already
-        raise AssertionError(f"read {table.num_rows} of {len(rows)} lines again")
     names = _NAMES[width]
-    columns = {name: table[names[FIELDS[name]]] for name in FIELDS}
-    columns["date_added"] = table[names[date_added]]
-    columns["url"] = table[names[url]] if url is not None else pa.array([""] * len(rows), pa.string())
-    return pd.DataFrame({name: pd.Series(columns[name].to_pandas(), dtype=string) for name in FRAME_COLUMNS[:-3]})
+    columns = [
+        read[names[f]] if f is not None else pa.array([""] * read.num_rows, pa.string()) for f in fields.values()
+    ]
+    table = pa.table(columns, names=list(fields)).select(FRAME_COLUMNS[:-3])
+    encoded = {c: encode(table[c]) for c in checked}
+    if "" in encoded["sqldate"][1]:  # maybe a blank line (all fields empty): the byte path tells
+        return None
+    return table, encoded, width

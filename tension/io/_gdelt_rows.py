@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from ..countries import from_cameo
 from ._report import ReadReport
 
-__all__ = ["COUNT_COLUMNS", "Tally", "checked_columns", "classify"]
+__all__ = ["COUNT_COLUMNS", "Tally", "checked_columns", "classify", "encode"]
 
 #: ``weight_by`` -> (frame column, GDELT field name).
 COUNT_COLUMNS = {
@@ -93,14 +93,18 @@ def checked_columns(weight_by: str | None, root_only: bool) -> list[str]:
     return columns + (["is_root"] if root_only else [])
 
 
-def _uniques(column) -> tuple[np.ndarray, list[str]]:
-    """Each record's index into the column's distinct values, and those values."""
+def encode(column) -> tuple[np.ndarray, list[str]]:
+    """Each record's index into the column's distinct values, and those values (of a
+    text column: pandas or pyarrow)."""
     if isinstance(column, pd.Series):
         column = pa.array(column, type=pa.string())
-    elif isinstance(column, pa.ChunkedArray):
-        column = column.combine_chunks()
-    encoded = pc.dictionary_encode(column)
-    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.intp), encoded.dictionary.to_pylist()
+    if isinstance(column, pa.Array):
+        column = pa.chunked_array([column])
+    chunks = pc.dictionary_encode(column).chunks  # one dictionary, shared by the chunks
+    if not chunks:
+        return np.zeros(0, dtype=np.intp), []
+    codes = [chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks]
+    return np.concatenate(codes).astype(np.intp), chunks[-1].dictionary.to_pylist()
 
 
 class Tally:
@@ -134,8 +138,8 @@ class Tally:
 
 
 def classify(columns: dict, lines: np.ndarray, path: str, tally: Tally, *, weight_by: str | None, root_only: bool):
-    """Check one block's records (``columns`` of :func:`checked_columns`, one entry per
-    record, at file ``lines``) into ``tally``.
+    """Check one block's records (``columns`` of :func:`checked_columns`, each as
+    :func:`encode` gives it, of the records at file ``lines``) into ``tally``.
 
     Returns
     -------
@@ -149,7 +153,7 @@ def classify(columns: dict, lines: np.ndarray, path: str, tally: Tally, *, weigh
     checks = _checks(weight_by)
     seen = {}
     for k, (column, _, test) in enumerate(checks):
-        codes, values = _uniques(columns[column])
+        codes, values = columns[column]
         seen[column] = codes, values
         bad = np.array(tally.known(_series(test), values), dtype=bool)
         if bad.any():
@@ -159,8 +163,8 @@ def classify(columns: dict, lines: np.ndarray, path: str, tally: Tally, *, weigh
         column, message, _ = checks[first_bad[i]]
         codes, values = seen[column]
         tally.problems.append(f"{path}:{lines[i]}: {message} ({values[codes[i]]!r})")
-    s_codes, s_values = _uniques(columns["source_code"])
-    t_codes, t_values = _uniques(columns["target_code"])
+    s_codes, s_values = columns["source_code"]
+    t_codes, t_values = columns["target_code"]
     s_iso, s_why = _split(tally.known(_countries, s_values))
     t_iso, t_why = _split(tally.known(_countries, t_values))
     s_reason = np.array([_CODE[w] for w in s_why], dtype=np.int8)[s_codes]
@@ -172,7 +176,7 @@ def classify(columns: dict, lines: np.ndarray, path: str, tally: Tally, *, weigh
     t_id = np.array([vocabulary.setdefault(c, len(vocabulary)) for c in t_iso], dtype=np.intp)
     reason[(reason == 0) & (s_id[s_codes] == t_id[t_codes])] = _CODE["same country"]
     if root_only:
-        codes, values = _uniques(columns["is_root"])
+        codes, values = columns["is_root"]
         not_root = np.array([v != "1" for v in values], dtype=bool)[codes]
         reason[(reason == 0) & not_root] = _CODE["not a root event"]
     present, first, counts = np.unique(reason, return_index=True, return_counts=True)

@@ -8,10 +8,11 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..taxonomy import cameo_descriptions, cameo_to_kinds, goldstein_table
-from . import _gdelt_arrow
 from ._files import MAX_LINE_BYTES, open_binary, reading
+from ._gdelt_arrow import ahead, parse
 from ._gdelt_lines import (
     FRAME_COLUMNS,
     GDELT1_COLUMNS,
@@ -23,11 +24,13 @@ from ._gdelt_lines import (
     parse_block,
     stream_size,
 )
-from ._gdelt_rows import COUNT_COLUMNS, Tally, checked_columns, classify
+from ._gdelt_rows import COUNT_COLUMNS, Tally, checked_columns, classify, encode
 from ._report import ReadReport, check_errors, expand_paths, finish
 
 __all__ = ["read_gdelt", "GDELT1_COLUMNS", "GDELT2_COLUMNS", "LAYOUTS"]
 
+#: The kept records of a block, as strings with the file and line.
+_SCHEMA = pa.schema([(c, pa.string()) for c in FRAME_COLUMNS[:-1]] + [("line", pa.int64())])
 _TRANSFORMS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "log": lambda n: 1.0 + np.log(n),
     "sqrt": np.sqrt,
@@ -151,7 +154,7 @@ def read_gdelt(
     report = ReadReport("read_gdelt", files)
     tally = Tally()
     columns = checked_columns(weight_by, root_only)
-    parts: list[pd.DataFrame] = []
+    parts: list[pa.Table] = []  # the records kept, block by block
     sources: list[np.ndarray] = []
     targets: list[np.ndarray] = []
 
@@ -170,7 +173,10 @@ def read_gdelt(
         for path in files:
             line_no = 0
             with open_binary(path) as handle, reading(path, lambda: line_no):  # noqa: B023  (live count, read on error)
-                for span, consumed, overlong in chunks(handle, chunk_bytes, max_line_bytes):
+                parsed = ahead(
+                    chunks(handle, chunk_bytes, max_line_bytes), lambda c: c[0] and parse(c[0], allowed, columns)
+                )
+                for (span, consumed, overlong), fast in parsed:
                     bar.update(consumed)
                     if overlong:
                         line_no += 1
@@ -180,14 +186,14 @@ def read_gdelt(
                             f"{path}:{line_no}: line longer than {max_line_bytes} bytes (no line end?); skipped", errors
                         )
                         continue
-                    fast = _gdelt_arrow.parse(span, allowed, columns)
                     if fast is not None:  # every line well-formed: pyarrow read it
-                        table, newlines, width = fast
+                        table, encoded, width = fast
                         lines = line_no + np.arange(1, table.num_rows + 1)
                         report.rows += table.num_rows
-                        keep = check({c: table[c] for c in columns}, lines, path)
-                        part = _gdelt_arrow.parse_rows(span, newlines, keep, width)
-                        parts.append(part.assign(layout=LAYOUTS[width], file=path, line=lines[keep]))
+                        keep = check(encoded, lines, path)
+                        layout, file = pa.array([LAYOUTS[width]] * len(keep)), pa.array([path] * len(keep))
+                        line = pa.array(lines[keep], pa.int64())
+                        parts.append(pa.table([*table.take(keep).columns, layout, file, line], schema=_SCHEMA))
                         line_no += table.num_rows
                         continue
                     block = bytes(span)  # the byte-level path, naming each bad line
@@ -207,13 +213,12 @@ def read_gdelt(
                     if ok.any():
                         frame = parse_block(block, fields, starts, ends, ok, path, line_no)
                         count_non_utf8(block, starts, ends, path, line_no, report)
-                        keep = check({c: frame[c] for c in columns}, frame["line"].to_numpy(), path)
-                        parts.append(frame.iloc[keep])
+                        keep = check({c: encode(frame[c]) for c in columns}, frame["line"].to_numpy(), path)
+                        parts.append(pa.Table.from_pandas(frame.iloc[keep], schema=_SCHEMA, preserve_index=False))
                     line_no += len(fields)
     tally.apply(report, errors)
     if parts:
-        filled = [p for p in parts if len(p)] or parts[:1]
-        kept = pd.concat(filled, ignore_index=True) if len(filled) > 1 else filled[0].reset_index(drop=True)
+        kept = pa.concat_tables(parts).to_pandas()
         kept["source"], kept["target"] = np.concatenate(sources), np.concatenate(targets)
     else:
         kept = pd.DataFrame(columns=FRAME_COLUMNS, dtype=object)
