@@ -279,7 +279,9 @@ FRAME_COLUMNS = [
 
 def parse_block(block, fields, starts, ends, ok, path, first_line):
     """The records of a block's well-formed lines, as strings, with file and line."""
-    text = block if ok.all() else _select_lines(block, starts, ends, ok)
+    # lines cut at newlines only, without the CR of a CRLF (a lone CR is text, as for
+    # the field count)
+    text = block if ok.all() and b"\r" not in block else _select_lines(block, starts, ends, ok)
     nf = fields[ok]
     width = int(nf.max())
     frame = pd.read_csv(
@@ -294,6 +296,7 @@ def parse_block(block, fields, starts, ends, ok, path, first_line):
         encoding="utf-8",
         encoding_errors="replace",
         engine="c",
+        lineterminator="\n",
     )
     for column in _USE:
         if column >= width:
