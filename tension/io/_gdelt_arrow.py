@@ -17,7 +17,6 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from ._gdelt_lines import FRAME_COLUMNS, Span
-from ._gdelt_rows import encode
 
 __all__ = ["FIELDS", "ahead", "parse"]
 
@@ -85,11 +84,11 @@ def _is_utf8(view: memoryview) -> bool:
     return True
 
 
-def parse(block: Span, allowed: tuple[int, ...], checked: list[str]):
-    """``(table, encoded, width)`` of a block read by pyarrow: the string columns of the
-    frame (but layout, file and line), one row per line; the ``checked`` columns as
-    :func:`encode` gives them; and the field count of every line. None when the block
-    must be read byte by byte."""
+def parse(block: Span, allowed: tuple[int, ...]):
+    """``(table, width)`` of a block read by pyarrow: the string columns of the frame
+    (but layout, file and line), one row per line, and the field count of every line.
+    None when the block must be read byte by byte. A blank line is a row of empty
+    fields here: the caller sends a block with an empty SQLDATE the byte-level way."""
     view = block.view()
     if not len(view) or view[:3] == _BOM:
         return None
@@ -114,8 +113,4 @@ def parse(block: Span, allowed: tuple[int, ...], checked: list[str]):
     columns = [
         read[names[f]] if f is not None else pa.array([""] * read.num_rows, pa.string()) for f in fields.values()
     ]
-    table = pa.table(columns, names=list(fields)).select(FRAME_COLUMNS[:-3])
-    encoded = {c: encode(table[c]) for c in checked}
-    if "" in encoded["sqldate"][1]:  # maybe a blank line (all fields empty): the byte path tells
-        return None
-    return table, encoded, width
+    return pa.table(columns, names=list(fields)).select(FRAME_COLUMNS[:-3]), width

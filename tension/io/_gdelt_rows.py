@@ -102,9 +102,9 @@ def encode(column) -> tuple[np.ndarray, list[str]]:
         column = pa.chunked_array([column])
     chunks = pc.dictionary_encode(column).chunks  # one dictionary, shared by the chunks
     if not chunks:
-        return np.zeros(0, dtype=np.intp), []
+        return np.zeros(0, dtype=np.int32), []
     codes = [chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks]
-    return np.concatenate(codes).astype(np.intp), chunks[-1].dictionary.to_pylist()
+    return np.concatenate(codes) if len(codes) > 1 else codes[0], chunks[-1].dictionary.to_pylist()
 
 
 class Tally:
@@ -179,13 +179,15 @@ def classify(columns: dict, lines: np.ndarray, path: str, tally: Tally, *, weigh
         codes, values = columns["is_root"]
         not_root = np.array([v != "1" for v in values], dtype=bool)[codes]
         reason[(reason == 0) & not_root] = _CODE["not a root event"]
-    present, first, counts = np.unique(reason, return_index=True, return_counts=True)
-    for j in np.argsort(first, kind="stable").tolist():
-        name = REASONS[present[j]]
+    counts = np.bincount(reason, minlength=len(REASONS))
+    present = np.flatnonzero(counts)
+    first = [int(np.argmax(reason == code)) for code in present]
+    for code in present[np.argsort(first, kind="stable")].tolist():
+        name = REASONS[code]
         if name:
-            tally.skipped[name] = tally.skipped.get(name, 0) + int(counts[j])
+            tally.skipped[name] = tally.skipped.get(name, 0) + int(counts[code])
         if name in _DETAIL:
-            rows = np.flatnonzero(reason == present[j])
+            rows = np.flatnonzero(reason == code)
             by_source = s_reason[rows] != 0
             s_text, t_text = np.array(s_values, dtype=object), np.array(t_values, dtype=object)
             picked = np.where(by_source, s_text[s_codes[rows]], t_text[t_codes[rows]])

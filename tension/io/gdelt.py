@@ -173,9 +173,7 @@ def read_gdelt(
         for path in files:
             line_no = 0
             with open_binary(path) as handle, reading(path, lambda: line_no):  # noqa: B023  (live count, read on error)
-                parsed = ahead(
-                    chunks(handle, chunk_bytes, max_line_bytes), lambda c: c[0] and parse(c[0], allowed, columns)
-                )
+                parsed = ahead(chunks(handle, chunk_bytes, max_line_bytes), lambda c: c[0] and parse(c[0], allowed))
                 for (span, consumed, overlong), fast in parsed:
                     bar.update(consumed)
                     if overlong:
@@ -186,8 +184,9 @@ def read_gdelt(
                             f"{path}:{line_no}: line longer than {max_line_bytes} bytes (no line end?); skipped", errors
                         )
                         continue
-                    if fast is not None:  # every line well-formed: pyarrow read it
-                        table, encoded, width = fast
+                    encoded = fast and {c: encode(fast[0][c]) for c in columns}
+                    if encoded and "" not in encoded["sqldate"][1]:  # no blank line: pyarrow read it
+                        table, width = fast
                         lines = line_no + np.arange(1, table.num_rows + 1)
                         report.rows += table.num_rows
                         keep = check(encoded, lines, path)
