@@ -1,6 +1,7 @@
-"""GDELT 1.0 and 2.0 event files to the event schema: :func:`read_gdelt`, its options
-(version, root_only, dedupe, weight_by) and the checks of each record; the byte-level
-reading of lines is in ``_gdelt_lines.py``."""
+"""GDELT 1.0 and 2.0 event files to the event schema: :func:`read_gdelt` and its options
+(version, root_only, dedupe, weight_by). Blocks of lines are parsed by pyarrow
+(``_gdelt_arrow.py``) or, when a line is bad, byte by byte (``_gdelt_lines.py``); the
+checks of each record are in ``_gdelt_rows.py``."""
 
 from __future__ import annotations
 
@@ -85,8 +86,9 @@ def read_gdelt(
         GoldsteinScale) are skipped and reported with file and line number, or raise
         :class:`tension.io.ReadError` at the first.
     chunk_bytes : int [bytes], >= 1
-        Bytes read at a time: memory stays bounded by the chunk, plus the longest line
-        (at most ``max_line_bytes``), plus the kept events.
+        Bytes read at a time: memory stays bounded by two chunks (the next is parsed
+        while this one is checked), plus the longest line (at most ``max_line_bytes``),
+        plus the kept events.
     max_line_bytes : int [bytes], >= 1, default 1 MiB
         A longer line (a damaged file, a file without newlines) is skipped and reported
         as malformed with its file and line, never held in memory whole. GDELT lines
@@ -109,6 +111,10 @@ def read_gdelt(
 
     Notes
     -----
+    Blocks whose lines are all well-formed are parsed by pyarrow's CSV reader; any
+    other block is read line by line, so that each bad line is named. Both give the
+    same records.
+
     GDELT files are UTF-8; bytes that are not (in actor names or URLs) are replaced by
     U+FFFD and the lines counted in the report's notes, since they never touch a number.
 
