@@ -29,7 +29,8 @@ __all__ = [
     "Span",
     "chunks",
     "line_table",
-    "count_non_utf8",
+    "non_utf8_lines",
+    "note_non_utf8",
     "parse_block",
 ]
 
@@ -117,6 +118,7 @@ class Span(NamedTuple):
     data: bytes | mmap.mmap
     start: int
     end: int
+    read: int = 0  #: which read the block ends in (a line across two reads: the second)
 
     def view(self) -> memoryview:
         return memoryview(self.data)[self.start : self.end]
@@ -130,6 +132,16 @@ class Span(NamedTuple):
 
     def __len__(self) -> int:
         return self.end - self.start
+
+    def pieces(self, size: int) -> list[Span]:
+        """The span cut at line ends into pieces of about ``size`` bytes."""
+        out, start = [], self.start
+        while start < self.end:
+            cut = self.data.find(b"\n", min(start + size, self.end) - 1, self.end)
+            end = self.end if cut < 0 else cut + 1
+            out.append(Span(self.data, start, end, self.read))
+            start = end
+        return out
 
 
 def _reads(handle, size: int):
@@ -159,7 +171,8 @@ def chunks(handle, chunk_bytes: int, max_line: int):
     """
     rest = b""
     skipping = False
-    for data, start, end in _reads(handle, chunk_bytes):
+    read = 0
+    for read, (data, start, end) in enumerate(_reads(handle, chunk_bytes)):
         if skipping:
             cut = data.find(b"\n", start, end)
             if cut < 0:
@@ -175,7 +188,7 @@ def chunks(handle, chunk_bytes: int, max_line: int):
                     rest, skipping = b"", True
                 continue
             head, rest = rest + data[start : cut + 1], b""
-            yield Span(head, 0, len(head)), len(head), False
+            yield Span(head, 0, len(head), read), len(head), False
             start = cut + 1
         cut = data.rfind(b"\n", start, end)
         if cut < 0:
@@ -187,26 +200,28 @@ def chunks(handle, chunk_bytes: int, max_line: int):
         if len(rest) > max_line:
             rest, skipping = b"", True
         if cut + 1 > start:
-            yield Span(data, start, cut + 1), cut + 1 - start, False
+            yield Span(data, start, cut + 1, read), cut + 1 - start, False
     if skipping:
         yield None, 0, True
     elif rest:
-        yield Span(rest, 0, len(rest)), len(rest), False
+        yield Span(rest, 0, len(rest), read + 1), len(rest), False
 
 
-def count_non_utf8(block: bytes, starts, ends, path: str, first_line: int, report: ReadReport) -> None:
-    """Note the lines whose bytes are not UTF-8 (their text fields get U+FFFD)."""
+def non_utf8_lines(block: bytes, starts, ends, first_line: int) -> list[int]:
+    """The numbers of the lines whose bytes are not UTF-8 (their text fields get U+FFFD)."""
     try:
         block.decode("utf-8")
-        return
+        return []
     except UnicodeDecodeError:
         pass
-    bad = [i for i, (a, b) in enumerate(zip(starts, ends, strict=True)) if not _is_utf8(block[a:b])]
-    if bad:
+    return [first_line + i + 1 for i, (a, b) in enumerate(zip(starts, ends, strict=True)) if not _is_utf8(block[a:b])]
+
+
+def note_non_utf8(report: ReadReport, path: str, lines: list[int]) -> None:
+    if lines:
         report.note(
-            f"lines with bytes that are not UTF-8, replaced by U+FFFD in text fields (first {path}:"
-            f"{first_line + bad[0] + 1})",
-            len(bad),
+            f"lines with bytes that are not UTF-8, replaced by U+FFFD in text fields (first {path}:{lines[0]})",
+            len(lines),
         )
 
 

@@ -19,9 +19,11 @@ from ._gdelt_lines import (
     GDELT1_COLUMNS,
     GDELT2_COLUMNS,
     LAYOUTS,
+    Span,
     chunks,
-    count_non_utf8,
     line_table,
+    non_utf8_lines,
+    note_non_utf8,
     parse_block,
     stream_size,
 )
@@ -30,6 +32,7 @@ from ._report import ReadReport, check_errors, expand_paths, finish
 
 __all__ = ["read_gdelt", "GDELT1_COLUMNS", "GDELT2_COLUMNS", "LAYOUTS"]
 
+_PIECE = 1 << 20  #: bytes of the pieces a block with a bad line is cut into [bytes]
 #: The kept records of a block, as strings with the file and line.
 _SCHEMA = pa.schema([(c, pa.string()) for c in FRAME_COLUMNS[:-1]] + [("line", pa.int64())])
 _TRANSFORMS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
@@ -171,6 +174,46 @@ def read_gdelt(
         targets.append(target)
         return keep
 
+    def read_block(span: Span, fast, path: str, line_no: int, split: bool = True) -> tuple[int, list[int], bool]:
+        """Read the lines of a block that follow line ``line_no``: their number, those
+        that are not UTF-8, and whether any was well-formed."""
+        encoded = fast and {c: encode(fast[0][c]) for c in columns}
+        if encoded and "" not in encoded["sqldate"][1]:  # no blank line: pyarrow read it all
+            table, width = fast
+            lines = line_no + np.arange(1, table.num_rows + 1)
+            report.rows += table.num_rows
+            keep = check(encoded, lines, path)
+            layout, file = pa.array([LAYOUTS[width]] * len(keep)), pa.array([path] * len(keep))
+            line = pa.array(lines[keep], pa.int64())
+            parts.append(pa.table([*table.take(keep).columns, layout, file, line], schema=_SCHEMA))
+            return table.num_rows, [], table.num_rows > 0
+        if split and len(span) > 2 * _PIECE:  # a few bad lines: only their pieces go byte by byte
+            total, not_utf8, any_ok = 0, [], False
+            for piece in span.pieces(_PIECE):
+                n, piece_not_utf8, piece_ok = read_block(piece, parse(piece, allowed), path, line_no + total, False)
+                total, any_ok = total + n, any_ok or piece_ok
+                not_utf8 += piece_not_utf8
+            return total, not_utf8, any_ok
+        block = bytes(span)  # the byte-level path, naming each bad line
+        starts, ends, fields = line_table(block)
+        blank = fields == 0
+        ok = np.isin(fields, allowed)
+        bad = ~ok & ~blank
+        report.rows += int((~blank).sum())
+        for i in np.flatnonzero(bad)[: 1000 if errors == "report" else 1]:
+            expected = " or ".join(map(str, allowed))
+            report.problem(
+                f"{path}:{line_no + i + 1}: expected {expected} tab-separated fields, found {fields[i]}", errors
+            )
+        if bad.any():
+            report.skipped["malformed"] = report.skipped.get("malformed", 0) + int(bad.sum())
+        if not ok.any():
+            return len(fields), non_utf8_lines(block, starts, ends, line_no), False
+        frame = parse_block(block, fields, starts, ends, ok, path, line_no)
+        keep = check({c: encode(frame[c]) for c in columns}, frame["line"].to_numpy(), path)
+        parts.append(pa.Table.from_pandas(frame.iloc[keep], schema=_SCHEMA, preserve_index=False))
+        return len(fields), non_utf8_lines(block, starts, ends, line_no), True
+
     from tqdm import tqdm
 
     total = sum(stream_size(f) for f in files)
@@ -178,6 +221,9 @@ def read_gdelt(
     with tqdm(total=total or None, unit="B", unit_scale=True, desc="read_gdelt", disable=show is False) as bar:
         for path in files:
             line_no = 0
+            # lines not UTF-8 are noted once per read of chunk_bytes (with the first of them)
+            read, any_ok = -1, False
+            non_utf8: list[int] = []
             with open_binary(path) as handle, reading(path, lambda: line_no):  # noqa: B023  (live count, read on error)
                 parsed = ahead(chunks(handle, chunk_bytes, max_line_bytes), lambda c: c[0] and parse(c[0], allowed))
                 for (span, consumed, overlong), fast in parsed:
@@ -190,37 +236,13 @@ def read_gdelt(
                             f"{path}:{line_no}: line longer than {max_line_bytes} bytes (no line end?); skipped", errors
                         )
                         continue
-                    encoded = fast and {c: encode(fast[0][c]) for c in columns}
-                    if encoded and "" not in encoded["sqldate"][1]:  # no blank line: pyarrow read it
-                        table, width = fast
-                        lines = line_no + np.arange(1, table.num_rows + 1)
-                        report.rows += table.num_rows
-                        keep = check(encoded, lines, path)
-                        layout, file = pa.array([LAYOUTS[width]] * len(keep)), pa.array([path] * len(keep))
-                        line = pa.array(lines[keep], pa.int64())
-                        parts.append(pa.table([*table.take(keep).columns, layout, file, line], schema=_SCHEMA))
-                        line_no += table.num_rows
-                        continue
-                    block = bytes(span)  # the byte-level path, naming each bad line
-                    starts, ends, fields = line_table(block)
-                    blank = fields == 0
-                    ok = np.isin(fields, allowed)
-                    bad = ~ok & ~blank
-                    report.rows += int((~blank).sum())
-                    for i in np.flatnonzero(bad)[: 1000 if errors == "report" else 1]:
-                        expected = " or ".join(map(str, allowed))
-                        report.problem(
-                            f"{path}:{line_no + i + 1}: expected {expected} tab-separated fields, found {fields[i]}",
-                            errors,
-                        )
-                    if bad.any():
-                        report.skipped["malformed"] = report.skipped.get("malformed", 0) + int(bad.sum())
-                    if ok.any():
-                        frame = parse_block(block, fields, starts, ends, ok, path, line_no)
-                        count_non_utf8(block, starts, ends, path, line_no, report)
-                        keep = check({c: encode(frame[c]) for c in columns}, frame["line"].to_numpy(), path)
-                        parts.append(pa.Table.from_pandas(frame.iloc[keep], schema=_SCHEMA, preserve_index=False))
-                    line_no += len(fields)
+                    if span.read != read:
+                        note_non_utf8(report, path, non_utf8 if any_ok else [])
+                        read, non_utf8, any_ok = span.read, [], False
+                    n, bad, ok = read_block(span, fast, path, line_no)
+                    line_no, any_ok = line_no + n, any_ok or ok
+                    non_utf8 += bad
+            note_non_utf8(report, path, non_utf8 if any_ok else [])
     tally.apply(report, errors)
     if parts:
         kept = pa.concat_tables(parts).to_pandas()
