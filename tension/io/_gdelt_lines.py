@@ -154,7 +154,14 @@ def _reads(handle, size: int):
     if info is not None and stat.S_ISREG(info.st_mode) and info.st_size > 0 and handle.tell() == 0:
         # never closed here: the map goes when the last view of it does
         mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        dropped = 0
         for start in range(0, info.st_size, size):
+            # the pages of reads done with leave this process (the page cache keeps them;
+            # a page touched again is read again), so its memory stays bounded
+            done = max(start - 2 * size, 0) // mmap.PAGESIZE * mmap.PAGESIZE
+            if done > dropped and hasattr(mapped, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
+                mapped.madvise(mmap.MADV_DONTNEED, dropped, done - dropped)
+                dropped = done
             yield mapped, start, min(start + size, info.st_size)
         return
     while data := handle.read(size):
