@@ -32,6 +32,7 @@ from ._report import ReadReport, check_errors, expand_paths, finish
 
 __all__ = ["read_gdelt", "GDELT1_COLUMNS", "GDELT2_COLUMNS", "LAYOUTS"]
 
+_STEP = 8 << 20  #: bytes parsed at a time by pyarrow, at most about [bytes]
 _PIECE = 1 << 20  #: bytes of the pieces a block with a bad line is cut into [bytes]
 #: The kept records of a block, as strings with the file and line.
 _SCHEMA = pa.schema([(c, pa.string()) for c in FRAME_COLUMNS[:-1]] + [("line", pa.int64())])
@@ -40,6 +41,16 @@ _TRANSFORMS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "sqrt": np.sqrt,
     "linear": lambda n: n.astype(float),
 }
+
+
+def _smaller(blocks):
+    """The blocks of :func:`chunks`, those over 16 MiB cut into pieces of about 8 MiB:
+    the first is checked sooner, and the last sooner after the file is parsed."""
+    for span, consumed, overlong in blocks:
+        if span is None or len(span) <= 2 * _STEP:
+            yield span, consumed, overlong
+        else:
+            yield from ((piece, len(piece), False) for piece in span.pieces(_STEP))
 
 
 def _numeric(column: pd.Series, **options) -> pd.Series:
@@ -225,7 +236,8 @@ def read_gdelt(
             read, any_ok = -1, False
             non_utf8: list[int] = []
             with open_binary(path) as handle, reading(path, lambda: line_no):  # noqa: B023  (live count, read on error)
-                parsed = ahead(chunks(handle, chunk_bytes, max_line_bytes), lambda c: c[0] and parse(c[0], allowed))
+                blocks = _smaller(chunks(handle, chunk_bytes, max_line_bytes))
+                parsed = ahead(blocks, lambda c: c[0] and parse(c[0], allowed))
                 for (span, consumed, overlong), fast in parsed:
                     bar.update(consumed)
                     if overlong:
