@@ -4,12 +4,13 @@ A block is parsed here only when pyarrow reads it exactly as the byte-level path
 ``_gdelt_lines.py`` would: every line has the same, allowed number of fields, the bytes
 are UTF-8, no line is blank and no carriage return stands anywhere but before a newline.
 Otherwise :func:`parse` returns None and the block goes the byte-level way, which names
-every bad line. :func:`ahead` parses the next block in a thread while the caller checks
+every bad line. :func:`ahead` parses the next blocks in threads while the caller checks
 this one.
 """
 
 from __future__ import annotations
 
+import collections
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -43,18 +44,19 @@ _NAMES = {width: [f"f{i}" for i in range(width)] for width in _TAIL}
 _BOM = b"\xef\xbb\xbf"
 
 
-def ahead(items, work):
-    """``(item, work(item))`` for each item, ``work`` on the next item running in a
-    thread while the caller handles this one (pyarrow and numpy let go of the GIL)."""
-    with ThreadPoolExecutor(1, thread_name_prefix="tension-read") as pool:
-        pending = None
+def ahead(items, work, depth: int = 3):
+    """``(item, work(item))`` for each item, ``work`` on the next ``depth`` items running
+    in threads while the caller handles this one (pyarrow and numpy let go of the GIL)."""
+    with ThreadPoolExecutor(depth, thread_name_prefix="tension-read") as pool:
+        pending: collections.deque = collections.deque()
         for item in items:
-            future = pool.submit(work, item)
-            if pending is not None:
-                yield pending[0], pending[1].result()
-            pending = item, future
-        if pending is not None:
-            yield pending[0], pending[1].result()
+            pending.append((item, pool.submit(work, item)))
+            if len(pending) > depth:
+                item, future = pending.popleft()
+                yield item, future.result()
+        while pending:
+            item, future = pending.popleft()
+            yield item, future.result()
 
 
 def _options(width: int, fields: list[int]) -> dict:

@@ -100,8 +100,8 @@ def read_gdelt(
         GoldsteinScale) are skipped and reported with file and line number, or raise
         :class:`tension.io.ReadError` at the first.
     chunk_bytes : int [bytes], >= 1
-        Bytes read at a time: memory stays bounded by two chunks (the next is parsed
-        while this one is checked), plus the longest line (at most ``max_line_bytes``),
+        Bytes read at a time: memory stays bounded by about two chunks (the next
+        pieces are parsed while this one is checked), plus the longest line (at most ``max_line_bytes``),
         plus the kept events.
     max_line_bytes : int [bytes], >= 1, default 1 MiB
         A longer line (a damaged file, a file without newlines) is skipped and reported
