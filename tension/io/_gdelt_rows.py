@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections import Counter
 
 import numpy as np
@@ -107,6 +108,25 @@ def encode(column) -> tuple[np.ndarray, list[str]]:
     return np.concatenate(codes) if len(codes) > 1 else codes[0], chunks[-1].dictionary.to_pylist()
 
 
+#: test -> value -> result: the checks are functions of the value alone, so their results
+#: are kept across blocks and reads (a few thousand dates, codes and counts at most).
+_KNOWN: dict[object, dict[str, object]] = {}
+_KNOWN_LOCK = threading.Lock()
+_KNOWN_MAX = 200_000
+
+
+def known(test, values: list[str]) -> list:
+    """``test`` of each value, run once per value ever met."""
+    with _KNOWN_LOCK:
+        cache = _KNOWN.setdefault(test, {})
+        if len(cache) > _KNOWN_MAX:
+            cache.clear()
+        new = [v for v in dict.fromkeys(values) if v not in cache]
+        if new:
+            cache.update(zip(new, test(new), strict=True))
+        return [cache[v] for v in values]
+
+
 class Tally:
     """Skip reasons, the actor codes behind some of them, and the malformed values met so
     far, each in first-met order, for :meth:`apply` to a :class:`ReadReport`."""
@@ -115,15 +135,6 @@ class Tally:
         self.skipped: dict[str, int] = {}
         self.details: dict[str, dict[str, int]] = {}
         self.problems: list[str] = []
-        self._known: dict[object, dict[str, object]] = {}  # test -> value -> result, across blocks
-
-    def known(self, test, values: list[str]) -> list:
-        """``test`` of each value (run once per value of the whole read)."""
-        cache = self._known.setdefault(test, {})
-        new = [v for v in dict.fromkeys(values) if v not in cache]
-        if new:
-            cache.update(zip(new, test(new), strict=True))
-        return [cache[v] for v in values]
 
     def apply(self, report: ReadReport, errors: str) -> None:
         for message in self.problems:
@@ -155,7 +166,7 @@ def classify(columns: dict, lines: np.ndarray, path: str, tally: Tally, *, weigh
     for k, (column, _, test) in enumerate(checks):
         codes, values = columns[column]
         seen[column] = codes, values
-        bad = np.array(tally.known(_series(test), values), dtype=bool)
+        bad = np.array(known(_series(test), values), dtype=bool)
         if bad.any():
             first_bad[bad[codes] & (first_bad < 0)] = k
     malformed = first_bad >= 0
@@ -165,8 +176,8 @@ def classify(columns: dict, lines: np.ndarray, path: str, tally: Tally, *, weigh
         tally.problems.append(f"{path}:{lines[i]}: {message} ({values[codes[i]]!r})")
     s_codes, s_values = columns["source_code"]
     t_codes, t_values = columns["target_code"]
-    s_iso, s_why = _split(tally.known(_countries, s_values))
-    t_iso, t_why = _split(tally.known(_countries, t_values))
+    s_iso, s_why = _split(known(_countries, s_values))
+    t_iso, t_why = _split(known(_countries, t_values))
     s_reason = np.array([_CODE[w] for w in s_why], dtype=np.int8)[s_codes]
     t_reason = np.array([_CODE[w] for w in t_why], dtype=np.int8)[t_codes]
     reason = np.where(s_reason != 0, s_reason, t_reason)
