@@ -131,7 +131,7 @@ class Tally:
     """Skip reasons, the actor codes behind some of them, and the malformed values met so
     far, each in first-met order, for :meth:`apply` to a :class:`ReadReport`."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.skipped: dict[str, int] = {}
         self.details: dict[str, dict[str, int]] = {}
         self.problems: list[str] = []
