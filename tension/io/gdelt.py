@@ -267,8 +267,9 @@ def read_gdelt(
     for column in ("num_mentions", "num_sources", "num_articles", "quad_class", "is_root"):
         kept[column] = _numeric(kept[column], errors="coerce").astype("Int64")
     table = goldstein_table()
-    lookup = {c: table.get(c, table.get(c[:3], table.get(c[:2]))) for c in kept["cameo"].unique()}
-    differs = kept["goldstein"].to_numpy() != kept["cameo"].map(lookup).to_numpy(dtype=float)
+    codes, uniques = pd.factorize(kept["cameo"], use_na_sentinel=False)  # each code looked up once
+    lookup = np.array([table.get(c, table.get(c[:3], table.get(c[:2]))) for c in uniques], dtype=float)
+    differs = kept["goldstein"].to_numpy() != lookup[codes]
     report.note("GoldsteinScale differs from the lookup table for its EventCode (file value used)", int(differs.sum()))
     if dedupe:
         keys = ["sqldate", "source", "target", "cameo"] + (["url"] if dedupe == "article" else [])
@@ -286,12 +287,13 @@ def read_gdelt(
         counts = kept[{"mentions": "num_mentions", "sources": "num_sources", "articles": "num_articles"}[weight_by]]
         weight = weight * _TRANSFORMS[transform](counts.to_numpy(dtype=float))
     descriptions = cameo_descriptions()
+    codes, uniques = pd.factorize(kept["cameo"], use_na_sentinel=False)
     out = pd.DataFrame(
         {
             "date": pd.to_datetime(kept["sqldate"], format="%Y%m%d"),
             "source": kept["source"],
             "target": kept["target"],
-            "kind": cameo_to_kinds(kept["cameo"]),
+            "kind": cameo_to_kinds(uniques)[codes],
             "weight": weight,
             "cameo": kept["cameo"],
             "description": kept["cameo"].map(
