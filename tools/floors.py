@@ -24,7 +24,7 @@ def floors(pyproject: Path, extras: tuple[str, ...] = ("parquet", "extract")) ->
         if match is None:
             sys.exit(f"cannot read a floor from {requirement!r}: write it as name>=version")
         pins.append(f"{match.group(1)}=={match.group(3)}")
-    return pins
+    return list(dict.fromkeys(pins))  # pyarrow is both a dependency and in the parquet extra
 
 
 if __name__ == "__main__":

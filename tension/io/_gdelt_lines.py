@@ -7,8 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
+import mmap
+import os
+import stat
 import zipfile
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -22,9 +26,11 @@ __all__ = [
     "LAYOUTS",
     "FRAME_COLUMNS",
     "stream_size",
+    "Span",
     "chunks",
     "line_table",
-    "count_non_utf8",
+    "non_utf8_lines",
+    "note_non_utf8",
     "parse_block",
 ]
 
@@ -106,53 +112,123 @@ def stream_size(path: str) -> int:
     return Path(path).stat().st_size
 
 
+class Span(NamedTuple):
+    """Bytes ``start:end`` of ``data`` (bytes read, or a memory map of a plain file)."""
+
+    data: bytes | mmap.mmap
+    start: int
+    end: int
+    read: int = 0  #: which read the block ends in (a line across two reads: the second)
+
+    def view(self) -> memoryview:
+        return memoryview(self.data)[self.start : self.end]
+
+    def find(self, sub: bytes) -> bool:
+        """Whether ``sub`` occurs in the span."""
+        return self.data.find(sub, self.start, self.end) >= 0
+
+    def __bytes__(self) -> bytes:
+        return self.data[self.start : self.end]
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def pieces(self, size: int) -> list[Span]:
+        """The span cut at line ends into pieces of about ``size`` bytes."""
+        out, start = [], self.start
+        while start < self.end:
+            cut = self.data.find(b"\n", min(start + size, self.end) - 1, self.end)
+            end = self.end if cut < 0 else cut + 1
+            out.append(Span(self.data, start, end, self.read))
+            start = end
+        return out
+
+
+def _reads(handle, size: int):
+    """``(data, start, end)`` of each read of ``size`` bytes: slices of a memory map for a
+    plain file (no copy: pyarrow parses the page cache), else the bytes read."""
+    try:
+        info = os.fstat(handle.fileno()) if isinstance(handle, io.BufferedReader) else None
+    except (OSError, io.UnsupportedOperation):
+        info = None
+    if info is not None and stat.S_ISREG(info.st_mode) and info.st_size > 0 and handle.tell() == 0:
+        # never closed here: the map goes when the last view of it does
+        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        dropped = 0
+        for start in range(0, info.st_size, size):
+            # the pages of reads done with leave this process (the page cache keeps them;
+            # a page touched again is read again), so its memory stays bounded
+            done = max(start - 2 * size, 0) // mmap.PAGESIZE * mmap.PAGESIZE
+            if done > dropped and hasattr(mapped, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
+                mapped.madvise(mmap.MADV_DONTNEED, dropped, done - dropped)
+                dropped = done
+            yield mapped, start, min(start + size, info.st_size)
+        return
+    while data := handle.read(size):
+        yield data, 0, len(data)
+
+
 def chunks(handle, chunk_bytes: int, max_line: int):
-    """Yield ``(block, consumed, overlong)``: byte blocks that end at a line end (the
-    last may not), and, as ``(None, consumed, True)``, each line longer than
-    ``max_line`` bytes, which is skipped without ever being held whole."""
+    """Yield ``(block, consumed, overlong)``: :class:`Span` blocks that end at a line end
+    (the last may not), and, as ``(None, consumed, True)``, each line longer than
+    ``max_line`` bytes, which is skipped without ever being held whole.
+
+    A line that runs across two reads is yielded as a block of its own, so the bytes of
+    a read are never copied to join them.
+    """
     rest = b""
     skipping = False
-    while True:
-        block = handle.read(chunk_bytes)
-        if not block:
-            if skipping:
-                yield None, len(rest), True
-            elif rest:
-                yield rest, len(rest), False
-            return
+    read = 0
+    for read, (data, start, end) in enumerate(_reads(handle, chunk_bytes)):
         if skipping:
-            cut = block.find(b"\n")
+            cut = data.find(b"\n", start, end)
             if cut < 0:
                 continue
             skipping = False
-            yield None, cut + 1, True
-            block = block[cut + 1 :]
-        block = rest + block
-        cut = block.rfind(b"\n")
+            yield None, cut + 1 - start, True
+            start = cut + 1
+        if rest:
+            cut = data.find(b"\n", start, end)
+            if cut < 0:
+                rest += data[start:end]
+                if len(rest) > max_line:
+                    rest, skipping = b"", True
+                continue
+            head, rest = rest + data[start : cut + 1], b""
+            yield Span(head, 0, len(head), read), len(head), False
+            start = cut + 1
+        cut = data.rfind(b"\n", start, end)
         if cut < 0:
-            rest = block
+            rest = data[start:end]
             if len(rest) > max_line:
                 rest, skipping = b"", True
             continue
-        rest = block[cut + 1 :]
+        rest = data[cut + 1 : end]
         if len(rest) > max_line:
             rest, skipping = b"", True
-        yield block[: cut + 1], cut + 1, False
+        if cut + 1 > start:
+            yield Span(data, start, cut + 1, read), cut + 1 - start, False
+    if skipping:
+        yield None, 0, True
+    elif rest:
+        yield Span(rest, 0, len(rest), read + 1), len(rest), False
 
 
-def count_non_utf8(block: bytes, starts, ends, path: str, first_line: int, report: ReadReport) -> None:
-    """Note the lines whose bytes are not UTF-8 (their text fields get U+FFFD)."""
+def non_utf8_lines(block: bytes, starts, ends, first_line: int) -> list[int]:
+    """The numbers of the lines whose bytes are not UTF-8 (their text fields get U+FFFD)."""
     try:
         block.decode("utf-8")
-        return
+        return []
     except UnicodeDecodeError:
         pass
-    bad = [i for i, (a, b) in enumerate(zip(starts, ends, strict=True)) if not _is_utf8(block[a:b])]
-    if bad:
+    return [first_line + i + 1 for i, (a, b) in enumerate(zip(starts, ends, strict=True)) if not _is_utf8(block[a:b])]
+
+
+def note_non_utf8(report: ReadReport, path: str, lines: list[int]) -> None:
+    if lines:
         report.note(
-            f"lines with bytes that are not UTF-8, replaced by U+FFFD in text fields (first {path}:"
-            f"{first_line + bad[0] + 1})",
-            len(bad),
+            f"lines with bytes that are not UTF-8, replaced by U+FFFD in text fields (first {path}:{lines[0]})",
+            len(lines),
         )
 
 
@@ -225,7 +301,9 @@ FRAME_COLUMNS = [
 
 def parse_block(block, fields, starts, ends, ok, path, first_line):
     """The records of a block's well-formed lines, as strings, with file and line."""
-    text = block if ok.all() else _select_lines(block, starts, ends, ok)
+    # lines cut at newlines only, without the CR of a CRLF (a lone CR is text, as for
+    # the field count)
+    text = block if ok.all() and b"\r" not in block else _select_lines(block, starts, ends, ok)
     nf = fields[ok]
     width = int(nf.max())
     frame = pd.read_csv(
@@ -240,6 +318,7 @@ def parse_block(block, fields, starts, ends, ok, path, first_line):
         encoding="utf-8",
         encoding_errors="replace",
         engine="c",
+        lineterminator="\n",
     )
     for column in _USE:
         if column >= width:

@@ -1,34 +1,41 @@
-"""GDELT 1.0 and 2.0 event files to the event schema: :func:`read_gdelt`, its options
-(version, root_only, dedupe, weight_by) and the checks of each record; the byte-level
-reading of lines is in ``_gdelt_lines.py``."""
+"""GDELT 1.0 and 2.0 event files to the event schema: :func:`read_gdelt` and its options
+(version, root_only, dedupe, weight_by). Blocks of lines are parsed by pyarrow
+(``_gdelt_arrow.py``) or, when a line is bad, byte by byte (``_gdelt_lines.py``); the
+checks of each record are in ``_gdelt_rows.py``."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
-from ..countries import from_cameo
 from ..taxonomy import cameo_descriptions, cameo_to_kinds, goldstein_table
 from ._files import MAX_LINE_BYTES, open_binary, reading
+from ._gdelt_arrow import ahead, parse
 from ._gdelt_lines import (
     FRAME_COLUMNS,
     GDELT1_COLUMNS,
     GDELT2_COLUMNS,
     LAYOUTS,
+    Span,
     chunks,
-    count_non_utf8,
     line_table,
+    non_utf8_lines,
+    note_non_utf8,
     parse_block,
     stream_size,
 )
+from ._gdelt_rows import COUNT_COLUMNS, Tally, checked_columns, classify, encode
 from ._report import ReadReport, check_errors, expand_paths, finish
 
 __all__ = ["read_gdelt", "GDELT1_COLUMNS", "GDELT2_COLUMNS", "LAYOUTS"]
 
-_WEIGHT_BY = {"mentions": "NumMentions", "sources": "NumSources", "articles": "NumArticles"}
+_STEP = 8 << 20  #: bytes parsed at a time by pyarrow, at most about [bytes]
+_PIECE = 1 << 20  #: bytes of the pieces a block with a bad line is cut into [bytes]
+#: The kept records of a block, as strings with the file and line.
+_SCHEMA = pa.schema([(c, pa.string()) for c in FRAME_COLUMNS[:-1]] + [("line", pa.int64())])
 _TRANSFORMS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "log": lambda n: 1.0 + np.log(n),
     "sqrt": np.sqrt,
@@ -36,27 +43,21 @@ _TRANSFORMS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 }
 
 
-def _malformed(frame: pd.DataFrame, weight_by: str | None) -> np.ndarray:
-    """Why each row is malformed ("" if it is not)."""
-    why = np.full(len(frame), "", dtype=object)
-    date = pd.to_datetime(frame["sqldate"], format="%Y%m%d", errors="coerce")
-    code = frame["cameo"].astype(str)
-    valid = {c: bool(re.fullmatch(r"\d{2,4}", c)) and 1 <= int(c[:2]) <= 20 for c in code.unique()}
-    code_ok = code.map(valid).astype(bool)
-    gold = pd.to_numeric(frame["goldstein"], errors="coerce")
-    checks = [
-        (date.isna(), "SQLDATE is not a YYYYMMDD date", "sqldate"),
-        (~code_ok, "EventCode is not a CAMEO code", "cameo"),
-        (~gold.between(-10, 10), "GoldsteinScale is not a number in [-10, 10]", "goldstein"),
-    ]
-    if weight_by:
-        column = {"mentions": "num_mentions", "sources": "num_sources", "articles": "num_articles"}[weight_by]
-        count = pd.to_numeric(frame[column], errors="coerce")
-        checks.append((~(count >= 1), f"{_WEIGHT_BY[weight_by]} is not a count >= 1", column))
-    for bad, message, column in reversed(checks):
-        bad = bad.to_numpy(dtype=bool)
-        why[bad] = [f"{message} ({v!r})" for v in frame.loc[bad, column]]
-    return why
+def _smaller(blocks):
+    """The blocks of :func:`chunks`, those over 16 MiB cut into pieces of about 8 MiB:
+    the first is checked sooner, and the last sooner after the file is parsed."""
+    for span, consumed, overlong in blocks:
+        if span is None or len(span) <= 2 * _STEP:
+            yield span, consumed, overlong
+        else:
+            yield from ((piece, len(piece), False) for piece in span.pieces(_STEP))
+
+
+def _numeric(column: pd.Series, **options) -> pd.Series:
+    """``pd.to_numeric(column, **options)``, computed once per distinct value."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    values = pd.to_numeric(pd.Series(uniques, dtype=column.dtype), **options)
+    return pd.Series(values.take(codes).array, index=column.index)
 
 
 def read_gdelt(
@@ -99,8 +100,9 @@ def read_gdelt(
         GoldsteinScale) are skipped and reported with file and line number, or raise
         :class:`tension.io.ReadError` at the first.
     chunk_bytes : int [bytes], >= 1
-        Bytes read at a time: memory stays bounded by the chunk, plus the longest line
-        (at most ``max_line_bytes``), plus the kept events.
+        Bytes read at a time: memory stays bounded by about two chunks (the next
+        pieces are parsed while this one is checked), plus the longest line (at most ``max_line_bytes``),
+        plus the kept events.
     max_line_bytes : int [bytes], >= 1, default 1 MiB
         A longer line (a damaged file, a file without newlines) is skipped and reported
         as malformed with its file and line, never held in memory whole. GDELT lines
@@ -123,6 +125,10 @@ def read_gdelt(
 
     Notes
     -----
+    Blocks whose lines are all well-formed are parsed by pyarrow's CSV reader; any
+    other block is read line by line, so that each bad line is named. Both give the
+    same records.
+
     GDELT files are UTF-8; bytes that are not (in actor names or URLs) are replaced by
     U+FFFD and the lines counted in the report's notes, since they never touch a number.
 
@@ -155,8 +161,8 @@ def read_gdelt(
         raise ValueError(f"version must be 'auto', '1' or '2', not {version!r}")
     if dedupe not in (None, "event", "article"):
         raise ValueError(f"dedupe must be None, 'event' or 'article', not {dedupe!r}")
-    if weight_by not in (None, *_WEIGHT_BY):
-        raise ValueError(f"weight_by must be None or one of {sorted(_WEIGHT_BY)}, not {weight_by!r}")
+    if weight_by not in (None, *COUNT_COLUMNS):
+        raise ValueError(f"weight_by must be None or one of {sorted(COUNT_COLUMNS)}, not {weight_by!r}")
     if transform not in _TRANSFORMS:
         raise ValueError(f"transform must be one of {sorted(_TRANSFORMS)}, not {transform!r}")
     for name, value in (("chunk_bytes", chunk_bytes), ("max_line_bytes", max_line_bytes)):
@@ -166,7 +172,59 @@ def read_gdelt(
     allowed = {"auto": (57, 58, 61), "1": (57, 58), "2": (61,)}[version]
     files = expand_paths(path_or_paths)
     report = ReadReport("read_gdelt", files)
-    parts = []
+    tally = Tally()
+    columns = checked_columns(weight_by, root_only)
+    parts: list[pa.Table] = []  # the records kept, block by block
+    sources: list[np.ndarray] = []
+    targets: list[np.ndarray] = []
+
+    def check(records: dict, lines: np.ndarray, path: str) -> np.ndarray:
+        """Check a block's records; the positions of those kept (their countries noted)."""
+        keep, source, target = classify(records, lines, path, tally, weight_by=weight_by, root_only=root_only)
+        sources.append(source)
+        targets.append(target)
+        return keep
+
+    def read_block(span: Span, fast, path: str, line_no: int, split: bool = True) -> tuple[int, list[int], bool]:
+        """Read the lines of a block that follow line ``line_no``: their number, those
+        that are not UTF-8, and whether any was well-formed."""
+        encoded = fast and {c: encode(fast[0][c]) for c in columns}
+        if encoded and "" not in encoded["sqldate"][1]:  # no blank line: pyarrow read it all
+            table, width = fast
+            lines = line_no + np.arange(1, table.num_rows + 1)
+            report.rows += table.num_rows
+            keep = check(encoded, lines, path)
+            layout, file = pa.array([LAYOUTS[width]] * len(keep)), pa.array([path] * len(keep))
+            line = pa.array(lines[keep], pa.int64())
+            parts.append(pa.table([*table.take(keep).columns, layout, file, line], schema=_SCHEMA))
+            return table.num_rows, [], table.num_rows > 0
+        if split and len(span) > 2 * _PIECE:  # a few bad lines: only their pieces go byte by byte
+            total, not_utf8, any_ok = 0, [], False
+            for piece in span.pieces(_PIECE):
+                n, piece_not_utf8, piece_ok = read_block(piece, parse(piece, allowed), path, line_no + total, False)
+                total, any_ok = total + n, any_ok or piece_ok
+                not_utf8 += piece_not_utf8
+            return total, not_utf8, any_ok
+        block = bytes(span)  # the byte-level path, naming each bad line
+        starts, ends, fields = line_table(block)
+        blank = fields == 0
+        ok = np.isin(fields, allowed)
+        bad = ~ok & ~blank
+        report.rows += int((~blank).sum())
+        for i in np.flatnonzero(bad)[: 1000 if errors == "report" else 1]:
+            expected = " or ".join(map(str, allowed))
+            report.problem(
+                f"{path}:{line_no + i + 1}: expected {expected} tab-separated fields, found {fields[i]}", errors
+            )
+        if bad.any():
+            report.skipped["malformed"] = report.skipped.get("malformed", 0) + int(bad.sum())
+        if not ok.any():
+            return len(fields), non_utf8_lines(block, starts, ends, line_no), False
+        frame = parse_block(block, fields, starts, ends, ok, path, line_no)
+        keep = check({c: encode(frame[c]) for c in columns}, frame["line"].to_numpy(), path)
+        parts.append(pa.Table.from_pandas(frame.iloc[keep], schema=_SCHEMA, preserve_index=False))
+        return len(fields), non_utf8_lines(block, starts, ends, line_no), True
+
     from tqdm import tqdm
 
     total = sum(stream_size(f) for f in files)
@@ -174,8 +232,13 @@ def read_gdelt(
     with tqdm(total=total or None, unit="B", unit_scale=True, desc="read_gdelt", disable=show is False) as bar:
         for path in files:
             line_no = 0
+            # lines not UTF-8 are noted once per read of chunk_bytes (with the first of them)
+            read, any_ok = -1, False
+            non_utf8: list[int] = []
             with open_binary(path) as handle, reading(path, lambda: line_no):  # noqa: B023  (live count, read on error)
-                for block, consumed, overlong in chunks(handle, chunk_bytes, max_line_bytes):
+                blocks = _smaller(chunks(handle, chunk_bytes, max_line_bytes))
+                parsed = ahead(blocks, lambda c: c[0] and parse(c[0], allowed))
+                for (span, consumed, overlong), fast in parsed:
                     bar.update(consumed)
                     if overlong:
                         line_no += 1
@@ -185,46 +248,28 @@ def read_gdelt(
                             f"{path}:{line_no}: line longer than {max_line_bytes} bytes (no line end?); skipped", errors
                         )
                         continue
-                    starts, ends, fields = line_table(block)
-                    blank = fields == 0
-                    ok = np.isin(fields, allowed)
-                    bad = ~ok & ~blank
-                    report.rows += int((~blank).sum())
-                    for i in np.flatnonzero(bad)[: 1000 if errors == "report" else 1]:
-                        expected = " or ".join(map(str, allowed))
-                        report.problem(
-                            f"{path}:{line_no + i + 1}: expected {expected} tab-separated fields, found {fields[i]}",
-                            errors,
-                        )
-                    if bad.any():
-                        report.skipped["malformed"] = report.skipped.get("malformed", 0) + int(bad.sum())
-                    if ok.any():
-                        parts.append(parse_block(block, fields, starts, ends, ok, path, line_no))
-                        count_non_utf8(block, starts, ends, path, line_no, report)
-                    line_no += len(fields)
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FRAME_COLUMNS, dtype=object)
-    why = _malformed(frame, weight_by)
-    for i in np.flatnonzero(why != ""):
-        report.problem(f"{frame['file'].iat[i]}:{frame['line'].iat[i]}: {why[i]}", errors)
-    source, source_why = from_cameo(frame["source_code"])
-    target, target_why = from_cameo(frame["target_code"])
-    actor_why = np.where(source_why != "", source_why, target_why)
-    actor_code = np.where(source_why != "", frame["source_code"], frame["target_code"])
-    reason = np.where(why != "", "malformed", actor_why)
-    reason = np.where((reason == "") & (source == target), "same country", reason)
-    if root_only:
-        reason = np.where((reason == "") & (frame["is_root"].to_numpy() != "1"), "not a root event", reason)
-    report.skip(reason.astype(object), actor_code.astype(object), detail={"regional actor code", "unknown actor code"})
-    keep = reason == ""
-    kept = frame.loc[keep].copy()
-    kept["source"], kept["target"] = source[keep], target[keep]
-    for column in ("goldstein", "avg_tone"):
-        kept[column] = pd.to_numeric(kept[column])
+                    if span.read != read:
+                        note_non_utf8(report, path, non_utf8 if any_ok else [])
+                        read, non_utf8, any_ok = span.read, [], False
+                    n, bad, ok = read_block(span, fast, path, line_no)
+                    line_no, any_ok = line_no + n, any_ok or ok
+                    non_utf8 += bad
+            note_non_utf8(report, path, non_utf8 if any_ok else [])
+    tally.apply(report, errors)
+    if parts:
+        kept = pa.concat_tables(parts).to_pandas()
+        kept["source"], kept["target"] = np.concatenate(sources), np.concatenate(targets)
+    else:
+        kept = pd.DataFrame(columns=FRAME_COLUMNS, dtype=object)
+        kept["source"], kept["target"] = np.array([], dtype=object), np.array([], dtype=object)
+    kept["goldstein"] = _numeric(kept["goldstein"])
+    kept["avg_tone"] = pd.to_numeric(kept["avg_tone"])  # nearly one value per record
     for column in ("num_mentions", "num_sources", "num_articles", "quad_class", "is_root"):
-        kept[column] = pd.to_numeric(kept[column], errors="coerce").astype("Int64")
+        kept[column] = _numeric(kept[column], errors="coerce").astype("Int64")
     table = goldstein_table()
-    lookup = {c: table.get(c, table.get(c[:3], table.get(c[:2]))) for c in kept["cameo"].unique()}
-    differs = kept["goldstein"].to_numpy() != kept["cameo"].map(lookup).to_numpy(dtype=float)
+    codes, uniques = pd.factorize(kept["cameo"], use_na_sentinel=False)  # each code looked up once
+    lookup = np.array([table.get(c, table.get(c[:3], table.get(c[:2]))) for c in uniques], dtype=float)
+    differs = kept["goldstein"].to_numpy() != lookup[codes]
     report.note("GoldsteinScale differs from the lookup table for its EventCode (file value used)", int(differs.sum()))
     if dedupe:
         keys = ["sqldate", "source", "target", "cameo"] + (["url"] if dedupe == "article" else [])
@@ -242,12 +287,13 @@ def read_gdelt(
         counts = kept[{"mentions": "num_mentions", "sources": "num_sources", "articles": "num_articles"}[weight_by]]
         weight = weight * _TRANSFORMS[transform](counts.to_numpy(dtype=float))
     descriptions = cameo_descriptions()
+    codes, uniques = pd.factorize(kept["cameo"], use_na_sentinel=False)
     out = pd.DataFrame(
         {
             "date": pd.to_datetime(kept["sqldate"], format="%Y%m%d"),
             "source": kept["source"],
             "target": kept["target"],
-            "kind": cameo_to_kinds(kept["cameo"]),
+            "kind": cameo_to_kinds(uniques)[codes],
             "weight": weight,
             "cameo": kept["cameo"],
             "description": kept["cameo"].map(
