@@ -185,6 +185,17 @@ def text_codes_of(columns) -> list:
     return [text_codes(column) for column in columns]
 
 
+def spread_text(values: list, codes: np.ndarray, dtype):
+    """``values[codes]`` (code -1: the last value) as a pandas text array of ``dtype`` (a
+    ``StringDtype``), built by one arrow ``take`` where pandas stores strings in pyarrow."""
+    codes = np.where(codes < 0, len(values) - 1, codes)
+    if getattr(dtype, "storage", None) == "pyarrow":
+        import pyarrow as pa
+
+        return pd.array(pa.array(values, type=pa.large_string()).take(pa.array(codes)), dtype=dtype)
+    return pd.array(np.asarray(values, dtype=object)[codes], dtype=dtype)
+
+
 def equal_text(a, b, *, unless=None) -> np.ndarray:
     """``(a == b) & (a != unless)`` row by row for two text columns (missing values equal
     nothing), from their codes rather than string by string. A column may also be given

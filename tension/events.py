@@ -123,7 +123,8 @@ def _normalised(raw: pd.Series, clean, allowed, coded=None):
     ``(codes, cleaned)`` with ``cleaned[codes]`` the cleaned column (code -1: missing).
     The cost of cleaning and checking follows the number of distinct values, not of
     rows; a text column that cleaning leaves as it is (no missing value, every value a
-    ``str`` already clean) is returned itself, not copied.
+    ``str`` already clean) is returned itself, not copied. The cleaned column has the
+    dtype of the input (pandas ``str`` stays ``str``; anything else becomes object).
     """
     codes, uniques = coded if coded is not None else _columns.text_codes(raw)  # fast on millions of rows
     cleaned = [clean(str(u)) for u in uniques]
@@ -136,6 +137,8 @@ def _normalised(raw: pd.Series, clean, allowed, coded=None):
     )
     if as_is:
         values = raw
+    elif isinstance(raw.dtype, pd.StringDtype):  # text stays text of the same dtype
+        values = pd.Series(_columns.spread_text(cleaned + [""], codes, raw.dtype), index=raw.index, copy=False)
     else:
         spread = np.asarray(cleaned + [""], dtype=object)[codes]
         values = pd.Series(spread, index=raw.index, dtype=object, copy=False)

@@ -190,8 +190,8 @@ def _frame(kept, weight_by, dedupe):
     frame = pd.DataFrame(
         {
             "date": pd.to_datetime(column("sqldate"), format="%Y%m%d"),
-            "source": column("source", object),
-            "target": column("target", object),
+            "source": column("source"),  # text columns keep pandas' text dtype
+            "target": column("target"),
             "kind": cameo_to_kinds(cameo),
             "weight": weight,
             "cameo": cameo,

@@ -145,3 +145,14 @@ def test_one_half_life_is_read_without_one_value_per_event(kinds):
     assert p.half_life.strides == (0,) and p.half_life.tolist() == [30.0] * 3
     p = prepare(ev, Model(half_life={"talks": 5.0, "default": 30.0}))
     assert p.half_life.tolist() == [30.0 if k == "airstrike" else 5.0 for k in (kinds * 3)[:3]]
+
+
+@pytest.mark.parametrize("dtype", [object, "str"])
+@pytest.mark.parametrize("codes", [["PAK", "IRN"], [" pak", "irn "]])
+def test_read_events_text_columns_keep_their_dtype(dtype, codes):
+    ev = pd.DataFrame(
+        {"date": ["2024-01-17"] * 2, "source": codes, "target": ["AFG", "AFG"], "kind": ["talks", " talks"]}
+    ).astype({"source": dtype, "kind": dtype})
+    out = tn.read_events(ev)
+    assert out["source"].tolist() == ["PAK", "IRN"] and out["kind"].tolist() == ["talks", "talks"]
+    assert out["source"].dtype == ev["source"].dtype and out["kind"].dtype == ev["kind"].dtype
