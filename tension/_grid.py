@@ -155,10 +155,11 @@ def snapshot(p: Prepared, at, model: Model) -> pd.DataFrame:
     ratio = model.heat_half_life / model.cooling_half_life
     lives = np.unique(p.half_life)
     order = kernel_order(p)  # sums in a canonical order: the same bits for any row order
+    sorted_codes, sorted_ticks = p.by_dyad  # the same in that order (it only permutes ties)
     for lo in range(0, len(p.score), SNAPSHOT_CHUNK):
         part = order[lo : lo + SNAPSHOT_CHUNK]
-        codes, raw = p.codes[part], p.raw[part]
-        elapsed = days(p.ticks[part], stamp)
+        codes, raw = sorted_codes[lo : lo + SNAPSHOT_CHUNK], p.raw[part]
+        elapsed = days(sorted_ticks[lo : lo + SNAPSHOT_CHUNK], stamp)
         np.negative(elapsed, out=elapsed)
         past = elapsed >= 0
         seen[codes[past]] = True

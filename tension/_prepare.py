@@ -193,7 +193,7 @@ def kernel_order(p: Prepared) -> np.ndarray:
     """Sort by (dyad, time); ties broken by half-life and score so that events that
     could trade places are numerically identical: results do not depend on row order."""
     order = p.grouped.copy()
-    g, t = p.codes[order], p.ticks[order]
+    g, t = p.by_dyad  # (the order only changes within runs of one dyad and time)
     tied = np.zeros(len(order), dtype=bool)
     same = (g[1:] == g[:-1]) & (t[1:] == t[:-1])
     tied[1:] |= same
