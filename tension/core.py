@@ -247,8 +247,8 @@ def decayed_parts(
     """
     groups = np.asarray(groups)
     if times is None:  # the sorted times are enough
-        if ordered is None or order is None or engine != "numpy":
-            raise ValueError("times=None needs order= and ordered= (numpy engine)")
+        if ordered is None or order is None:
+            raise ValueError("times=None needs order= and ordered=")
         times = np.empty(len(groups))  # never read
     times = np.asarray(times, dtype=float)
     sources = [np.asarray(s, dtype=float) for s in sources]
@@ -263,7 +263,9 @@ def decayed_parts(
         if part not in PARTS:
             raise ValueError(f"part must be one of {list(PARTS)}, not {part!r}")
     n = len(times)
-    if n == 0 or engine != "numpy":
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {list(ENGINES)}, not {engine!r}")
+    if n == 0 or (engine != "numpy" and (order is None or ordered is None)):
         matrix = np.empty((channels, n))
         for c, (k, part) in enumerate(parts):
             _part(sources[k], part, matrix[c])
@@ -304,6 +306,19 @@ def decayed_parts(
         targets = [result[:, c] for c in range(channels)]
     else:
         result = targets = out
+    if engine == "numba":
+        # one compiled pass over the (group, time)-sorted events: contiguous reads, the
+        # state of one group at a time; then the states scattered to input order
+        from . import _numba
+
+        matrix = np.empty((channels, n))
+        for c, (k, part) in enumerate(parts):
+            _part(moved[k], part, matrix[c])
+        del moved
+        states = _numba.decayed_sum(g, t, matrix.T, half_lives, None, int(g[-1]) + 1)
+        del matrix
+        parallel([(lambda c=c: targets[c].__setitem__(order, states[:, c])) for c in range(channels)], threads, n)
+        return result
     # the parts are made inside the scan, the states scattered from it: no (C, n) copies
     scan_scatter(g, t, [(moved[k], part) for k, part in parts], half_lives, order, targets, threads)
     return result

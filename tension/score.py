@@ -247,7 +247,7 @@ def score_events(
         sorted_codes, sorted_ticks = p.by_dyad
         states = core.decayed_parts(
             p.codes,
-            days(p.ticks, origin) if engine != "numpy" else None,  # numpy: the sorted times only
+            None,  # the sorted times (ordered=) are enough
             [p.score] if same else [p.score, p.raw],
             plan.parts,
             plan.half_lives,
