@@ -4,12 +4,12 @@
     python -m benchmarks.run --dry-run             # one tiny size, every method (run by make test)
     python -m benchmarks.run --events 1e6 --dyads 1e3 --methods tension.core.decayed_sum,polars
     python -m benchmarks.run --parts e2e --e2e-sizes 4000000/30000   # end to end only, one size
-    python -m benchmarks.run --parts targets       # issue 11's two targets, in one process
+    python -m benchmarks.run --parts targets       # the grid and snapshot targets, in one process
 
 Four parts: ``kernel`` (the decayed sum on arrays against its peers, ``kernel.md``,
 ``kernel.csv``, ``events_per_second.png``), ``e2e`` (from one pandas DataFrame, against the
 polars equivalent, random and time order, ``e2e.md``, ``e2e.csv``,
-``e2e_events_per_second.png``; see :mod:`benchmarks.bench_e2e`), ``targets`` (issue 11's
+``e2e_events_per_second.png``; see :mod:`benchmarks.bench_e2e`), ``targets`` (the speed
 targets in one process: the ``tn.score`` daily grid of 1,000 dyads x 10 years in cells per
 second, and ``tn.score(at=...)`` against ``tn.score_events`` on 4M events and 30,000
 dyads, ``targets.md``) and ``api`` (readers, grids, streaming, ``api.md``, ``api.csv``).
