@@ -385,6 +385,13 @@ def codes_of(frame, column: str):
     return text_codes(frame[column])
 
 
+def forget_codes(frame) -> None:
+    """Drop the codes a mark keeps (the memory of three integer columns)."""
+    token = frame.attrs.get(_KEY) if isinstance(frame, pd.DataFrame) else None
+    if isinstance(token, _Marker):
+        token.codes = {}
+
+
 def is_marked(frame, kinds) -> bool:
     """Whether ``frame`` came out of ``read_events`` with no kind unknown to ``kinds``
     and has not changed since."""

@@ -177,6 +177,8 @@ def prepare(events, model: Model) -> Prepared:
     if (confidence != 1.0).any():
         raw *= confidence
     names, codes = dyad_codes(_columns.codes_of(ev, "source"), _columns.codes_of(ev, "target"), model.directed)
+    if ev is not events:  # read here and never handed back: its codes have served
+        _columns.forget_codes(ev)
     dates = pd.DatetimeIndex(ev["date"])
     ticks = _time.ticks(dates)
     # once: for the discount and for the kernel (the sorted codes come with the order)
