@@ -175,10 +175,20 @@ def _scan_channels(g: np.ndarray, t: np.ndarray, sources, half_lives: np.ndarray
     _fill(T.T, t, n)
     T[n - (nblocks - 1) * BLOCK :, nblocks - 1] = t[-1]
     A = np.empty((BLOCK, nblocks))
-    for life in np.unique(half_lives):
+    tied = t[1:] == t[:-1]
+    tied &= ~new_group[1:]
+    last = _last_of_run(g, t) if tied.any() else None
+    del tied
+    # the half-life with the most channels last, once the times are freed: the fewest
+    # arrays held at once (times, factors, one state per channel, the caller's scratch)
+    lives = np.unique(half_lives)
+    lives = lives[np.argsort([np.count_nonzero(half_lives == life) for life in lives], kind="stable")]
+    for number, life in enumerate(lives):
         columns = np.flatnonzero(half_lives == life)
         np.subtract(T[1:], T[:-1], out=A[1:])  # the gap before each position of a block
         np.subtract(T[0, 1:], T[-1, :-1], out=A[0, 1:])  # ... and before each block's first
+        if number == len(lives) - 1:
+            del T
         A[0, 0] = 0.0
         A[starts % BLOCK, starts // BLOCK] = 0.0  # no overflow across groups (factor 0 below)
         A *= -LN2 / life
@@ -189,10 +199,6 @@ def _scan_channels(g: np.ndarray, t: np.ndarray, sources, half_lives: np.ndarray
             values, part = sources[c]
             _fill(S[k].T, values, n, part)
         S = _scan_blocks(A, S)
-        tied = t[1:] == t[:-1]
-        tied &= ~new_group[1:]
-        last = _last_of_run(g, t) if tied.any() else None
-        del tied
         for k, c in enumerate(columns):
             write(c, S[k].T, last)
         del S

@@ -19,7 +19,8 @@ from .taxonomy import resolve_weights
 
 __all__ = ["EventError", "TensionWarning", "read_events", "for_scoring", "REQUIRED", "OPTIONAL"]
 
-#: Whether read_events fingerprints the frame it returns (see :func:`for_scoring`).
+#: Whether read_events fingerprints the frame it returns: False while it reads a frame for
+#: scoring that is never handed back (see :func:`for_scoring`).
 _FINGERPRINT: contextvars.ContextVar[bool] = contextvars.ContextVar("fingerprint", default=True)
 
 #: Required columns of the event schema.
@@ -251,8 +252,10 @@ def _count_column(frame, column, labels, problems) -> pd.Series:
     return pd.Series(np.where(bad, 0, ints).astype("int64"), index=frame.index)
 
 
-def _float_column(frame, column, default, labels, problems) -> pd.Series:
+def _float_column(frame, column, default, labels, problems, *, internal: bool = False) -> pd.Series:
     if column not in frame:
+        if internal:  # a frame read for scoring only: one read-only value, not one per row
+            return pd.Series(np.broadcast_to(np.float64(default), (len(frame),)), index=frame.index, copy=False)
         return pd.Series(default, index=frame.index, dtype="float64")
     number = _numeric(frame[column], column, labels, problems)
     if number.dtype == np.float64:  # the column itself (pandas copies it on write)
@@ -435,7 +438,7 @@ def read_events(
     out["kind"] = kind
     out["killed"] = _count_column(frame, "killed", labels, problems)
     out["injured"] = _count_column(frame, "injured", labels, problems)
-    out["confidence"] = _float_column(frame, "confidence", 1.0, labels, problems)
+    out["confidence"] = _float_column(frame, "confidence", 1.0, labels, problems, internal=not _FINGERPRINT.get())
     if "confidence" in frame:  # (an absent column is all 1)
         conf = out["confidence"].to_numpy()
         bad_conf = ~((conf > 0) & (conf <= 1))
