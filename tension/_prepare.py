@@ -79,11 +79,30 @@ def dyad_codes(source, target, directed: bool) -> tuple[np.ndarray, np.ndarray]:
     tgt_codes, tgt_uniques = target if isinstance(target, tuple) else _columns.text_codes(target)
     countries = sorted(set(map(str, src_uniques)) | set(map(str, tgt_uniques)))
     position = {c: k for k, c in enumerate(countries)}
-    kind = np.int32 if len(countries) < 2**15 else np.int64
-    src = np.asarray([position[str(c)] for c in src_uniques] + [-1], dtype=kind)[src_codes]
-    tgt = np.asarray([position[str(c)] for c in tgt_uniques] + [-1], dtype=kind)[tgt_codes]
-    codes, pairs = _columns.dyad_codes(src, tgt, max(len(countries), 1), directed=directed)
-    del src, tgt
+    src_at = np.asarray([position[str(c)] for c in src_uniques], dtype=np.int64)
+    tgt_at = np.asarray([position[str(c)] for c in tgt_uniques], dtype=np.int64)
+    width = len(tgt_uniques)
+    if 0 < len(src_uniques) * width <= 2**22 and (len(src_codes) == 0 or min(src_codes.min(), tgt_codes.min()) >= 0):
+        # one key per (source value, target value), a table from keys to dyads: each row
+        # costs a multiply-add and two lookups, whatever the number of countries
+        key = src_codes.astype(np.int32) * np.int32(width)
+        key += tgt_codes
+        present = np.zeros(len(src_uniques) * width, dtype=bool)
+        present[key] = True
+        seen = np.flatnonzero(present)
+        codes_of_seen, pairs = _columns.dyad_codes(
+            src_at[seen // width], tgt_at[seen % width], max(len(countries), 1), directed=directed
+        )
+        table = np.zeros(len(present), dtype=np.int32)
+        table[seen] = codes_of_seen
+        codes = table[key]
+        del key, present, table
+    else:  # missing values (code -1) or very many distinct values: country by country
+        kind = np.int32 if len(countries) < 2**15 else np.int64
+        src = np.r_[src_at, -1].astype(kind)[src_codes]
+        tgt = np.r_[tgt_at, -1].astype(kind)[tgt_codes]
+        codes, pairs = _columns.dyad_codes(src, tgt, max(len(countries), 1), directed=directed)
+        del src, tgt
     sep = "->" if directed else "-"
     names = np.asarray(countries, dtype=object)  # labels per distinct dyad, concatenated in C
     names = names[pairs[:, 0]] + sep + names[pairs[:, 1]]

@@ -121,3 +121,22 @@ def test_a_frame_read_for_scoring_is_never_taken_for_validated():
     codes, uniques = _columns.codes_of(ev, "source")
     assert [uniques[c] for c in codes] == ev["source"].tolist()
     assert not _columns.is_marked(tn.read_events(ev).copy(), resolve_weights(None))
+
+
+@given(
+    st.lists(st.sampled_from(["AFG", "IRN", "PAK", "IND", "CHN", "USA", "RUS", None]), min_size=1, max_size=60),
+    st.lists(st.sampled_from(["AFG", "IRN", "PAK", "IND", "CHN", "USA", "RUS", None]), min_size=60, max_size=60),
+    st.booleans(),
+)
+def test_dyad_codes_by_table_and_country_by_country_agree(sources, targets, directed):
+    # the table of (source value, target value) keys, and the fallback for missing values
+    from tension._prepare import dyad_codes
+
+    targets = targets[: len(sources)]
+    names, codes = dyad_codes(pd.Series(sources, dtype=object), pd.Series(targets, dtype=object), directed)
+    labels = names[codes]
+    for s, t, got in zip(sources, targets, labels, strict=True):
+        if s is None or t is None:
+            continue  # (a missing code: refused by validation before any dyad is made)
+        assert got == (f"{s}->{t}" if directed else "-".join(sorted((s, t))))
+    assert list(names) == sorted(names) and len(set(names)) == len(names)
