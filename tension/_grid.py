@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import _columns, _params, _steps, _time, core
-from ._prepare import Prepared, attrs, kernel_order
+from ._prepare import Prepared, attrs, distinct_half_lives, kernel_order
 from .model import Model, flow_index
 
 __all__ = [
@@ -153,7 +153,7 @@ def snapshot(p: Prepared, at, model: Model) -> pd.DataFrame:
     hostile, cooperative, heat, flow = (np.zeros(size) for _ in range(4))
     seen = np.zeros(size, dtype=bool)
     ratio = model.heat_half_life / model.cooling_half_life
-    lives = np.unique(p.half_life)
+    lives = distinct_half_lives(p)
     order = kernel_order(p)  # sums in a canonical order: the same bits for any row order
     sorted_codes, sorted_ticks = p.by_dyad  # the same in that order (it only permutes ties)
     for lo in range(0, len(p.score), SNAPSHOT_CHUNK):
@@ -171,7 +171,8 @@ def snapshot(p: Prepared, at, model: Model) -> pd.DataFrame:
                 decays[life] = np.exp2(-elapsed / life)
             return decays[life]
 
-        signed = p.score[part] * (decay(float(lives[0])) if len(lives) == 1 else np.exp2(-elapsed / p.half_life[part]))
+        score = raw if p.score is p.raw else p.score[part]  # (one gather when no occasion is discounted)
+        signed = score * (decay(float(lives[0])) if len(lives) == 1 else np.exp2(-elapsed / p.half_life[part]))
         hostile += np.bincount(codes, weights=np.maximum(signed, 0.0), minlength=size)
         np.negative(signed, out=signed)
         cooperative += np.bincount(codes, weights=np.maximum(signed, 0.0), minlength=size)

@@ -32,6 +32,7 @@ __all__ = [
     "dyad_codes",
     "dyad_labels",
     "kernel_order",
+    "distinct_half_lives",
     "part_labels",
     "prepare",
     "resolve_model",
@@ -208,6 +209,13 @@ def prepare(events, model: Model) -> Prepared:
     p = Prepared(ev, codes, names, ticks, base, m, raw, score, half_life, dates.tz, grouped)
     p.__dict__["by_dyad"] = ordered  # the cached property, already computed
     return p
+
+
+def distinct_half_lives(p: Prepared) -> np.ndarray:
+    """The distinct half-lives of the events, sorted (one look when every kind has one)."""
+    if len(p.half_life) and p.half_life.strides == (0,):
+        return np.unique(p.half_life[:1])
+    return np.unique(p.half_life)
 
 
 def kernel_order(p: Prepared) -> np.ndarray:

@@ -22,6 +22,7 @@ from ._prepare import (
     PARTS,
     attrs,
     channels,
+    distinct_half_lives,
     part_labels,
     prepare,
     resolve_model,
@@ -239,7 +240,7 @@ def score_events(
     p = prepare(events, m)
     n = len(p.score)
     origin = int(p.ticks.min()) if n else 0
-    lives = np.unique(p.half_life[:1]) if p.half_life.strides == (0,) else np.unique(p.half_life)
+    lives = distinct_half_lives(p)
     if len(lives) == 1:  # one half-life: the stocks from a few shared channels
         same = p.score is p.raw or bool(np.array_equal(p.score, p.raw))
         plan = _stocks.plan(m, float(lives[0]), same=same)
