@@ -56,3 +56,15 @@ def _close_figures():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def model_reference(ev, model):
+    """The plain-loop reference (``tests/reference.py``) of ``ev`` under ``model``: the
+    rows as validation reads them, the model's parameters, the default weights."""
+    from reference import Reference, params_of, rows_of
+
+    import tension as tn
+    from tension.taxonomy import kind_quad_classes, resolve_weights
+
+    rows = rows_of(tn.read_events(ev, weights=model.weights, duplicates="keep"))
+    return Reference(rows, params_of(model), resolve_weights(), kind_quad_classes())

@@ -8,7 +8,7 @@ from unittest import mock
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import RTOL
+from conftest import RTOL, model_reference
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference import Reference, params_of, rows_of
@@ -21,11 +21,6 @@ from tension.taxonomy import kind_quad_classes, resolve_weights
 WEIGHTS = resolve_weights()
 QUADS = kind_quad_classes()
 DRAWN = settings(max_examples=30, deadline=None)
-
-
-def reference(ev: pd.DataFrame, model: tn.Model) -> Reference:
-    rows = rows_of(tn.read_events(ev, weights=model.weights, duplicates="keep"))
-    return Reference(rows, params_of(model), WEIGHTS, QUADS)
 
 
 def assert_matches(out: pd.DataFrame, ref: Reference) -> None:
@@ -53,7 +48,7 @@ def test_grid_matches_the_reference_for_drawn_models_and_frequencies(model, rows
     # the smallest chunks (8 steps) carry the state across many chunk boundaries
     with mock.patch.object(_steps, "CHUNK_BINS", 1 if small_chunks else _steps.CHUNK_BINS):
         out = tn.score(ev, model=model, freq=freq, start=start, end=end)
-    ref = reference(ev, model)
+    ref = model_reference(ev, model)
     times = out["date"].unique()
     assert len(out) == len(set(ref.dyads)) * len(times)
     assert list(out.columns) == ["dyad", "date", "tension", "hostile", "cooperative", "index", "heat", "flow"]
@@ -71,7 +66,7 @@ def test_snapshot_matches_the_reference_for_drawn_models(model, rows, day):
     ev = frame(rows)
     at = pd.Timestamp("2024-01-01 12:00") + pd.Timedelta(days=day)
     snap = tn.score(ev, model=model, at=at)
-    ref = reference(ev, model)
+    ref = model_reference(ev, model)
     started = {d for d, r in zip(ref.dyads, ref.rows, strict=True) if r["date"] <= at}
     assert sorted(snap["dyad"]) == sorted(started)
     assert (snap["date"] == at).all()

@@ -5,23 +5,14 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import RTOL
+from conftest import RTOL, model_reference
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from reference import Reference, params_of, rows_of
 from strategies import event_rows, frame, models
 
 import tension as tn
-from tension.taxonomy import kind_quad_classes, resolve_weights
 
-WEIGHTS = resolve_weights()
-QUADS = kind_quad_classes()
 DRAWN = settings(max_examples=30, deadline=None)
-
-
-def reference(ev: pd.DataFrame, model: tn.Model) -> Reference:
-    rows = rows_of(tn.read_events(ev, weights=model.weights, duplicates="keep"))
-    return Reference(rows, params_of(model), WEIGHTS, QUADS)
 
 
 def close(value: float, expected: float, gross: float) -> bool:
@@ -38,7 +29,7 @@ def index_close(value: float, expected: float, flow: float) -> bool:
 def test_score_matches_the_reference_for_drawn_models(model, rows):
     ev = frame(rows)
     daily = tn.score(ev, model=model, start="2024-01-01", end="2024-02-05")
-    ref = reference(ev, model)
+    ref = model_reference(ev, model)
     assert set(daily["dyad"]) == set(ref.dyads)
     assert len(daily) == len(set(ref.dyads)) * 36
     for row in daily.itertuples():
@@ -55,7 +46,7 @@ def test_score_matches_the_reference_for_drawn_models(model, rows):
 def test_score_events_matches_the_reference_for_drawn_models(model, rows):
     ev = frame(rows)
     out = tn.score_events(ev, model=model)
-    ref = reference(ev, model)
+    ref = model_reference(ev, model)
     assert list(out.index) == list(ev.index)
     for i, (_, row) in enumerate(out.iterrows()):
         t, h, c, index, heat, flow = ref.reading(ref.dyads[i], ref.rows[i]["date"])
@@ -74,7 +65,7 @@ def test_contributions_match_the_reference_for_drawn_models(model, rows, day):
     ev = frame(rows)
     at = pd.Timestamp("2024-01-01") + pd.Timedelta(days=day)
     why = tn.contributions(ev, at=at, model=model)
-    ref = reference(ev, model)
+    ref = model_reference(ev, model)
     for i, value in enumerate(why["contribution"]):
         assert close(value, ref.contribution(i, at), abs(ref.scores[i]))
     for dyad, total in why.attrs["tension"].items():
@@ -87,7 +78,7 @@ def test_contributions_match_the_reference_for_drawn_models(model, rows, day):
 def test_event_scores_match_the_reference_for_drawn_models(model, rows):
     ev = frame(rows)
     scores = tn.event_scores(ev, model=model)
-    ref = reference(ev, model)
+    ref = model_reference(ev, model)
     assert scores["half_life"].tolist() == ref.lives
     assert scores["dyad"].tolist() == ref.dyads
     for value, expected in zip(scores["score"], ref.scores, strict=True):
