@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 
-__all__ = ["BLOCK", "LN2", "PARTS", "linear_scan", "scan_parts", "scan_scatter", "parallel", "gather"]
+__all__ = ["BLOCK", "LN2", "PARTS", "take_part", "linear_scan", "scan_parts", "scan_scatter", "parallel", "gather"]
 
 #: Positions per block of the associative scan.
 BLOCK = 128
@@ -105,9 +105,9 @@ def _fill(view: np.ndarray, values: np.ndarray, n: int, part: str | None = None)
     source = values[: full * block].reshape(full, block)
     for start in range(0, full, _CHUNK):
         stop = min(start + _CHUNK, full)
-        _copy(source[start:stop], view[start:stop], part)
+        take_part(source[start:stop], view[start:stop], part)
     if n > full * block:
-        _copy(values[full * block :], view[full, : n - full * block], part)
+        take_part(values[full * block :], view[full, : n - full * block], part)
 
 
 #: The parts of a signed column a channel can take: all of it (None), its positive
@@ -115,7 +115,8 @@ def _fill(view: np.ndarray, values: np.ndarray, n: int, part: str | None = None)
 PARTS = (None, "positive", "negative", "size")
 
 
-def _copy(source: np.ndarray, target: np.ndarray, part: str | None) -> None:
+def take_part(source: np.ndarray, target: np.ndarray, part: str | None) -> None:
+    """Write ``part`` of ``source`` (see :data:`PARTS`) into ``target`` (any strides)."""
     if part is None:
         target[...] = source
     elif part == "positive":

@@ -46,7 +46,6 @@ class Plan:
     parts: list
     half_lives: np.ndarray
     stocks: dict
-    same: bool  # whether the score equals the raw score (one source)
 
 
 def plan(model: Model, half_life: float, *, same: bool) -> Plan:
@@ -87,7 +86,7 @@ def plan(model: Model, half_life: float, *, same: bool) -> Plan:
         stocks["flow"] = [(channel(RAW, "size", life), 1.0)]
     number = {SCORE: 0, RAW: 0 if same else 1}
     parts = [(number[src], part) for src, part, _ in channels]
-    return Plan(parts, np.array([lv for *_, lv in channels]), stocks, same)
+    return Plan(parts, np.array([lv for *_, lv in channels]), stocks)
 
 
 def homes(p: Plan) -> list:

@@ -27,7 +27,8 @@ from __future__ import annotations
 import numpy as np
 
 from ._kernel import Kernel, TooManyRows, at_events, final_states, on_grid, run
-from ._scan import BLOCK, gather, linear_scan, parallel, scan_parts, scan_scatter
+from ._scan import BLOCK, gather, linear_scan, parallel, scan_parts, scan_scatter, take_part
+from ._scan import PARTS as _SCAN_PARTS
 from ._sort import counting_sort, dense_codes, group_order, is_sorted, time_order
 
 __all__ = [
@@ -180,18 +181,7 @@ def decayed_sum(
 
 #: The parts of a source column :func:`decayed_parts` can decay: its positive values, the
 #: magnitudes of its negative values, or the magnitudes of all.
-PARTS = ("positive", "negative", "size")
-
-
-def _part(values: np.ndarray, part: str, out: np.ndarray) -> np.ndarray:
-    if part == "positive":
-        return np.maximum(values, 0.0, out=out)
-    if part == "negative":
-        np.minimum(values, 0.0, out=out)
-        return np.negative(out, out=out)
-    if part == "size":
-        return np.abs(values, out=out)
-    raise ValueError(f"part must be one of {list(PARTS)}, not {part!r}")
+PARTS = tuple(part for part in _SCAN_PARTS if part is not None)
 
 
 def decayed_parts(
@@ -268,7 +258,7 @@ def decayed_parts(
     if n == 0 or (engine != "numpy" and (order is None or ordered is None)):
         matrix = np.empty((channels, n))
         for c, (k, part) in enumerate(parts):
-            _part(sources[k], part, matrix[c])
+            take_part(sources[k], matrix[c], part)
         result = decayed_sum(groups, times, matrix.T, half_lives, threads=threads, engine=engine, order=order)
         result = result.reshape(n, channels)
         if out is None:
@@ -313,7 +303,7 @@ def decayed_parts(
 
         matrix = np.empty((channels, n))
         for c, (k, part) in enumerate(parts):
-            _part(moved[k], part, matrix[c])
+            take_part(moved[k], matrix[c], part)
         del moved
         states = _numba.decayed_sum(g, t, matrix.T, half_lives, None, int(g[-1]) + 1)
         del matrix

@@ -312,7 +312,7 @@ def test_parts_on_strided_views(stride, part):
 
     source = np.random.default_rng(stride).normal(size=1000)
     target = np.full(1000 * stride, np.nan)[::stride]
-    _scan._copy(source, target, part)
+    _scan.take_part(source, target, part)
     want = {"positive": np.maximum(source, 0), "negative": np.maximum(-source, 0), "size": np.abs(source)}
     assert np.array_equal(target, want.get(part, source))
 
