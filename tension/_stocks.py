@@ -79,8 +79,8 @@ def plan(model: Model, half_life: float, *, same: bool) -> Plan:
         ],
     }
     life = float(model.flow_half_life)
-    key_of = {(part, lv) for src, part, lv in channels if src == RAW}
-    if ("positive", life) in key_of and ("negative", life) in key_of:
+    raw_channels = {(part, lv) for src, part, lv in channels if src == RAW}
+    if ("positive", life) in raw_channels and ("negative", life) in raw_channels:
         stocks["flow"] = [(channel(RAW, "positive", life), 1.0), (channel(RAW, "negative", life), 1.0)]
     else:
         stocks["flow"] = [(channel(RAW, "size", life), 1.0)]
