@@ -404,20 +404,20 @@ def read_events(
         labels = pd.RangeIndex(len(frame))
         where = f"{where} (rows counted by position from 0: the index has duplicate labels)"
     problems: list[Problem] = []
-    out = pd.DataFrame(index=frame.index)
-    out["date"] = _parse_dates(frame["date"], labels, problems, date_format, dayfirst)
+    made: dict = {}  # the columns, made into one frame at the end (one construction, no inserts)
+    made["date"] = _parse_dates(frame["date"], labels, problems, date_format, dayfirst)
     # the three text columns coded at once (in threads on long inputs)
     text_columns = ("source", "target", "kind")
     coded = dict(zip(text_columns, _columns.text_codes_of(frame[c] for c in text_columns), strict=True))
-    out["source"], source_codes = _country_column(frame, "source", labels, problems, coded["source"])
-    out["target"], target_codes = _country_column(frame, "target", labels, problems, coded["target"])
+    made["source"], source_codes = _country_column(frame, "source", labels, problems, coded["source"])
+    made["target"], target_codes = _country_column(frame, "target", labels, problems, coded["target"])
     same = _columns.equal_text(source_codes, target_codes, unless="")
     _flag(
         problems,
         same,
         labels,
         "target",
-        lambda pos: f"target equals source ({_values(out['source'], pos)}); a dyad needs two countries",
+        lambda pos: f"target equals source ({_values(made['source'], pos)}); a dyad needs two countries",
     )
     known = resolve_weights(weights)
     kind, kind_missing, unknown, kind_codes = _normalised(frame["kind"], str.strip, known, coded["kind"])
@@ -435,12 +435,12 @@ def read_events(
                 "on the command line",
             )
         )
-    out["kind"] = kind
-    out["killed"] = _count_column(frame, "killed", labels, problems)
-    out["injured"] = _count_column(frame, "injured", labels, problems)
-    out["confidence"] = _float_column(frame, "confidence", 1.0, labels, problems, internal=not _FINGERPRINT.get())
+    made["kind"] = kind
+    made["killed"] = _count_column(frame, "killed", labels, problems)
+    made["injured"] = _count_column(frame, "injured", labels, problems)
+    made["confidence"] = _float_column(frame, "confidence", 1.0, labels, problems, internal=not _FINGERPRINT.get())
     if "confidence" in frame:  # (an absent column is all 1)
-        conf = out["confidence"].to_numpy()
+        conf = made["confidence"].to_numpy()
         bad_conf = ~((conf > 0) & (conf <= 1))
         _flag(
             problems,
@@ -449,9 +449,9 @@ def read_events(
             "confidence",
             lambda pos: f"outside (0, 1] ({_values(frame['confidence'], pos)})",
         )
-    out["weight"] = _float_column(frame, "weight", np.nan, labels, problems)
+    made["weight"] = _float_column(frame, "weight", np.nan, labels, problems)
     if "weight" in frame:
-        w = out["weight"].to_numpy()
+        w = made["weight"].to_numpy()
         _flag(
             problems,
             np.isinf(w),
@@ -469,14 +469,17 @@ def read_events(
                 "that sums stay finite: rescale them"
             ),
         )
-    out["cameo"] = _cameo_column(frame, labels, problems)
+    made["cameo"] = _cameo_column(frame, labels, problems)
     for column in ("description", "evidence", "url"):
-        out[column] = frame[column].astype("string") if column in frame else _columns.missing_text(frame.index)
+        made[column] = frame[column].astype("string") if column in frame else _columns.missing_text(frame.index)
     if problems:
         raise EventError(problems, where)
     for column in frame.columns:
-        if column not in out.columns:
-            out[column] = frame[column]
+        if column not in made:
+            made[column] = frame[column]
+    # Series on the frame's own index object: no alignment (duplicate labels are fine), and
+    # pandas tracks the columns shared with the input (copied on write, never changed)
+    out = pd.DataFrame(made, index=frame.index, copy=False)
     if duplicates != "keep" and len(out):
         core = [c for c in (*REQUIRED, *OPTIONAL) if c in out.columns]
         dup = out.duplicated(subset=core, keep=False).to_numpy()
