@@ -21,20 +21,6 @@ from .model import Model
 from .score import decompose, event_scores
 
 
-def model_from(model: Model | None, **loose) -> Model:
-    """One Model from ``model=`` or loose keyword parameters (``None`` = not given), never both."""
-    given = {k: v for k, v in loose.items() if v is not None}
-    if model is None:
-        return Model(**given)
-    if not isinstance(model, Model):
-        raise TypeError(f"model must be a tension.Model, not {type(model).__name__}")
-    if given:
-        raise ValueError(
-            f"give the parameters either as model= or as keywords, not both (got model and {sorted(given)})"
-        )
-    return model
-
-
 def scaled_half_life(model: Model, factor: float):
     """The model's half-life(s), every value multiplied by ``factor``."""
     if isinstance(model.half_life, Mapping):

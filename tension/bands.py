@@ -7,6 +7,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from . import _basis
+from ._prepare import resolve_model
 from .model import Model
 from .score import score
 
@@ -177,7 +178,7 @@ def bands(
     1 2024-01-29     30.5  11.2  60.0
     2 2024-01-30     29.8  11.0  58.6
     """
-    m = _basis.model_from(model, half_life=half_life, directed=directed, weights=weights)
+    m = resolve_model(model, half_life=half_life, directed=directed, weights=weights)
     lo_q, hi_q = quantiles
     if not (0 <= lo_q < hi_q <= 1):
         raise ValueError(f"quantiles must be (low, high) with 0 <= low < high <= 1, got {quantiles!r}")

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
-from . import _basis
+from ._prepare import resolve_model
 from .events import read_events
 from .model import Model
 from .score import contributions, event_scores, score
@@ -108,7 +108,7 @@ def project(
 
     One half-life (30 days): ``30 * log2(30.54 / 10) = 48.32`` days after 29 January.
     """
-    m = _basis.model_from(model, half_life=half_life, directed=directed, weights=weights)
+    m = resolve_model(model, half_life=half_life, directed=directed, weights=weights)
     if not np.isfinite(below):
         raise ValueError(f"below must be a finite number, got {below!r}")
     if not (np.isfinite(horizon) and horizon > 0):
@@ -187,7 +187,7 @@ def what_if(
           dyad       date  before  after  change
     0  IRN-PAK 2024-01-29   30.54   40.77   10.23
     """
-    m = _basis.model_from(model, half_life=half_life, directed=directed, weights=weights)
+    m = resolve_model(model, half_life=half_life, directed=directed, weights=weights)
     ev = read_events(events, weights=m.weights, duplicates="keep")
     after, labels = ev, pd.Index([])
     if drop is not None:
