@@ -3,15 +3,15 @@
 :func:`group_order` packs each event's group code, its time quantised to the bits left over
 and its row into one 64-bit key and sorts the keys with one ``np.sort`` of integers (no
 index array carried along); quantisation is monotone, so the order is exact except inside
-runs of one group and one quantum, which are re-sorted exactly. :func:`counting_sort`
-groups time-ordered events in O(n) and moves their data along.
+runs of one group and one quantum, which are re-sorted exactly; for time-ordered events
+the key is just (group, row).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["group_order", "time_order", "packed_order", "counting_sort", "is_sorted", "dense_codes"]
+__all__ = ["group_order", "time_order", "packed_order", "is_sorted", "dense_codes"]
 
 
 def _bits(value: int) -> int:
@@ -135,16 +135,3 @@ def time_order(times: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     order = packed_order(np.zeros(len(times), dtype=np.int64), 1, times)
     return order if order is not None else np.argsort(times, kind="stable")
-
-
-def counting_sort(groups: np.ndarray, n_groups: int, data: np.ndarray):
-    """Stable counting sort by integer group code, moving ``data`` along, in C through
-    scipy.sparse: COO -> CSR places every entry of a row after the row's earlier entries,
-    in input order, in O(n + G). Returns (order, row pointers, data in sorted order)."""
-    from scipy import sparse
-
-    n = len(groups)
-    index_type = np.int32 if max(n, n_groups) < 2**31 - 1 else np.int64
-    columns = np.arange(n, dtype=index_type)
-    matrix = sparse.coo_array((data, (groups.astype(index_type, copy=False), columns)), shape=(n_groups, n)).tocsr()
-    return matrix.indices, matrix.indptr, matrix.data

@@ -16,8 +16,9 @@ cancellation for same-signed channels. The only Python loop runs over the positi
 inside one block (a fixed ``BLOCK``), never over events or groups. Sorting events by
 (group, time) lives in :mod:`tension._sort`.
 
-This module holds :func:`decayed_sum` (the event-level path behind ``score_events``) and
-re-exports the rest of the kernel: the scan and its threaded parts from
+This module holds :func:`decayed_parts` (the event-level path behind ``score_events``)
+and :func:`decayed_sum` (score columns as they are, through it), and re-exports the rest
+of the kernel: the scan and its threaded parts from
 :mod:`tension._scan`, :func:`run`, its :class:`Kernel` and their readers (``at_events``,
 ``on_grid``, ``final_states``) from :mod:`tension._kernel`.
 """
@@ -27,9 +28,9 @@ from __future__ import annotations
 import numpy as np
 
 from ._kernel import Kernel, TooManyRows, at_events, final_states, on_grid, run
-from ._scan import BLOCK, gather, linear_scan, parallel, scan_parts, scan_scatter, take_part
+from ._scan import BLOCK, gather, linear_scan, parallel, scan_scatter, take_part
 from ._scan import PARTS as _SCAN_PARTS
-from ._sort import counting_sort, dense_codes, group_order, is_sorted, time_order
+from ._sort import dense_codes, group_order, is_sorted, time_order
 
 __all__ = [
     "BLOCK",
@@ -106,7 +107,8 @@ def decayed_sum(
     last bit), cuts the sorted events into one part per thread at group boundaries (the
     parts are independent: numpy releases the GIL and they run in parallel) and solves
     each part with the blocked :func:`linear_scan`, decay factors shared by the channels
-    of one half-life. The states are scattered straight back to input order.
+    of one half-life. The states are scattered straight back to input order. (This is
+    :func:`decayed_parts` with every column taken as it is.)
 
     Examples
     --------
@@ -139,49 +141,27 @@ def decayed_sum(
             out[...] = result
             result = out
         return result[:, 0] if flat else result
-    if order is None and scores.ndim == 1 and is_sorted(times):
-        # time-ordered input: a stable counting sort by group moves times and scores along
-        n_groups = int(groups.max()) + 1
-        packed = np.empty(n, dtype=np.complex128)
-        packed.real, packed.imag = times, scores
-        order, indptr, packed = counting_sort(groups, n_groups, packed)
-        g = np.repeat(np.arange(n_groups), np.diff(indptr))
-        t, b = packed.real, packed.imag[None, :]
-    else:
-        if order is None:
-            order = group_order(groups, times)
-        columns = [scores] if scores.ndim == 1 else [scores[:, c] for c in range(scores.shape[1])]
-        g, t, *columns = gather(order, groups, times, *columns, threads=threads)
-        b = np.stack(columns) if len(columns) > 1 else columns[0][None, :]
-        del columns
-    tied = (g[1:] == g[:-1]) & (t[1:] == t[:-1])
-    if tied.any():
-        # events of one group at one time: a canonical order (by score), so that the
-        # block's sum, hence every state, is the same for any input row order
-        order = order.copy()
-        run = np.cumsum(np.r_[True, ~tied])
-        members = np.flatnonzero(np.r_[tied, False] | np.r_[False, tied])
-        sub = members[np.lexsort([*b[::-1, members], run[members]])]
-        order[members], b[:, members] = order[sub], b[:, sub]
-    if by_sign:
-        s = b[0]
-        b = np.empty((2, n))
-        np.maximum(s, 0.0, out=b[0])
-        np.minimum(s, 0.0, out=b[1])
-        np.negative(b[1], out=b[1])
-        del s
-    states = scan_parts(g, t, b, half_lives, threads)
-    del b
+    # the numpy engine: the parts of the score columns through decayed_parts
+    columns = [scores] if scores.ndim == 1 else [scores[:, c] for c in range(scores.shape[1])]
+    parts = [(0, "positive"), (0, "negative")] if by_sign else [(c, None) for c in range(channels)]
     if out is None:
         out = np.empty((channels, n)).T
-    # channel by channel, contiguous scatters back to input order (in threads)
-    parallel([(lambda c=c: out[:, c].__setitem__(order, states[c])) for c in range(channels)], threads, n)
+    decayed_parts(
+        groups,
+        times,
+        columns,
+        parts,
+        half_lives,
+        threads=threads,
+        order=order,
+        out=[out[:, c] for c in range(channels)],
+    )
     return out[:, 0] if flat else out
 
 
-#: The parts of a source column :func:`decayed_parts` can decay: its positive values, the
-#: magnitudes of its negative values, or the magnitudes of all.
-PARTS = tuple(part for part in _SCAN_PARTS if part is not None)
+#: The parts of a source column :func:`decayed_parts` can decay: the column as it is
+#: (None), its positive values, the magnitudes of its negative values, or all magnitudes.
+PARTS = _SCAN_PARTS
 
 
 def decayed_parts(
@@ -200,9 +180,9 @@ def decayed_parts(
     """Decayed sums of parts of a few signed columns, in input order, moving only the columns.
 
     Channel ``c`` decays part ``parts[c] = (k, part)`` of column ``sources[k]`` with
-    half-life ``half_lives[c]``; ``part`` is ``"positive"`` (the positive values, 0
-    elsewhere), ``"negative"`` (the magnitudes of the negative values) or ``"size"`` (all
-    magnitudes). The result equals :func:`decayed_sum` of the matrix of those parts, but
+    half-life ``half_lives[c]``; ``part`` is None (the column as it is), ``"positive"``
+    (the positive values, 0 elsewhere), ``"negative"`` (the magnitudes of the negative
+    values) or ``"size"`` (all magnitudes). The result equals :func:`decayed_sum` of the matrix of those parts, but
     only the source columns are moved into (group, time) order; the parts are made
     there. This is how ``score_events`` computes its stocks from one or two score columns.
 
@@ -242,7 +222,7 @@ def decayed_parts(
         times = np.empty(len(groups))  # never read
     times = np.asarray(times, dtype=float)
     sources = [np.asarray(s, dtype=float) for s in sources]
-    parts = [(int(k), str(part)) for k, part in parts]
+    parts = [(int(k), None if part is None else str(part)) for k, part in parts]
     channels = len(parts)
     half_lives = np.asarray(half_lives, dtype=float).reshape(-1)
     if len(half_lives) != channels:
