@@ -22,6 +22,7 @@ make the same answers cheap on millions of rows:
 from __future__ import annotations
 
 import ctypes
+import os
 import weakref
 
 import numpy as np
@@ -55,35 +56,116 @@ def _arrow_chunks(values):
     return chunked
 
 
-def _upper3_codes(chunked) -> np.ndarray | None:
-    """Codes ``26**2 * a + 26 * b + c`` of three upper-case ASCII letters per row, read
-    from the arrow buffers; None unless every row is exactly that (no nulls)."""
+#: Rows per piece when a long arrow column is coded piece by piece (in threads).
+_PIECE = 1 << 18
+#: Two bytes read as a little-endian uint16 -> ``26 * a + b`` for two upper-case ASCII
+#: letters a, b (numbered from 0), a large negative number for anything else.
+_PAIRS = np.full(1 << 16, -(10**6), dtype=np.int32)
+_PAIRS[(np.arange(26)[:, None] + _A | (np.arange(26)[None, :] + _A) << 8).ravel()] = np.arange(26 * 26)
+#: A byte -> its letter number for "A" .. "Z", a large positive number for anything else.
+_THIRD = np.full(256, 10**6, dtype=np.int32)
+_THIRD[_A : _A + 26] = np.arange(26)
+
+
+def _pieces(chunked) -> list:
+    """The chunks of an arrow column cut into slices of at most :data:`_PIECE` rows (no copy)."""
+    return [chunk.slice(start, _PIECE) for chunk in chunked.chunks for start in range(0, len(chunk), _PIECE)]
+
+
+def _upper3_keys(piece):
+    """Keys ``26**2 * a + 26 * b + c`` of an arrow string array whose every row is three
+    upper-case ASCII letters, read from its buffers (strided views of the bytes, two table
+    look-ups per row); None unless every row is exactly that (no nulls)."""
     import pyarrow as pa
 
-    parts = []
-    for chunk in chunked.chunks:
-        if chunk.null_count:
-            return None
-        offset_type = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
-        buffers = chunk.buffers()
-        n = len(chunk)
-        offsets = np.frombuffer(
-            buffers[1], dtype=offset_type, count=n + 1, offset=chunk.offset * np.dtype(offset_type).itemsize
-        )
-        if n and not (offsets[-1] - offsets[0] == 3 * n and (np.diff(offsets) == 3).all()):
-            return None
-        data = (
-            np.frombuffer(buffers[2], dtype=np.uint8, count=3 * n, offset=int(offsets[0]))
-            if n
-            else np.zeros(0, np.uint8)
-        )
-        letters = data.reshape(n, 3).astype(np.int32) - _A
-        if n and not ((letters >= 0) & (letters < 26)).all():
-            return None
-        parts.append(letters[:, 0] * 676 + letters[:, 1] * 26 + letters[:, 2])
-    if not parts:
-        return np.zeros(0, dtype=np.int32)
-    return np.concatenate(parts) if len(parts) != 1 else parts[0]
+    n = len(piece)
+    if piece.null_count or n == 0:
+        return None
+    offset_type = np.int64 if pa.types.is_large_string(piece.type) else np.int32
+    buffers = piece.buffers()
+    offsets = np.frombuffer(buffers[1], dtype=offset_type, count=n + 1, offset=piece.offset * offset_type().itemsize)
+    first = int(offsets[0])
+    if int(offsets[-1]) - first != 3 * n or (offsets[1:] - offsets[:-1] != 3).any():
+        return None
+    pair = np.ndarray((n,), dtype="<u2", buffer=buffers[2], offset=first, strides=(3,))
+    third = np.ndarray((n,), dtype=np.uint8, buffer=buffers[2], offset=first + 2, strides=(3,))
+    key = _PAIRS[pair]
+    key *= 26
+    key += _THIRD[third]
+    # a bad pair makes the key negative, a bad third letter makes it at least 10**6
+    if key.min() < 0 or key.max() >= 26**3:
+        return None
+    return key
+
+
+def _three_letters(keys) -> list:
+    return ["".join(chr(_A + d) for d in (k // 676, k // 26 % 26, k % 26)) for k in np.asarray(keys).tolist()]
+
+
+def _piece_codes(piece):
+    """``(codes, uniques)`` of one arrow string array (code -1 for nulls); for three
+    upper-case letters per row ``(keys, present)`` instead: the :func:`_upper3_keys` and
+    a mask of the keys present."""
+    keys = _upper3_keys(piece)
+    if keys is not None:
+        present = np.zeros(26**3, dtype=bool)
+        present[keys] = True
+        return keys, present
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(piece)
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+    return codes, encoded.dictionary.to_pylist()
+
+
+def _arrow_codes(columns, threads: int) -> list:
+    """:func:`text_codes` of several arrow string columns: every column cut into pieces
+    (:func:`_pieces`), the pieces coded in ``threads`` threads (numpy and pyarrow release
+    the GIL), then each piece's codes mapped to its column's merged uniques (in threads)."""
+    pieces = [(c, piece) for c, chunked in enumerate(columns) for piece in _pieces(chunked)]
+    run = _pool_map(threads, len(pieces))
+    coded = run(lambda item: _piece_codes(item[1]), pieces)
+    results, remaps, writes = [], [], []
+    for c, chunked in enumerate(columns):
+        mine = [found for (owner, _), found in zip(pieces, coded, strict=True) if owner == c]
+        codes = np.empty(len(chunked), dtype=np.int32)
+        if all(isinstance(extra, np.ndarray) for _, extra in mine):  # three letters in every piece
+            ids = np.flatnonzero(np.logical_or.reduce([present for _, present in mine])) if mine else []
+            remap = np.zeros(26**3, dtype=np.int32)
+            remap[ids] = np.arange(len(ids), dtype=np.int32)
+            uniques = _three_letters(ids)
+            remaps += [remap] * len(mine)
+        else:
+            position: dict = {}
+            for _, extra in mine:
+                names = _three_letters(np.flatnonzero(extra)) if isinstance(extra, np.ndarray) else extra
+                remap = np.asarray([position.setdefault(u, len(position)) for u in names] + [-1], dtype=np.int32)
+                if isinstance(extra, np.ndarray):  # from a key to its name's position
+                    spread = np.zeros(26**3, dtype=np.int32)
+                    spread[np.flatnonzero(extra)] = remap[:-1]
+                    remap = spread
+                remaps.append(remap)
+            uniques = list(position)
+        start = 0
+        for piece_codes, _ in mine:
+            writes.append((piece_codes, codes[start : start + len(piece_codes)]))
+            start += len(piece_codes)
+        results.append((codes, uniques))
+    run(lambda k: np.take(remaps[k], writes[k][0], out=writes[k][1]), range(len(writes)))
+    return results
+
+
+def _pool_map(threads: int, tasks: int):
+    """``map`` over a list in ``threads`` threads (a plain loop for one thread or task)."""
+    if threads <= 1 or tasks <= 1:
+        return lambda f, items: [f(item) for item in items]
+    from concurrent.futures import ThreadPoolExecutor
+
+    def run(f, items):
+        with ThreadPoolExecutor(min(threads, tasks)) as pool:
+            return list(pool.map(f, items))
+
+    return run
 
 
 def _pointers(objects: np.ndarray, *, copy: bool = True) -> np.ndarray:
@@ -144,22 +226,7 @@ def text_codes(values) -> tuple[np.ndarray, list]:
     """
     chunked = _arrow_chunks(values)
     if chunked is not None:
-        upper = _upper3_codes(chunked)
-        if upper is not None:
-            present = np.zeros(26**3, dtype=bool)
-            present[upper] = True
-            ids = np.flatnonzero(present)
-            remap = np.cumsum(present) - 1
-            uniques = ["".join(chr(_A + d) for d in (i // 676, i // 26 % 26, i % 26)) for i in ids.tolist()]
-            return remap[upper].astype(np.int32), uniques
-        import pyarrow.compute as pc
-
-        encoded = pc.dictionary_encode(chunked).combine_chunks()
-        codes = encoded.indices.to_numpy(zero_copy_only=False)
-        codes = (
-            np.where(np.isnan(codes), -1, codes).astype(np.int32) if codes.dtype.kind == "f" else codes.astype(np.int32)
-        )
-        return codes, encoded.dictionary.to_pylist()
+        return _arrow_codes([chunked], _threads(len(chunked)))[0]
     array = np.asarray(values)
     if array.dtype == object and array.flags.c_contiguous and len(array):
         # a few shared objects (as read_events returns): codes of the pointers, then the
@@ -175,14 +242,20 @@ def text_codes(values) -> tuple[np.ndarray, list]:
 
 def text_codes_of(columns) -> list:
     """:func:`text_codes` of several columns, in threads when they are long (numpy and
-    pyarrow release the GIL while they work)."""
+    pyarrow release the GIL while they work); arrow columns are coded piece by piece in
+    one pool."""
     columns = list(columns)
+    chunks = [_arrow_chunks(column) for column in columns]
+    if columns and all(chunked is not None for chunked in chunks):
+        return _arrow_codes(chunks, _threads(sum(map(len, columns))))
     if len(columns) > 1 and min(map(len, columns)) >= 400_000:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(len(columns)) as pool:
-            return list(pool.map(text_codes, columns))
+        return _pool_map(len(columns), len(columns))(text_codes, columns)
     return [text_codes(column) for column in columns]
+
+
+def _threads(n: int) -> int:
+    """Threads worth starting for ``n`` rows of work."""
+    return min(os.cpu_count() or 1, 8) if n >= 400_000 else 1
 
 
 def spread_text(values: list, codes: np.ndarray, dtype):

@@ -20,13 +20,12 @@ five stocks need three channels (``flow`` is then ``hostile + cooperative``).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import expit
 
-from .model import Model
+from ._scan import _threads, parallel
+from .model import Model, index_into
 
 __all__ = ["Plan", "plan", "homes", "targets", "fill", "COLUMNS"]
 
@@ -111,36 +110,49 @@ def targets(block: np.ndarray, p: Plan) -> list:
     return [rows[name] if name is not None else np.empty(block.shape[1]) for name in homes(p)]
 
 
-def fill(block: np.ndarray, states, score: np.ndarray, p: Plan, model: Model) -> None:
+#: Events per slice of :func:`fill` (the slice's rows stay in cache while it is filled).
+SLICE = 1 << 15
+
+
+def fill(block: np.ndarray, states, score: np.ndarray, p: Plan, model: Model, threads: int | None = None) -> None:
     """Complete the columns :data:`COLUMNS` (rows of ``block``, shape (7, n)) from the
     channels' ``states`` (written by :func:`targets`) and the effective ``score``.
 
-    ``index`` is :func:`tension.flow_index` of ``heat`` and ``flow``, computed in place
-    with the same operations, so that it is the same to the last bit.
+    The events are filled slice by slice (:data:`SLICE`), the slices in threads.
+    ``index`` is :func:`tension.flow_index` of ``heat`` and ``flow``, by the same
+    function (:func:`tension.model.index_into`), so that it is the same to the last bit.
     """
-    rows = dict(zip(COLUMNS, block, strict=True))
-    rows["score"][:] = score
+    n = block.shape[1]
+
+    def holds(name: str) -> bool:  # the stock's row is its first channel's states
+        state, row = states[p.stocks[name][0][0]], block[COLUMNS.index(name)]
+        return state.ctypes.data == row.ctypes.data and state.strides == row.strides
+
     # stocks whose first channel is held elsewhere first, then those that hold theirs
     # (a held channel read by another stock is never changed: see homes)
-    for name, terms in sorted(p.stocks.items(), key=lambda item: states[item[1][0][0]] is rows[item[0]]):
-        row, (first, coef), rest = rows[name], terms[0], terms[1:]
-        if states[first] is not row:
-            np.multiply(states[first], coef, out=row) if coef != 1.0 else np.copyto(row, states[first])
-        for channel, coef in rest:
-            if coef == 1.0:
-                row += states[channel]
-            else:
-                row += coef * states[channel]
-    np.subtract(rows["hostile"], rows["cooperative"], out=rows["tension"])
-    ln2 = math.log(2.0)
-    index, scratch = rows["index"], np.empty(len(score))
-    np.multiply(rows["heat"], ln2, out=index)
-    index /= model.heat_half_life
-    np.multiply(rows["flow"], ln2, out=scratch)
-    scratch /= model.flow_half_life
-    scratch += model.flow_floor
-    index /= scratch
-    del scratch
-    index /= model.index_scale
-    expit(index, out=index)
-    np.multiply(100.0, index, out=index)
+    home = {name: holds(name) for name in p.stocks}
+    order = sorted(p.stocks.items(), key=lambda item: home[item[0]])
+
+    def part(lo: int, hi: int) -> None:
+        rows = dict(zip(COLUMNS, block[:, lo:hi], strict=True))
+        held = [state[lo:hi] for state in states]
+        rows["score"][:] = score[lo:hi]
+        for name, terms in order:
+            row, (first, coef), rest = rows[name], terms[0], terms[1:]
+            if not home[name]:
+                np.multiply(held[first], coef, out=row) if coef != 1.0 else np.copyto(row, held[first])
+            for channel, coef in rest:
+                if coef == 1.0:
+                    row += held[channel]
+                else:
+                    row += coef * held[channel]
+        np.subtract(rows["hostile"], rows["cooperative"], out=rows["tension"])
+        index_into(rows["heat"], rows["flow"], model, out=rows["index"])
+
+    def run(lo: int, hi: int) -> None:
+        for start in range(lo, hi, SLICE):
+            part(start, min(start + SLICE, hi))
+
+    workers = _threads(threads, n)
+    cuts = [k * n // workers // SLICE * SLICE for k in range(workers)] + [n]
+    parallel([(lambda lo=lo, hi=hi: run(lo, hi)) for lo, hi in zip(cuts[:-1], cuts[1:], strict=True)], threads, n)

@@ -342,11 +342,26 @@ def flow_index(heat, flow, *, model: Model | None = None):
     >>> round(float(tn.flow_index(-10 * 5 / 30, 10.0)), 1)
     47.7
     """
-    m = model or Model()
+    heat, flow = np.broadcast_arrays(np.asarray(heat, dtype=float), np.asarray(flow, dtype=float))
+    out = np.empty(heat.shape)
+    index_into(heat.reshape(-1), flow.reshape(-1), model or Model(), out=out.reshape(-1))
+    return out if out.ndim else out[()]
+
+
+def index_into(heat: np.ndarray, flow: np.ndarray, model: Model, *, out: np.ndarray) -> np.ndarray:
+    """:func:`flow_index` of 1-D float arrays written into ``out`` (which may be neither
+    input), with one temporary: the one computation behind every ``index`` column."""
     ln2 = math.log(2.0)
-    heat_rate = np.asarray(heat, dtype=float) * ln2 / m.heat_half_life
-    flow_rate = np.asarray(flow, dtype=float) * ln2 / m.flow_half_life
-    return 100.0 * expit(heat_rate / (flow_rate + m.flow_floor) / m.index_scale)
+    np.multiply(heat, ln2, out=out)
+    out /= model.heat_half_life
+    scratch = np.multiply(flow, ln2)
+    scratch /= model.flow_half_life
+    scratch += model.flow_floor
+    out /= scratch
+    out /= model.index_scale
+    expit(out, out=out)
+    np.multiply(100.0, out, out=out)
+    return out
 
 
 def index_channels(raw, *, model: Model | None = None):

@@ -34,6 +34,40 @@ def test_text_codes_is_an_exact_factorisation(values, storage):
             assert uniques[code] == value
 
 
+@given(
+    st.lists(st.lists(st.one_of(codes3, texts, st.none()), max_size=12), min_size=1, max_size=5),
+    st.integers(1, 4),
+    st.integers(0, 3),
+)
+def test_arrow_columns_are_coded_piece_by_piece(chunks, piece, drop):
+    """Several chunks, cut into pieces (some three letters, some not, some sliced),
+    coded in threads: the same factorisation as one pass over the values."""
+    pa = pytest.importorskip("pyarrow")
+    chunked = pa.chunked_array([pa.array(chunk, type=pa.large_string()) for chunk in chunks], type=pa.large_string())
+    chunked = chunked.slice(min(drop, len(chunked)))
+    values = chunked.to_pylist()
+    saved = _columns._PIECE
+    _columns._PIECE = piece
+    try:
+        (codes, uniques), (again, _) = _columns._arrow_codes([chunked, chunked], threads=3)
+    finally:
+        _columns._PIECE = saved
+    assert codes.dtype == np.int32 and np.array_equal(codes, again)
+    assert len(set(uniques)) == len(uniques)
+    assert [None if c < 0 else uniques[c] for c in codes] == values
+
+
+def test_three_letter_codes_from_the_arrow_buffers():
+    pa = pytest.importorskip("pyarrow")
+    values = ["PAK", "IRN", "PAK", "AFG"]
+    for kind in (pa.string(), pa.large_string()):
+        array = pa.array(["XX", *values], type=kind).slice(1)  # an offset into the buffers
+        keys = _columns._upper3_keys(array)
+        assert keys.tolist() == [(ord(a) - 65) * 676 + (ord(b) - 65) * 26 + ord(c) - 65 for a, b, c in values]
+    for bad in (["PAK", "pak"], ["PAK", "PA"], ["PAK", None], ["PAK", "P@K"], ["PAK", "PA["], ["[AK"], ["PAKI"]):
+        assert _columns._upper3_keys(pa.array(bad)) is None
+
+
 def test_text_codes_of_shared_objects_merges_equal_strings():
     a, b = "".join(["P", "AK"]), "".join(["PA", "K"])  # equal strings, distinct objects
     assert a == b and a is not b

@@ -66,6 +66,25 @@ def test_every_stock_is_its_direct_combination(life, same, heat, cooling, flow):
     assert np.array_equal(got["score"], score)
 
 
+@pytest.mark.parametrize("life, same", [(30.0, True), (14.0, False)])
+def test_fill_by_slices_in_threads_is_fill_in_one_go(monkeypatch, life, same):
+    model = Model()
+    plan = _stocks.plan(model, life, same=same)
+    rng = np.random.default_rng(1)
+    n = 1_000
+    score = rng.normal(size=n) * 5
+    blocks = []
+    for slice_, threads in [(10**9, 1), (7, 2), (64, 3)]:
+        monkeypatch.setattr(_stocks, "SLICE", slice_)
+        block = np.empty((len(_stocks.COLUMNS), n))
+        states = _stocks.targets(block, plan)
+        for c, row in enumerate(states):
+            row[:] = np.random.default_rng(c).uniform(0, 10, n)
+        _stocks.fill(block, states, score, plan, model, threads=threads)
+        blocks.append(block)
+    assert np.array_equal(blocks[0], blocks[1]) and np.array_equal(blocks[0], blocks[2])
+
+
 def test_no_channel_is_changed_before_another_stock_reads_it():
     for life in (30.0, 14.0):
         for same in (True, False):
