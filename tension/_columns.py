@@ -130,7 +130,10 @@ def _arrow_codes(columns, threads: int) -> list:
         mine = [found for (owner, _), found in zip(pieces, coded, strict=True) if owner == c]
         codes = np.empty(len(chunked), dtype=np.int32)
         if all(isinstance(extra, np.ndarray) for _, extra in mine):  # three letters in every piece
-            ids = np.flatnonzero(np.logical_or.reduce([present for _, present in mine])) if mine else []
+            present = np.zeros(26**3, dtype=bool)
+            for _, seen in mine:
+                present |= seen
+            ids = np.flatnonzero(present)
             remap = np.zeros(26**3, dtype=np.int32)
             remap[ids] = np.arange(len(ids), dtype=np.int32)
             uniques = _three_letters(ids)
