@@ -24,6 +24,7 @@ from __future__ import annotations
 import ctypes
 import os
 import weakref
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -272,10 +273,71 @@ def spread_text(values: list, codes: np.ndarray, dtype):
     return pd.array(np.asarray(values, dtype=object)[codes], dtype=dtype)
 
 
-def equal_text(a, b, *, unless=None) -> np.ndarray:
+class PairKeys(NamedTuple):
+    """One integer per row for the pair of values of two coded text columns:
+    ``key = code_a * width + code_b`` (``width`` the number of distinct values of the
+    second), and the sorted distinct keys ``seen``."""
+
+    key: np.ndarray
+    seen: np.ndarray
+    width: int
+
+
+def pair_keys(a, b) -> PairKeys | None:
+    """:class:`PairKeys` of two columns given as their :func:`text_codes`, computed slice
+    by slice in threads on long columns; None if a value is missing (code -1) or the
+    pairs of distinct values are too many (over 2**22) for a table.
+
+    Examples
+    --------
+    >>> pairs = pair_keys((np.array([0, 1, 0]), ["PAK", "IRN"]), (np.array([1, 0, 1]), ["PAK", "IRN"]))
+    >>> pairs.key.tolist(), pairs.seen.tolist()
+    ([1, 2, 1], [1, 2])
+    """
+    codes_a, uniques_a = a
+    codes_b, uniques_b = b
+    width = len(uniques_b)
+    if not 0 < len(uniques_a) * width <= 2**22:
+        return None if len(codes_a) else PairKeys(np.zeros(0, np.int32), np.zeros(0, np.int64), width)
+    n = len(codes_a)
+    key = np.empty(n, dtype=np.int32)
+    present = np.zeros(len(uniques_a) * width, dtype=bool)
+    negative = []
+
+    def part(lo: int, hi: int) -> None:
+        k = key[lo:hi]
+        np.multiply(codes_a[lo:hi], np.int32(width), out=k, dtype=np.int32, casting="unsafe")
+        if k.min() < 0 or codes_b[lo:hi].min() < 0:
+            negative.append(lo)
+            return
+        k += codes_b[lo:hi]
+        present[k] = True  # (threads may set one flag twice: both write True)
+
+    _slices(part, n)
+    if negative:
+        return None
+    return PairKeys(key, np.flatnonzero(present), width)
+
+
+def _slices(task, n: int) -> None:
+    """``task(lo, hi)`` over slices of :data:`_PIECE` rows of ``range(n)``, in threads on
+    long inputs."""
+    cuts = list(range(0, n, _PIECE)) + [n]
+    _pool_map(_threads(n), len(cuts) - 1)(lambda k: task(cuts[k], cuts[k + 1]), range(len(cuts) - 1))
+
+
+def spread(table: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """``table[key]``, slice by slice in threads on long inputs."""
+    out = np.empty(len(key), dtype=table.dtype)
+    _slices(lambda lo, hi: np.take(table, key[lo:hi], out=out[lo:hi]), len(key))
+    return out
+
+
+def equal_text(a, b, *, unless=None, pairs: PairKeys | None = None) -> np.ndarray:
     """``(a == b) & (a != unless)`` row by row for two text columns (missing values equal
     nothing), from their codes rather than string by string. A column may also be given
-    as its :func:`text_codes` pair ``(codes, uniques)``.
+    as its :func:`text_codes` pair ``(codes, uniques)``, and the two columns' :func:`pair_keys`
+    as ``pairs``.
 
     Examples
     --------
@@ -284,6 +346,13 @@ def equal_text(a, b, *, unless=None) -> np.ndarray:
     """
     codes_a, uniques_a = a if isinstance(a, tuple) else text_codes(a)
     codes_b, uniques_b = b if isinstance(b, tuple) else text_codes(b)
+    pairs = pair_keys((codes_a, uniques_a), (codes_b, uniques_b)) if pairs is None else pairs
+    if pairs is not None:  # decided once per distinct pair of values
+        first = np.asarray(list(uniques_a), dtype=object)[pairs.seen // max(pairs.width, 1)]
+        second = np.asarray(list(uniques_b), dtype=object)[pairs.seen % max(pairs.width, 1)]
+        table = np.zeros(len(uniques_a) * pairs.width, dtype=bool)
+        table[pairs.seen] = [x == y and (unless is None or x != unless) for x, y in zip(first, second, strict=True)]
+        return spread(table, pairs.key)
     joint = {value: k for k, value in enumerate(uniques_a) if unless is None or value != unless}
     b_in_a = np.asarray([joint.get(value, -2) for value in uniques_b] + [-3], dtype=np.int64)
     return (b_in_a[codes_b] == codes_a) & (codes_a >= 0)
@@ -459,6 +528,15 @@ def codes_of(frame, column: str):
     if isinstance(token, _Marker) and token.frame is not None and token.frame() is frame and column in token.codes:
         return token.codes[column]
     return text_codes(frame[column])
+
+
+def kept(frame, name: str):
+    """What :func:`mark` keeps under ``name`` for a marked frame (``"pairs"``: the
+    :func:`pair_keys` of source and target), else None."""
+    token = frame.attrs.get(_KEY) if isinstance(frame, pd.DataFrame) else None
+    if isinstance(token, _Marker) and token.frame is not None and token.frame() is frame:
+        return token.codes.get(name)
+    return None
 
 
 def forget_codes(frame) -> None:

@@ -119,11 +119,19 @@ def _resolution(parsed: pd.Series) -> pd.Series:
     """Nanoseconds when every date fits them, microseconds otherwise."""
     if parsed.dtype == np.dtype("datetime64[ns]") or getattr(parsed.dtype, "unit", None) == "ns":
         return parsed  # nanoseconds already (not copied)
-    valid = parsed.dropna()
-    if len(valid) == 0:
-        return parsed.dt.as_unit("ns") if hasattr(parsed, "dt") else parsed
-    lo, hi = valid.min(), valid.max()
     tz = getattr(parsed.dtype, "tz", None)
+    if tz is None and isinstance(parsed.dtype, np.dtype):  # the extremes from the integers, NaT skipped
+        stamps = parsed.to_numpy().view(np.int64)
+        present = stamps[stamps != np.iinfo(np.int64).min] if parsed.hasnans else stamps
+        if len(present) == 0:
+            return parsed.dt.as_unit("ns")
+        unit = np.datetime_data(parsed.dtype)[0]
+        lo, hi = (pd.Timestamp(np.datetime64(int(f(present)), unit)) for f in (np.min, np.max))
+    else:
+        valid = parsed.dropna()
+        if len(valid) == 0:
+            return parsed.dt.as_unit("ns") if hasattr(parsed, "dt") else parsed
+        lo, hi = valid.min(), valid.max()
     bounds = (
         (pd.Timestamp.min, pd.Timestamp.max)
         if tz is None

@@ -68,13 +68,14 @@ def dyad_labels(source, target, *, directed: bool = False) -> np.ndarray:
     return names[codes]
 
 
-def dyad_codes(source, target, directed: bool) -> tuple[np.ndarray, np.ndarray]:
+def dyad_codes(source, target, directed: bool, pairs: _columns.PairKeys | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Sorted dyad labels and each event's integer code into them.
 
     The two country columns are factorised once each (:func:`tension._columns.text_codes`;
     either may also be given as its ``(codes, uniques)``) into one sorted list of
     countries; a dyad is ``first * C + second`` of its two country codes (sorted unless
-    ``directed``); labels are built per distinct dyad.
+    ``directed``); labels are built per distinct dyad. ``pairs``: the columns'
+    :func:`tension._columns.pair_keys` if the caller has them.
     """
     src_codes, src_uniques = source if isinstance(source, tuple) else _columns.text_codes(source)
     tgt_codes, tgt_uniques = target if isinstance(target, tuple) else _columns.text_codes(target)
@@ -82,31 +83,28 @@ def dyad_codes(source, target, directed: bool) -> tuple[np.ndarray, np.ndarray]:
     position = {c: k for k, c in enumerate(countries)}
     src_at = np.asarray([position[str(c)] for c in src_uniques], dtype=np.int64)
     tgt_at = np.asarray([position[str(c)] for c in tgt_uniques], dtype=np.int64)
-    width = len(tgt_uniques)
-    if 0 < len(src_uniques) * width <= 2**22 and (len(src_codes) == 0 or min(src_codes.min(), tgt_codes.min()) >= 0):
+    if pairs is None:
+        pairs = _columns.pair_keys((src_codes, src_uniques), (tgt_codes, tgt_uniques))
+    if pairs is not None:
         # one key per (source value, target value), a table from keys to dyads: each row
-        # costs a multiply-add and two lookups, whatever the number of countries
-        key = src_codes.astype(np.int32) * np.int32(width)
-        key += tgt_codes
-        present = np.zeros(len(src_uniques) * width, dtype=bool)
-        present[key] = True
-        seen = np.flatnonzero(present)
-        codes_of_seen, pairs = _columns.dyad_codes(
-            src_at[seen // width], tgt_at[seen % width], max(len(countries), 1), directed=directed
+        # costs one lookup, whatever the number of countries
+        width = max(pairs.width, 1)
+        codes_of_seen, dyads = _columns.dyad_codes(
+            src_at[pairs.seen // width], tgt_at[pairs.seen % width], max(len(countries), 1), directed=directed
         )
-        table = np.zeros(len(present), dtype=np.int32)
-        table[seen] = codes_of_seen
-        codes = table[key]
-        del key, present, table
+        table = np.zeros(len(src_uniques) * width, dtype=np.int32)
+        table[pairs.seen] = codes_of_seen
+        codes = _columns.spread(table, pairs.key)
+        del table
     else:  # missing values (code -1) or very many distinct values: country by country
         kind = np.int32 if len(countries) < 2**15 else np.int64
         src = np.r_[src_at, -1].astype(kind)[src_codes]
         tgt = np.r_[tgt_at, -1].astype(kind)[tgt_codes]
-        codes, pairs = _columns.dyad_codes(src, tgt, max(len(countries), 1), directed=directed)
+        codes, dyads = _columns.dyad_codes(src, tgt, max(len(countries), 1), directed=directed)
         del src, tgt
     sep = "->" if directed else "-"
     names = np.asarray(countries, dtype=object)  # labels per distinct dyad, concatenated in C
-    names = names[pairs[:, 0]] + sep + names[pairs[:, 1]]
+    names = names[dyads[:, 0]] + sep + names[dyads[:, 1]]
     by_label = np.argsort(names.astype(str), kind="stable")  # (already sorted for equal-length codes)
     if (by_label != np.arange(len(names))).any():
         rank = np.empty(len(names), dtype=np.int64)
@@ -196,7 +194,9 @@ def prepare(events, model: Model) -> Prepared:
     confidence = ev["confidence"].to_numpy(dtype=float)
     if (confidence != 1.0).any():
         raw *= confidence
-    names, codes = dyad_codes(_columns.codes_of(ev, "source"), _columns.codes_of(ev, "target"), model.directed)
+    names, codes = dyad_codes(
+        _columns.codes_of(ev, "source"), _columns.codes_of(ev, "target"), model.directed, _columns.kept(ev, "pairs")
+    )
     if ev is not events:  # read here and never handed back: its codes have served
         _columns.forget_codes(ev)
     dates = pd.DatetimeIndex(ev["date"])

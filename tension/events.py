@@ -411,7 +411,8 @@ def read_events(
     coded = dict(zip(text_columns, _columns.text_codes_of(frame[c] for c in text_columns), strict=True))
     made["source"], source_codes = _country_column(frame, "source", labels, problems, coded["source"])
     made["target"], target_codes = _country_column(frame, "target", labels, problems, coded["target"])
-    same = _columns.equal_text(source_codes, target_codes, unless="")
+    pairs = _columns.pair_keys(source_codes, target_codes)  # also the dyads' keys when scoring
+    same = _columns.equal_text(source_codes, target_codes, unless="", pairs=pairs)
     _flag(
         problems,
         same,
@@ -494,7 +495,7 @@ def read_events(
                 stacklevel=2,
             )
     # scoring this frame will not validate it again, nor code its text columns again
-    codes = {"source": source_codes, "target": target_codes, "kind": kind_codes}
+    codes = {"source": source_codes, "target": target_codes, "kind": kind_codes, "pairs": pairs}
     return _columns.mark(out, known, codes=codes, fingerprint=_FINGERPRINT.get())
 
 

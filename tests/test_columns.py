@@ -167,6 +167,30 @@ def test_equal_text_is_elementwise_equality(pairs, arrow):
     assert got.tolist() == want
 
 
+@given(st.lists(st.tuples(texts, texts), max_size=60), st.integers(1, 7))
+def test_pair_keys_number_the_pairs_of_values(rows, piece):
+    a = _columns.text_codes(pd.Series([r[0] for r in rows], dtype=object))
+    b = _columns.text_codes(pd.Series([r[1] for r in rows], dtype=object))
+    saved = _columns._PIECE
+    _columns._PIECE = piece  # many slices, in threads
+    try:
+        pairs = _columns.pair_keys(a, b)
+        same = _columns.equal_text(a, b, unless="", pairs=pairs)
+    finally:
+        _columns._PIECE = saved
+    assert pairs.key.dtype == np.int32 and pairs.width == len(b[1])
+    assert pairs.key.tolist() == [int(x) * len(b[1]) + int(y) for x, y in zip(a[0], b[0], strict=True)]
+    assert pairs.seen.tolist() == sorted(set(pairs.key.tolist()))
+    assert same.tolist() == [x == y and x != "" for x, y in rows]
+
+
+def test_pair_keys_need_every_value():
+    a = (np.array([0, -1], dtype=np.int32), ["PAK"])
+    b = (np.array([0, 0], dtype=np.int32), ["IRN"])
+    assert _columns.pair_keys(a, b) is None
+    assert _columns.equal_text(a, b).tolist() == [False, False]
+
+
 def test_missing_text_is_an_empty_string_column():
     index = pd.RangeIndex(5)
     pd.testing.assert_series_equal(_columns.missing_text(index), pd.Series(pd.NA, index=index, dtype="string"))
