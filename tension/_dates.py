@@ -125,8 +125,7 @@ def _resolution(parsed: pd.Series) -> pd.Series:
         present = stamps[stamps != np.iinfo(np.int64).min] if parsed.hasnans else stamps
         if len(present) == 0:
             return parsed.dt.as_unit("ns")
-        unit = np.datetime_data(parsed.dtype)[0]
-        lo, hi = (pd.Timestamp(np.datetime64(int(f(present)), unit)) for f in (np.min, np.max))
+        lo, hi = (pd.Timestamp(np.array([f(present)]).view(parsed.dtype)[0]) for f in (np.min, np.max))
     else:
         valid = parsed.dropna()
         if len(valid) == 0:
