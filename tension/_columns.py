@@ -348,10 +348,12 @@ def equal_text(a, b, *, unless=None, pairs: PairKeys | None = None) -> np.ndarra
     codes_b, uniques_b = b if isinstance(b, tuple) else text_codes(b)
     pairs = pair_keys((codes_a, uniques_a), (codes_b, uniques_b)) if pairs is None else pairs
     if pairs is not None:  # decided once per distinct pair of values
-        first = np.asarray(list(uniques_a), dtype=object)[pairs.seen // max(pairs.width, 1)]
-        second = np.asarray(list(uniques_b), dtype=object)[pairs.seen % max(pairs.width, 1)]
+        joint: dict = {}  # every distinct value numbered once; ``unless`` never equal
+        number_a = np.asarray([joint.setdefault(v, len(joint)) if v != unless else -1 for v in uniques_a] + [-1])
+        number_b = np.asarray([joint.setdefault(v, len(joint)) if v != unless else -2 for v in uniques_b] + [-2])
+        width = max(pairs.width, 1)
         table = np.zeros(len(uniques_a) * pairs.width, dtype=bool)
-        table[pairs.seen] = [x == y and (unless is None or x != unless) for x, y in zip(first, second, strict=True)]
+        table[pairs.seen] = number_a[pairs.seen // width] == number_b[pairs.seen % width]
         return spread(table, pairs.key)
     joint = {value: k for k, value in enumerate(uniques_a) if unless is None or value != unless}
     b_in_a = np.asarray([joint.get(value, -2) for value in uniques_b] + [-3], dtype=np.int64)

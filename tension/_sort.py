@@ -27,17 +27,18 @@ def packed_order(groups: np.ndarray, n_groups: int, times: np.ndarray | None, *,
     ``np.sort`` of integers (SIMD quicksort, no index array carried along) sorts by
     group, then time, then input position. Quantisation is monotone, so the order is
     exact except inside runs of one group and one quantum whose times are not in input
-    order; those (rare) runs are re-sorted exactly. ``times=None`` means the input is
+    order; those (rare) runs are re-sorted exactly. Integer times are quantised by a right
+    shift of their offset, float times by scaling; the keys are built slice by slice (in
+    threads on long inputs). ``times=None`` means the input is
     already in time order (a counting sort by group). Returns None when the codes leave
     too few bits for the time; with ``with_groups``, the pair ``(order, groups[order])``
     (the sorted groups are the keys' high bits: no gather).
     """
     n = len(groups)
     index_bits = _bits(n - 1)
-    key = groups.astype(np.int64, copy=True) if groups.dtype != np.int64 else groups.copy()
+    key = np.empty(n, dtype=np.int64)
     if times is None:
-        key <<= index_bits
-        key |= np.arange(n, dtype=np.int64)
+        _sliced(n, lambda lo, hi: _pack(key[lo:hi], groups[lo:hi], None, index_bits, lo))
         key.sort()
         order = key & ((1 << index_bits) - 1)
         if with_groups:
@@ -48,38 +49,78 @@ def packed_order(groups: np.ndarray, n_groups: int, times: np.ndarray | None, *,
     if time_bits < 8:
         return None
     low, high = times.min(), times.max()
-    if np.issubdtype(times.dtype, np.integer) and int(high) - int(low) >= 2**63:
-        return None
-    offset = times - low  # exact for int64, monotone for floats
-    span = float(offset.max()) if n else 0.0
-    if not np.isfinite(span):
-        return None
-    top = float(2**time_bits - 1)
-    quantum = offset.astype(np.float64, copy=False) * (top / span if span > 0 else 0.0)
-    np.minimum(quantum, top, out=quantum)
-    key <<= time_bits
-    key |= quantum.astype(np.int64)
-    del quantum, offset
-    key <<= index_bits
-    key |= np.arange(n, dtype=np.int64)
+    if np.issubdtype(times.dtype, np.integer):
+        if int(high) - int(low) >= 2**63:
+            return None
+        # integers: the offset shifted right, exact and monotone, in one pass
+        shift = max(0, _bits(int(high) - int(low)) - time_bits)
+        quantise = (lambda t: _shifted(t, low, shift), None)
+    else:
+        span = float(high - low) if n else 0.0
+        if not np.isfinite(span):
+            return None
+        top = float(2**time_bits - 1)
+        quantise = (lambda t: _scaled(t, low, top / span if span > 0 else 0.0, top), None)
+    _sliced(n, lambda lo, hi: _pack(key[lo:hi], groups[lo:hi], quantise[0](times[lo:hi]), index_bits, lo, time_bits))
     key.sort()
     order = key & ((1 << index_bits) - 1)
     key >>= index_bits  # (group, quantum) of each sorted position
-    same = key[1:] == key[:-1]
-    if same.any():
-        # only runs of one (group, quantum) can be out of time order: look at those only
-        pairs = np.flatnonzero(same)
-        before, after = times[order[pairs]], times[order[pairs + 1]]
-        late = after < before
+    same = np.flatnonzero(key[1:] == key[:-1])  # (few) positions followed by the same (group, quantum)
+    if len(same):
+        # only runs of one (group, quantum) can be out of time order: re-sort the runs
+        # that are, each run a range of sorted positions found from ``same`` alone
+        late = times[order[same + 1]] < times[order[same]]
         if late.any():
-            run = np.cumsum(np.r_[True, ~same])
-            members = np.flatnonzero(np.isin(run, np.unique(run[pairs[late]])))
-            sub = np.lexsort((order[members], times[order[members]], run[members]))
+            new_run = np.r_[True, np.diff(same) != 1]
+            run_of = np.cumsum(new_run) - 1  # the run of each entry of ``same``
+            first = same[new_run]  # each run's first sorted position
+            length = np.bincount(run_of) + 1  # its number of events
+            bad = np.unique(run_of[late])
+            sizes = length[bad]
+            run = np.repeat(np.arange(len(bad)), sizes)
+            members = np.repeat(first[bad], sizes) + np.arange(len(run)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+            sub = np.lexsort((order[members], times[order[members]], run))
             order[members] = order[members][sub]
     if with_groups:  # (re-sorting within a run of one group leaves the groups as they are)
         key >>= time_bits
         return order, key
     return order
+
+
+def _shifted(times: np.ndarray, low, shift: int) -> np.ndarray:
+    """``(times - low) >> shift`` for integer times (exact: no difference overflows)."""
+    offset = np.subtract(times, low, dtype=np.int64)
+    offset >>= shift
+    return offset
+
+
+def _scaled(times: np.ndarray, low, scale: float, top: float) -> np.ndarray:
+    """``min((times - low) * scale, top)`` as integers: float times quantised, monotone."""
+    quantum = (times - low).astype(np.float64, copy=False) * scale
+    np.minimum(quantum, top, out=quantum)
+    return quantum.astype(np.int64)
+
+
+def _pack(key, groups, quantum, index_bits: int, start: int, time_bits: int = 0) -> None:
+    """``key = (group << time_bits | quantum) << index_bits | position`` for one slice."""
+    key[...] = groups
+    if quantum is not None:
+        key <<= time_bits
+        key |= quantum
+    key <<= index_bits
+    key |= np.arange(start, start + len(key), dtype=np.int64)
+
+
+#: Events per slice of the key building (in threads on long inputs).
+_SLICE = 1 << 18
+
+
+def _sliced(n: int, task) -> None:
+    """``task(lo, hi)`` over slices of :data:`_SLICE` events, in threads when long."""
+    from ._scan import parallel
+
+    cuts = list(range(0, n, _SLICE)) + [n]
+    parallel([(lambda lo=lo, hi=hi: task(lo, hi)) for lo, hi in zip(cuts[:-1], cuts[1:], strict=True)], None, n)
 
 
 def is_sorted(values: np.ndarray) -> bool:
