@@ -431,6 +431,16 @@ def labels(names, codes: np.ndarray):
         return names[codes]
     import pyarrow as pa
 
+    encoded = [str(name).encode() for name in names]
+    width = len(encoded[0]) if encoded else 0
+    if width and all(len(e) == width for e in encoded):
+        # labels of one byte length (ISO codes): the string buffers built directly, the
+        # bytes of each row copied from a table of fixed-width records (in threads)
+        table = np.frombuffer(b"".join(encoded), dtype=f"V{width}")
+        data = spread(table, codes)
+        offsets = np.arange(0, width * (len(codes) + 1), width, dtype=np.int64)
+        array = pa.LargeStringArray.from_buffers(len(codes), pa.py_buffer(offsets), pa.py_buffer(data))
+        return pd.array(array, dtype=_INFERRED)
     return pd.array(pa.array(names, type=pa.large_string()).take(pa.array(codes)), dtype=_INFERRED)
 
 

@@ -94,6 +94,14 @@ def test_labels_are_the_strings_pandas_would_make():
     pd.testing.assert_series_equal(got, want)
 
 
+@pytest.mark.parametrize("names", [["AFG-PAK", "IRN-PAK", "IRN-ÖST"], ["PAK->IRN", "IRN->PAK"], ["A-B", "AB-CD"]])
+def test_labels_of_many_rows_in_slices(monkeypatch, names):
+    codes = np.random.default_rng(0).integers(0, len(names), 1_000).astype(np.int32)
+    monkeypatch.setattr(_columns, "_PIECE", 64)
+    got = pd.Series(_columns.labels(np.array(names, dtype=object), codes))
+    pd.testing.assert_series_equal(got, pd.Series([names[c] for c in codes]))
+
+
 @pytest.fixture
 def validated():
     raw = pd.DataFrame(
