@@ -184,8 +184,9 @@ def prepare(events, model: Model) -> Prepared:
         m = np.broadcast_to(1.0, (n,))
     explicit = ev["weight"].to_numpy(dtype=float)
     derived = np.isnan(explicit)
-    if not derived.any():  # every weight given
-        raw = explicit.copy()
+    if not derived.any():  # every weight given: read as they are (never written)
+        raw = explicit.view()
+        raw.flags.writeable = False
     elif derived.all():  # none given
         raw = base * m
     else:
@@ -193,7 +194,7 @@ def prepare(events, model: Model) -> Prepared:
     del derived
     confidence = ev["confidence"].to_numpy(dtype=float)
     if (confidence != 1.0).any():
-        raw *= confidence
+        raw = raw * confidence
     names, codes = dyad_codes(
         _columns.codes_of(ev, "source"), _columns.codes_of(ev, "target"), model.directed, _columns.kept(ev, "pairs")
     )
