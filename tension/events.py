@@ -97,11 +97,14 @@ def _duplicated_columns(frame: pd.DataFrame, where: str) -> None:
 
 def _parse_dates(raw: pd.Series, labels, problems, date_format=None, dayfirst=None) -> pd.Series:
     named = np.zeros(len(raw), dtype=bool)
+    flagged = []
 
     def flag(mask, message):
         mask = np.asarray(mask, dtype=bool)
-        named[mask] = True
-        _flag(problems, mask, labels, "date", message)
+        if mask.any():
+            named[mask] = True
+            flagged.append(mask)
+            _flag(problems, mask, labels, "date", message)
 
     said = []
 
@@ -112,16 +115,19 @@ def _parse_dates(raw: pd.Series, labels, problems, date_format=None, dayfirst=No
     parsed = _dates.parse(raw, flag, date_format=date_format, dayfirst=dayfirst, warn=warn)
     for text in said:
         warnings.warn(text, TensionWarning, stacklevel=3)
-    # anything not read and not already named is unparsable (never a silent NaT)
-    flag(parsed.isna().to_numpy() & ~named, lambda pos: f"unparsable date ({_values(raw, pos)})")
+    # anything not read and not already named is unparsable (never a silent NaT); datetimes
+    # are kept as they are, their missing values named already
+    if not (pd.api.types.is_datetime64_any_dtype(raw.dtype) and parsed.dtype.kind == "M" and not flagged):
+        flag(parsed.isna().to_numpy() & ~named, lambda pos: f"unparsable date ({_values(raw, pos)})")
     return parsed
 
 
 def _normalised(raw: pd.Series, clean, allowed, coded=None):
     """Clean and check the distinct values once, then spread back to the rows.
 
-    Returns the cleaned column, a missing mask and an unknown mask per row, and the codes:
-    ``(codes, cleaned)`` with ``cleaned[codes]`` the cleaned column (code -1: missing).
+    Returns the cleaned column, a missing mask and an unknown mask per row (both None
+    when every value is present and allowed), and the codes: ``(codes, cleaned)`` with
+    ``cleaned[codes]`` the cleaned column (code -1: missing).
     The cost of cleaning and checking follows the number of distinct values, not of
     rows; a text column that cleaning leaves as it is (no missing value, every value a
     ``str`` already clean) is returned itself, not copied. The cleaned column has the
@@ -144,15 +150,15 @@ def _normalised(raw: pd.Series, clean, allowed, coded=None):
         spread = np.asarray(cleaned + [""], dtype=object)[codes]
         values = pd.Series(spread, index=raw.index, dtype=object, copy=False)
     if ok.all() and not empty[:-1].any() and (len(codes) == 0 or int(codes.min()) >= 0):
-        # every value present and allowed: no mask to spread
-        nothing = np.zeros(len(codes), dtype=bool)
-        return values, nothing, nothing.copy(), (codes, cleaned)
+        return values, None, None, (codes, cleaned)  # every value present and allowed: no masks
     return values, empty[codes], ~ok[codes], (codes, cleaned)
 
 
 def _country_column(frame, column, labels, problems, coded=None) -> tuple[pd.Series, tuple]:
     raw = frame[column]
     values, missing, unknown, coded = _normalised(raw, lambda v: v.strip().upper(), country_codes(), coded)
+    if missing is None:  # every code present and known
+        return values, coded
     _flag(problems, missing, labels, column, lambda pos: "missing country code")
     unknown &= ~missing
     _flag(
@@ -422,8 +428,8 @@ def read_events(
     )
     known = resolve_weights(weights)
     kind, kind_missing, unknown, kind_codes = _normalised(frame["kind"], str.strip, known, coded["kind"])
-    unknown |= kind_missing
-    if unknown.any():
+    if unknown is not None and (unknown | kind_missing).any():
+        unknown |= kind_missing
         rows = _labels(unknown, labels)
         names = sorted({str(v) for v in frame["kind"].iloc[np.flatnonzero(unknown)].tolist()})
         problems.append(
@@ -451,8 +457,8 @@ def read_events(
             lambda pos: f"outside (0, 1] ({_values(frame['confidence'], pos)})",
         )
     made["weight"] = _float_column(frame, "weight", np.nan, labels, problems)
-    if "weight" in frame:
-        w = made["weight"].to_numpy()
+    w = made["weight"].to_numpy()
+    if "weight" in frame and (np.abs(w) > MAX_WEIGHT).any():  # (infinite or too large; NaN is empty)
         _flag(
             problems,
             np.isinf(w),
