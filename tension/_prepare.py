@@ -121,7 +121,8 @@ class Prepared:
     codes: np.ndarray  # int code per event
     names: np.ndarray  # label per code
     ticks: np.ndarray  # event time, int64 µs since epoch (UTC): see tension._time
-    base: np.ndarray  # w(kind) per event
+    kind_codes: np.ndarray  # int code of each event's kind
+    kind_weights: np.ndarray  # w(kind) per kind code
     magnitude: np.ndarray  # casualty magnitude m per event (1 for cooperative kinds)
     raw: np.ndarray  # signed score before the repeat discount
     score: np.ndarray  # signed effective score
@@ -134,6 +135,17 @@ class Prepared:
         """``(codes[grouped], ticks[grouped])``: the events' dyads and times sorted by
         (dyad, time), built on first use (``prepare`` builds them anyway)."""
         return self.codes[self.grouped], self.ticks[self.grouped]
+
+    @functools.cached_property
+    def base(self) -> np.ndarray:
+        """w(kind) per event, built on first use."""
+        return self.kind_weights[self.kind_codes]
+
+    @functools.cached_property
+    def raw_by_dyad(self) -> np.ndarray:
+        """``raw[grouped]``: the raw scores in (dyad, time) order (``prepare`` builds them
+        with the times)."""
+        return self.raw[self.grouped]
 
     @functools.cached_property
     def dyads(self) -> np.ndarray:
@@ -165,26 +177,29 @@ def prepare(events, model: Model) -> Prepared:
     kind_codes, kinds = _columns.codes_of(ev, "kind")
     kinds = [str(k) for k in kinds]
     n = len(ev)
-    base = np.asarray([weights[k] for k in kinds], dtype=float)[kind_codes]
+    kind_weights = np.asarray([weights[k] for k in kinds], dtype=float)
     lives = np.asarray(model.half_life_of(kinds), dtype=float)
     # one half-life for every kind (the usual case): one value, not one per event
     one_life = len(lives) > 0 and bool((lives == lives[0]).all())
     half_life = np.broadcast_to(lives[0], (n,)) if one_life else lives[kind_codes]
     killed = ev["killed"].to_numpy()
     injured = ev["injured"].to_numpy()
-    if killed.any() or injured.any():
+    casualties = bool(killed.any() or injured.any())
+    explicit = ev["weight"].to_numpy(dtype=float)
+    derived = np.isnan(explicit)
+    # w(kind) per event, made only when the scores need it (not when every weight is given)
+    base = kind_weights[kind_codes] if casualties or derived.any() else None
+    if casualties:
         m = magnitude(
             killed.astype(float),
             injured.astype(float),
-            hostile=base > 0,
+            hostile=np.asarray(base) > 0,
             killed_coef=model.killed_coef,
             injured_coef=model.injured_coef,
         )
     else:  # no casualties: m = 1 + a ln 1 + b ln 1 = 1 exactly
         m = np.broadcast_to(1.0, (n,))
-    explicit = ev["weight"].to_numpy(dtype=float)
-    derived = np.isnan(explicit)
-    if not derived.any():  # every weight given: read as they are (never written)
+    if base is None or not derived.any():  # every weight given: read as they are (never written)
         raw = explicit.view()
         raw.flags.writeable = False
     elif derived.all():  # none given
@@ -202,14 +217,32 @@ def prepare(events, model: Model) -> Prepared:
         _columns.forget_codes(ev)
     dates = pd.DatetimeIndex(ev["date"])
     ticks = _time.ticks(dates)
-    # once: for the discount and for the kernel (the sorted codes come with the order)
+    # once: for the discount and for the kernel (the sorted codes come with the order; the
+    # times and raw scores are moved together, one read of each event)
     grouped, sorted_codes = core.group_order(codes, ticks, with_groups=True)
-    ordered = sorted_codes, core.gather(grouped, ticks)[0]
+    sorted_ticks, sorted_raw = gather_pair(grouped, ticks, raw)
+    ordered = sorted_codes, sorted_ticks
     factor = repeat_factor(codes, ticks, raw, model.repeat_discount, order=grouped, ordered=ordered)
     score = raw * factor if (factor != 1.0).any() else raw  # no occasion discounted: the raw score
-    p = Prepared(ev, codes, names, ticks, base, m, raw, score, half_life, dates.tz, grouped)
-    p.__dict__["by_dyad"] = ordered  # the cached property, already computed
+    p = Prepared(ev, codes, names, ticks, kind_codes, kind_weights, m, raw, score, half_life, dates.tz, grouped)
+    p.__dict__["by_dyad"] = ordered  # the cached properties, already computed
+    p.__dict__["raw_by_dyad"] = sorted_raw
+    if base is not None:
+        p.__dict__["base"] = base
     return p
+
+
+def gather_pair(order: np.ndarray, ticks: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(ticks[order], values[order])`` (int64 and float64) in one gather of 16-byte
+    records: one read of each event's memory instead of two. The results are columns of
+    one (n, 2) array (strided views, read-only)."""
+    n = len(order)
+    both = np.empty((n, 2), dtype=np.int64)
+    both[:, 0] = ticks
+    both[:, 1] = np.asarray(values, dtype=np.float64).view(np.int64)
+    moved = core.gather(order, both.view(np.complex128).reshape(n))[0].view(np.int64).reshape(n, 2)
+    moved.flags.writeable = False
+    return moved[:, 0], moved[:, 1].view(np.float64)
 
 
 def distinct_half_lives(p: Prepared) -> np.ndarray:
@@ -290,7 +323,8 @@ def select_dyads(p: Prepared, dyads) -> Prepared:
         codes,
         p.names[kept],
         ticks,
-        p.base[mask],
+        p.kind_codes[mask],
+        p.kind_weights,
         p.magnitude[mask],
         p.raw[mask],
         p.score[mask],

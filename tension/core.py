@@ -175,6 +175,7 @@ def decayed_parts(
     engine: str = "numpy",
     order: np.ndarray | None = None,
     ordered: tuple[np.ndarray, np.ndarray] | None = None,
+    moved=None,
     out=None,
 ) -> np.ndarray | list:
     """Decayed sums of parts of a few signed columns, in input order, moving only the columns.
@@ -201,6 +202,9 @@ def decayed_parts(
         As in :func:`decayed_sum`.
     ordered : (ndarray, ndarray), optional
         ``(groups[order], times[order])`` if the caller has them (with ``order``).
+    moved : sequence of ndarray, optional
+        ``[s[order] for s in sources]`` if the caller has them (with ``order`` and
+        ``ordered``); never written.
     out : sequence of C ndarrays of float64, shape (n,), optional
         Where to write each channel's states (e.g. rows of the caller's output block).
 
@@ -257,12 +261,14 @@ def decayed_parts(
         g, t, *moved = gather(order, groups, times, *sources, threads=threads)
     else:
         g, t = ordered
-        moved = gather(order, *sources, threads=threads)
+        if moved is None or len(moved) != len(sources):
+            moved = gather(order, *sources, threads=threads)
     tied = g[1:] == g[:-1]
     tied &= t[1:] == t[:-1]
     if tied.any():
         # events of one group at one time: a canonical order (by the source values), so
         # that every state is the same, to the last bit, for any input row order
+        moved = [np.array(m, dtype=float) for m in moved]  # (the caller's never written)
         order = order.copy()
         run = np.cumsum(np.r_[True, ~tied])
         members = np.flatnonzero(np.r_[tied, False] | np.r_[False, tied])

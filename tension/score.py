@@ -254,6 +254,7 @@ def score_events(
             plan.half_lives,
             order=p.grouped,
             ordered=(sorted_codes, days(sorted_ticks, origin)),
+            moved=[p.raw_by_dyad] if same and p.score is p.raw else None,
             engine=engine,
             out=_stocks.targets(block, plan),
         )

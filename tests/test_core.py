@@ -261,6 +261,24 @@ def test_decayed_parts_match_direct_sums_of_the_parts(groups, seed, channels, th
     want = direct(groups, times, matrix, lives)
     assert got.shape == (n, len(parts))
     assert (np.abs(got - want) <= 1e-12 * want + 1e-300).all()  # the parts are never negative
+    if kw:  # the sources handed over already moved (read-only): the same, and never written
+        moved = [s[kw["order"]] for s in sources]
+        for m in moved:
+            m.flags.writeable = False
+        again = core.decayed_parts(groups, None, sources, parts, lives, threads=threads, moved=moved, **kw)
+        assert np.array_equal(again, got)
+
+
+@given(hnp.arrays(np.float64, st.integers(0, 50)), st.integers(0, 2**32 - 1))
+def test_gather_pair_moves_both_columns_bit_for_bit(values, seed):
+    from tension._prepare import gather_pair
+
+    rng = np.random.default_rng(seed)
+    ticks = rng.integers(-(2**62), 2**62, len(values))
+    order = rng.permutation(len(values))
+    got_ticks, got_values = gather_pair(order, ticks, values)
+    assert np.array_equal(got_ticks, ticks[order])
+    assert np.array_equal(got_values.view(np.int64), values[order].view(np.int64))  # NaN, -0.0 kept
 
 
 def test_decayed_parts_write_where_told_and_do_not_depend_on_row_order():
