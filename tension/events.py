@@ -477,8 +477,13 @@ def read_events(
             ),
         )
     made["cameo"] = _cameo_column(frame, labels, problems)
+    absent = None  # one empty column, shared by the absent ones (copied on write, as any column)
     for column in ("description", "evidence", "url"):
-        made[column] = frame[column].astype("string") if column in frame else _columns.missing_text(frame.index)
+        if column in frame:
+            made[column] = frame[column].astype("string")
+        else:
+            absent = _columns.missing_text(frame.index) if absent is None else absent
+            made[column] = absent
     if problems:
         raise EventError(problems, where)
     for column in frame.columns:
