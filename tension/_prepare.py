@@ -184,7 +184,7 @@ def prepare(events, model: Model) -> Prepared:
     half_life = np.broadcast_to(lives[0], (n,)) if one_life else lives[kind_codes]
     killed = ev["killed"].to_numpy()
     injured = ev["injured"].to_numpy()
-    casualties = bool(killed.any() or injured.any())
+    casualties = _any(killed) or _any(injured)
     explicit = ev["weight"].to_numpy(dtype=float)
     derived = np.isnan(explicit)
     # w(kind) per event, made only when the scores need it (not when every weight is given)
@@ -208,7 +208,7 @@ def prepare(events, model: Model) -> Prepared:
         raw = np.where(derived, base * m, explicit)
     del derived
     confidence = ev["confidence"].to_numpy(dtype=float)
-    if (confidence != 1.0).any():
+    if _any(confidence != 1.0 if confidence.strides != (0,) else confidence[:1] != 1.0):
         raw = raw * confidence
     names, codes = dyad_codes(
         _columns.codes_of(ev, "source"), _columns.codes_of(ev, "target"), model.directed, _columns.kept(ev, "pairs")
@@ -230,6 +230,11 @@ def prepare(events, model: Model) -> Prepared:
     if base is not None:
         p.__dict__["base"] = base
     return p
+
+
+def _any(values: np.ndarray) -> bool:
+    """``values.any()``, one look when ``values`` is one broadcast value."""
+    return bool(values[:1].any() if len(values) and values.strides == (0,) else values.any())
 
 
 def gather_pair(order: np.ndarray, ticks: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

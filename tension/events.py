@@ -223,8 +223,11 @@ def _numeric(raw: pd.Series, column, labels, problems) -> pd.Series:
     return pd.Series(spread, index=raw.index)
 
 
-def _count_column(frame, column, labels, problems) -> pd.Series:
-    if column not in frame:  # zeros from calloc: no memory used until written
+def _count_column(frame, column, labels, problems, *, internal: bool = False) -> pd.Series:
+    if column not in frame:
+        if internal:  # a frame read for scoring only: one read-only zero, not one per row
+            return pd.Series(np.broadcast_to(np.int64(0), (len(frame),)), index=frame.index, copy=False)
+        # zeros from calloc: no memory used until written
         return pd.Series(np.zeros(len(frame), dtype=np.int64), index=frame.index, copy=False)
     raw = frame[column]
     number = _numeric(raw, column, labels, problems)
@@ -443,8 +446,8 @@ def read_events(
             )
         )
     made["kind"] = kind
-    made["killed"] = _count_column(frame, "killed", labels, problems)
-    made["injured"] = _count_column(frame, "injured", labels, problems)
+    made["killed"] = _count_column(frame, "killed", labels, problems, internal=not _FINGERPRINT.get())
+    made["injured"] = _count_column(frame, "injured", labels, problems, internal=not _FINGERPRINT.get())
     made["confidence"] = _float_column(frame, "confidence", 1.0, labels, problems, internal=not _FINGERPRINT.get())
     if "confidence" in frame:  # (an absent column is all 1)
         conf = made["confidence"].to_numpy()
