@@ -18,7 +18,7 @@ try:
 except ImportError as err:  # pragma: no cover - depends on the environment
     raise ImportError("engine='numba' needs the numba package: pip install 'tension[numba]'") from err
 
-__all__ = ["decayed_sum"]
+__all__ = ["decayed_sum", "sorted_parts"]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -101,4 +101,59 @@ def decayed_sum(groups, times, scores, half_lives, by_time, n_groups, *, by_sign
         life_of.astype(np.int64),
         int(n_groups),
         bool(by_sign),
+    )
+
+
+#: Part codes of :func:`sorted_parts` (see :data:`tension._scan.PARTS`).
+PART_CODES = {None: 0, "positive": 1, "negative": 2, "size": 3}
+
+
+@numba.njit(cache=True, nogil=True)
+def _sorted_pass(groups, times, first, second, source_of, part_of, rates, life_of, out):  # pragma: no cover - compiled
+    n = times.shape[0]
+    channels = out.shape[0]
+    lives = rates.shape[0]
+    factor = np.empty(lives)
+    state = np.zeros(channels)
+    for k in range(n):
+        new = k == 0 or groups[k] != groups[k - 1]
+        if not new:
+            gap = times[k] - times[k - 1]
+            for u in range(lives):
+                factor[u] = 1.0 if gap == 0.0 else np.exp(-rates[u] * gap)
+        for c in range(channels):
+            v = first[k] if source_of[c] == 0 else second[k]
+            part = part_of[c]
+            if part == 1:
+                v = v if v > 0.0 else 0.0
+            elif part == 2:
+                v = -v if v < 0.0 else 0.0
+            elif part == 3:
+                v = abs(v)
+            state[c] = v if new else state[c] * factor[life_of[c]] + v
+            out[c, k] = state[c]
+    # every event of a tie block (one group, one time) takes the state after the block
+    for k in range(n - 2, -1, -1):
+        if groups[k] == groups[k + 1] and times[k] == times[k + 1]:
+            for c in range(channels):
+                out[c, k] = out[c, k + 1]
+
+
+def sorted_parts(groups, times, sources, parts, half_lives, out) -> None:
+    """Decayed sums of parts of one or two source columns over events sorted by (group,
+    time), written to ``out`` (C, n): one compiled pass, the parts taken on the way, no
+    copy of the sources (which may be strided views). Releases the GIL."""
+    lives, life_of = np.unique(np.asarray(half_lives, dtype=float), return_inverse=True)
+    first = sources[0]
+    second = sources[1] if len(sources) > 1 else first
+    _sorted_pass(
+        groups,
+        times,
+        first,
+        second,
+        np.asarray([k for k, _ in parts], dtype=np.int64),
+        np.asarray([PART_CODES[part] for _, part in parts], dtype=np.int64),
+        np.log(2.0) / lives,
+        life_of.astype(np.int64),
+        out,
     )

@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._kernel import Kernel, TooManyRows, at_events, final_states, on_grid, run
-from ._scan import BLOCK, gather, linear_scan, parallel, scan_scatter, take_part
+from ._scan import BLOCK, _bounds, _threads, gather, linear_scan, parallel, scan_scatter, take_part
 from ._scan import PARTS as _SCAN_PARTS
 from ._sort import dense_codes, group_order, is_sorted, time_order
 
@@ -283,17 +283,30 @@ def decayed_parts(
     else:
         result = targets = out
     if engine == "numba":
-        # one compiled pass over the (group, time)-sorted events: contiguous reads, the
-        # state of one group at a time; then the states scattered to input order
+        # one compiled pass over the (group, time)-sorted events, the parts taken on the
+        # way (contiguous reads, the state of one group at a time), the events cut at group
+        # boundaries into one part per thread; then the states scattered to input order
         from . import _numba
 
-        matrix = np.empty((channels, n))
-        for c, (k, part) in enumerate(parts):
-            take_part(moved[k], matrix[c], part)
-        del moved
-        states = _numba.decayed_sum(g, t, matrix.T, half_lives, None, int(g[-1]) + 1)
-        del matrix
-        parallel([(lambda c=c: targets[c].__setitem__(order, states[:, c])) for c in range(channels)], threads, n)
+        states = np.empty((channels, n))
+        # one pass reads one or two source columns: more sources, one pass per channel
+        passes = (
+            [(list(range(channels)), moved, parts)]
+            if len(moved) <= 2
+            else [([c], [moved[k]], [(0, part)]) for c, (k, part) in enumerate(parts)]
+        )
+
+        def run(lo: int, hi: int) -> None:
+            for rows, columns, taken in passes:
+                out = states[rows[0] : rows[-1] + 1, lo:hi]
+                lives = half_lives[rows[0] : rows[-1] + 1]
+                _numba.sorted_parts(g[lo:hi], t[lo:hi], [m[lo:hi] for m in columns], taken, lives, out)
+
+        bounds = _bounds(g, _threads(threads, n))
+        parallel(
+            [(lambda lo=lo, hi=hi: run(lo, hi)) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)], threads, n
+        )
+        parallel([(lambda c=c: targets[c].__setitem__(order, states[c])) for c in range(channels)], threads, n)
         return result
     # the parts are made inside the scan, the states scattered from it: no (C, n) copies
     scan_scatter(g, t, [(moved[k], part) for k, part in parts], half_lives, order, targets, threads)
