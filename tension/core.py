@@ -296,7 +296,7 @@ def decayed_parts(
             else [([c], [moved[k]], [(0, part)]) for c, (k, part) in enumerate(parts)]
         )
 
-        def run(lo: int, hi: int) -> None:
+        def one_part(lo: int, hi: int) -> None:
             for rows, columns, taken in passes:
                 out = states[rows[0] : rows[-1] + 1, lo:hi]
                 lives = half_lives[rows[0] : rows[-1] + 1]
