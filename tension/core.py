@@ -298,13 +298,15 @@ def decayed_parts(
 
         def one_part(lo: int, hi: int) -> None:
             for rows, columns, taken in passes:
-                out = states[rows[0] : rows[-1] + 1, lo:hi]
+                into = states[rows[0] : rows[-1] + 1, lo:hi]
                 lives = half_lives[rows[0] : rows[-1] + 1]
-                _numba.sorted_parts(g[lo:hi], t[lo:hi], [m[lo:hi] for m in columns], taken, lives, out)
+                _numba.sorted_parts(g[lo:hi], t[lo:hi], [m[lo:hi] for m in columns], taken, lives, into)
 
         bounds = _bounds(g, _threads(threads, n))
         parallel(
-            [(lambda lo=lo, hi=hi: run(lo, hi)) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)], threads, n
+            [(lambda lo=lo, hi=hi: one_part(lo, hi)) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)],
+            threads,
+            n,
         )
         parallel([(lambda c=c: targets[c].__setitem__(order, states[c])) for c in range(channels)], threads, n)
         return result
