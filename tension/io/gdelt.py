@@ -188,9 +188,10 @@ def read_gdelt(
     def read_block(span: Span, fast, path: str, line_no: int, split: bool = True) -> tuple[int, list[int], bool]:
         """Read the lines of a block that follow line ``line_no``: their number, those
         that are not UTF-8, and whether any was well-formed."""
-        encoded = fast and {c: encode(fast[0][c]) for c in columns}
+        # (the columns come coded from the thread that parsed the block, if it did)
+        encoded = fast and (fast[2] if len(fast) > 2 else {c: encode(fast[0][c]) for c in columns})
         if encoded and "" not in encoded["sqldate"][1]:  # no blank line: pyarrow read it all
-            table, width = fast
+            table, width = fast[0], fast[1]
             lines = line_no + np.arange(1, table.num_rows + 1)
             report.rows += table.num_rows
             keep = check(encoded, lines, path)
@@ -225,6 +226,12 @@ def read_gdelt(
         parts.append(pa.Table.from_pandas(frame.iloc[keep], schema=_SCHEMA, preserve_index=False))
         return len(fields), non_utf8_lines(block, starts, ends, line_no), True
 
+    def parse_and_code(chunk):
+        """A block parsed by pyarrow (None if it cannot be) with its checked columns coded:
+        the work of the reading threads, while this one checks the block before."""
+        fast = chunk[0] and parse(chunk[0], allowed)
+        return fast and (*fast, {c: encode(fast[0][c]) for c in columns})
+
     from tqdm import tqdm
 
     total = sum(stream_size(f) for f in files)
@@ -237,7 +244,7 @@ def read_gdelt(
             non_utf8: list[int] = []
             with open_binary(path) as handle, reading(path, lambda: line_no):  # noqa: B023  (live count, read on error)
                 blocks = _smaller(chunks(handle, chunk_bytes, max_line_bytes))
-                parsed = ahead(blocks, lambda c: c[0] and parse(c[0], allowed))
+                parsed = ahead(blocks, parse_and_code)
                 for (span, consumed, overlong), fast in parsed:
                     bar.update(consumed)
                     if overlong:
