@@ -69,8 +69,13 @@ _THIRD[_A : _A + 26] = np.arange(26)
 
 
 def _pieces(chunked) -> list:
-    """The chunks of an arrow column cut into slices of at most :data:`_PIECE` rows (no copy)."""
-    return [chunk.slice(start, _PIECE) for chunk in chunked.chunks for start in range(0, len(chunk), _PIECE)]
+    """The chunks of an arrow column cut into slices of at most :data:`_PIECE` rows (no
+    copy); a column of many small chunks (built by concatenating many frames) is first
+    combined into one."""
+    count = chunked.num_chunks
+    combine = count > 8 and len(chunked) < count * (_PIECE // 4)
+    chunks = [chunked.combine_chunks()] if combine else chunked.chunks
+    return [chunk.slice(start, _PIECE) for chunk in chunks for start in range(0, len(chunk), _PIECE)]
 
 
 def _upper3_keys(piece):
@@ -103,34 +108,58 @@ def _three_letters(keys) -> list:
     return ["".join(chr(_A + d) for d in (k // 676, k // 26 % 26, k % 26)) for k in np.asarray(keys).tolist()]
 
 
-def _piece_codes(piece):
+def _piece_codes(piece, vocabulary=None):
     """``(codes, uniques)`` of one arrow string array (code -1 for nulls); for three
     upper-case letters per row ``(keys, present)`` instead: the :func:`_upper3_keys` and
-    a mask of the keys present."""
+    a mask of the keys present. With ``vocabulary`` (a list of strings and its arrow
+    ``SetLookupOptions``), a piece whose every value is in it is coded by a look-up into
+    it (no dictionary built): ``(codes, the list)``."""
+    import pyarrow.compute as pc
+
+    if vocabulary is not None and not piece.null_count:
+        words, options = vocabulary
+        found = pc.index_in(piece, options=options)
+        if not found.null_count:
+            return found.to_numpy(zero_copy_only=False).astype(np.int32, copy=False), words
     keys = _upper3_keys(piece)
     if keys is not None:
         present = np.zeros(26**3, dtype=bool)
         present[keys] = True
         return keys, present
-    import pyarrow.compute as pc
 
     encoded = pc.dictionary_encode(piece)
     codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
     return codes, encoded.dictionary.to_pylist()
 
 
-def _arrow_codes(columns, threads: int) -> list:
+def _arrow_codes(columns, threads: int, vocabularies=None) -> list:
     """:func:`text_codes` of several arrow string columns: every column cut into pieces
     (:func:`_pieces`), the pieces coded in ``threads`` threads (numpy and pyarrow release
-    the GIL), then each piece's codes mapped to its column's merged uniques (in threads)."""
+    the GIL), then each piece's codes mapped to its column's merged uniques (in threads).
+    ``vocabularies``: per column, None or the strings its values are expected to be
+    (pieces of those values are coded by look-up; the uniques are then the whole list)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lookups = [
+        None if words is None else (words, pc.SetLookupOptions(value_set=pa.array(words, pa.large_string())))
+        for words in (vocabularies or [None] * len(columns))
+    ]
     pieces = [(c, piece) for c, chunked in enumerate(columns) for piece in _pieces(chunked)]
     run = _pool_map(threads, len(pieces))
-    coded = run(lambda item: _piece_codes(item[1]), pieces)
-    results, remaps, writes = [], [], []
+    coded = run(lambda item: _piece_codes(item[1], lookups[item[0]]), pieces)
+    results: list = []
+    remaps: list = []
+    writes: list = []
     for c, chunked in enumerate(columns):
         mine = [found for (owner, _), found in zip(pieces, coded, strict=True) if owner == c]
         codes = np.empty(len(chunked), dtype=np.int32)
-        if all(isinstance(extra, np.ndarray) for _, extra in mine):  # three letters in every piece
+        lookup = lookups[c]
+        words = lookup[0] if lookup is not None else None
+        if mine and words is not None and all(extra is words for _, extra in mine):  # every value known
+            uniques = list(words)
+            remaps += [None] * len(mine)
+        elif all(isinstance(extra, np.ndarray) for _, extra in mine):  # three letters in every piece
             present = np.zeros(26**3, dtype=bool)
             for _, seen in mine:
                 present |= seen
@@ -155,7 +184,14 @@ def _arrow_codes(columns, threads: int) -> list:
             writes.append((piece_codes, codes[start : start + len(piece_codes)]))
             start += len(piece_codes)
         results.append((codes, uniques))
-    run(lambda k: np.take(remaps[k], writes[k][0], out=writes[k][1]), range(len(writes)))
+    run(
+        lambda k: (
+            np.copyto(writes[k][1], writes[k][0])
+            if remaps[k] is None
+            else np.take(remaps[k], writes[k][0], out=writes[k][1])
+        ),
+        range(len(writes)),
+    )
     return results
 
 
@@ -244,14 +280,16 @@ def text_codes(values) -> tuple[np.ndarray, list]:
     return codes.astype(np.int32), list(uniques)
 
 
-def text_codes_of(columns) -> list:
+def text_codes_of(columns, vocabularies=None) -> list:
     """:func:`text_codes` of several columns, in threads when they are long (numpy and
     pyarrow release the GIL while they work); arrow columns are coded piece by piece in
-    one pool."""
+    one pool. ``vocabularies``: per column, None or a list of the strings its values are
+    expected to be; arrow pieces of those values only are coded by look-up into the list
+    (whose every entry is then among the uniques, present or not)."""
     columns = list(columns)
     chunks = [_arrow_chunks(column) for column in columns]
     if columns and all(chunked is not None for chunked in chunks):
-        return _arrow_codes(chunks, _threads(sum(map(len, columns))))
+        return _arrow_codes(chunks, _threads(sum(map(len, columns))), vocabularies)
     if len(columns) > 1 and min(map(len, columns)) >= 400_000:
         return _pool_map(len(columns), len(columns))(text_codes, columns)
     return [text_codes(column) for column in columns]

@@ -179,9 +179,13 @@ def prepare(events, model: Model) -> Prepared:
     n = len(ev)
     kind_weights = np.asarray([weights[k] for k in kinds], dtype=float)
     lives = np.asarray(model.half_life_of(kinds), dtype=float)
-    # one half-life for every kind (the usual case): one value, not one per event
-    one_life = len(lives) > 0 and bool((lives == lives[0]).all())
-    half_life = np.broadcast_to(lives[0], (n,)) if one_life else lives[kind_codes]
+    # one half-life for every kind present (the usual case): one value, not one per event
+    if len(lives) and not (lives == lives[0]).all():  # (the kinds coded may include absent ones)
+        lives_present = lives[np.bincount(kind_codes, minlength=len(lives)) > 0]
+    else:
+        lives_present = lives
+    one_life = len(lives_present) > 0 and bool((lives_present == lives_present[0]).all())
+    half_life = np.broadcast_to(lives_present[0], (n,)) if one_life else lives[kind_codes]
     killed = ev["killed"].to_numpy()
     injured = ev["injured"].to_numpy()
     casualties = _any(killed) or _any(injured)

@@ -417,7 +417,11 @@ def read_events(
     made["date"] = _parse_dates(frame["date"], labels, problems, date_format, dayfirst)
     # the three text columns coded at once (in threads on long inputs)
     text_columns = ("source", "target", "kind")
-    coded = dict(zip(text_columns, _columns.text_codes_of(frame[c] for c in text_columns), strict=True))
+    known = resolve_weights(weights)
+    kinds = sorted(known)  # (valid kinds are looked up, not hashed into a dictionary)
+    coded = dict(
+        zip(text_columns, _columns.text_codes_of([frame[c] for c in text_columns], [None, None, kinds]), strict=True)
+    )
     made["source"], source_codes = _country_column(frame, "source", labels, problems, coded["source"])
     made["target"], target_codes = _country_column(frame, "target", labels, problems, coded["target"])
     pairs = _columns.pair_keys(source_codes, target_codes)  # also the dyads' keys when scoring
@@ -429,7 +433,6 @@ def read_events(
         "target",
         lambda pos: f"target equals source ({_values(made['source'], pos)}); a dyad needs two countries",
     )
-    known = resolve_weights(weights)
     kind, kind_missing, unknown, kind_codes = _normalised(frame["kind"], str.strip, known, coded["kind"])
     if unknown is not None and (unknown | kind_missing).any():
         unknown |= kind_missing

@@ -48,13 +48,30 @@ def test_arrow_columns_are_coded_piece_by_piece(chunks, piece, drop):
     values = chunked.to_pylist()
     saved = _columns._PIECE
     _columns._PIECE = piece
+    # a vocabulary that holds every value, and one that misses some (those pieces hashed)
+    every = sorted({v for v in values if v is not None} | {"PAK", "zz"})
+    some = every[: len(every) // 2]
     try:
-        (codes, uniques), (again, _) = _columns._arrow_codes([chunked, chunked], threads=3)
+        found = _columns._arrow_codes([chunked, chunked, chunked, chunked], 3, [None, None, every, some])
     finally:
         _columns._PIECE = saved
+    (codes, uniques), (again, _) = found[:2]
     assert codes.dtype == np.int32 and np.array_equal(codes, again)
-    assert len(set(uniques)) == len(uniques)
-    assert [None if c < 0 else uniques[c] for c in codes] == values
+    for codes, uniques in found:
+        assert len(set(uniques)) == len(uniques)
+        assert [None if c < 0 else uniques[c] for c in codes] == values
+    if None not in values and len(values):
+        assert found[2][1] == every  # looked up: the uniques are the vocabulary
+
+
+def test_a_column_of_many_small_chunks_is_coded_in_few_pieces():
+    """pd.concat of many small frames makes one arrow chunk per frame: they are combined
+    first, not coded one by one."""
+    pa = pytest.importorskip("pyarrow")
+    chunked = pa.chunked_array([pa.array(["PAK", "IRN", "threat"][k % 3 :]) for k in range(3_000)])
+    assert len(_columns._pieces(chunked)) == 1
+    codes, uniques = _columns.text_codes(pd.Series(pd.arrays.ArrowExtensionArray(chunked)))
+    assert [uniques[c] for c in codes] == chunked.to_pylist()
 
 
 def test_three_letter_codes_from_the_arrow_buffers():

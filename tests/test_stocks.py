@@ -164,6 +164,10 @@ def test_one_half_life_is_read_without_one_value_per_event(kinds):
     assert p.half_life.strides == (0,) and p.half_life.tolist() == [30.0] * 3
     p = prepare(ev, Model(half_life={"talks": 5.0, "default": 30.0}))
     assert p.half_life.tolist() == [30.0 if k == "airstrike" else 5.0 for k in (kinds * 3)[:3]]
+    # kinds of other half-lives, absent: one value still (arrow text columns are coded
+    # against the list of known kinds, present or not)
+    p = prepare(ev.astype({"kind": "str", "source": "str", "target": "str"}), Model(half_life={"visit": 5.0}))
+    assert p.half_life.strides == (0,) and p.half_life.tolist() == [30.0] * 3
 
 
 @pytest.mark.parametrize("dtype", [object, "str"])
