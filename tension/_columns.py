@@ -319,12 +319,15 @@ class PairKeys(NamedTuple):
     key: np.ndarray
     seen: np.ndarray
     width: int
+    same: np.ndarray | None = None
 
 
-def pair_keys(a, b) -> PairKeys | None:
+def pair_keys(a, b, *, equal: bool = False, unless=None) -> PairKeys | None:
     """:class:`PairKeys` of two columns given as their :func:`text_codes`, computed slice
     by slice in threads on long columns; None if a value is missing (code -1) or the
-    pairs of distinct values are too many (over 2**22) for a table.
+    pairs of distinct values are too many (over 2**22) for a table. With ``equal``, also
+    ``same``: :func:`equal_text` of the two columns (with ``unless``), made in the same
+    pass from a table of every pair of distinct values.
 
     Examples
     --------
@@ -336,11 +339,15 @@ def pair_keys(a, b) -> PairKeys | None:
     codes_b, uniques_b = b
     width = len(uniques_b)
     if not 0 < len(uniques_a) * width <= 2**22:
-        return None if len(codes_a) else PairKeys(np.zeros(0, np.int32), np.zeros(0, np.int64), width)
+        if len(codes_a):
+            return None
+        return PairKeys(np.zeros(0, np.int32), np.zeros(0, np.int64), width, np.zeros(0, bool) if equal else None)
     n = len(codes_a)
     key = np.empty(n, dtype=np.int32)
     present = np.zeros(len(uniques_a) * width, dtype=bool)
     negative = []
+    same = np.empty(n, dtype=bool) if equal else None
+    table = _equal_pairs(uniques_a, uniques_b, unless) if equal else None
 
     def part(lo: int, hi: int) -> None:
         k = key[lo:hi]
@@ -350,11 +357,21 @@ def pair_keys(a, b) -> PairKeys | None:
             return
         k += codes_b[lo:hi]
         present[k] = True  # (threads may set one flag twice: both write True)
+        if same is not None and table is not None:
+            np.take(table, k, out=same[lo:hi])
 
     _slices(part, n)
     if negative:
         return None
-    return PairKeys(key, np.flatnonzero(present), width)
+    return PairKeys(key, np.flatnonzero(present), width, same)
+
+
+def _equal_pairs(uniques_a, uniques_b, unless) -> np.ndarray:
+    """For every pair (value of a, value of b), by key: equal and not ``unless``."""
+    joint: dict = {}  # every distinct value numbered once; ``unless`` never equal
+    number_a = np.asarray([joint.setdefault(v, len(joint)) if v != unless else -1 for v in uniques_a], dtype=np.int64)
+    number_b = np.asarray([joint.setdefault(v, len(joint)) if v != unless else -2 for v in uniques_b], dtype=np.int64)
+    return np.equal.outer(number_a, number_b).reshape(-1)
 
 
 def _slices(task, n: int) -> None:
@@ -385,14 +402,8 @@ def equal_text(a, b, *, unless=None, pairs: PairKeys | None = None) -> np.ndarra
     codes_a, uniques_a = a if isinstance(a, tuple) else text_codes(a)
     codes_b, uniques_b = b if isinstance(b, tuple) else text_codes(b)
     pairs = pair_keys((codes_a, uniques_a), (codes_b, uniques_b)) if pairs is None else pairs
-    if pairs is not None:  # decided once per distinct pair of values
-        joint: dict = {}  # every distinct value numbered once; ``unless`` never equal
-        number_a = np.asarray([joint.setdefault(v, len(joint)) if v != unless else -1 for v in uniques_a] + [-1])
-        number_b = np.asarray([joint.setdefault(v, len(joint)) if v != unless else -2 for v in uniques_b] + [-2])
-        width = max(pairs.width, 1)
-        table = np.zeros(len(uniques_a) * pairs.width, dtype=bool)
-        table[pairs.seen] = number_a[pairs.seen // width] == number_b[pairs.seen % width]
-        return spread(table, pairs.key)
+    if pairs is not None:  # decided once per pair of distinct values
+        return spread(_equal_pairs(uniques_a, uniques_b, unless), pairs.key)
     joint = {value: k for k, value in enumerate(uniques_a) if unless is None or value != unless}
     b_in_a = np.asarray([joint.get(value, -2) for value in uniques_b] + [-3], dtype=np.int64)
     return (b_in_a[codes_b] == codes_a) & (codes_a >= 0)

@@ -424,8 +424,14 @@ def read_events(
     )
     made["source"], source_codes = _country_column(frame, "source", labels, problems, coded["source"])
     made["target"], target_codes = _country_column(frame, "target", labels, problems, coded["target"])
-    pairs = _columns.pair_keys(source_codes, target_codes)  # also the dyads' keys when scoring
-    same = _columns.equal_text(source_codes, target_codes, unless="", pairs=pairs)
+    # one key per row for its (source, target) pair: decides "target equals source" and
+    # gives the dyads' keys when scoring
+    pairs = _columns.pair_keys(source_codes, target_codes, equal=True, unless="")
+    same = (
+        pairs.same
+        if pairs is not None and pairs.same is not None
+        else _columns.equal_text(source_codes, target_codes, unless="")
+    )
     _flag(
         problems,
         same,

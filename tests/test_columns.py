@@ -201,12 +201,14 @@ def test_pair_keys_number_the_pairs_of_values(rows, piece):
     try:
         pairs = _columns.pair_keys(a, b)
         same = _columns.equal_text(a, b, unless="", pairs=pairs)
+        both = _columns.pair_keys(a, b, equal=True, unless="")
     finally:
         _columns._PIECE = saved
     assert pairs.key.dtype == np.int32 and pairs.width == len(b[1])
     assert pairs.key.tolist() == [int(x) * len(b[1]) + int(y) for x, y in zip(a[0], b[0], strict=True)]
     assert pairs.seen.tolist() == sorted(set(pairs.key.tolist()))
     assert same.tolist() == [x == y and x != "" for x, y in rows]
+    assert both.same.tolist() == same.tolist() and np.array_equal(both.key, pairs.key)
 
 
 def test_pair_keys_need_every_value():
