@@ -19,7 +19,7 @@ from . import _columns, _time, core
 from ._version import __version__
 from .events import for_scoring
 from .io._direction import check_direction
-from .model import Model, index_channels, magnitude, repeat_factor
+from .model import Model, discounted, index_channels, magnitude
 from .taxonomy import TAXONOMY_VERSION, kind_quad_classes, resolve_weights
 
 __all__ = [
@@ -226,8 +226,11 @@ def prepare(events, model: Model) -> Prepared:
     grouped, sorted_codes = core.group_order(codes, ticks, with_groups=True)
     sorted_ticks, sorted_raw = gather_pair(grouped, ticks, raw)
     ordered = sorted_codes, sorted_ticks
-    factor = repeat_factor(codes, ticks, raw, model.repeat_discount, order=grouped, ordered=ordered)
-    score = raw * factor if (factor != 1.0).any() else raw  # no occasion discounted: the raw score
+    found = discounted(codes, ticks, raw, model.repeat_discount, order=grouped, ordered=ordered)
+    score = raw  # no occasion discounted: the raw score
+    if found is not None and (found[1] != 1.0).any():
+        score = np.array(raw, dtype=float)
+        score[found[0]] *= found[1]
     p = Prepared(ev, codes, names, ticks, kind_codes, kind_weights, m, raw, score, half_life, dates.tz, grouped)
     p.__dict__["by_dyad"] = ordered  # the cached properties, already computed
     p.__dict__["raw_by_dyad"] = sorted_raw

@@ -244,10 +244,20 @@ def repeat_factor(dyad_codes, ns, raw, discount, order=None, ordered=None) -> np
     >>> repeat_factor(np.array([0, 0, 0]), np.array([0, 0, 1]), np.array([4.0, 2.0, 3.0]), 0.5).round(4).tolist()
     [0.8333, 0.8333, 1.0]
     """
+    factor = np.ones(len(raw))
+    found = discounted(dyad_codes, ns, raw, discount, order, ordered)
+    if found is not None:
+        members, share = found
+        factor[members] = share
+    return factor
+
+
+def discounted(dyad_codes, ns, raw, discount, order=None, ordered=None):
+    """:func:`repeat_factor` of the events it can change: ``(rows, factors)``, or None
+    when no event shares its dyad and timestamp with another (no factor to make)."""
     n = len(raw)
-    factor = np.ones(n)
     if discount == 1.0 or n == 0:
-        return factor
+        return None
     # only events that share their dyad and timestamp with another can be discounted
     if order is None:
         order = core.group_order(dyad_codes, ns)
@@ -259,7 +269,7 @@ def repeat_factor(dyad_codes, ns, raw, discount, order=None, ordered=None) -> np
     shared[:-1] |= same
     members = order[shared]
     if len(members) == 0:
-        return factor
+        return None
     size = np.abs(raw[members])
     sign = np.sign(raw[members])
     sub = np.lexsort((-size, sign, ns[members], dyad_codes[members]))
@@ -272,8 +282,7 @@ def repeat_factor(dyad_codes, ns, raw, discount, order=None, ordered=None) -> np
     combined = np.bincount(occasion, weights=size * discount**rank)
     total = np.bincount(occasion, weights=size)
     ratio = np.divide(combined, total, out=np.ones_like(total), where=total > 0)
-    factor[members] = ratio[occasion]
-    return factor
+    return members, ratio[occasion]
 
 
 def tension_index(tension, *, scale: float = DEFAULT_SCALE):
