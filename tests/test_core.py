@@ -389,3 +389,11 @@ def test_group_order_hands_back_the_sorted_groups_of_sparse_codes():
     times = np.array([1.0, 0.0, 0.0, 2.0])
     order, sorted_groups = core.group_order(groups, times, with_groups=True)
     assert order.tolist() == [3, 1, 2, 0] and sorted_groups.tolist() == [-3, 7, 5 * 10**12, 5 * 10**12]
+
+
+def test_days_of_a_long_array_in_slices_are_the_same_bits():
+    from tension import _time
+
+    ticks = np.random.default_rng(3).integers(-(2**60), 2**60, _time._LONG + 12_345)
+    want = np.subtract(ticks, np.int64(987_654_321)) / _time.PER_DAY
+    assert np.array_equal(_time.days(ticks, 987_654_321).view(np.int64), want.view(np.int64))
