@@ -368,8 +368,13 @@ def index_into(heat: np.ndarray, flow: np.ndarray, model: Model, *, out: np.ndar
     scratch += model.flow_floor
     out /= scratch
     out /= model.index_scale
-    expit(out, out=out)
-    np.multiply(100.0, out, out=out)
+    # 100 / (1 + exp(-ratio)), four passes cheaper than scipy's expit (exp(-ratio) may
+    # overflow to inf for ratio < -709: the index is then 0, the formula's own limit)
+    np.negative(out, out=out)
+    with np.errstate(over="ignore"):
+        np.exp(out, out=out)
+    out += 1.0
+    np.divide(100.0, out, out=out)
     return out
 
 
