@@ -297,12 +297,26 @@ def scan_scatter(g, t, sources, half_lives, order, targets, threads=None) -> Non
 
     def part(k):
         lo, hi = bounds[k], bounds[k + 1]
-        scratch = np.empty(hi - lo)
+        m = hi - lo
         where = order[lo:hi]
+        full = (m - 1) // BLOCK  # the last block, full or not
+        laid: list = []  # the order in the scan's layout, made once for every channel
 
         def write(c, view, last):
-            _unfill(view, scratch, hi - lo)
-            targets[c][where] = scratch[last] if last is not None else scratch
+            if last is not None:  # ties: each event takes its tie block's last state
+                scratch = np.empty(m)
+                _unfill(view, scratch, m)
+                targets[c][where] = scratch[last]
+                return
+            # scattered straight from the scan's layout, through the order laid out alike;
+            # the padding after the last event holds that event's state (gap 0, nothing
+            # added) and is sent to it too: the same value written twice
+            if not laid:
+                positions = np.empty((BLOCK, -(-m // BLOCK)), dtype=where.dtype)
+                _fill(positions.T, where, m)
+                positions[m - full * BLOCK :, -1] = where[-1]
+                laid.append(positions.reshape(-1))
+            targets[c][laid[0]] = view.T.reshape(-1)
 
         _scan_channels(g[lo:hi], t[lo:hi], [(values[lo:hi], p) for values, p in sources], half_lives, write)
 
