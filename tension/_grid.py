@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import _columns, _params, _steps, _time, core
 from ._prepare import Prepared, attrs, distinct_half_lives, kernel_order
+from ._scan import _threads, parallel
 from .model import Model, flow_index
 
 __all__ = [
@@ -156,30 +157,55 @@ def snapshot(p: Prepared, at, model: Model) -> pd.DataFrame:
     lives = distinct_half_lives(p)
     order = kernel_order(p)  # sums in a canonical order: the same bits for any row order
     sorted_codes, sorted_ticks = p.by_dyad  # the same in that order (it only permutes ties)
-    for lo in range(0, len(p.score), SNAPSHOT_CHUNK):
+    # no tie permuted: the raw scores in that order are prepare's, no gather
+    in_order = p.raw_by_dyad if np.array_equal(order, p.grouped) else None
+
+    def chunk(lo: int) -> tuple:
+        """The chunk's sums per dyad (hostile, cooperative, heat, flow) and dyads seen."""
         part = order[lo : lo + SNAPSHOT_CHUNK]
-        codes, raw = sorted_codes[lo : lo + SNAPSHOT_CHUNK], p.raw[part]
+        codes = sorted_codes[lo : lo + SNAPSHOT_CHUNK]
+        raw = in_order[lo : lo + SNAPSHOT_CHUNK] if in_order is not None else p.raw[part]
         elapsed = days(sorted_ticks[lo : lo + SNAPSHOT_CHUNK], stamp)
         np.negative(elapsed, out=elapsed)
         past = elapsed >= 0
-        seen[codes[past]] = True
+        seen_here = codes[past]
         elapsed[~past] = np.inf
         decays: dict[float, np.ndarray] = {}  # 2 ** (-elapsed / H), once per half-life
 
-        def decay(life: float, elapsed=elapsed, decays=decays) -> np.ndarray:
+        def decay(life: float) -> np.ndarray:
             if life not in decays:
                 decays[life] = np.exp2(-elapsed / life)
             return decays[life]
 
         score = raw if p.score is p.raw else p.score[part]  # (one gather when no occasion is discounted)
         signed = score * (decay(float(lives[0])) if len(lives) == 1 else np.exp2(-elapsed / p.half_life[part]))
-        hostile += np.bincount(codes, weights=np.maximum(signed, 0.0), minlength=size)
+        sums = [np.bincount(codes, weights=np.maximum(signed, 0.0), minlength=size)]
         np.negative(signed, out=signed)
-        cooperative += np.bincount(codes, weights=np.maximum(signed, 0.0), minlength=size)
+        sums.append(np.bincount(codes, weights=np.maximum(signed, 0.0), minlength=size))
         # the index's channels, as tension.model.index_channels lays them out
         warm = np.where(raw > 0, raw * decay(model.heat_half_life), raw * ratio * decay(model.cooling_half_life))
-        heat += np.bincount(codes, weights=warm, minlength=size)
-        flow += np.bincount(codes, weights=np.abs(raw) * decay(model.flow_half_life), minlength=size)
+        sums.append(np.bincount(codes, weights=warm, minlength=size))
+        sums.append(np.bincount(codes, weights=np.abs(raw) * decay(model.flow_half_life), minlength=size))
+        return sums, seen_here
+
+    # the chunks in threads, a few at a time; their sums added in chunk order (the same
+    # additions, in the same order, as one chunk after the other)
+    starts = list(range(0, len(p.score), SNAPSHOT_CHUNK))
+    workers = _threads(None, len(p.score))
+    for first in range(0, len(starts), workers):
+        found: list = [None] * len(starts[first : first + workers])
+        parallel(
+            [
+                (lambda k=k, lo=lo: found.__setitem__(k, chunk(lo)))
+                for k, lo in enumerate(starts[first : first + workers])
+            ],
+            None,
+            len(p.score),
+        )
+        for sums, seen_here in found:
+            for total, add in zip((hostile, cooperative, heat, flow), sums, strict=True):
+                total += add
+            seen[seen_here] = True
     tension = hostile - cooperative
     out = pd.DataFrame(
         {

@@ -141,3 +141,34 @@ def test_step_scan_against_plain_sums_on_many_groups_and_an_uneven_grid():
         for c, v in ((channel[e], value[e]), (2, value[e])):
             want[c, g[e], past] += v * 2.0 ** (-(grid[past] - t[e]) / lives[c])
     assert np.allclose(seen, want, rtol=1e-12, atol=1e-300)
+
+
+@pytest.mark.parametrize("ties", [True, False])
+def test_snapshot_of_many_events_in_threads_is_independent_of_row_order(monkeypatch, ties):
+    """Long inputs are summed chunk by chunk in threads, the chunks added in order."""
+    from tension import _grid
+
+    rng = np.random.default_rng(11)
+    n = 420_000  # long enough for threads
+    countries = np.array(["PAK", "IRN", "AFG", "IND", "CHN", "USA"])
+    pick = rng.integers(0, 6, (n, 2))
+    pick[:, 1] = (pick[:, 0] + 1 + rng.integers(0, 5, n)) % 6
+    ev = pd.DataFrame(
+        {
+            "date": pd.Timestamp("2020-01-01")
+            + (
+                pd.to_timedelta(rng.integers(0, 4 * 365 * 24, n), unit="h")
+                if ties
+                else pd.to_timedelta(rng.permutation(n) * 300, unit="s")
+            ),
+            "source": countries[pick[:, 0]],
+            "target": countries[pick[:, 1]],
+            "kind": rng.choice(["threat", "talks", "airstrike", "visit"], n),
+        }
+    )
+    monkeypatch.setattr(_grid, "SNAPSHOT_CHUNK", 50_000)
+    snap = tn.score(ev, at="2022-06-01")
+    again = tn.score(ev.sample(frac=1.0, random_state=3), at="2022-06-01")
+    pd.testing.assert_frame_equal(snap, again, check_exact=True)
+    monkeypatch.setattr(_grid, "SNAPSHOT_CHUNK", 10**9)
+    pd.testing.assert_frame_equal(tn.score(ev, at="2022-06-01"), snap, check_exact=False, rtol=1e-12)
