@@ -196,7 +196,7 @@ def snapshot(p: Prepared, at, model: Model) -> pd.DataFrame:
         found: list = [None] * len(starts[first : first + workers])
         parallel(
             [
-                (lambda k=k, lo=lo: found.__setitem__(k, chunk(lo)))
+                (lambda k=k, lo=lo, found=found: found.__setitem__(k, chunk(lo)))
                 for k, lo in enumerate(starts[first : first + workers])
             ],
             None,
