@@ -221,10 +221,10 @@ def prepare(events, model: Model) -> Prepared:
         _columns.forget_codes(ev)
     dates = pd.DatetimeIndex(ev["date"])
     ticks = _time.ticks(dates)
-    # once: for the discount and for the kernel (the sorted codes come with the order; the
-    # times and raw scores are moved together, one read of each event)
+    # once: for the discount and for the kernel (the sorted codes come with the order, the
+    # times and raw scores are moved in threads)
     grouped, sorted_codes = core.group_order(codes, ticks, with_groups=True)
-    sorted_ticks, sorted_raw = gather_pair(grouped, ticks, raw)
+    sorted_ticks, sorted_raw = core.gather(grouped, ticks, raw)
     ordered = sorted_codes, sorted_ticks
     found = discounted(codes, ticks, raw, model.repeat_discount, order=grouped, ordered=ordered)
     score = raw  # no occasion discounted: the raw score
@@ -242,19 +242,6 @@ def prepare(events, model: Model) -> Prepared:
 def _any(values: np.ndarray) -> bool:
     """``values.any()``, one look when ``values`` is one broadcast value."""
     return bool(values[:1].any() if len(values) and values.strides == (0,) else values.any())
-
-
-def gather_pair(order: np.ndarray, ticks: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(ticks[order], values[order])`` (int64 and float64) in one gather of 16-byte
-    records: one read of each event's memory instead of two. The results are columns of
-    one (n, 2) array (strided views, read-only)."""
-    n = len(order)
-    both = np.empty((n, 2), dtype=np.int64)
-    both[:, 0] = ticks
-    both[:, 1] = np.asarray(values, dtype=np.float64).view(np.int64)
-    moved = core.gather(order, both.view(np.complex128).reshape(n))[0].view(np.int64).reshape(n, 2)
-    moved.flags.writeable = False
-    return moved[:, 0], moved[:, 1].view(np.float64)
 
 
 def distinct_half_lives(p: Prepared) -> np.ndarray:

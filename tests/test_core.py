@@ -269,18 +269,6 @@ def test_decayed_parts_match_direct_sums_of_the_parts(groups, seed, channels, th
         assert np.array_equal(again, got)
 
 
-@given(hnp.arrays(np.float64, st.integers(0, 50)), st.integers(0, 2**32 - 1))
-def test_gather_pair_moves_both_columns_bit_for_bit(values, seed):
-    from tension._prepare import gather_pair
-
-    rng = np.random.default_rng(seed)
-    ticks = rng.integers(-(2**62), 2**62, len(values))
-    order = rng.permutation(len(values))
-    got_ticks, got_values = gather_pair(order, ticks, values)
-    assert np.array_equal(got_ticks, ticks[order])
-    assert np.array_equal(got_values.view(np.int64), values[order].view(np.int64))  # NaN, -0.0 kept
-
-
 def test_decayed_parts_write_where_told_and_do_not_depend_on_row_order():
     rng = np.random.default_rng(7)
     n = 2_000
