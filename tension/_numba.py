@@ -18,7 +18,7 @@ try:
 except ImportError as err:  # pragma: no cover - depends on the environment
     raise ImportError("engine='numba' needs the numba package: pip install 'tension[numba]'") from err
 
-__all__ = ["decayed_sum", "sorted_parts"]
+__all__ = ["decayed_sum", "sorted_parts", "inspect"]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -157,3 +157,26 @@ def sorted_parts(groups, times, sources, parts, half_lives, out) -> None:
         life_of.astype(np.int64),
         out,
     )
+
+
+@numba.njit(cache=True, nogil=True)
+def _inspect(groups, times):  # pragma: no cover - compiled
+    low = groups[0]
+    high = groups[0]
+    in_order = True
+    for i in range(groups.shape[0]):
+        g = groups[i]
+        if g < low:
+            low = g
+        if g > high:
+            high = g
+        if i and times[i] < times[i - 1]:
+            in_order = False
+    return low, high, in_order
+
+
+def inspect(groups: np.ndarray, times: np.ndarray) -> tuple[int, int, bool]:
+    """The smallest and largest group code and whether the times are in order, in one
+    compiled pass (integer codes, at least one event)."""
+    low, high, in_order = _inspect(groups, times)
+    return int(low), int(high), bool(in_order)

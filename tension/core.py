@@ -130,17 +130,24 @@ def decayed_sum(
     n = len(times)
     if n == 0:
         return np.zeros((0, channels)) if not flat else np.zeros(0)
-    if not dense_codes(groups):
-        _, groups = np.unique(groups, return_inverse=True)
     if engine == "numba":
         from . import _numba
 
-        by_time = None if is_sorted(times) else time_order(times)
-        result = _numba.decayed_sum(groups, times, scores, half_lives, by_time, int(groups.max()) + 1, by_sign=by_sign)
+        # the codes' range and the time order in one compiled pass (not three of numpy)
+        low, high, in_order = (
+            _numba.inspect(groups, times) if np.issubdtype(groups.dtype, np.integer) else (-1, 0, False)
+        )
+        if not np.issubdtype(groups.dtype, np.integer) or low < 0 or high >= 4 * n + 1024:
+            _, groups = np.unique(groups, return_inverse=True)
+            low, high, in_order = 0, int(groups.max()), bool(is_sorted(times))
+        by_time = None if in_order else time_order(times)
+        result = _numba.decayed_sum(groups, times, scores, half_lives, by_time, high + 1, by_sign=by_sign)
         if out is not None:
             out[...] = result
             result = out
         return result[:, 0] if flat else result
+    if not dense_codes(groups):
+        _, groups = np.unique(groups, return_inverse=True)
     # the numpy engine: the parts of the score columns through decayed_parts
     columns = [scores] if scores.ndim == 1 else [scores[:, c] for c in range(scores.shape[1])]
     parts = [(0, "positive"), (0, "negative")] if by_sign else [(c, None) for c in range(channels)]

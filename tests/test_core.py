@@ -385,3 +385,13 @@ def test_days_of_a_long_array_in_slices_are_the_same_bits():
     ticks = np.random.default_rng(3).integers(-(2**60), 2**60, _time._LONG + 12_345)
     want = np.subtract(ticks, np.int64(987_654_321)) / _time.PER_DAY
     assert np.array_equal(_time.days(ticks, 987_654_321).view(np.int64), want.view(np.int64))
+
+
+@pytest.mark.parametrize("groups", [[10**12, 5, 10**12], [-3, 2, -3], [1, 0, 1], ["b", "a", "b"]])
+def test_numba_engine_with_sparse_negative_or_text_labels(groups):
+    pytest.importorskip("numba")
+    times, scores = np.array([0.0, 0.0, 1.0]), np.array([1.0, 2.0, 1.0])
+    for order in ([0, 1, 2], [2, 1, 0]):  # in time order, and not
+        g = np.asarray(groups)[order]
+        got = core.decayed_sum(g, times[order], scores[order], 1.0, engine="numba")
+        assert got.tolist() == np.array([1.0, 2.0, 1.5])[order].tolist()
