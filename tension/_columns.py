@@ -197,15 +197,9 @@ def _arrow_codes(columns, threads: int, vocabularies=None) -> list:
 
 def _pool_map(threads: int, tasks: int):
     """``map`` over a list in ``threads`` threads (a plain loop for one thread or task)."""
-    if threads <= 1 or tasks <= 1:
-        return lambda f, items: [f(item) for item in items]
-    from concurrent.futures import ThreadPoolExecutor
+    from ._scan import map_in_threads
 
-    def run(f, items):
-        with ThreadPoolExecutor(min(threads, tasks)) as pool:
-            return list(pool.map(f, items))
-
-    return run
+    return lambda f, items: map_in_threads(f, items, min(threads, tasks))
 
 
 def _pointers(objects: np.ndarray, *, copy: bool = True) -> np.ndarray:

@@ -10,10 +10,22 @@ tasks (which release the GIL) in threads. Plain numpy arrays only, nothing of pa
 from __future__ import annotations
 
 import os
+import threading
 
 import numpy as np
 
-__all__ = ["BLOCK", "LN2", "PARTS", "take_part", "linear_scan", "scan_parts", "scan_scatter", "parallel", "gather"]
+__all__ = [
+    "BLOCK",
+    "LN2",
+    "PARTS",
+    "take_part",
+    "linear_scan",
+    "scan_parts",
+    "scan_scatter",
+    "parallel",
+    "map_in_threads",
+    "gather",
+]
 
 #: Positions per block of the associative scan.
 BLOCK = 128
@@ -222,16 +234,50 @@ def _threads(threads, n: int) -> int:
     return min(os.cpu_count() or 1, 8) if threads is None and n >= 400_000 else int(threads or 1)
 
 
+#: The threads shared by every call (made on first use, again after a fork), and whether
+#: the running thread is one of them.
+_POOL: list = []
+_POOL_LOCK = threading.Lock()
+_WORKER = threading.local()
+
+
+def map_in_threads(function, items, workers: int) -> list:
+    """``[function(item) for item in items]`` in up to ``workers`` threads of one shared
+    pool (threads are made once, not per call); the items are dealt to ``workers`` tasks,
+    so that no more run at once. Called from one of those threads, it runs the items
+    itself: a task never waits for the pool it runs in."""
+    items = list(items)
+    workers = min(int(workers), len(items))
+    if workers <= 1 or getattr(_WORKER, "busy", False):
+        return [function(item) for item in items]
+    from concurrent.futures import ThreadPoolExecutor, wait
+
+    with _POOL_LOCK:
+        if not _POOL or _POOL[0] != os.getpid() or _POOL[1]._max_workers < workers:
+            if _POOL and _POOL[0] == os.getpid():
+                _POOL[1].shutdown(wait=False)  # (a larger pool replaces it)
+            _POOL[:] = [os.getpid(), ThreadPoolExecutor(max(workers, os.cpu_count() or 1), "tension")]
+        pool = _POOL[1]
+    results: list = [None] * len(items)
+
+    def task(first: int) -> None:
+        _WORKER.busy = True
+        try:
+            for k in range(first, len(items), workers):
+                results[k] = function(items[k])
+        finally:
+            _WORKER.busy = False
+
+    futures = [pool.submit(task, first) for first in range(workers)]
+    wait(futures)  # every task done before any error is raised
+    for future in futures:
+        future.result()
+    return results
+
+
 def parallel(tasks, threads, n: int) -> None:
     """Run independent numpy tasks (which release the GIL) in threads."""
-    if _threads(threads, n) > 1 and len(tasks) > 1:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(min(len(tasks), _threads(threads, n))) as pool:
-            list(pool.map(lambda task: task(), tasks))
-    else:
-        for task in tasks:
-            task()
+    map_in_threads(lambda task: task(), tasks, _threads(threads, n))
 
 
 def gather(order, *arrays, threads=None):
@@ -258,16 +304,13 @@ def scan_parts(g, t, b, half_lives, threads, out=None) -> np.ndarray:
     bounds = _bounds(g, _threads(threads, n))
     if len(bounds) == 2:
         return _scan_sorted(g, t, b, half_lives, out)
-    from concurrent.futures import ThreadPoolExecutor
-
     out = np.empty(b.shape) if out is None else out
 
     def part(k):
         lo, hi = bounds[k], bounds[k + 1]
         _scan_sorted(g[lo:hi], t[lo:hi], b[:, lo:hi], half_lives, out[:, lo:hi])
 
-    with ThreadPoolExecutor(len(bounds) - 1) as pool:
-        list(pool.map(part, range(len(bounds) - 1)))
+    map_in_threads(part, range(len(bounds) - 1), len(bounds) - 1)
     return out
 
 
@@ -320,13 +363,7 @@ def scan_scatter(g, t, sources, half_lives, order, targets, threads=None) -> Non
 
         _scan_channels(g[lo:hi], t[lo:hi], [(values[lo:hi], p) for values, p in sources], half_lives, write)
 
-    if len(bounds) == 2:
-        part(0)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(len(bounds) - 1) as pool:
-        list(pool.map(part, range(len(bounds) - 1)))
+    map_in_threads(part, range(len(bounds) - 1), len(bounds) - 1)
 
 
 def _last_of_run(g: np.ndarray, t: np.ndarray) -> np.ndarray:

@@ -395,3 +395,22 @@ def test_numba_engine_with_sparse_negative_or_text_labels(groups):
         g = np.asarray(groups)[order]
         got = core.decayed_sum(g, times[order], scores[order], 1.0, engine="numba")
         assert got.tolist() == np.array([1.0, 2.0, 1.5])[order].tolist()
+
+
+def test_map_in_threads_keeps_order_runs_nested_calls_and_raises():
+    from tension._scan import map_in_threads
+
+    assert map_in_threads(lambda x: x * x, range(10), 3) == [x * x for x in range(10)]
+    # a task that maps again runs its items itself (no wait on its own pool)
+    assert map_in_threads(lambda x: sum(map_in_threads(lambda y: y, range(x), 2)), range(6), 2) == [
+        sum(range(x)) for x in range(6)
+    ]
+
+    def fail(x):
+        if x == 3:
+            raise ValueError("three")
+        return x
+
+    with pytest.raises(ValueError, match="three"):
+        map_in_threads(fail, range(8), 2)
+    assert map_in_threads(lambda x: x, [], 4) == []
