@@ -362,7 +362,7 @@ def pair_keys(a, b, *, equal: bool = False, unless=None) -> PairKeys | None:
 
 def _equal_pairs(uniques_a, uniques_b, unless) -> np.ndarray:
     """For every pair (value of a, value of b), by key: equal and not ``unless``."""
-    joint: dict = {}  # every distinct value numbered once; ``unless`` never equal
+    joint: dict = {}  # every distinct value numbered once, even if it has two codes; ``unless`` never equal
     number_a = np.asarray([joint.setdefault(v, len(joint)) if v != unless else -1 for v in uniques_a], dtype=np.int64)
     number_b = np.asarray([joint.setdefault(v, len(joint)) if v != unless else -2 for v in uniques_b], dtype=np.int64)
     return np.equal.outer(number_a, number_b).reshape(-1)
@@ -398,9 +398,13 @@ def equal_text(a, b, *, unless=None, pairs: PairKeys | None = None) -> np.ndarra
     pairs = pair_keys((codes_a, uniques_a), (codes_b, uniques_b)) if pairs is None else pairs
     if pairs is not None:  # decided once per pair of distinct values
         return spread(_equal_pairs(uniques_a, uniques_b, unless), pairs.key)
-    joint = {value: k for k, value in enumerate(uniques_a) if unless is None or value != unless}
-    b_in_a = np.asarray([joint.get(value, -2) for value in uniques_b] + [-3], dtype=np.int64)
-    return (b_in_a[codes_b] == codes_a) & (codes_a >= 0)
+    # every distinct value numbered once (two codes of one value, e.g. "pak" and "PAK" once
+    # cleaned, get one number); missing values (code -1) take numbers nothing else has
+    joint: dict = {}
+    number_a = [joint.setdefault(v, len(joint)) if unless is None or v != unless else -1 for v in uniques_a]
+    number_b = [joint.setdefault(v, len(joint)) if unless is None or v != unless else -2 for v in uniques_b]
+    first = np.asarray(number_a + [-3], dtype=np.int64)[codes_a]
+    return first == np.asarray(number_b + [-4], dtype=np.int64)[codes_b]
 
 
 def missing_text(index: pd.Index) -> pd.Series:

@@ -226,3 +226,22 @@ def test_duplicates_are_kept_and_reported():
 def test_extra_columns_are_kept_after_the_schema():
     out = tn.read_events(good(analyst=["a", "b", "c"]))
     assert out.columns[-1] == "analyst" and out["analyst"].tolist() == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize("dtype", [object, "str"])
+@pytest.mark.parametrize("missing", [False, True])
+def test_target_equal_to_source_under_another_spelling_is_refused(dtype, missing):
+    """ "PAK" and "pak" are one country: a row from PAK to PAK is refused even when the
+    source column spells Pakistan both ways (it was once scored as a dyad PAK-PAK)."""
+    frame = pd.DataFrame(
+        {
+            "date": ["2024-01-01", "2024-01-02", "2024-01-03"],
+            "source": ["PAK", "pak", None if missing else "IRN"],
+            "target": ["PAK", "IRN", "AFG"],
+            "kind": ["threat", "talks", "threat"],
+        }
+    ).astype({"source": dtype, "target": dtype})
+    with pytest.raises(tn.EventError, match=r"column 'target', row 0: target equals source"):
+        tn.read_events(frame)
+    with pytest.raises(tn.EventError, match=r"column 'target', row 0: target equals source"):
+        tn.score_events(frame)
