@@ -261,6 +261,9 @@ def text_codes(values) -> tuple[np.ndarray, list]:
     chunked = _arrow_chunks(values)
     if chunked is not None:
         return _arrow_codes([chunked], _threads(len(chunked)))[0]
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):  # coded already
+        categorical = values.array if isinstance(values, pd.Series) else pd.Categorical(values)
+        return np.asarray(categorical.codes, dtype=np.int32), list(categorical.categories)
     array = np.asarray(values)
     if array.dtype == object and array.flags.c_contiguous and len(array):
         # a few shared objects (as read_events returns): codes of the pointers, then the
@@ -509,6 +512,9 @@ def _column_digest(column: pd.Series) -> tuple:
             id(chunked),
             tuple((b.address, b.size) if b is not None else None for c in chunked.chunks for b in c.buffers()),
         )
+    if isinstance(column.dtype, pd.CategoricalDtype):  # the codes and what they stand for
+        categories = tuple(map(repr, column.cat.categories))
+        return ("category", column.cat.ordered, categories, _column_digest(pd.Series(column.array.codes)))
     values = getattr(array, "_ndarray", None)
     if values is None:
         values = np.asarray(array)

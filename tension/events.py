@@ -131,7 +131,8 @@ def _normalised(raw: pd.Series, clean, allowed, coded=None):
     The cost of cleaning and checking follows the number of distinct values, not of
     rows; a text column that cleaning leaves as it is (no missing value, every value a
     ``str`` already clean) is returned itself, not copied. The cleaned column has the
-    dtype of the input (pandas ``str`` stays ``str``; anything else becomes object).
+    dtype of the input (pandas ``str`` stays ``str``, a categorical stays categorical with
+    its categories cleaned; anything else becomes object).
     """
     codes, uniques = coded if coded is not None else _columns.text_codes(raw)  # fast on millions of rows
     cleaned = [clean(str(u)) for u in uniques]
@@ -144,6 +145,18 @@ def _normalised(raw: pd.Series, clean, allowed, coded=None):
     )
     if as_is:
         values = raw
+    elif isinstance(raw.dtype, pd.CategoricalDtype):  # categories stay categories, cleaned
+        if all(type(u) is str and c == u for u, c in zip(uniques, cleaned, strict=True)):
+            values = raw
+        else:
+            merged = list(dict.fromkeys(c for c in cleaned if c != ""))  # ("pak", "PAK" -> one)
+            at = {c: k for k, c in enumerate(merged)}
+            remap = np.asarray([at.get(c, -1) for c in cleaned] + [-1], dtype=np.int64)
+            values = pd.Series(
+                pd.Categorical.from_codes(remap[codes], categories=merged, ordered=raw.cat.ordered),
+                index=raw.index,
+                copy=False,
+            )
     elif isinstance(raw.dtype, pd.StringDtype):  # text stays text of the same dtype
         values = pd.Series(_columns.spread_text(cleaned + [""], codes, raw.dtype), index=raw.index, copy=False)
     else:

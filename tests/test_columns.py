@@ -15,10 +15,14 @@ codes3 = st.text(alphabet="ABCXYZ", min_size=3, max_size=3)
 texts = st.one_of(codes3, st.text(alphabet="abAB -_é", max_size=5))
 
 
-@given(st.lists(st.one_of(codes3, texts, st.none()), max_size=60), st.sampled_from(["object", "str", "arrow"]))
+@given(
+    st.lists(st.one_of(codes3, texts, st.none()), max_size=60), st.sampled_from(["object", "str", "arrow", "category"])
+)
 def test_text_codes_is_an_exact_factorisation(values, storage):
     if storage == "object":
         series = pd.Series(values, dtype=object)
+    elif storage == "category":  # with a category no row uses
+        series = pd.Series(pd.Categorical(values, categories=sorted({v for v in values if v is not None} | {"ZZZ"})))
     else:
         pytest.importorskip("pyarrow")
         series = pd.Series(values, dtype="string[pyarrow]" if storage == "arrow" else None)

@@ -245,3 +245,26 @@ def test_target_equal_to_source_under_another_spelling_is_refused(dtype, missing
         tn.read_events(frame)
     with pytest.raises(tn.EventError, match=r"column 'target', row 0: target equals source"):
         tn.score_events(frame)
+
+
+def test_categorical_text_columns_are_read_from_their_codes_and_stay_categorical():
+    raw = pd.DataFrame(
+        {
+            "date": ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"],
+            "source": pd.Categorical(["PAK", " pak", "IRN", "PAK"], categories=["PAK", " pak", "IRN", "USA"]),
+            "target": pd.Categorical(["IRN", "IRN", "AFG", "AFG"]),
+            "kind": pd.Categorical(["threat", "talks", "threat ", "airstrike"]),
+        }
+    )
+    ev = tn.read_events(raw)
+    assert all(isinstance(ev[c].dtype, pd.CategoricalDtype) for c in ("source", "target", "kind"))
+    assert ev["source"].tolist() == ["PAK", "PAK", "IRN", "PAK"]  # " pak" and "PAK": one category
+    assert list(ev["source"].cat.categories) == ["PAK", "IRN", "USA"]
+    assert ev["kind"].tolist() == ["threat", "talks", "threat", "airstrike"]
+    plain = raw.astype({"source": object, "target": object, "kind": object})
+    pd.testing.assert_frame_equal(tn.score_events(raw), tn.score_events(plain))
+    # categories renamed after validation: the frame is validated again, the new names used
+    ev["source"] = ev["source"].cat.rename_categories({"PAK": "IND"})
+    assert set(tn.score_events(ev)["dyad"]) == {"IND-IRN", "AFG-IRN", "AFG-IND"}
+    with pytest.raises(tn.EventError, match="missing country code"):
+        tn.read_events(raw.assign(source=pd.Categorical([None, "PAK", "IRN", "PAK"])))
