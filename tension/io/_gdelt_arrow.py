@@ -11,6 +11,7 @@ this one.
 from __future__ import annotations
 
 import collections
+import itertools
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -46,7 +47,17 @@ _BOM = b"\xef\xbb\xbf"
 
 def ahead(items, work, depth: int = 3):
     """``(item, work(item))`` for each item, ``work`` on the next ``depth`` items running
-    in threads while the caller handles this one (pyarrow and numpy let go of the GIL)."""
+    in threads while the caller handles this one (pyarrow and numpy let go of the GIL).
+    A single item (a small file) is worked on here, with no threads."""
+    items = iter(items)
+    first = next(items, None)
+    if first is None:
+        return
+    second = next(items, None)
+    if second is None:
+        yield first, work(first)
+        return
+    items = itertools.chain([first, second], items)
     with ThreadPoolExecutor(depth, thread_name_prefix="tension-read") as pool:
         pending: collections.deque = collections.deque()
         for item in items:
