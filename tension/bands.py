@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from . import _basis
 from ._prepare import resolve_model
@@ -214,6 +213,8 @@ def bands(
     rows = pd.MultiIndex.from_frame(point[["dyad", "date"]])
     grid_start, grid_end = point.attrs.get("start"), point.attrs.get("end")
     values = np.zeros((len(point), draws))
+    from scipy.stats import norm  # (imported on use: a quick `import tension`)
+
     factors = np.exp(half_life_spread * norm.ppf((np.arange(nodes) + 0.5) / nodes)) if half_life_spread else [1.0]
     for q, factor in enumerate(factors):  # a loop over a few half-life nodes
         chosen = node == q

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import lsq_linear, minimize, minimize_scalar
 
 from . import _basis
 from .exceptions import TensionError, TensionWarning
@@ -226,6 +225,8 @@ def calibrate(
     lower = np.array([_EPS if base[k] > 0 else -np.inf for k in fit_kinds])
     upper = np.array([np.inf if base[k] > 0 else -_EPS for k in fit_kinds])
 
+    from scipy.optimize import lsq_linear  # (imported on use: a quick `import tension`)
+
     def solve(weights, hl):
         X, fixed = design(weights, hl)
         if not fit_kinds:
@@ -286,6 +287,8 @@ def _start(half_life, m: Model, classes):
 
 
 def _minimise(profile, theta, half_life):
+    from scipy.optimize import minimize, minimize_scalar  # (imported on use)
+
     lo, hi = (math.log(b) for b in HALF_LIFE_BOUNDS)
     if half_life is None:
         return theta

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
 
 from .events import read_events
 from .exceptions import TensionError, TensionWarning
@@ -271,6 +270,8 @@ def fit_times(times: pd.DataFrame, *, end: float, start: float = 0.0, dimensions
     >>> round(res.half_life, 1), bool(res.stderr["half_life"] < 0.1)
     (0.7, True)
     """
+    from scipy.optimize import minimize  # (imported on use: a quick `import tension`)
+
     for column in ("time", "dimension"):
         if column not in times.columns:
             raise ValueError(f"times needs columns 'time' [days] and 'dimension'; missing {column!r}")

@@ -14,7 +14,6 @@ from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
-from scipy.special import expit
 
 from . import _params, core
 from .taxonomy import QUAD_CLASSES, kind_quad_classes, resolve_weights, user_weights
@@ -298,6 +297,8 @@ def tension_index(tension, *, scale: float = DEFAULT_SCALE):
     (62.2, 50.0)
     """
     scale = _params.positive("scale", scale)
+    from scipy.special import expit  # (scipy imported on use: a quick `import tension`)
+
     return 100.0 * expit(np.asarray(tension, dtype=float) / scale)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import brentq
 
 from ._prepare import resolve_model
 from .events import read_events
@@ -48,6 +47,8 @@ def _crossing(coef: np.ndarray, half_lives: np.ndarray, level: float, horizon: f
     if not len(first):
         return np.nan
     i = first[0]
+    from scipy.optimize import brentq  # (imported on use: a quick `import tension`)
+
     return float(brentq(lambda t: _value(coef, half_lives, t) - level, taus[i - 1], taus[i], xtol=1e-10, rtol=1e-12))
 
 

@@ -156,3 +156,15 @@ def test_kinds_cameo_lists_every_code():
 def test_help_of_every_command(command):
     result = run(command, "--help")
     assert result.returncode == 0 and "usage: tension" in result.stdout and len(result.stdout) > 200
+
+
+def test_import_tension_leaves_heavy_optional_modules_unloaded():
+    """`import tension` (and so the command line) stays quick: scipy's optimisers and
+    distributions, matplotlib, numba and Dask are imported by the functions that use them."""
+    import subprocess
+    import sys
+
+    heavy = ("scipy.stats", "scipy.optimize", "matplotlib", "numba", "dask")
+    code = f"import sys, tension; print([m for m in {heavy!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
