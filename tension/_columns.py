@@ -22,12 +22,13 @@ make the same answers cheap on millions of rows:
 from __future__ import annotations
 
 import ctypes
-import os
 import weakref
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+
+from ._scan import _threads, in_slices, map_in_threads
 
 __all__ = [
     "text_codes",
@@ -146,8 +147,7 @@ def _arrow_codes(columns, threads: int, vocabularies=None) -> list:
         for words in (vocabularies or [None] * len(columns))
     ]
     pieces = [(c, piece) for c, chunked in enumerate(columns) for piece in _pieces(chunked)]
-    run = _pool_map(threads, len(pieces))
-    coded = run(lambda item: _piece_codes(item[1], lookups[item[0]]), pieces)
+    coded = map_in_threads(lambda item: _piece_codes(item[1], lookups[item[0]]), pieces, threads)
     results: list = []
     remaps: list = []
     writes: list = []
@@ -184,22 +184,16 @@ def _arrow_codes(columns, threads: int, vocabularies=None) -> list:
             writes.append((piece_codes, codes[start : start + len(piece_codes)]))
             start += len(piece_codes)
         results.append((codes, uniques))
-    run(
+    map_in_threads(
         lambda k: (
             np.copyto(writes[k][1], writes[k][0])
             if remaps[k] is None
             else np.take(remaps[k], writes[k][0], out=writes[k][1])
         ),
         range(len(writes)),
+        threads,
     )
     return results
-
-
-def _pool_map(threads: int, tasks: int):
-    """``map`` over a list in ``threads`` threads (a plain loop for one thread or task)."""
-    from ._scan import map_in_threads
-
-    return lambda f, items: map_in_threads(f, items, min(threads, tasks))
 
 
 def _pointers(objects: np.ndarray, *, copy: bool = True) -> np.ndarray:
@@ -260,7 +254,7 @@ def text_codes(values) -> tuple[np.ndarray, list]:
     """
     chunked = _arrow_chunks(values)
     if chunked is not None:
-        return _arrow_codes([chunked], _threads(len(chunked)))[0]
+        return _arrow_codes([chunked], _threads(None, len(chunked)))[0]
     if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):  # coded already
         categorical = values.array if isinstance(values, pd.Series) else pd.Categorical(values)
         return np.asarray(categorical.codes, dtype=np.int32), list(categorical.categories)
@@ -286,15 +280,9 @@ def text_codes_of(columns, vocabularies=None) -> list:
     columns = list(columns)
     chunks = [_arrow_chunks(column) for column in columns]
     if columns and all(chunked is not None for chunked in chunks):
-        return _arrow_codes(chunks, _threads(sum(map(len, columns))), vocabularies)
-    if len(columns) > 1 and min(map(len, columns)) >= 400_000:
-        return _pool_map(len(columns), len(columns))(text_codes, columns)
-    return [text_codes(column) for column in columns]
-
-
-def _threads(n: int) -> int:
-    """Threads worth starting for ``n`` rows of work."""
-    return min(os.cpu_count() or 1, 8) if n >= 400_000 else 1
+        return _arrow_codes(chunks, _threads(None, sum(map(len, columns))), vocabularies)
+    long = len(columns) > 1 and min(map(len, columns)) >= 400_000
+    return map_in_threads(text_codes, columns, len(columns) if long else 1)
 
 
 def spread_text(values: list, codes: np.ndarray, dtype):
@@ -357,39 +345,38 @@ def pair_keys(a, b, *, equal: bool = False, unless=None) -> PairKeys | None:
         if same is not None and table is not None:
             np.take(table, k, out=same[lo:hi])
 
-    _slices(part, n)
+    in_slices(part, n, _PIECE)
     if negative:
         return None
     return PairKeys(key, np.flatnonzero(present), width, same)
 
 
+def _numbers(uniques_a, uniques_b, unless) -> tuple[np.ndarray, np.ndarray]:
+    """Every distinct value of two columns numbered once, even one with two codes (``"pak"``
+    and ``"PAK"`` once cleaned); ``unless`` takes -1 in the first, -2 in the second: equal
+    to nothing."""
+    joint: dict = {}
+    number_a = [joint.setdefault(v, len(joint)) if unless is None or v != unless else -1 for v in uniques_a]
+    number_b = [joint.setdefault(v, len(joint)) if unless is None or v != unless else -2 for v in uniques_b]
+    return np.asarray(number_a, dtype=np.int64), np.asarray(number_b, dtype=np.int64)
+
+
 def _equal_pairs(uniques_a, uniques_b, unless) -> np.ndarray:
     """For every pair (value of a, value of b), by key: equal and not ``unless``."""
-    joint: dict = {}  # every distinct value numbered once, even if it has two codes; ``unless`` never equal
-    number_a = np.asarray([joint.setdefault(v, len(joint)) if v != unless else -1 for v in uniques_a], dtype=np.int64)
-    number_b = np.asarray([joint.setdefault(v, len(joint)) if v != unless else -2 for v in uniques_b], dtype=np.int64)
-    return np.equal.outer(number_a, number_b).reshape(-1)
-
-
-def _slices(task, n: int) -> None:
-    """``task(lo, hi)`` over slices of :data:`_PIECE` rows of ``range(n)``, in threads on
-    long inputs."""
-    cuts = list(range(0, n, _PIECE)) + [n]
-    _pool_map(_threads(n), len(cuts) - 1)(lambda k: task(cuts[k], cuts[k + 1]), range(len(cuts) - 1))
+    return np.equal.outer(*_numbers(uniques_a, uniques_b, unless)).reshape(-1)
 
 
 def spread(table: np.ndarray, key: np.ndarray) -> np.ndarray:
     """``table[key]``, slice by slice in threads on long inputs."""
     out = np.empty(len(key), dtype=table.dtype)
-    _slices(lambda lo, hi: np.take(table, key[lo:hi], out=out[lo:hi]), len(key))
+    in_slices(lambda lo, hi: np.take(table, key[lo:hi], out=out[lo:hi]), len(key), _PIECE)
     return out
 
 
-def equal_text(a, b, *, unless=None, pairs: PairKeys | None = None) -> np.ndarray:
+def equal_text(a, b, *, unless=None) -> np.ndarray:
     """``(a == b) & (a != unless)`` row by row for two text columns (missing values equal
     nothing), from their codes rather than string by string. A column may also be given
-    as its :func:`text_codes` pair ``(codes, uniques)``, and the two columns' :func:`pair_keys`
-    as ``pairs``.
+    as its :func:`text_codes` pair ``(codes, uniques)``.
 
     Examples
     --------
@@ -398,16 +385,12 @@ def equal_text(a, b, *, unless=None, pairs: PairKeys | None = None) -> np.ndarra
     """
     codes_a, uniques_a = a if isinstance(a, tuple) else text_codes(a)
     codes_b, uniques_b = b if isinstance(b, tuple) else text_codes(b)
-    pairs = pair_keys((codes_a, uniques_a), (codes_b, uniques_b)) if pairs is None else pairs
-    if pairs is not None:  # decided once per pair of distinct values
-        return spread(_equal_pairs(uniques_a, uniques_b, unless), pairs.key)
-    # every distinct value numbered once (two codes of one value, e.g. "pak" and "PAK" once
-    # cleaned, get one number); missing values (code -1) take numbers nothing else has
-    joint: dict = {}
-    number_a = [joint.setdefault(v, len(joint)) if unless is None or v != unless else -1 for v in uniques_a]
-    number_b = [joint.setdefault(v, len(joint)) if unless is None or v != unless else -2 for v in uniques_b]
-    first = np.asarray(number_a + [-3], dtype=np.int64)[codes_a]
-    return first == np.asarray(number_b + [-4], dtype=np.int64)[codes_b]
+    pairs = pair_keys((codes_a, uniques_a), (codes_b, uniques_b), equal=True, unless=unless)
+    if pairs is not None and pairs.same is not None:  # decided once per pair of distinct values
+        return pairs.same
+    # missing values (code -1) take numbers nothing else has
+    number_a, number_b = _numbers(uniques_a, uniques_b, unless)
+    return np.append(number_a, -3)[codes_a] == np.append(number_b, -4)[codes_b]
 
 
 def missing_text(index: pd.Index) -> pd.Series:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import _columns, _params, _steps, _time, core
 from ._prepare import Prepared, attrs, distinct_half_lives, kernel_order
-from ._scan import _threads, parallel
+from ._scan import _threads, map_in_threads
 from .model import Model, flow_index
 
 __all__ = [
@@ -193,16 +193,7 @@ def snapshot(p: Prepared, at, model: Model) -> pd.DataFrame:
     starts = list(range(0, len(p.score), SNAPSHOT_CHUNK))
     workers = _threads(None, len(p.score))
     for first in range(0, len(starts), workers):
-        found: list = [None] * len(starts[first : first + workers])
-        parallel(
-            [
-                (lambda k=k, lo=lo, found=found: found.__setitem__(k, chunk(lo)))
-                for k, lo in enumerate(starts[first : first + workers])
-            ],
-            None,
-            len(p.score),
-        )
-        for sums, seen_here in found:
+        for sums, seen_here in map_in_threads(chunk, starts[first : first + workers], workers):
             for total, add in zip((hostile, cooperative, heat, flow), sums, strict=True):
                 total += add
             seen[seen_here] = True

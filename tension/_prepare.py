@@ -188,11 +188,12 @@ def prepare(events, model: Model) -> Prepared:
     half_life = np.broadcast_to(lives_present[0], (n,)) if one_life else lives[kind_codes]
     killed = ev["killed"].to_numpy()
     injured = ev["injured"].to_numpy()
-    casualties = _any(killed) or _any(injured)
+    casualties = bool(_looked_at(killed).any() or _looked_at(injured).any())
     explicit = ev["weight"].to_numpy(dtype=float)
     derived = np.isnan(explicit)
+    some_derived = bool(derived.any())
     # w(kind) per event, made only when the scores need it (not when every weight is given)
-    base = kind_weights[kind_codes] if casualties or derived.any() else None
+    base = kind_weights[kind_codes] if casualties or some_derived else None
     if casualties:
         m = magnitude(
             killed.astype(float),
@@ -203,7 +204,7 @@ def prepare(events, model: Model) -> Prepared:
         )
     else:  # no casualties: m = 1 + a ln 1 + b ln 1 = 1 exactly
         m = np.broadcast_to(1.0, (n,))
-    if base is None or not derived.any():  # every weight given: read as they are (never written)
+    if not some_derived:  # every weight given: read as they are (never written)
         raw = explicit.view()
         raw.flags.writeable = False
     elif derived.all():  # none given
@@ -212,7 +213,7 @@ def prepare(events, model: Model) -> Prepared:
         raw = np.where(derived, base * m, explicit)
     del derived
     confidence = ev["confidence"].to_numpy(dtype=float)
-    if _any(confidence != 1.0 if confidence.strides != (0,) else confidence[:1] != 1.0):
+    if (_looked_at(confidence) != 1.0).any():
         raw = raw * confidence
     names, codes = dyad_codes(
         _columns.codes_of(ev, "source"), _columns.codes_of(ev, "target"), model.directed, _columns.kept(ev, "pairs")
@@ -239,9 +240,9 @@ def prepare(events, model: Model) -> Prepared:
     return p
 
 
-def _any(values: np.ndarray) -> bool:
-    """``values.any()``, one look when ``values`` is one broadcast value."""
-    return bool(values[:1].any() if len(values) and values.strides == (0,) else values.any())
+def _looked_at(values: np.ndarray) -> np.ndarray:
+    """The values to look at: one, when ``values`` is one value broadcast to every row."""
+    return values[:1] if values.strides == (0,) else values
 
 
 def distinct_half_lives(p: Prepared) -> np.ndarray:

@@ -24,6 +24,7 @@ __all__ = [
     "scan_scatter",
     "parallel",
     "map_in_threads",
+    "in_slices",
     "gather",
 ]
 
@@ -280,6 +281,13 @@ def parallel(tasks, threads, n: int) -> None:
     map_in_threads(lambda task: task(), tasks, _threads(threads, n))
 
 
+def in_slices(task, n: int, size: int, threads=None) -> None:
+    """``task(lo, hi)`` over consecutive slices of ``size`` rows of ``range(n)``, in
+    threads on long inputs (see :func:`_threads`)."""
+    cuts = list(range(0, n, size)) + [n]
+    map_in_threads(lambda k: task(cuts[k], cuts[k + 1]), range(len(cuts) - 1), _threads(threads, n))
+
+
 def gather(order, *arrays, threads=None):
     """``a[order]`` for each array, in threads: every array cut into one slice of
     ``order`` per thread (``np.take`` releases the GIL)."""
@@ -342,8 +350,8 @@ def scan_scatter(g, t, sources, half_lives, order, targets, threads=None) -> Non
         lo, hi = bounds[k], bounds[k + 1]
         m = hi - lo
         where = order[lo:hi]
-        full = (m - 1) // BLOCK  # the last block, full or not
-        laid: list = []  # the order in the scan's layout, made once for every channel
+        last_block = (m - 1) // BLOCK  # (full or not)
+        laid = []  # the order in the scan's layout, made once for every channel
 
         def write(c, view, last):
             if last is not None:  # ties: each event takes its tie block's last state
@@ -357,7 +365,7 @@ def scan_scatter(g, t, sources, half_lives, order, targets, threads=None) -> Non
             if not laid:
                 positions = np.empty((BLOCK, -(-m // BLOCK)), dtype=where.dtype)
                 _fill(positions.T, where, m)
-                positions[m - full * BLOCK :, -1] = where[-1]
+                positions[m - last_block * BLOCK :, -1] = where[-1]
                 laid.append(positions.reshape(-1))
             targets[c][laid[0]] = view.T.reshape(-1)
 

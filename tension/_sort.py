@@ -9,7 +9,11 @@ the key is just (group, row).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
+
+from ._scan import in_slices
 
 __all__ = ["group_order", "time_order", "packed_order", "is_sorted", "dense_codes"]
 
@@ -38,7 +42,7 @@ def packed_order(groups: np.ndarray, n_groups: int, times: np.ndarray | None, *,
     index_bits = _bits(n - 1)
     key = np.empty(n, dtype=np.int64)
     if times is None:
-        _sliced(n, lambda lo, hi: _pack(key[lo:hi], groups[lo:hi], None, index_bits, lo))
+        in_slices(lambda lo, hi: _pack(key[lo:hi], groups[lo:hi], None, index_bits, lo), n, _SLICE)
         key.sort()
         order = key & ((1 << index_bits) - 1)
         if with_groups:
@@ -54,14 +58,16 @@ def packed_order(groups: np.ndarray, n_groups: int, times: np.ndarray | None, *,
             return None
         # integers: the offset shifted right, exact and monotone, in one pass
         shift = max(0, _bits(int(high) - int(low)) - time_bits)
-        quantise = (lambda t: _shifted(t, low, shift), None)
+        quantise = functools.partial(_shifted, low=low, shift=shift)
     else:
         span = float(high - low) if n else 0.0
         if not np.isfinite(span):
             return None
         top = float(2**time_bits - 1)
-        quantise = (lambda t: _scaled(t, low, top / span if span > 0 else 0.0, top), None)
-    _sliced(n, lambda lo, hi: _pack(key[lo:hi], groups[lo:hi], quantise[0](times[lo:hi]), index_bits, lo, time_bits))
+        quantise = functools.partial(_scaled, low=low, scale=top / span if span > 0 else 0.0, top=top)
+    in_slices(
+        lambda lo, hi: _pack(key[lo:hi], groups[lo:hi], quantise(times[lo:hi]), index_bits, lo, time_bits), n, _SLICE
+    )
     key.sort()
     order = key & ((1 << index_bits) - 1)
     key >>= index_bits  # (group, quantum) of each sorted position
@@ -113,14 +119,6 @@ def _pack(key, groups, quantum, index_bits: int, start: int, time_bits: int = 0)
 
 #: Events per slice of the key building (in threads on long inputs).
 _SLICE = 1 << 18
-
-
-def _sliced(n: int, task) -> None:
-    """``task(lo, hi)`` over slices of :data:`_SLICE` events, in threads when long."""
-    from ._scan import parallel
-
-    cuts = list(range(0, n, _SLICE)) + [n]
-    parallel([(lambda lo=lo, hi=hi: task(lo, hi)) for lo, hi in zip(cuts[:-1], cuts[1:], strict=True)], None, n)
 
 
 def is_sorted(values: np.ndarray) -> bool:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._scan import _threads, parallel
+from ._scan import in_slices
 from .model import Model, index_into
 
 __all__ = ["Plan", "plan", "homes", "targets", "fill", "COLUMNS"]
@@ -149,10 +149,4 @@ def fill(block: np.ndarray, states, score: np.ndarray, p: Plan, model: Model, th
         np.subtract(rows["hostile"], rows["cooperative"], out=rows["tension"])
         index_into(rows["heat"], rows["flow"], model, out=rows["index"])
 
-    def run(lo: int, hi: int) -> None:
-        for start in range(lo, hi, SLICE):
-            part(start, min(start + SLICE, hi))
-
-    workers = _threads(threads, n)
-    cuts = [k * n // workers // SLICE * SLICE for k in range(workers)] + [n]
-    parallel([(lambda lo=lo, hi=hi: run(lo, hi)) for lo, hi in zip(cuts[:-1], cuts[1:], strict=True)], threads, n)
+    in_slices(part, n, SLICE, threads)

@@ -37,17 +37,14 @@ def days(values: np.ndarray, origin: int) -> np.ndarray:
     values = np.asarray(values, dtype=np.int64)
     if values.ndim != 1 or len(values) < _LONG:
         return np.subtract(values, np.int64(origin)) / PER_DAY
-    from ._scan import parallel
+    from ._scan import in_slices
 
     out = np.empty(len(values))
-    cuts = list(range(0, len(values), _LONG // 4)) + [len(values)]
 
     def part(lo: int, hi: int) -> None:
         np.divide(np.subtract(values[lo:hi], np.int64(origin)), PER_DAY, out=out[lo:hi])
 
-    parallel(
-        [(lambda lo=lo, hi=hi: part(lo, hi)) for lo, hi in zip(cuts[:-1], cuts[1:], strict=True)], None, len(values)
-    )
+    in_slices(part, len(values), _LONG // 4)
     return out
 
 

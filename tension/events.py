@@ -138,31 +138,27 @@ def _normalised(raw: pd.Series, clean, allowed, coded=None):
     cleaned = [clean(str(u)) for u in uniques]
     ok = np.asarray([c in allowed for c in cleaned] + [True], dtype=bool)
     empty = np.asarray([c == "" for c in cleaned] + [True], dtype=bool)
-    as_is = (
-        (pd.api.types.is_object_dtype(raw.dtype) or isinstance(raw.dtype, pd.StringDtype))
-        and all(type(u) is str and c == u for u, c in zip(uniques, cleaned, strict=True))
-        and (len(codes) == 0 or int(codes.min()) >= 0)
-    )
-    if as_is:
+    clean = all(type(u) is str and c == u for u, c in zip(uniques, cleaned, strict=True))
+    complete = len(codes) == 0 or int(codes.min()) >= 0
+    categorical = isinstance(raw.dtype, pd.CategoricalDtype)
+    text = pd.api.types.is_object_dtype(raw.dtype) or isinstance(raw.dtype, pd.StringDtype)
+    if clean and (categorical or (text and complete)):
         values = raw
-    elif isinstance(raw.dtype, pd.CategoricalDtype):  # categories stay categories, cleaned
-        if all(type(u) is str and c == u for u, c in zip(uniques, cleaned, strict=True)):
-            values = raw
-        else:
-            merged = list(dict.fromkeys(c for c in cleaned if c != ""))  # ("pak", "PAK" -> one)
-            at = {c: k for k, c in enumerate(merged)}
-            remap = np.asarray([at.get(c, -1) for c in cleaned] + [-1], dtype=np.int64)
-            values = pd.Series(
-                pd.Categorical.from_codes(remap[codes], categories=merged, ordered=raw.cat.ordered),
-                index=raw.index,
-                copy=False,
-            )
+    elif categorical:  # categories stay categories, cleaned
+        merged = list(dict.fromkeys(c for c in cleaned if c != ""))  # ("pak", "PAK" -> one)
+        at = {c: k for k, c in enumerate(merged)}
+        remap = np.asarray([at.get(c, -1) for c in cleaned] + [-1], dtype=np.int64)
+        values = pd.Series(
+            pd.Categorical.from_codes(remap[codes], categories=merged, ordered=raw.cat.ordered),
+            index=raw.index,
+            copy=False,
+        )
     elif isinstance(raw.dtype, pd.StringDtype):  # text stays text of the same dtype
         values = pd.Series(_columns.spread_text(cleaned + [""], codes, raw.dtype), index=raw.index, copy=False)
     else:
         spread = np.asarray(cleaned + [""], dtype=object)[codes]
         values = pd.Series(spread, index=raw.index, dtype=object, copy=False)
-    if ok.all() and not empty[:-1].any() and (len(codes) == 0 or int(codes.min()) >= 0):
+    if ok.all() and not empty[:-1].any() and complete:
         return values, None, None, (codes, cleaned)  # every value present and allowed: no masks
     return values, empty[codes], ~ok[codes], (codes, cleaned)
 
@@ -440,11 +436,9 @@ def read_events(
     # one key per row for its (source, target) pair: decides "target equals source" and
     # gives the dyads' keys when scoring
     pairs = _columns.pair_keys(source_codes, target_codes, equal=True, unless="")
-    same = (
-        pairs.same
-        if pairs is not None and pairs.same is not None
-        else _columns.equal_text(source_codes, target_codes, unless="")
-    )
+    same = pairs.same if pairs is not None else None
+    if same is None:  # (a country missing: the pairs have no table)
+        same = _columns.equal_text(source_codes, target_codes, unless="")
     _flag(
         problems,
         same,
@@ -468,9 +462,10 @@ def read_events(
             )
         )
     made["kind"] = kind
-    made["killed"] = _count_column(frame, "killed", labels, problems, internal=not _FINGERPRINT.get())
-    made["injured"] = _count_column(frame, "injured", labels, problems, internal=not _FINGERPRINT.get())
-    made["confidence"] = _float_column(frame, "confidence", 1.0, labels, problems, internal=not _FINGERPRINT.get())
+    internal = not _FINGERPRINT.get()  # read for scoring, never handed back
+    made["killed"] = _count_column(frame, "killed", labels, problems, internal=internal)
+    made["injured"] = _count_column(frame, "injured", labels, problems, internal=internal)
+    made["confidence"] = _float_column(frame, "confidence", 1.0, labels, problems, internal=internal)
     if "confidence" in frame:  # (an absent column is all 1)
         conf = made["confidence"].to_numpy()
         bad_conf = ~((conf > 0) & (conf <= 1))
@@ -532,7 +527,7 @@ def read_events(
             )
     # scoring this frame will not validate it again, nor code its text columns again
     codes = {"source": source_codes, "target": target_codes, "kind": kind_codes, "pairs": pairs}
-    return _columns.mark(out, known, codes=codes, fingerprint=_FINGERPRINT.get())
+    return _columns.mark(out, known, codes=codes, fingerprint=not internal)
 
 
 def for_scoring(source, *, weights=None) -> pd.DataFrame:

@@ -204,7 +204,7 @@ def test_pair_keys_number_the_pairs_of_values(rows, piece):
     _columns._PIECE = piece  # many slices, in threads
     try:
         pairs = _columns.pair_keys(a, b)
-        same = _columns.equal_text(a, b, unless="", pairs=pairs)
+        same = _columns.equal_text(a, b, unless="")
         both = _columns.pair_keys(a, b, equal=True, unless="")
     finally:
         _columns._PIECE = saved
