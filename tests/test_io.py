@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import SHARED_DATA
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tension as tn
 from tension.countries import CAMEO_REGIONS, CAMEO_TO_ISO, country_codes
@@ -137,6 +139,66 @@ def test_malformed_lines_are_reported_with_file_and_line(tmp_path):
         read_gdelt(path, errors="raise")
     with pytest.raises(ReadError, match=r"gdelt1_sample_events\.tsv:1: expected 61 tab-separated fields, found 58"):
         read_gdelt(GDELT1, version="2", errors="raise")
+
+
+def _with_fields(tmp_path, changes, name="changed.CSV"):
+    """The bundled export with ``changes`` ({(file line, field): value}) made."""
+    lines = [line.split("\t") for line in GDELT2.read_text(encoding="utf-8").splitlines()]
+    for (line, field), value in changes.items():
+        lines[line - 1][field] = value
+    path = tmp_path / name
+    path.write_text("\n".join("\t".join(f) for f in lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_informational_numbers_that_are_not_numbers_are_missing_and_reported(tmp_path):
+    plain = read_gdelt(GDELT2)
+    first, second = (int(x) for x in plain["line"].iloc[:2])
+    # AvgTone (34) and NumMentions (31) of two kept records; QuadClass (29) empty
+    path = _with_fields(
+        tmp_path, {(first, 34): "abc", (second, 34): "nan", (first, 31): "99999999999999999999", (second, 29): ""}
+    )
+    ev = read_gdelt(path)
+    report = ev.attrs["report"]
+    assert np.isnan(ev["avg_tone"].iloc[0]) and np.isnan(ev["avg_tone"].iloc[1])
+    assert ev["num_mentions"].isna().tolist()[:2] == [True, False] and ev["quad_class"].isna().tolist()[:2] == [
+        False,
+        True,
+    ]
+    assert report.notes == {
+        f"AvgTone is not a number, read as missing (first: {path}:{first}: 'abc')": 1,
+        f"NumMentions is not a whole number below 2**53, read as missing (first: {path}:{first}: '99999999999999999999')": 1,
+    }
+    # everything else as read from the unchanged file
+    same = [c for c in plain.columns if c not in ("avg_tone", "num_mentions", "quad_class", "file")]
+    pd.testing.assert_frame_equal(ev[same], plain[same])
+    assert np.array_equal(ev["avg_tone"].iloc[2:], plain["avg_tone"].iloc[2:])
+
+
+def test_a_count_that_weights_must_be_a_whole_number(tmp_path):
+    plain = read_gdelt(GDELT2)
+    first = int(plain["line"].iloc[0])
+    path = _with_fields(tmp_path, {(first, 31): "99999999999999999999"})
+    with pytest.warns(tn.TensionWarning, match="1 malformed record skipped"):
+        ev = read_gdelt(path, weight_by="mentions")
+    assert ev.attrs["report"].problems == [f"{path}:{first}: NumMentions is not a count >= 1 ('99999999999999999999')"]
+    assert len(ev) == len(plain) - 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False, width=64), min_size=1, max_size=30))
+def test_numbers_parsed_by_pyarrow_are_those_of_pandas(values):
+    import pyarrow as pa
+
+    from tension.io.gdelt import _parse
+
+    text = [repr(v) for v in values] + [f"{v:.14g}" for v in values]
+    column = pa.chunked_array([pa.array(text, pa.string())])
+    assert _parse(column, pa.float64()).to_numpy().tolist() == pd.to_numeric(pd.Series(text)).tolist()
+    whole = [str(int(v)) for v in values if abs(v) < 2**62]
+    if whole:
+        got = _parse(pa.chunked_array([pa.array(whole, pa.string())]), pa.int64()).to_numpy().tolist()
+        assert got == pd.to_numeric(pd.Series(whole)).tolist()
 
 
 def test_root_only_and_dedupe_against_plain_counts():

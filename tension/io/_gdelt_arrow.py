@@ -45,7 +45,7 @@ _NAMES = {width: [f"f{i}" for i in range(width)] for width in _TAIL}
 _BOM = b"\xef\xbb\xbf"
 
 
-def ahead(items, work, depth: int = 3):
+def ahead(items, work, depth: int = 2):
     """``(item, work(item))`` for each item, ``work`` on the next ``depth`` items running
     in threads while the caller handles this one (pyarrow and numpy let go of the GIL).
     A single item (a small file) is worked on here, with no threads."""
@@ -73,7 +73,7 @@ def ahead(items, work, depth: int = 3):
 def _options(width: int, fields: list[int]) -> dict:
     names = _NAMES[width]
     return {
-        "read_options": pacsv.ReadOptions(column_names=names),
+        "read_options": pacsv.ReadOptions(column_names=names, use_threads=False),
         # a blank line is a row of empty fields (not skipped), so rows are lines
         "parse_options": pacsv.ParseOptions(
             delimiter="\t", quote_char=False, double_quote=False, ignore_empty_lines=False

@@ -58,7 +58,9 @@ def _bad_scale(values: pd.Series) -> np.ndarray:
 
 
 def _bad_count(values: pd.Series) -> np.ndarray:
-    return (~(pd.to_numeric(values, errors="coerce") >= 1)).to_numpy(dtype=bool)
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):  # (NaN: bad)
+        return ~((numbers >= 1) & (numbers < 2**53) & (numbers == np.round(numbers)))
 
 
 def _countries(codes: list[str]) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..taxonomy import cameo_descriptions, cameo_to_kinds, goldstein_table
 from ._files import MAX_LINE_BYTES, open_binary, reading
@@ -44,13 +45,16 @@ _TRANSFORMS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 
 
 def _smaller(blocks):
-    """The blocks of :func:`chunks`, those over 16 MiB cut into pieces of about 8 MiB:
-    the first is checked sooner, and the last sooner after the file is parsed."""
+    """The blocks of :func:`chunks`, those over 2 MiB cut into four pieces or more, of at
+    most about 8 MiB and at least 1 MiB: pyarrow parses each piece in one thread, and
+    several are parsed at once (see :func:`ahead`); the first is checked sooner, and the
+    last sooner after the file is parsed."""
     for span, consumed, overlong in blocks:
-        if span is None or len(span) <= 2 * _STEP:
+        if span is None or len(span) <= 2 * _PIECE:
             yield span, consumed, overlong
         else:
-            yield from ((piece, len(piece), False) for piece in span.pieces(_STEP))
+            size = min(_STEP, max(_PIECE, len(span) // 4))
+            yield from ((piece, len(piece), False) for piece in span.pieces(size))
 
 
 def _numeric(column: pd.Series, **options) -> pd.Series:
@@ -58,6 +62,58 @@ def _numeric(column: pd.Series, **options) -> pd.Series:
     codes, uniques = pd.factorize(column, use_na_sentinel=False)
     values = pd.to_numeric(pd.Series(uniques, dtype=column.dtype), **options)
     return pd.Series(values.take(codes).array, index=column.index)
+
+
+#: Number columns -> their type, parsed by pyarrow when every value of the column parses
+#: (the same numbers as ``pandas.to_numeric``); otherwise by pandas, as documented.
+_NUMBERS = {
+    "goldstein": pa.float64(),
+    "avg_tone": pa.float64(),
+    **{c: pa.int64() for c in ("num_mentions", "num_sources", "num_articles", "quad_class", "is_root")},
+}
+
+
+def _parse(column: pa.ChunkedArray, kind: pa.DataType) -> pa.ChunkedArray | None:
+    """``column`` (text) as numbers of type ``kind`` if pyarrow reads every value as one;
+    None otherwise (an empty field, a float count, a value with spaces …): the caller then
+    parses with pandas, which coerces or raises as before."""
+    try:
+        return pc.cast(column, kind)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
+#: Frame column -> its GDELT field, as the report names it.
+_FIELD_NAMES = {
+    "avg_tone": "AvgTone",
+    "num_mentions": "NumMentions",
+    "num_sources": "NumSources",
+    "num_articles": "NumArticles",
+    "quad_class": "QuadClass",
+    "is_root": "IsRootEvent",
+}
+
+
+def _missing_unless_number(kept: pd.DataFrame, column: str, whole: bool, report: ReadReport) -> pd.Series:
+    """A text column of informational numbers (never part of a weight, unless checked
+    before) as float64: empty fields and ``nan`` are missing; a value that is not a
+    number (not a whole number that fits, with ``whole``) is read as missing too, and
+    noted in the report with its count and the first such file and line."""
+    text = kept[column]
+    numbers = _numeric(text, errors="coerce").to_numpy(dtype=float)
+    if whole:
+        fits = np.isfinite(numbers) & (np.abs(numbers) < 2**53)
+        fits[fits] = numbers[fits] == np.round(numbers[fits])
+    else:
+        fits = ~np.isnan(numbers)
+    given = ~text.str.strip().str.lower().isin(["", "nan"]).to_numpy(dtype=bool)
+    bad = ~fits & given
+    if bad.any():
+        i = int(np.argmax(bad))
+        what = "a whole number below 2**53" if whole else "a number"
+        example = f"{kept['file'].iloc[i]}:{kept['line'].iloc[i]}: {text.iloc[i]!r}"
+        report.note(f"{_FIELD_NAMES[column]} is not {what}, read as missing (first: {example})", int(bad.sum()))
+    return pd.Series(np.where(fits, numbers, np.nan), index=kept.index)
 
 
 def read_gdelt(
@@ -97,8 +153,13 @@ def read_gdelt(
         That function: ``1 + ln(n)`` (1 for a single mention), ``sqrt(n)`` or ``n``.
     errors : {"report", "raise"}, default "report"
         Malformed lines (wrong field count, bad SQLDATE, bad EventCode, non-numeric
-        GoldsteinScale) are skipped and reported with file and line number, or raise
-        :class:`tension.io.ReadError` at the first.
+        GoldsteinScale, and with ``weight_by`` a count that is not a whole number >= 1)
+        are skipped and reported with file and line number, or raise
+        :class:`tension.io.ReadError` at the first. The informational numbers
+        (``avg_tone``, ``quad_class``, ``is_root`` and the counts not used as weights)
+        never make a line malformed: an empty field is missing, and a value that is not
+        a number is read as missing and counted in the report's notes with its first
+        file and line.
     chunk_bytes : int [bytes], >= 1
         Bytes read at a time: memory stays bounded by about two chunks (the next
         pieces are parsed while this one is checked), plus the longest line (at most ``max_line_bytes``),
@@ -263,16 +324,26 @@ def read_gdelt(
                     non_utf8 += bad
             note_non_utf8(report, path, non_utf8 if any_ok else [])
     tally.apply(report, errors)
+    by_arrow: set[str] = set()  # the number columns pyarrow parsed
     if parts:
-        kept = pa.concat_tables(parts).to_pandas()
+        table = pa.concat_tables(parts).replace_schema_metadata(None)  # (no pandas dtypes of the text)
+        for column, kind in _NUMBERS.items():
+            numbers = _parse(table[column], kind)
+            if numbers is not None:
+                table = table.set_column(table.column_names.index(column), column, numbers)
+                by_arrow.add(column)
+        kept = table.to_pandas()
         kept["source"], kept["target"] = np.concatenate(sources), np.concatenate(targets)
     else:
         kept = pd.DataFrame(columns=FRAME_COLUMNS, dtype=object)
         kept["source"], kept["target"] = np.array([], dtype=object), np.array([], dtype=object)
-    kept["goldstein"] = _numeric(kept["goldstein"])
-    kept["avg_tone"] = pd.to_numeric(kept["avg_tone"])  # nearly one value per record
-    for column in ("num_mentions", "num_sources", "num_articles", "quad_class", "is_root"):
-        kept[column] = _numeric(kept[column], errors="coerce").astype("Int64")
+    if "goldstein" not in by_arrow:  # (every kept value was checked to be a number)
+        kept["goldstein"] = _numeric(kept["goldstein"])
+    for column, kind in _NUMBERS.items():
+        if column != "goldstein" and column not in by_arrow:
+            kept[column] = _missing_unless_number(kept, column, pa.types.is_integer(kind), report)
+        if pa.types.is_integer(kind):
+            kept[column] = kept[column].astype("Int64")
     table = goldstein_table()
     codes, uniques = pd.factorize(kept["cameo"], use_na_sentinel=False)  # each code looked up once
     lookup = np.array([table.get(c, table.get(c[:3], table.get(c[:2]))) for c in uniques], dtype=float)
