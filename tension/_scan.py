@@ -14,6 +14,8 @@ import threading
 
 import numpy as np
 
+from . import _memory
+
 __all__ = [
     "BLOCK",
     "LN2",
@@ -293,7 +295,7 @@ def gather(order, *arrays, threads=None):
     ``order`` per thread (``np.take`` releases the GIL)."""
     n = len(order)
     workers = _threads(threads, n)
-    out = [np.empty(n, dtype=np.asarray(a).dtype) for a in arrays]
+    out = [_memory.empty(n, dtype=np.asarray(a).dtype) for a in arrays]
     cuts = [k * n // workers for k in range(workers + 1)]
     tasks = [
         (lambda a=a, o=o, lo=lo, hi=hi: np.take(a, order[lo:hi], out=o[lo:hi]))

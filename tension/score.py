@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import _columns, _dask, _params, _stocks, core
+from . import _columns, _dask, _memory, _params, _stocks, core
 from ._dask import is_dask
 from ._deprecate import renamed
 from ._grid import days, dense, grid, on_grid, on_steps, readings, snapshot
@@ -244,7 +244,7 @@ def score_events(
     if len(lives) == 1:  # one half-life: the stocks from a few shared channels
         same = p.score is p.raw or bool(np.array_equal(p.score, p.raw))
         plan = _stocks.plan(m, float(lives[0]), same=same)
-        block = np.empty((len(_stocks.COLUMNS), n))  # the output: the scan scatters into its rows
+        block = _memory.empty((len(_stocks.COLUMNS), n))  # the output: the scan scatters into its rows
         sorted_codes, sorted_ticks = p.by_dyad
         states = core.decayed_parts(
             p.codes,
