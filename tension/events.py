@@ -299,12 +299,12 @@ def _cameo_column(frame, labels, problems) -> pd.Series:
         return pd.Series(pd.NA, index=frame.index, dtype="string")
     # the checks on the distinct values (a few hundred codes in millions of rows)
     codes, uniques = pd.factorize(raw.astype("string"), use_na_sentinel=True)
-    text = pd.Series(uniques, dtype="string").str.strip()
-    text = text.mask(text == "")
-    wrong = (text.notna() & ~text.fillna("").str.fullmatch(r"\d{2,4}")).to_numpy(dtype=bool)
-    bad = np.r_[wrong, False][codes]  # (code -1, missing: not wrong)
+    text = [v or None for v in pd.Series(uniques, dtype="string").str.strip().tolist()]  # blank: missing
+    # 2-4 ASCII digits (no regular expression to compile for a few hundred values)
+    wrong = [v is not None and not (2 <= len(v) <= 4 and v.isascii() and v.isdigit()) for v in text]
+    bad = np.array(wrong + [False], dtype=bool)[codes]  # (code -1, missing: not wrong)
     _flag(problems, bad, labels, "cameo", lambda pos: f"not a CAMEO event code of 2-4 digits ({_values(raw, pos)})")
-    return pd.Series(text.array.take(codes, allow_fill=True), index=frame.index)
+    return pd.Series(pd.array(text, dtype="string").take(codes, allow_fill=True), index=frame.index)
 
 
 def read_events(

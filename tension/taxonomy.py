@@ -201,9 +201,11 @@ def _kind_by_code() -> dict[str, str]:
 
 def cameo_to_kinds(codes) -> np.ndarray:
     """:func:`cameo_to_kind` of many codes at once (each distinct code looked up once)."""
-    series = pd.Series(codes, dtype=object)
-    mapping = {code: cameo_to_kind(code) for code in series.unique()}
-    return series.map(mapping).to_numpy(dtype=object)
+    array = np.asarray(codes, dtype=object)
+    positions, uniques = pd.factorize(array, use_na_sentinel=True)
+    if (positions < 0).any():  # a missing value is no code: refused, as itself
+        cameo_to_kind(array[np.argmax(positions < 0)])
+    return np.array([cameo_to_kind(code) for code in uniques] + [None], dtype=object)[positions]
 
 
 def cameo_kinds() -> pd.DataFrame:

@@ -144,6 +144,14 @@ def test_malformed_cameo():
     assert "column 'cameo', row 1: not a CAMEO event code of 2-4 digits ('19x5')" in str(err)
 
 
+def test_cameo_codes_are_ascii_digits_blanks_missing():
+    # digits of other scripts are not CAMEO codes (no table holds them); blanks are missing
+    err = error_of(good(cameo=["\u0661\u0669\u0665", "\uff10\uff14\uff10", "040"]))
+    assert "rows 0, 1: not a CAMEO event code of 2-4 digits" in str(err)
+    ok = tn.read_events(good(cameo=[" 195 ", "", None]))
+    assert ok["cameo"].tolist()[0] == "195" and ok["cameo"].isna().tolist() == [False, True, True]
+
+
 def test_all_problems_are_reported_together_with_index_labels():
     frame = good(killed=[-1, 9, 0], confidence=[1, 1, 2]).set_axis([10, 20, 30])
     frame.loc[20, "kind"] = "nope"

@@ -365,21 +365,8 @@ def read_gdelt(
         counts = kept[{"mentions": "num_mentions", "sources": "num_sources", "articles": "num_articles"}[weight_by]]
         weight = weight * _TRANSFORMS[transform](counts.to_numpy(dtype=float))
     descriptions = cameo_descriptions()
-    codes, uniques = pd.factorize(kept["cameo"], use_na_sentinel=False)
-    out = pd.DataFrame(
-        {
-            "date": pd.to_datetime(kept["sqldate"], format="%Y%m%d"),
-            "source": kept["source"],
-            "target": kept["target"],
-            "kind": cameo_to_kinds(uniques)[codes],
-            "weight": weight,
-            "cameo": kept["cameo"],
-            "description": kept["cameo"].map(
-                {c: descriptions.get(c, descriptions.get(c[:3], "")) for c in kept["cameo"].unique()}
-            ),
-            "url": kept["url"].replace("", pd.NA),
-        }
-    )
+    codes, uniques = pd.factorize(kept["cameo"], use_na_sentinel=False)  # each code looked up once
+    described = np.array([descriptions.get(c, descriptions.get(c[:3], "")) for c in uniques] + [""], dtype=object)
     extra = [
         "gdelt_id",
         "source_actor",
@@ -395,8 +382,19 @@ def read_gdelt(
         "layout",
         "file",
         "line",
-    ]
-    if dedupe:
-        extra.append("records")
-    out = pd.concat([out, kept[extra]], axis=1)
+    ] + (["records"] if dedupe else [])
+    out = pd.DataFrame(
+        {
+            "date": pd.to_datetime(kept["sqldate"], format="%Y%m%d"),
+            "source": kept["source"],
+            "target": kept["target"],
+            "kind": cameo_to_kinds(uniques)[codes],
+            "weight": weight,
+            "cameo": kept["cameo"],
+            "description": described[codes],
+            "url": kept["url"].replace("", pd.NA),
+            **{column: kept[column] for column in extra},
+        },
+        index=kept.index,
+    )
     return finish(out, report, errors=errors)
