@@ -149,7 +149,8 @@ def _gdelt_small_files(dry: bool) -> list[dict]:
                 start = time.perf_counter()
                 function()
                 best[name] = min(best[name], time.perf_counter() - start)
-        records = sum(1 for _ in open(path, "rb"))
+        with open(path, "rb") as handle:
+            records = sum(1 for _ in handle)
         rows.append(
             {
                 "benchmark": f"tension.io.read_gdelt, one export ({path.name})",

@@ -201,7 +201,7 @@ def _kind_by_code() -> dict[str, str]:
 
 def cameo_to_kinds(codes) -> np.ndarray:
     """:func:`cameo_to_kind` of many codes at once (each distinct code looked up once)."""
-    array = np.asarray(codes, dtype=object)
+    array = np.asarray(codes, dtype=object).reshape(-1)
     positions, uniques = pd.factorize(array, use_na_sentinel=True)
     if (positions < 0).any():  # a missing value is no code: refused, as itself
         cameo_to_kind(array[np.argmax(positions < 0)])

@@ -185,6 +185,37 @@ def test_a_count_that_weights_must_be_a_whole_number(tmp_path):
     assert len(ev) == len(plain) - 1
 
 
+@pytest.mark.parametrize(
+    "value", ["0x10", "99999999999999999", "-nan", "nan(1)", "+4", "007", "-0", "1.0", "1e2", " 5", "inf"]
+)
+@pytest.mark.parametrize("field, column", [(32, "num_sources"), (34, "avg_tone")])
+def test_a_number_reads_the_same_whatever_the_rest_of_its_column(tmp_path, value, field, column):
+    # pyarrow parses a column only when every value is plainly written; the others are
+    # parsed by pandas: one value must read the same either way
+    lines = [int(x) for x in read_gdelt(GDELT2)["line"].iloc[:2]]
+    alone = read_gdelt(_with_fields(tmp_path, {(lines[0], field): value}, "alone.CSV"))
+    mixed = read_gdelt(_with_fields(tmp_path, {(lines[0], field): value, (lines[1], field): ""}, "mixed.CSV"))
+    a, b = alone[column].astype(float).iloc[0], mixed[column].astype(float).iloc[0]
+    assert (np.isnan(a) and np.isnan(b)) or a == b
+    noted = [bool(ev.attrs["report"].notes) for ev in (alone, mixed)]
+    assert noted[0] == noted[1]
+
+
+def test_goldstein_is_float_whichever_way_it_is_parsed(tmp_path):
+    first = int(read_gdelt(GDELT2)["line"].iloc[0])
+    spaced = read_gdelt(_with_fields(tmp_path, {(first, 30): " 3"}))  # pandas' way
+    assert spaced["goldstein"].dtype == np.float64 and spaced["goldstein"].iloc[0] == 3.0
+    assert read_gdelt(GDELT2)["goldstein"].dtype == np.float64
+
+
+def test_a_weighting_count_of_one_and_a_half_is_malformed(tmp_path):
+    first = int(read_gdelt(GDELT2)["line"].iloc[0])
+    path = _with_fields(tmp_path, {(first, 31): "1.5"})
+    with pytest.warns(tn.TensionWarning, match="1 malformed record skipped"):
+        ev = read_gdelt(path, weight_by="mentions")
+    assert ev.attrs["report"].problems == [f"{path}:{first}: NumMentions is not a count >= 1 ('1.5')"]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.floats(allow_nan=False, allow_infinity=False, width=64), min_size=1, max_size=30))
 def test_numbers_parsed_by_pyarrow_are_those_of_pandas(values):
@@ -195,10 +226,12 @@ def test_numbers_parsed_by_pyarrow_are_those_of_pandas(values):
     text = [repr(v) for v in values] + [f"{v:.14g}" for v in values]
     column = pa.chunked_array([pa.array(text, pa.string())])
     assert _parse(column, pa.float64()).to_numpy().tolist() == pd.to_numeric(pd.Series(text)).tolist()
-    whole = [str(int(v)) for v in values if abs(v) < 2**62]
+    whole = [str(int(v)) for v in values if abs(v) < 2**53]
     if whole:
         got = _parse(pa.chunked_array([pa.array(whole, pa.string())]), pa.int64()).to_numpy().tolist()
         assert got == pd.to_numeric(pd.Series(whole)).tolist()
+    if any(2**53 <= abs(v) < 2**62 for v in values):  # too large to be a count: pandas' way (a note)
+        assert _parse(pa.chunked_array([pa.array([str(int(v)) for v in values], pa.string())]), pa.int64()) is None
 
 
 def test_root_only_and_dedupe_against_plain_counts():

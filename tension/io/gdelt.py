@@ -34,7 +34,8 @@ from ._report import ReadReport, check_errors, expand_paths, finish
 __all__ = ["read_gdelt", "GDELT1_COLUMNS", "GDELT2_COLUMNS", "LAYOUTS"]
 
 _STEP = 8 << 20  #: bytes parsed at a time by pyarrow, at most about [bytes]
-_PIECE = 1 << 20  #: bytes of the pieces a block with a bad line is cut into [bytes]
+#: Bytes of the pieces a block with a bad line is cut into, and of the least piece parsed alone [bytes]
+_PIECE = 1 << 20
 #: The kept records of a block, as strings with the file and line.
 _SCHEMA = pa.schema([(c, pa.string()) for c in FRAME_COLUMNS[:-1]] + [("line", pa.int64())])
 _TRANSFORMS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
@@ -45,10 +46,11 @@ _TRANSFORMS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 
 
 def _smaller(blocks):
-    """The blocks of :func:`chunks`, those over 2 MiB cut into four pieces or more, of at
-    most about 8 MiB and at least 1 MiB: pyarrow parses each piece in one thread, and
-    several are parsed at once (see :func:`ahead`); the first is checked sooner, and the
-    last sooner after the file is parsed."""
+    """The blocks of :func:`chunks`, those over 2 MiB cut at line ends into pieces of
+    about a quarter of the block, at least 1 MiB and at most 8 MiB (the last piece may be
+    shorter): pyarrow parses each piece in one thread, and several are parsed at once (see
+    :func:`ahead`); the first is checked sooner, and the last sooner after the file is
+    parsed."""
     for span, consumed, overlong in blocks:
         if span is None or len(span) <= 2 * _PIECE:
             yield span, consumed, overlong
@@ -64,23 +66,44 @@ def _numeric(column: pd.Series, **options) -> pd.Series:
     return pd.Series(values.take(codes).array, index=column.index)
 
 
-#: Number columns -> their type, parsed by pyarrow when every value of the column parses
-#: (the same numbers as ``pandas.to_numeric``); otherwise by pandas, as documented.
+#: Number columns -> their type, parsed by pyarrow when every value is plainly written (see
+#: :func:`_parse`); otherwise by pandas.
 _NUMBERS = {
     "goldstein": pa.float64(),
     "avg_tone": pa.float64(),
     **{c: pa.int64() for c in ("num_mentions", "num_sources", "num_articles", "quad_class", "is_root")},
 }
+#: Bytes a plainly written number may hold: digits and signs, and for a float the point and
+#: the exponent's ``e``. (pyarrow also reads ``0x10``, ``-nan`` or ``nan(1)``, which pandas
+#: does not, so those go the pandas way.)
+_PLAIN = {
+    False: np.isin(np.arange(256), np.frombuffer(b"0123456789+-", np.uint8)),
+    True: np.isin(np.arange(256), np.frombuffer(b"0123456789+-.eE", np.uint8)),
+}
 
 
 def _parse(column: pa.ChunkedArray, kind: pa.DataType) -> pa.ChunkedArray | None:
-    """``column`` (text) as numbers of type ``kind`` if pyarrow reads every value as one;
-    None otherwise (an empty field, a float count, a value with spaces …): the caller then
-    parses with pandas, which coerces or raises as before."""
+    """``column`` (text) as numbers of type ``kind`` when every value is a plainly written
+    number that pyarrow reads (and, for integers, below 2**53 in size): then the numbers
+    are those of ``pandas.to_numeric``. None otherwise (an empty field, a float count, a
+    value with spaces, ``inf`` …): the caller then parses the column with pandas."""
+    plain = _PLAIN[pa.types.is_floating(kind)]
+    if column.type != pa.string():
+        return None
+    for chunk in column.chunks:
+        if chunk.null_count:
+            return None
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32, count=len(chunk) + 1, offset=4 * chunk.offset)
+        text = np.frombuffer(chunk.buffers()[2] or b"", dtype=np.uint8)[offsets[0] : offsets[-1]]
+        if not plain[text].all():
+            return None
     try:
-        return pc.cast(column, kind)
+        numbers = pc.cast(column, kind)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
+    if pa.types.is_integer(kind) and len(numbers) and pc.max(pc.abs(numbers)).as_py() >= 2**53:
+        return None
+    return numbers
 
 
 #: Frame column -> its GDELT field, as the report names it.
@@ -338,7 +361,7 @@ def read_gdelt(
         kept = pd.DataFrame(columns=FRAME_COLUMNS, dtype=object)
         kept["source"], kept["target"] = np.array([], dtype=object), np.array([], dtype=object)
     if "goldstein" not in by_arrow:  # (every kept value was checked to be a number)
-        kept["goldstein"] = _numeric(kept["goldstein"])
+        kept["goldstein"] = _numeric(kept["goldstein"]).astype(float)
     for column, kind in _NUMBERS.items():
         if column != "goldstein" and column not in by_arrow:
             kept[column] = _missing_unless_number(kept, column, pa.types.is_integer(kind), report)
