@@ -401,3 +401,19 @@ def test_polecat_style_table():
         ["P5", "IRN", "PAK", "pledge_security_cooperation", 0, 0],
     ]
     assert report.notes["extra events from compound or reciprocal actors"] == 1
+
+
+@pytest.mark.parametrize("mib", [1.5, 2.01, 3, 10, 33])
+def test_large_blocks_are_cut_at_line_ends_into_parsable_pieces(mib):
+    from tension.io._gdelt_lines import Span
+    from tension.io.gdelt import _smaller
+
+    line = b"x" * 99 + b"\n"
+    data = line * int(mib * 2**20 / len(line))
+    pieces = [span for span, _, _ in _smaller([(Span(data, 0, len(data)), len(data), False)])]
+    assert b"".join(bytes(p) for p in pieces) == data  # every byte once, in order
+    assert all(bytes(p).endswith(b"\n") for p in pieces)
+    if len(data) <= 2 * 2**20:
+        assert len(pieces) == 1
+    else:
+        assert len(pieces) >= 3 and all(2**20 <= len(p) <= 8 * 2**20 + len(line) for p in pieces[:-1])
