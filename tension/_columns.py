@@ -484,17 +484,32 @@ _KEY = "_tension_validated"
 _CHECKED = ("date", "source", "target", "kind", "killed", "injured", "confidence", "weight", "cameo")
 
 
+class _Same:
+    """Equal to another ``_Same`` of the very same object while it lives (a weak
+    reference: a dead or replaced object never matches, and its address may be reused
+    without a false match). O(1) whatever the object's size or number of chunks."""
+
+    __slots__ = ("ref",)
+
+    def __init__(self, obj) -> None:
+        self.ref = weakref.ref(obj)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, _Same):
+            return NotImplemented
+        held = self.ref()
+        return held is not None and held is other.ref()
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 def _column_digest(column: pd.Series) -> tuple:
     """A digest of one column's content: identity of every stored object or bit pattern,
     mixed with position-dependent odd multipliers (one change always shows)."""
     array = column.array
     chunked = getattr(array, "_pa_array", None)
-    if chunked is not None:  # immutable buffers: their addresses and lengths
-        return (
-            "arrow",
-            id(chunked),
-            tuple((b.address, b.size) if b is not None else None for c in chunked.chunks for b in c.buffers()),
-        )
+    if chunked is not None:  # immutable: the very same arrow array (pandas replaces it on a change)
+        return ("arrow", _Same(chunked))
     if isinstance(column.dtype, pd.CategoricalDtype):  # the codes and what they stand for
         categories = tuple(map(repr, column.cat.categories))
         return ("category", column.cat.ordered, categories, _column_digest(pd.Series(column.array.codes)))

@@ -140,3 +140,30 @@ def test_dyad_codes_by_table_and_country_by_country_agree(sources, targets, dire
             continue  # (a missing code: refused by validation before any dyad is made)
         assert got == (f"{s}->{t}" if directed else "-".join(sorted((s, t))))
     assert list(names) == sorted(names) and len(set(names)) == len(names)
+
+
+def test_a_frame_of_many_arrow_chunks_is_marked_by_identity(calls):
+    # pd.concat of many small frames: thousands of chunks per text column
+    small = tn.read_events(tn.datasets.pakistan_iran_2024()).iloc[:3][["date", "source", "target", "kind"]]
+    raw = pd.concat([small] * 2_000, ignore_index=True)
+    assert raw["target"].array._pa_array.num_chunks == 2_000
+    ev = tn.read_events(raw, duplicates="keep")
+    tn.score_events(ev)
+    assert calls == []
+    ev.loc[ev.index[-1], "target"] = "XXX"  # one value of the last chunk, in place
+    with pytest.raises(EventError, match="not an ISO 3166-1 alpha-3 country code"):
+        tn.score_events(ev)
+    assert calls == [1]
+
+
+def test_same_object_digest_is_identity_of_live_objects():
+    import pyarrow as pa
+
+    from tension._columns import _Same
+
+    a = pa.chunked_array([pa.array(["PAK"])])
+    b = pa.chunked_array([pa.array(["PAK"])])  # equal content, another object
+    assert _Same(a) == _Same(a) and _Same(a) != _Same(b)
+    held = _Same(b)
+    del b
+    assert held != held  # a dead object matches nothing, not even itself
