@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import _columns, _params, _steps, _time, core
+from . import _columns, _memory, _params, _steps, _time, core
 from ._prepare import Prepared, attrs, distinct_half_lives, kernel_order
 from ._scan import _threads, map_in_threads
 from .model import Model, flow_index
@@ -278,7 +278,7 @@ def dense(
         out[3] = flow_index(out[4], out[5], model=model)
 
     if threshold is None:
-        block = np.empty((len(COLUMNS), n_dyads * n_steps))
+        block = _memory.empty((len(COLUMNS), n_dyads * n_steps))  # (the output)
         cells = block.reshape(len(COLUMNS), n_dyads, n_steps)
 
         def emit(k0: int, k1: int, states: np.ndarray) -> None:
@@ -306,7 +306,7 @@ def dense(
         where = np.concatenate([w for w, _ in kept]) if kept else np.zeros(0, dtype=np.int64)
         order = np.argsort(where % max(n_dyads, 1) * n_steps + where // max(n_dyads, 1), kind="stable")
         where = where[order]
-        block = np.empty((len(COLUMNS), len(where)))
+        block = _memory.empty((len(COLUMNS), len(where)))  # (the output)
         if kept:
             np.take(np.concatenate([v for _, v in kept], axis=1), order, axis=1, out=block)
         del kept

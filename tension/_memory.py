@@ -1,5 +1,5 @@
-"""Large arrays from pyarrow's memory pool: the output block of ``score_events`` and the
-events gathered into (dyad, time) order.
+"""Large arrays from pyarrow's memory pool: the output blocks of ``score_events`` and of
+``score``'s grids and readings, and the events gathered into (dyad, time) order.
 
 NumPy takes large arrays from the C allocator, which hands them back to the system when
 they are freed, so that every call pays again to have fresh pages zeroed and mapped (on

@@ -179,7 +179,7 @@ def _readings(states: np.ndarray, signs: np.ndarray, model: Model, *, score=None
     states, as one block that pandas takes without a copy."""
     columns = readings(states, signs, model)
     names = (["score"] if score is not None else []) + list(columns)
-    block = np.empty((len(names), len(states)))
+    block = _memory.empty((len(names), len(states)))  # (the output)
     for row, values in zip(block, ([score] if score is not None else []) + list(columns.values()), strict=True):
         row[:] = values
     return pd.DataFrame(block.T, columns=names, index=index, copy=False)
