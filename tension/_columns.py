@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ctypes
 import weakref
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -40,6 +40,7 @@ __all__ = [
     "is_marked",
     "codes_of",
     "text_codes_of",
+    "string_buffers",
 ]
 
 _A = ord("A")
@@ -79,23 +80,33 @@ def _pieces(chunked) -> list:
     return [chunk.slice(start, _PIECE) for chunk in chunks for start in range(0, len(chunk), _PIECE)]
 
 
+def string_buffers(piece) -> tuple[np.ndarray, Any]:
+    """The ``n + 1`` offsets of the rows of a non-empty arrow string (or large string)
+    array into its data buffer, and that buffer (None when every row is empty): the bytes
+    of row ``i`` are ``data[offsets[i]:offsets[i + 1]]``, the array's own slice applied."""
+    import pyarrow as pa
+
+    offset_type = np.int64 if pa.types.is_large_string(piece.type) else np.int32
+    buffers = piece.buffers()
+    offsets = np.frombuffer(
+        buffers[1], dtype=offset_type, count=len(piece) + 1, offset=piece.offset * offset_type().itemsize
+    )
+    return offsets, buffers[2]
+
+
 def _upper3_keys(piece):
     """Keys ``26**2 * a + 26 * b + c`` of an arrow string array whose every row is three
     upper-case ASCII letters, read from its buffers (strided views of the bytes, two table
     look-ups per row); None unless every row is exactly that (no nulls)."""
-    import pyarrow as pa
-
     n = len(piece)
     if piece.null_count or n == 0:
         return None
-    offset_type = np.int64 if pa.types.is_large_string(piece.type) else np.int32
-    buffers = piece.buffers()
-    offsets = np.frombuffer(buffers[1], dtype=offset_type, count=n + 1, offset=piece.offset * offset_type().itemsize)
+    offsets, data = string_buffers(piece)
     first = int(offsets[0])
     if int(offsets[-1]) - first != 3 * n or (offsets[1:] - offsets[:-1] != 3).any():
         return None
-    pair = np.ndarray((n,), dtype="<u2", buffer=buffers[2], offset=first, strides=(3,))
-    third = np.ndarray((n,), dtype=np.uint8, buffer=buffers[2], offset=first + 2, strides=(3,))
+    pair = np.ndarray((n,), dtype="<u2", buffer=data, offset=first, strides=(3,))
+    third = np.ndarray((n,), dtype=np.uint8, buffer=data, offset=first + 2, strides=(3,))
     key = _PAIRS[pair]
     key *= 26
     key += _THIRD[third]

@@ -12,6 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._columns import string_buffers
 from ..taxonomy import cameo_descriptions, cameo_to_kinds, goldstein_table
 from ._files import MAX_LINE_BYTES, open_binary, reading
 from ._gdelt_arrow import ahead, parse
@@ -88,14 +89,15 @@ def _parse(column: pa.ChunkedArray, kind: pa.DataType) -> pa.ChunkedArray | None
     are those of ``pandas.to_numeric``. None otherwise (an empty field, a float count, a
     value with spaces, ``inf`` …): the caller then parses the column with pandas."""
     plain = _PLAIN[pa.types.is_floating(kind)]
-    if column.type != pa.string():
+    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
         return None
     for chunk in column.chunks:
         if chunk.null_count:
             return None
-        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32, count=len(chunk) + 1, offset=4 * chunk.offset)
-        text = np.frombuffer(chunk.buffers()[2] or b"", dtype=np.uint8)[offsets[0] : offsets[-1]]
-        if not plain[text].all():
+        if not len(chunk):
+            continue
+        offsets, data = string_buffers(chunk)
+        if not plain[np.frombuffer(data or b"", dtype=np.uint8)[offsets[0] : offsets[-1]]].all():
             return None
     try:
         numbers = pc.cast(column, kind)
