@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import shutil
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -214,6 +215,24 @@ def test_a_weighting_count_of_one_and_a_half_is_malformed(tmp_path):
     with pytest.warns(tn.TensionWarning, match="1 malformed record skipped"):
         ev = read_gdelt(path, weight_by="mentions")
     assert ev.attrs["report"].problems == [f"{path}:{first}: NumMentions is not a count >= 1 ('1.5')"]
+
+
+@pytest.mark.parametrize("options", [{}, {"dedupe": "article", "weight_by": "sources"}])
+def test_nothing_kept_has_the_columns_and_dtypes_of_something_kept(tmp_path, options):
+    """A file with no country pair (or no line, or only malformed lines) reads as an empty
+    frame with the very columns and dtypes of a full one: concatenating reads stays typed."""
+    full = read_gdelt(GDELT2, **options)
+    lines = GDELT2.read_bytes().splitlines(keepends=True)
+    no_pair = [line for line in lines if line.split(b"\t")[7] == b""][:3]
+    (tmp_path / "no_pair.CSV").write_bytes(b"".join(no_pair))
+    (tmp_path / "empty.CSV").write_bytes(b"")
+    (tmp_path / "bad.CSV").write_bytes(b"bad\tline\n")
+    for name in ("no_pair.CSV", "empty.CSV", "bad.CSV"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", tn.TensionWarning)  # (the malformed line)
+            empty = read_gdelt(tmp_path / name, **options)
+        assert len(empty) == 0
+        pd.testing.assert_series_equal(empty.dtypes, full.dtypes, obj=name)
 
 
 @settings(max_examples=200, deadline=None)

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from ..countries import from_cameo
 from ._report import ReadReport
 
-__all__ = ["COUNT_COLUMNS", "Tally", "checked_columns", "classify", "encode"]
+__all__ = ["COUNT_COLUMNS", "TEXT_DTYPE", "Tally", "checked_columns", "classify", "encode"]
 
 #: ``weight_by`` -> (frame column, GDELT field name).
 COUNT_COLUMNS = {
@@ -40,7 +40,8 @@ REASONS = (
 )
 _CODE = {reason: i for i, reason in enumerate(REASONS)}
 _DETAIL = {"regional actor code", "unknown actor code"}
-_STRING = pd.Series([], dtype=str).dtype  # what pandas reads text as (str, or object before pandas 3)
+#: What pandas reads text as (``str``, or ``object`` before pandas 3), empty or not.
+TEXT_DTYPE = pd.Series([], dtype=str).dtype
 
 
 def _bad_date(values: pd.Series) -> np.ndarray:
@@ -74,7 +75,7 @@ def _split(pairs: list) -> tuple[list[str], list[str]]:
 @functools.cache
 def _series(test):
     """``test`` taking a list of values (as the text column they come from)."""
-    return lambda values: test(pd.Series(values, dtype=_STRING)).tolist()
+    return lambda values: test(pd.Series(values, dtype=TEXT_DTYPE)).tolist()
 
 
 def _checks(weight_by: str | None) -> list:

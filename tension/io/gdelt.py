@@ -29,7 +29,7 @@ from ._gdelt_lines import (
     parse_block,
     stream_size,
 )
-from ._gdelt_rows import COUNT_COLUMNS, Tally, checked_columns, classify, encode
+from ._gdelt_rows import COUNT_COLUMNS, TEXT_DTYPE, Tally, checked_columns, classify, encode
 from ._report import ReadReport, check_errors, expand_paths, finish
 
 __all__ = ["read_gdelt", "GDELT1_COLUMNS", "GDELT2_COLUMNS", "LAYOUTS"]
@@ -139,6 +139,34 @@ def _missing_unless_number(kept: pd.DataFrame, column: str, whole: bool, report:
         example = f"{kept['file'].iloc[i]}:{kept['line'].iloc[i]}: {text.iloc[i]!r}"
         report.note(f"{_FIELD_NAMES[column]} is not {what}, read as missing (first: {example})", int(bad.sum()))
     return pd.Series(np.where(fits, numbers, np.nan), index=kept.index)
+
+
+def _kept(parts: list[pa.Table], sources: list, targets: list, report: ReadReport) -> pd.DataFrame:
+    """The kept records as one frame, their numbers parsed: ``goldstein`` and ``avg_tone``
+    float64, the counts, ``is_root`` and ``quad_class`` Int64 (pyarrow parses a column when
+    every value is plainly written, pandas otherwise), ``line`` Int64 and
+    ``source``/``target`` their ISO codes; the other columns text. One conversion from
+    arrow, empty or not: no column is inserted afterwards unless pandas parses it."""
+    table = pa.concat_tables(parts) if parts else _SCHEMA.empty_table()
+    table = table.replace_schema_metadata(None)  # (no pandas dtypes of the text)
+    by_arrow = set()
+    for column, kind in _NUMBERS.items():
+        numbers = _parse(table[column], kind)
+        if numbers is not None:
+            table = table.set_column(table.column_names.index(column), column, numbers)
+            by_arrow.add(column)
+    for name, codes in (("source", sources), ("target", targets)):
+        table = table.append_column(name, pa.array(np.concatenate([np.array([], dtype=object), *codes]), pa.string()))
+    # (every int64 column, ``line`` too, as Int64: no value is missing)
+    kept = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get, ignore_metadata=True)
+    if "goldstein" not in by_arrow:  # (every kept value was checked to be a number)
+        kept["goldstein"] = _numeric(kept["goldstein"]).astype(float)
+    for column, kind in _NUMBERS.items():
+        if column != "goldstein" and column not in by_arrow:
+            kept[column] = _missing_unless_number(kept, column, pa.types.is_integer(kind), report)
+            if pa.types.is_integer(kind):
+                kept[column] = kept[column].astype("Int64")
+    return kept
 
 
 def read_gdelt(
@@ -349,26 +377,7 @@ def read_gdelt(
                     non_utf8 += bad
             note_non_utf8(report, path, non_utf8 if any_ok else [])
     tally.apply(report, errors)
-    by_arrow: set[str] = set()  # the number columns pyarrow parsed
-    if parts:
-        table = pa.concat_tables(parts).replace_schema_metadata(None)  # (no pandas dtypes of the text)
-        for column, kind in _NUMBERS.items():
-            numbers = _parse(table[column], kind)
-            if numbers is not None:
-                table = table.set_column(table.column_names.index(column), column, numbers)
-                by_arrow.add(column)
-        kept = table.to_pandas()
-        kept["source"], kept["target"] = np.concatenate(sources), np.concatenate(targets)
-    else:
-        kept = pd.DataFrame(columns=FRAME_COLUMNS, dtype=object)
-        kept["source"], kept["target"] = np.array([], dtype=object), np.array([], dtype=object)
-    if "goldstein" not in by_arrow:  # (every kept value was checked to be a number)
-        kept["goldstein"] = _numeric(kept["goldstein"]).astype(float)
-    for column, kind in _NUMBERS.items():
-        if column != "goldstein" and column not in by_arrow:
-            kept[column] = _missing_unless_number(kept, column, pa.types.is_integer(kind), report)
-        if pa.types.is_integer(kind):
-            kept[column] = kept[column].astype("Int64")
+    kept = _kept(parts, sources, targets, report)
     table = goldstein_table()
     codes, uniques = pd.factorize(kept["cameo"], use_na_sentinel=False)  # each code looked up once
     lookup = np.array([table.get(c, table.get(c[:3], table.get(c[:2]))) for c in uniques], dtype=float)
@@ -408,18 +417,22 @@ def read_gdelt(
         "file",
         "line",
     ] + (["records"] if dedupe else [])
+    day, days = pd.factorize(kept["sqldate"], use_na_sentinel=False)  # (each SQLDATE parsed once)
+    url = kept["url"].to_numpy(dtype=object, copy=True)
+    url[url == ""] = None
     out = pd.DataFrame(
         {
-            "date": pd.to_datetime(kept["sqldate"], format="%Y%m%d"),
-            "source": kept["source"],
-            "target": kept["target"],
-            "kind": cameo_to_kinds(uniques)[codes],
+            "date": pd.to_datetime(pd.Series(days, dtype=object), format="%Y%m%d").to_numpy()[day],
+            "source": kept["source"].array,
+            "target": kept["target"].array,
+            "kind": pd.array(cameo_to_kinds(uniques)[codes], dtype=TEXT_DTYPE),
             "weight": weight,
-            "cameo": kept["cameo"],
+            "cameo": kept["cameo"].array,
             "description": described[codes],
-            "url": kept["url"].replace("", pd.NA),
-            **{column: kept[column] for column in extra},
+            "url": url,
+            **{column: kept[column].array for column in extra},
+            "line": kept["line"].to_numpy(dtype=np.int64),  # (in its place, after "file")
         },
-        index=kept.index,
+        copy=False,
     )
     return finish(out, report, errors=errors)
