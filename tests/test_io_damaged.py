@@ -542,3 +542,29 @@ def test_tables_read_in_blocks_read_the_same(monkeypatch):
     monkeypatch.setattr("tension.io._files._BATCH", 2)
     pd.testing.assert_frame_equal(_quiet(read_icews, ICEWS), whole)
     assert _quiet(read_icews, ICEWS).attrs["report"].rows == whole.attrs["report"].rows
+
+
+def test_gdelt_files_read_in_turn_raise_in_turn(tmp_path):
+    """The next file is read while this one is checked, but errors come in file order: a
+    malformed line of the first file (errors="raise") before the damage of the second, and
+    the damage "after" the last line read whole before it."""
+    lines = GDELT.read_bytes().splitlines(keepends=True)
+    broken = tmp_path / "broken.CSV"
+    broken.write_bytes(b"".join(lines[:5] + [b"bad\tline\n"] + lines[5:]))
+    packed = gzip.compress(GDELT.read_bytes())
+    truncated = tmp_path / "truncated.CSV.gz"
+    truncated.write_bytes(packed[: len(packed) * 2 // 3])
+    with pytest.raises(ReadError, match=r"broken\.CSV:6: expected"):
+        read_gdelt([broken, truncated], errors="raise")
+    # what a plain loop of reads gets out of the damaged archive before it fails
+    whole = b""
+    with gzip.open(truncated, "rb") as handle:
+        with pytest.raises(EOFError):
+            while data := handle.read(4096):
+                whole += data
+    read_whole = whole.count(b"\n")
+    assert 0 < read_whole < len(lines)
+    with pytest.raises(
+        ReadError, match=rf"truncated\.CSV\.gz: truncated or corrupt gzip file after line {read_whole} "
+    ):
+        _quiet(read_gdelt, [broken, truncated], chunk_bytes=4096)

@@ -141,6 +141,21 @@ def _missing_unless_number(kept: pd.DataFrame, column: str, whole: bool, report:
     return pd.Series(np.where(fits, numbers, np.nan), index=kept.index)
 
 
+def _blocks(files: list[str], chunk_bytes: int, max_line_bytes: int):
+    """``(index, path, block)`` for the :func:`chunks` of every file in turn (cut by
+    :func:`_smaller`). An error met while reading a file (a damaged archive) is yielded in
+    place of its next block, and nothing after it: the caller raises it when it gets there,
+    after the lines before it have been checked, as a one-file-at-a-time read would."""
+    for index, path in enumerate(files):
+        try:
+            with open_binary(path) as handle:
+                for block in _smaller(chunks(handle, chunk_bytes, max_line_bytes)):
+                    yield index, path, block
+        except Exception as err:  # noqa: BLE001  (raised by the caller, in order)
+            yield index, path, err
+            return
+
+
 def _kept(parts: list[pa.Table], sources: list, targets: list, report: ReadReport) -> pd.DataFrame:
     """The kept records as one frame, their numbers parsed: ``goldstein`` and ``avg_tone``
     float64, the counts, ``is_root`` and ``quad_class`` Int64 (pyarrow parses a column when
@@ -241,7 +256,9 @@ def read_gdelt(
     -----
     Blocks whose lines are all well-formed are parsed by pyarrow's CSV reader; any
     other block is read line by line, so that each bad line is named. Both give the
-    same records.
+    same records. The next blocks, of this file or the next files, are parsed in two
+    threads while this one is checked; problems are still reported, and raised, in file
+    and line order.
 
     GDELT files are UTF-8; bytes that are not (in actor names or URLs) are replaced by
     U+FFFD and the lines counted in the report's notes, since they never touch a number.
@@ -340,42 +357,50 @@ def read_gdelt(
         parts.append(pa.Table.from_pandas(frame.iloc[keep], schema=_SCHEMA, preserve_index=False))
         return len(fields), non_utf8_lines(block, starts, ends, line_no), True
 
-    def parse_and_code(chunk):
+    def parse_and_code(item):
         """A block parsed by pyarrow (None if it cannot be) with its checked columns coded:
-        the work of the reading threads, while this one checks the block before."""
-        fast = chunk[0] and parse(chunk[0], allowed)
+        the work of the reading threads, while this one checks the blocks before."""
+        span = item[2][0] if isinstance(item[2], tuple) else None
+        fast = span and parse(span, allowed)
         return fast and (*fast, {c: encode(fast[0][c]) for c in columns})
 
     from tqdm import tqdm
 
     total = sum(stream_size(f) for f in files)
     show = progress if progress is not None else (None if total > 20 * 2**20 else False)
+    current, line_no = -1, 0  # the file being checked, and its last line checked
+    read, any_ok = -1, False  # (of the file being checked)
+    non_utf8: list[int] = []
     with tqdm(total=total or None, unit="B", unit_scale=True, desc="read_gdelt", disable=show is False) as bar:
-        for path in files:
-            line_no = 0
-            # lines not UTF-8 are noted once per read of chunk_bytes (with the first of them)
-            read, any_ok = -1, False
-            non_utf8: list[int] = []
-            with open_binary(path) as handle, reading(path, lambda: line_no):  # noqa: B023  (live count, read on error)
-                blocks = _smaller(chunks(handle, chunk_bytes, max_line_bytes))
-                parsed = ahead(blocks, parse_and_code)
-                for (span, consumed, overlong), fast in parsed:
-                    bar.update(consumed)
-                    if overlong:
-                        line_no += 1
-                        report.rows += 1
-                        report.skipped["malformed"] = report.skipped.get("malformed", 0) + 1
-                        report.problem(
-                            f"{path}:{line_no}: line longer than {max_line_bytes} bytes (no line end?); skipped", errors
-                        )
-                        continue
-                    if span.read != read:
-                        note_non_utf8(report, path, non_utf8 if any_ok else [])
-                        read, non_utf8, any_ok = span.read, [], False
-                    n, bad, ok = read_block(span, fast, path, line_no)
-                    line_no, any_ok = line_no + n, any_ok or ok
-                    non_utf8 += bad
-            note_non_utf8(report, path, non_utf8 if any_ok else [])
+        # the blocks of every file in turn: the next ones (of this file or the next files)
+        # are parsed while this one is checked
+        for (index, path, block), fast in ahead(_blocks(files, chunk_bytes, max_line_bytes), parse_and_code):
+            if index != current:
+                if current >= 0:
+                    note_non_utf8(report, files[current], non_utf8 if any_ok else [])
+                # lines not UTF-8 are noted once per read of chunk_bytes (with the first of them)
+                current, line_no, read, any_ok, non_utf8 = index, 0, -1, False, []
+            if isinstance(block, BaseException):  # the file is damaged here: raised in its turn
+                with reading(path, lambda: line_no):  # noqa: B023  (read on the spot)
+                    raise block
+            span, consumed, overlong = block
+            bar.update(consumed)
+            if overlong:
+                line_no += 1
+                report.rows += 1
+                report.skipped["malformed"] = report.skipped.get("malformed", 0) + 1
+                report.problem(
+                    f"{path}:{line_no}: line longer than {max_line_bytes} bytes (no line end?); skipped", errors
+                )
+                continue
+            if span.read != read:
+                note_non_utf8(report, path, non_utf8 if any_ok else [])
+                read, non_utf8, any_ok = span.read, [], False
+            n, bad, ok = read_block(span, fast, path, line_no)
+            line_no, any_ok = line_no + n, any_ok or ok
+            non_utf8 += bad
+        if current >= 0:
+            note_non_utf8(report, files[current], non_utf8 if any_ok else [])
     tally.apply(report, errors)
     kept = _kept(parts, sources, targets, report)
     table = goldstein_table()
