@@ -568,3 +568,16 @@ def test_gdelt_files_read_in_turn_raise_in_turn(tmp_path):
         ReadError, match=rf"truncated\.CSV\.gz: truncated or corrupt gzip file after line {read_whole} "
     ):
         _quiet(read_gdelt, [broken, truncated], chunk_bytes=4096)
+
+
+@pytest.mark.parametrize("reader", sorted(READERS))
+def test_a_read_that_keeps_nothing_has_the_dtypes_of_a_full_one(tmp_path, reader):
+    """A header alone (or, for GDELT, an empty file) reads as an empty frame with the very
+    columns and dtypes of a full read: reads concatenate without columns turning object."""
+    read, sample, suffix = READERS[reader]
+    full = _quiet(read, sample)
+    path = tmp_path / f"header{suffix}"
+    path.write_bytes(b"" if reader == "gdelt" else sample.read_bytes().splitlines(keepends=True)[0])
+    empty = _quiet(read, path)
+    assert len(full) and not len(empty)
+    pd.testing.assert_series_equal(empty.dtypes, full.dtypes)

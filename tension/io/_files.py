@@ -14,6 +14,7 @@ import zipfile
 import zlib
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from ._report import ReadError
@@ -201,7 +202,7 @@ def read_records(path: str, *, sep: str, encoding: str = "utf-8", max_line_bytes
         batches.append(pd.DataFrame(rows, columns=header, dtype=object))
     frame = pd.concat(batches, ignore_index=True) if len(batches) > 1 else batches[0]
     frame["file"] = str(path)
-    frame["line"] = starts
+    frame["line"] = np.asarray(starts, dtype=np.int64)  # (int64 when empty too)
     return frame, problems
 
 

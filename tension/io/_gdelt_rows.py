@@ -18,9 +18,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..countries import from_cameo
-from ._report import ReadReport
+from ._report import TEXT_DTYPE, ReadReport
 
-__all__ = ["COUNT_COLUMNS", "TEXT_DTYPE", "Tally", "checked_columns", "classify", "encode"]
+__all__ = ["COUNT_COLUMNS", "Tally", "checked_columns", "classify", "encode"]
 
 #: ``weight_by`` -> (frame column, GDELT field name).
 COUNT_COLUMNS = {
@@ -40,8 +40,6 @@ REASONS = (
 )
 _CODE = {reason: i for i, reason in enumerate(REASONS)}
 _DETAIL = {"regional actor code", "unknown actor code"}
-#: What pandas reads text as (``str``, or ``object`` before pandas 3), empty or not.
-TEXT_DTYPE = pd.Series([], dtype=str).dtype
 
 
 def _bad_date(values: pd.Series) -> np.ndarray:

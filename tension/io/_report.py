@@ -150,6 +150,23 @@ def expand_paths(path_or_paths) -> list[str]:
     return files
 
 
+#: What pandas reads text as (``str``, or ``object`` before pandas 3), empty or not.
+TEXT_DTYPE = pd.Series([], dtype=str).dtype
+
+
+def _typed_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """The ``object`` columns that hold text alone (or nothing, in an empty frame) as
+    pandas' text dtype: a reader's columns have the same dtypes whether it kept records or
+    not, and whatever pandas inferred from the values it was given."""
+    text = {
+        column: TEXT_DTYPE
+        for column, dtype in frame.dtypes.items()
+        if pd.api.types.is_object_dtype(dtype)
+        and pd.api.types.infer_dtype(frame[column], skipna=False) in ("string", "empty")
+    }
+    return frame.astype(text) if text and not pd.api.types.is_object_dtype(TEXT_DTYPE) else frame
+
+
 def finish(frame: pd.DataFrame, report: ReadReport, *, errors: str, kept: int | None = None) -> pd.DataFrame:
     """Validate the kept records through read_events and attach the report.
 
@@ -158,7 +175,7 @@ def finish(frame: pd.DataFrame, report: ReadReport, *, errors: str, kept: int | 
     from ..events import read_events
 
     report.kept = len(frame) if kept is None else kept
-    events = read_events(frame.reset_index(drop=True), duplicates="keep")
+    events = read_events(_typed_text(frame.reset_index(drop=True)), duplicates="keep")
     events.attrs["report"] = report
     report.warn_if_malformed(stacklevel=4)
     return events

@@ -29,7 +29,7 @@ from ._gdelt_lines import (
     parse_block,
     stream_size,
 )
-from ._gdelt_rows import COUNT_COLUMNS, TEXT_DTYPE, Tally, checked_columns, classify, encode
+from ._gdelt_rows import COUNT_COLUMNS, Tally, checked_columns, classify, encode
 from ._report import ReadReport, check_errors, expand_paths, finish
 
 __all__ = ["read_gdelt", "GDELT1_COLUMNS", "GDELT2_COLUMNS", "LAYOUTS"]
@@ -450,7 +450,7 @@ def read_gdelt(
             "date": pd.to_datetime(pd.Series(days, dtype=object), format="%Y%m%d").to_numpy()[day],
             "source": kept["source"].array,
             "target": kept["target"].array,
-            "kind": pd.array(cameo_to_kinds(uniques)[codes], dtype=TEXT_DTYPE),
+            "kind": cameo_to_kinds(uniques)[codes],
             "weight": weight,
             "cameo": kept["cameo"].array,
             "description": described[codes],

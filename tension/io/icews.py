@@ -84,7 +84,7 @@ def read_icews(path_or_paths, *, errors: str = "report", encoding: str = "utf-8"
     add_problems(report, problems, errors)
     date = parse_dates(frame["Event Date"], column="Event Date")
     code, restored = cameo_codes(frame["CAMEO Code"])
-    intensity = pd.to_numeric(frame["Intensity"], errors="coerce")
+    intensity = pd.to_numeric(frame["Intensity"], errors="coerce").astype(float)  # (float when empty too)
     why = np.full(len(frame), "", dtype=object)
     for bad, message, column in reversed(
         [
