@@ -83,7 +83,7 @@ def decayed_sum(
     threads : int, optional
         Worker threads; by default one per core for inputs of 400,000 events or more.
     engine : {"numpy", "numba"}, default "numpy"
-        ``"numba"`` runs one compiled pass over the time-ordered events with per-group
+        ``"numba"`` runs compiled passes over the time-ordered events with per-group
         state (needs the optional ``numba`` package: ``pip install 'tension[numba]'``).
         Both engines agree to rounding (1e-12 of the gross sum).
     by_sign : bool, default False
