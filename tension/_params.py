@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Mapping
 from typing import Literal, NoReturn, overload
 
@@ -23,6 +24,9 @@ from .exceptions import ParameterError
 MAX_GRID_POINTS = 10_000_000
 
 _RELATIVE = ("today", "now", "yesterday", "tomorrow")
+#: A day and a month written as numbers, in either order ("10/01/2024", "1.10.24"): a
+#: parameter has no column of other dates to tell which order it means.
+_DAY_MONTH = re.compile(r"\s*\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}(?!\d)")
 
 
 def _fail(name: str, value, message: str) -> NoReturn:
@@ -75,7 +79,8 @@ def timestamp(name: str, value, *, required: Literal[True]) -> pd.Timestamp: ...
 @overload
 def timestamp(name: str, value, *, required: bool = False) -> pd.Timestamp | None: ...
 def timestamp(name: str, value, *, required: bool = False) -> pd.Timestamp | None:
-    """A date: not None when required, never NaT or a relative word."""
+    """A date: not None when required, never NaT, a relative word or a day and month in
+    numbers whose order only the reader knows ("10/01/2024")."""
     if value is None:
         if required:
             _fail(name, value, "is required: give a date such as '2024-01-31'")
@@ -84,6 +89,13 @@ def timestamp(name: str, value, *, required: bool = False) -> pd.Timestamp | Non
         _fail(name, value, "a relative date means another day each time it is read; give the date itself")
     if isinstance(value, bool | np.bool_) or is_number(value):
         _fail(name, value, "must be a date such as '2024-01-31', not a number")
+    if isinstance(value, str) and _DAY_MONTH.match(value):
+        _fail(
+            name,
+            value,
+            "writes the day and the month as numbers, which reads as day/month or month/day; "
+            "give the date as year-month-day, e.g. '2024-01-31', or as a pandas Timestamp",
+        )
     try:
         stamp = pd.Timestamp(value)
     except (ValueError, TypeError, OverflowError) as err:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import _params
 from .model import Model
 from .score import contributions
 
@@ -251,7 +252,7 @@ def alerts(
     """
     frame = _check_daily(daily).reset_index(drop=True)
     if on is not None:
-        on = pd.Timestamp(on)
+        on = _params.timestamp("on", on)
         tz = pd.DatetimeIndex(frame["date"]).tz
         if tz is not None and on.tz is None:
             on = on.tz_localize(tz)

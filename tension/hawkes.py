@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from . import _params
 from .events import read_events
 from .exceptions import TensionError, TensionWarning
 from .model import Model
@@ -469,10 +470,11 @@ def fit(
     dates = pd.DatetimeIndex(ev["date"])
     if dates.tz is not None:
         dates = dates.tz_convert("UTC").tz_localize(None)
-    lo = pd.Timestamp(start) if start is not None else (dates.min().normalize() if len(dates) else None)
+    start, end = _params.timestamp("start", start), _params.timestamp("end", end)
+    lo = start if start is not None else (dates.min().normalize() if len(dates) else None)
     if lo is None:
         raise HawkesDataError("no hostile events to fit")
-    hi = pd.Timestamp(end) if end is not None else dates.max().normalize() + pd.Timedelta(days=1)
+    hi = end if end is not None else dates.max().normalize() + pd.Timedelta(days=1)
     t = ((dates - lo) / pd.Timedelta(days=1)).to_numpy(dtype=float)
     span = (hi - lo) / pd.Timedelta(days=1)
     outside = (t < 0) | (t > span)

@@ -122,6 +122,7 @@ def _bad_args(tmp_path):
         "freq nonsense": (["score", SEED, "--freq", "fortnight"], "is not a pandas frequency"),
         "start not a date": (["score", SEED, "--start", "soon"], "--start 'soon' is not a date"),
         "start now": (["score", SEED, "--start", "now"], "--start 'now' is not a date"),
+        "start day and month in numbers": (["score", SEED, "--start", "10/01/2024"], "write it as YYYY-MM-DD"),
         "start after end": (["score", SEED, "--start", "2024-03-01", "--end", "2024-01-01"], "is after --end"),
         "one time zone": (
             ["score", SEED, "--start", "2024-01-01T00:00+01:00", "--end", "2024-02-01"],

@@ -406,6 +406,7 @@ def test_list_and_frame_inputs_code_each_story_alike():
     [
         (lambda: tn.extract.events("Iran struck Pakistan."), "published"),
         (lambda: tn.extract.events("Iran struck Pakistan.", published="not a date"), "not a date"),
+        (lambda: tn.extract.events("Iran struck Pakistan.", published="10/01/2024"), "year-month-day"),
         (lambda: tn.extract.events(["a", "b"], published=["2024-01-01"]), "1 dates for 2 texts"),
         (lambda: tn.extract.events(pd.DataFrame({"text": ["a"]})), "published"),
         (lambda: tn.extract.events(pd.DataFrame({"text": [3], "published": ["2024-01-01"]})), "row 0, column 'text'"),

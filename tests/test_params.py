@@ -83,6 +83,33 @@ def test_score_at_must_be_a_real_date(ev, value):
     refused("at", lambda: tn.score(ev, at=value))
 
 
+@pytest.mark.parametrize("value", ["10/01/2024", "13/01/2024", "1.2.24", "01-02-2024", " 10/01/2024 12:00"])
+@pytest.mark.parametrize(
+    ("name", "call"),
+    [
+        ("at", lambda ev, v: tn.score(ev, at=v)),
+        ("at", lambda ev, v: tn.contributions(ev, at=v)),
+        ("start", lambda ev, v: tn.score(ev, freq="D", start=v)),
+        ("end", lambda ev, v: tn.score(ev, freq="D", end=v)),
+        ("on", lambda ev, v: tn.alerts(tn.score(ev, freq="D"), on=v)),
+        ("start", lambda ev, v: tn.validate.peers(ev, start=v)),
+    ],
+)
+def test_a_day_and_month_in_numbers_is_refused_not_guessed(ev, name, call, value):
+    """pandas reads "10/01/2024" as 1 October and "13/01/2024" as 13 January: a parameter
+    has no column to tell the order from, so both are refused, with the unambiguous way."""
+    message = refused(name, lambda: call(ev, value))
+    assert "'2024-01-31'" in message
+
+
+def test_unambiguous_written_dates_are_read():
+    at = [
+        tn.score(tn.datasets.pakistan_iran_2024(), at=v)["tension"].sum()
+        for v in ("2024-01-20", "20 Jan 2024", "2024/01/20")
+    ]
+    assert at[0] == at[1] == at[2] > 0
+
+
 @pytest.mark.parametrize("value", [0, 0.0, -0.01, np.nan, np.inf, True, "0.01", [0.01]])
 def test_threshold_must_be_a_positive_number(ev, value):
     refused("threshold", lambda: tn.score(ev, threshold=value))

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import _params
+from ..exceptions import ParameterError
+
 __all__ = [
     "CliError",
     "read_events",
@@ -117,11 +120,9 @@ def check_options(args) -> None:
         value = getattr(args, name, None)
         if value is not None:
             try:
-                stamp = pd.Timestamp(value)
-            except (ValueError, TypeError):
-                stamp = pd.NaT
-            if pd.isna(stamp) or str(value).strip().lower() in ("now", "today"):
-                raise CliError(f"--{name} {value!r} is not a date (write it as YYYY-MM-DD)")
+                _params.timestamp(name, value)
+            except ParameterError:
+                raise CliError(f"--{name} {value!r} is not a date (write it as YYYY-MM-DD)") from None
     if getattr(args, "start", None) and getattr(args, "end", None):
         start, end = pd.Timestamp(args.start), pd.Timestamp(args.end)
         if (start.tz is None) != (end.tz is None):

@@ -20,7 +20,8 @@ import datetime as dt
 
 import pandas as pd
 
-from ..exceptions import ExtractError
+from .. import _params
+from ..exceptions import ExtractError, ParameterError
 
 __all__ = ["events", "COLUMNS", "ExtractError"]
 
@@ -67,11 +68,9 @@ def _date(value, where: str) -> dt.date:
             "dates such as 'on Saturday' are read against it)"
         )
     try:
-        stamp = pd.Timestamp(value)
-    except (ValueError, TypeError) as exc:
-        raise ExtractError(f"{where}: publication date {value!r} is not a date; use 'YYYY-MM-DD'") from exc
-    if pd.isna(stamp):
-        raise ExtractError(f"{where}: publication date {value!r} is not a date; use 'YYYY-MM-DD'")
+        stamp = _params.timestamp("published", value, required=True)
+    except ParameterError as exc:
+        raise ExtractError(f"{where}: publication date {value!r} is not a date; use 'YYYY-MM-DD' ({exc})") from None
     return stamp.date()
 
 

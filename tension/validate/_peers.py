@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import _params
 from ..model import Model
 from ._calendar import crises_2018, read_calendar
 from ._evaluate import PLACEBOS, evaluate, saturation, table
@@ -62,8 +63,9 @@ def peers(events, *, start=None, end=None, dyads=None) -> pd.DataFrame:
     if dyads is not None:
         plain = plain[plain["dyad"].isin(list(dyads))]
     day = pd.DatetimeIndex(plain["date"]).tz_localize(None).normalize() if len(plain) else pd.DatetimeIndex([])
-    lo = pd.Timestamp(start).normalize() if start is not None else day.min()
-    hi = pd.Timestamp(end).normalize() if end is not None else day.max()
+    start, end = _params.timestamp("start", start), _params.timestamp("end", end)
+    lo = start.normalize() if start is not None else day.min()
+    hi = end.normalize() if end is not None else day.max()
     grid = pd.date_range(lo, hi, freq="D")
     names = sorted(plain["dyad"].unique()) if dyads is None else sorted(set(dyads))
     frame = pd.DataFrame({"dyad": plain["dyad"].to_numpy(), "day": day, "s": plain["raw_score"].to_numpy()})
@@ -143,8 +145,8 @@ def series(events, calendar=None, *, model: Model | None = None, start=None, end
     dyads = sorted(set(cal["dyad"]) & set(labels))
     day = pd.DatetimeIndex(events["date"])
     day = (day.tz_convert("UTC").tz_localize(None) if day.tz is not None else day).normalize()
-    start = day.min() if start is None else pd.Timestamp(start)
-    end = day.max() if end is None else pd.Timestamp(end)
+    start = day.min() if start is None else _params.timestamp("start", start)
+    end = day.max() if end is None else _params.timestamp("end", end)
     out = peers(events, start=start, end=end, dyads=dyads)
     if dyads:
         daily = score(events, model=model, start=start, end=end, dyads=dyads)
