@@ -16,6 +16,8 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from .exceptions import ParameterError
+
 __all__ = [
     "TAXONOMY_VERSION",
     "QUAD_CLASSES",
@@ -269,26 +271,50 @@ def resolve_weights(weights: Mapping[str, float] | pd.DataFrame | None = None) -
     return out
 
 
+#: Largest absolute weight of a kind, as of an event's ``weight`` (sums of larger ones
+#: could overflow to infinity).
+MAX_KIND_WEIGHT = 1e100
+
+
 def user_weights(weights) -> dict[str, float]:
-    """The user's weights (mapping or table with ``kind``, ``weight``) as a checked dict."""
+    """The user's weights (mapping or table with ``kind``, ``weight``) as a checked dict:
+    kinds are non-empty strings, each given once; weights finite numbers within
+    ±:data:`MAX_KIND_WEIGHT`."""
     if weights is None:
         return {}
     if isinstance(weights, pd.DataFrame):
         missing = {"kind", "weight"} - set(weights.columns)
         if missing:
-            raise ValueError(f"a weights table needs columns 'kind' and 'weight'; missing {sorted(missing)}")
+            raise ParameterError(f"a weights table needs columns 'kind' and 'weight'; missing {sorted(missing)}")
+        twice = weights["kind"].duplicated(keep=False).to_numpy()
+        if twice.any():
+            rows = weights.index[twice].tolist()
+            kind = weights["kind"].to_numpy(dtype=object)[twice][0]
+            raise ParameterError(
+                f"the weights table gives kind {kind!r} more than once (rows {rows[:10]}); "
+                "give each kind one weight"
+            )
         weights = dict(zip(weights["kind"], weights["weight"], strict=True))
     if not isinstance(weights, Mapping):
         raise TypeError(f"weights must be a mapping kind -> weight or a DataFrame, not {type(weights).__name__}")
     out = {}
     for kind, value in weights.items():
+        if not isinstance(kind, str) or not kind.strip():
+            raise ParameterError(f"weights: a kind must be a non-empty string, not {kind!r}")
+        if isinstance(value, bool | np.bool_):
+            raise ParameterError(f"weight of kind {kind!r} is {value!r}, not a number")
         try:
             number = float(value)
         except (TypeError, ValueError):
-            raise ValueError(f"weight of kind {kind!r} is {value!r}, not a number") from None
+            raise ParameterError(f"weight of kind {kind!r} is {value!r}, not a number") from None
         if not np.isfinite(number):
-            raise ValueError(f"weight of kind {kind!r} is {value!r}; weights must be finite")
-        out[str(kind)] = number
+            raise ParameterError(f"weight of kind {kind!r} is {value!r}; weights must be finite")
+        if abs(number) > MAX_KIND_WEIGHT:
+            raise ParameterError(
+                f"weight of kind {kind!r} is {value!r}; weights are limited to ±{MAX_KIND_WEIGHT:g} so that "
+                "sums of them stay finite"
+            )
+        out[kind] = number
     return out
 
 

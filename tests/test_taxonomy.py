@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import tension as tn
@@ -156,6 +157,33 @@ def test_user_weights_extend_and_override():
         resolve_weights({"x": float("inf")})
     with pytest.raises(ValueError, match="not a number"):
         resolve_weights({"x": "high"})
+
+
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        (
+            pd.DataFrame({"kind": ["drone", "drone"], "weight": [6.0, -6.0]}),
+            r"kind 'drone' more than once \(rows \[0, 1\]\)",
+        ),
+        (pd.DataFrame({"kind": [None], "weight": [6.0]}), "non-empty string, not None"),
+        ({None: 6.0}, "non-empty string, not None"),
+        ({"": 6.0}, "non-empty string"),
+        ({3: 6.0}, "non-empty string, not 3"),
+        ({"drone": 1e308}, r"limited to ±1e\+100"),
+        ({"drone": -1e101}, r"limited to ±1e\+100"),
+        ({"drone": True}, "a number"),
+        ({"drone": 1 + 5j}, "a number"),
+    ],
+)
+def test_user_weights_that_cannot_be_meant_are_refused(weights, message):
+    """A kind given twice would take the weight of whichever row came last (so the sign of
+    an event could depend on the table's order); a weight over 1e100 makes sums infinite."""
+    with pytest.raises(tn.ParameterError, match=message):
+        resolve_weights(weights)
+    ev = pd.DataFrame({"date": ["2024-01-01"], "source": ["IRN"], "target": ["PAK"], "kind": ["drone"]})
+    with pytest.raises(tn.ParameterError, match=message):
+        tn.score_events(ev, weights=weights)
 
 
 def test_weights_table_with_cameo_for_a_new_kind():
