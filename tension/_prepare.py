@@ -177,13 +177,17 @@ def prepare(events, model: Model) -> Prepared:
     kind_codes, kinds = _columns.codes_of(ev, "kind")
     kinds = [str(k) for k in kinds]
     n = len(ev)
-    kind_weights = np.asarray([weights[k] for k in kinds], dtype=float)
+    # the kinds coded may include kinds no row has (a categorical's unused categories),
+    # which validation never saw: they may be unknown, and get no weight
+    kind_weights = np.asarray([weights.get(k, np.nan) for k in kinds], dtype=float)
     lives = np.asarray(model.half_life_of(kinds), dtype=float)
+    present = None
+    if np.isnan(kind_weights).any() or (len(lives) and not (lives == lives[0]).all()):
+        present = np.bincount(kind_codes, minlength=len(kinds)) > 0
+        if np.isnan(kind_weights[present]).any():  # (validation lets no unknown kind through)
+            raise AssertionError("a kind present in the events has no weight")
     # one half-life for every kind present (the usual case): one value, not one per event
-    if len(lives) and not (lives == lives[0]).all():  # (the kinds coded may include absent ones)
-        lives_present = lives[np.bincount(kind_codes, minlength=len(lives)) > 0]
-    else:
-        lives_present = lives
+    lives_present = lives if present is None else lives[present]
     one_life = len(lives_present) > 0 and bool((lives_present == lives_present[0]).all())
     half_life = np.broadcast_to(lives_present[0], (n,)) if one_life else lives[kind_codes]
     killed = ev["killed"].to_numpy()

@@ -276,3 +276,34 @@ def test_categorical_text_columns_are_read_from_their_codes_and_stay_categorical
     assert set(tn.score_events(ev)["dyad"]) == {"IND-IRN", "AFG-IRN", "AFG-IND"}
     with pytest.raises(tn.EventError, match="missing country code"):
         tn.read_events(raw.assign(source=pd.Categorical([None, "PAK", "IRN", "PAK"])))
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_an_unused_unknown_category_of_kind_is_no_kind(directed):
+    """Rows with a misspelt kind dropped, the category stays (as after a filter, or from a
+    Parquet dictionary): no row has it, so it needs no weight and changes nothing."""
+    raw = pd.DataFrame(
+        {
+            "date": ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-09"],
+            "source": ["IRN", "PAK", "IRN", "PAK"],
+            "target": ["PAK", "IRN", "PAK", "IRN"],
+            "kind": ["airstrike", "talks", "air_strike", "threat"],
+        }
+    ).astype({"kind": "category"})
+    kept = raw[raw["kind"] != "air_strike"]
+    assert "air_strike" in kept["kind"].cat.categories
+    plain = kept.astype({"kind": str})
+    for frame in (kept, tn.read_events(kept)):
+        pd.testing.assert_frame_equal(
+            tn.score_events(frame, directed=directed), tn.score_events(plain, directed=directed)
+        )
+        at = tn.score(frame, at="2024-01-10", directed=directed)
+        pd.testing.assert_frame_equal(at, tn.score(plain, at="2024-01-10", directed=directed))
+        why = tn.contributions(frame, at="2024-01-10", directed=directed)
+        pd.testing.assert_series_equal(
+            why["contribution"], tn.contributions(plain, at="2024-01-10", directed=directed)["contribution"]
+        )
+    half_lives = {"airstrike": 5.0, "talks": 60.0, "default": 30.0}  # (half-lives by kind: the other branch)
+    pd.testing.assert_series_equal(
+        tn.score_events(kept, half_life=half_lives)["tension"], tn.score_events(plain, half_life=half_lives)["tension"]
+    )
