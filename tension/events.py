@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
+import math
 import os
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +50,34 @@ def _labels(mask: np.ndarray, labels: np.ndarray) -> tuple:
     return tuple(labels[np.flatnonzero(mask)].tolist())
 
 
+#: The columns read_events reads (and hashes): the others pass through as they are.
+_READ = ("date", "source", "target", "kind", "killed", "injured", "confidence", "weight", "cameo")
+
+
+@contextlib.contextmanager
+def _single_values(frame: pd.DataFrame, labels, where: str):
+    """Turn the TypeError of hashing a cell that holds a list, a dict or a set into an
+    :class:`EventError` naming its column and rows (looked for only then)."""
+    try:
+        yield
+    except TypeError:
+        problems: list[Problem] = []
+        for column in _READ:
+            if column in frame and pd.api.types.is_object_dtype(frame[column].dtype):
+                values = frame[column]
+                bad = np.fromiter((not isinstance(v, Hashable) for v in values.tolist()), dtype=bool, count=len(values))
+                _flag(
+                    problems,
+                    bad,
+                    labels,
+                    column,
+                    lambda pos, values=values: f"not a single value ({_values(values, pos)}); write one value per cell",
+                )
+        if problems:
+            raise EventError(problems, where) from None
+        raise
+
+
 #: Columns read from files as text, so that values are checked (and quoted) as written.
 _AS_TEXT = ("date", "killed", "injured", "confidence", "weight", "cameo")
 
@@ -68,13 +98,82 @@ def _load(source) -> tuple[pd.DataFrame, str]:
             raise ImportError("reading Parquet needs pyarrow: pip install 'tension[parquet]'") from err
     else:
         sep = "\t" if name.endswith((".tsv", ".tsv.gz", ".tab")) else ","
-        frame = pd.read_csv(path, sep=sep, dtype=dict.fromkeys(_AS_TEXT, str), keep_default_na=True)
+        frame = _read_table(path, sep)
         if any(re.search(r"\.\d+$", str(c)) for c in frame.columns):
             # pandas renames a repeated header "x" to "x.1": read the header as written
             header = pd.read_csv(path, sep=sep, header=None, nrows=1, dtype=str).iloc[0].tolist()
             if len(header) == len(frame.columns):
                 frame.columns = header
     return frame, str(path)
+
+
+def _read_table(path: Path, sep: str) -> pd.DataFrame:
+    """A CSV or TSV file of events, the columns of :data:`_AS_TEXT` as text. A line with
+    more fields than the header is an error naming it, unless its extra fields are empty
+    (a delimiter at the end of each line): pandas would take the first column for the
+    index, or drop the extra values. Bytes that are not UTF-8 are an error naming where."""
+    from .exceptions import ReadError
+
+    options = {"sep": sep, "dtype": dict.fromkeys(_AS_TEXT, str), "keep_default_na": True, "index_col": False}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)  # (more fields than the header)
+            try:
+                return pd.read_csv(path, **options)
+            except (pd.errors.ParserWarning, pd.errors.ParserError) as err:
+                failed = err
+        longer = _longer_lines(path, sep)
+        if longer:
+            number, extra = longer[0]
+            raise ReadError(
+                f"{path}:{number}: more fields than the header ({extra!r} beyond its last column; "
+                f"{len(longer)} such line{'s' if len(longer) > 1 else ''}): name the column in the header, "
+                "or remove the values"
+            )
+        if isinstance(failed, pd.errors.ParserError):
+            raise ReadError(f"{path}: not a table that can be read ({failed})") from None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)  # (only empty fields beyond the header)
+            return pd.read_csv(path, **options)
+    except UnicodeDecodeError:
+        line, byte = _first_not_utf8(path)
+        raise ReadError(
+            f"{path}:{line}: byte {byte!r} is not UTF-8; save the file as UTF-8, or read it with "
+            "pandas.read_csv(path, encoding=...) and pass the frame"
+        ) from None
+
+
+def _first_not_utf8(path: Path) -> tuple[int, bytes]:
+    """The first line (from 1) that is not UTF-8, and its first byte that is not."""
+    from .io._files import open_binary
+
+    with open_binary(str(path)) as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as err:
+                return number, line[err.start : err.start + 1]
+    return 0, b""  # pragma: no cover - pandas found one
+
+
+def _longer_lines(path: Path, sep: str) -> list[tuple[int, list[str]]]:
+    """(line, extra fields) of each record with non-empty fields beyond the header's."""
+    import csv
+    import io
+
+    from .io._files import open_binary
+
+    found = []
+    with open_binary(str(path)) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
+        records = csv.reader(text, delimiter=sep)
+        header = next(records, [])
+        start = records.line_num + 1
+        for fields in records:
+            extra = fields[len(header) :]
+            if any(field.strip() for field in extra):
+                found.append((start, extra))
+            start = records.line_num + 1
+    return found
 
 
 def _duplicated_columns(frame: pd.DataFrame, where: str) -> None:
@@ -190,6 +289,19 @@ MAX_COUNT = 2**53
 MAX_WEIGHT = 1e100
 
 
+def _plain(value):
+    """A distinct value of a text or object number column, as ``pandas.to_numeric`` can
+    take it: text stripped (blank: missing), a complex number not a number (pandas would
+    keep its real part), an integer beyond the floats infinite (as its digits would be)."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, complex | np.complexfloating):
+        return "not a real number"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**1024:
+        return math.inf if value > 0 else -math.inf
+    return value
+
+
 def _numeric(raw: pd.Series, column, labels, problems) -> pd.Series:
     """Numbers of a column (NaN for empty cells); non-numbers and booleans become problems.
 
@@ -206,8 +318,25 @@ def _numeric(raw: pd.Series, column, labels, problems) -> pd.Series:
         return pd.Series(np.nan, index=raw.index)
     if raw.dtype == np.float64:
         return raw  # (pandas' to_numeric would copy it)
-    if not (pd.api.types.is_string_dtype(raw.dtype) or pd.api.types.is_object_dtype(raw.dtype)):
-        return pd.to_numeric(raw)
+    arrow = getattr(raw.dtype, "pyarrow_dtype", None)
+    if arrow is not None:
+        import pyarrow.types as arrow_types
+
+        if arrow_types.is_decimal(arrow):  # (to_numeric fails on their missing values)
+            return pd.Series(raw.array.to_numpy(dtype=float, na_value=np.nan), index=raw.index)
+    if isinstance(raw.dtype, pd.CategoricalDtype) or (arrow is not None and arrow_types.is_dictionary(arrow)):
+        raw = raw.astype(object)  # numbers or text as categories: read as the values they stand for
+    elif not (pd.api.types.is_string_dtype(raw.dtype) or pd.api.types.is_object_dtype(raw.dtype)):
+        if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_complex_dtype(raw.dtype):
+            return pd.to_numeric(raw)
+        _flag(
+            problems,
+            raw.notna().to_numpy(dtype=bool),
+            labels,
+            column,
+            lambda pos: f"not a number ({_values(raw, pos)}, a {raw.dtype} column); write real numbers",
+        )
+        return pd.Series(np.nan, index=raw.index)
     boolean = np.zeros(len(raw), dtype=bool)
     if pd.api.types.is_object_dtype(raw.dtype):  # found row by row: factorize takes True for 1
         boolean = np.fromiter((isinstance(v, bool | np.bool_) for v in raw.tolist()), dtype=bool, count=len(raw))
@@ -216,7 +345,7 @@ def _numeric(raw: pd.Series, column, labels, problems) -> pd.Series:
     )
     codes, uniques = pd.factorize(raw.mask(boolean) if boolean.any() else raw, use_na_sentinel=True)
     values = uniques.tolist() if not isinstance(uniques, list) else uniques
-    text = pd.Series([(v.strip() or None) if isinstance(v, str) else v for v in values], dtype=object)
+    text = pd.Series([_plain(v) for v in values], dtype=object)
     number = pd.to_numeric(text, errors="coerce")
     not_number = number.isna().to_numpy() & text.notna().to_numpy()
     _flag(
@@ -426,80 +555,83 @@ def read_events(
         where = f"{where} (rows counted by position from 0: the index has duplicate labels)"
     problems: list[Problem] = []
     made: dict = {}  # the columns, made into one frame at the end (one construction, no inserts)
-    made["date"] = _parse_dates(frame["date"], labels, problems, date_format, dayfirst)
-    # the three text columns coded at once (in threads on long inputs)
-    text_columns = ("source", "target", "kind")
-    known = resolve_weights(weights)
-    kinds = sorted(known)  # (valid kinds are looked up, not hashed into a dictionary)
-    coded = dict(
-        zip(text_columns, _columns.text_codes_of([frame[c] for c in text_columns], [None, None, kinds]), strict=True)
-    )
-    made["source"], source_codes = _country_column(frame, "source", labels, problems, coded["source"])
-    made["target"], target_codes = _country_column(frame, "target", labels, problems, coded["target"])
-    # one key per row for its (source, target) pair: decides "target equals source" and
-    # gives the dyads' keys when scoring
-    pairs = _columns.pair_keys(source_codes, target_codes, equal=True, unless="")
-    same = pairs.same if pairs is not None else None
-    if same is None:  # (a country missing: the pairs have no table)
-        same = _columns.equal_text(source_codes, target_codes, unless="")
-    _flag(
-        problems,
-        same,
-        labels,
-        "target",
-        lambda pos: f"target equals source ({_values(made['source'], pos)}); a dyad needs two countries",
-    )
-    kind, kind_missing, unknown, kind_codes = _normalised(frame["kind"], str.strip, known, coded["kind"])
-    if unknown is not None and (unknown | kind_missing).any():
-        unknown |= kind_missing
-        rows = _labels(unknown, labels)
-        names = sorted({str(v) for v in frame["kind"].iloc[np.flatnonzero(unknown)].tolist()})
-        problems.append(
-            Problem(
-                "kind",
-                rows,
-                f"unknown kind {', '.join(map(repr, names[:_SHOW]))}; known kinds: "
-                f"{', '.join(sorted(known))}. To add a kind, give it a signed weight (positive = hostile): "
-                "weights={'<kind>': <weight>} in Python (read_events and score), --weights <kind>=<weight> "
-                "on the command line",
+    with _single_values(frame, labels, where):  # (a list in a cell: its rows named)
+        made["date"] = _parse_dates(frame["date"], labels, problems, date_format, dayfirst)
+        # the three text columns coded at once (in threads on long inputs)
+        text_columns = ("source", "target", "kind")
+        known = resolve_weights(weights)
+        kinds = sorted(known)  # (valid kinds are looked up, not hashed into a dictionary)
+        coded = dict(
+            zip(
+                text_columns, _columns.text_codes_of([frame[c] for c in text_columns], [None, None, kinds]), strict=True
             )
         )
-    made["kind"] = kind
-    internal = not _FINGERPRINT.get()  # read for scoring, never handed back
-    made["killed"] = _count_column(frame, "killed", labels, problems, internal=internal)
-    made["injured"] = _count_column(frame, "injured", labels, problems, internal=internal)
-    made["confidence"] = _float_column(frame, "confidence", 1.0, labels, problems, internal=internal)
-    if "confidence" in frame:  # (an absent column is all 1)
-        conf = made["confidence"].to_numpy()
-        bad_conf = ~((conf > 0) & (conf <= 1))
+        made["source"], source_codes = _country_column(frame, "source", labels, problems, coded["source"])
+        made["target"], target_codes = _country_column(frame, "target", labels, problems, coded["target"])
+        # one key per row for its (source, target) pair: decides "target equals source" and
+        # gives the dyads' keys when scoring
+        pairs = _columns.pair_keys(source_codes, target_codes, equal=True, unless="")
+        same = pairs.same if pairs is not None else None
+        if same is None:  # (a country missing: the pairs have no table)
+            same = _columns.equal_text(source_codes, target_codes, unless="")
         _flag(
             problems,
-            bad_conf,
+            same,
             labels,
-            "confidence",
-            lambda pos: f"outside (0, 1] ({_values(frame['confidence'], pos)})",
+            "target",
+            lambda pos: f"target equals source ({_values(made['source'], pos)}); a dyad needs two countries",
         )
-    made["weight"] = _float_column(frame, "weight", np.nan, labels, problems)
-    w = made["weight"].to_numpy()
-    if "weight" in frame and (np.abs(w) > MAX_WEIGHT).any():  # (infinite or too large; NaN is empty)
-        _flag(
-            problems,
-            np.isinf(w),
-            labels,
-            "weight",
-            lambda pos: f"not finite ({_values(frame['weight'], pos)}); leave it empty to use the kind's weight",
-        )
-        _flag(
-            problems,
-            np.isfinite(w) & (np.abs(w) > MAX_WEIGHT),
-            labels,
-            "weight",
-            lambda pos: (
-                f"too large ({_values(frame['weight'], pos)}); weights are limited to ±{MAX_WEIGHT:g} so "
-                "that sums stay finite: rescale them"
-            ),
-        )
-    made["cameo"] = _cameo_column(frame, labels, problems)
+        kind, kind_missing, unknown, kind_codes = _normalised(frame["kind"], str.strip, known, coded["kind"])
+        if unknown is not None and (unknown | kind_missing).any():
+            unknown |= kind_missing
+            rows = _labels(unknown, labels)
+            names = sorted({str(v) for v in frame["kind"].iloc[np.flatnonzero(unknown)].tolist()})
+            problems.append(
+                Problem(
+                    "kind",
+                    rows,
+                    f"unknown kind {', '.join(map(repr, names[:_SHOW]))}; known kinds: "
+                    f"{', '.join(sorted(known))}. To add a kind, give it a signed weight (positive = hostile): "
+                    "weights={'<kind>': <weight>} in Python (read_events and score), --weights <kind>=<weight> "
+                    "on the command line",
+                )
+            )
+        made["kind"] = kind
+        internal = not _FINGERPRINT.get()  # read for scoring, never handed back
+        made["killed"] = _count_column(frame, "killed", labels, problems, internal=internal)
+        made["injured"] = _count_column(frame, "injured", labels, problems, internal=internal)
+        made["confidence"] = _float_column(frame, "confidence", 1.0, labels, problems, internal=internal)
+        if "confidence" in frame:  # (an absent column is all 1)
+            conf = made["confidence"].to_numpy()
+            bad_conf = ~((conf > 0) & (conf <= 1))
+            _flag(
+                problems,
+                bad_conf,
+                labels,
+                "confidence",
+                lambda pos: f"outside (0, 1] ({_values(frame['confidence'], pos)})",
+            )
+        made["weight"] = _float_column(frame, "weight", np.nan, labels, problems)
+        w = made["weight"].to_numpy()
+        if "weight" in frame and (np.abs(w) > MAX_WEIGHT).any():  # (infinite or too large; NaN is empty)
+            _flag(
+                problems,
+                np.isinf(w),
+                labels,
+                "weight",
+                lambda pos: f"not finite ({_values(frame['weight'], pos)}); leave it empty to use the kind's weight",
+            )
+            _flag(
+                problems,
+                np.isfinite(w) & (np.abs(w) > MAX_WEIGHT),
+                labels,
+                "weight",
+                lambda pos: (
+                    f"too large ({_values(frame['weight'], pos)}); weights are limited to ±{MAX_WEIGHT:g} so "
+                    "that sums stay finite: rescale them"
+                ),
+            )
+        made["cameo"] = _cameo_column(frame, labels, problems)
     absent = None  # one empty column, shared by the absent ones (copied on write, as any column)
     for column in ("description", "evidence", "url"):
         if column in frame:

@@ -307,3 +307,79 @@ def test_an_unused_unknown_category_of_kind_is_no_kind(directed):
     pd.testing.assert_series_equal(
         tn.score_events(kept, half_life=half_lives)["tension"], tn.score_events(plain, half_life=half_lives)["tension"]
     )
+
+
+@pytest.mark.parametrize(
+    ("column", "make", "read"),
+    [
+        ("killed", lambda: pd.Categorical([2, 9, 0]), [2, 9, 0]),
+        ("killed", lambda: pd.Categorical(["2", "9", None]), [2, 9, 0]),
+        ("weight", lambda: _arrow_dictionary(["2.5", "-1", "2.5"]), [2.5, -1.0, 2.5]),
+        ("weight", lambda: _arrow_decimal(["1.50", None, "-3.25"]), [1.5, np.nan, -3.25]),
+        ("killed", lambda: _arrow_decimal(["3", None, "0"]), [3, 0, 0]),
+    ],
+)
+def test_numbers_as_categories_or_decimals_read_as_their_values(column, make, read):
+    """From a Parquet file or a database: the numbers the categories or decimals stand for."""
+    out = tn.read_events(good(**{column: make()}))
+    np.testing.assert_array_equal(out[column].to_numpy(dtype=float), np.asarray(read, dtype=float))
+
+
+def _arrow_dictionary(values):
+    import pyarrow as pa
+
+    return pd.Series(pa.array(values).dictionary_encode(), dtype=pd.ArrowDtype(pa.dictionary(pa.int32(), pa.string())))
+
+
+def _arrow_decimal(values):
+    import decimal
+
+    import pyarrow as pa
+
+    numbers = [None if v is None else decimal.Decimal(v) for v in values]
+    return pd.Series(numbers, dtype=pd.ArrowDtype(pa.decimal128(10, 2)))
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "message"),
+    [
+        ("killed", pd.Categorical(["2", "unknown", "0"]), "row 1: not a number ('unknown')"),
+        ("weight", pd.Series([1 + 5j, 2, 3], dtype=object), "row 0: not a number ((1+5j))"),
+        ("weight", np.array([1 + 1j, 2, 3]), "rows 0, 1, 2: not a number ((1+1j)"),
+        ("weight", pd.to_datetime(["2024-01-01"] * 3), "rows 0, 1, 2: not a number (Timestamp('2024-01-01"),
+        ("killed", pd.to_timedelta([1, 2, 3], unit="D"), "rows 0, 1, 2: not a number (Timedelta('1 days"),
+        ("killed", pd.Series([10**400, 1, 0], dtype=object), "row 0: not a whole number (1000"),
+        ("weight", pd.Series([-(10**400), 1, 0], dtype=object), "row 0: not finite (-1000"),
+        ("source", pd.Series(["IRN", ["USA"], "IRN"], dtype=object), "row 1: not a single value (['USA'])"),
+        ("killed", pd.Series([{"dead": 2}, 1, 0], dtype=object), "row 0: not a single value ({'dead': 2})"),
+    ],
+)
+def test_numbers_that_are_not_real_numbers_and_cells_that_hold_many_are_named(column, values, message):
+    """Each was a bare pandas error, or worse: a complex weight kept its real part and a
+    datetime weight was read as microseconds."""
+    error = error_of(good(**{column: values}))
+    assert f"column '{column}', {message}" in str(error)
+
+
+def test_csv_lines_with_more_fields_than_the_header(tmp_path):
+    header = "date,source,target,kind\n"
+    trailing = tmp_path / "trailing.csv"  # a delimiter at the end of every line: nothing beyond
+    trailing.write_text(header + "2024-01-17,IRN,PAK,airstrike,\n2024-01-29,IRN,PAK,talks,\n")
+    out = tn.read_events(trailing)
+    assert out["date"].tolist() == [pd.Timestamp("2024-01-17"), pd.Timestamp("2024-01-29")]
+    assert out["source"].tolist() == ["IRN", "IRN"]
+    extra = tmp_path / "extra.csv"  # a value beyond the header: refused, never dropped
+    for lines, number in (
+        ("2024-01-17,IRN,PAK,airstrike\n2024-01-29,IRN,PAK,talks,Islamabad\n", 3),
+        ("2024-01-17,IRN,PAK,airstrike,Islamabad\n2024-01-29,IRN,PAK,talks,\n", 2),
+    ):
+        extra.write_text(header + lines)
+        with pytest.raises(tn.ReadError, match=rf"extra\.csv:{number}: more fields than the header \(\['Islamabad'\]"):
+            tn.read_events(extra)
+
+
+def test_a_csv_that_is_not_utf8_is_named_with_its_line(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("date,source,target,kind,description\n2024-01-17,IRN,PAK,airstrike,café\n".encode("latin-1"))
+    with pytest.raises(tn.ReadError, match=r"latin1\.csv:2: byte b'\\xe9' is not UTF-8"):
+        tn.read_events(path)
