@@ -218,6 +218,18 @@ def _parse_dates(raw: pd.Series, labels, problems, date_format=None, dayfirst=No
     # are kept as they are, their missing values named already
     if not (pd.api.types.is_datetime64_any_dtype(raw.dtype) and parsed.dtype.kind == "M" and not flagged):
         flag(parsed.isna().to_numpy() & ~named, lambda pos: f"unparsable date ({_values(raw, pos)})")
+    if parsed.dtype.kind == "M" and pd.DatetimeIndex(parsed).unit == "ns":  # (scoring keeps microseconds)
+        stamps = pd.DatetimeIndex(parsed).asi8
+        finer = (stamps // 1000) * 1000 != stamps
+        finer &= ~parsed.isna().to_numpy()
+        if finer.any():
+            warnings.warn(
+                f"{int(finer.sum())} dates have parts finer than a microsecond (first: row "
+                f"{labels[int(np.argmax(finer))]!r}, {parsed.iloc[int(np.argmax(finer))]}); tension keeps times to "
+                "the microsecond, so events of one dyad in the same microsecond are one occasion",
+                TensionWarning,
+                stacklevel=3,
+            )
     return parsed
 
 

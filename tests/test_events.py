@@ -383,3 +383,20 @@ def test_a_csv_that_is_not_utf8_is_named_with_its_line(tmp_path):
     path.write_bytes("date,source,target,kind,description\n2024-01-17,IRN,PAK,airstrike,café\n".encode("latin-1"))
     with pytest.raises(tn.ReadError, match=r"latin1\.csv:2: byte b'\\xe9' is not UTF-8"):
         tn.read_events(path)
+
+
+def test_dates_finer_than_a_microsecond_are_warned_about():
+    """Scoring keeps times to the microsecond: two events 800 ns apart are one occasion,
+    which the user is told, not left to find out."""
+    frame = good(date=["2024-01-17T10:00:00.000000100", "2024-01-17T10:00:00.000000900", "2024-01-29"])
+    with pytest.warns(tn.TensionWarning, match=r"2 dates have parts finer than a microsecond \(first: row 0"):
+        tn.read_events(frame)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", tn.TensionWarning)
+        tn.read_events(
+            good(
+                date=pd.to_datetime(
+                    ["2024-01-17 10:00:00.000001", "2024-01-18", "2024-01-29"], format="ISO8601"
+                ).as_unit("ns")
+            )
+        )
