@@ -224,7 +224,7 @@ def _datetime_objects(raw, flag, warn) -> pd.Series:
                 "date a time zone (e.g. tz_localize('UTC')) or none"
             ),
         )
-        return _empty(raw)
+        raw = raw.where(aware)  # (those with a zone are read, not called unparsable)
     if aware.any():
         parsed = pd.to_datetime(raw, utc=True)
         if zones - {"UTC", "UTC+00:00", "+00:00"} and warn is not None:
