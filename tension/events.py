@@ -438,13 +438,23 @@ def _cameo_column(frame, labels, problems) -> pd.Series:
             )
         )
         return pd.Series(pd.NA, index=frame.index, dtype="string")
-    # the checks on the distinct values (a few hundred codes in millions of rows)
-    codes, uniques = pd.factorize(raw.astype("string"), use_na_sentinel=True)
-    text = [v or None for v in pd.Series(uniques, dtype="string").str.strip().tolist()]  # blank: missing
+    # the checks on the distinct values as they are (a few hundred codes in millions of rows)
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    values = list(uniques)
+    is_text = [isinstance(v, str) for v in values]
+    text = [(v.strip() or None) if t else None for v, t in zip(values, is_text, strict=True)]  # blank: missing
     # 2-4 ASCII digits (no regular expression to compile for a few hundred values)
     wrong = [v is not None and not (2 <= len(v) <= 4 and v.isascii() and v.isdigit()) for v in text]
     bad = np.array(wrong + [False], dtype=bool)[codes]  # (code -1, missing: not wrong)
     _flag(problems, bad, labels, "cameo", lambda pos: f"not a CAMEO event code of 2-4 digits ({_values(raw, pos)})")
+    not_text = np.array([not t for t in is_text] + [False], dtype=bool)[codes]
+    _flag(
+        problems,
+        not_text,
+        labels,
+        "cameo",
+        lambda pos: f"not text ({_values(raw, pos)}); CAMEO codes are strings with leading zeros ('036', not 36)",
+    )
     return pd.Series(pd.array(text, dtype="string").take(codes, allow_fill=True), index=frame.index)
 
 

@@ -139,6 +139,12 @@ def test_numeric_cameo_is_refused_with_a_fix():
     assert "column 'cameo'" in str(err) and "dtype={'cameo': str}" in str(err)
 
 
+def test_a_number_among_cameo_text_is_refused_not_read_without_its_zero():
+    # 36 in a text column was read as "36" (no such code; 036 was meant)
+    err = error_of(good(cameo=pd.Series(["036", 36, 190.0], dtype=object)))
+    assert "column 'cameo', rows 1, 2: not text (36, 190.0); CAMEO codes are strings with leading zeros" in str(err)
+
+
 def test_malformed_cameo():
     err = error_of(good(cameo=["195", "19x5", "040"]))
     assert "column 'cameo', row 1: not a CAMEO event code of 2-4 digits ('19x5')" in str(err)
