@@ -291,8 +291,7 @@ def user_weights(weights) -> dict[str, float]:
             rows = weights.index[twice].tolist()
             kind = weights["kind"].to_numpy(dtype=object)[twice][0]
             raise ParameterError(
-                f"the weights table gives kind {kind!r} more than once (rows {rows[:10]}); "
-                "give each kind one weight"
+                f"the weights table gives kind {kind!r} more than once (rows {rows[:10]}); give each kind one weight"
             )
         weights = dict(zip(weights["kind"], weights["weight"], strict=True))
     if not isinstance(weights, Mapping):
