@@ -85,7 +85,7 @@ def test_fit_from_dated_events_names_directions_and_recovers_the_branching():
     src = sim["dimension"].str[0].map({"A": "IRN", "B": "PAK"})
     events = pd.DataFrame(
         {
-            "date": origin + pd.to_timedelta(sim["time"], unit="D"),
+            "date": (origin + pd.to_timedelta(sim["time"], unit="D")).dt.floor("us"),  # (times as data has them)
             "source": src,
             "target": src.map({"IRN": "PAK", "PAK": "IRN"}),
             "kind": "armed_clash",
