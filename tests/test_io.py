@@ -364,6 +364,19 @@ def test_acled_fixture():
 # --- PLOVER / POLECAT ---------------------------------------------------------------
 
 
+def test_plover_ids_are_text_even_when_written_as_numbers(tmp_path):
+    import json
+
+    records = json.loads(GSR.read_text(encoding="utf-8"))
+    for k, record in enumerate(records[1:], start=1):
+        record["id"] = 1000 + k  # a JSON number
+    path = tmp_path / "numbers.json"
+    path.write_text(json.dumps(records), encoding="utf-8")
+    ev = read_plover(path)
+    assert ev["plover_id"].dtype == read_plover(GSR)["plover_id"].dtype
+    assert all(isinstance(v, str) and v.isdigit() for v in ev["plover_id"])
+
+
 def test_plover_gold_standard_records_against_a_plain_count():
     import json
 

@@ -581,3 +581,27 @@ def test_a_read_that_keeps_nothing_has_the_dtypes_of_a_full_one(tmp_path, reader
     empty = _quiet(read, path)
     assert len(full) and not len(empty)
     pd.testing.assert_series_equal(empty.dtypes, full.dtypes)
+
+
+@pytest.mark.parametrize("chunk_bytes", [32 * 2**20, 50_000])
+def test_gdelt_problems_come_in_line_order_whatever_their_kind(tmp_path, chunk_bytes):
+    """A bad value (SQLDATE) before a line of the wrong shape: reported first, and raised
+    first with errors="raise", in one file or before a later file's damaged archive."""
+    lines = GDELT.read_bytes().splitlines(keepends=True)
+    fields = lines[2].split(b"\t")
+    fields[1] = b"2017XX01"
+    lines[2] = b"\t".join(fields)
+    path = tmp_path / "mixed.CSV"
+    path.write_bytes(b"".join(lines[:500] + [b"bad\tline\n"] + lines[500:]))
+    report = _quiet(read_gdelt, path, chunk_bytes=chunk_bytes).attrs["report"]
+    assert report.problems == [
+        f"{path}:3: SQLDATE is not a YYYYMMDD date ('2017XX01')",
+        f"{path}:501: expected 57 or 58 or 61 tab-separated fields, found 2",
+    ]
+    with pytest.raises(ReadError, match=r"mixed\.CSV:3: SQLDATE"):
+        read_gdelt(path, errors="raise", chunk_bytes=chunk_bytes)
+    packed = gzip.compress(GDELT.read_bytes())
+    truncated = tmp_path / "truncated.CSV.gz"
+    truncated.write_bytes(packed[: len(packed) // 2])
+    with pytest.raises(ReadError, match=r"mixed\.CSV:3: SQLDATE"):
+        read_gdelt([path, truncated], errors="raise", chunk_bytes=chunk_bytes)

@@ -11,6 +11,7 @@ import functools
 import re
 import threading
 from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -129,17 +130,23 @@ def known(test, values: list[str]) -> list:
 
 
 class Tally:
-    """Skip reasons, the actor codes behind some of them, and the malformed values met so
-    far, each in first-met order, for :meth:`apply` to a :class:`ReadReport`."""
+    """Skip reasons and the actor codes behind some of them, in first-met order, for
+    :meth:`apply` to a :class:`ReadReport`; and the malformed values of the block being
+    read, ``(line, message)``, for :meth:`flush`."""
 
     def __init__(self) -> None:
         self.skipped: dict[str, int] = {}
         self.details: dict[str, dict[str, int]] = {}
-        self.problems: list[str] = []
+        self.problems: list[tuple[int, str]] = []
+
+    def flush(self, report: ReadReport, errors: str, others: Sequence[tuple[int, str]] = ()) -> None:
+        """Report the block's problems, its malformed values and ``others`` (lines of the
+        wrong shape), in line order: with ``errors="raise"`` the first bad line raises."""
+        for _, message in sorted([*self.problems, *others], key=lambda problem: problem[0]):
+            report.problem(message, errors)
+        self.problems = []
 
     def apply(self, report: ReadReport, errors: str) -> None:
-        for message in self.problems:
-            report.problem(message, errors)
         for reason, n in self.skipped.items():
             report.skipped[reason] = report.skipped.get(reason, 0) + n
         for reason in _DETAIL:
@@ -174,7 +181,7 @@ def classify(columns: dict, lines: np.ndarray, path: str, tally: Tally, *, weigh
     for i in np.flatnonzero(malformed).tolist():
         column, message, _ = checks[first_bad[i]]
         codes, values = seen[column]
-        tally.problems.append(f"{path}:{lines[i]}: {message} ({values[codes[i]]!r})")
+        tally.problems.append((int(lines[i]), f"{path}:{lines[i]}: {message} ({values[codes[i]]!r})"))
     s_codes, s_values = columns["source_code"]
     t_codes, t_values = columns["target_code"]
     s_iso, s_why = _split(known(_countries, s_values))

@@ -155,14 +155,14 @@ TEXT_DTYPE = pd.Series([], dtype=str).dtype
 
 
 def _typed_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """The ``object`` columns that hold text alone (or nothing, in an empty frame) as
-    pandas' text dtype: a reader's columns have the same dtypes whether it kept records or
-    not, and whatever pandas inferred from the values it was given."""
+    """The ``object`` columns that hold text and missing values alone (or nothing, in an
+    empty frame) as pandas' text dtype: a reader's columns have the same dtypes whether it
+    kept records or not, and whatever pandas inferred from the values it was given."""
     text = {
         column: TEXT_DTYPE
         for column, dtype in frame.dtypes.items()
         if pd.api.types.is_object_dtype(dtype)
-        and pd.api.types.infer_dtype(frame[column], skipna=False) in ("string", "empty")
+        and pd.api.types.infer_dtype(frame[column], skipna=True) in ("string", "empty")
     }
     return frame.astype(text) if text and not pd.api.types.is_object_dtype(TEXT_DTYPE) else frame
 

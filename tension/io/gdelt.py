@@ -326,6 +326,7 @@ def read_gdelt(
             lines = line_no + np.arange(1, table.num_rows + 1)
             report.rows += table.num_rows
             keep = check(encoded, lines, path)
+            tally.flush(report, errors)
             layout, file = pa.array([LAYOUTS[width]] * len(keep)), pa.array([path] * len(keep))
             line = pa.array(lines[keep], pa.int64())
             parts.append(pa.table([*table.take(keep).columns, layout, file, line], schema=_SCHEMA))
@@ -343,17 +344,19 @@ def read_gdelt(
         ok = np.isin(fields, allowed)
         bad = ~ok & ~blank
         report.rows += int((~blank).sum())
-        for i in np.flatnonzero(bad)[: 1000 if errors == "report" else 1]:
-            expected = " or ".join(map(str, allowed))
-            report.problem(
-                f"{path}:{line_no + i + 1}: expected {expected} tab-separated fields, found {fields[i]}", errors
-            )
+        expected = " or ".join(map(str, allowed))
+        shape = [  # (reported with the block's malformed values, in line order)
+            (line_no + i + 1, f"{path}:{line_no + i + 1}: expected {expected} tab-separated fields, found {fields[i]}")
+            for i in np.flatnonzero(bad)[: 1000 if errors == "report" else 1].tolist()
+        ]
         if bad.any():
             report.skipped["malformed"] = report.skipped.get("malformed", 0) + int(bad.sum())
         if not ok.any():
+            tally.flush(report, errors, shape)
             return len(fields), non_utf8_lines(block, starts, ends, line_no), False
         frame = parse_block(block, fields, starts, ends, ok, path, line_no)
         keep = check({c: encode(frame[c]) for c in columns}, frame["line"].to_numpy(), path)
+        tally.flush(report, errors, shape)
         parts.append(pa.Table.from_pandas(frame.iloc[keep], schema=_SCHEMA, preserve_index=False))
         return len(fields), non_utf8_lines(block, starts, ends, line_no), True
 

@@ -329,7 +329,7 @@ def read_plover(path_or_paths, *, errors: str = "report", encoding: str = "utf-8
                     "injured": int(injured),
                     "description": f"{category} ({record.get('mode') or 'no mode'})",
                     "evidence": record.get("text"),
-                    "plover_id": record.get("id"),
+                    "plover_id": None if record.get("id") is None else str(record["id"]),  # (text, as ids are)
                     "category": category,
                     "mode": record.get("mode"),
                     "record": record["where"],
