@@ -194,6 +194,17 @@ def _duplicated_columns(frame: pd.DataFrame, where: str) -> None:
         )
 
 
+def _nanoseconds_possible(raw: pd.Series) -> bool:
+    """Whether dates read from ``raw`` may have parts finer than a microsecond: text may,
+    datetimes only of a unit finer than microseconds (those of microseconds, seconds …
+    are converted to nanoseconds exactly)."""
+    if not pd.api.types.is_datetime64_any_dtype(raw.dtype):
+        return True
+    arrow = getattr(raw.dtype, "pyarrow_dtype", None)
+    unit = getattr(arrow, "unit", None) or getattr(raw.dtype, "unit", None) or np.datetime_data(raw.dtype)[0]
+    return unit == "ns"
+
+
 def _parse_dates(raw: pd.Series, labels, problems, date_format=None, dayfirst=None) -> pd.Series:
     named = np.zeros(len(raw), dtype=bool)
     flagged = []
@@ -218,8 +229,8 @@ def _parse_dates(raw: pd.Series, labels, problems, date_format=None, dayfirst=No
     # are kept as they are, their missing values named already
     if not (pd.api.types.is_datetime64_any_dtype(raw.dtype) and parsed.dtype.kind == "M" and not flagged):
         flag(parsed.isna().to_numpy() & ~named, lambda pos: f"unparsable date ({_values(raw, pos)})")
-    if parsed.dtype.kind == "M" and pd.DatetimeIndex(parsed).unit == "ns":  # (scoring keeps microseconds)
-        stamps = pd.DatetimeIndex(parsed).asi8
+    if parsed.dtype.kind == "M" and _nanoseconds_possible(raw) and pd.DatetimeIndex(parsed).unit == "ns":
+        stamps = pd.DatetimeIndex(parsed).asi8  # (scoring keeps microseconds)
         finer = (stamps // 1000) * 1000 != stamps
         finer &= ~parsed.isna().to_numpy()
         if finer.any():
