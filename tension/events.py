@@ -330,15 +330,14 @@ def _numeric(raw: pd.Series, column, labels, problems) -> pd.Series:
 
     Text and object columns are read once per distinct value, then spread to the rows.
     """
-    if pd.api.types.is_bool_dtype(raw.dtype):
-        _flag(
-            problems,
-            raw.notna().to_numpy(dtype=bool),
-            labels,
-            column,
-            lambda pos: f"a boolean ({_values(raw, pos)}), not a number; write numbers",
-        )
+
+    def refused(message) -> pd.Series:
+        """Every value of the column a problem (``message(positions)``), none read."""
+        _flag(problems, raw.notna().to_numpy(dtype=bool), labels, column, message)
         return pd.Series(np.nan, index=raw.index)
+
+    if pd.api.types.is_bool_dtype(raw.dtype):
+        return refused(lambda pos: f"a boolean ({_values(raw, pos)}), not a number; write numbers")
     if raw.dtype == np.float64:
         return raw  # (pandas' to_numeric would copy it)
     arrow = getattr(raw.dtype, "pyarrow_dtype", None)
@@ -352,14 +351,7 @@ def _numeric(raw: pd.Series, column, labels, problems) -> pd.Series:
     elif not (pd.api.types.is_string_dtype(raw.dtype) or pd.api.types.is_object_dtype(raw.dtype)):
         if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_complex_dtype(raw.dtype):
             return pd.to_numeric(raw)
-        _flag(
-            problems,
-            raw.notna().to_numpy(dtype=bool),
-            labels,
-            column,
-            lambda pos: f"not a number ({_values(raw, pos)}, a {raw.dtype} column); write real numbers",
-        )
-        return pd.Series(np.nan, index=raw.index)
+        return refused(lambda pos: f"not a number ({_values(raw, pos)}, a {raw.dtype} column); write real numbers")
     boolean = np.zeros(len(raw), dtype=bool)
     if pd.api.types.is_object_dtype(raw.dtype):  # found row by row: factorize takes True for 1
         boolean = np.fromiter((isinstance(v, bool | np.bool_) for v in raw.tolist()), dtype=bool, count=len(raw))
