@@ -157,6 +157,14 @@ def calibrate(
     if not mine.any():
         raise CalibrationError(f"no events for dyad {dyad!r}; dyads present: {sorted(set(scores['dyad']))[:10]}")
     ev, scores = ev[mine], scores[mine]
+    zone = pd.DatetimeIndex(ev["date"]).tz
+    if (zone is None) != (ref.index.tz is None):  # (no reference date would line up with a score)
+        which = (
+            "the reference's dates have a time zone and the events' dates have none"
+            if zone is None
+            else f"the events' dates are in {zone} and the reference's dates have no time zone"
+        )
+        raise CalibrationError(f"{which}: give both a time zone, or neither (e.g. reference.index.tz_localize('UTC'))")
     kinds = ev["kind"].to_numpy(dtype=object)
     explicit = ev["weight"].notna().to_numpy()
     present = sorted(set(kinds[~explicit]))
@@ -255,6 +263,11 @@ def calibrate(
     )
     daily = score(ev, model=fitted_model, dyads=[dyad], freq=freq, start=grid[0], end=grid[-1])
     fit = daily.set_index("date")["tension"].reindex(ref.index).to_numpy()
+    if np.isnan(fit).any():  # (a reference date the scores do not reach: never a fit on nothing)
+        missing = ref.index[np.isnan(fit)]
+        raise CalibrationError(
+            f"no score at reference dates {list(missing[:3])}: the events and the reference do not line up"
+        )
     rmse = float(np.sqrt(np.mean((fit - y) ** 2)))
     r2 = float(1 - np.sum((fit - y) ** 2) / np.sum((y - y.mean()) ** 2))
     identified = bool(parameters["identified"].all())

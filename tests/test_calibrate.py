@@ -107,3 +107,16 @@ def test_flat_short_and_misplaced_references_are_refused(seed_events):
         )
     with pytest.raises(CalibrationError, match="too few"):
         tn.calibrate(seed_events, pd.Series(np.arange(4.0), index=days[:4]), dyads="IRN-PAK")
+
+
+def test_a_reference_with_a_time_zone_against_events_without_is_refused(seed_events):
+    """No date of one would line up with a score of the other: the fit ran on nothing and
+    returned a made-up half-life (0.94 days for a reference made with 12)."""
+    reference = tn.score(seed_events, model=tn.Model(half_life=12.0), end="2024-03-31").set_index("date")["tension"]
+    aware = seed_events.assign(date=pd.DatetimeIndex(seed_events["date"]).tz_localize("UTC"))
+    with pytest.raises(CalibrationError, match="events' dates are in UTC and the reference's dates have no time zone"):
+        tn.calibrate(aware, reference, dyads="IRN-PAK", fit_weights=[])
+    with pytest.raises(CalibrationError, match="reference's dates have a time zone and the events' dates have none"):
+        tn.calibrate(seed_events, reference.tz_localize("UTC"), dyads="IRN-PAK", fit_weights=[])
+    both = tn.calibrate(aware, reference.tz_localize("UTC"), dyads="IRN-PAK", fit_weights=[])
+    assert both.model.half_life == pytest.approx(12.0, rel=1e-6)
