@@ -190,18 +190,27 @@ def what_if(
     """
     m = resolve_model(model, half_life=half_life, directed=directed, weights=weights)
     ev = read_events(events, weights=m.weights, duplicates="keep")
-    after, labels = ev, pd.Index([])
+    after, dropped = ev, 0
     if drop is not None:
         if isinstance(drop, pd.Series) and drop.dtype == bool:
             if not drop.index.equals(ev.index):
                 raise ValueError("drop as a boolean Series must have the events' index")
-            labels = ev.index[drop.to_numpy()]
+            keep = ~drop.to_numpy()  # (by position: repeated labels are no problem here)
         else:
             labels = pd.Index(drop)
-        missing = labels.difference(ev.index)
-        if len(missing):
-            raise ValueError(f"drop names event(s) {list(missing[:5])} that are not in the events' index")
-        after = after.drop(index=labels)
+            missing = labels.difference(ev.index)
+            if len(missing):
+                raise ValueError(f"drop names event(s) {list(missing[:5])} that are not in the events' index")
+            keep = ~ev.index.isin(labels)
+            if ev.index.has_duplicates:
+                counts = ev.index[~keep].value_counts()
+                if (counts > 1).any():
+                    label = counts.index[counts > 1].tolist()[0]
+                    raise ValueError(
+                        f"drop names {label!r}, a label {int(counts[label])} events share (the index repeats "
+                        "labels, e.g. after pd.concat): pass a boolean Series, or reset_index() the events first"
+                    )
+        after, dropped = ev[keep], int((~keep).sum())
     if add is not None:
         extra = read_events(add, weights=m.weights, duplicates="keep")
         after = pd.concat([after, extra], ignore_index=True)
@@ -230,5 +239,5 @@ def what_if(
     out = grid["before"].merge(grid["after"], on=["dyad", "date"], how="outer").fillna({"before": 0.0, "after": 0.0})
     out = out.sort_values(["dyad", "date"], kind="stable").reset_index(drop=True)
     out["change"] = out["after"] - out["before"]
-    out.attrs = {"model": m.as_dict(), "freq": freq, "added": 0 if add is None else len(add), "dropped": len(labels)}
+    out.attrs = {"model": m.as_dict(), "freq": freq, "added": 0 if add is None else len(add), "dropped": dropped}
     return out

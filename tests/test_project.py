@@ -84,3 +84,17 @@ def test_what_if_change_is_the_score_of_the_changed_events(rows, data):
 def test_what_if_refuses_unknown_labels(seed_events):
     with pytest.raises(ValueError, match="not in the events' index"):
         tn.what_if(seed_events, drop=[99])
+
+
+def test_what_if_refuses_a_label_that_several_events_share(seed_events):
+    """After pd.concat labels repeat: dropping label 0 dropped every event labelled 0, while
+    the result said one was dropped."""
+    events = seed_events.copy()
+    events.index = [0, 1, 2, 3] + [0] * (len(events) - 4)
+    with pytest.raises(ValueError, match=r"drop names 0, a label 13 events share"):
+        tn.what_if(events, drop=[0], start="2024-01-29", end="2024-01-29")
+    first = pd.Series([True] + [False] * (len(events) - 1), index=events.index)  # by position: fine
+    w = tn.what_if(events, drop=first, start="2024-01-29", end="2024-01-29")
+    assert w.attrs["dropped"] == 1
+    assert w["after"].iloc[0] == pytest.approx(tn.score(events.iloc[1:], at="2024-01-29")["tension"].iloc[0], rel=1e-12)
+    assert tn.what_if(events, drop=[1, 3], start="2024-01-29", end="2024-01-29").attrs["dropped"] == 2
