@@ -486,6 +486,10 @@ def fit(
     if jitter:
         midnight = dates == dates.normalize()
         rng = np.random.default_rng(seed)
-        t = np.minimum(t + np.where(midnight, rng.uniform(0.0, 1.0, len(t)), 0.0), span)
+        # the draws go to the events in (time, dimension) order, not row order: the same
+        # events in any row order get the same times (events alike in both are interchangeable)
+        shift = np.empty(len(t))
+        shift[np.lexsort((labels.to_numpy(dtype=str), t))] = rng.uniform(0.0, 1.0, len(t))
+        t = np.minimum(t + np.where(midnight, shift, 0.0), span)
     frame = pd.DataFrame({"time": t, "dimension": labels.to_numpy()})
     return fit_times(frame, end=span, start=0.0, dimensions=names, origin=lo)
