@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import _params
+from . import _grid, _params
 from .model import Model
 from .score import contributions
 
@@ -252,10 +252,8 @@ def alerts(
     """
     frame = _check_daily(daily).reset_index(drop=True)
     if on is not None:
-        on = _params.timestamp("on", on)
-        tz = pd.DatetimeIndex(frame["date"]).tz
-        if tz is not None and on.tz is None:
-            on = on.tz_localize(tz)
+        # in the grid's zone, as tn.score reads at=: an instant with a zone on a naive (UTC) grid is converted
+        on = _grid.timestamp(_params.timestamp("on", on), pd.DatetimeIndex(frame["date"]).tz)
     if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 0:
         raise ValueError(f"top must be a whole number >= 0, got {top!r}")
     tension = frame["tension"].to_numpy(dtype=float)

@@ -131,3 +131,13 @@ def test_alerts_on_a_day_of_a_time_zone_aware_series(seed_events):
     aware = tn.score(seed_events.assign(date=pd.to_datetime(seed_events["date"]).dt.tz_localize("UTC")))
     got = tn.alerts(aware, threshold=20, on="2024-01-18")
     assert got["alert"].tolist() == naive["alert"].tolist() == ["crossed_above", "rise_1d"]
+
+
+@pytest.mark.parametrize("on", ["2024-01-18T00:00Z", "2024-01-18T03:30+03:30", pd.Timestamp("2024-01-18", tz="UTC")])
+def test_alerts_on_an_instant_with_a_zone_of_a_naive_series(seed_events, on):
+    """A naive grid is UTC (as tn.score reads at=): an instant with a zone is converted, not
+    compared as it is (which found no alert at all)."""
+    daily = tn.score(seed_events)
+    naive = tn.alerts(daily, threshold=20, on="2024-01-18")
+    pd.testing.assert_frame_equal(tn.alerts(daily, threshold=20, on=on), naive)
+    assert len(naive) == 2
