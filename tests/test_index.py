@@ -158,3 +158,11 @@ def test_a_summit_cools_for_weeks_by_hand():
     assert fast.loc["2024-01-31", "heat"] == pytest.approx(-8 * 2 ** (-30 / 5), rel=1e-12)
     assert fast.loc["2024-01-01", "index"] < daily.loc["2024-01-01", "index"] < 50
     assert daily.loc["2024-01-31", "index"] < fast.loc["2024-01-31", "index"] - 0.8
+
+
+@pytest.mark.parametrize("flow", [-43.28, -50.0, [1.0, -1e-9]])
+def test_flow_index_refuses_a_negative_flow(flow):
+    """A flow is a decayed sum of sizes: a negative one (a swapped column) gave 100, or
+    39, or 4e-141, depending on how negative."""
+    with pytest.raises(ValueError, match="flow must be >= 0"):
+        tn.flow_index(1.0, flow)
