@@ -15,7 +15,7 @@ import pandas as pd
 from . import _columns, _memory, _params, _steps, _time, core
 from ._prepare import Prepared, attrs, distinct_half_lives, kernel_order
 from ._scan import _threads, map_in_threads
-from .model import Model, flow_index
+from .model import Model, stock_index
 
 __all__ = [
     "SCORE_ADVICE",
@@ -119,7 +119,7 @@ def readings(states: np.ndarray, signs: np.ndarray, model: Model) -> dict:
         "tension": hostile - cooperative,
         "hostile": hostile,
         "cooperative": cooperative,
-        "index": flow_index(heat, flow, model=model),
+        "index": stock_index(heat, flow, model),
         "heat": heat,
         "flow": flow,
     }
@@ -205,7 +205,7 @@ def snapshot(p: Prepared, at, model: Model) -> pd.DataFrame:
             "tension": tension,
             "hostile": hostile,
             "cooperative": cooperative,
-            "index": flow_index(heat, flow, model=model),
+            "index": stock_index(heat, flow, model),
             "heat": heat,
             "flow": flow,
         }
@@ -275,7 +275,7 @@ def dense(
         np.subtract(out[1], out[2], out=out[0])
         np.add(states[:, heat], states[:, cooling], out=out[4])
         np.copyto(out[5], states[:, flow])
-        out[3] = flow_index(out[4], out[5], model=model)
+        out[3] = stock_index(out[4], out[5], model)
 
     if threshold is None:
         block = _memory.empty((len(COLUMNS), n_dyads * n_steps))  # (the output)

@@ -355,8 +355,14 @@ def flow_index(heat, flow, *, model: Model | None = None):
     heat, flow = np.broadcast_arrays(np.asarray(heat, dtype=float), np.asarray(flow, dtype=float))
     if (flow < 0).any():  # (a sum of sizes; a negative one is a mistaken input, e.g. a swapped column)
         raise ValueError(f"flow must be >= 0 (a decayed sum of the sizes of scores), got {float(flow.min())}")
+    return stock_index(heat, flow, model or Model())
+
+
+def stock_index(heat, flow, model: Model):
+    """:func:`flow_index` of the package's own stocks (not checked again)."""
+    heat, flow = np.broadcast_arrays(np.asarray(heat, dtype=float), np.asarray(flow, dtype=float))
     out = np.empty(heat.shape)
-    index_into(heat.reshape(-1), flow.reshape(-1), model or Model(), out=out.reshape(-1))
+    index_into(heat.reshape(-1), flow.reshape(-1), model, out=out.reshape(-1))
     return out if out.ndim else out[()]
 
 

@@ -12,7 +12,7 @@ from . import _params, _time, core
 from ._prepare import attrs, prepare
 from ._state_file import FORMAT, PENDING, from_dict, payload, pending_frame, read
 from .exceptions import StateError
-from .model import Model, flow_index, index_channels, repeat_factor
+from .model import Model, index_channels, repeat_factor, stock_index
 
 __all__ = ["FORMAT", "State", "StateError"]
 
@@ -112,7 +112,7 @@ class State:
                 "tension": tension,
                 "hostile": hostile,
                 "cooperative": cooperative,
-                "index": flow_index(heat, flow, model=self.model),
+                "index": stock_index(heat, flow, self.model),
                 "heat": heat,
                 "flow": flow,
             }
@@ -208,7 +208,7 @@ class State:
                 "tension": tension,
                 "hostile": hostile,
                 "cooperative": cooperative,
-                "index": flow_index(heat, flow, model=self.model),
+                "index": stock_index(heat, flow, self.model),
                 "heat": heat,
                 "flow": flow,
             },
