@@ -84,7 +84,8 @@ def reciprocity(
         ``date``, ``source``, ``target``, ``kind``, ``size`` (its score), ``response``
         (index label of the first answer, NaN if none), ``response_date``,
         ``response_kind``, ``lag`` [days] and ``relative_size`` (response size / act
-        size). Several same-time answers: the largest is taken.
+        size). Several same-time answers: the largest is taken (of equal sizes, the kind
+        first in alphabetical order; of events alike in both, the first in input order).
         With ``by="dyad"``, one row per unordered dyad: ``dyad``, ``acts``, ``answered``, ``share_answered``,
         ``median_lag`` [days], ``median_relative_size`` and ``proportionate`` (the
         share of answered acts whose relative size lies in ``band``).
@@ -142,7 +143,8 @@ def reciprocity(
     frame = frame.sort_values(["dyad", "date", "pos"], kind="stable").reset_index(drop=True)
     # the first answer: per direction and time the largest act stands for its occasion, then an
     # as-of join forwards (strictly later, within the window) against the reverse direction
-    resp = frame.sort_values(["date", "size", "pos"], ascending=[True, False, True], kind="stable")
+    # (equal sizes: the kind first in alphabetical order, then input order, for events alike in both)
+    resp = frame.sort_values(["date", "size", "kind", "pos"], ascending=[True, False, True, True], kind="stable")
     resp = resp.drop_duplicates(["source", "target", "date"], keep="first")
     resp = resp.rename(columns={c: f"r_{c}" for c in frame.columns})
     acts = frame.reset_index().rename(columns={"index": "row"}).sort_values(["date", "row"], kind="stable")

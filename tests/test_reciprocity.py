@@ -40,7 +40,7 @@ def _first_response_by_loop(rows, window, scores):
                 and resp["target"] == act["source"]
                 and 0 < lag <= window
             ):
-                key = (lag, -scores[j], j)
+                key = (lag, -scores[j], str(resp["kind"]).strip(), j)  # (ties: kind, then input order)
                 if best is None or key < best[0]:
                     best = (key, j)
         out[i] = None if best is None else best[1]
@@ -92,3 +92,20 @@ def test_undirected_input_and_bad_window_are_refused(seed_events):
         tn.reciprocity(seed_events, directed=True, window=-1)
     with pytest.raises(ValueError, match="by must be"):
         tn.reciprocity(seed_events, directed=True, by="country")
+
+
+def test_the_answer_among_equal_sized_same_time_answers_does_not_depend_on_row_order():
+    events = pd.DataFrame(
+        {
+            "date": ["2024-01-01", "2024-01-03", "2024-01-03"],
+            "source": ["IRN", "PAK", "PAK"],
+            "target": ["PAK", "IRN", "IRN"],
+            "kind": ["airstrike", "armed_clash", "airstrike"],
+            "weight": [5.0, 4.0, 4.0],
+        }
+    )
+    answers = [
+        tn.reciprocity(frame, directed=True).set_index("act").loc[0, ["response", "response_kind"]].tolist()
+        for frame in (events, events.iloc[[0, 2, 1]])
+    ]
+    assert answers[0] == answers[1] == [2, "airstrike"]  # (the kind first in alphabetical order)
