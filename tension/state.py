@@ -146,6 +146,12 @@ class State:
         """
         p = prepare(events, self.model)
         ticks = _time.ticks(p.events["date"])
+        if len(ticks) and len(self.dyads) and (self.tz is None) != (p.tz is None):  # (as within one batch)
+            raise StateError(
+                f"this batch's dates {'have a time zone' if p.tz is not None else 'have no time zone'} and the "
+                f"state's {'have none' if self.tz is None else f'are in {self.tz}'}: give every batch a time zone, "
+                "or none"
+            )
         if self.tz is None and len(ticks):
             self.tz = p.tz
         position = pd.Index(self.dyads).get_indexer(p.dyads) if len(self.dyads) else np.full(len(ticks), -1)

@@ -227,3 +227,17 @@ def test_an_older_format_asks_for_a_rebuild(tmp_path, saved, version):
     (tmp_path / "old.json").write_text(json.dumps({**data, "format": version}))
     with pytest.raises(tn.StateError, match=f"format {version}.*rebuild it with tension.State.from_events"):
         tn.State.load(tmp_path / "old.json")
+
+
+def test_a_batch_must_agree_with_the_state_on_time_zones(seed_events):
+    """One batch mixing dates with and without zones is refused; so are two batches that do."""
+    aware = seed_events.assign(date=pd.DatetimeIndex(seed_events["date"]).tz_localize("UTC"))
+    for first, second in ((aware, seed_events), (seed_events, aware)):
+        state = tn.State()
+        state.update(first.iloc[:4])
+        with pytest.raises(tn.StateError, match="give every batch a time zone, or none"):
+            state.update(second.iloc[4:])
+    state = tn.State()
+    state.update(aware.iloc[:4])
+    last = state.update(aware.iloc[4:])["tension"].to_numpy()
+    np.testing.assert_allclose(last, tn.score_events(aware)["tension"].to_numpy()[4:], rtol=1e-12)
