@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import _time
 from ._prepare import resolve_model
 from .events import read_events
 from .model import Model
@@ -137,11 +138,13 @@ def project(
         coef = part.to_numpy(dtype=float)
         hls = part.index.get_level_values("half_life").to_numpy(dtype=float)
         tau = _crossing(coef, hls, below, horizon)
-        reached = bool(np.isfinite(tau))
-        date = when + pd.Timedelta(days=tau) if reached else pd.NaT
-        rows.append((dyad, when, float(coef.sum()), below, reached, date, tau))
+        rows.append((dyad, when, float(coef.sum()), below, bool(np.isfinite(tau)), pd.NaT, tau))
     out = pd.DataFrame(rows, columns=_COLUMNS)
-    out["date"] = pd.to_datetime(out["date"])
+    # the dates from ticks (microseconds): any year from 1 to 9999, nanoseconds where they fit
+    reached = out["reached"].to_numpy(dtype=bool)
+    days = np.where(reached, out["days"].to_numpy(dtype=float), 0.0)
+    ticks = _time.tick(when) + np.round(days * _time.PER_DAY).astype(np.int64)
+    out["date"] = pd.Series(_time.dates(ticks, when.tz)).where(reached)
     out.attrs = {"model": m.as_dict(), "at": str(when), "below": below, "horizon": horizon}
     return out
 

@@ -98,3 +98,17 @@ def test_what_if_refuses_a_label_that_several_events_share(seed_events):
     assert w.attrs["dropped"] == 1
     assert w["after"].iloc[0] == pytest.approx(tn.score(events.iloc[1:], at="2024-01-29")["tension"].iloc[0], rel=1e-12)
     assert tn.what_if(events, drop=[1, 3], start="2024-01-29", end="2024-01-29").attrs["dropped"] == 2
+
+
+@pytest.mark.parametrize("dates", [["0001-01-01", "0001-01-05"], ["9999-11-01", "9999-11-05"]])
+def test_project_on_dates_beyond_nanoseconds(dates):
+    """Events of year 1 or 9999 score (microsecond dates); their projection failed with
+    an out-of-bounds error. The tension at the projected date is the level asked for."""
+    events = pd.DataFrame(
+        {"date": dates, "source": ["IRN", "PAK"], "target": ["PAK", "IRN"], "kind": ["airstrike", "armed_attack"]}
+    )
+    out = tn.project(events, below=5)
+    assert out["reached"].iloc[0]
+    when = out["date"].iloc[0]
+    assert when.year == int(dates[0][:4])
+    assert tn.score(events, at=when)["tension"].iloc[0] == pytest.approx(5.0, rel=1e-6)
