@@ -54,7 +54,9 @@ def timestamp(value, tz) -> pd.Timestamp:
     stamp = pd.Timestamp(value)
     if tz is not None and stamp.tz is None:
         stamp = stamp.tz_localize(tz)
-    elif tz is None and stamp.tz is not None:
+    elif tz is not None:  # (the same instant in the events' zone: bounds may have other offsets)
+        stamp = stamp.tz_convert(tz)
+    elif stamp.tz is not None:
         stamp = stamp.tz_convert("UTC").tz_localize(None)
     return stamp
 

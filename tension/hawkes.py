@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import _params
+from . import _grid, _params
 from .events import read_events
 from .exceptions import TensionError, TensionWarning
 from .model import Model
@@ -470,7 +470,10 @@ def fit(
     dates = pd.DatetimeIndex(ev["date"])
     if dates.tz is not None:
         dates = dates.tz_convert("UTC").tz_localize(None)
-    start, end = _params.timestamp("start", start), _params.timestamp("end", end)
+    start, end = (
+        None if v is None else _grid.timestamp(_params.timestamp(k, v), None)
+        for k, v in (("start", start), ("end", end))
+    )  # (naive UTC, as the dates)
     lo = start if start is not None else (dates.min().normalize() if len(dates) else None)
     if lo is None:
         raise HawkesDataError("no hostile events to fit")

@@ -216,6 +216,12 @@ def what_if(
         after, dropped = ev[keep], int((~keep).sum())
     if add is not None:
         extra = read_events(add, weights=m.weights, duplicates="keep")
+        zones = pd.DatetimeIndex(ev["date"]).tz, pd.DatetimeIndex(extra["date"]).tz
+        if len(ev) and len(extra) and (zones[0] is None) != (zones[1] is None):
+            raise ValueError(
+                f"the events' dates {'have no time zone' if zones[0] is None else f'are in {zones[0]}'} and the "
+                f"added ones' {'have none' if zones[1] is None else f'are in {zones[1]}'}: give both a time zone, or neither"
+            )
         after = pd.concat([after, extra], ignore_index=True)
     both = pd.concat([ev["date"], after["date"]])
     if not len(both):

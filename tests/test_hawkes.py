@@ -157,3 +157,23 @@ def test_fit_on_day_dates_does_not_depend_on_row_order():
     ]
     pd.testing.assert_frame_equal(fits[0].branching, fits[1].branching, check_exact=True)
     assert fits[0].half_life == fits[1].half_life
+
+
+def test_fit_window_with_a_zone_on_events_without_is_the_same_instants():
+    sim = hawkes.simulate(bench_hawkes.TRUE_BASELINE, bench_hawkes.TRUE_BRANCHING, 0.5, end=600.0, seed=11)
+    origin = pd.Timestamp("2010-01-01")
+    src = sim["dimension"].str[0].map({"A": "IRN", "B": "PAK"})
+    events = pd.DataFrame(
+        {
+            "date": (origin + pd.to_timedelta(sim["time"], unit="D")).dt.floor("us"),
+            "source": src,
+            "target": src.map({"IRN": "PAK", "PAK": "IRN"}),
+            "kind": "armed_clash",
+        }
+    )
+    end = origin + pd.Timedelta(days=600)
+    naive = tn.hawkes.fit(events, dyads="IRN-PAK", start=origin, end=end)
+    aware = tn.hawkes.fit(
+        events, dyads="IRN-PAK", start=origin.tz_localize("UTC"), end=end.tz_localize("UTC").tz_convert("Asia/Tehran")
+    )
+    pd.testing.assert_frame_equal(naive.branching, aware.branching)

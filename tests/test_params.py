@@ -254,3 +254,12 @@ def test_grid_bounds_finer_than_a_microsecond_are_rounded_inwards(ev):
     start, end = pd.Timestamp("2024-01-17 00:00:00.0000005"), pd.Timestamp("2024-01-20 00:00:00.0000001")
     out = tn.score(ev, start=start, end=end, freq="12h")
     assert out["date"].min() >= start and out["date"].max() <= end and len(out) == 6
+
+
+def test_grid_bounds_with_other_offsets_than_the_events_are_the_same_instants(ev):
+    """Bounds on either side of a daylight-saving change carry two offsets: a bare pandas
+    TypeError before; now each is read as its instant in the events' zone."""
+    aware = ev.assign(date=pd.DatetimeIndex(ev["date"]).tz_localize("UTC"))
+    got = tn.score(aware, start="2024-01-16T00:00+03:30", end="2024-02-01T00:00+04:30")
+    want = tn.score(aware, start="2024-01-15T20:30Z", end="2024-01-31T19:30Z")
+    pd.testing.assert_frame_equal(got, want)

@@ -89,3 +89,8 @@ def test_one_event_and_events_without_optional_columns_draw(seed, case, columns)
     ev = seed.iloc[[0]] if columns == "all" else seed[["date", "source", "target", "kind"]]
     figure = _drawn(ONE[case](ev))
     assert figure.axes and any(ax.has_data() for ax in figure.axes)
+
+
+def test_decomposition_of_another_frame_names_what_it_needs(seed_events):
+    with pytest.raises(ValueError, match=r"output of tension.decompose .* missing \['part', 'value'\]"):
+        tn.plot.decomposition(tn.contributions(seed_events, at="2024-02-01"))

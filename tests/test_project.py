@@ -112,3 +112,9 @@ def test_project_on_dates_beyond_nanoseconds(dates):
     when = out["date"].iloc[0]
     assert when.year == int(dates[0][:4])
     assert tn.score(events, at=when)["tension"].iloc[0] == pytest.approx(5.0, rel=1e-6)
+
+
+def test_what_if_refuses_added_events_of_another_time_zone_kind(seed_events):
+    extra = seed_events.iloc[:1].assign(date=pd.Timestamp("2024-02-05", tz="UTC"))
+    with pytest.raises(ValueError, match="events' dates have no time zone and the added ones' are in UTC"):
+        tn.what_if(seed_events, add=extra)

@@ -46,6 +46,11 @@ def decomposition(parts: pd.DataFrame, *, dyad: str | None = None, top: int = 7,
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
     top = positive("top", top)
+    missing = [c for c in ("dyad", "date", "part", "value") if not isinstance(parts, pd.DataFrame) or c not in parts]
+    if missing:
+        raise ValueError(
+            f"parts must be the output of tension.decompose (columns dyad, date, part, value); missing {missing}"
+        )
     frame, dyad = one_dyad(parts, dyad, "parts")
     wide = frame.pivot_table(index="date", columns="part", values="value", aggfunc="sum", sort=True).fillna(0.0)
     peak = wide.abs().max().sort_values(ascending=False, kind="stable")
