@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import _time
 from .exceptions import StateError
-from .model import Model
+from .model import DEFAULT_HALF_LIFE, Model
 
 #: Version of the state file layout written by :meth:`State.save` (4: times in µs, the
 #: index's three stocks (hostile heat, cooperative heat, flow), a checksum).
@@ -53,6 +53,15 @@ def read(path: Path):
     except ValueError as err:
         raise StateError(f"{path}: {err}") from err
     return data
+
+
+def _model_half_lives(model: Model) -> set[float]:
+    """Every half-life [days] the model can give an event: its one half-life, or the values
+    of its mapping by kind or quad class and the default."""
+    if not isinstance(model.half_life, Mapping):
+        return {float(model.half_life)}
+    table = model.half_life
+    return {float(v) for v in table.values()} | {float(table.get("default", DEFAULT_HALF_LIFE))}
 
 
 def from_dict(make: Callable[[Model], Any], data, where: str, *, verify: bool):
@@ -130,6 +139,13 @@ def from_dict(make: Callable[[Model], Any], data, where: str, *, verify: bool):
         fail("channels", "signs must be 1 (hostile) or -1 (cooperative)")
     if len({tuple(c) for c in channels.tolist()}) != len(channels):
         fail("channels", "a (half-life, sign) pair appears twice")
+    given = _model_half_lives(state.model)
+    alien = sorted({float(h) for h in channels[:, 0]} - given)
+    if alien:  # (a state mixing half-lives: scores would follow none of them)
+        fail(
+            "channels",
+            f"half-lives {alien} are none the model gives ({sorted(given)}): the model does not match the stocks",
+        )
     dyads = data["dyads"]
     if not isinstance(dyads, list) or not all(isinstance(d, str) for d in dyads):
         fail("dyads", "must be a list of dyad labels")

@@ -241,3 +241,19 @@ def test_a_batch_must_agree_with_the_state_on_time_zones(seed_events):
     state.update(aware.iloc[:4])
     last = state.update(aware.iloc[4:])["tension"].to_numpy()
     np.testing.assert_allclose(last, tn.score_events(aware)["tension"].to_numpy()[4:], rtol=1e-12)
+
+
+def test_an_edited_model_that_does_not_match_the_stocks_is_refused(tmp_path, seed_events):
+    """Loaded without the checksum, a half-life edited from 30 to 10 days mixed the two:
+    later scores followed neither (26.45 where a rescore gives 7.36 or 23.14)."""
+    import json
+
+    state = tn.State()
+    state.update(seed_events.iloc[:6])
+    path = tmp_path / "state.json"
+    state.save(path)
+    data = json.loads(path.read_text())
+    data["model"]["half_life"] = 10.0
+    path.write_text(json.dumps(data))
+    with pytest.raises(tn.StateError, match=r"half-lives \[30.0\] are none the model gives \(\[10.0\]\)"):
+        tn.State.load(path, verify=False)
