@@ -561,13 +561,16 @@ def _fingerprint(frame: pd.DataFrame) -> tuple:
     return (frame.shape, tuple(map(str, frame.columns)), tuple(map(str, frame.dtypes)), digests)
 
 
-class _Marker:
+class _Marker(dict):
     """The token: a weak reference to the frame it was made for, and its fingerprint.
-    Copies of the token (pandas copies ``attrs`` to every derived frame) are void."""
+    Copies of the token (pandas copies ``attrs`` to every derived frame) are void. An
+    empty ``dict`` to JSON (``to_parquet`` writes ``attrs`` as JSON): a frame read back is
+    validated again."""
 
     __slots__ = ("frame", "fingerprint", "kinds", "codes")
 
     def __init__(self, frame=None, kinds=frozenset(), codes=None, fingerprint=True):
+        super().__init__()
         self.frame = weakref.ref(frame) if frame is not None else None
         # without a fingerprint the token only carries the codes: never "validated"
         self.fingerprint = _fingerprint(frame) if frame is not None and fingerprint else None
@@ -582,6 +585,11 @@ class _Marker:
 
     def __reduce__(self):
         return (_Marker, ())
+
+    def __eq__(self, other) -> bool:  # (one token is itself only, as before it was a dict)
+        return self is other
+
+    __hash__ = None
 
     def __repr__(self) -> str:
         return "<validated by tension.read_events>" if self.frame is not None else "<void>"

@@ -167,3 +167,19 @@ def test_same_object_digest_is_identity_of_live_objects():
     held = _Same(b)
     del b
     assert held != held  # a dead object matches nothing, not even itself
+
+
+def test_validated_frames_and_readers_output_save_to_parquet(tmp_path):
+    """pandas writes attrs as JSON: the marker and the report failed with a TypeError. The
+    marker is an empty dict there (a frame read back is validated again); the report keeps
+    its counts."""
+    events = tn.read_events(tn.datasets.path("pakistan_iran_2024.csv"))
+    events.to_parquet(tmp_path / "events.parquet")
+    back = pd.read_parquet(tmp_path / "events.parquet")
+    assert not tn._columns.is_marked(back, events.attrs["_tension_validated"].kinds)
+    pd.testing.assert_frame_equal(tn.score_events(back), tn.score_events(events))
+    gdelt = tn.io.read_gdelt(tn.datasets.path("gdelt2_20170101073000.export.CSV"))
+    gdelt.to_parquet(tmp_path / "gdelt.parquet")
+    report = pd.read_parquet(tmp_path / "gdelt.parquet").attrs["report"]
+    assert report["kept"] == gdelt.attrs["report"].kept == 62
+    assert report["skipped"] == gdelt.attrs["report"].skipped

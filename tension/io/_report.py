@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import glob
+import json
 import os
 import warnings
 from collections import Counter
@@ -20,9 +22,13 @@ __all__ = ["ReadReport", "ReadError", "expand_paths"]
 _KEEP_PROBLEMS = 1000
 
 
-@dataclass
-class ReadReport:
+@dataclass(eq=False)
+class ReadReport(dict):
     """Counts of what a reader read, kept and skipped, with the reasons.
+
+    Also a ``dict`` of the same counts once the read is done (for ``to_parquet``, which
+    writes a frame's ``attrs`` as JSON): ``reader``, ``files``, ``rows``, ``kept``,
+    ``skipped``, ``details``, ``problems`` and ``notes``.
 
     Attributes
     ----------
@@ -84,6 +90,23 @@ class ReadReport:
                 for value, n in values.items():
                     counts[value] = counts.get(value, 0) + n
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def __post_init__(self) -> None:
+        dict.__init__(self)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, ReadReport):
+            return NotImplemented
+        return dataclasses.astuple(self) == dataclasses.astuple(other)
+
+    __hash__ = None
+
+    def seal(self) -> None:
+        """Write the counts into the report's ``dict`` (JSON-ready), at the end of a read."""
+        self.clear()
+        self.update(
+            json.loads(json.dumps({f.name: getattr(self, f.name) for f in dataclasses.fields(self)}, default=str))
+        )
 
     def note(self, text: str, n: int):
         if n:
@@ -176,6 +199,7 @@ def finish(frame: pd.DataFrame, report: ReadReport, *, errors: str, kept: int | 
 
     report.kept = len(frame) if kept is None else kept
     events = read_events(_typed_text(frame.reset_index(drop=True)), duplicates="keep")
+    report.seal()
     events.attrs["report"] = report
     report.warn_if_malformed(stacklevel=4)
     return events
