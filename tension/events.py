@@ -108,10 +108,14 @@ def _load(source) -> tuple[pd.DataFrame, str]:
 
 
 def _read_table(path: Path, sep: str) -> pd.DataFrame:
-    """A CSV or TSV file of events, the columns of :data:`_AS_TEXT` as text. A line with
-    more fields than the header is an error naming it, unless its extra fields are empty
-    (a delimiter at the end of each line): pandas would take the first column for the
-    index, or drop the extra values. Bytes that are not UTF-8 are an error naming where."""
+    """A CSV or TSV file of events, the columns of :data:`_AS_TEXT` as text.
+
+    Lines with more fields than the header: empty fields beyond it (a delimiter at the end
+    of lines) are ignored; one more field on every line is a row name before the first
+    column (R's ``write.table``), read as the index, as pandas reads it; any other value
+    beyond the header is an error naming its line. Bytes that are not UTF-8 are an error
+    naming their line.
+    """
     from .exceptions import ReadError
 
     options = {"sep": sep, "dtype": dict.fromkeys(_AS_TEXT, str), "keep_default_na": True, "index_col": False}
@@ -122,19 +126,19 @@ def _read_table(path: Path, sep: str) -> pd.DataFrame:
                 return pd.read_csv(path, **options)
             except (pd.errors.ParserWarning, pd.errors.ParserError) as err:
                 failed = err
-        longer = _longer_lines(path, sep)
+        width, lines = _line_widths(path, sep)
+        longer = [(number, fields[width:]) for number, fields in lines if len(fields) > width]
+        if longer and all(not any(f.strip() for f in extra) for _, extra in longer):
+            return pd.read_csv(path, **{**options, "usecols": range(width)})  # (empty fields beyond the header)
+        if longer and len(longer) == len(lines) and all(len(fields) == width + 1 for _, fields in lines):
+            return pd.read_csv(path, **{**options, "index_col": None})  # (a row name before each line)
         if longer:
-            number, extra = longer[0]
+            number, extra = next((n, e) for n, e in longer if any(f.strip() for f in e))
             raise ReadError(
-                f"{path}:{number}: more fields than the header ({extra!r} beyond its last column; "
-                f"{len(longer)} such line{'s' if len(longer) > 1 else ''}): name the column in the header, "
-                "or remove the values"
+                f"{path}:{number}: more fields than the header ({extra!r} beyond its last column, or a row name "
+                "before its first): name the column in the header, or remove the values"
             )
-        if isinstance(failed, pd.errors.ParserError):
-            raise ReadError(f"{path}: not a table that can be read ({failed})") from None
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", pd.errors.ParserWarning)  # (only empty fields beyond the header)
-            return pd.read_csv(path, **options)
+        raise ReadError(f"{path}: not a table that can be read ({failed})") from None
     except UnicodeDecodeError:
         line, byte = _first_not_utf8(path)
         raise ReadError(
@@ -143,11 +147,24 @@ def _read_table(path: Path, sep: str) -> pd.DataFrame:
         ) from None
 
 
-def _first_not_utf8(path: Path) -> tuple[int, bytes]:
-    """The first line (from 1) that is not UTF-8, and its first byte that is not."""
+def _open_file(path: Path):
+    """The file's bytes, decompressed as pandas does by its name (.gz, .bz2, .xz, .zip)."""
+    import bz2
+    import lzma
+
     from .io._files import open_binary
 
-    with open_binary(str(path)) as raw:
+    name = str(path).lower()
+    if name.endswith(".bz2"):
+        return bz2.open(path, "rb")
+    if name.endswith(".xz"):
+        return lzma.open(path, "rb")
+    return open_binary(str(path))
+
+
+def _first_not_utf8(path: Path) -> tuple[int, bytes]:
+    """The first line (from 1) that is not UTF-8, and its first byte that is not."""
+    with _open_file(path) as raw:
         for number, line in enumerate(raw, start=1):
             try:
                 line.decode("utf-8")
@@ -156,24 +173,21 @@ def _first_not_utf8(path: Path) -> tuple[int, bytes]:
     return 0, b""  # pragma: no cover - pandas found one
 
 
-def _longer_lines(path: Path, sep: str) -> list[tuple[int, list[str]]]:
-    """(line, extra fields) of each record with non-empty fields beyond the header's."""
+def _line_widths(path: Path, sep: str) -> tuple[int, list[tuple[int, list[str]]]]:
+    """The header's number of fields, and (line, fields) of each record after it."""
     import csv
     import io
 
-    from .io._files import open_binary
-
-    found = []
-    with open_binary(str(path)) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
-        records = csv.reader(text, delimiter=sep)
-        header = next(records, [])
-        start = records.line_num + 1
-        for fields in records:
-            extra = fields[len(header) :]
-            if any(field.strip() for field in extra):
-                found.append((start, extra))
-            start = records.line_num + 1
-    return found
+    records: list[tuple[int, list[str]]] = []
+    with _open_file(path) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
+        reader = csv.reader(text, delimiter=sep)
+        header = next(reader, [])
+        start = reader.line_num + 1
+        for fields in reader:
+            if fields:  # (blank lines are no records)
+                records.append((start, fields))
+            start = reader.line_num + 1
+    return len(header), records
 
 
 def _duplicated_columns(frame: pd.DataFrame, where: str) -> None:

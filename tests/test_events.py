@@ -367,21 +367,37 @@ def test_numbers_that_are_not_real_numbers_and_cells_that_hold_many_are_named(co
     assert f"column '{column}', {message}" in str(error)
 
 
-def test_csv_lines_with_more_fields_than_the_header(tmp_path):
+@pytest.mark.parametrize("compression", ["", ".gz", ".bz2", ".xz"])
+def test_csv_lines_with_more_fields_than_the_header(tmp_path, compression):
+    import bz2
+    import gzip
+    import lzma
+
+    packer = {"": lambda b: b, ".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}[compression]
     header = "date,source,target,kind\n"
-    trailing = tmp_path / "trailing.csv"  # a delimiter at the end of every line: nothing beyond
-    trailing.write_text(header + "2024-01-17,IRN,PAK,airstrike,\n2024-01-29,IRN,PAK,talks,\n")
-    out = tn.read_events(trailing)
-    assert out["date"].tolist() == [pd.Timestamp("2024-01-17"), pd.Timestamp("2024-01-29")]
-    assert out["source"].tolist() == ["IRN", "IRN"]
-    extra = tmp_path / "extra.csv"  # a value beyond the header: refused, never dropped
-    for lines, number in (
-        ("2024-01-17,IRN,PAK,airstrike\n2024-01-29,IRN,PAK,talks,Islamabad\n", 3),
-        ("2024-01-17,IRN,PAK,airstrike,Islamabad\n2024-01-29,IRN,PAK,talks,\n", 2),
+
+    def write(name, lines):
+        path = tmp_path / f"{name}.csv{compression}"
+        path.write_bytes(packer((header + lines).encode()))
+        return path
+
+    # a delimiter at the end of lines (of every line, or of some): nothing beyond
+    for lines in (
+        "2024-01-17,IRN,PAK,airstrike,\n2024-01-29,IRN,PAK,talks,\n",
+        "2024-01-17,IRN,PAK,airstrike\n2024-01-29,IRN,PAK,talks,\n",
     ):
-        extra.write_text(header + lines)
-        with pytest.raises(tn.ReadError, match=rf"extra\.csv:{number}: more fields than the header \(\['Islamabad'\]"):
-            tn.read_events(extra)
+        out = tn.read_events(write("trailing", lines))
+        assert out["date"].tolist() == [pd.Timestamp("2024-01-17"), pd.Timestamp("2024-01-29")]
+        assert out["source"].tolist() == ["IRN", "IRN"] and out["kind"].tolist() == ["airstrike", "talks"]
+    # R's write.table: a row name before each line, the header one field short: the index, as pandas reads it
+    out = tn.read_events(
+        write("rownames", '"a","2024-01-17","IRN","PAK","airstrike"\n"b","2024-01-29","IRN","PAK","talks"\n')
+    )
+    assert out.index.tolist() == ["a", "b"] and out["kind"].tolist() == ["airstrike", "talks"]
+    # a value beyond the header on some lines: refused with the line, never dropped
+    extra = write("extra", "2024-01-17,IRN,PAK,airstrike\n2024-01-29,IRN,PAK,talks,Islamabad\n")
+    with pytest.raises(tn.ReadError, match=r"extra\.csv.*:3: more fields than the header \(\['Islamabad'\]"):
+        tn.read_events(extra)
 
 
 def test_a_csv_that_is_not_utf8_is_named_with_its_line(tmp_path):
