@@ -360,20 +360,29 @@ def _numeric(raw: pd.Series, column, labels, problems) -> pd.Series:
 
         if arrow_types.is_decimal(arrow):  # (to_numeric fails on their missing values)
             return pd.Series(raw.array.to_numpy(dtype=float, na_value=np.nan), index=raw.index)
-    if isinstance(raw.dtype, pd.CategoricalDtype) or (arrow is not None and arrow_types.is_dictionary(arrow)):
-        raw = raw.astype(object)  # numbers or text as categories: read as the values they stand for
-    elif not (pd.api.types.is_string_dtype(raw.dtype) or pd.api.types.is_object_dtype(raw.dtype)):
+    categorical = isinstance(raw.dtype, pd.CategoricalDtype)
+    if not categorical and arrow is not None and arrow_types.is_dictionary(arrow):
+        raw, categorical = raw.astype("category"), True
+    if not categorical and not (pd.api.types.is_string_dtype(raw.dtype) or pd.api.types.is_object_dtype(raw.dtype)):
         if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_complex_dtype(raw.dtype):
             return pd.to_numeric(raw)
         return refused(lambda pos: f"not a number ({_values(raw, pos)}, a {raw.dtype} column); write real numbers")
-    boolean = np.zeros(len(raw), dtype=bool)
-    if pd.api.types.is_object_dtype(raw.dtype):  # found row by row: factorize takes True for 1
-        boolean = np.fromiter((isinstance(v, bool | np.bool_) for v in raw.tolist()), dtype=bool, count=len(raw))
+    if categorical:  # numbers or text as categories: read as the values they stand for, once each
+        codes = raw.cat.codes.to_numpy().astype(np.intp)
+        values = list(raw.cat.categories)
+        boolean = np.array([isinstance(v, bool | np.bool_) for v in values] + [False], dtype=bool)[codes]
+    else:
+        boolean = np.zeros(len(raw), dtype=bool)
+        if pd.api.types.is_object_dtype(raw.dtype):  # found row by row: factorize takes True for 1
+            boolean = np.fromiter((isinstance(v, bool | np.bool_) for v in raw.tolist()), dtype=bool, count=len(raw))
     _flag(
         problems, boolean, labels, column, lambda pos: f"a boolean ({_values(raw, pos)}), not a number; write numbers"
     )
-    codes, uniques = pd.factorize(raw.mask(boolean) if boolean.any() else raw, use_na_sentinel=True)
-    values = uniques.tolist() if not isinstance(uniques, list) else uniques
+    if categorical:
+        codes = np.where(boolean, -1, codes)
+    else:
+        codes, uniques = pd.factorize(raw.mask(boolean) if boolean.any() else raw, use_na_sentinel=True)
+        values = uniques.tolist() if not isinstance(uniques, list) else uniques
     text = pd.Series([_plain(v) for v in values], dtype=object)
     number = pd.to_numeric(text, errors="coerce")
     not_number = number.isna().to_numpy() & text.notna().to_numpy()
