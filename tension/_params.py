@@ -24,9 +24,21 @@ from .exceptions import ParameterError
 MAX_GRID_POINTS = 10_000_000
 
 _RELATIVE = ("today", "now", "yesterday", "tomorrow")
-#: A day and a month written as numbers, in either order ("10/01/2024", "1.10.24"): a
-#: parameter has no column of other dates to tell which order it means.
-_DAY_MONTH = re.compile(r"\s*\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}(?!\d)")
+#: Dates written so that day and month cannot be swapped: year first ("2024/01/10"; ISO
+#: 8601 is read by pandas' ISO parser) or with the month's name ("10 Jan 2024"). A
+#: parameter has no column of other dates to tell "10/01/2024" or "10 01 2024" apart.
+_YEAR_FIRST = re.compile(r"\s*\d{4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{1,2}(?!\d)")
+_MONTH_NAME = re.compile(r"(?i)(?<![a-z])(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+
+
+def _unambiguous(text: str) -> bool:
+    if _YEAR_FIRST.match(text) or _MONTH_NAME.search(text):
+        return True
+    try:
+        pd.to_datetime(text.strip(), format="ISO8601")
+    except (ValueError, TypeError):
+        return False
+    return True
 
 
 def _fail(name: str, value, message: str) -> NoReturn:
@@ -89,19 +101,19 @@ def timestamp(name: str, value, *, required: bool = False) -> pd.Timestamp | Non
         _fail(name, value, "a relative date means another day each time it is read; give the date itself")
     if isinstance(value, bool | np.bool_) or is_number(value):
         _fail(name, value, "must be a date such as '2024-01-31', not a number")
-    if isinstance(value, str) and _DAY_MONTH.match(value):
-        _fail(
-            name,
-            value,
-            "writes the day and the month as numbers, which reads as day/month or month/day; "
-            "give the date as year-month-day, e.g. '2024-01-31', or as a pandas Timestamp",
-        )
     try:
         stamp = pd.Timestamp(value)
     except (ValueError, TypeError, OverflowError) as err:
         _fail(name, value, f"is not a date ({err}); give a date such as '2024-01-31'")
     if pd.isna(stamp):
         _fail(name, value, "is not a date (NaT); give a date such as '2024-01-31'")
+    if isinstance(value, str) and not _unambiguous(value):
+        _fail(
+            name,
+            value,
+            "is not written year first nor with the month's name, so its day and month could be read "
+            "either way; give the date as year-month-day, e.g. '2024-01-31', or as a pandas Timestamp",
+        )
     return stamp
 
 

@@ -121,8 +121,9 @@ def check_options(args) -> None:
         if value is not None:
             try:
                 _params.timestamp(name, value)
-            except ParameterError:
-                raise CliError(f"--{name} {value!r} is not a date (write it as YYYY-MM-DD)") from None
+            except ParameterError as err:
+                reason = str(err).split(": ", 1)[-1]
+                raise CliError(f"--{name} {value!r} is not a date (write it as YYYY-MM-DD): {reason}") from None
     if getattr(args, "start", None) and getattr(args, "end", None):
         start, end = pd.Timestamp(args.start), pd.Timestamp(args.end)
         if (start.tz is None) != (end.tz is None):
