@@ -219,6 +219,27 @@ def _nanoseconds_possible(raw: pd.Series) -> bool:
     return unit == "ns"
 
 
+def _same_microsecond(stamps: np.ndarray, missing: np.ndarray, labels, parsed: pd.Series) -> None:
+    """Warn when dates that differ fall in one microsecond: scoring keeps microseconds, so
+    such events of one dyad are one occasion. Parts finer than a microsecond alone (dates
+    made from fractions of days) change nothing and are not warned about."""
+    finer = ((stamps // 1000) * 1000 != stamps) & ~missing
+    if not finer.any():
+        return
+    rows = np.flatnonzero(~missing)
+    order = rows[np.lexsort((stamps[rows], stamps[rows] // 1000))]
+    same = (stamps[order][1:] // 1000 == stamps[order][:-1] // 1000) & (stamps[order][1:] != stamps[order][:-1])
+    if same.any():
+        first = int(order[1:][same][0])
+        warnings.warn(
+            f"{int(same.sum())} dates fall in the same microsecond as another, different date (first: row "
+            f"{labels[first]!r}, {parsed.iloc[first]}); tension keeps times to the microsecond, so such events "
+            "of one dyad are one occasion",
+            TensionWarning,
+            stacklevel=4,
+        )
+
+
 def _parse_dates(raw: pd.Series, labels, problems, date_format=None, dayfirst=None) -> pd.Series:
     named = np.zeros(len(raw), dtype=bool)
     flagged = []
@@ -244,17 +265,7 @@ def _parse_dates(raw: pd.Series, labels, problems, date_format=None, dayfirst=No
     if not (pd.api.types.is_datetime64_any_dtype(raw.dtype) and parsed.dtype.kind == "M" and not flagged):
         flag(parsed.isna().to_numpy() & ~named, lambda pos: f"unparsable date ({_values(raw, pos)})")
     if parsed.dtype.kind == "M" and _nanoseconds_possible(raw) and pd.DatetimeIndex(parsed).unit == "ns":
-        stamps = pd.DatetimeIndex(parsed).asi8  # (scoring keeps microseconds)
-        finer = (stamps // 1000) * 1000 != stamps
-        finer &= ~parsed.isna().to_numpy()
-        if finer.any():
-            warnings.warn(
-                f"{int(finer.sum())} dates have parts finer than a microsecond (first: row "
-                f"{labels[int(np.argmax(finer))]!r}, {parsed.iloc[int(np.argmax(finer))]}); tension keeps times to "
-                "the microsecond, so events of one dyad in the same microsecond are one occasion",
-                TensionWarning,
-                stacklevel=3,
-            )
+        _same_microsecond(pd.DatetimeIndex(parsed).asi8, parsed.isna().to_numpy(), labels, parsed)
     return parsed
 
 

@@ -189,7 +189,8 @@ class HawkesResult:
             seed=seed,
         )
         if self.origin is not None:
-            out["date"] = self.origin + pd.to_timedelta(out["time"], unit="D")
+            # (to the microsecond, the resolution tension keeps times in)
+            out["date"] = (self.origin + pd.to_timedelta(out["time"], unit="D")).dt.floor("us")
         return out
 
 
