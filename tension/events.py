@@ -8,7 +8,7 @@ import math
 import os
 import re
 import warnings
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +54,14 @@ def _labels(mask: np.ndarray, labels: np.ndarray) -> tuple:
 _READ = ("date", "source", "target", "kind", "killed", "injured", "confidence", "weight", "cameo")
 
 
+def _hashable(value) -> bool:
+    try:
+        hash(value)
+    except TypeError:  # (a list, or a tuple holding one)
+        return False
+    return True
+
+
 @contextlib.contextmanager
 def _single_values(frame: pd.DataFrame, labels, where: str):
     """Turn the TypeError of hashing a cell that holds a list, a dict or a set into an
@@ -65,7 +73,7 @@ def _single_values(frame: pd.DataFrame, labels, where: str):
         for column in _READ:
             if column in frame and pd.api.types.is_object_dtype(frame[column].dtype):
                 values = frame[column]
-                bad = np.fromiter((not isinstance(v, Hashable) for v in values.tolist()), dtype=bool, count=len(values))
+                bad = np.fromiter((not _hashable(v) for v in values.tolist()), dtype=bool, count=len(values))
                 _flag(
                     problems,
                     bad,
@@ -425,8 +433,8 @@ def _count_column(frame, column, labels, problems, *, internal: bool = False) ->
     else:
         values = number.to_numpy(dtype=float, na_value=np.nan)
         negative = values < 0
-        not_whole = ~np.isnan(values) & (~np.isfinite(values) | (values != np.round(values)))
-        too_big = np.isfinite(values) & (values > MAX_COUNT)
+        not_whole = np.isfinite(values) & (values != np.round(values))
+        too_big = values > MAX_COUNT  # (infinity too)
         ints = np.where(np.isnan(values), 0.0, values)
     _flag(problems, negative, labels, column, lambda pos: f"negative count ({_values(raw, pos)}); casualties are ≥ 0")
     _flag(
@@ -477,7 +485,7 @@ def _cameo_column(frame, labels, problems) -> pd.Series:
         return pd.Series(pd.NA, index=frame.index, dtype="string")
     # the checks on the distinct values as they are (a few hundred codes in millions of rows)
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    values = list(uniques)
+    values = [v.decode("ascii", "replace") if isinstance(v, bytes) else v for v in uniques]  # (bytes: as text)
     is_text = [isinstance(v, str) for v in values]
     text = [(v.strip() or None) if t else None for v, t in zip(values, is_text, strict=True)]  # blank: missing
     # 2-4 ASCII digits (no regular expression to compile for a few hundred values)

@@ -354,7 +354,7 @@ def _arrow_decimal(values):
         ("weight", np.array([1 + 1j, 2, 3]), "rows 0, 1, 2: not a number ((1+1j)"),
         ("weight", pd.to_datetime(["2024-01-01"] * 3), "rows 0, 1, 2: not a number (Timestamp('2024-01-01"),
         ("killed", pd.to_timedelta([1, 2, 3], unit="D"), "rows 0, 1, 2: not a number (Timedelta('1 days"),
-        ("killed", pd.Series([10**400, 1, 0], dtype=object), "row 0: not a whole number (1000"),
+        ("killed", pd.Series([10**400, 1, 0], dtype=object), "row 0: too large to be a count (1000"),
         ("weight", pd.Series([-(10**400), 1, 0], dtype=object), "row 0: not finite (-1000"),
         ("source", pd.Series(["IRN", ["USA"], "IRN"], dtype=object), "row 1: not a single value (['USA'])"),
         ("killed", pd.Series([{"dead": 2}, 1, 0], dtype=object), "row 0: not a single value ({'dead': 2})"),
