@@ -35,6 +35,12 @@ def _check_daily(daily) -> pd.DataFrame:
             f"daily lacks column(s) {missing} (columns present: {list(daily.columns)}); "
             "pass the frame returned by tension.score(events)"
         )
+    thinned = daily.attrs.get("threshold") if hasattr(daily, "attrs") else None
+    if thinned is not None:  # (its gaps would read as neighbouring points: spans merged, crossings missed)
+        raise ValueError(
+            f"daily keeps only tension >= {thinned} (tension.score(threshold={thinned})): spans and rises need every "
+            "grid point; score without threshold= (dyads= keeps the grid small)"
+        )
     if daily["tension"].isna().any():
         rows = daily.index[daily["tension"].isna()].tolist()[:5]
         raise ValueError(f"daily has missing tension values at row(s) {rows}; score the events again")

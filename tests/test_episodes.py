@@ -141,3 +141,12 @@ def test_alerts_on_an_instant_with_a_zone_of_a_naive_series(seed_events, on):
     naive = tn.alerts(daily, threshold=20, on="2024-01-18")
     pd.testing.assert_frame_equal(tn.alerts(daily, threshold=20, on=on), naive)
     assert len(naive) == 2
+
+
+def test_a_thinned_grid_is_refused_for_spans_and_rises(seed_events):
+    """tn.score(threshold=) drops the points below it: two spans apart read as one, and
+    crossings were missed."""
+    thinned = tn.score(seed_events, threshold=1.0)
+    for call in (lambda: tn.episodes(thinned, threshold=5), lambda: tn.alerts(thinned, threshold=5)):
+        with pytest.raises(ValueError, match=r"keeps only tension >= 1.0 .*score without threshold="):
+            call()
