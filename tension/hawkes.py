@@ -178,7 +178,7 @@ class HawkesResult:
         -------
         pandas.DataFrame
             Columns ``time`` [days] and ``dimension``, sorted by time (the input of
-            :func:`fit_times`), and ``date`` (``origin + time``) when fitted from dated events.
+            :func:`fit_times`), and ``date`` (``origin + time``, to the microsecond) when fitted from dated events.
         """
         out = simulate(
             self.baseline,
