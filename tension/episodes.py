@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -47,7 +49,32 @@ def _check_daily(daily) -> pd.DataFrame:
     if daily.duplicated(["dyad", "date"]).any():
         rows = daily.index[daily.duplicated(["dyad", "date"], keep=False)].tolist()[:5]
         raise ValueError(f"daily has repeated (dyad, date) rows {rows}; pass one tension.score frame")
-    return daily.sort_values(["dyad", "date"], kind="stable")
+    frame = daily.sort_values(["dyad", "date"], kind="stable")
+    _no_gaps(frame, daily.attrs.get("freq") if hasattr(daily, "attrs") else None)
+    return frame
+
+
+def _no_gaps(frame: pd.DataFrame, freq) -> None:
+    """Every dyad's rows one grid step apart (the grid's step from ``attrs["freq"]``): rows
+    filtered out of a grid (``daily[daily.tension > 1]``) would read as neighbours."""
+    if not freq or len(frame) < 2:
+        return
+    try:
+        offset = pd.tseries.frequencies.to_offset(freq)
+    except ValueError:
+        return  # (not a frequency: nothing to check against)
+    dyad = frame["dyad"].to_numpy()
+    dates = pd.DatetimeIndex(frame["date"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.PerformanceWarning)  # (offsets that are not vectorised)
+        expected = dates[:-1] + offset
+    gap = (dyad[1:] == dyad[:-1]) & (dates[1:] != expected)
+    if gap.any():
+        i = int(np.argmax(gap))
+        raise ValueError(
+            f"daily skips grid points ({dyad[i]} from {dates[i]} to {dates[i + 1]}, on a {freq!r} grid): spans and "
+            "rises need every point; pass the whole tension.score frame (choose dyads with dyads=, not rows)"
+        )
 
 
 def _model_of(daily: pd.DataFrame, model: Model | None) -> Model:

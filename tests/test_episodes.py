@@ -150,3 +150,14 @@ def test_a_thinned_grid_is_refused_for_spans_and_rises(seed_events):
     for call in (lambda: tn.episodes(thinned, threshold=5), lambda: tn.alerts(thinned, threshold=5)):
         with pytest.raises(ValueError, match=r"keeps only tension >= 1.0 .*score without threshold="):
             call()
+
+
+def test_rows_filtered_out_of_a_grid_are_refused(seed_events):
+    """Rows dropped from a dense grid read as neighbours: spans merged across the gap."""
+    daily = tn.score(seed_events, end="2024-03-31")
+    kept = daily[daily["date"] != "2024-01-27"]  # (a row filtered out inside the grid)
+    for call in (lambda: tn.episodes(kept, threshold=5), lambda: tn.alerts(kept, threshold=5)):
+        with pytest.raises(ValueError, match=r"daily skips grid points \(IRN-PAK from .* on a 'D' grid\)"):
+            call()
+    one = daily[daily["date"] >= "2024-02-01"]  # (a window of the grid: every point in it)
+    assert len(tn.episodes(one, threshold=5)) == 1
