@@ -54,9 +54,7 @@ def timestamp(value, tz) -> pd.Timestamp:
     stamp = pd.Timestamp(value)
     if tz is not None and stamp.tz is None:
         stamp = stamp.tz_localize(tz)
-    elif tz is not None:  # (the same instant in the events' zone: bounds may have other offsets)
-        stamp = stamp.tz_convert(tz)
-    elif stamp.tz is not None:
+    elif tz is None and stamp.tz is not None:
         stamp = stamp.tz_convert("UTC").tz_localize(None)
     return stamp
 
@@ -68,6 +66,8 @@ def grid_bounds(first, last, freq: str, start, end, tz=None):
     offset = _params.freq(freq)
     if end is not None:
         hi = timestamp(end, tz)
+        if lo.tz is not None and hi.tz is not None and str(lo.tz) != str(hi.tz):
+            hi = hi.tz_convert(lo.tz)  # (the grid is in the start's zone: the end is the same instant there)
         _params.check_grid(lo, hi, offset, freq)
         return lo, hi
     if lo > last:

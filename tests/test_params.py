@@ -273,5 +273,11 @@ def test_grid_bounds_with_other_offsets_than_the_events_are_the_same_instants(ev
     TypeError before; now each is read as its instant in the events' zone."""
     aware = ev.assign(date=pd.DatetimeIndex(ev["date"]).tz_localize("UTC"))
     got = tn.score(aware, start="2024-01-16T00:00+03:30", end="2024-02-01T00:00+04:30")
-    want = tn.score(aware, start="2024-01-15T20:30Z", end="2024-01-31T19:30Z")
+    want = tn.score(aware, start="2024-01-16T00:00+03:30", end="2024-01-31T23:30+03:30")  # (the grid: the start's zone)
     pd.testing.assert_frame_equal(got, want)
+    # bounds in one zone keep their zone's grid (local midnights across the clock change)
+    london = tn.score(
+        aware, start=pd.Timestamp("2024-03-20", tz="Europe/London"), end=pd.Timestamp("2024-04-05", tz="Europe/London")
+    )
+    assert str(london["date"].dt.tz) == "Europe/London" and len(london) == 17
+    assert (london["date"].dt.hour == 0).all()
