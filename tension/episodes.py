@@ -55,26 +55,47 @@ def _check_daily(daily) -> pd.DataFrame:
 
 
 def _no_gaps(frame: pd.DataFrame, freq) -> None:
-    """Every dyad's rows one grid step apart (the grid's step from ``attrs["freq"]``): rows
-    filtered out of a grid (``daily[daily.tension > 1]``) would read as neighbours."""
-    if not freq or len(frame) < 2:
-        return
-    try:
-        offset = pd.tseries.frequencies.to_offset(freq)
-    except ValueError:
-        return  # (not a frequency: nothing to check against)
-    dyad = frame["dyad"].to_numpy()
+    """The frame is a grid: its dates evenly spaced (by pandas' inference, or by the step
+    of ``attrs["freq"]``) and no dyad skipping one of them inside its span. Rows filtered
+    out of a grid (``daily[daily.tension > 1]``) would read as neighbours; a grid resampled
+    to weeks or months is a grid too."""
     dates = pd.DatetimeIndex(frame["date"])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", pd.errors.PerformanceWarning)  # (offsets that are not vectorised)
-        expected = dates[:-1] + offset
-    gap = (dyad[1:] == dyad[:-1]) & (dates[1:] != expected)
+    grid = dates.unique().sort_values()
+    if len(grid) >= 3 and not _inferred(grid) and not _steps_by(grid, freq):
+        i = int(np.argmax(np.diff(grid.asi8) != np.median(np.diff(grid.asi8))))
+        raise ValueError(
+            f"daily's dates are not evenly spaced (from {grid[i]} to {grid[i + 1]}): spans and rises need every "
+            "point of a grid; pass the whole tension.score frame (choose dyads with dyads=, not rows)"
+        )
+    position = grid.get_indexer(dates)
+    dyad = frame["dyad"].to_numpy()
+    gap = (dyad[1:] == dyad[:-1]) & (position[1:] != position[:-1] + 1)
     if gap.any():
         i = int(np.argmax(gap))
         raise ValueError(
-            f"daily skips grid points ({dyad[i]} from {dates[i]} to {dates[i + 1]}, on a {freq!r} grid): spans and "
-            "rises need every point; pass the whole tension.score frame (choose dyads with dyads=, not rows)"
+            f"daily skips grid points ({dyad[i]} from {dates[i]} to {dates[i + 1]}): spans and rises need every "
+            "point; pass the whole tension.score frame (choose dyads with dyads=, not rows)"
         )
+
+
+def _inferred(grid: pd.DatetimeIndex) -> bool:
+    """Whether pandas finds a frequency that steps through ``grid``."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (pandas announces that infer_freq will return an offset)
+        return pd.infer_freq(grid) is not None
+
+
+def _steps_by(grid: pd.DatetimeIndex, freq) -> bool:
+    """Whether every date of ``grid`` is the one before plus the step ``freq``."""
+    try:
+        offset = pd.tseries.frequencies.to_offset(freq) if freq else None
+    except ValueError:
+        return False
+    if offset is None:
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.PerformanceWarning)  # (offsets that are not vectorised)
+        return bool((grid[1:] == grid[:-1] + offset).all())
 
 
 def _model_of(daily: pd.DataFrame, model: Model | None) -> Model:

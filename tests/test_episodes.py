@@ -157,7 +157,13 @@ def test_rows_filtered_out_of_a_grid_are_refused(seed_events):
     daily = tn.score(seed_events, end="2024-03-31")
     kept = daily[daily["date"] != "2024-01-27"]  # (a row filtered out inside the grid)
     for call in (lambda: tn.episodes(kept, threshold=5), lambda: tn.alerts(kept, threshold=5)):
-        with pytest.raises(ValueError, match=r"daily skips grid points \(IRN-PAK from .* on a 'D' grid\)"):
+        with pytest.raises(ValueError, match=r"daily's dates are not evenly spaced \(from 2024-01-26 .* to 2024-01-28"):
             call()
+    two = pd.concat([daily, daily.assign(dyad="AFG-PAK")[daily["date"] != "2024-02-10"]])  # (one dyad skips a date)
+    with pytest.raises(ValueError, match=r"daily skips grid points \(AFG-PAK from 2024-02-09 .* to 2024-02-11"):
+        tn.episodes(two, threshold=5)
+    weekly = daily.set_index("date").groupby("dyad")[["tension"]].resample("W").mean().reset_index()
+    assert weekly.attrs.get("freq") == "D"  # (stale: pandas carries attrs through resample)
+    assert len(tn.episodes(weekly, threshold=5)) == 1  # (a grid of weeks is a grid)
     one = daily[daily["date"] >= "2024-02-01"]  # (a window of the grid: every point in it)
     assert len(tn.episodes(one, threshold=5)) == 1
