@@ -589,6 +589,12 @@ class _Marker(dict):
     def __eq__(self, other) -> bool:  # (one token is itself only, as before it was a dict)
         return self is other
 
+    def __ne__(self, other) -> bool:
+        return self is not other
+
+    def __bool__(self) -> bool:  # (a token, empty as a dict or not)
+        return True
+
     __hash__ = None
 
     def __repr__(self) -> str:

@@ -358,6 +358,22 @@ def _plain(value):
     return value
 
 
+def _category_codes(raw: pd.Series) -> tuple[np.ndarray, list]:
+    """``(codes, values)`` of a categorical or an Arrow dictionary column: ``values[codes]``
+    its values, code -1 where missing."""
+    if isinstance(raw.dtype, pd.CategoricalDtype):
+        return raw.cat.codes.to_numpy().astype(np.intp), list(raw.cat.categories)
+    import pyarrow as pa
+
+    data = pa.array(raw.array)
+    chunked = data if isinstance(data, pa.ChunkedArray) else pa.chunked_array([data])
+    chunked = chunked.unify_dictionaries()  # (one dictionary for every chunk)
+    if not chunked.num_chunks:
+        return np.zeros(0, dtype=np.intp), []
+    indices = pa.chunked_array([chunk.indices for chunk in chunked.chunks]).fill_null(-1)
+    return indices.to_numpy().astype(np.intp), chunked.chunk(0).dictionary.to_pylist()
+
+
 def _numeric(raw: pd.Series, column, labels, problems) -> pd.Series:
     """Numbers of a column (NaN for empty cells); non-numbers and booleans become problems.
 
@@ -379,16 +395,13 @@ def _numeric(raw: pd.Series, column, labels, problems) -> pd.Series:
 
         if arrow_types.is_decimal(arrow):  # (to_numeric fails on their missing values)
             return pd.Series(raw.array.to_numpy(dtype=float, na_value=np.nan), index=raw.index)
-    categorical = isinstance(raw.dtype, pd.CategoricalDtype)
-    if not categorical and arrow is not None and arrow_types.is_dictionary(arrow):
-        raw, categorical = raw.astype("category"), True
+    categorical = isinstance(raw.dtype, pd.CategoricalDtype) or (arrow is not None and arrow_types.is_dictionary(arrow))
     if not categorical and not (pd.api.types.is_string_dtype(raw.dtype) or pd.api.types.is_object_dtype(raw.dtype)):
         if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_complex_dtype(raw.dtype):
             return pd.to_numeric(raw)
         return refused(lambda pos: f"not a number ({_values(raw, pos)}, a {raw.dtype} column); write real numbers")
     if categorical:  # numbers or text as categories: read as the values they stand for, once each
-        codes = raw.cat.codes.to_numpy().astype(np.intp)
-        values = list(raw.cat.categories)
+        codes, values = _category_codes(raw)
         boolean = np.array([isinstance(v, bool | np.bool_) for v in values] + [False], dtype=bool)[codes]
     else:
         boolean = np.zeros(len(raw), dtype=bool)

@@ -323,6 +323,8 @@ def test_an_unused_unknown_category_of_kind_is_no_kind(directed):
         ("weight", lambda: _arrow_dictionary(["2.5", "-1", "2.5"]), [2.5, -1.0, 2.5]),
         ("weight", lambda: _arrow_decimal(["1.50", None, "-3.25"]), [1.5, np.nan, -3.25]),
         ("killed", lambda: _arrow_decimal(["3", None, "0"]), [3, 0, 0]),
+        ("killed", lambda: _arrow_dictionary([2, None, 0]), [2, 0, 0]),  # (with a missing value)
+        ("weight", lambda: _arrow_dictionary_chunks([["2.5", None], ["-1"]]), [2.5, np.nan, -1.0]),
     ],
 )
 def test_numbers_as_categories_or_decimals_read_as_their_values(column, make, read):
@@ -334,7 +336,14 @@ def test_numbers_as_categories_or_decimals_read_as_their_values(column, make, re
 def _arrow_dictionary(values):
     import pyarrow as pa
 
-    return pd.Series(pa.array(values).dictionary_encode(), dtype=pd.ArrowDtype(pa.dictionary(pa.int32(), pa.string())))
+    encoded = pa.array(values).dictionary_encode()
+    return pd.Series(pd.array(encoded, dtype=pd.ArrowDtype(encoded.type)))
+
+
+def _arrow_dictionary_chunks(chunks):
+    import pyarrow as pa
+
+    return pd.Series(pd.arrays.ArrowExtensionArray(pa.chunked_array([pa.array(c).dictionary_encode() for c in chunks])))
 
 
 def _arrow_decimal(values):

@@ -183,3 +183,13 @@ def test_validated_frames_and_readers_output_save_to_parquet(tmp_path):
     report = pd.read_parquet(tmp_path / "gdelt.parquet").attrs["report"]
     assert report["kept"] == gdelt.attrs["report"].kept == 62
     assert report["skipped"] == gdelt.attrs["report"].skipped
+
+
+def test_reports_and_markers_as_dicts_keep_their_comparisons():
+    from tension._columns import _Marker
+    from tension.io._report import ReadReport
+
+    a, b = ReadReport("read_x", ["f"], rows=3, kept=2), ReadReport("read_y", ["g"], rows=9, kept=1)
+    assert a != b and not (a == b) and a == ReadReport("read_x", ["f"], rows=3, kept=2) and bool(a)
+    one, two = _Marker(), _Marker()
+    assert one != two and one == one and bool(one)

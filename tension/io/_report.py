@@ -99,6 +99,13 @@ class ReadReport(dict):
             return NotImplemented
         return dataclasses.astuple(self) == dataclasses.astuple(other)
 
+    def __ne__(self, other) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __bool__(self) -> bool:  # (a report, sealed or not)
+        return True
+
     __hash__ = None
 
     def seal(self) -> None:
