@@ -29,10 +29,11 @@ _RELATIVE = ("today", "now", "yesterday", "tomorrow")
 #: parameter has no column of other dates to tell "10/01/2024" or "10 01 2024" apart.
 _YEAR_FIRST = re.compile(r"\s*\d{4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{1,2}(?!\d)")
 _MONTH_NAME = re.compile(r"(?i)(?<![a-z])(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+_QUARTER = re.compile(r"(?i)\s*\d{4}\s*-?\s*q[1-4]\s*$")  # ("2024Q1", "2024-Q1")
 
 
 def _unambiguous(text: str) -> bool:
-    if _YEAR_FIRST.match(text) or _MONTH_NAME.search(text):
+    if _YEAR_FIRST.match(text) or _MONTH_NAME.search(text) or _QUARTER.match(text):
         return True
     try:
         pd.to_datetime(text.strip(), format="ISO8601")
