@@ -103,7 +103,10 @@ def timestamp(name: str, value, *, required: bool = False) -> pd.Timestamp | Non
     if isinstance(value, bool | np.bool_) or is_number(value):
         _fail(name, value, "must be a date such as '2024-01-31', not a number")
     try:
-        stamp = pd.Timestamp(value)
+        if isinstance(value, str) and _QUARTER.match(value):  # (pandas stops reading quarters as Timestamps)
+            stamp = pd.Period("".join(value.split()).replace("-", "").upper(), freq="Q").to_timestamp()
+        else:
+            stamp = pd.Timestamp(value)
     except (ValueError, TypeError, OverflowError) as err:
         _fail(name, value, f"is not a date ({err}); give a date such as '2024-01-31'")
     if pd.isna(stamp):
