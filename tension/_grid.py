@@ -51,7 +51,7 @@ def days(ticks: np.ndarray, origin: int) -> np.ndarray:
 
 def timestamp(value, tz) -> pd.Timestamp:
     """``value`` as a Timestamp in the events' time zone (naive if they are naive)."""
-    stamp = pd.Timestamp(value)
+    stamp = _params.timestamp("date", value, required=True)  # (checked before with its own name: read alike)
     if tz is not None and stamp.tz is None:
         stamp = stamp.tz_localize(tz)
     elif tz is None and stamp.tz is not None:
