@@ -492,7 +492,7 @@ def labels(names, codes: np.ndarray):
 
 _KEY = "_tension_validated"
 #: columns whose content the marker vouches for (what validation checks and scoring reads)
-_CHECKED = ("date", "source", "target", "kind", "killed", "injured", "confidence", "weight", "cameo")
+READ = ("date", "source", "target", "kind", "killed", "injured", "confidence", "weight", "cameo")
 
 
 class _Same:
@@ -557,7 +557,7 @@ def _weighted_sum(bits: np.ndarray) -> int:
 
 
 def _fingerprint(frame: pd.DataFrame) -> tuple:
-    digests = tuple(_column_digest(frame[c]) for c in _CHECKED if c in frame.columns)
+    digests = tuple(_column_digest(frame[c]) for c in READ if c in frame.columns)
     return (frame.shape, tuple(map(str, frame.columns)), tuple(map(str, frame.dtypes)), digests)
 
 

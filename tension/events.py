@@ -17,7 +17,7 @@ import pandas as pd
 from . import _columns, _dates
 from .countries import country_codes
 from .exceptions import ROWS_SHOWN, EventError, Problem, TensionWarning
-from .taxonomy import resolve_weights
+from .taxonomy import MAX_WEIGHT, resolve_weights
 
 __all__ = ["EventError", "TensionWarning", "read_events", "for_scoring", "REQUIRED", "OPTIONAL"]
 
@@ -50,10 +50,6 @@ def _labels(mask: np.ndarray, labels: np.ndarray) -> tuple:
     return tuple(labels[np.flatnonzero(mask)].tolist())
 
 
-#: The columns read_events reads (and hashes): the others pass through as they are.
-_READ = ("date", "source", "target", "kind", "killed", "injured", "confidence", "weight", "cameo")
-
-
 def _hashable(value) -> bool:
     try:
         hash(value)
@@ -70,7 +66,7 @@ def _single_values(frame: pd.DataFrame, labels, where: str):
         yield
     except TypeError:
         problems: list[Problem] = []
-        for column in _READ:
+        for column in _columns.READ:  # (the columns read, and hashed: the others pass through)
             if column in frame and pd.api.types.is_object_dtype(frame[column].dtype):
                 values = frame[column]
                 bad = np.fromiter((not _hashable(v) for v in values.tolist()), dtype=bool, count=len(values))
@@ -272,8 +268,10 @@ def _parse_dates(raw: pd.Series, labels, problems, date_format=None, dayfirst=No
     # are kept as they are, their missing values named already
     if not (pd.api.types.is_datetime64_any_dtype(raw.dtype) and parsed.dtype.kind == "M" and not flagged):
         flag(parsed.isna().to_numpy() & ~named, lambda pos: f"unparsable date ({_values(raw, pos)})")
-    if parsed.dtype.kind == "M" and _nanoseconds_possible(raw) and pd.DatetimeIndex(parsed).unit == "ns":
-        _same_microsecond(pd.DatetimeIndex(parsed).asi8, parsed.isna().to_numpy(), labels, parsed)
+    if parsed.dtype.kind == "M" and _nanoseconds_possible(raw):
+        index = pd.DatetimeIndex(parsed)
+        if index.unit == "ns":
+            _same_microsecond(index.asi8, parsed.isna().to_numpy(), labels, parsed)
     return parsed
 
 
@@ -341,8 +339,6 @@ def _country_column(frame, column, labels, problems, coded=None) -> tuple[pd.Ser
 
 #: Largest casualty count: larger numbers cannot be held exactly as floats.
 MAX_COUNT = 2**53
-#: Largest absolute explicit weight: sums of larger ones could overflow to infinity.
-MAX_WEIGHT = 1e100
 
 
 def _plain(value):

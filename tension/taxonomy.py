@@ -271,15 +271,15 @@ def resolve_weights(weights: Mapping[str, float] | pd.DataFrame | None = None) -
     return out
 
 
-#: Largest absolute weight of a kind, as of an event's ``weight`` (sums of larger ones
-#: could overflow to infinity).
-MAX_KIND_WEIGHT = 1e100
+#: Largest absolute weight, of a kind or of an event's ``weight`` column: sums of larger
+#: ones could overflow to infinity.
+MAX_WEIGHT = 1e100
 
 
 def user_weights(weights) -> dict[str, float]:
     """The user's weights (mapping or table with ``kind``, ``weight``) as a checked dict:
     kinds are non-empty strings, each given once; weights finite numbers within
-    ±:data:`MAX_KIND_WEIGHT`."""
+    ±:data:`MAX_WEIGHT`."""
     if weights is None:
         return {}
     if isinstance(weights, pd.DataFrame):
@@ -308,9 +308,9 @@ def user_weights(weights) -> dict[str, float]:
             raise ParameterError(f"weight of kind {kind!r} is {value!r}, not a number") from None
         if not np.isfinite(number):
             raise ParameterError(f"weight of kind {kind!r} is {value!r}; weights must be finite")
-        if abs(number) > MAX_KIND_WEIGHT:
+        if abs(number) > MAX_WEIGHT:
             raise ParameterError(
-                f"weight of kind {kind!r} is {value!r}; weights are limited to ±{MAX_KIND_WEIGHT:g} so that "
+                f"weight of kind {kind!r} is {value!r}; weights are limited to ±{MAX_WEIGHT:g} so that "
                 "sums of them stay finite"
             )
         out[kind] = number

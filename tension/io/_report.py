@@ -91,9 +91,6 @@ class ReadReport(dict):
                     counts[value] = counts.get(value, 0) + n
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
-    def __post_init__(self) -> None:
-        dict.__init__(self)
-
     def __eq__(self, other) -> bool:
         if not isinstance(other, ReadReport):
             return NotImplemented
