@@ -556,8 +556,11 @@ def _weighted_sum(bits: np.ndarray) -> int:
     return int(total)
 
 
-def _fingerprint(frame: pd.DataFrame) -> tuple:
-    digests = tuple(_column_digest(frame[c]) for c in READ if c in frame.columns)
+def _fingerprint(frame: pd.DataFrame, columns=None) -> tuple:
+    """Shape, names, dtypes and a digest of each column of :data:`READ`; ``columns`` (name
+    -> Series) are those columns as the frame was built from them (no lookups)."""
+    columns = frame if columns is None else columns
+    digests = tuple(_column_digest(columns[c]) for c in READ if c in frame.columns)
     return (frame.shape, tuple(map(str, frame.columns)), tuple(map(str, frame.dtypes)), digests)
 
 
@@ -569,11 +572,11 @@ class _Marker(dict):
 
     __slots__ = ("frame", "fingerprint", "kinds", "codes")
 
-    def __init__(self, frame=None, kinds=frozenset(), codes=None, fingerprint=True):
+    def __init__(self, frame=None, kinds=frozenset(), codes=None, fingerprint=True, columns=None):
         super().__init__()
         self.frame = weakref.ref(frame) if frame is not None else None
         # without a fingerprint the token only carries the codes: never "validated"
-        self.fingerprint = _fingerprint(frame) if frame is not None and fingerprint else None
+        self.fingerprint = _fingerprint(frame, columns) if frame is not None and fingerprint else None
         self.kinds = frozenset(kinds)
         self.codes = dict(codes or {})
 
@@ -601,11 +604,13 @@ class _Marker(dict):
         return "<validated by tension.read_events>" if self.frame is not None else "<void>"
 
 
-def mark(frame: pd.DataFrame, kinds, codes=None, fingerprint: bool = True) -> pd.DataFrame:
+def mark(frame: pd.DataFrame, kinds, codes=None, fingerprint: bool = True, columns=None) -> pd.DataFrame:
     """Mark ``frame`` (in place) as validated, with the kinds known then and the
     :func:`text_codes` of some of its columns (``{column: (codes, uniques)}``); without
-    ``fingerprint`` the mark only carries the codes and never says "validated"."""
-    frame.attrs[_KEY] = _Marker(frame, kinds, codes, fingerprint)
+    ``fingerprint`` the mark only carries the codes and never says "validated".
+    ``columns`` (name -> Series) are the Series the frame was just built from, digested
+    instead of looking each column up again."""
+    frame.attrs[_KEY] = _Marker(frame, kinds, codes, fingerprint, columns)
     return frame
 
 

@@ -316,8 +316,7 @@ def _normalised(raw: pd.Series, clean, allowed, coded=None):
     return values, empty[codes], ~ok[codes], (codes, cleaned)
 
 
-def _country_column(frame, column, labels, problems, coded=None) -> tuple[pd.Series, tuple]:
-    raw = frame[column]
+def _country_column(raw: pd.Series, column, labels, problems, coded=None) -> tuple[pd.Series, tuple]:
     values, missing, unknown, coded = _normalised(raw, lambda v: v.strip().upper(), country_codes(), coded)
     if missing is None:  # every code present and known
         return values, coded
@@ -427,13 +426,13 @@ def _numeric(raw: pd.Series, column, labels, problems) -> pd.Series:
     return pd.Series(spread, index=raw.index)
 
 
-def _count_column(frame, column, labels, problems, *, internal: bool = False) -> pd.Series:
-    if column not in frame:
+def _count_column(raw: pd.Series | None, index, column, labels, problems, *, internal: bool = False) -> pd.Series:
+    """The counts of ``raw`` (None: the column is absent, every count 0)."""
+    if raw is None:
         if internal:  # a frame read for scoring only: one read-only zero, not one per row
-            return pd.Series(np.broadcast_to(np.int64(0), (len(frame),)), index=frame.index, copy=False)
+            return pd.Series(np.broadcast_to(np.int64(0), (len(index),)), index=index, copy=False)
         # zeros from calloc: no memory used until written
-        return pd.Series(np.zeros(len(frame), dtype=np.int64), index=frame.index, copy=False)
-    raw = frame[column]
+        return pd.Series(np.zeros(len(index), dtype=np.int64), index=index, copy=False)
     number = _numeric(raw, column, labels, problems)
     if pd.api.types.is_integer_dtype(number.dtype):  # exact: compared as integers
         ints = (number.fillna(0) if number.isna().any() else number).to_numpy()
@@ -462,26 +461,26 @@ def _count_column(frame, column, labels, problems, *, internal: bool = False) ->
         lambda pos: f"too large to be a count ({_values(raw, pos)}); counts above {MAX_COUNT:,} are refused",
     )
     bad = negative | not_whole | too_big
-    return pd.Series(np.where(bad, 0, ints).astype("int64"), index=frame.index)
+    return pd.Series(np.where(bad, 0, ints).astype("int64"), index=index)
 
 
-def _float_column(frame, column, default, labels, problems, *, internal: bool = False) -> pd.Series:
-    if column not in frame:
+def _float_column(raw: pd.Series | None, index, column, default, labels, problems, *, internal=False) -> pd.Series:
+    """The numbers of ``raw`` (None: the column is absent, every value ``default``)."""
+    if raw is None:
         if internal:  # a frame read for scoring only: one read-only value, not one per row
-            return pd.Series(np.broadcast_to(np.float64(default), (len(frame),)), index=frame.index, copy=False)
-        return pd.Series(default, index=frame.index, dtype="float64")
-    number = _numeric(frame[column], column, labels, problems)
+            return pd.Series(np.broadcast_to(np.float64(default), (len(index),)), index=index, copy=False)
+        return pd.Series(np.full(len(index), default, dtype=np.float64), index=index, copy=False)
+    number = _numeric(raw, column, labels, problems)
     if number.dtype == np.float64:  # the column itself (pandas copies it on write)
         values = number.rename(None)
     else:
-        values = pd.Series(number.to_numpy(dtype=float, na_value=np.nan), index=frame.index)
+        values = pd.Series(number.to_numpy(dtype=float, na_value=np.nan), index=index)
     return values.fillna(default) if not np.isnan(default) and values.hasnans else values
 
 
-def _cameo_column(frame, labels, problems) -> pd.Series:
-    if "cameo" not in frame:
-        return _columns.missing_text(frame.index)
-    raw = frame["cameo"]
+def _cameo_column(raw: pd.Series | None, index, labels, problems) -> pd.Series:
+    if raw is None:
+        return _columns.missing_text(index)
     if pd.api.types.is_numeric_dtype(raw.dtype):
         problems.append(
             Problem(
@@ -491,7 +490,7 @@ def _cameo_column(frame, labels, problems) -> pd.Series:
                 "read the column as text, e.g. pd.read_csv(..., dtype={'cameo': str})",
             )
         )
-        return pd.Series(pd.NA, index=frame.index, dtype="string")
+        return pd.Series(pd.NA, index=index, dtype="string")
     # the checks on the distinct values as they are (a few hundred codes in millions of rows)
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     values = [v.decode("ascii", "replace") if isinstance(v, bytes) else v for v in uniques]  # (bytes: as text)
@@ -509,7 +508,7 @@ def _cameo_column(frame, labels, problems) -> pd.Series:
         "cameo",
         lambda pos: f"not text ({_values(raw, pos)}); CAMEO codes are strings with leading zeros ('036', not 36)",
     )
-    return pd.Series(pd.array(text, dtype="string").take(codes, allow_fill=True), index=frame.index)
+    return pd.Series(pd.array(text, dtype="string").take(codes, allow_fill=True), index=index)
 
 
 def read_events(
@@ -631,19 +630,20 @@ def read_events(
         where = f"{where} (rows counted by position from 0: the index has duplicate labels)"
     problems: list[Problem] = []
     made: dict = {}  # the columns, made into one frame at the end (one construction, no inserts)
+    # each column looked up once (a pandas lookup makes a new Series each time)
+    col = dict(frame.items())
+    index = frame.index
     with _single_values(frame, labels, where):  # (a list in a cell: its rows named)
-        made["date"] = _parse_dates(frame["date"], labels, problems, date_format, dayfirst)
+        made["date"] = _parse_dates(col["date"], labels, problems, date_format, dayfirst)
         # the three text columns coded at once (in threads on long inputs)
         text_columns = ("source", "target", "kind")
         known = resolve_weights(weights)
         kinds = sorted(known)  # (valid kinds are looked up, not hashed into a dictionary)
         coded = dict(
-            zip(
-                text_columns, _columns.text_codes_of([frame[c] for c in text_columns], [None, None, kinds]), strict=True
-            )
+            zip(text_columns, _columns.text_codes_of([col[c] for c in text_columns], [None, None, kinds]), strict=True)
         )
-        made["source"], source_codes = _country_column(frame, "source", labels, problems, coded["source"])
-        made["target"], target_codes = _country_column(frame, "target", labels, problems, coded["target"])
+        made["source"], source_codes = _country_column(col["source"], "source", labels, problems, coded["source"])
+        made["target"], target_codes = _country_column(col["target"], "target", labels, problems, coded["target"])
         # one key per row for its (source, target) pair: decides "target equals source" and
         # gives the dyads' keys when scoring
         pairs = _columns.pair_keys(source_codes, target_codes, equal=True, unless="")
@@ -657,11 +657,11 @@ def read_events(
             "target",
             lambda pos: f"target equals source ({_values(made['source'], pos)}); a dyad needs two countries",
         )
-        kind, kind_missing, unknown, kind_codes = _normalised(frame["kind"], str.strip, known, coded["kind"])
+        kind, kind_missing, unknown, kind_codes = _normalised(col["kind"], str.strip, known, coded["kind"])
         if unknown is not None and (unknown | kind_missing).any():
             unknown |= kind_missing
             rows = _labels(unknown, labels)
-            names = sorted({str(v) for v in frame["kind"].iloc[np.flatnonzero(unknown)].tolist()})
+            names = sorted({str(v) for v in col["kind"].iloc[np.flatnonzero(unknown)].tolist()})
             problems.append(
                 Problem(
                     "kind",
@@ -674,10 +674,12 @@ def read_events(
             )
         made["kind"] = kind
         internal = not _FINGERPRINT.get()  # read for scoring, never handed back
-        made["killed"] = _count_column(frame, "killed", labels, problems, internal=internal)
-        made["injured"] = _count_column(frame, "injured", labels, problems, internal=internal)
-        made["confidence"] = _float_column(frame, "confidence", 1.0, labels, problems, internal=internal)
-        if "confidence" in frame:  # (an absent column is all 1)
+        for column in ("killed", "injured"):
+            made[column] = _count_column(col.get(column), index, column, labels, problems, internal=internal)
+        made["confidence"] = _float_column(
+            col.get("confidence"), index, "confidence", 1.0, labels, problems, internal=internal
+        )
+        if "confidence" in col:  # (an absent column is all 1)
             conf = made["confidence"].to_numpy()
             bad_conf = ~((conf > 0) & (conf <= 1))
             _flag(
@@ -685,17 +687,17 @@ def read_events(
                 bad_conf,
                 labels,
                 "confidence",
-                lambda pos: f"outside (0, 1] ({_values(frame['confidence'], pos)})",
+                lambda pos: f"outside (0, 1] ({_values(col['confidence'], pos)})",
             )
-        made["weight"] = _float_column(frame, "weight", np.nan, labels, problems)
+        made["weight"] = _float_column(col.get("weight"), index, "weight", np.nan, labels, problems)
         w = made["weight"].to_numpy()
-        if "weight" in frame and (np.abs(w) > MAX_WEIGHT).any():  # (infinite or too large; NaN is empty)
+        if "weight" in col and (np.abs(w) > MAX_WEIGHT).any():  # (infinite or too large; NaN is empty)
             _flag(
                 problems,
                 np.isinf(w),
                 labels,
                 "weight",
-                lambda pos: f"not finite ({_values(frame['weight'], pos)}); leave it empty to use the kind's weight",
+                lambda pos: f"not finite ({_values(col['weight'], pos)}); leave it empty to use the kind's weight",
             )
             _flag(
                 problems,
@@ -703,23 +705,23 @@ def read_events(
                 labels,
                 "weight",
                 lambda pos: (
-                    f"too large ({_values(frame['weight'], pos)}); weights are limited to ±{MAX_WEIGHT:g} so "
+                    f"too large ({_values(col['weight'], pos)}); weights are limited to ±{MAX_WEIGHT:g} so "
                     "that sums stay finite: rescale them"
                 ),
             )
-        made["cameo"] = _cameo_column(frame, labels, problems)
+        made["cameo"] = _cameo_column(col.get("cameo"), index, labels, problems)
     absent = None  # one empty column, shared by the absent ones (copied on write, as any column)
     for column in ("description", "evidence", "url"):
-        if column in frame:
-            made[column] = frame[column].astype("string")
+        if column in col:
+            made[column] = col[column].astype("string")
         else:
             absent = _columns.missing_text(frame.index) if absent is None else absent
             made[column] = absent
     if problems:
         raise EventError(problems, where)
-    for column in frame.columns:
+    for column, values in col.items():
         if column not in made:
-            made[column] = frame[column]
+            made[column] = values
     # Series on the frame's own index object: no alignment (duplicate labels are fine), and
     # pandas tracks the columns shared with the input (copied on write, never changed)
     out = pd.DataFrame(made, index=frame.index, copy=False)
@@ -738,7 +740,7 @@ def read_events(
             )
     # scoring this frame will not validate it again, nor code its text columns again
     codes = {"source": source_codes, "target": target_codes, "kind": kind_codes, "pairs": pairs}
-    return _columns.mark(out, known, codes=codes, fingerprint=not internal)
+    return _columns.mark(out, known, codes=codes, fingerprint=not internal, columns=made)
 
 
 def for_scoring(source, *, weights=None) -> pd.DataFrame:

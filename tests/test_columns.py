@@ -157,6 +157,39 @@ def test_a_frame_from_read_events_is_marked(validated):
     assert "_tension_validated" in validated.attrs
 
 
+@pytest.mark.parametrize(
+    "dtypes",
+    [
+        {},
+        {"source": object, "target": object, "kind": object},
+        {"source": "category", "kind": "category", "cameo": "category"},
+        {"source": "string", "cameo": "string", "weight": "Float64", "killed": "Int64"},
+        {"date": "datetime64[us]", "killed": "float32"},
+        "pyarrow",
+    ],
+)
+def test_the_mark_holds_whatever_the_input_dtypes(dtypes):
+    # the fingerprint is taken from the columns the frame is built from: it must be the
+    # frame's own, or every validated frame would be validated again
+    raw = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2024-01-01", "2024-01-02"]),
+            "source": ["PAK", "IRN"],
+            "target": ["IRN", "PAK"],
+            "kind": ["airstrike", "talks"],
+            "weight": [1.0, np.nan],
+            "killed": [1, 0],
+            "cameo": ["190", "036"],
+            "note": [1, 2],
+        }
+    )
+    raw = raw.convert_dtypes(dtype_backend="pyarrow") if dtypes == "pyarrow" else raw.astype(dtypes)
+    ev = tn.read_events(raw)
+    assert _columns.is_marked(ev, DEFAULT)
+    ev.loc[0, "killed"] = 5
+    assert not _columns.is_marked(ev, DEFAULT)
+
+
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_any_change_voids_the_mark(validated, change):
     CHANGES[change](validated)
