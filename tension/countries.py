@@ -279,6 +279,28 @@ def _forms(name: str) -> list[str]:
     return list(dict.fromkeys(f.replace("(", "").replace(")", "").strip() for f in forms))
 
 
+#: Qualifiers in brackets after a country's name that leave the country as it is
+#: ("Saint Martin (French part)", "Macedonia (FYROM)"), folded. Any other bracketed part
+#: may name another country ("Congo (Zaire)", "Sudan (South Sudan)"): it is never dropped.
+_QUALIFIERS = frozenset({"french part", "dutch part", "vatican city state", "malvinas", "fyrom"})
+
+
+def _lookup_forms(name: str) -> list[str]:
+    """The folded forms a name is looked up by, in turn: as written (see :func:`_forms`,
+    without dropping a bracketed part); a trailing bracketed part read before the name
+    ("Samoa (American)" as "American Samoa", "Congo (Democratic Republic of the)"); the name
+    without it only when it is one of :data:`_QUALIFIERS`."""
+    whole = _forms(name.replace("(", " ").replace(")", " "))
+    found = re.match(r"^(?P<bare>.*?)\s*\((?P<inner>[^()]*)\)\s*$", name.strip())
+    if not found or not found["bare"]:
+        return whole
+    bare, inner = found["bare"], found["inner"].strip()
+    forms = whole + _forms(f"{inner} {bare}")
+    if _plain(inner) in _QUALIFIERS:
+        forms += _forms(bare)
+    return list(dict.fromkeys(forms))
+
+
 @functools.lru_cache(maxsize=8192)
 def _name_to_iso(name: str) -> str:
     text = name.strip()
@@ -287,7 +309,7 @@ def _name_to_iso(name: str) -> str:
     if len(text) == 3 and text.upper() in country_codes():
         return text.upper()
     index = _name_index()
-    for form in _forms(text):
+    for form in _lookup_forms(text):
         if form in index:
             return index[form]
     return "?"
@@ -299,10 +321,12 @@ def from_name(names) -> np.ndarray:
 
     Names are matched against pycountry's names, official names and common names of
     the current ISO 3166-1 countries and :data:`NAME_ALIASES`, ignoring case, accents,
-    punctuation and a leading "the"; "X, Y" is also tried as "Y X" ("Korea, South") and
-    a trailing qualifier in brackets is dropped ("Saint Martin (French part)"). A name
-    that still does not match is "?" and the readers list it, with its count, in their
-    report (``report.unmapped``).
+    punctuation and a leading "the"; "X, Y" is also tried as "Y X" ("Korea, South"), and a
+    trailing part in brackets as read before the name ("Samoa (American)",
+    "Iran (Islamic Republic of)"). A bracketed part is dropped only when it qualifies
+    the same country ("Saint Martin (French part)"), never otherwise: "Congo (Zaire)" is
+    not the Republic of the Congo. A name that still does not match is "?" and the
+    readers list it, with its count, in their report (``report.unmapped``).
 
     Examples
     --------
@@ -311,6 +335,8 @@ def from_name(names) -> np.ndarray:
     >>> from_name(["the Philippines", "the former Yugoslav Republic of Macedonia", "Türkiye", "Turkey",
     ...            "Democratic Republic of Congo", "Ivory Coast", "eSwatini", "Burma", "Korea, South"]).tolist()
     ['PHL', 'MKD', 'TUR', 'TUR', 'COD', 'CIV', 'SWZ', 'MMR', 'KOR']
+    >>> from_name(["Samoa (American)", "Congo (Democratic Republic of the)", "Congo (Zaire)"]).tolist()
+    ['ASM', 'COD', '?']
     """
     series = pd.Series(names, dtype=object).fillna("").astype(str)
     mapping = {name: _name_to_iso(name) for name in series.unique()}

@@ -594,6 +594,38 @@ HARD_CASES = {
 }
 
 
+#: Names with a part in brackets: a qualifier of the same country, the part read before the
+#: name, or (None) a part that may name another country, never dropped ("?", reported).
+BRACKETED = {
+    "Saint Martin (French part)": "MAF",
+    "Sint Maarten (Dutch part)": "SXM",
+    "Falkland Islands (Malvinas)": "FLK",
+    "Holy See (Vatican City State)": "VAT",
+    "Macedonia (FYROM)": "MKD",
+    "Samoa (American)": "ASM",
+    "Guinea (Equatorial)": "GNQ",
+    "Iran (Islamic Republic of)": "IRN",
+    "Korea (Republic of)": "KOR",
+    "Korea (Democratic People's Republic of)": "PRK",
+    "Congo (Democratic Republic of the)": "COD",
+    "Congo (Kinshasa)": "COD",
+    "Congo (Brazzaville)": "COG",
+    "Virgin Islands (British)": "VGB",
+    "Virgin Islands (U.S.)": "VIR",
+    "Cocos (Keeling) Islands": "CCK",
+    "Congo (Zaire)": None,
+    "Congo (DRC)": None,
+    "Sudan (South Sudan)": None,
+    "Guinea (Bissau)": "GNB",
+    "Niger (Nigeria)": None,
+}
+
+
+@pytest.mark.parametrize("name", list(BRACKETED))
+def test_a_bracketed_part_is_dropped_only_when_it_keeps_the_country(name):
+    assert from_name([name])[0] == (BRACKETED[name] or "?")
+
+
 @pytest.mark.parametrize("name", ICEWS_COUNTRIES)
 def test_every_icews_country_name_maps(name):
     code = from_name([name])[0]
