@@ -63,6 +63,26 @@ def test_icews_greece_macedonia_talks_are_kept():
     assert want == 8 and len(pair) == want
 
 
+def test_icews_read_through_pandas_keeps_its_codes_and_kinds():
+    # pandas reads "CAMEO Code" as integers: 10 (was 010, a statement) must not become the
+    # root code of demands, nor 20 (an appeal) the root code of mass violence
+    import pandas as pd
+
+    path = need(REAL_DATA / "icews_2018_sample_andybega.tab")
+    as_text = _quiet(read_icews, path)
+    frame = pd.read_csv(path, sep="\t", quoting=csv.QUOTE_NONE)
+    assert frame["CAMEO Code"].dtype.kind == "i"
+    as_numbers = _quiet(read_icews, frame)
+    assert as_numbers["cameo"].tolist() == as_text["cameo"].tolist()
+    assert as_numbers["kind"].tolist() == as_text["kind"].tolist()
+    with open(path, encoding="utf-8", newline="") as handle:
+        written = [r["CAMEO Code"] for r in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)]
+    # every kept code written with a zero lost it to pandas, and is counted as restored
+    lost = sum(1 for line in as_text["line"] if written[line - 2].startswith("0"))
+    assert lost > 200
+    assert as_numbers.attrs["report"].notes["CAMEO Code missing its leading zero, restored"] == lost
+
+
 # --- ACLED ---------------------------------------------------------------------------
 
 _STATE = re.compile(r"^(?:Military Forces|Police Forces|Government) of (.+?)(?: \(\d{4}-\d{0,4}\).*)?$")

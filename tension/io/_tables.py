@@ -82,22 +82,25 @@ def _valid(code: str) -> bool:
 
 
 def cameo_codes(values) -> tuple[pd.Series, np.ndarray]:
-    """CAMEO codes as strings, restoring a leading zero lost in a spreadsheet.
+    """CAMEO event codes of 3 or 4 digits (as ICEWS writes them) as strings, restoring a
+    leading zero lost in a spreadsheet.
 
-    Returns the codes (NA where not a CAMEO code) and a mask of restored ones.
+    Returns the codes (NA where not a CAMEO code) and a mask of restored ones. A code of
+    two digits has lost its zero: ``10`` is ``010`` (make a statement), not the root code
+    of demands.
 
     Examples
     --------
-    >>> codes, restored = cameo_codes(["043", "43", "311", "190", "x", "43.0"])
+    >>> codes, restored = cameo_codes(["043", "43", "311", "190", "x", "43.0", "10", 20])
     >>> codes.tolist(), restored.tolist()
-    (['043', '043', '0311', '190', <NA>, '043'], [False, True, True, False, False, True])
+    (['043', '043', '0311', '190', <NA>, '043', '010', '020'], [False, True, True, False, False, True, True, True])
     """
     text = pd.Series(values, dtype=object).fillna("").astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
     mapping, fixed = {}, {}
     for code in text.unique():
-        if _valid(code):
+        if _valid(code) and len(code) >= 3:
             mapping[code], fixed[code] = code, False
-        elif _valid("0" + code):
+        elif len(code) in (2, 3) and _valid("0" + code):
             mapping[code], fixed[code] = "0" + code, True
         else:
             mapping[code], fixed[code] = pd.NA, False

@@ -62,9 +62,10 @@ def read_icews(path_or_paths, *, errors: str = "report", encoding: str = "utf-8"
     Notes
     -----
     Skipped and counted: rows without a source or target country (``NA``), with a
-    country name that is not known, or with the same country on both sides. CAMEO codes
-    that lost their leading zero in a spreadsheet (``43`` for ``043``) are restored and
-    counted in the report's notes.
+    country name that is not known, or with the same country on both sides. ICEWS writes
+    CAMEO codes of 3 or 4 digits; codes that lost their leading zero in a spreadsheet or
+    in ``pandas.read_csv`` (``43`` for ``043``, ``10`` for ``010``, not the root code 10)
+    are restored and counted in the report's notes.
 
     Examples
     --------
