@@ -60,6 +60,11 @@ _NUMBERS_ADVICE = (
 )
 
 
+#: How the messages of a column that reads both ways, and of a date without a UTC offset
+#: among dates with one, begin (the readers raise them as errors of the column).
+AMBIGUOUS = "ambiguous dates"
+NAIVE_AMONG_ZONED = "a date without a time zone"
+
 #: Message for an empty cell.
 MISSING = "missing date; every event needs one (YYYY-MM-DD or an ISO 8601 timestamp)"
 
@@ -220,7 +225,7 @@ def _datetime_objects(raw, flag, warn) -> pd.Series:
         flag(
             present & ~aware,
             lambda pos: (
-                f"a date without a time zone ({_shown(raw, pos)}) in a column of dates with time zones; give every "
+                f"{NAIVE_AMONG_ZONED} ({_shown(raw, pos)}) in a column of dates with time zones; give every "
                 "date a time zone (e.g. tz_localize('UTC')) or none"
             ),
         )
@@ -264,7 +269,7 @@ def _text(raw: pd.Series, flag, date_format, dayfirst, warn, shown=None) -> pd.S
         flag(
             naive,
             lambda pos: (
-                f"a date without a time zone ({_shown(shown, pos)}) in a column of dates with time zones; "
+                f"{NAIVE_AMONG_ZONED} ({_shown(shown, pos)}) in a column of dates with time zones; "
                 "give every date a UTC offset (e.g. +00:00) or none"
             ),
         )
@@ -298,7 +303,7 @@ def _text(raw: pd.Series, flag, date_format, dayfirst, warn, shown=None) -> pd.S
             flag(
                 usable,
                 lambda pos: (
-                    f"ambiguous dates: the whole column reads as {formats[0]!r} and as {formats[1]!r} "
+                    f"{AMBIGUOUS}: the whole column reads as {formats[0]!r} and as {formats[1]!r} "
                     f"(e.g. {example!r}), with different days; say which with read_events(..., dayfirst=True) "
                     f"or dayfirst=False, or date_format='...'"
                 ),
@@ -382,7 +387,7 @@ def _read(values: pd.Series, fmt: str, flag, raw, warn) -> pd.Series:
                 flag(
                     naive,
                     lambda pos: (
-                        f"a date without a time zone ({_shown(raw, pos)}) in a column of dates with time zones; "
+                        f"{NAIVE_AMONG_ZONED} ({_shown(raw, pos)}) in a column of dates with time zones; "
                         "give every date a UTC offset (e.g. +00:00) or none"
                     ),
                 )

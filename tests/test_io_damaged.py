@@ -453,6 +453,80 @@ def test_acled_ambiguous_or_mixed_day_month_order_is_an_error(tmp_path):
         read_acled(_acled_dates(tmp_path, ["13/02/2024", "02/13/2024"]))
 
 
+@pytest.mark.parametrize("dayfirst", [None, True])
+def test_acled_dates_with_a_time_follow_the_columns_one_order(tmp_path, dayfirst):
+    # "13/02" proves day first, so "01/02" is 1 February, time of day or not
+    path = _acled_dates(tmp_path, ["13/02/2024 00:00", "01/02/2024 00:00", "01/02/2024"])
+    ev = read_acled(path, dayfirst=dayfirst)
+    assert ev["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-02-13", "2024-02-01", "2024-02-01"]
+
+
+def test_acled_dates_with_a_time_against_dayfirst_are_malformed(tmp_path):
+    ev = _quiet(read_acled, _acled_dates(tmp_path, ["13/02/2024 00:00", "01/02/2024 00:00"]), dayfirst=False)
+    assert ev["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-02"]
+    assert ev.attrs["report"].problems[0].endswith(":2: event_date is not a date ('13/02/2024 00:00')")
+
+
+def test_acled_ambiguous_dates_with_a_time_are_an_error(tmp_path):
+    path = _acled_dates(tmp_path, ["01/02/2024 10:00", "03/04/2024 10:00"])
+    with pytest.raises(ReadError, match=r"'01/02/2024 10:00' read as day/month and as month/day .* dayfirst=True"):
+        read_acled(path)
+    ev = read_acled(path, dayfirst=True)
+    assert ev["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-02-01", "2024-04-03"]
+
+
+def test_acled_files_keep_their_own_date_rules(tmp_path):
+    # one file day first, another month first and a third in ISO: read in one call, each by its own rule
+    first = _acled_dates(tmp_path, ["13/02/2024", "01/02/2024"]).rename(tmp_path / "a.csv")
+    second = _acled_dates(tmp_path, ["02/13/2024", "01/02/2024"]).rename(tmp_path / "b.csv")
+    third = _acled_dates(tmp_path, ["2024-03-05"]).rename(tmp_path / "c.csv")
+    ev = read_acled([first, second, third])
+    want = ["2024-02-13", "2024-02-01", "2024-02-13", "2024-01-02", "2024-03-05"]
+    assert ev["date"].dt.strftime("%Y-%m-%d").tolist() == want
+    with pytest.raises(ReadError, match=r"b\.csv: .*'01/02/2024' may be day/month or month/day"):
+        read_acled([first, _acled_dates(tmp_path, ["01/02/2024"]).rename(tmp_path / "b.csv")])
+
+
+def _icews_dates(tmp_path, dates):
+    path = tmp_path / "dates.tab"
+    header = "Event Date\tSource Country\tTarget Country\tCAMEO Code\tIntensity"
+    rows = [f"{d}\tIndia\tPakistan\t190\t-10" for d in dates]
+    path.write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_icews_dates_with_and_without_offsets_are_an_error(tmp_path):
+    with pytest.raises(
+        ReadError, match=r"mixes dates with a UTC offset and dates without one \(such as '2018-06-01'\)"
+    ):
+        read_icews(_icews_dates(tmp_path, ["2018-06-01T23:30:00-05:00", "2018-06-01"]))
+
+
+def test_icews_dates_with_offsets_are_converted_to_utc_and_said(tmp_path):
+    with pytest.warns(tn.TensionWarning, match="'Event Date' carry UTC offsets; converted to UTC"):
+        ev = read_icews(_icews_dates(tmp_path, ["2018-06-01T23:30:00-05:00", "2018-06-02T01:00:00+00:00"]))
+    assert ev["date"].tolist() == [pd.Timestamp("2018-06-02 04:30"), pd.Timestamp("2018-06-02 01:00")]
+
+
+def test_icews_and_plover_take_dayfirst(tmp_path):
+    path = _icews_dates(tmp_path, ["01/02/2018", "03/04/2018"])
+    with pytest.raises(ReadError, match="pass dayfirst=True or dayfirst=False"):
+        read_icews(path)
+    assert read_icews(path, dayfirst=True)["date"].dt.strftime("%m-%d").tolist() == ["02-01", "04-03"]
+    plover = pd.DataFrame(
+        {
+            "Event Type": ["ASSAULT"] * 2,
+            "Actor Country": ["IRN"] * 2,
+            "Recipient Country": ["PAK"] * 2,
+            "Event Date": ["01/02/2024 10:00", "03/04/2024 10:00"],
+        }
+    )
+    assert read_plover(plover, dayfirst=False)["date"].dt.strftime("%m-%d").tolist() == ["01-02", "03-04"]
+    for reader, source in ((read_icews, path), (read_acled, _acled_dates(tmp_path, ["2024-01-01"]))):
+        with pytest.raises(TypeError, match="dayfirst must be True, False or None"):
+            reader(source, dayfirst="yes")
+
+
 def test_acled_date_outside_its_year_is_malformed(tmp_path):
     ev = _quiet(read_acled, _acled_dates(tmp_path, ["2024-01-16", "2023-01-16"], years=["2024", "2024"]))
     assert (

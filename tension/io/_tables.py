@@ -108,10 +108,14 @@ def cameo_codes(values) -> tuple[pd.Series, np.ndarray]:
 
 
 _NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})$")
+#: A numeric day and month, maybe followed by a time of day.
+_NUMERIC_LEAD = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?:$|[ T])")
 
 
-def parse_dates(values, *, column: str, dayfirst: bool | None = None) -> pd.Series:
-    """Dates of a text column, one rule for the whole column (NaT where not a date).
+def parse_dates(values, *, column: str, dayfirst: bool | None = None, by=None) -> pd.Series:
+    """Dates of a text column, one rule for the whole column (NaT where not a date); with
+    ``by`` (the file of each value), one rule for each file's part of the column, and
+    its errors name the file.
 
     - ``YYYYMMDD`` (8 digits, as GDELT and some exports write them) is that day; any
       other bare number (a spreadsheet serial, a year) is not a date.
@@ -121,8 +125,14 @@ def parse_dates(values, *, column: str, dayfirst: bool | None = None) -> pd.Seri
       values prove both orders, or neither (all parts 12 or less) without
       ``dayfirst``, is a ReadError naming the column and saying how to choose.
     - "today", "now" and the like are not dates (they would change with the run).
-    - Anything else (ISO dates, month names: "9-May-20", "21 March 2020") is read by
-      pandas, which is unambiguous for those.
+    - Dates with a month's name ("9-May-20", "21 March 2020") are read each as written:
+      the name says which part is the month.
+    - Anything else (ISO dates, dates with a time: "13/02/2020 00:00") is read as
+      :func:`tension.read_events` reads a date column: ISO 8601 if every value is, else the one format that reads every value,
+      in the day/month order ``dayfirst`` or the numeric dates gave; a value that does not
+      match it is NaT. A column that reads both ways with different days is a ReadError.
+      Dates with UTC offsets are converted to UTC (a TensionWarning says so); dates with
+      and without offsets in one column are a ReadError.
 
     Examples
     --------
@@ -131,25 +141,42 @@ def parse_dates(values, *, column: str, dayfirst: bool | None = None) -> pd.Seri
     """
     from ._report import ReadError
 
+    if by is not None:
+        values = pd.Series(values, dtype=object)
+        groups, names = pd.factorize(np.asarray(by, dtype=object))
+        out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+        for k, name in enumerate(names):
+            rows = np.flatnonzero(groups == k)
+            try:
+                out.iloc[rows] = parse_dates(values.iloc[rows], column=column, dayfirst=dayfirst).to_numpy()
+            except ReadError as err:
+                raise ReadError(f"{name}: {err}") from None
+        return out
     text = pd.Series(values, dtype=object).fillna("").astype(str).str.strip()
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     parts = text.str.extract(_NUMERIC)
     numeric = parts[0].notna().to_numpy()
-    if numeric.any():
-        first, second = parts.loc[numeric, 0].astype(int), parts.loc[numeric, 1].astype(int)
-        day_proof, month_proof = text[numeric][first > 12], text[numeric][second > 12]
+    # the day/month order is proved by every numeric date, those with a time of day too
+    led = text.str.extract(_NUMERIC_LEAD)
+    dated = led[0].notna().to_numpy()
+    if dated.any():
+        first, second = led.loc[dated, 0].astype(int), led.loc[dated, 1].astype(int)
+        day_proof, month_proof = text[dated][first > 12], text[dated][second > 12]
         if dayfirst is None:
             if len(day_proof) and len(month_proof):
                 raise ReadError(
                     f"column {column!r} mixes day-first dates ({day_proof.iat[0]!r}) and month-first dates "
                     f"({month_proof.iat[0]!r}); fix the file or split it"
                 )
-            if not len(day_proof) and not len(month_proof):
+            if numeric.any() and not len(day_proof) and not len(month_proof):
                 raise ReadError(
                     f"column {column!r}: dates such as {text[numeric].iat[0]!r} may be day/month or "
                     "month/day and no value says which; pass dayfirst=True or dayfirst=False"
                 )
-            dayfirst = bool(len(day_proof))
+            if len(day_proof) or len(month_proof):
+                dayfirst = bool(len(day_proof))
+    if numeric.any():
+        first, second = parts.loc[numeric, 0].astype(int), parts.loc[numeric, 1].astype(int)
         day, month = (first, second) if dayfirst else (second, first)
         year = parts.loc[numeric, 2]
         year = year.where(year.str.len() == 4, year.map(lambda y: str((1900 if int(y) >= 69 else 2000) + int(y))))
@@ -161,12 +188,70 @@ def parse_dates(values, *, column: str, dayfirst: bool | None = None) -> pd.Seri
         out[eight] = pd.to_datetime(text[eight], format="%Y%m%d", errors="coerce").to_numpy()
     relative = text.str.lower().isin(["today", "now", "yesterday", "tomorrow"]).to_numpy()  # not a fixed day
     rest = ~numeric & ~eight & ~relative & ~text.str.fullmatch(r"[\d.]*").to_numpy()
+    named = rest & text.str.contains(_MONTH_NAME, regex=True).to_numpy()
+    if named.any():  # a month's name says which part is the month: each value as written
+        out[named] = _named_months(text[named], column).to_numpy()
+    rest &= ~named
     if rest.any():
-        try:
-            parsed = pd.to_datetime(text[rest], format="mixed", errors="coerce")
-        except (ValueError, TypeError):  # mixed time zones
-            parsed = pd.to_datetime(text[rest], format="mixed", errors="coerce", utc=True)
-        if getattr(parsed.dt, "tz", None) is not None:
-            parsed = parsed.dt.tz_convert(None)
-        out[rest] = parsed.to_numpy()
+        out[rest] = _one_format(text[rest], column, dayfirst).to_numpy()
     return out
+
+
+#: A month's name or its abbreviation, as a word.
+_MONTH_NAME = r"(?i)(?<![a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?![a-z])"
+
+
+def _named_months(text: pd.Series, column: str) -> pd.Series:
+    """Dates written with a month's name ("9-May-20", "21 March 2020"), each read as
+    written (no day/month order to choose), naive UTC."""
+    import warnings
+
+    from ..exceptions import TensionWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            parsed = pd.to_datetime(text, format="mixed", errors="coerce")
+        except (ValueError, TypeError):  # with and without time zones
+            parsed = pd.to_datetime(text, format="mixed", errors="coerce", utc=True)
+    if getattr(parsed.dt, "tz", None) is not None:
+        warnings.warn(f"dates in column {column!r} carry UTC offsets; converted to UTC", TensionWarning, stacklevel=4)
+        parsed = parsed.dt.tz_convert(None)
+    return parsed
+
+
+def _one_format(text: pd.Series, column: str, dayfirst: bool | None) -> pd.Series:
+    """Dates read by one format for the whole column (tension's date rule), naive UTC;
+    NaT where a value does not match. The column-wide problems are ReadErrors."""
+    import warnings
+
+    from .. import _dates
+    from ..exceptions import TensionWarning
+    from ._report import ReadError
+
+    problems: list[tuple[np.ndarray, str]] = []
+
+    def flag(mask, message) -> None:
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            problems.append((mask, message(np.flatnonzero(mask))))
+
+    converted: list[str] = []
+    parsed = _dates._text(text, flag, None, dayfirst, converted.append)
+    for mask, message in problems:
+        example = text.iloc[int(np.argmax(mask))]
+        if message.startswith(_dates.AMBIGUOUS):
+            raise ReadError(
+                f"column {column!r}: dates such as {example!r} read as day/month and as month/day with different "
+                "days; pass dayfirst=True or dayfirst=False"
+            )
+        if message.startswith(_dates.NAIVE_AMONG_ZONED):
+            raise ReadError(
+                f"column {column!r} mixes dates with a UTC offset and dates without one (such as {example!r}); "
+                "give every date an offset or none"
+            )
+    if converted:
+        warnings.warn(f"dates in column {column!r} carry UTC offsets; converted to UTC", TensionWarning, stacklevel=4)
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_convert(None)
+    return parsed

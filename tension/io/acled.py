@@ -204,6 +204,8 @@ def read_acled(
     0    IRN    PAK  airstrike       2   civilians     True
     """
     check_errors(errors)
+    if dayfirst is not None and not isinstance(dayfirst, bool):
+        raise TypeError(f"dayfirst must be True, False or None, not {dayfirst!r}")
     files, frame, problems = load_tables(
         path_or_paths, sep=",", required=_REQUIRED, what="an ACLED export", encoding=encoding, canonical=_canonical
     )
@@ -213,7 +215,7 @@ def read_acled(
         frame["sub_event_type"] = ""
     for column in ("event_type", "sub_event_type", "actor1", "actor2", "country", "fatalities", "event_date"):
         frame[column] = frame[column].astype(str).str.strip()
-    date = parse_dates(frame["event_date"], column="event_date", dayfirst=dayfirst)
+    date = parse_dates(frame["event_date"], column="event_date", dayfirst=dayfirst, by=frame["file"])
     year = pd.to_numeric(frame["year"], errors="coerce") if "year" in frame else pd.Series(np.nan, index=frame.index)
     fatalities = pd.to_numeric(frame["fatalities"], errors="coerce")
     types = [_key(t) for t in frame["event_type"]]

@@ -30,7 +30,9 @@ def _canonical(name: str) -> str:
     return known.get(" ".join(name.split()).lower(), name)
 
 
-def read_icews(path_or_paths, *, errors: str = "report", encoding: str = "utf-8") -> pd.DataFrame:
+def read_icews(
+    path_or_paths, *, errors: str = "report", encoding: str = "utf-8", dayfirst: bool | None = None
+) -> pd.DataFrame:
     """Read ICEWS event files into the event schema.
 
     Parameters
@@ -48,6 +50,11 @@ def read_icews(path_or_paths, *, errors: str = "report", encoding: str = "utf-8"
         The files' text encoding. A byte that is not valid in it is a
         :class:`tension.io.ReadError` naming file and line (never replaced silently).
 
+    dayfirst : bool, optional
+        For numeric dates such as ``01/02/2018`` (a spreadsheet re-save): the order of
+        day and month, for each file's whole column. By default the values decide (a
+        part over 12 is the day); a column they do not decide is an error asking for
+        this. ISO dates need nothing.
     Returns
     -------
     pandas.DataFrame
@@ -78,12 +85,14 @@ def read_icews(path_or_paths, *, errors: str = "report", encoding: str = "utf-8"
     0 2018-06-01    IND    PAK  pledge_cooperation    -4.0
     """
     check_errors(errors)
+    if dayfirst is not None and not isinstance(dayfirst, bool):
+        raise TypeError(f"dayfirst must be True, False or None, not {dayfirst!r}")
     files, frame, problems = load_tables(
         path_or_paths, sep="\t", required=ICEWS_COLUMNS, what="an ICEWS table", encoding=encoding, canonical=_canonical
     )
     report = ReadReport("read_icews", files, rows=len(frame))
     add_problems(report, problems, errors)
-    date = parse_dates(frame["Event Date"], column="Event Date")
+    date = parse_dates(frame["Event Date"], column="Event Date", dayfirst=dayfirst, by=frame["file"])
     code, restored = cameo_codes(frame["CAMEO Code"])
     intensity = pd.to_numeric(frame["Intensity"], errors="coerce").astype(float)  # (float when empty too)
     why = np.full(len(frame), "", dtype=object)

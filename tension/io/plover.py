@@ -194,7 +194,9 @@ def _kind(category: str, mode, context) -> str:
     return default
 
 
-def read_plover(path_or_paths, *, errors: str = "report", encoding: str = "utf-8") -> pd.DataFrame:
+def read_plover(
+    path_or_paths, *, errors: str = "report", encoding: str = "utf-8", dayfirst: bool | None = None
+) -> pd.DataFrame:
     """Read PLOVER or POLECAT records into the event schema.
 
     Parameters
@@ -215,6 +217,11 @@ def read_plover(path_or_paths, *, errors: str = "report", encoding: str = "utf-8
     encoding : str, default "utf-8"
         The files' text encoding; a byte that is not valid in it is a ReadError.
 
+    dayfirst : bool, optional
+        For numeric dates such as ``01/02/2018`` (a spreadsheet re-save): the order of
+        day and month, for each file's whole column. By default the values decide (a
+        part over 12 is the day); a column they do not decide is an error asking for
+        this. ISO dates need nothing.
     Returns
     -------
     pandas.DataFrame
@@ -245,16 +252,20 @@ def read_plover(path_or_paths, *, errors: str = "report", encoding: str = "utf-8
     0    IRN    PAK  airstrike
     """
     check_errors(errors)
+    if dayfirst is not None and not isinstance(dayfirst, bool):
+        raise TypeError(f"dayfirst must be True, False or None, not {dayfirst!r}")
     check_encoding(encoding)
     problems: list[str] = []
     if isinstance(path_or_paths, pd.DataFrame):
         files, records = ["<DataFrame>"], _from_frame(path_or_paths)
+        origin = ["<DataFrame>"] * len(records)
     else:
         files = expand_paths(path_or_paths)
-        records = []
+        records, origin = [], []  # the records, and the file of each (dates follow one rule per file)
         for f in files:
             got, bad = _records(f, encoding)
             records.extend(got)
+            origin.extend([f] * len(got))
             problems.extend(bad)
     report = ReadReport("read_plover", files, rows=len(records))
     add_problems(report, problems, errors)
@@ -265,6 +276,8 @@ def read_plover(path_or_paths, *, errors: str = "report", encoding: str = "utf-8
             for r in records
         ],
         column="date",
+        dayfirst=dayfirst,
+        by=origin,
     )
     for record, date in zip(records, dates, strict=True):
         category = str(record.get("event", "")).strip().upper()
