@@ -20,7 +20,7 @@ from ._version import __version__
 from .events import for_scoring
 from .io._direction import check_direction
 from .model import Model, discounted, index_channels, magnitude
-from .taxonomy import TAXONOMY_VERSION, kind_quad_classes, resolve_weights
+from .taxonomy import TAXONOMY_VERSION, resolve_weights
 
 __all__ = [
     "PARTS",
@@ -342,12 +342,12 @@ def select_dyads(p: Prepared, dyads) -> Prepared:
 PARTS = ("kind", "quad_class", "sign", "event")
 
 
-def part_labels(p: Prepared, by: str) -> np.ndarray:
+def part_labels(p: Prepared, by: str, model: Model) -> np.ndarray:
     """The part of each event when splitting by ``by`` (one of :data:`PARTS`)."""
     if by == "kind":
         return p.events["kind"].to_numpy(dtype=object)
     elif by == "quad_class":
-        quads = kind_quad_classes()
+        quads = model.kind_classes()
         return p.events["kind"].map(lambda k: quads.get(k, "unclassified")).to_numpy(dtype=object)
     elif by == "sign":
         return np.where(p.score < 0, "cooperative", np.where(p.score > 0, "hostile", "neutral")).astype(object)

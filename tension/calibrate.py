@@ -15,7 +15,6 @@ from . import _basis
 from .exceptions import TensionError, TensionWarning
 from .model import Model
 from .score import score
-from .taxonomy import kinds as kind_table
 
 __all__ = ["calibrate", "Calibration", "CalibrationError"]
 
@@ -175,8 +174,8 @@ def calibrate(
             f"fit_weights names kinds without events of {dyad} (or with explicit weights): {unknown}"
         )
     base = dict(zip(kinds, scores["base_weight"].to_numpy(dtype=float), strict=True))
-    quads = dict(zip(kind_table(m.weights)["kind"], kind_table(m.weights)["quad_class"], strict=True))
-    classes = sorted({quads.get(k) or "default" for k in kinds}) if half_life == "class" else []
+    quads = m.kind_classes()
+    classes = sorted({quads.get(k, "default") for k in kinds}) if half_life == "class" else []
     grid = pd.date_range(ref.index[0].normalize(), ref.index[-1], freq=freq)
     off = ref.index.difference(grid)
     if len(off):

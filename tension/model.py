@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import _params, core
-from .taxonomy import QUAD_CLASSES, kind_quad_classes, resolve_weights, user_weights
+from .taxonomy import QUAD_CLASSES, kind_quad_classes, resolve_weights, user_quad_classes, user_weights
 
 __all__ = [
     "Model",
@@ -87,7 +87,13 @@ class Model:
         see :data:`tension.MEMORY_BY_QUAD`) and a fallback under ``"default"``; a kind's
         own entry beats its quad class, which beats ``"default"``, which beats 30.
     weights : mapping kind -> float, DataFrame or None
-        Signed base weights overriding or extending the defaults (``-Goldstein``).
+        Signed base weights overriding or extending the defaults (``-Goldstein``). A
+        DataFrame's ``cameo`` column gives the user's new kinds their quad class (for
+        per-class half-lives and :func:`tension.decompose`), kept in ``quad_classes``.
+    quad_classes : mapping kind -> quad class, optional
+        The quad class of the user's new kinds (``{"drone_incursion":
+        "material_conflict"}``); filled from a weights table's ``cameo`` column. Default
+        kinds keep the class of their CAMEO code; a user kind with none is unclassified.
     directed : bool, default False
         Score ``source -> target`` pairs (``"PAK->IRN"``) instead of unordered pairs
         (``"IRN-PAK"``, codes sorted).
@@ -128,6 +134,7 @@ class Model:
 
     half_life: float | Mapping[str, float] = DEFAULT_HALF_LIFE
     weights: Mapping[str, float] | None = None
+    quad_classes: Mapping[str, str] | None = None
     directed: bool = False
     killed_coef: float = DEFAULT_KILLED_COEF
     injured_coef: float = DEFAULT_INJURED_COEF
@@ -141,6 +148,7 @@ class Model:
 
     def __post_init__(self):
         weights = self.weights
+        classes = user_quad_classes(weights)  # (a table's cameo column)
         if isinstance(weights, pd.DataFrame):
             weights = user_weights(weights)
         elif weights is not None:
@@ -151,6 +159,22 @@ class Model:
                     )
             weights = user_weights(weights)
         object.__setattr__(self, "weights", _freeze(weights))
+        given = self.quad_classes
+        if given is not None and not isinstance(given, Mapping):
+            raise _params.ParameterError(f"quad_classes={given!r}: must be a mapping kind -> quad class")
+        classes = {**classes, **(given or {})}
+        defaults = kind_quad_classes()
+        for kind, quad in classes.items():
+            if quad not in QUAD_CLASSES.values():
+                raise _params.ParameterError(
+                    f"quad_classes[{kind!r}]={quad!r}: must be one of {', '.join(QUAD_CLASSES.values())}"
+                )
+            if kind in defaults and defaults[kind] != quad:
+                raise _params.ParameterError(
+                    f"quad_classes[{kind!r}]={quad!r}: {kind!r} is a default kind, of class {defaults[kind]!r}"
+                )
+        user = {kind: quad for kind, quad in classes.items() if kind not in defaults}
+        object.__setattr__(self, "quad_classes", _freeze(user) if user else None)
         half_life = _params.half_life(self.half_life)
         if isinstance(half_life, Mapping):
             half_life = {key: float(days) for key, days in half_life.items()}
@@ -181,7 +205,7 @@ class Model:
             return [float(self.half_life)] * len(kinds)
         table = self.half_life
         fallback = float(table.get("default", DEFAULT_HALF_LIFE))
-        quads = kind_quad_classes()
+        quads = self.kind_classes()
         out = []
         for kind in kinds:
             if kind in table:
@@ -191,6 +215,11 @@ class Model:
             else:
                 out.append(fallback)
         return out
+
+    def kind_classes(self) -> dict[str, str]:
+        """Quad class of every kind this model knows a class for: the default kinds and
+        the user's kinds of :attr:`quad_classes`."""
+        return kind_quad_classes() | dict(self.quad_classes or {})
 
     def as_dict(self) -> dict:
         """Plain-dict view of the parameters (mappings as dicts), for ``attrs``."""

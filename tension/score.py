@@ -357,7 +357,7 @@ def decompose(
     p = prepare(events, m)
     if dyads is not None:
         p = select_dyads(p, dyads)
-    labels = part_labels(p, by)
+    labels = part_labels(p, by, m)
     part_codes, part_names = pd.factorize(pd.Series(labels, dtype=object), sort=by != "event")
     times = grid(p, freq, start, end)
     matrix, half_lives, channel_part = channels(p, groups=part_codes)

@@ -385,10 +385,45 @@ def kinds(weights: Mapping[str, float] | pd.DataFrame | None = None) -> pd.DataF
     return table
 
 
-def kind_quad_classes() -> dict[str, str]:
-    """Quad class of every default kind (``"airstrike"`` -> ``"material_conflict"``)."""
+def kind_quad_classes(weights=None) -> dict[str, str]:
+    """Quad class of every default kind (``"airstrike"`` -> ``"material_conflict"``), and
+    of the user's new kinds given a CAMEO code in a weights table (see
+    :func:`user_quad_classes`)."""
     table = _default_kinds()
-    return dict(zip(table["kind"], table["quad_class"], strict=True))
+    return dict(zip(table["kind"], table["quad_class"], strict=True)) | user_quad_classes(weights)
+
+
+def user_quad_classes(weights) -> dict[str, str]:
+    """Quad class of the new kinds of a weights table with a ``cameo`` column, from their
+    codes (kinds without a code have none; default kinds keep their own). A code that is
+    not a CAMEO code is a :class:`~tension.ParameterError`.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"kind": ["drone_incursion", "summit"], "weight": [6.0, -3.0],
+    ...                       "cameo": ["195", None]})
+    >>> user_quad_classes(table)
+    {'drone_incursion': 'material_conflict'}
+    """
+    if not isinstance(weights, pd.DataFrame) or "cameo" not in weights.columns or "kind" not in weights.columns:
+        return {}
+    defaults = set(_default_kinds()["kind"])
+    out = {}
+    for kind, code in zip(weights["kind"].tolist(), weights["cameo"].tolist(), strict=True):
+        if kind in defaults or code is None or (isinstance(code, float) and np.isnan(code)) or code is pd.NA:
+            continue
+        text = str(code).strip()
+        if not text:
+            continue
+        try:
+            goldstein(text)
+            out[kind] = QUAD_CLASSES[quad_class(text)]
+        except (ValueError, KeyError):
+            raise ParameterError(
+                f"the weights table gives kind {kind!r} the CAMEO code {code!r}, which is not one; write codes as "
+                "text with their leading zeros ('036', '195')"
+            ) from None
+    return out
 
 
 # the names these helpers had in 0.1, used within this module and by the readers

@@ -83,3 +83,60 @@ def test_event_scores_match_the_reference_for_drawn_models(model, rows):
     assert scores["dyad"].tolist() == ref.dyads
     for value, expected in zip(scores["score"], ref.scores, strict=True):
         assert close(value, expected, abs(expected))
+
+
+# --- the quad class of a user's kind, from a weights table's CAMEO code -----------------
+
+USER_TABLE = pd.DataFrame({"kind": ["drone_incursion", "summit"], "weight": [6.0, -3.0], "cameo": ["195", None]})
+BY_CLASS = {"material_conflict": 60.0, "default": 10.0}
+
+
+def _one(kind: str) -> pd.DataFrame:
+    return pd.DataFrame([{"date": "2024-01-01", "source": "PAK", "target": "IRN", "kind": kind}])
+
+
+def test_a_user_kind_with_a_cameo_code_takes_its_class_half_life():
+    # one event of weight 6 read 60 days later: 6 * 2 ** (-60 / 60) = 3 (its class's half-life),
+    # not 6 * 2 ** (-60 / 10) (the default)
+    at = pd.Timestamp("2024-03-01")
+    score = tn.score(_one("drone_incursion"), weights=USER_TABLE, half_life=BY_CLASS, at=at)
+    assert score["tension"].item() == pytest.approx(6.0 * 2 ** (-60 / 60.0))
+    assert tn.event_scores(_one("drone_incursion"), weights=USER_TABLE, half_life=BY_CLASS)["half_life"].item() == 60
+    # a user kind without a code keeps the default
+    summit = tn.score(_one("summit"), weights=USER_TABLE, half_life=BY_CLASS, at=at)
+    assert summit["tension"].item() == pytest.approx(-3.0 * 2 ** (-60 / 10.0))
+
+
+def test_decompose_puts_a_user_kind_with_a_code_in_its_class():
+    parts = tn.decompose(_one("drone_incursion"), weights=USER_TABLE, start="2024-01-01", end="2024-01-01")
+    assert parts["part"].tolist() == ["material_conflict"]
+    parts = tn.decompose(_one("summit"), weights=USER_TABLE, start="2024-01-01", end="2024-01-01")
+    assert parts["part"].tolist() == ["unclassified"]
+
+
+def test_the_user_classes_are_kept_by_the_model_and_a_saved_state(tmp_path):
+    model = tn.Model(weights=USER_TABLE, half_life=BY_CLASS)
+    assert dict(model.quad_classes) == {"drone_incursion": "material_conflict"}
+    assert tn.kinds(USER_TABLE).set_index("kind").loc["drone_incursion", "quad_class"] == "material_conflict"
+    state = tn.State(model=model)
+    state.update(_one("drone_incursion"))
+    state.save(tmp_path / "state.json")
+    loaded = tn.State.load(tmp_path / "state.json")
+    assert loaded.model == model
+    at = pd.Timestamp("2024-03-01")
+    assert loaded.snapshot(at=at)["tension"].item() == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ({"cameo": ["36"]}, "not one; write codes as text"),
+        ({"quad_classes": {"drone_incursion": "hostile"}}, "must be one of"),
+        ({"quad_classes": {"airstrike": "verbal_cooperation"}}, "is a default kind"),
+    ],
+)
+def test_wrong_classes_are_refused(given, message):
+    table = USER_TABLE.head(1).assign(**{k: v for k, v in given.items() if k == "cameo"})
+    extra = {k: v for k, v in given.items() if k == "quad_classes"}
+    with pytest.raises(tn.ParameterError, match=message):
+        tn.Model(weights=table, **extra)
