@@ -357,6 +357,12 @@ def part_labels(p: Prepared, by: str, model: Model) -> np.ndarray:
                 f"by='event' makes one part per event ({len(p.score):,}); for many events use "
                 "contributions(events, at=...) for one date, or by='kind'"
             )
+        if p.events.index.has_duplicates:
+            label = p.events.index[p.events.index.duplicated()].tolist()[0]
+            raise ValueError(
+                f"by='event' names each part by the event's index label, and the events' index repeats "
+                f"{label!r} (e.g. after pd.concat): reset_index() the events first"
+            )
         return p.events.index.to_numpy().astype(object)
 
 

@@ -194,6 +194,12 @@ def episodes(
     """
     if not np.isfinite(threshold):
         raise ValueError(f"threshold must be a finite number, got {threshold!r}")
+    if isinstance(events, pd.DataFrame) and events.index.has_duplicates:
+        label = events.index[events.index.duplicated()].tolist()[0]
+        raise ValueError(
+            f"the events' index repeats labels ({label!r} names {int((events.index == label).sum())} events, e.g. "
+            "after pd.concat), and the drivers are named by label: reset_index() the events first"
+        )
     frame = _check_daily(daily)
     signal = _signal(frame, baseline)
     above = signal > threshold
@@ -233,7 +239,8 @@ def _name_drivers(out, frame, starts, events, model, top) -> None:
     dates = frame["date"]
     for i, (dyad, start, peak) in enumerate(zip(out["dyad"], out["start"], out["peak"], strict=True)):
         why = contributions(events, at=peak, dyads=dyad, model=model)
-        ranked = why.reindex(why["contribution"].abs().sort_values(ascending=False, kind="stable").index)
+        size = why["contribution"].abs().to_numpy()
+        ranked = why.iloc[np.argsort(-size, kind="stable")]  # (by position: largest first, ties in input order)
         ranked = ranked[ranked["contribution"] != 0].head(top)
         out.at[i, "top_drivers"] = ranked.index.tolist()
         out.at[i, "drivers"] = "; ".join(
@@ -248,9 +255,9 @@ def _name_drivers(out, frame, starts, events, model, top) -> None:
             new &= at_start["date"] > before
         new &= at_start["contribution"] > 0
         if new.any():
-            label = at_start.loc[new, "contribution"].idxmax()
-            out.at[i, "trigger"] = label
-            out.at[i, "trigger_kind"] = at_start.at[label, "kind"]
+            first = int(np.argmax(np.where(new.to_numpy(), at_start["contribution"].to_numpy(), -np.inf)))
+            out.at[i, "trigger"] = at_start.index[first]
+            out.at[i, "trigger_kind"] = at_start["kind"].iloc[first]
 
 
 def _lookback(frame: pd.DataFrame, days: int) -> np.ndarray:

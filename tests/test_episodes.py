@@ -167,3 +167,32 @@ def test_rows_filtered_out_of_a_grid_are_refused(seed_events):
     assert len(tn.episodes(weekly, threshold=5)) == 1  # (a grid of weeks is a grid)
     one = daily[daily["date"] >= "2024-02-01"]  # (a window of the grid: every point in it)
     assert len(tn.episodes(one, threshold=5)) == 1
+
+
+def _concatenated():
+    """Three events of one dyad as pd.concat leaves them: every index label 0."""
+    rows = [
+        {"date": "2024-01-01", "source": "PAK", "target": "IRN", "kind": "airstrike"},
+        {"date": "2024-01-05", "source": "PAK", "target": "IRN", "kind": "agreement"},
+        {"date": "2024-01-10", "source": "PAK", "target": "IRN", "kind": "airstrike", "killed": 10},
+    ]
+    return pd.concat([pd.DataFrame([r]) for r in rows])
+
+
+def test_repeated_event_labels_are_refused_where_labels_name_events():
+    ev = _concatenated()
+    daily = tn.score(ev, end="2024-01-20")
+    with pytest.raises(ValueError, match=r"repeats labels \(0 names 3 events.*reset_index\(\)"):
+        tn.episodes(daily, threshold=5, events=ev)
+    with pytest.raises(ValueError, match=r"by='event' names each part .* repeats 0"):
+        tn.decompose(ev, by="event", start="2024-01-05", end="2024-01-05")
+    # without the labels, the drivers are the largest contributions: the 10-killed strike,
+    # 10 * (1 + 0.5 ln 11) = 21.99 at its own day, beats the first strike, decayed
+    ep = tn.episodes(daily, threshold=5, events=ev.reset_index(drop=True), top=1)
+    peak = ep.loc[ep["peak"] == pd.Timestamp("2024-01-10")].iloc[0]
+    assert peak["top_drivers"] == [2]
+    assert peak["drivers"] == "airstrike PAK->IRN 2024-01-10 (+22.0)"
+    parts = tn.decompose(ev.reset_index(drop=True), by="event", start="2024-01-05", end="2024-01-05")
+    # one part per event: the first strike decayed 4 days (half-life 30), the agreement, nothing yet
+    assert parts["part"].tolist() == [0, 1, 2]
+    assert parts["value"].tolist() == pytest.approx([10 * 2 ** (-4 / 30), -8.0, 0.0])
