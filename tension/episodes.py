@@ -261,10 +261,24 @@ def _name_drivers(out, frame, starts, events, model, top) -> None:
 
 
 def _lookback(frame: pd.DataFrame, days: int) -> np.ndarray:
-    """Each row's tension ``days`` earlier (by date, not by row), NaN where no grid point."""
-    earlier = frame[["dyad", "date", "tension"]].copy()
-    earlier["date"] = earlier["date"] + pd.Timedelta(days=days)
-    merged = frame[["dyad", "date"]].merge(earlier, on=["dyad", "date"], how="left")
+    """Each row's tension at the same local time ``days`` calendar days earlier (by date,
+    not by row), NaN where no grid point.
+
+    Calendar days in the grid's own zone: across a daylight-saving change the point
+    looked up is 23 or 25 hours (and so on) earlier, not ``days`` x 24 hours. Where that
+    local time occurs twice (the clocks going back), the one exactly ``days`` x 24 hours
+    earlier; where it does not occur (the clocks going forward), no grid point.
+    """
+    dates = pd.DatetimeIndex(frame["date"])
+    wall = dates.tz_localize(None) if dates.tz is not None else dates  # (local clock time; naive is as it is)
+    dyad = frame["dyad"].to_numpy()
+    wanted = pd.DataFrame({"dyad": dyad, "wall": wall - pd.Timedelta(days=days), "row": np.arange(len(frame))})
+    earlier = pd.DataFrame({"dyad": dyad, "wall": wall, "at": dates, "tension": frame["tension"].to_numpy(dtype=float)})
+    merged = wanted.merge(earlier, on=["dyad", "wall"], how="left")
+    if len(merged) > len(frame):  # (a local time that occurs twice: the one exactly days x 24 h earlier)
+        exact = merged["at"].to_numpy() == (dates - pd.Timedelta(days=days))[merged["row"].to_numpy()]
+        merged = merged.assign(exact=exact).sort_values(["row", "exact"], ascending=[True, False], kind="stable")
+        merged = merged.drop_duplicates("row")
     return merged["tension"].to_numpy(dtype=float)
 
 
@@ -286,10 +300,17 @@ def alerts(
         (``"crossed_above"``) or downwards (``"crossed_below"``).
     top : int, default 10
         Report the ``top`` largest day-on-day rises (``"rise_1d"``: tension minus the
-        tension one day earlier) and the ``top`` largest week-on-week rises
-        (``"rise_7d"``, seven days earlier), only where they are positive. Earlier
-        values are looked up by date, so the grid need not be daily or regular (where no
-        grid point lies exactly 1 or 7 days earlier, there is no such rise).
+        tension at the same local time one calendar day earlier) and the ``top`` largest
+        week-on-week rises (``"rise_7d"``: the same local time seven calendar days
+        earlier), only where they are positive. Calendar days are counted in the grid's
+        own zone (a naive grid's is UTC): across a daylight-saving change "one calendar
+        day earlier" is 23 or 25 hours earlier, as the same local days on a UTC grid.
+        Where that local time occurs twice (the clocks going back), the earlier value is
+        the one exactly 24 (168) hours earlier; where it does not occur (the clocks going
+        forward), there is no such rise. Earlier values are looked up by date, so the
+        grid need not be daily or regular (where no grid point lies at exactly that
+        local time, there is no such rise: a weekly grid has only ``"rise_7d"``, a
+        monthly grid neither).
     on : date-like, optional
         Only alerts on this date (the daily job's "today").
 

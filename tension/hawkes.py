@@ -125,7 +125,8 @@ class HawkesResult:
     start, end : float
         The observation window [days from ``origin``].
     origin : pandas.Timestamp or None
-        The date of time 0 when fitted from dated events.
+        The date of time 0 when fitted from dated events, in their time zone (naive
+        for naive dates).
     """
 
     baseline: pd.Series
@@ -384,6 +385,31 @@ def _stderr(theta, args, bounds) -> np.ndarray:
     return out
 
 
+def _zone_of(events):
+    """The time zone of a DataFrame's ``date`` column, or None (naive, a path, no such column)."""
+    dtype = getattr(events["date"], "dtype", None) if isinstance(events, pd.DataFrame) and "date" in events else None
+    return dtype.tz if isinstance(dtype, pd.DatetimeTZDtype) else None
+
+
+def _days_of(dates: pd.DatetimeIndex) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:
+    """The first instant of each date's day and of the next, in the dates' own zone.
+
+    A local day starts at midnight; where the clocks skip midnight, at the first time
+    after it, and where midnight occurs twice, at the first of the two. Naive dates are
+    UTC: their days are 24 hours.
+    """
+    if dates.tz is None:
+        day = dates.normalize()
+        return day, day + pd.Timedelta(days=1)
+    wall = dates.tz_localize(None).normalize()
+    first = np.ones(len(dates), dtype=bool)  # (of an ambiguous midnight, the first)
+
+    def localize(days: pd.DatetimeIndex) -> pd.DatetimeIndex:
+        return days.tz_localize(dates.tz, ambiguous=first, nonexistent="shift_forward")
+
+    return localize(wall), localize(wall + pd.Timedelta(days=1))
+
+
 def fit(
     events,
     *,
@@ -405,11 +431,15 @@ def fit(
         Unordered pairs, ``"IRN-PAK"``: both directions of each are dimensions. Default
         every direction present. More than 6 dimensions are refused (too many parameters).
     start, end : date-like, optional
-        Observation window; default from the first event's day to the day after the last.
+        Observation window; default from the start of the first event's day to the start
+        of the day after the last. Days are those of the events' own time zone (see
+        Returns); a date without a zone is read in it.
     jitter : bool, default True
         Events at midnight (day-precision dates) are spread uniformly over their day,
         reproducibly from ``seed``, so that same-day events are ordered; without jitter,
-        events at the same time do not excite each other.
+        events at the same time do not excite each other. Midnight and the day are
+        local to the events' zone: a day across a clock change lasts 23 or 25 hours
+        (where the clocks skip midnight, the day starts at the first time after it).
     seed : int, default 0
     model : Model, optional
         Decides which events are hostile (weights); direction is always kept.
@@ -417,7 +447,11 @@ def fit(
     Returns
     -------
     HawkesResult
-        With ``origin`` = ``start``; dimensions labelled ``"PAK->IRN"``.
+        With ``origin`` = ``start``, in the events' time zone: that of a DataFrame's
+        tz-aware ``date`` column (``Asia/Karachi`` events give an ``origin`` in
+        ``Asia/Karachi``), naive for naive dates (read as UTC), UTC for dates read with
+        offsets from a file. Times are elapsed days from ``origin``. Dimensions labelled
+        ``"PAK->IRN"``.
 
     Notes
     -----
@@ -445,6 +479,7 @@ def fit(
     import dataclasses
 
     m = dataclasses.replace(m, directed=True)
+    zone = _zone_of(events)
     ev = read_events(events, weights=m.weights, duplicates="keep")
     scores = event_scores(ev, model=m)
     hostile = (scores["score"] > 0).to_numpy()
@@ -469,16 +504,19 @@ def fit(
             "three dyads with dyads=['A-B', ...] (or filter the events)"
         )
     dates = pd.DatetimeIndex(ev["date"])
-    if dates.tz is not None:
-        dates = dates.tz_convert("UTC").tz_localize(None)
+    if zone is not None:  # (read_events converts to UTC: back to the events' own zone)
+        dates = dates.tz_convert(zone)
+    tz = dates.tz  # (days, midnights and origin in the events' own zone; naive dates are UTC)
     start, end = (
-        None if v is None else _grid.timestamp(_params.timestamp(k, v), None)
-        for k, v in (("start", start), ("end", end))
-    )  # (naive UTC, as the dates)
-    lo = start if start is not None else (dates.min().normalize() if len(dates) else None)
+        None if v is None else _grid.timestamp(_params.timestamp(k, v), tz) for k, v in (("start", start), ("end", end))
+    )
+    if tz is not None:
+        start, end = (None if v is None else v.tz_convert(tz) for v in (start, end))
+    day, next_day = _days_of(dates)
+    lo = start if start is not None else (day.min() if len(dates) else None)
     if lo is None:
         raise HawkesDataError("no hostile events to fit")
-    hi = end if end is not None else dates.max().normalize() + pd.Timedelta(days=1)
+    hi = end if end is not None else next_day.max()
     t = ((dates - lo) / pd.Timedelta(days=1)).to_numpy(dtype=float)
     span = (hi - lo) / pd.Timedelta(days=1)
     outside = (t < 0) | (t > span)
@@ -488,12 +526,15 @@ def fit(
             f"events at row(s) {rows} fall outside start..end = {lo} .. {hi}; widen the window or filter them"
         )
     if jitter:
-        midnight = dates == dates.normalize()
+        wall = dates.tz_localize(None) if tz is not None else dates
+        midnight = (wall == wall.normalize()) | (dates == day)  # (or the day's first instant, if 00:00 is skipped)
         rng = np.random.default_rng(seed)
         # the draws go to the events in (time, dimension) order, not row order: the same
         # events in any row order get the same times (events alike in both are interchangeable)
         shift = np.empty(len(t))
         shift[np.lexsort((labels.to_numpy(dtype=str), t))] = rng.uniform(0.0, 1.0, len(t))
-        t = np.minimum(t + np.where(midnight, shift, 0.0), span)
+        first = ((day - lo) / pd.Timedelta(days=1)).to_numpy(dtype=float)
+        length = ((next_day - day) / pd.Timedelta(days=1)).to_numpy(dtype=float)  # (23 or 25 h across a clock change)
+        t = np.minimum(np.where(midnight, first + shift * length, t), span)
     frame = pd.DataFrame({"time": t, "dimension": labels.to_numpy()})
     return fit_times(frame, end=span, start=0.0, dimensions=names, origin=lo)

@@ -196,3 +196,99 @@ def test_repeated_event_labels_are_refused_where_labels_name_events():
     # one part per event: the first strike decayed 4 days (half-life 30), the agreement, nothing yet
     assert parts["part"].tolist() == [0, 1, 2]
     assert parts["value"].tolist() == pytest.approx([10 * 2 ** (-4 / 30), -8.0, 0.0])
+
+
+DST_DAYS = pd.date_range("2024-03-01", periods=40, freq="D")  # (clocks change in New York, London, Sydney)
+long_series = st.lists(st.floats(-20, 60, allow_nan=False), min_size=38, max_size=40)  # (across all three)
+
+
+@pytest.mark.parametrize("tz", ["Europe/London", "America/New_York", "Australia/Sydney", "UTC"])
+@settings(max_examples=20)
+@given(a=long_series)
+def test_rises_on_a_zoned_grid_are_by_calendar_day_as_on_a_naive_grid(tz, a):
+    """One (seven) calendar day(s) earlier in the grid's zone, as the same local days on a
+    naive grid: across a daylight-saving change the 24-hour look-back found no point."""
+    naive = pd.DataFrame({"dyad": "AFG-PAK", "date": DST_DAYS[: len(a)], "tension": a})
+    zoned = naive.assign(date=naive["date"].dt.tz_localize(tz))
+    got, want = tn.alerts(zoned, top=40), tn.alerts(naive, top=40)
+    pd.testing.assert_frame_equal(got.assign(date=got["date"].dt.tz_localize(None)), want)
+    for days in (1, 7):  # (and the naive grid's against a plain loop)
+        rises = sorted((a[i] - a[i - days] for i in range(days, len(a)) if a[i] > a[i - days]), reverse=True)
+        np.testing.assert_allclose(got.loc[got["alert"] == f"rise_{days}d", "change"].tolist(), rises)
+
+
+def test_scored_rises_across_a_clock_change_as_in_utc():
+    """The rises of a grid in Europe/London across 31 March 2024 (clocks forward): the
+    same alerts on the same local days as the UTC grid, each against the London grid's
+    own value at local midnight one (seven) calendar day(s) earlier."""
+    ev = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2024-03-20T12:00Z", "2024-03-31T12:00Z"]),
+            "source": "PAK",
+            "target": "IRN",
+            "kind": ["threat", "airstrike"],
+        }
+    )
+    grids = {
+        tz: tn.score(ev, start=pd.Timestamp("2024-03-25", tz=tz), end=pd.Timestamp("2024-04-05", tz=tz))
+        for tz in ("Europe/London", "UTC")
+    }
+    london, utc = (tn.alerts(grids[tz], top=3) for tz in ("Europe/London", "UTC"))
+    local = london["date"].dt.strftime("%Y-%m-%d").tolist()
+    assert local == utc["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-04-01"] * 2 + ["2024-04-02", "2024-04-03"]
+    assert london["alert"].tolist() == utc["alert"].tolist() == ["rise_1d", "rise_7d", "rise_7d", "rise_7d"]
+    by_day = grids["Europe/London"].set_index(grids["Europe/London"]["date"].dt.strftime("%Y-%m-%d"))["tension"]
+    for row in london.itertuples():
+        day = pd.Timestamp(row.date.strftime("%Y-%m-%d")) - pd.Timedelta(days=1 if row.alert == "rise_1d" else 7)
+        assert row.previous == by_day[f"{day:%Y-%m-%d}"]
+        assert row.tension == by_day[f"{row.date:%Y-%m-%d}"]
+    assert london.loc[0, "change"] == pytest.approx(9.8, abs=0.05)
+
+
+def test_hourly_rises_where_a_local_time_occurs_twice_or_not_at_all():
+    """Hand-checked: an increasing hourly series in Europe/London. Clocks back (27 October
+    2024): 01:00 occurs twice; a day later 01:00 is compared with the 01:00 exactly 24 h
+    earlier (GMT), and each 01:00 of the 27th with the 26th's. Clocks forward (31 March):
+    no 01:00, so 1 April 01:00 has no day-on-day rise. No row repeated, none lost."""
+    autumn = pd.date_range("2024-10-26", "2024-10-28 23:00", freq="h", tz="Europe/London")
+    spring = pd.date_range("2024-03-30", "2024-04-01 23:00", freq="h", tz="Europe/London")
+    assert (len(autumn), len(spring)) == (73, 71)
+
+    def at(utc: str) -> pd.Timestamp:
+        return pd.Timestamp(utc).tz_convert("Europe/London")
+
+    for dates in (autumn, spring):
+        daily = pd.DataFrame({"dyad": "AFG-PAK", "date": dates, "tension": np.arange(len(dates), dtype=float)})
+        al = tn.alerts(daily, top=100)
+        day = al[al["alert"] == "rise_1d"].set_index("date")["previous"]  # (previous = position in dates)
+        assert not day.index.duplicated().any()
+        assert (al.loc[al["alert"] == "rise_1d", "tension"] - day.to_numpy() >= 23).all()  # (23, 24 or 25 h)
+        if dates is autumn:
+            assert len(day) == 73 - 24  # (every hour after the first day)
+            assert day[at("2024-10-28 01:00Z")] == dates.get_loc(at("2024-10-27 01:00Z")) == 26  # (01:00 GMT)
+            assert day[at("2024-10-27 00:00Z")] == day[at("2024-10-27 01:00Z")] == 1  # (both 01:00: the 26th's)
+            assert day[at("2024-10-28 00:00Z")] == 24  # (midnight BST of the 27th, 25 h earlier)
+        else:
+            assert len(day) == 23 + 24 - 1  # (the 31st's 23 hours and 1 April's but its 01:00)
+            assert at("2024-04-01 00:00Z") not in day.index  # (01:00 BST on 1 April)
+            assert day[at("2024-03-31 23:00Z")] == 24  # (1 April 00:00 BST: 31 March 00:00 GMT, 23 h earlier)
+            assert day[at("2024-03-31 01:00Z")] == 2  # (02:00 BST: 30 March 02:00 GMT)
+
+
+def test_weekly_and_monthly_zoned_grids_across_a_clock_change():
+    """A weekly grid has week-on-week rises only (found across the clock change), a
+    monthly grid neither, as documented."""
+    weekly = pd.DataFrame(
+        {"dyad": "AFG-PAK", "date": pd.date_range("2024-03-18", periods=3, freq="7D", tz="Europe/London")}
+    )
+    al = tn.alerts(weekly.assign(tension=[0.0, 0.0, 5.0]), top=5)
+    assert al["alert"].tolist() == ["rise_7d"] and al["change"].tolist() == [5.0]
+    assert al["date"].tolist() == [pd.Timestamp("2024-04-01", tz="Europe/London")]
+    monthly = pd.DataFrame(
+        {
+            "dyad": "AFG-PAK",
+            "date": pd.date_range("2024-01-01", periods=6, freq="MS", tz="Europe/London"),
+            "tension": np.arange(6.0),
+        }
+    )
+    assert tn.alerts(monthly, top=5).empty

@@ -3,6 +3,7 @@ differences, parameter recovery from simulations, and the refusals."""
 
 from __future__ import annotations
 
+import datetime
 import math
 
 import numpy as np
@@ -177,3 +178,88 @@ def test_fit_window_with_a_zone_on_events_without_is_the_same_instants():
         events, dyads="IRN-PAK", start=origin.tz_localize("UTC"), end=end.tz_localize("UTC").tz_convert("Asia/Tehran")
     )
     pd.testing.assert_frame_equal(naive.branching, aware.branching)
+
+
+def _day_events(tz=None) -> pd.DataFrame:
+    """Day-precision events (many per day) from a known process, at midnight in ``tz``."""
+    mu = pd.Series({"IRN->PAK": 0.2, "PAK->IRN": 0.1})
+    alpha = pd.DataFrame([[0.2, 0.3], [0.4, 0.0]], index=mu.index, columns=mu.index)
+    sim = hawkes.simulate(mu, alpha, 1.0, end=400.0, seed=3)
+    days = (pd.Timestamp("2020-01-01") + pd.to_timedelta(sim["time"], unit="D")).dt.floor("D")
+    return pd.DataFrame(
+        {
+            "date": days if tz is None else days.dt.tz_localize(tz),
+            "source": sim["dimension"].str[:3],
+            "target": sim["dimension"].str[-3:],
+            "kind": "airstrike",
+        }
+    )
+
+
+@pytest.mark.filterwarnings("ignore:dates in column 'date' are in time zone")
+@pytest.mark.parametrize("tz", ["UTC", "Asia/Karachi"])
+def test_day_dates_with_a_zone_are_jittered_as_naive_ones(tz):
+    """Midnight in the events' own zone is day precision: local days without clock
+    changes fit exactly as the naive dates (Karachi midnights, 19:00 UTC, were taken for
+    times of day and not spread: a half-life of 25,449 days instead of 0.76), in any row
+    order; origin is in the events' zone, and a start without a zone is read in it."""
+    naive = tn.hawkes.fit(_day_events(), dyads="IRN-PAK")
+    events = _day_events(tz)
+    shuffled = events.sample(frac=1, random_state=5)
+    for res in (
+        tn.hawkes.fit(events, dyads="IRN-PAK"),
+        tn.hawkes.fit(shuffled, dyads="IRN-PAK"),
+        tn.hawkes.fit(events, dyads="IRN-PAK", start="2020-01-01", end=naive.origin + pd.Timedelta(days=naive.end)),
+    ):
+        pd.testing.assert_frame_equal(res.branching, naive.branching, check_exact=True)
+        assert res.half_life == naive.half_life and res.loglik == naive.loglik
+        assert res.origin == pd.Timestamp("2020-01-01", tz=tz) and str(res.origin.tz) == tz
+    assert naive.origin == pd.Timestamp("2020-01-01") and naive.origin.tz is None
+    assert naive.half_life == pytest.approx(0.76, abs=0.01)
+    again = res.simulate(seed=1)
+    assert str(again["date"].dt.tz) == tz
+
+
+@pytest.mark.filterwarnings("ignore:dates in column 'date' are in time zone")
+def test_day_dates_across_clock_changes_are_spread_over_their_local_day():
+    """Europe/London: each midnight event is spread over its own local day, 23 or 25
+    hours at the clock changes, against days and draws worked out with zoneinfo and a
+    loop (the draws go to the events in (day, direction) order)."""
+    from zoneinfo import ZoneInfo
+
+    london = ZoneInfo("Europe/London")
+    changes = pd.DataFrame(  # (two events on each day the clocks change in 2020)
+        {
+            "date": pd.DatetimeIndex(["2020-03-29", "2020-03-29", "2020-10-25", "2020-10-25"], tz="Europe/London"),
+            "source": ["IRN", "PAK", "PAK", "PAK"],
+            "target": ["PAK", "IRN", "IRN", "IRN"],
+            "kind": "airstrike",
+        }
+    )
+    events = pd.concat([_day_events("Europe/London"), changes], ignore_index=True)
+    res = tn.hawkes.fit(events, dyads="IRN-PAK", seed=4)
+    origin = datetime.datetime(2020, 1, 1, tzinfo=london)
+    assert res.origin == pd.Timestamp(origin)
+
+    def elapsed(day: datetime.date) -> float:
+        midnight = datetime.datetime(day.year, day.month, day.day, tzinfo=london).astimezone(datetime.UTC)
+        return (midnight - origin.astimezone(datetime.UTC)).total_seconds() / 86400  # (instants, not clock times)
+
+    rows = [(d.date(), f"{s}->{t}") for d, s, t in zip(events["date"], events["source"], events["target"], strict=True)]
+    order = sorted(range(len(rows)), key=lambda i: (rows[i][0], rows[i][1]))
+    draws = np.random.default_rng(4).uniform(0.0, 1.0, len(rows))
+    times = np.empty(len(rows))
+    for u, i in zip(draws, order, strict=True):
+        day = rows[i][0]
+        start, stop = elapsed(day), elapsed(day + datetime.timedelta(days=1))
+        times[i] = start + u * (stop - start)
+    lengths = {round(elapsed(d + datetime.timedelta(days=1)) - elapsed(d), 6) for d, _ in rows}
+    assert lengths == {round(23 / 24, 6), 1.0, round(25 / 24, 6)}  # (the events cover both clock changes of 2020)
+    last = max(d for d, _ in rows) + datetime.timedelta(days=1)
+    want = hawkes.fit_times(
+        pd.DataFrame({"time": np.minimum(times, elapsed(last)), "dimension": [r[1] for r in rows]}),
+        end=elapsed(last),
+        dimensions=["IRN->PAK", "PAK->IRN"],
+    )
+    np.testing.assert_allclose(res.branching.to_numpy(), want.branching.to_numpy(), rtol=1e-6)
+    assert res.half_life == pytest.approx(want.half_life, rel=1e-6) and res.end == pytest.approx(elapsed(last))
