@@ -154,3 +154,41 @@ def test_an_empty_value_is_missing_not_the_text_nan():
     ev = read_plover(frame)
     assert ev["plover_id"].isna().all() and ev["mode"].isna().all()
     assert ev["description"].tolist() == ["ASSAULT (no mode)"] and ev["kind"].tolist() == ["armed_attack"]
+
+
+@pytest.mark.parametrize("field", ["dead", "injured"])
+@pytest.mark.parametrize("flag", [True, False])
+def test_a_boolean_casualty_count_is_malformed(tmp_path, field, flag):
+    record = {"event": "ASSAULT", "source": "IRN", "target": "PAK", "date": "2024-01-16"}
+    path = _jsonl(tmp_path, record | {field: flag}, record | {"id": "ok"})
+    ev = _quiet(path)
+    report = ev.attrs["report"]
+    assert ev["plover_id"].tolist() == ["ok"] and report.skipped == {"malformed": 1}
+    assert report.problems == [f"{path}:1: {field} is a boolean ({flag!r}), not a count; write a whole number"]
+    with pytest.raises(ReadError, match=f"{field} is a boolean"):
+        read_plover(path, errors="raise")
+    # as read_events refuses them
+    with pytest.raises(tn.EventError, match="a boolean"):
+        tn.read_events(
+            pd.DataFrame(
+                {"date": ["2024-01-16"], "source": "IRN", "target": "PAK", "kind": "airstrike", "killed": [flag]}
+            )
+        )
+
+
+def test_a_boolean_casualty_column_in_a_dataframe_is_malformed():
+    frame = pd.DataFrame({k: [v, v] for k, v in POLECAT.items()} | {"Injured": [True, False]})
+    ev = _quiet(frame)
+    assert ev.empty and ev.attrs["report"].skipped == {"malformed": 2}
+    assert (
+        ev.attrs["report"].problems[0]
+        == "<DataFrame>:2: injured is a boolean (True), not a count; write a whole number"
+    )
+
+
+def test_a_count_too_large_is_malformed_with_its_line(tmp_path):
+    record = {"event": "ASSAULT", "source": "IRN", "target": "PAK", "date": "2024-01-16"}
+    path = _jsonl(tmp_path, record | {"dead": 2**60}, record | {"dead": 2**53})
+    ev = _quiet(path)
+    assert ev["killed"].tolist() == [2**53]
+    assert ev.attrs["report"].problems[0].startswith(f"{path}:1: dead is too large to be a count ({2**60}")

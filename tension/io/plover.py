@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..countries import from_name
+from ..events import MAX_COUNT
 from ._files import check_encoding, open_binary, read_records, reading
 from ._report import ReadError, ReadReport, check_errors, expand_paths, finish
 from ._tables import add_problems, parse_dates
@@ -234,6 +235,30 @@ def _from_frame(frame: pd.DataFrame, name: str = "<DataFrame>") -> list[dict]:
     return records
 
 
+def _count(value) -> tuple[int, str]:
+    """A casualty count (empty: 0), or why it is not one."""
+    if value is None:
+        return 0, ""
+    if isinstance(value, bool | np.bool_):
+        return 0, f"a boolean ({value!r}), not a count; write a whole number"
+    number = value
+    if isinstance(value, str):
+        number = pd.to_numeric(pd.Series([value.strip()]), errors="coerce").iat[0]
+        if isinstance(number, np.integer):
+            number = int(number)
+    if isinstance(number, int | np.integer):
+        number = int(number)
+    elif isinstance(number, float | np.floating) and np.isfinite(number) and number == np.floor(number):
+        number = int(number)
+    else:
+        return 0, "not a whole number"
+    if number < 0:
+        return 0, "not a whole number"
+    if number > MAX_COUNT:
+        return 0, f"too large to be a count ({value!r}; counts above {MAX_COUNT:,} are refused)"
+    return number, ""
+
+
 def _kind(category: str, mode, context) -> str:
     default, refine = PLOVER_KINDS[category]
     words = []
@@ -264,10 +289,10 @@ def read_plover(
         record with several names of one field).
     errors : {"report", "raise"}, default "report"
         Malformed records (a line of a JSON-lines file that is not a JSON object, a
-        table row with the wrong number of fields, a bad date or casualty count) are
-        skipped and reported with file and line, or raise
-        :class:`tension.io.ReadError` at the first. A JSON array that does not parse
-        is one ReadError naming file, line and column.
+        table row with the wrong number of fields, a bad date or casualty count: not a
+        whole number >= 0, a boolean, or over 2**53) are skipped and reported with file
+        and line, or raise :class:`tension.io.ReadError` at the first. A JSON array
+        that does not parse is one ReadError naming file, line and column.
     encoding : str, default "utf-8"
         The files' text encoding; a byte that is not valid in it is a ReadError.
 
@@ -352,12 +377,15 @@ def read_plover(
             reasons.append("document header")
             details.append("")
             continue
-        dead = pd.to_numeric(pd.Series([record.get("dead") or 0]), errors="coerce").iat[0]
-        injured = pd.to_numeric(pd.Series([record.get("injured") or 0]), errors="coerce").iat[0]
+        (dead, dead_why), (injured, injured_why) = _count(record.get("dead")), _count(record.get("injured"))
         problem = ""
         if pd.isna(date):
             problem = f"date is not a date ({record.get('date')!r})"
-        elif not all(np.isfinite(v) and v >= 0 and v == np.floor(v) for v in (dead, injured)):
+        elif dead_why.startswith(("a boolean", "too large")) or injured_why.startswith(("a boolean", "too large")):
+            problem = "; ".join(
+                f"{field} is {why}" for field, why in (("dead", dead_why), ("injured", injured_why)) if why
+            )
+        elif dead_why or injured_why:
             problem = f"dead/injured not whole numbers ({record.get('dead')!r}, {record.get('injured')!r})"
         if problem:
             report.problem(f"{record['where']}: {problem}", errors)
