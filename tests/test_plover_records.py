@@ -192,3 +192,40 @@ def test_a_count_too_large_is_malformed_with_its_line(tmp_path):
     ev = _quiet(path)
     assert ev["killed"].tolist() == [2**53]
     assert ev.attrs["report"].problems[0].startswith(f"{path}:1: dead is too large to be a count ({2**60}")
+
+
+# --- unknown codes in compound actors: counted, the known pairs kept ---------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "pairs"),
+    [
+        ("IRN;XYZ", "PAK", [("IRN", "PAK")]),
+        ([{"code": "IRN"}, {"code": "XYZ"}], [{"code": "PAK"}], [("IRN", "PAK")]),
+        (["IRN", "XYZ"], "PAK|AFG", [("IRN", "PAK"), ("IRN", "AFG")]),
+        ("PAK", "IRN;XYZ", [("PAK", "IRN")]),
+        ("IRN;PAK;XYZ", None, [("IRN", "PAK"), ("PAK", "IRN")]),  # reciprocal
+    ],
+)
+def test_an_unknown_code_in_a_compound_actor_is_counted_and_the_known_pairs_kept(tmp_path, source, target, pairs):
+    record = {"event": "ASSAULT", "source": source, "target": target, "date": "2024-01-16"}
+    ev = read_plover(_jsonl(tmp_path, record))
+    report = ev.attrs["report"]
+    assert list(zip(ev["source"], ev["target"], strict=True)) == pairs
+    assert report.kept == 1 and report.skipped == {}
+    assert report.unmapped == {"XYZ": 1}
+    assert report.notes["unknown country codes left out of kept compound actors"] == 1
+
+
+def test_every_unknown_code_of_a_skipped_record_is_listed(tmp_path):
+    record = {"event": "ASSAULT", "source": "XXA;XXB", "target": "PAK", "date": "2024-01-16"}
+    report = read_plover(_jsonl(tmp_path, record, record | {"source": "XXA"})).attrs["report"]
+    assert report.skipped == {"unknown country code": 2}
+    assert report.unmapped == {"XXA": 2, "XXB": 1}
+
+
+def test_a_non_country_code_in_a_compound_actor_is_counted(tmp_path):
+    record = {"event": "AGREE", "source": "IRN;IGO", "target": "PAK", "date": "2024-01-16"}
+    ev = read_plover(_jsonl(tmp_path, record))
+    assert _events(ev) == [["2024-01-16", "IRN", "PAK", "pledge_cooperation"]]
+    assert ev.attrs["report"].notes["non-country actor codes left out of kept compound actors"] == 1

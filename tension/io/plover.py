@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -75,6 +76,8 @@ PLOVER_KINDS = {
 #: Actor codes in PLOVER's gold-standard file that are not ISO: fixed, and counted.
 PLOVER_CODE_FIXES = {"JAP": "JPN", "ITL": "ITA"}
 _NOT_COUNTRIES = {"IGO", "NGO", "IMG", "MNC", "UNO", "INT"}
+#: The report's details key of the unknown codes of kept records (in ``report.unmapped``).
+_UNKNOWN_KEPT = "unknown country code in a kept compound actor"
 #: PLOVER field -> the column names or JSON keys read as it (matched ignoring case,
 #: spaces and underscores), by rank: when a record has names of several ranks, the
 #: first rank present is read, whatever the order of the keys or columns, even where
@@ -319,6 +322,10 @@ def read_plover(
     report counts these extra events. Non-country actor codes (``IGO``, ``NGO``, …),
     unknown codes and CRIME records (no state-level kind) are skipped and counted;
     ``JAP`` and ``ITL`` in PLOVER's gold-standard file are read as ``JPN`` and ``ITA``.
+    In a compound actor, the pairs of the known countries are kept and the unknown and
+    non-country codes left out are counted in the report's notes; the unknown ones are
+    listed in ``report.unmapped`` (as the unknown codes of skipped records are).
+
     An empty value (None, NaN, ``pd.NA``, blank text) is missing, in JSON and in tables
     alike: a casualty count of 0, no mode, no id.
 
@@ -361,7 +368,8 @@ def read_plover(
             problems.extend(bad)
     report = ReadReport("read_plover", files, rows=len(records))
     add_problems(report, problems, errors)
-    rows, reasons, details, fixed = [], [], [], 0
+    rows, reasons, details, fixed, left_out = [], [], [], 0, 0
+    unknown_codes: dict[str, Counter] = {"unknown country code": Counter(), _UNKNOWN_KEPT: Counter()}
     dates = parse_dates(
         [
             r.get("date") if isinstance(r.get("date"), str) else "" if r.get("date") is None else str(r.get("date"))
@@ -401,18 +409,21 @@ def read_plover(
         sources = [PLOVER_CODE_FIXES.get(c, c) for c in raw_sources]
         targets = [PLOVER_CODE_FIXES.get(c, c) for c in raw_targets]
         non_country = [c for c in sources + targets if c.upper() in _NOT_COUNTRIES]
-        iso_s = [c for c in from_name([c for c in sources if c.upper() not in _NOT_COUNTRIES]) if c not in ("", "?")]
-        iso_t = [c for c in from_name([c for c in targets if c.upper() not in _NOT_COUNTRIES]) if c not in ("", "?")]
-        iso_s, iso_t = list(dict.fromkeys(iso_s)), list(dict.fromkeys(iso_t))
+        named_s = [c for c in sources if c.upper() not in _NOT_COUNTRIES]
+        named_t = [c for c in targets if c.upper() not in _NOT_COUNTRIES]
+        iso = from_name(named_s + named_t).tolist()
+        unknown = [c for c, code in zip(named_s + named_t, iso, strict=True) if code == "?"]
+        iso_s = list(dict.fromkeys(c for c in iso[: len(named_s)] if c not in ("", "?")))
+        iso_t = list(dict.fromkeys(c for c in iso[len(named_s) :] if c not in ("", "?")))
         if not targets and len(iso_s) >= 2:
             pairs = [(a, b) for a in iso_s for b in iso_s if a != b]
         else:
             pairs = [(a, b) for a in iso_s for b in iso_t if a != b]
         if not pairs:
-            unknown = [c for c in sources + targets if c.upper() not in _NOT_COUNTRIES and from_name([c])[0] == "?"]
             if unknown:
                 reasons.append("unknown country code")
                 details.append(unknown[0])
+                unknown_codes["unknown country code"].update(unknown)
             elif non_country:
                 reasons.append("not a country")
                 details.append(non_country[0])
@@ -426,6 +437,8 @@ def read_plover(
                 reasons.append("same country")
                 details.append("")
             continue
+        unknown_codes[_UNKNOWN_KEPT].update(unknown)  # the pairs of the known countries kept
+        left_out += len(non_country)
         reasons.append("")
         details.append("")
         kind = _kind(category, record.get("mode"), record.get("context"))
@@ -449,11 +462,18 @@ def read_plover(
     report.skip(
         np.array(reasons, dtype=object),
         np.array(details, dtype=object),
-        detail={"unknown country code", "not a country", "unmapped category"},
+        detail={"not a country", "unmapped category"},
     )
+    for reason, counts in unknown_codes.items():  # every unknown code, as report.unmapped lists them
+        if counts:
+            bucket = report.details.setdefault(reason, {})
+            for code, n in counts.items():
+                bucket[code] = bucket.get(code, 0) + n
     kept_records = sum(1 for r in reasons if r == "")
     report.note("extra events from compound or reciprocal actors", len(rows) - kept_records)
     report.note("non-ISO actor code fixed (JAP -> JPN, ITL -> ITA)", fixed)
+    report.note("unknown country codes left out of kept compound actors", sum(unknown_codes[_UNKNOWN_KEPT].values()))
+    report.note("non-country actor codes left out of kept compound actors", left_out)
     columns = [
         "date",
         "source",
