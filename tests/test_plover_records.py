@@ -229,3 +229,119 @@ def test_a_non_country_code_in_a_compound_actor_is_counted(tmp_path):
     ev = read_plover(_jsonl(tmp_path, record))
     assert _events(ev) == [["2024-01-16", "IRN", "PAK", "pledge_cooperation"]]
     assert ev.attrs["report"].notes["non-country actor codes left out of kept compound actors"] == 1
+
+
+# --- one result whatever the format -------------------------------------------------------
+
+#: Records in PLOVER's JSON form; the table form writes actors as "A;B".
+RECORDS = [
+    {
+        "id": "R1",
+        "event": "ASSAULT",
+        "mode": "aerial",
+        "source": ["IRN"],
+        "target": ["PAK"],
+        "date": "2024-01-16",
+        "dead": 2,
+        "injured": 3,
+        "text": "Iran struck.",
+    },
+    {
+        "id": "R2",
+        "event": "ASSAULT",
+        "mode": "",
+        "source": ["PAK", "XYZ"],
+        "target": ["IRN"],
+        "date": "2024-01-18",
+        "dead": None,
+        "injured": 1,
+        "text": "",
+    },
+    {
+        "id": "R3",
+        "event": "AGREE",
+        "mode": "military",
+        "source": ["PAK", "IRN"],
+        "target": [],
+        "date": "2024-01-29",
+        "dead": 0,
+        "injured": None,
+        "text": "They agreed.",
+    },
+    {
+        "id": "R4",
+        "event": "CRIME",
+        "mode": "",
+        "source": ["PAK"],
+        "target": ["PAK"],
+        "date": "2024-01-29",
+        "dead": 0,
+        "injured": 0,
+        "text": "",
+    },
+    {
+        "id": "R5",
+        "event": "CONSULT",
+        "mode": "visit",
+        "source": ["IGO"],
+        "target": ["PAK"],
+        "date": "2024-01-30",
+        "dead": None,
+        "injured": None,
+        "text": "",
+    },
+    {
+        "id": "R6",
+        "event": "ASSAULT",
+        "mode": "firearms",
+        "source": ["QQQ"],
+        "target": ["PAK"],
+        "date": "2024-01-31",
+        "dead": 1,
+        "injured": 0,
+        "text": "",
+    },
+    {
+        "id": "R7",
+        "event": "SANCTION",
+        "mode": "expel",
+        "source": ["PAK"],
+        "target": ["IRN"],
+        "date": "2024-02-01",
+        "dead": None,
+        "injured": None,
+        "text": "Expelled.",
+    },
+]
+#: The events they are, by hand: (id, date, source, target, kind, killed, injured).
+WANT = [
+    ("R1", "2024-01-16", "IRN", "PAK", "airstrike", 2, 3),
+    ("R2", "2024-01-18", "PAK", "IRN", "armed_attack", 0, 1),
+    ("R3", "2024-01-29", "PAK", "IRN", "pledge_security_cooperation", 0, 0),
+    ("R3", "2024-01-29", "IRN", "PAK", "pledge_security_cooperation", 0, 0),
+    ("R7", "2024-02-01", "PAK", "IRN", "expel", 0, 0),
+]
+
+
+def test_the_same_records_as_json_json_lines_csv_and_dataframe_give_the_same_events(tmp_path):
+    array = tmp_path / "r.json"
+    array.write_text(json.dumps(RECORDS), encoding="utf-8")
+    lines = _jsonl(tmp_path, *RECORDS)
+    table = pd.DataFrame([r | {"source": ";".join(r["source"]), "target": ";".join(r["target"])} for r in RECORDS])
+    path = tmp_path / "r.csv"
+    table.to_csv(path, index=False)
+    want = tn.read_events(
+        pd.DataFrame(WANT, columns=["id", "date", "source", "target", "kind", "killed", "injured"]).drop(columns="id")
+    )
+    results = [read_plover(source) for source in (array, lines, path, pd.read_csv(path), table)]
+    for ev in results:
+        report = ev.attrs["report"]
+        assert ev["plover_id"].tolist() == [w[0] for w in WANT]
+        got = ev[["date", "source", "target", "kind", "killed", "injured"]].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, want[got.columns].reset_index(drop=True))
+        assert report.rows == 7 and report.kept == 4
+        assert report.skipped == {"no state-level kind": 1, "not a country": 1, "unknown country code": 1}
+        assert report.unmapped == {"QQQ": 1, "XYZ": 1}
+    first = results[0].drop(columns="record")
+    for ev in results[1:]:
+        pd.testing.assert_frame_equal(ev.drop(columns="record"), first)
