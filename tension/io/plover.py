@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 
 import numpy as np
 import pandas as pd
 
 from ..countries import from_name
+from ..events import MAX_COUNT
 from ._files import check_encoding, open_binary, read_records, reading
 from ._report import ReadError, ReadReport, check_errors, expand_paths, finish
 from ._tables import add_problems, parse_dates
@@ -74,29 +76,26 @@ PLOVER_KINDS = {
 #: Actor codes in PLOVER's gold-standard file that are not ISO: fixed, and counted.
 PLOVER_CODE_FIXES = {"JAP": "JPN", "ITL": "ITA"}
 _NOT_COUNTRIES = {"IGO", "NGO", "IMG", "MNC", "UNO", "INT"}
-_ALIASES = {  # tabular column names -> canonical
-    "eventtype": "event",
-    "event": "event",
-    "eventmode": "mode",
-    "mode": "mode",
-    "contexts": "context",
-    "context": "context",
-    "actorcountry": "source",
-    "actor": "source",
-    "source": "source",
-    "recipientcountry": "target",
-    "recipient": "target",
-    "target": "target",
-    "eventdate": "date",
-    "date": "date",
-    "dead": "dead",
-    "numberoffatalities": "dead",
-    "fatalities": "dead",
-    "injured": "injured",
-    "eventid": "id",
-    "id": "id",
-    "text": "text",
+#: The report's details key of the unknown codes of kept records (in ``report.unmapped``).
+_UNKNOWN_KEPT = "unknown country code in a kept compound actor"
+#: PLOVER field -> the column names or JSON keys read as it (matched ignoring case,
+#: spaces and underscores), by rank: when a record has names of several ranks, the
+#: first rank present is read, whatever the order of the keys or columns, even where
+#: its value is empty (POLECAT's ``Source`` is the news outlet, never read when an
+#: ``Actor Country`` column is there). Names of one rank must agree (see ``read_plover``).
+_ALIASES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "event": (("eventtype",), ("event",)),
+    "mode": (("eventmode",), ("mode",)),
+    "context": (("contexts", "context"),),
+    "source": (("actorcountry",), ("actor",), ("source",)),
+    "target": (("recipientcountry",), ("recipient",), ("target",)),
+    "date": (("eventdate",), ("date",)),
+    "dead": (("dead", "numberoffatalities", "fatalities"),),
+    "injured": (("injured",),),
+    "id": (("eventid",), ("id",)),
+    "text": (("text",),),
 }
+_FIELD_OF = {alias: field for field, ranks in _ALIASES.items() for rank in ranks for alias in rank}
 
 
 def _codes(value) -> list[str]:
@@ -155,30 +154,112 @@ def _records(path: str, encoding: str) -> tuple[list[dict], list[str]]:
         frame, bad = read_records(
             path, sep="\t" if plain.endswith((".tsv", ".tab", ".txt")) else ",", encoding=encoding
         )
-        return _from_frame(frame), bad
+        return _from_frame(frame, path), bad
     out = []
     for i, (record, line) in enumerate(zip(data, lines, strict=True)):
         where = f"{path}:{line}" if line else f"{path}, record {i}"
         if not isinstance(record, dict):
             problems.append(f"{where}: not a JSON object but {type(record).__name__}")
             continue
-        out.append(_canonical(record, where))
+        out.append(_canonical([(k, _name(k), v) for k, v in record.items()], where))
     return out, problems
 
 
-def _canonical(record: dict, where: str) -> dict:
-    keys = {re.sub(r"[\s_]", "", str(k)).lower(): k for k in record}
-    get = {canon: record[keys[alias]] for alias, canon in _ALIASES.items() if alias in keys}
-    get["where"] = where
-    return get
+def _name(key) -> str:
+    """A column name or JSON key as it is matched: lower case, no spaces or underscores."""
+    return re.sub(r"[\s_]", "", str(key)).lower()
 
 
-def _from_frame(frame: pd.DataFrame) -> list[dict]:
+def _missing(value) -> bool:
+    """An empty value: None, NaN, ``pd.NA``, ``NaT`` or blank text (a count of 0)."""
+    if isinstance(value, str):
+        return not value.strip()
+    return pd.api.types.is_scalar(value) and bool(pd.isna(value))
+
+
+def _compared(value):
+    """A value as two names of one field are compared: text stripped, numbers as floats."""
+    if isinstance(value, str):
+        value = value.strip()
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    if isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool | np.bool_):
+        return float(value)
+    return value
+
+
+def _canonical(items: list[tuple[str, str, object]], where: str) -> dict:
+    """The PLOVER fields of one record from its ``(key, alias, value)`` items.
+
+    Empty values are None. For each field the first rank of :data:`_ALIASES` with a key
+    present is read; its non-empty values must agree, or it is a ReadError naming the
+    record and the keys.
+    """
+    present: dict[str, list[tuple[str, object]]] = {}
+    for key, alias, value in items:
+        if alias in _FIELD_OF:
+            present.setdefault(alias, []).append((key, None if _missing(value) else value))
+    out: dict = {"where": where}
+    for field, ranks in _ALIASES.items():
+        for rank in ranks:
+            found = [kv for alias in rank for kv in present.get(alias, ())]
+            if not found:
+                continue
+            given = [(k, v) for k, v in found if v is not None]
+            for key, value in given[1:]:
+                if _compared(value) != _compared(given[0][1]):
+                    raise ReadError(
+                        f"{where}: {given[0][0]!r} and {key!r} both give the record's {field} and disagree "
+                        f"({given[0][1]!r}, {value!r}); neither comes first: drop or rename one"
+                    )
+            out[field] = given[0][1] if given else None
+            break
+    return out
+
+
+def _from_frame(frame: pd.DataFrame, name: str = "<DataFrame>") -> list[dict]:
+    """The records of a table (a DataFrame, or a file read with ``file`` and ``line``)."""
+    labels = [str(c) for c in frame.columns]
+    aliases = [_name(c) for c in labels]
+    for j, label in enumerate(labels):  # a repeated header name, renamed 'Date.1' as pandas does
+        base = re.fullmatch(r"(.+)\.\d+", label)
+        if aliases[j] not in _FIELD_OF and base and base[1] in labels and _name(base[1]) in _FIELD_OF:
+            aliases[j] = _name(base[1])
+    file_at = labels.index("file") if "file" in labels else None
+    line_at = labels.index("line") if "line" in labels else None
+    columns = [j for j in range(len(labels)) if j not in (file_at, line_at)]
     records = []
-    for i, row in enumerate(frame.to_dict("records")):
-        where = f"{row.get('file', '<DataFrame>')}:{row.get('line', i + 2)}"
-        records.append(_canonical({k: v for k, v in row.items() if k not in ("file", "line")}, where))
+    for i, row in enumerate(frame.itertuples(index=False, name=None)):
+        file = name if file_at is None else row[file_at]
+        where = f"{file}:{i + 2 if line_at is None else row[line_at]}"
+        records.append(_canonical([(labels[j], aliases[j], row[j]) for j in columns], where))
     return records
+
+
+def _count(value) -> tuple[int, str]:
+    """A casualty count (empty: 0), or why it is not one."""
+    if value is None:
+        return 0, ""
+    if isinstance(value, bool | np.bool_):
+        return 0, f"a boolean ({value!r}), not a count; write a whole number"
+    number = value
+    if isinstance(value, str):
+        number = pd.to_numeric(pd.Series([value.strip()]), errors="coerce").iat[0]
+        if isinstance(number, np.integer):
+            number = int(number)
+    if isinstance(number, int | np.integer):
+        number = int(number)
+    elif isinstance(number, float | np.floating) and np.isfinite(number) and number == np.floor(number):
+        number = int(number)
+    else:
+        return 0, "not a whole number"
+    if number < 0:
+        return 0, "not a whole number"
+    if number > MAX_COUNT:
+        return 0, f"too large to be a count ({value!r}; counts above {MAX_COUNT:,} are refused)"
+    return number, ""
 
 
 def _kind(category: str, mode, context) -> str:
@@ -207,13 +288,14 @@ def read_plover(
         with a ``code``, ``dead``, ``injured``, ``date``, ``id``, ``text``), or a table
         (CSV/TSV or DataFrame) with POLECAT-style columns (``Event Type``,
         ``Event Mode``, ``Actor Country``, ``Recipient Country``, ``Event Date``, …;
-        names are matched ignoring case, spaces and underscores).
+        names are matched ignoring case, spaces and underscores; see Notes for a
+        record with several names of one field).
     errors : {"report", "raise"}, default "report"
         Malformed records (a line of a JSON-lines file that is not a JSON object, a
-        table row with the wrong number of fields, a bad date or casualty count) are
-        skipped and reported with file and line, or raise
-        :class:`tension.io.ReadError` at the first. A JSON array that does not parse
-        is one ReadError naming file, line and column.
+        table row with the wrong number of fields, a bad date or casualty count: not a
+        whole number >= 0, a boolean, or over 2**53) are skipped and reported with file
+        and line, or raise :class:`tension.io.ReadError` at the first. A JSON array
+        that does not parse is one ReadError naming file, line and column.
     encoding : str, default "utf-8"
         The files' text encoding; a byte that is not valid in it is a ReadError.
 
@@ -240,6 +322,23 @@ def read_plover(
     report counts these extra events. Non-country actor codes (``IGO``, ``NGO``, …),
     unknown codes and CRIME records (no state-level kind) are skipped and counted;
     ``JAP`` and ``ITL`` in PLOVER's gold-standard file are read as ``JPN`` and ``ITA``.
+    In a compound actor, the pairs of the known countries are kept and the unknown and
+    non-country codes left out are counted in the report's notes; the unknown ones are
+    listed in ``report.unmapped`` (as the unknown codes of skipped records are).
+
+    An empty value (None, NaN, ``pd.NA``, blank text) is missing, in JSON and in tables
+    alike: a casualty count of 0, no mode, no id.
+
+    Where a record has several names of one field, the most specific is read, whatever
+    the order of its keys or columns, even where its value is empty: ``Event Type``
+    before ``event``; ``Event Mode`` before ``mode``; ``Actor Country`` before
+    ``actor`` before ``source`` (a POLECAT table's ``Source`` column is the news
+    outlet); ``Recipient Country`` before ``recipient`` before ``target``; ``Event
+    Date`` before ``date``; ``Event ID`` before ``id``. Names of one rank (``date`` and
+    ``Date`` in one JSON record, a repeated column, ``context`` and ``contexts``, or
+    ``dead``, ``Number of Fatalities`` and ``fatalities``) must agree where both have a
+    value: if they do not, the read stops with a :class:`tension.io.ReadError` naming
+    the record and the two names, whatever ``errors`` is.
 
     Examples
     --------
@@ -269,7 +368,8 @@ def read_plover(
             problems.extend(bad)
     report = ReadReport("read_plover", files, rows=len(records))
     add_problems(report, problems, errors)
-    rows, reasons, details, fixed = [], [], [], 0
+    rows, reasons, details, fixed, left_out = [], [], [], 0, 0
+    unknown_codes: dict[str, Counter] = {"unknown country code": Counter(), _UNKNOWN_KEPT: Counter()}
     dates = parse_dates(
         [
             r.get("date") if isinstance(r.get("date"), str) else "" if r.get("date") is None else str(r.get("date"))
@@ -280,17 +380,20 @@ def read_plover(
         by=origin,
     )
     for record, date in zip(records, dates, strict=True):
-        category = str(record.get("event", "")).strip().upper()
+        category = str(record.get("event") or "").strip().upper()
         if category == "DOCUMENT":
             reasons.append("document header")
             details.append("")
             continue
-        dead = pd.to_numeric(pd.Series([record.get("dead") or 0]), errors="coerce").iat[0]
-        injured = pd.to_numeric(pd.Series([record.get("injured") or 0]), errors="coerce").iat[0]
+        (dead, dead_why), (injured, injured_why) = _count(record.get("dead")), _count(record.get("injured"))
         problem = ""
         if pd.isna(date):
             problem = f"date is not a date ({record.get('date')!r})"
-        elif not all(np.isfinite(v) and v >= 0 and v == np.floor(v) for v in (dead, injured)):
+        elif dead_why.startswith(("a boolean", "too large")) or injured_why.startswith(("a boolean", "too large")):
+            problem = "; ".join(
+                f"{field} is {why}" for field, why in (("dead", dead_why), ("injured", injured_why)) if why
+            )
+        elif dead_why or injured_why:
             problem = f"dead/injured not whole numbers ({record.get('dead')!r}, {record.get('injured')!r})"
         if problem:
             report.problem(f"{record['where']}: {problem}", errors)
@@ -306,28 +409,36 @@ def read_plover(
         sources = [PLOVER_CODE_FIXES.get(c, c) for c in raw_sources]
         targets = [PLOVER_CODE_FIXES.get(c, c) for c in raw_targets]
         non_country = [c for c in sources + targets if c.upper() in _NOT_COUNTRIES]
-        iso_s = [c for c in from_name([c for c in sources if c.upper() not in _NOT_COUNTRIES]) if c not in ("", "?")]
-        iso_t = [c for c in from_name([c for c in targets if c.upper() not in _NOT_COUNTRIES]) if c not in ("", "?")]
-        iso_s, iso_t = list(dict.fromkeys(iso_s)), list(dict.fromkeys(iso_t))
+        named_s = [c for c in sources if c.upper() not in _NOT_COUNTRIES]
+        named_t = [c for c in targets if c.upper() not in _NOT_COUNTRIES]
+        iso = from_name(named_s + named_t).tolist()
+        unknown = [c for c, code in zip(named_s + named_t, iso, strict=True) if code == "?"]
+        iso_s = list(dict.fromkeys(c for c in iso[: len(named_s)] if c not in ("", "?")))
+        iso_t = list(dict.fromkeys(c for c in iso[len(named_s) :] if c not in ("", "?")))
         if not targets and len(iso_s) >= 2:
             pairs = [(a, b) for a in iso_s for b in iso_s if a != b]
         else:
             pairs = [(a, b) for a in iso_s for b in iso_t if a != b]
         if not pairs:
-            unknown = [c for c in sources + targets if c.upper() not in _NOT_COUNTRIES and from_name([c])[0] == "?"]
             if unknown:
                 reasons.append("unknown country code")
                 details.append(unknown[0])
+                unknown_codes["unknown country code"].update(unknown)
             elif non_country:
                 reasons.append("not a country")
                 details.append(non_country[0])
             elif not targets:
                 reasons.append("no target")
                 details.append("")
+            elif not sources:
+                reasons.append("no source")
+                details.append("")
             else:
                 reasons.append("same country")
                 details.append("")
             continue
+        unknown_codes[_UNKNOWN_KEPT].update(unknown)  # the pairs of the known countries kept
+        left_out += len(non_country)
         reasons.append("")
         details.append("")
         kind = _kind(category, record.get("mode"), record.get("context"))
@@ -351,11 +462,18 @@ def read_plover(
     report.skip(
         np.array(reasons, dtype=object),
         np.array(details, dtype=object),
-        detail={"unknown country code", "not a country", "unmapped category"},
+        detail={"not a country", "unmapped category"},
     )
+    for reason, counts in unknown_codes.items():  # every unknown code, as report.unmapped lists them
+        if counts:
+            bucket = report.details.setdefault(reason, {})
+            for code, n in counts.items():
+                bucket[code] = bucket.get(code, 0) + n
     kept_records = sum(1 for r in reasons if r == "")
     report.note("extra events from compound or reciprocal actors", len(rows) - kept_records)
     report.note("non-ISO actor code fixed (JAP -> JPN, ITL -> ITA)", fixed)
+    report.note("unknown country codes left out of kept compound actors", sum(unknown_codes[_UNKNOWN_KEPT].values()))
+    report.note("non-country actor codes left out of kept compound actors", left_out)
     columns = [
         "date",
         "source",
