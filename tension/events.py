@@ -101,7 +101,8 @@ def _load(source) -> tuple[pd.DataFrame, str]:
         except ImportError as err:  # pragma: no cover - depends on the environment
             raise ImportError("reading Parquet needs pyarrow: pip install 'tension[parquet]'") from err
     else:
-        sep = "\t" if name.endswith((".tsv", ".tsv.gz", ".tab")) else ","
+        table = re.sub(r"\.(gz|bz2|xz|zip)$", "", name)  # (the name under its compression)
+        sep = "\t" if table.endswith((".tsv", ".tab")) else ","
         frame = _read_table(path, sep)
         if any(re.search(r"\.\d+$", str(c)) for c in frame.columns):
             # pandas renames a repeated header "x" to "x.1": read the header as written
@@ -524,7 +525,8 @@ def read_events(
     Parameters
     ----------
     source : str, path or pandas.DataFrame
-        A CSV file (``.csv``, ``.tsv``, optionally compressed), a Parquet file
+        A CSV file (``.csv``, or tab-separated ``.tsv``/``.tab``; any of them ``.gz``, ``.bz2``,
+        ``.xz`` or ``.zip``), a Parquet file
         (``.parquet``, needs pyarrow) or a DataFrame. The input is never modified.
     weights : mapping kind -> float, DataFrame or None
         The user's own kinds and weights (see :func:`tension.kinds`). A kind must be a

@@ -198,6 +198,15 @@ def test_csv_and_parquet_paths(tmp_path):
     pd.testing.assert_frame_equal(from_csv, from_parquet)
 
 
+@pytest.mark.parametrize(
+    "name", ["ev.tsv", "ev.tab", "ev.tsv.gz", "ev.tab.gz", "ev.tsv.bz2", "ev.tsv.xz", "ev.tsv.zip"]
+)
+def test_tab_separated_files_compressed_or_not(tmp_path, name):
+    frame = good(cameo=["195", "195", "040"])
+    frame.to_csv(tmp_path / name, sep="\t", index=False)  # (pandas compresses by the name)
+    pd.testing.assert_frame_equal(tn.read_events(tmp_path / name), tn.read_events(frame.astype({"cameo": str})))
+
+
 def test_bad_csv_names_the_file(tmp_path):
     good(kind=["airstrike", "oops", "talks"]).to_csv(tmp_path / "ev.csv", index=False)
     with pytest.raises(tn.EventError, match=r"bad input in .*ev\.csv: column 'kind', row 1"):

@@ -151,9 +151,18 @@ def reference(paths, *, version="auto", root_only=False, dedupe=None, weight_by=
     )
     if differs:
         notes["GoldsteinScale differs from the lookup table for its EventCode (file value used)"] = differs
+    first_file: dict = {}
+    for r in kept:
+        first_file.setdefault(r["gdelt_id"], r["file"])
+    again = sum(r["file"] != first_file[r["gdelt_id"]] for r in kept)
+    if again:
+        notes[
+            "records whose GLOBALEVENTID was read from an earlier file too (the same file read twice? dedupe= keeps one)"
+        ] = again
     if dedupe:
         groups: dict = {}
-        for r in sorted(kept, key=lambda r: (int(r["gdelt_id"]), r["file"], r["line"])):
+        order = {path: i for i, path in enumerate(map(str, paths))}  # (files in the order given)
+        for r in sorted(kept, key=lambda r: (int(r["gdelt_id"]), order[r["file"]], r["line"])):
             key = (r["sqldate"], r["source"], r["target"], r["cameo"]) + ((r["url"],) if dedupe == "article" else ())
             groups.setdefault(key, []).append(r)
         kept = []
@@ -165,7 +174,7 @@ def reference(paths, *, version="auto", root_only=False, dedupe=None, weight_by=
         duplicates = sum(len(g) - 1 for g in groups.values())
         if duplicates:
             skipped[f"duplicate (dedupe={dedupe!r})"] = duplicates
-        kept.sort(key=lambda r: (r["file"], r["line"]))
+        kept.sort(key=lambda r: (order[r["file"]], r["line"]))
     frame = _frame(kept, weight_by, dedupe)
     report = {
         "rows": rows,
@@ -265,6 +274,30 @@ def test_several_files_and_versions_read_as_the_reference(tmp_path):
     check([GDELT2, daily, GDELT1])
     check(GDELT1, version="1")
     check([GDELT2, GDELT1], version="2")
+
+
+def test_the_same_file_twice_is_noted_and_dedupe_keeps_the_file_order(tmp_path):
+    # an export and its archive in one glob: every record twice, said in the notes
+    zipped = tmp_path / "a.export.CSV.gz"
+    zipped.write_bytes(gzip.compress(GDELT2.read_bytes()))
+    twice = read_gdelt([GDELT2, zipped])
+    assert (
+        twice.attrs["report"].notes[
+            "records whose GLOBALEVENTID was read from an earlier file too (the same file read twice? dedupe= keeps one)"
+        ]
+        == len(twice) // 2
+    )
+    check([GDELT2, zipped])
+    # files in the order given, not by name, with and without dedupe
+    lines = _lines()
+    late, early = tmp_path / "z.CSV", tmp_path / "a.CSV"
+    late.write_text("\n".join(lines[:300]) + "\n", encoding="utf-8")
+    early.write_text("\n".join(lines[300:]) + "\n", encoding="utf-8")
+    for dedupe in (None, "event"):
+        ev = read_gdelt([late, early], dedupe=dedupe)
+        assert ev["file"].iloc[0] == str(late)
+        assert list(dict.fromkeys(ev["file"])) == [str(late), str(early)]
+        check([late, early], dedupe=dedupe)
 
 
 def _lines():

@@ -263,6 +263,10 @@ def read_gdelt(
     GDELT files are UTF-8; bytes that are not (in actor names or URLs) are replaced by
     U+FFFD and the lines counted in the report's notes, since they never touch a number.
 
+    Files are read in the order given (a glob's in sorted order), with and without
+    ``dedupe``. Records whose GLOBALEVENTID was already read from an earlier file (an
+    export and its archive in one glob) are kept and counted in the report's notes.
+
     Only country-to-country records are kept: both actor country codes present, both
     countries, and different. CAMEO actor codes that differ from ISO are mapped
     (:data:`tension.countries.CAMEO_TO_ISO`, e.g. ``ROM`` -> ``ROU``); regional codes
@@ -411,17 +415,26 @@ def read_gdelt(
     lookup = np.array([table.get(c, table.get(c[:3], table.get(c[:2]))) for c in uniques], dtype=float)
     differs = kept["goldstein"].to_numpy() != lookup[codes]
     report.note("GoldsteinScale differs from the lookup table for its EventCode (file value used)", int(differs.sum()))
+    if len(files) > 1 and len(kept):  # the same records in two files (X.export.CSV and X.export.CSV.zip …)
+        first_file = kept.drop_duplicates("gdelt_id").set_index("gdelt_id")["file"]
+        again = kept["file"].to_numpy() != first_file.reindex(kept["gdelt_id"]).to_numpy()
+        report.note(
+            "records whose GLOBALEVENTID was read from an earlier file too (the same file read twice? dedupe= "
+            "keeps one)",
+            int(again.sum()),
+        )
     if dedupe:
         keys = ["sqldate", "source", "target", "cameo"] + (["url"] if dedupe == "article" else [])
         kept["_id"] = pd.to_numeric(kept["gdelt_id"], errors="coerce")
-        kept = kept.sort_values(["_id", "file", "line"], kind="stable")
+        kept["_file"] = pd.Index(files).get_indexer(kept["file"])  # (files in the order given, not by name)
+        kept = kept.sort_values(["_id", "_file", "line"], kind="stable")
         grouped = kept.groupby(keys, sort=False)
         sums = grouped[["num_mentions", "num_sources", "num_articles"]].transform("sum")
         kept[["num_mentions", "num_sources", "num_articles"]] = sums
         kept["records"] = grouped["gdelt_id"].transform("size")
         duplicate = kept.duplicated(keys, keep="first").to_numpy()
         report.skip(np.where(duplicate, f"duplicate (dedupe={dedupe!r})", "").astype(object))
-        kept = kept.loc[~duplicate].sort_values(["file", "line"], kind="stable").drop(columns="_id")
+        kept = kept.loc[~duplicate].sort_values(["_file", "line"], kind="stable").drop(columns=["_id", "_file"])
     weight = -kept["goldstein"].to_numpy(dtype=float)
     if weight_by:
         counts = kept[{"mentions": "num_mentions", "sources": "num_sources", "articles": "num_articles"}[weight_by]]
