@@ -317,6 +317,27 @@ def test_icews_fixture():
     ]
 
 
+def test_icews_lines_ending_in_a_delimiter_read_as_without(tmp_path):
+    lines = (SHARED_DATA / "icews_sample.tab").read_text(encoding="utf-8").splitlines()
+    trailing = tmp_path / "trailing.tab"
+    trailing.write_text("\n".join([lines[0]] + [line + "\t\t" for line in lines[1:]]) + "\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", tn.TensionWarning)
+        want, got = read_icews(SHARED_DATA / "icews_sample.tab"), read_icews(trailing)
+    pd.testing.assert_frame_equal(got.drop(columns="file"), want.drop(columns="file"))
+    assert got.attrs["report"].problems == [
+        p.replace(str(SHARED_DATA / "icews_sample.tab"), str(trailing)) for p in want.attrs["report"].problems
+    ]
+
+
+def test_a_file_of_lines_ending_in_cr_alone_is_named(tmp_path):
+    lines = (SHARED_DATA / "icews_sample.tab").read_text(encoding="utf-8").splitlines()
+    old_mac = tmp_path / "old_mac.tab"
+    old_mac.write_bytes("\r".join(lines).encode() + b"\r")
+    with pytest.raises(ReadError, match="end with a carriage return alone .* convert the line ends to LF or CRLF"):
+        read_icews(old_mac)
+
+
 def test_icews_missing_columns_are_named():
     with pytest.raises(ValueError, match=r"not an ICEWS table: missing columns \['Intensity'\]"):
         read_icews(pd.DataFrame({"Event Date": [], "Source Country": [], "Target Country": [], "CAMEO Code": []}))

@@ -140,8 +140,9 @@ def read_records(path: str, *, sep: str, encoding: str = "utf-8", max_line_bytes
 
     Tab-separated files are read without quoting, one record per line; comma-separated
     files may quote fields across lines. ``line`` is the physical line where the record
-    starts (the header is line 1). A record with more or fewer fields than the header,
-    or a line over ``max_line_bytes``, is left out and returned as a problem
+    starts (the header is line 1). Empty fields beyond the header (delimiters at the end
+    of lines) are ignored. A record with more or fewer fields than the header, or a
+    line over ``max_line_bytes``, is left out and returned as a problem
     ``"file:line: message"``.
 
     Returns
@@ -183,6 +184,8 @@ def read_records(path: str, *, sep: str, encoding: str = "utf-8", max_line_bytes
                 if overlong and overlong[0] == start:
                     raise ReadError(f"{path}:1: the first line is longer than {max_line_bytes} bytes: not a table")
                 continue
+            if len(fields) > len(header) and not any(f.strip() for f in fields[len(header) :]):
+                fields = fields[: len(header)]  # (delimiters at the end of the line: nothing beyond the header)
             if len(fields) != len(header):
                 problems.append(
                     f"{path}:{start}: expected {len(header)} {_sep_name(sep)}-separated fields, found {len(fields)}"
@@ -196,6 +199,13 @@ def read_records(path: str, *, sep: str, encoding: str = "utf-8", max_line_bytes
     for number in overlong:
         problems.append(f"{path}:{number}: line longer than {max_line_bytes} bytes (no line end?); skipped")
     if header is None:
+        with open_binary(path) as raw:
+            head = raw.read(1 << 16)
+        if b"\r" in head and b"\n" not in head:
+            raise ReadError(
+                f"{path}: its lines end with a carriage return alone (an old Mac or Excel save); convert the line "
+                "ends to LF or CRLF"
+            )
         raise ReadError(f"{path} is empty: no header line")
     header = _unique(header)
     if rows or not batches:
