@@ -268,3 +268,21 @@ def test_kinds_only_ever_on_one_shared_day_are_not_identified():
     assert not table["identified"].any() and table["stderr"].isna().all()
     assert cal.converged and cal.rmse < 1e-9  # (the day's combined score is matched)
 
+
+def test_a_kind_of_weight_zero_is_refused_with_its_name():
+    """public_statement weighs 0: no sign for the bounds, no score per unit weight (the
+    fit failed inside numpy with 'SVD did not converge')."""
+    ev = pd.DataFrame(
+        {
+            "date": ["2024-01-01", "2024-01-05", "2024-01-10", "2024-01-20"],
+            "source": "PAK",
+            "target": "IRN",
+            "kind": ["public_statement", "talks", "airstrike", "talks"],
+        }
+    )
+    ref = tn.score(ev, model=tn.Model(half_life=12.0), end="2024-02-15").set_index("date")["tension"]
+    with pytest.raises(CalibrationError, match=r"\['public_statement'\] have weight 0"):
+        tn.calibrate(ev, ref, dyads="IRN-PAK", half_life=None)
+    fit = ["talks", "airstrike"]
+    cal = tn.calibrate(ev, ref, dyads="IRN-PAK", half_life=None, fit_weights=fit, model=tn.Model(half_life=12.0))
+    assert cal.rmse < 1e-9
