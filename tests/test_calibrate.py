@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -120,3 +122,167 @@ def test_a_reference_with_a_time_zone_against_events_without_is_refused(seed_eve
         tn.calibrate(seed_events, reference.tz_localize("UTC"), dyads="IRN-PAK", fit_weights=[])
     both = tn.calibrate(aware, reference.tz_localize("UTC"), dyads="IRN-PAK", fit_weights=[])
     assert both.model.half_life == pytest.approx(12.0, rel=1e-6)
+
+
+# --- the same-occasion discount inside the fit ------------------------------------------
+# With the default discount an occasion's combined score, shared among its events, depends
+# on the weights: the index is not linear in them. The references below come from a known
+# model without noise, so the true weights fit exactly (rmse 0) and must be found.
+
+calibrate_module = sys.modules["tension.calibrate"]
+
+
+def test_a_kind_sharing_a_day_recovers_its_weight_exactly():
+    """Three fixed rounds of rebuilding the shares stopped at talks -5.6357 (rmse 0.081),
+    with a standard error of 5e-16 and identified=True."""
+    ev = pd.DataFrame(
+        {
+            "date": ["2024-01-01", "2024-01-01", "2024-01-10"],
+            "source": "PAK",
+            "target": "IRN",
+            "kind": ["agreement", "talks", "airstrike"],
+        }
+    )
+    truth = tn.Model(half_life=12.0, weights={"talks": -6.0})
+    ref = tn.score(ev, model=truth, end="2024-02-15").set_index("date")["tension"]
+    cal = tn.calibrate(ev, ref, dyads="IRN-PAK", half_life=None, fit_weights=["talks"], model=tn.Model(half_life=12.0))
+    assert cal.model.weights["talks"] == pytest.approx(-6.0, abs=1e-6)
+    assert cal.rmse < 1e-9 and cal.converged and cal.identified
+    assert cal.parameters.loc["weight[talks]", "stderr"] < 1e-9  # (an exact fit: no residual)
+
+
+SEED_TRUTH = {"talks": -3.0, "armed_attack": 7.0, "airstrike": 8.0, "condemnation": 3.0}
+
+
+def test_the_seed_episode_recovers_kinds_on_busy_days_exactly():
+    """talks is reported twice among fourteen cooperative events of 29 January, armed_attack
+    with a condemnation on 27 January: both in shared occasions (the rounds moved talks
+    -1.03, -1.06, -1.10 ... towards -3)."""
+    ev = tn.datasets.pakistan_iran_2024()
+    truth = tn.Model(half_life=12.0, weights=SEED_TRUTH)
+    ref = tn.score(ev, model=truth, end="2024-03-31").set_index("date")["tension"]
+    fit = ["talks", "armed_attack", "airstrike"]
+    start = tn.Model(half_life=12.0, weights={"condemnation": 3.0})
+    cal = tn.calibrate(ev, ref, dyads="IRN-PAK", half_life=None, fit_weights=fit, model=start)
+    for kind in fit:
+        assert cal.model.weights[kind] == pytest.approx(SEED_TRUTH[kind], abs=1e-6)
+    assert cal.rmse < 1e-9 and cal.converged and cal.identified
+
+
+def test_without_shared_days_the_fit_is_ordinary_least_squares():
+    """No occasion holds two events: the index is linear in the weights, and the estimates
+    and standard errors are those of ordinary least squares on the kinds' own series."""
+    rng = np.random.default_rng(5)
+    days = np.sort(rng.choice(400, 70, replace=False))  # one event a day at most
+    ev = pd.DataFrame(
+        {
+            "date": pd.Timestamp("2019-01-01") + pd.to_timedelta(days, unit="D"),
+            "source": "IND",
+            "target": "PAK",
+            "kind": rng.choice(list(TRUE_WEIGHTS), len(days)),
+            "killed": rng.integers(0, 5, len(days)),
+        }
+    )
+    truth = tn.Model(half_life=20.0, weights=TRUE_WEIGHTS)
+    ref = _reference(ev, truth, noise=1.0, seed=5)
+    cal = tn.calibrate(ev, ref, dyads="IND-PAK", half_life=None, model=tn.Model(half_life=20.0))
+    kinds = sorted(TRUE_WEIGHTS)
+    columns = []
+    for kind in kinds:  # each kind's series at weight +-1, scored alone
+        sign = np.sign(TRUE_WEIGHTS[kind])
+        alone = tn.Model(half_life=20.0, weights={kind: sign})
+        series = tn.score(ev[ev["kind"] == kind], model=alone, start=ref.index[0], end=ref.index[-1])
+        columns.append(sign * series.set_index("date")["tension"].reindex(ref.index, fill_value=0.0).to_numpy())
+    X, y = np.column_stack(columns), ref.to_numpy()
+    w, *_ = np.linalg.lstsq(X, y, rcond=None)
+    s2 = np.sum((X @ w - y) ** 2) / (len(y) - len(w))
+    se = np.sqrt(np.diag(s2 * np.linalg.inv(X.T @ X)))
+    table = cal.parameters
+    for j, kind in enumerate(kinds):
+        assert table.loc[f"weight[{kind}]", "estimate"] == pytest.approx(w[j], rel=1e-8)
+        assert table.loc[f"weight[{kind}]", "stderr"] == pytest.approx(se[j], rel=1e-6)
+    assert cal.converged and cal.identified
+
+
+def test_standard_errors_come_from_the_jacobian_of_the_discounted_index():
+    """Shared days, half-lives that differ within a day (the shares then move the index
+    nonlinearly) and noise: the estimate is a stationary point of the squared error and
+    the standard errors are those of the index's derivative in the weights, taken here by
+    central differences of tension.score."""
+    ev = _synthetic(seed=1)
+    lives = {"material_conflict": 60.0, "verbal_conflict": 15.0, "verbal_cooperation": 6.0, "default": 30.0}
+    ref = _reference(ev, tn.Model(half_life=lives, weights=TRUE_WEIGHTS), noise=1.0, seed=1)
+    cal = tn.calibrate(ev, ref, dyads="IND-PAK", half_life=None, model=tn.Model(half_life=lives))
+    kinds = list(cal.parameters.index.str.slice(7, -1))
+    w = np.array([cal.model.weights[k] for k in kinds])
+
+    def index(weights):
+        model = tn.Model(half_life=lives, weights=dict(zip(kinds, weights, strict=True)))
+        return tn.score(ev, model=model, start=ref.index[0], end=ref.index[-1]).set_index("date")["tension"]
+
+    J = np.zeros((len(ref), len(kinds)))
+    for j in range(len(kinds)):
+        h = 1e-5 * abs(w[j])
+        up, down = w.copy(), w.copy()
+        up[j] += h
+        down[j] -= h
+        J[:, j] = (index(up).reindex(ref.index) - index(down).reindex(ref.index)).to_numpy() / (2 * h)
+    resid = index(w).reindex(ref.index).to_numpy() - ref.to_numpy()
+    assert np.max(np.abs(J.T @ resid)) < 1e-5 * np.linalg.norm(J, axis=0).max() * np.linalg.norm(resid)
+    s2 = resid @ resid / (len(ref) - len(kinds))
+    se = np.sqrt(np.diag(s2 * np.linalg.inv(J.T @ J)))
+    np.testing.assert_allclose(cal.parameters["stderr"].to_numpy(), se, rtol=1e-4)
+    assert cal.converged and cal.identified
+
+
+def test_a_fit_that_does_not_converge_says_so(monkeypatch):
+    """One Gauss-Newton step is not shown to converge: no standard errors, a warning, and
+    converged=False, instead of a tight error on a point that is not the minimum."""
+    monkeypatch.setattr(calibrate_module, "MAX_STEPS", 1)
+    ev = tn.datasets.pakistan_iran_2024()
+    ref = tn.score(ev, model=tn.Model(half_life=12.0, weights=SEED_TRUTH), end="2024-03-31")
+    start = tn.Model(half_life=12.0, weights={"condemnation": 3.0})
+    with pytest.warns(tn.TensionWarning, match="did not converge"):
+        cal = tn.calibrate(
+            ev, ref.set_index("date")["tension"], dyads="IRN-PAK", half_life=None, fit_weights=["talks"], model=start
+        )
+    assert not cal.converged
+    assert np.isnan(cal.parameters.loc["weight[talks]", "stderr"])
+
+
+def test_kinds_only_ever_on_one_shared_day_are_not_identified():
+    """visit and host_visit occur once each, on 29 January with the same half-life: the
+    reference sees one combined score of that day, not the two weights."""
+    ev = tn.datasets.pakistan_iran_2024()
+    ref = tn.score(ev, model=tn.Model(half_life=12.0), end="2024-03-31").set_index("date")["tension"]
+    with pytest.warns(tn.TensionWarning, match="not identified"):
+        cal = tn.calibrate(
+            ev,
+            ref,
+            dyads="IRN-PAK",
+            half_life=None,
+            fit_weights=["visit", "host_visit"],
+            model=tn.Model(half_life=12.0),
+        )
+    table = cal.parameters
+    assert not table["identified"].any() and table["stderr"].isna().all()
+    assert cal.converged and cal.rmse < 1e-9  # (the day's combined score is matched)
+
+
+def test_a_kind_of_weight_zero_is_refused_with_its_name():
+    """public_statement weighs 0: no sign for the bounds, no score per unit weight (the
+    fit failed inside numpy with 'SVD did not converge')."""
+    ev = pd.DataFrame(
+        {
+            "date": ["2024-01-01", "2024-01-05", "2024-01-10", "2024-01-20"],
+            "source": "PAK",
+            "target": "IRN",
+            "kind": ["public_statement", "talks", "airstrike", "talks"],
+        }
+    )
+    ref = tn.score(ev, model=tn.Model(half_life=12.0), end="2024-02-15").set_index("date")["tension"]
+    with pytest.raises(CalibrationError, match=r"\['public_statement'\] have weight 0"):
+        tn.calibrate(ev, ref, dyads="IRN-PAK", half_life=None)
+    fit = ["talks", "airstrike"]
+    cal = tn.calibrate(ev, ref, dyads="IRN-PAK", half_life=None, fit_weights=fit, model=tn.Model(half_life=12.0))
+    assert cal.rmse < 1e-9
