@@ -554,8 +554,8 @@ def _parameters(theta, half_life, classes, fit_kinds, best: _Solution, y, lower,
             cov = None
         for j, kind in enumerate(fit_kinds):
             at_bound = bool(abs(w[j] - lower[j]) < 1e-7 or abs(w[j] - upper[j]) < 1e-7)
-            ok = cov is not None and cov[j, j] >= 0 and best.converged
-            se = float(np.sqrt(cov[j, j])) if ok else np.nan
+            variance = cov[j, j] if cov is not None else np.nan
+            se = float(np.sqrt(variance)) if variance >= 0 and best.converged else np.nan
             empty = not np.any(J[:, j])
             rows.append((f"weight[{kind}]", float(w[j]), se, at_bound, not (at_bound or cov is None or empty)))
     return pd.DataFrame(rows, columns=["parameter", "estimate", "stderr", "at_bound", "identified"]).set_index(
