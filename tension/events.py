@@ -25,6 +25,10 @@ __all__ = ["EventError", "TensionWarning", "read_events", "for_scoring", "REQUIR
 #: scoring that is never handed back (see :func:`for_scoring`).
 _FINGERPRINT: contextvars.ContextVar[bool] = contextvars.ContextVar("fingerprint", default=True)
 
+#: Whether a CSV is read with a progress bar on stderr (set by the command line for large
+#: files; the same reading, checks and messages as without).
+_PROGRESS: contextvars.ContextVar[bool] = contextvars.ContextVar("progress", default=False)
+
 #: Required columns of the event schema.
 REQUIRED = ("date", "source", "target", "kind")
 #: Optional columns, in the order of the normalised frame.
@@ -128,7 +132,7 @@ def _read_table(path: Path, sep: str) -> pd.DataFrame:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)  # (more fields than the header)
             try:
-                return pd.read_csv(path, **options)
+                return _read_csv(path, options)
             except (pd.errors.ParserWarning, pd.errors.ParserError) as err:
                 failed = err
         width, lines = _line_widths(path, sep)
@@ -150,6 +154,21 @@ def _read_table(path: Path, sep: str) -> pd.DataFrame:
             f"{path}:{line}: byte {byte!r} is not UTF-8; save the file as UTF-8, or read it with "
             "pandas.read_csv(path, encoding=...) and pass the frame"
         ) from None
+
+
+def _read_csv(path: Path, options: dict) -> pd.DataFrame:
+    """``pd.read_csv(path, **options)``, with a progress bar when :data:`_PROGRESS` is set
+    (uncompressed files only: the bar counts the file's bytes)."""
+    if not _PROGRESS.get() or str(path).lower().endswith((".gz", ".bz2", ".xz", ".zip", ".zst", ".tar")):
+        return pd.read_csv(path, **options)
+    import sys
+
+    from tqdm import tqdm
+
+    with open(path, "rb") as raw, tqdm.wrapattr(
+        raw, "read", total=path.stat().st_size, unit="B", unit_scale=True, desc="reading", file=sys.stderr
+    ) as handle:
+        return pd.read_csv(handle, **options)
 
 
 def _open_file(path: Path):

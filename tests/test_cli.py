@@ -47,6 +47,8 @@ def test_usage_errors_exit_nonzero(args):
 import pandas as pd  # noqa: E402
 from conftest import SEEDS, SHARED_DATA  # noqa: E402
 
+import tension as tn  # noqa: E402
+
 SEED = str(SEEDS / "pakistan_iran_2024.csv")
 
 
@@ -126,6 +128,56 @@ def test_weights_option_adds_a_kind(tmp_path):
     result = run("score", str(path), "--weights", "drone_incursion=6", "--end", "2024-01-01")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[1].startswith("IRN-PAK,2024-01-01,6.0,")
+
+
+def test_a_weights_file_is_read_as_the_api_reads_the_table(tmp_path):
+    events = tmp_path / "own.csv"
+    events.write_text("date,source,target,kind\n2024-01-01,PAK,IRN,drone_incursion\n")
+    table = tmp_path / "weights.csv"
+    table.write_text("kind,weight,cameo\ndrone_incursion,6,195\n")
+    # the code gives the kind its quad class: its half-life is material_conflict's, 60 days
+    args = ["--weights", str(table), "--half-life", "material_conflict=60,default=5", "--start", "2024-03-01"]
+    result = run("score", str(events), *args, "--end", "2024-03-01")
+    assert result.returncode == 0, result.stderr
+    tension = float(result.stdout.strip().splitlines()[1].split(",")[2])
+    assert tension == pytest.approx(6.0 * 2 ** (-60 / 60))
+    api = tn.score(
+        pd.read_csv(events),
+        weights=pd.read_csv(table, dtype={"cameo": str}),
+        half_life={"material_conflict": 60, "default": 5},
+        at="2024-03-01",
+    )
+    assert tension == pytest.approx(api["tension"].item())
+
+
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        ("kind,weight\nairstrike,10\nairstrike,-10\n", "gives kind 'airstrike' more than once"),
+        ("kind,weight,cameo\ndrone_incursion,6,36\n", "not one; write codes as text"),
+    ],
+)
+def test_a_weights_file_the_api_refuses_is_refused(tmp_path, weights, message):
+    table = tmp_path / "weights.csv"
+    table.write_text(weights)
+    result = run("score", SEED, "--weights", str(table))
+    assert result.returncode == 2 and message in result.stderr
+
+
+@pytest.mark.parametrize("option", [["--weights", "airstrike=5,airstrike=-5"], ["--half-life", "talks=5,talks=9"]])
+def test_a_name_given_twice_inline_is_refused(option):
+    result = run("score", SEED, *option)
+    assert result.returncode == 2 and "is given twice" in result.stderr
+
+
+def test_the_progress_bar_reads_a_csv_as_without(tmp_path):
+    # lines ending in a delimiter, and a leading-zero CAMEO code: the same reading either way
+    path = tmp_path / "trailing.csv"
+    path.write_text("date,source,target,kind,cameo\n2024-01-01,IRN,PAK,airstrike,195,\n2024-01-02,PAK,IRN,talks,040,\n")
+    plain = run("score", str(path), "--no-progress", "-o", "-")
+    with_bar = run("score", str(path), "--progress", "-o", "-")
+    assert plain.returncode == 0 and with_bar.returncode == 0, with_bar.stderr
+    assert with_bar.stdout == plain.stdout and "reading" in with_bar.stderr
 
 
 @pytest.mark.parametrize(

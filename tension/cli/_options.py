@@ -86,21 +86,15 @@ def _read(path: str, source: str, progress: bool | None, weights=None):
     if file.is_dir():
         raise CliError(f"{path} is a directory, not an events file")
     big = file.stat().st_size > _PROGRESS_BYTES if progress is None else progress
-    if big and file.suffix.lower() == ".csv":
-        from tqdm import tqdm
+    from .. import events as _events
 
-        chunks = []
-        with tqdm(total=file.stat().st_size, unit="B", unit_scale=True, desc="reading", file=sys.stderr) as bar:
-            with open(file, "rb") as handle:
-                for chunk in pd.read_csv(handle, dtype={"cameo": str}, chunksize=200_000):
-                    chunks.append(chunk)
-                    bar.update(handle.tell() - bar.n)
-        frame = pd.concat(chunks, ignore_index=True)
-        return tn.read_events(frame, weights=weights)
+    token = _events._PROGRESS.set(bool(big))  # (the same reading and checks, with a bar)
     try:
         return tn.read_events(path, weights=weights)
     except UnicodeDecodeError as err:
         raise CliError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start}); save it as UTF-8") from None
+    finally:
+        _events._PROGRESS.reset(token)
 
 
 def check_options(args) -> None:

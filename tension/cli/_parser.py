@@ -31,6 +31,8 @@ def _pairs(text: str, what: str) -> dict[str, float]:
     out = {}
     for item in text.split(","):
         name, _, value = item.partition("=")
+        if name.strip() in out:
+            raise argparse.ArgumentTypeError(f"{name.strip()!r} is given twice in {text!r}; give it once")
         try:
             out[name.strip()] = float(value)
         except ValueError:
@@ -39,14 +41,22 @@ def _pairs(text: str, what: str) -> dict[str, float]:
 
 
 def _weights(text: str):
-    """``drone_incursion=6,talks=-2`` or a CSV file with columns kind and weight."""
+    """``drone_incursion=6,talks=-2``, or a CSV file with columns kind and weight (and
+    cameo: a new kind's CAMEO code), checked as the Python API checks a weights table."""
     if Path(text).suffix.lower() in (".csv", ".tsv") or Path(text).exists():
         if not Path(text).exists():
             raise argparse.ArgumentTypeError(f"no such weights file: {text}")
         table = pd.read_csv(text, sep="\t" if text.lower().endswith(".tsv") else ",", dtype={"cameo": str})
         if not {"kind", "weight"} <= set(table.columns):
             raise argparse.ArgumentTypeError(f"{text}: a weights file needs columns kind and weight")
-        return dict(zip(table["kind"], table["weight"], strict=True))
+        from ..exceptions import ParameterError
+        from ..model import Model
+
+        try:
+            Model(weights=table)  # (a kind given twice, a weight that is not a number, a wrong code …)
+        except ParameterError as err:
+            raise argparse.ArgumentTypeError(f"{text}: {err}") from None
+        return table
     return _pairs(text, "a kind=weight pair")
 
 
@@ -64,7 +74,7 @@ def _add_model_options(parser):
         type=_weights,
         metavar="KIND=W,…",
         help="signed weights (positive = hostile) to add or override kinds: drone_incursion=6,talks=-2, "
-        "or a CSV file with columns kind,weight",
+        "or a CSV file with columns kind,weight (and cameo: a new kind's CAMEO code, for its quad class)",
     )
     group.add_argument(
         "--directed", action="store_true", help="score source->target pairs (PAK->IRN) instead of unordered pairs"
