@@ -70,6 +70,8 @@ def grid_bounds(first, last, freq: str, start, end, tz=None):
             hi = hi.tz_convert(lo.tz)  # (the grid is in the start's zone: the end is the same instant there)
         _params.check_grid(lo, hi, offset, freq)
         return lo, hi
+    if lo.tz is not None and last.tz is not None and str(lo.tz) != str(last.tz):
+        last = last.tz_convert(lo.tz)  # (the grid is in the start's zone)
     if lo > last:
         return lo, lo
     beyond = last.as_unit("us") + offset

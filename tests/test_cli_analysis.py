@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 from conftest import ROOT
 
 import tension as tn
@@ -37,3 +38,21 @@ def test_alerts_command_on_one_day_and_errors_in_one_line():
     assert table["alert"].tolist() == ["crossed_above", "rise_1d"]
     bad = _run("episodes", SEED, "--threshold", "20", "--baseline", "1")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "baseline" in bad.stderr
+
+
+@pytest.mark.parametrize("command", ["episodes", "alerts"])
+def test_the_analysis_commands_check_their_options_as_score_does(command):
+    # a grid that starts after the last event, and a bad --freq: one line, exit code 2, as `score`
+    late = _run(command, SEED, "--threshold", "20", "--start", "2030-01-01")
+    assert late.returncode == 2 and "--start 2030-01-01 is after the last event" in late.stderr
+    bad = _run(command, SEED, "--threshold", "20", "--freq", "fortnightly")
+    assert bad.returncode == 2 and "--freq 'fortnightly' is not a pandas frequency" in bad.stderr
+
+
+def test_a_start_in_another_zone_than_the_events(tmp_path):
+    path = tmp_path / "zoned.csv"
+    path.write_text("date,source,target,kind\n2024-01-05T03:00+05:00,IRN,PAK,airstrike\n")
+    result = _run("alerts", str(path), "--start", "2024-01-01T00:00+05:00")
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(io.StringIO(result.stdout))
+    assert table["alert"].tolist() == ["rise_1d"] and table["date"].tolist() == ["2024-01-06 00:00:00+05:00"]

@@ -110,6 +110,18 @@ def test_time_zone_aware_events_across_a_daylight_saving_change():
     assert daily["flow"].iloc[1] == 0 < daily["flow"].iloc[2]  # 11:00 UTC: counted from 12:00
 
 
+def test_a_start_with_another_offset_than_the_events_and_no_end():
+    # events read in UTC, a start at +05:00: the grid is in the start's zone and ends at its
+    # first point at or after the last event (03:00+05:00 on 5 January: 6 January, 00:00+05:00)
+    ev = pd.DataFrame({"date": ["2024-01-05T03:00+05:00"], "source": ["IRN"], "target": ["PAK"], "kind": ["airstrike"]})
+    with pytest.warns(tn.TensionWarning):
+        daily = tn.score(ev, start="2024-01-01T00:00+05:00")
+    want = pd.date_range("2024-01-01", "2024-01-06", freq="D", tz="UTC+05:00")
+    assert daily["date"].tolist() == want.tolist()
+    assert daily["tension"].iloc[-1] == pytest.approx(10 * 2 ** (-21 / 24 / 30))  # 21 hours after the strike
+    assert (daily["tension"].iloc[:-1] == 0).all()
+
+
 def test_an_empty_grid_and_a_grid_before_every_event():
     ev = pd.DataFrame({"date": ["2024-03-01"], "source": ["PAK"], "target": ["IRN"], "kind": ["threat"]})
     before = tn.score(ev, start="2024-01-01", end="2024-01-03")

@@ -175,7 +175,9 @@ def _daily_for(args):
     """Events and their daily scores for the analysis commands (episodes, alerts)."""
     import tension as tn
 
+    check_options(args)  # (the checks of `tension score`, and its messages)
     events = read_events(args.events, args.source, args.progress, args.weights)
+    check_direction(events, args)
     daily = tn.score(events, freq=args.freq, start=args.start, end=args.end, **score_kwargs(args))
     check_dyads(daily["dyad"], args.dyad)
     if args.dyad:
