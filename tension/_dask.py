@@ -29,7 +29,11 @@ def _by_dyad(frame, model, *, bounds=None):
 
     With ``bounds`` also compute the first and last (validated) event date."""
 
+    dates = _one_date_rule(frame)
+
     def label(part: pd.DataFrame) -> pd.DataFrame:
+        if dates is not None and "date" in part.columns:
+            part = part.assign(date=part["date"].map(dates))
         events = read_events(part, weights=model.weights, duplicates="keep")
         events[_DYAD] = dyad_labels(events["source"], events["target"], directed=model.directed)
         return events
@@ -42,6 +46,42 @@ def _by_dyad(frame, model, *, bounds=None):
 
     first, last = dask.compute(labelled["date"].min(), labelled["date"].max())
     return shuffled, pd.Timestamp(first), pd.Timestamp(last)
+
+
+def _one_date_rule(frame):
+    """For a column of dates written as text: each distinct text -> its date, read by one
+    rule for the whole column (as :func:`tension.read_events` reads a pandas column), so
+    that no partition reads ``01/02/2024`` by a rule of its own. None for datetimes and
+    numbers (read value by value). A problem of the whole column is an EventError."""
+    import warnings
+
+    import numpy as np
+
+    from . import _dates
+    from .exceptions import EventError, Problem, TensionWarning
+
+    if "date" not in frame.columns:
+        return None
+    dtype = frame._meta["date"].dtype
+    if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
+        return None
+    distinct = frame["date"].dropna().unique().compute()
+    values = pd.Series(sorted(set(distinct.tolist()), key=repr), dtype=object)  # (the same whatever the partitions)
+    problems: list[Problem] = []
+
+    def flag(mask, message):
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            at = np.flatnonzero(mask)
+            problems.append(Problem("date", tuple(repr(v) for v in values.iloc[at].tolist()), message(at)))
+
+    said: list[str] = []
+    parsed = _dates.parse(values, flag, warn=lambda text: said.append(text) if text not in said else None)
+    if problems:
+        raise EventError(problems, "the events (a Dask DataFrame whose date column is read as one: rows named by value)")
+    for text in said:
+        warnings.warn(text, TensionWarning, stacklevel=5)
+    return dict(zip(values.tolist(), parsed.tolist(), strict=True))
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

@@ -94,3 +94,27 @@ def test_out_of_core_round_trip_through_parquet(client, tmp_path):
     got = pd.read_parquet(tmp_path / "scored").sort_index()
     want = tn.score_events(events)
     assert np.allclose(got["tension"], want["tension"], rtol=1e-12, atol=1e-12)
+
+
+def test_text_dates_follow_one_rule_for_the_whole_column():
+    import dask
+
+    # "13/01" proves day first in one partition only: the other must read "01/02" as 1 February too
+    raw = pd.DataFrame(
+        {
+            "date": ["13/01/2024", "01/02/2024", "25/12/2024", "01/02/2024"],
+            "source": ["IRN", "IRN", "USA", "USA"],
+            "target": ["PAK", "PAK", "CHN", "CHN"],
+            "kind": ["airstrike"] * 4,
+        }
+    )
+    with dask.config.set({"dataframe.shuffle.method": "tasks", "scheduler": "synchronous"}):
+        got = tn.score_events(dd.from_pandas(raw, npartitions=2)).compute().sort_index()
+        assert got["date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-13", "2024-02-01", "2024-12-25", "2024-02-01"]
+        assert got["tension"].tolist() == tn.score_events(raw)["tension"].tolist()
+        # a column that proves both orders is refused as pandas refuses it, naming the values
+        mixed = raw.assign(date=["13/01/2024", "01/02/2024", "12/25/2024", "01/02/2024"])
+        with pytest.raises(tn.EventError, match=r"'13/01/2024'.*does not match the format"):
+            tn.score_events(dd.from_pandas(mixed, npartitions=2)).compute()
+        with pytest.raises(tn.EventError, match="does not match the format"):
+            tn.score_events(mixed)
