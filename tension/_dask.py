@@ -78,7 +78,9 @@ def _one_date_rule(frame):
     said: list[str] = []
     parsed = _dates.parse(values, flag, warn=lambda text: said.append(text) if text not in said else None)
     if problems:
-        raise EventError(problems, "the events (a Dask DataFrame whose date column is read as one: rows named by value)")
+        raise EventError(
+            problems, "the events (a Dask DataFrame whose date column is read as one: rows named by value)"
+        )
     for text in said:
         warnings.warn(text, TensionWarning, stacklevel=5)
     return dict(zip(values.tolist(), parsed.tolist(), strict=True))

@@ -165,9 +165,12 @@ def _read_csv(path: Path, options: dict) -> pd.DataFrame:
 
     from tqdm import tqdm
 
-    with open(path, "rb") as raw, tqdm.wrapattr(
-        raw, "read", total=path.stat().st_size, unit="B", unit_scale=True, desc="reading", file=sys.stderr
-    ) as handle:
+    with (
+        open(path, "rb") as raw,
+        tqdm.wrapattr(
+            raw, "read", total=path.stat().st_size, unit="B", unit_scale=True, desc="reading", file=sys.stderr
+        ) as handle,
+    ):
         return pd.read_csv(handle, **options)
 
 

@@ -508,6 +508,12 @@ def test_icews_dates_with_offsets_are_converted_to_utc_and_said(tmp_path):
     assert ev["date"].tolist() == [pd.Timestamp("2018-06-02 04:30"), pd.Timestamp("2018-06-02 01:00")]
 
 
+def test_icews_dates_beyond_the_nanosecond_range_are_read(tmp_path):
+    # read_events keeps dates from year 1 to 9999: a reader must not fail on them with pandas' error
+    ev = read_icews(_icews_dates(tmp_path, ["1500-06-01", "2018-06-01T10:00", "3000-01-02"]))
+    assert ev["date"].dt.strftime("%Y-%m-%d").tolist() == ["1500-06-01", "2018-06-01", "3000-01-02"]
+
+
 def test_icews_and_plover_take_dayfirst(tmp_path):
     path = _icews_dates(tmp_path, ["01/02/2018", "03/04/2018"])
     with pytest.raises(ReadError, match="pass dayfirst=True or dayfirst=False"):

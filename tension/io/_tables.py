@@ -144,7 +144,7 @@ def parse_dates(values, *, column: str, dayfirst: bool | None = None, by=None) -
     if by is not None:
         values = pd.Series(values, dtype=object)
         groups, names = pd.factorize(np.asarray(by, dtype=object))
-        out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+        out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
         for k, name in enumerate(names):
             rows = np.flatnonzero(groups == k)
             try:
@@ -153,7 +153,7 @@ def parse_dates(values, *, column: str, dayfirst: bool | None = None, by=None) -
                 raise ReadError(f"{name}: {err}") from None
         return out
     text = pd.Series(values, dtype=object).fillna("").astype(str).str.strip()
-    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     parts = text.str.extract(_NUMERIC)
     numeric = parts[0].notna().to_numpy()
     # the day/month order is proved by every numeric date, those with a time of day too
@@ -223,6 +223,7 @@ def _named_months(text: pd.Series, column: str) -> pd.Series:
 def _one_format(text: pd.Series, column: str, dayfirst: bool | None) -> pd.Series:
     """Dates read by one format for the whole column (tension's date rule), naive UTC;
     NaT where a value does not match. The column-wide problems are ReadErrors."""
+    index = text.index
     import warnings
 
     from .. import _dates
@@ -237,7 +238,10 @@ def _one_format(text: pd.Series, column: str, dayfirst: bool | None) -> pd.Serie
             problems.append((mask, message(np.flatnonzero(mask))))
 
     converted: list[str] = []
-    parsed = _dates._text(text, flag, None, dayfirst, converted.append)
+    codes, uniques = pd.factorize(text, use_na_sentinel=False)  # (each distinct text read once: a date column has few)
+    distinct = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    parsed = _dates._text(distinct, flag, None, dayfirst, converted.append)
+    text = distinct  # (for the messages: the distinct values the problems are found in)
     for mask, message in problems:
         example = text.iloc[int(np.argmax(mask))]
         if message.startswith(_dates.AMBIGUOUS):
@@ -254,4 +258,4 @@ def _one_format(text: pd.Series, column: str, dayfirst: bool | None) -> pd.Serie
         warnings.warn(f"dates in column {column!r} carry UTC offsets; converted to UTC", TensionWarning, stacklevel=4)
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_convert(None)
-    return parsed
+    return pd.Series(parsed.to_numpy()[codes], index=index)
