@@ -194,3 +194,38 @@ def test_old_plot_names_warn_and_draw_the_same(seed_events, daily):
     with pytest.raises(TypeError, match="both top= and its old name n="):
         tn.plot.small_multiples(daily, n=1, top=1)
     plt.close("all")
+
+
+def test_drivers_rank_by_position_when_the_index_repeats(seed_events):
+    extra = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2024-01-20", "2024-01-21"]),
+            "source": ["IRN", "PAK"],
+            "target": ["PAK", "IRN"],
+            "kind": ["military_threat", "condemnation"],
+        }
+    )
+    why = tn.contributions(pd.concat([seed_events, extra]), at="2024-01-29")  # labels 0 and 1 twice
+    assert why.index.has_duplicates
+    before = why.copy()
+    ax = tn.plot.drivers(why, top=3)
+    pd.testing.assert_frame_equal(why, before)
+    values = sorted((v for v in why["contribution"].tolist() if v != 0), key=abs, reverse=True)
+    widths = [b.get_width() for b in ax.patches]
+    assert len(widths) == 4
+    assert np.allclose(widths, [*values[:3], sum(values[3:])])
+    assert np.isclose(sum(widths), why.attrs["tension"]["IRN-PAK"])
+    assert [t.get_text() for t in ax.get_yticklabels()][-1] == f"{len(values) - 3} other events"
+    plt.close("all")
+
+
+def test_drivers_of_a_filtered_frame_say_the_bars_are_not_the_tension(seed_events):
+    why = tn.contributions(seed_events, at="2024-01-29")
+    hostile = why[why["contribution"] > 0]
+    ax = tn.plot.drivers(hostile, top=2)
+    widths = [b.get_width() for b in ax.patches]
+    assert np.isclose(sum(widths), hostile["contribution"].sum())
+    title = ax.get_title(loc="right")
+    assert "tension 30.5" in title and f"the events shown sum to {sum(widths):.1f}" in title
+    assert "sum to" not in tn.plot.drivers(why, top=2).get_title(loc="right")
+    plt.close("all")
