@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -143,7 +144,7 @@ def test_heatmap_orders_dyads_and_centres_colours():
     daily["tension"] = daily["tension"] + rng.normal(0, 1e-9, 15)
     ax = tn.plot.heatmap(daily)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["CCC–DDD", "EEE–FFF", "AAA–BBB"]  # by peak 5, 4, 2
-    image = ax.images[0]
+    image = ax.collections[0]
     assert image.get_array().shape == (3, 5)
     assert image.norm.vcenter == 0 and np.isclose(image.norm.vmax, 5, atol=1e-6)
     assert len(ax.figure.axes) == 2  # the colour bar
@@ -174,7 +175,7 @@ def test_every_plot_on_random_events(ev):
         return
     daily = tn.score(ev)
     dyad = daily["dyad"].iloc[0]
-    assert tn.plot.heatmap(daily).images
+    assert tn.plot.heatmap(daily).collections
     assert tn.plot.decomposition(tn.decompose(ev, dyads=dyad), dyad=dyad).get_lines()
     why = tn.contributions(ev, at=daily["date"].max(), dyads=dyad)
     assert tn.plot.drivers(why).patches or (why["contribution"] == 0).all()
@@ -229,3 +230,93 @@ def test_drivers_of_a_filtered_frame_say_the_bars_are_not_the_tension(seed_event
     assert "tension 30.5" in title and f"the events shown sum to {sum(widths):.1f}" in title
     assert "sum to" not in tn.plot.drivers(why, top=2).get_title(loc="right")
     plt.close("all")
+
+
+def _heatmap_cells(ax):
+    """Each row's drawn cells: (left, right, value or None where blank), in dates."""
+    if ax.images:  # (an image with an extent, as drawn before: evenly spaced columns)
+        values = ax.images[0].get_array()
+        x0, x1, _, _ = ax.images[0].get_extent()
+        x = mdates.num2date(np.linspace(x0, x1, values.shape[1] + 1))
+    else:
+        mesh = ax.collections[0]
+        x = mdates.num2date(mesh.get_coordinates()[0, :, 0])
+        values = mesh.get_array()
+    rows = {}
+    for r, label in enumerate(t.get_text() for t in ax.get_yticklabels()):
+        rows[label] = [
+            (
+                pd.Timestamp(x[j]).tz_localize(None),
+                pd.Timestamp(x[j + 1]).tz_localize(None),
+                None if np.ma.is_masked(values[r, j]) else float(values[r, j]),
+            )
+            for j in range(values.shape[1])
+        ]
+    return rows
+
+
+def _assert_each_value_in_its_cell(ax, daily, value="tension"):
+    """Every row of ``daily`` lies in the one drawn cell of its dyad that shows its value;
+    every cell that shows a value holds one row's date."""
+    cells = _heatmap_cells(ax)
+    for dyad, mine in daily.groupby("dyad"):
+        drawn = cells[tn.plot._style.arrow(dyad)]
+        dates = pd.DatetimeIndex(mine["date"])
+        dates = dates.tz_localize(None) if dates.tz is not None else dates
+        for date, v in zip(dates, mine[value], strict=True):
+            (hit,) = [c for c in drawn if c[0] <= date < c[1]]
+            assert hit[2] is not None and np.isclose(hit[2], v), (dyad, date, hit, v)
+        for left, right, v in drawn:
+            inside = ((dates >= left) & (dates < right)).sum()
+            assert inside == (v is not None), (dyad, left, right, v)
+    return cells
+
+
+def test_heatmap_draws_each_value_at_its_own_date_on_a_thinned_grid():
+    ev = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2024-01-01", "2024-06-01"]),
+            "source": ["IRN", "USA"],
+            "target": ["PAK", "CHN"],
+            "kind": ["airstrike"] * 2,
+        }
+    )
+    daily = tn.score(ev, half_life=2, threshold=1.0)  # IRN-PAK 1-7 Jan, CHN-USA 1 Jun only
+    before = daily.copy()
+    ax = tn.plot.heatmap(daily)
+    pd.testing.assert_frame_equal(daily, before)
+    cells = _assert_each_value_in_its_cell(ax, daily)
+    shown = [(left, right) for left, right, v in cells["IRN–PAK"] if v is not None]
+    assert shown[0] == (pd.Timestamp("2023-12-31 12:00"), pd.Timestamp("2024-01-01 12:00"))
+    assert all(right - left == pd.Timedelta(days=1) for left, right in shown)
+    # the same without attrs: the step is the smallest one between dates
+    bare = daily.copy()
+    bare.attrs = {}
+    _assert_each_value_in_its_cell(tn.plot.heatmap(bare), bare)
+    plt.close("all")
+
+
+@pytest.mark.parametrize("freq", ["W", "MS"])
+def test_heatmap_cells_on_weekly_and_monthly_grids(seed_events, freq):
+    other = seed_events.assign(target="AFG", date=seed_events["date"] + pd.Timedelta(days=45))
+    daily = tn.score(pd.concat([seed_events, other], ignore_index=True), freq=freq, threshold=0.5)
+    cells = _assert_each_value_in_its_cell(tn.plot.heatmap(daily, value="hostile"), daily, value="hostile")
+    if freq == "MS":  # months of unequal length: edges halfway between month starts
+        (feb,) = [c for c in cells["IRN–PAK"] if c[0] <= pd.Timestamp("2024-02-01") < c[1]]
+        assert feb[:2] == (pd.Timestamp("2024-01-16 12:00"), pd.Timestamp("2024-02-15 12:00"))
+    plt.close("all")
+
+
+def test_heatmap_on_a_zoned_grid_draws_local_dates():
+    ev = tn.read_events(
+        pd.DataFrame({"date": ["2024-01-05T03:00Z"], "source": ["IRN"], "target": ["PAK"], "kind": ["airstrike"]})
+    )
+    daily = tn.score(ev, start="2024-01-01T00:00+05:00", end="2024-01-08T00:00+05:00")
+    _assert_each_value_in_its_cell(tn.plot.heatmap(daily), daily)
+    plt.close("all")
+
+
+def test_heatmap_refuses_repeated_cells(seed_events):
+    daily = tn.score(seed_events)
+    with pytest.raises(ValueError, match="repeated \\(dyad, date\\) rows"):
+        tn.plot.heatmap(pd.concat([daily, daily.iloc[:3]]))
