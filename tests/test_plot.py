@@ -320,3 +320,120 @@ def test_heatmap_refuses_repeated_cells(seed_events):
     daily = tn.score(seed_events)
     with pytest.raises(ValueError, match="repeated \\(dyad, date\\) rows"):
         tn.plot.heatmap(pd.concat([daily, daily.iloc[:3]]))
+
+
+# --- timeline markers: each occasion at the first grid point at or after it ---------
+
+
+def _markers(ax):
+    """The drawn markers: (date, y, |score|) sorted by date, from the scatter's offsets and sizes."""
+    (scatter,) = [c for c in ax.collections if isinstance(c, PathCollection)]
+    dates = [pd.Timestamp(d).tz_localize(None) for d in mdates.num2date(scatter.get_offsets()[:, 0])]
+    sizes = (np.asarray(scatter.get_sizes()) - 30) / 14
+    return sorted(zip(dates, scatter.get_offsets()[:, 1], sizes, strict=True))
+
+
+def _expected_markers(daily, scored):
+    """Independently: each event at the first grid time at or after it (same instant compared),
+    if it falls after the grid point before that one; summed per (grid time, sign)."""
+    grid = list(pd.DatetimeIndex(daily["date"]))
+    step = grid[1] - grid[0]
+    totals = {}
+    for date, score in zip(pd.DatetimeIndex(scored["date"]), scored["score"], strict=True):
+        later = [g for g in grid if g >= date]
+        if not later or date <= later[0] - step or score == 0:
+            continue
+        key = (later[0], np.sign(score))
+        totals[key] = totals.get(key, 0.0) + abs(score)
+    tension = dict(zip(grid, daily["tension"], strict=True))
+    return sorted((g.tz_localize(None), tension[g], size) for (g, _), size in totals.items())
+
+
+def _assert_markers(ax, expected):
+    drawn = _markers(ax)
+    assert [d for d, _, _ in drawn] == [d for d, _, _ in expected]
+    assert np.allclose([y for _, y, _ in drawn], [y for _, y, _ in expected])
+    assert np.allclose([s for _, _, s in drawn], [s for _, _, s in expected])
+
+
+def test_timeline_marks_a_zoned_event_where_the_line_rises():
+    raw = pd.DataFrame(
+        {"date": ["2024-01-05T03:00+05:00"], "source": ["IRN"], "target": ["PAK"], "kind": ["airstrike"]}
+    )
+    with pytest.warns(tn.TensionWarning):
+        ev = tn.read_events(raw)  # 4 Jan 22:00 UTC, 5 Jan 03:00 in the grid's zone
+    daily = tn.score(ev, start="2024-01-01T00:00+05:00", end="2024-01-08T00:00+05:00")
+    ax = tn.plot.timeline(daily, ev)
+    _assert_markers(ax, _expected_markers(daily, tn.score_events(ev)))
+    ((date, y, _),) = _markers(ax)
+    assert date == pd.Timestamp("2024-01-06") and y > 0  # not 4 Jan at 0
+    plt.close("all")
+
+
+def test_timeline_marks_events_with_a_time_of_day_after_they_happen():
+    ev = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2024-01-05 00:00", "2024-01-09 15:30", "2024-01-09 18:00"]),
+            "source": ["IRN", "IRN", "PAK"],
+            "target": ["PAK", "PAK", "IRN"],
+            "kind": ["airstrike", "talks", "talks"],
+        }
+    )
+    daily = tn.score(ev, start="2024-01-01", end="2024-01-15")
+    ax = tn.plot.timeline(daily, ev)
+    _assert_markers(ax, _expected_markers(daily, tn.score_events(ev)))
+    assert [d for d, _, _ in _markers(ax)] == [pd.Timestamp("2024-01-05"), pd.Timestamp("2024-01-10")]
+    plt.close("all")
+
+
+def test_timeline_on_a_weekly_grid_marks_the_events_before_its_first_point(seed_events):
+    weekly = tn.score(seed_events, freq="W")  # 21 Jan, 28 Jan, 4 Feb; events from 17 Jan
+    ax = tn.plot.timeline(weekly, seed_events)
+    expected = _expected_markers(weekly, tn.score_events(seed_events))
+    _assert_markers(ax, expected)
+    assert sum(s for _, _, s in _markers(ax)) == pytest.approx(tn.score_events(seed_events)["score"].abs().sum())
+    assert any(t.get_text().startswith("PAK→IRN airstrike, 9 killed\n+1 more: airstrike") for t in ax.texts)
+    plt.close("all")
+
+
+def test_timeline_leaves_out_events_long_before_the_grid(seed_events):
+    daily = tn.score(seed_events, start="2024-01-20", end="2024-02-10")
+    ax = tn.plot.timeline(daily, seed_events)
+    _assert_markers(ax, _expected_markers(daily, tn.score_events(seed_events)))
+    assert [d for d, _, _ in _markers(ax)] == [pd.Timestamp("2024-01-27"), pd.Timestamp("2024-01-29")]
+    plt.close("all")
+
+
+def test_timeline_label_does_not_list_the_headline_event_again():
+    ev = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2024-03-01"] * 4),
+            "source": ["IRN"] * 4,
+            "target": ["PAK"] * 4,
+            "kind": ["airstrike", "military_threat", "military_threat", "military_threat"],
+            "killed": [1, 0, 0, 0],
+        }
+    )
+    assert tn.event_scores(ev)["score"].iloc[0] < tn.event_scores(ev)["score"].iloc[1:].sum()
+    ax = tn.plot.timeline(tn.score(ev, end="2024-03-05"), ev)
+    (label,) = [t.get_text() for t in ax.texts]
+    headline, rest = label.split("\n", 1)
+    assert headline == "IRN→PAK airstrike, 1 killed"
+    assert rest == "+3 more: military threat ×3"
+    plt.close("all")
+
+
+def test_timeline_draws_the_output_of_score_events(seed_events, daily):
+    scored = tn.score_events(seed_events)
+    ax = tn.plot.timeline(daily, scored)
+    _assert_markers(ax, _expected_markers(daily, scored))
+    assert len(_markers(ax)) == 4
+    texts = sorted(t.get_text() for t in ax.texts)
+    assert "12 cooperative events, score -10.2" in texts and "hostile event, score +21.5" in texts
+    plt.close("all")
+
+
+def test_timeline_refuses_events_of_another_time_zone_kind(seed_events, daily):
+    zoned = seed_events.assign(date=seed_events["date"].dt.tz_localize("UTC"))
+    with pytest.raises(ValueError, match="dates of events carry a time zone and those of daily do not"):
+        tn.plot.timeline(daily, zoned)
