@@ -425,7 +425,9 @@ def test_timeline_label_does_not_list_the_headline_event_again():
 
 def test_timeline_draws_the_output_of_score_events(seed_events, daily):
     scored = tn.score_events(seed_events)
+    before = scored.copy()
     ax = tn.plot.timeline(daily, scored)
+    pd.testing.assert_frame_equal(scored, before)
     _assert_markers(ax, _expected_markers(daily, scored))
     assert len(_markers(ax)) == 4
     texts = sorted(t.get_text() for t in ax.texts)
