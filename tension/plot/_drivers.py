@@ -41,8 +41,9 @@ def drivers(why: pd.DataFrame, *, dyad: str | None = None, top: int = 10, ax=Non
     top = positive("top", top)
     frame, dyad = one_dyad(why, dyad, "why")
     frame = frame[frame["contribution"] != 0]
-    order = frame["contribution"].abs().sort_values(ascending=False, kind="stable").index
-    head, rest = frame.loc[order[:top]], frame.loc[order[top:]]
+    # ranked and split by position: the index may repeat labels (events from pd.concat)
+    order = np.argsort(-frame["contribution"].abs().to_numpy(dtype=float), kind="stable")
+    head, rest = frame.iloc[order[:top]], frame.iloc[order[top:]]
     labels = kind_labels()
     names = [f"{pd.Timestamp(r['date']):%d %b %Y}  {event_label(r, labels)}" for _, r in head.iterrows()]
     values = head["contribution"].tolist()
@@ -69,10 +70,15 @@ def drivers(why: pd.DataFrame, *, dyad: str | None = None, top: int = 10, ax=Non
     ax.axvline(0, color=PALETTE["neutral"], lw=0.8)
     lo, hi = ax.get_xlim()
     ax.set_xlim(lo - 0.08 * (hi - lo), hi + 0.08 * (hi - lo))
-    total = why.attrs.get("tension", {}).get(dyad, frame["contribution"].sum())
+    drawn = float(np.sum(values))
+    total = why.attrs.get("tension", {}).get(dyad, drawn)
     at = why.attrs.get("at")
     when = f" on {pd.Timestamp(at):%d %b %Y}" if at else ""
-    ax.set_title(f"{arrow(dyad)}{when}: tension {total:.1f}, and what drives it", loc="right")
+    title = f"{arrow(dyad)}{when}: tension {total:.1f}, and what drives it"
+    if not np.isclose(drawn, total, rtol=1e-6, atol=1e-6 * max(1.0, abs(total))):
+        # some of the dyad's events are not in ``why`` (a filtered frame): say so, not a silent mismatch
+        title += f"\n(the events shown sum to {drawn:.1f}: the others are not in the frame)"
+    ax.set_title(title, loc="right")
     ax.set_xlabel("contribution to tension (hostile > 0, cooperative < 0)")
     ax.grid(axis="x", color="#dddddd", lw=0.6)
     ax.set_axisbelow(True)

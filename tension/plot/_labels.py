@@ -10,18 +10,34 @@ from ._style import event_label, kind_label, kind_labels, with_defaults
 __all__ = ["label_occasions", "occasions_of", "place_labels"]
 
 
-def occasions_of(scored: pd.DataFrame) -> pd.DataFrame:
-    """One row per (day, sign) of one dyad's events: total ``|score|``, count and a label."""
+def occasions_of(scored: pd.DataFrame, points) -> pd.DataFrame:
+    """One row per (grid point, sign) of one dyad's events: total ``|score|``, count and a label.
+
+    ``points`` gives each event's grid point (the position of the first grid time at or
+    after it: where it first shows). Events without ``source``, ``target`` and ``kind``
+    (the output of :func:`tension.score_events`) are labelled by their score.
+    """
     labels = kind_labels()
     scored = with_defaults(scored)
     frame = scored.assign(
-        day=pd.DatetimeIndex(scored["date"]).normalize(),
+        point=np.asarray(points),
         sign=np.sign(scored["score"].to_numpy()),
         size=np.abs(scored["score"].to_numpy()),
     )
     frame = frame[frame["sign"] != 0]
+    described = all(c in frame.columns for c in ("source", "target", "kind"))
     rows = []
-    for (day, sign), group in frame.groupby(["day", "sign"], sort=True):
+    for (point, sign), group in frame.groupby(["point", "sign"], sort=True):
+        what = "hostile" if sign > 0 else "cooperative"
+        if not described:
+            total = float(group["score"].sum())
+            text = (
+                f"{what} event, score {total:+.1f}"
+                if len(group) == 1
+                else f"{len(group)} {what} events, score {total:+.1f}"
+            )
+            rows.append({"point": point, "sign": sign, "size": group["size"].sum(), "count": len(group), "label": text})
+            continue
         group = group.sort_values(["size", "kind"], ascending=[False, True], kind="stable")
         text = event_label(group.iloc[0], labels)
         if len(group) > 1:
@@ -29,20 +45,21 @@ def occasions_of(scored: pd.DataFrame) -> pd.DataFrame:
             direction = (
                 "{}→{}".format(*next(iter(pairs))) if len(pairs) == 1 else "↔".join(sorted(set(group["source"])))
             )
-            counts = group.groupby("kind", sort=False)["size"].agg(["sum", "size"])
-            counts = counts.sort_values("sum", ascending=False, kind="stable")
-            names = [
-                f"{kind_label(labels, k)} ×{n}" if n > 1 else kind_label(labels, k) for k, n in counts["size"].items()
-            ]
-            listed = ", ".join(names[:4]) + (", …" if len(names) > 4 else "")
             if group["killed"].iloc[0] or group["injured"].iloc[0]:
-                text += f"\n+{len(group) - 1} more: " + ", ".join(
-                    names[1:4] if counts["size"].iloc[0] == 1 else names[:4]
-                )
+                # the headline event, then the others (without it) by kind
+                text += f"\n+{len(group) - 1} more: " + _kinds(group.iloc[1:], labels)
             else:
-                text = f"{direction}: {len(group)} {'hostile' if sign > 0 else 'cooperative'} events\n{listed}"
-        rows.append({"day": day, "sign": sign, "size": group["size"].sum(), "count": len(group), "label": text})
-    return pd.DataFrame(rows, columns=["day", "sign", "size", "count", "label"])
+                text = f"{direction}: {len(group)} {what} events\n" + _kinds(group, labels)
+        rows.append({"point": point, "sign": sign, "size": group["size"].sum(), "count": len(group), "label": text})
+    return pd.DataFrame(rows, columns=["point", "sign", "size", "count", "label"])
+
+
+def _kinds(group: pd.DataFrame, labels: dict) -> str:
+    """The events' kinds, largest total ``|score|`` first: "airstrike ×2, condemnation"."""
+    counts = group.groupby("kind", sort=False)["size"].agg(["sum", "size"])
+    counts = counts.sort_values("sum", ascending=False, kind="stable")
+    names = [f"{kind_label(labels, k)} ×{n}" if n > 1 else kind_label(labels, k) for k, n in counts["size"].items()]
+    return ", ".join(names[:4]) + (", …" if len(names) > 4 else "")
 
 
 def place_labels(ax, points, texts, colors, *, avoid=None, fontsize=8.5):

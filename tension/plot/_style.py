@@ -11,6 +11,7 @@ __all__ = [
     "arrow",
     "date_axis",
     "event_label",
+    "grid_offset",
     "kind_labels",
     "kind_label",
     "naive",
@@ -106,6 +107,39 @@ def event_label(row, labels) -> str:
 def naive(dates) -> pd.DatetimeIndex:
     index = pd.DatetimeIndex(dates)
     return index.tz_localize(None) if index.tz is not None else index
+
+
+def grid_offset(attrs: dict, dates: pd.DatetimeIndex):
+    """The step of the grid that ``dates`` (sorted, unique) were read on, or None if unknown.
+
+    ``attrs["freq"]`` of :func:`tension.score` when the dates lie on it, else the
+    frequency pandas infers from three or more dates. Every date must be on the
+    offset and at least one step after the one before, so that ``d - offset`` and
+    ``d + offset`` are the grid points on either side of ``d``.
+    """
+    import warnings
+
+    candidates = [attrs.get("freq")]
+    if len(dates) >= 3:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (pandas 3 announces that infer_freq will return an offset)
+            candidates.append(pd.infer_freq(dates))
+    for freq in candidates:
+        if freq is None:
+            continue
+        try:
+            offset = pd.tseries.frequencies.to_offset(freq)
+            after = dates + offset
+        except (TypeError, ValueError):
+            continue
+        if after.isna().any() or not (after > dates).all():
+            continue
+        on_grid = all(offset.is_on_offset(d) for d in dates)
+        if isinstance(offset, pd.offsets.Tick | pd.offsets.Day) and len(dates) > 1:  # (fixed steps from the first)
+            on_grid = on_grid and bool(((dates - dates[0]) % pd.Timedelta(offset) == pd.Timedelta(0)).all())
+        if on_grid and (dates[1:] >= after[:-1]).all():
+            return offset
+    return None
 
 
 def set_ylim(ax, limits):

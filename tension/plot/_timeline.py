@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ._labels import label_occasions, occasions_of
-from ._style import PALETTE, date_axis, naive, new_ax, one_dyad, set_ylim
+from ._style import PALETTE, date_axis, grid_offset, naive, new_ax, one_dyad, set_ylim
 
 __all__ = ["timeline", "timeline_body"]
 
@@ -35,8 +35,11 @@ def timeline(
         ``hostile``, ``cooperative``).
     events : DataFrame, optional
         The events that were scored, or the output of :func:`tension.score_events`
-        (then its ``score`` column sizes the markers). Without a ``score`` column the
-        events are scored with the model recorded in ``daily.attrs``.
+        (alone, or joined to the events): a frame with ``dyad`` and ``score`` columns is
+        drawn with those scores, other events are scored with the model recorded in
+        ``daily.attrs``. Without ``source``, ``target`` and ``kind`` (the output of
+        :func:`tension.score_events` alone) the labels give the occasion's score.
+        Dates must be zoned when ``daily``'s are, and naive when they are naive.
     dyad : str, optional
         Which dyad; needed when ``daily`` holds several.
     label_top : int, default 5
@@ -62,9 +65,12 @@ def timeline(
     Notes
     -----
     The net tension is the black line; the hostile stock is shaded above zero and the
-    cooperative stock below, so the line is their sum. Each marker is one occasion (a
-    day's hostile or cooperative events of the dyad) placed on the line where the
-    occasion first shows, its area proportional to the occasion's total ``|score|``.
+    cooperative stock below, so the line is their sum. Each marker is one occasion (the
+    dyad's hostile or cooperative events that first show at one grid point: those after
+    the grid point before it, up to and including it) placed on the line at that grid
+    point, its area proportional to the occasion's total ``|score|``. Events before the
+    grid point preceding the first one (from ``daily.attrs["freq"]``), or after the
+    last, are not marked.
 
     Examples
     --------
@@ -78,6 +84,9 @@ def timeline(
     >>> daily = tn.score(ev, end="2024-03-31")
     >>> ax = tn.plot.timeline(daily, ev, episodes=tn.episodes(daily, threshold=20),
     ...                       band=tn.bands(ev, weight_spread=0.3, end="2024-03-31", draws=100))
+    >>> ax = tn.plot.timeline(tn.score(ev, freq="W"), tn.score_events(ev))
+    >>> len(ax.collections[-1].get_offsets())  # 21 Jan: 17-18 Jan; 28 Jan: 27 Jan; 4 Feb: 29 Jan
+    3
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
     ax = new_ax(ax)
@@ -139,6 +148,58 @@ def _draw_band(ax, band, dyad):
     return float(mine["low"].min()), float(mine["high"].max())
 
 
+def _scored(events: pd.DataFrame, daily: pd.DataFrame) -> pd.DataFrame:
+    """The events with their ``dyad``, signed ``score`` and parsed ``date``.
+
+    A frame that has ``dyad`` and ``score`` (the output of :func:`tension.score_events`,
+    or events joined with it) is used as it is; other events are scored with the model
+    recorded in ``daily.attrs``.
+    """
+    if "score" in events.columns and "dyad" in events.columns:
+        if "date" not in events.columns:
+            raise ValueError("events needs column 'date': pass the events or the output of tension.score_events")
+        return events.assign(date=pd.to_datetime(events["date"]))
+    from ..model import Model
+    from ..score import event_scores
+
+    model = Model(**daily.attrs["model"]) if "model" in daily.attrs else None
+    ev = events.drop(columns="score") if "score" in events.columns else events
+    scores = event_scores(ev, model=model)
+    return ev.assign(score=scores["score"].to_numpy(), dyad=scores["dyad"].to_numpy(), date=scores["date"].array)
+
+
+def _first_showing(dates: pd.DatetimeIndex, x: pd.DatetimeIndex, attrs: dict) -> np.ndarray:
+    """Each event's grid point: the position of the first grid time at or after it, or -1.
+
+    An event shows first at grid time ``g`` when it falls after the grid point before
+    ``g`` and at or before ``g`` (the value at ``g`` includes it). Events after the last
+    grid time, or before the grid point preceding the first (the grid's step from
+    ``attrs["freq"]`` or the dates), are not on the figure: -1.
+    """
+    if (dates.tz is None) != (x.tz is None):
+        zoned, plain = ("events", "daily") if dates.tz is not None else ("daily", "events")
+        raise ValueError(
+            f"the dates of {zoned} carry a time zone and those of {plain} do not: pass the events "
+            "that daily was scored from"
+        )
+    if x.tz is not None:  # compare instants: the grid's local midnights are not the events' UTC days
+        dates, x = dates.tz_convert("UTC"), x.tz_convert("UTC")
+    if len(x) == 0:
+        return np.full(len(dates), -1)
+    pos = np.asarray(x.searchsorted(dates, side="left"))
+    offset = grid_offset(attrs, naive(x))
+    if offset is not None:
+        before = x[0] - offset
+    elif len(x) > 1:
+        before = x[0] - (x[1] - x[0])
+    else:
+        before = None  # one reading and no known step: every earlier event first shows there
+    shown = (pos < len(x)) & np.asarray(dates.notna())
+    if before is not None:
+        shown &= dates > before
+    return np.where(shown, pos, -1)
+
+
 def timeline_body(ax, daily, events, *, dyad, label_top, index_axis, title, episodes=None, band=None) -> dict:
     """Draw a timeline without its labels; return what labelling and limits need."""
     from matplotlib.lines import Line2D
@@ -165,23 +226,12 @@ def timeline_body(ax, daily, events, *, dyad, label_top, index_axis, title, epis
     ax.axhline(0, color=PALETTE["neutral"], lw=0.8)
     job: dict[str, Any] = {"points": [], "texts": [], "colors": [], "avoid": None}
     if events is not None:
-        if "score" in events.columns and "source" in events.columns:
-            scored = events
-        else:
-            from ..model import Model
-            from ..score import event_scores
-
-            model = Model(**daily.attrs["model"]) if "model" in daily.attrs else None
-            ev = events.drop(columns="score") if "score" in events.columns else events
-            scores = event_scores(ev, model=model)
-            scored = ev.assign(score=scores["score"].to_numpy(), dyad=scores["dyad"].to_numpy())
-        scored = scored[scored["dyad"] == dyad]
-        dates = pd.DatetimeIndex(scored["date"])
-        scored = scored[(dates >= x.min().normalize()) & (dates <= x.max())]
-        occasions = occasions_of(scored)
+        scored = _scored(events, daily)
+        scored = scored[(scored["dyad"] == dyad).to_numpy()]
+        points = _first_showing(pd.DatetimeIndex(scored["date"]), x, daily.attrs)
+        occasions = occasions_of(scored[points >= 0], points[points >= 0])
         if len(occasions):
-            days = naive(occasions["day"])
-            pos = np.clip(np.searchsorted(x_plot, days, side="left"), 0, len(x_plot) - 1)
+            pos = occasions["point"].to_numpy(dtype=int)
             y = series["tension"].to_numpy()[pos]
             xs = x_plot[pos]
             colors = np.where(occasions["sign"] > 0, PALETTE["hostile"], PALETTE["cooperative"])
