@@ -60,7 +60,7 @@ def contributions(
     --------
     >>> import tension as tn
     >>> why = tn.contributions(tn.datasets.pakistan_iran_2024(), at="2024-01-29")
-    >>> top = why.reindex(why["contribution"].abs().sort_values(ascending=False).index)
+    >>> top = why.sort_values("contribution", key=abs, ascending=False)  # (by position: labels may repeat)
     >>> top[["kind", "contribution"]].head(3).round(2)
                kind  contribution
     1     airstrike         16.68

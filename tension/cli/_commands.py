@@ -73,7 +73,7 @@ def run_demo(args) -> int:
         )
     total = why.attrs["tension"]["IRN-PAK"]
     print(f"\nWhat makes up the tension on {DEMO_AT} ({total:.1f}): the top drivers\n")
-    top = why.reindex(why["contribution"].abs().sort_values(ascending=False, kind="stable").index).head(6)
+    top = why.sort_values("contribution", key=abs, ascending=False, kind="stable").head(6)  # (labels may repeat)
     for _, row in top.iterrows():
         event = f"{row['source']}→{row['target']} {labels[row['kind']]}" + (
             f", {row['killed']} killed" if row["killed"] else ""
