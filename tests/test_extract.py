@@ -460,3 +460,109 @@ def test_cli_extract_then_score(tmp_path):
     assert len(events) == 16 and "evidence" in events and "story" not in events
     assert main(["score", str(out), "--dyad", "IRN-PAK", "-o", str(tmp_path / "scores.csv")]) == 0
     assert main(["extract", str(tmp_path / "missing.txt"), "--published", PUBLISHED]) == 2
+
+
+# --- background of earlier periods, descriptions, joint subjects, mediators --------------
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("in 2016", "2016-01-01"),
+        ("in March 2017", "2017-03-01"),
+        ("last year", "2023-01-01"),
+        ("during the 1996-97 crisis", "1996-01-01"),
+        ("since 2015", "2015-01-01"),
+        ("in the 1990s", "1990-01-01"),
+    ],
+)
+def test_periods_of_the_past_are_found_as_periods(words, expected):
+    found = find_dates(f"It happened {words}.", published=dt.date(2024, 1, 29))
+    assert [(d.date.isoformat(), d.basis) for d in found] == [(expected, "period")]
+
+
+def test_periods_of_the_publication_month_and_counts_are_not_periods():
+    assert find_dates("It happened in January 2024.", published=dt.date(2024, 1, 29)) == []
+    assert find_dates("Troops killed 2000 people under the 2015 accord.", published=dt.date(2024, 1, 29)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Morocco cut ties with Algeria in 2021.",
+        "In 2008, Russian troops attacked Georgia.",
+        "Turkey expelled ten Dutch diplomats in March 2017.",
+        "Eritrean forces shelled Ethiopian towns nine years ago.",
+        "Greek troops clashed with Turkish soldiers during the 1996-97 crisis.",
+    ],
+)
+def test_acts_of_an_earlier_period_are_background_not_news(text):
+    """Was coded on the publication day, years after the act."""
+    assert code(text).empty
+
+
+def test_an_exact_day_of_an_earlier_year_dates_the_act():
+    found = code("Morocco cut ties with Algeria on August 24, 2021.")
+    assert triples(found) == [("MAR", "DZA", "reduce_relations")]
+    assert found["date"].tolist() == [pd.Timestamp("2021-08-24")]
+
+
+def test_a_period_in_a_relative_clause_does_not_date_the_main_act():
+    found = code("Algeria, which cut ties with Morocco in 2021, condemned Morocco on Saturday.")
+    assert triples(found) == [("DZA", "MAR", "condemnation")]
+    assert found["date"].tolist() == [pd.Timestamp("2024-01-27")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a participle describing a place is not an act (was RUS -> POL host_visit)
+        (
+            "Russian drones struck a Ukrainian airfield hosting Polish instructors on Sunday.",
+            [("RUS", "UKR", "airstrike")],
+        ),
+        # a present-tense relative clause is what the village is (was AZE -> RUS host_visit)
+        (
+            "Azerbaijani artillery shelled an Armenian village, which hosts Russian peacekeepers.",
+            [("AZE", "ARM", "armed_clash")],
+        ),
+        # after a closed relative clause the act is the antecedent's (was nothing)
+        ("Jordan, which hosts a large American air base, condemned Syria.", [("JOR", "SYR", "condemnation")]),
+    ],
+)
+def test_descriptions_are_not_acts(text, expected):
+    assert triples(code(text)) == expected
+
+
+def test_a_background_clause_gives_the_main_act_neither_its_date_nor_its_place():
+    """'the U.S. drone strike' ended the background phrase at 'U.': the strike that killed the
+    adviser became Israel's, dated last Thursday."""
+    found = code(
+        "Israeli jets struck Syria on Sunday, in retaliation for the U.S. drone strike that killed an "
+        "Iranian adviser in Lebanon last Thursday."
+    )
+    assert triples(found) == [("ISR", "SYR", "airstrike")]
+    assert found["date"].tolist() == [pd.Timestamp("2024-01-28")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["France and Italy condemned the coup.", "Brazil and India rejected the proposal on Monday."],
+)
+def test_a_joint_subject_aimed_at_a_third_party_is_not_coded_between_the_subjects(text):
+    assert code(text).empty
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Brazil and India held talks on Monday.", "talks"),
+        ("Chile and Peru restored ties.", "diplomatic_cooperation"),
+        ("Ethiopia and Somalia agreed to restore ties in a deal mediated by Turkey.", "pledge_cooperation"),
+        ("Sudan and Chad restored ties in a Qatar-brokered deal.", "diplomatic_cooperation"),
+    ],
+)
+def test_mutual_acts_are_coded_for_each_side_and_the_mediator_is_no_party(text, kind):
+    pair = sorted(set(code(text)["source"]))
+    assert triples(code(text)) == [(pair[0], pair[1], kind), (pair[1], pair[0], kind)]
+    assert len(pair) == 2 and not {"TUR", "QAT"} & set(pair)

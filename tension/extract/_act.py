@@ -7,7 +7,17 @@ agent of its clause (the "by" phrase of a passive; the speaker of reported speec
 reported act's subject is "it" or "they"); its target the country acted upon to the right
 (or the place acted upon); a joint act is coded once for each side, a reaction to "the
 attacks" is aimed at the other side of the act of force before it, and a meeting's place
-makes a visit and its hosting.
+makes a visit and its hosting. A joint subject without an object is coded once for each side
+only for mutual acts (talks, agreements, pledges, restored or cut ties, clashes); "Germany
+and Britain condemned the attack" is aimed at a third party and is not coded.
+
+A verb that describes a noun is not an event of the sentence: a participle after a noun
+("bases hosting U.S. troops") or a relative clause in the present ("the base, which hosts
+U.S. troops") tells what a place or thing is, not what happened. A relative clause in the
+past ("the strike that killed a general") is the act of its antecedent: of the country that
+is the antecedent ("Qatar, which ...") or names it ("the U.S. drone strike that ..."); of the
+act before it when the antecedent is that act ("strikes, which killed nine"); otherwise it
+is not coded (it never borrows the subject of the sentence's other act).
 """
 
 from __future__ import annotations
@@ -52,6 +62,53 @@ _PRONOUN = re.compile(
     r"^\s*(?:(?:on\s+)?(?:\w+day|today|yesterday|tonight|that)\s+)*(?:it|they|he|she|its|their|the country|the government)\b",
     re.IGNORECASE,
 )
+_NOT_NOUN = (
+    r"is|are|was|were|be|been|being|am|has|have|had|and|or|but|also|then|not|still|now|"
+    r"it|they|he|she|we|who|which|that|to|of|in|on|at|by|with|from|for|the|a|an|"
+    r"\w+ly|\w+day|today|yesterday|tonight|ago|after|before|about|without|while|when|since|into|against|"
+    # verbs that take a gerund: "resume shelling" is an act, not a description
+    r"\w+ed|resumes?|continues?|starts?|begins?|began|begun|stops?|keeps?|kept|avoids?|risks?|considers?|"
+    r"denies|deny|admits?|ends?|halts?|finish(?:es)?|go|goes|went"
+)
+# "bases hosting U.S. troops": a participle right after a noun (not after a comma, which
+# makes it a consequence: "fired rockets, killing two").
+_PARTICIPLE = re.compile(rf"(?<![,;:])\s(?!(?:{_NOT_NOUN})\s+$)[A-Za-z][\w.'’-]*\s+$", re.IGNORECASE)
+_RELATIVE = re.compile(r"\b(?P<pronoun>which|who|that)\s*$", re.IGNORECASE)
+_AUX_ONLY = re.compile(r"\s*(?:(?:has|have|had|is|are|was|were|also|then|later|reportedly|allegedly|\w+ly)\s+)*")
+_EVENT_NOUN = re.compile(
+    r"\b(?:attacks?|strikes?|airstrikes?|raids?|assault|shelling|offensive|operations?|bombings?|"
+    r"explosions?|blasts?|clash(?:es)?|fighting|incursion|invasion)(?:\s+[\w.'’-]+){0,3}\W*$",
+    re.IGNORECASE,
+)
+_PREPOSITION = re.compile(
+    r"\b(?:on|in|at|of|to|into|against|with|from|near|by|for|over|inside|across|towards?)\s+(?:the\s+)?$|"
+    r"\b(?:on|in|at|of|to|into|against|with|from|near|by|for|over|inside|across|towards?)\b(?=.*\S)",
+    re.IGNORECASE,
+)
+# Acts that two parties do together, to each other: "X and Y held talks / agreed / restored
+# ties / clashed" is one act for each side. Other acts of a joint subject with no object
+# ("Germany and Britain condemned the attack", "Russia and China vetoed the resolution") are
+# aimed at a third party and are not coded between the subjects.
+_MUTUAL_KINDS = {
+    "talks",
+    "negotiation",
+    "agreement",
+    "ceasefire",
+    "intelligence_sharing",
+    "security_cooperation",
+    "material_cooperation",
+    "economic_cooperation",
+}
+_MUTUAL_WORDS = re.compile(
+    r"\b(?:ties|relations|embass\w*|clash\w*|fought|gunbattle|exchang\w*|joint|jointly|together|bilateral|mutual)\b",
+    re.IGNORECASE,
+)
+
+
+def _mutual(kind: str, words: str) -> bool:
+    return kind in _MUTUAL_KINDS or kind.startswith("pledge") or bool(_MUTUAL_WORDS.search(words))
+
+
 _REACTION = {"condemnation", "protest", "accusation", "disapprove", "demand", "threat", "military_threat", "appeal"}
 _MEETING = {"talks", "negotiation", "agreement"}
 # The pledge that an intent to act makes ("will visit", "is ready to help").
@@ -119,12 +176,41 @@ def code_trigger(
             or (by_after and any(m.start == trig.end + by_after.end() for m in mentions))
         ):
             return None
+    if trig.pos == "v" and trig.words.split()[0].lower().endswith("ing") and _PARTICIPLE.search(s[: trig.start]):
+        if earlier or re.search(r"\b\w+ed\b", region):
+            return None  # "two Iraqi bases hosting U.S. troops": describes the bases
+    relative = _RELATIVE.search(s[:lo]) if lo else None
+    relative_agent: list = []
+    if relative and _AUX_ONLY.fullmatch(region):
+        head = trig.words.split()[0].lower()
+        if head.endswith("ing") or (head.endswith("s") and not re.search(r"\b(?:has|have|had|was|were)\s", region)):
+            return None  # "the base, which hosts U.S. troops": what it is, not what happened
+        before = s[: relative.start()].rstrip(" ,")
+        # the antecedent names a country: "Qatar, which", "the U.S. drone strike that"
+        named = [
+            m
+            for m in mentions
+            if m.end <= len(before)
+            and re.fullmatch(r"[\s\w.'’-]{0,40}", s[m.end : len(before)])
+            and len(s[m.end : len(before)].split()) <= 3
+            and not _PREPOSITION.search(s[m.end : len(before)])
+            and not _PREPOSITION.search(s[max(0, m.start - 12) : m.start])
+        ]
+        if named:
+            relative_agent = [named[-1]]
+        elif not (_EVENT_NOUN.search(before) and trig.kind in VIOLENT | {"ATTACK"}):
+            return None  # the antecedent is a thing, not a country nor the act before
     passive = re.search(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$", region) and re.match(
         r"\w+(?:ed|en|struck|hit|shot|fought|held|met|freed|sent|seized|put)\b", trig.words
     )
     notes: list[str] = []
     subject_hi = earlier[0].start if earlier else trig.start
     group, non_state = subject(s, mentions, lo, subject_hi)
+    if relative and re.search(r"\S\s*,\s*(?:(?:on\s+)?\w+day\s+)?$", region):
+        # "Syria, which borders Turkey, condemned Israel": the relative clause is closed,
+        # the act is its antecedent's
+        antecedent_lo, _ = left_bound(s, relative.start())
+        group, non_state = subject(s, mentions, antecedent_lo, relative.start())
     pronoun = _PRONOUN.match(region)
     if pronoun and not speech and lo > 0:
         # "... and that its forces had shot down": the pronoun is the sentence's subject
@@ -134,7 +220,9 @@ def code_trigger(
             notes.append(f"'{pronoun.group(0).strip()}' read as '{main[0].words}', the subject of the sentence")
     # The object may sit inside the trigger's words ("trained Syrian troops").
     first_word = trig.start + len(trig.words.split()[0])
-    target_pool = [m for m in mentions if first_word < m.start and m.end <= hi]
+    # a country named in a background phrase ("in retaliation for the strike that killed a
+    # general in Baghdad") is not what this act acts upon
+    target_pool = [m for m in mentions if first_word < m.start and m.end <= hi and not inside(m.start, background)]
     if passive:
         by = re.search(r"\bby\s+", s[trig.end : hi])
         if not by:
@@ -156,6 +244,9 @@ def code_trigger(
             notes.append(
                 f"the speaker ('{speaker[0].words}') is the actor: the reported act's subject is '{pronoun.group(0).strip()}'"
             )
+    if relative_agent and not group:
+        group, non_state = relative_agent, ""
+        notes.append(f"relative clause: the act of its antecedent ('{relative_agent[0].words}')")
     if not group and not non_state:
         if speech and pronoun:
             speaker_lo, _ = left_bound(s, lo - len(speech) - 1)
@@ -244,7 +335,7 @@ def code_trigger(
             for target in chosen:
                 for knd, topic in kinds:
                     add(src, target.iso3, knd, src_words, target.words, conf, [f"pledge on '{topic}'"] if topic else [])
-    elif len(sources) >= 2:
+    elif len(sources) >= 2 and _mutual(kind, trig.words):
         for src in sources:
             for tgt in sources:
                 if src != tgt:

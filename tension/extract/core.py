@@ -41,7 +41,7 @@ from .triggers import find_triggers
 __all__ = ["code_story", "Candidate", "VIOLENT", "SPECIFIC_FORCE"]
 
 _BACKGROUND = re.compile(
-    r"\b(?:following|after|amid|during|since|in response to|in retaliation for|due to|because of|despite|ahead of|in the wake of)\b[^,;.]*",
+    r"\b(?:following|after|amid|during|since|in response to|in retaliation for|due to|because of|despite|ahead of|in the wake of)\b(?:[^,;.]|\.(?!\s*$))*",
     re.IGNORECASE,
 )
 _BOTH = re.compile(
@@ -49,6 +49,18 @@ _BOTH = re.compile(
 )
 _INSTITUTION = re.compile(
     r"\b[Tt]he (?:Foreign Office|[Ff]oreign [Mm]inistry|[Mm]inistry of [Ff]oreign [Aa]ffairs|[Ff]oreign [Mm]inister|army|military|armed forces|government|[Pp]rime [Mm]inister|[Pp]resident)\b"
+)
+# A participle or a relative pronoun: the start of another act's clause.
+_OTHER_VERB = re.compile(
+    r"\b(?!(?:during|including|following|according|regarding|concerning|excluding|morning|evening|"
+    r"building|meeting|ceiling|thing|something|nothing|anything|everything|king|spring|ring|wing)\b)"
+    r"(?:\w{3,}ing|who|whom|whose|which|that)\b",
+    re.IGNORECASE,
+)
+_MEDIATOR = re.compile(
+    r"\b(?:brokered|mediated|hosted|facilitated|sponsored|arranged|organi[sz]ed|convened|chaired)\s+by\s+(?:the\s+)?"
+    r"|\b(?:through|under|with)\s+the\s+mediation\s+of\s+(?:the\s+)?",
+    re.IGNORECASE,
 )
 _RETALIATION = re.compile(r"^\s*(?:In (?:retaliation|response|return)|Retaliating|Responding)\b", re.IGNORECASE)
 
@@ -87,6 +99,9 @@ def code_story(text: str, *, published: dt.date) -> list[Candidate]:
             if named:
                 mentions.append(Mention(match.start(), match.end(), named, match.group(0), "anaphor"))
         mentions.sort()
+        # "in a deal brokered by China", "U.S.-brokered": a mediator, not a party to the act
+        mediators = [m.end() for m in _MEDIATOR.finditer(s)]
+        mentions = [m for m in mentions if m.start not in mediators and not m.words.endswith("-brokered")]
         background = [m.span() for m in _BACKGROUND.finditer(s)]
         triggers = [t for t in find_triggers(s) if not inside(t.start, background)]
         consumed: list[tuple[int, int]] = []
@@ -117,7 +132,7 @@ def code_story(text: str, *, published: dt.date) -> list[Candidate]:
             made += events
         made = _merge(made)
         _attach_counts(s, made, background, [c for c in previous if c.sentence == number - 1])
-        _attach_dates(s, made, background, published, previous, out)
+        made = _attach_dates(s, made, background, published, previous, out)
         made = _drop_repeats(made, out)
         out += made
         if made:
@@ -242,13 +257,49 @@ def _attach_counts(s, made, background, previous) -> None:
         )
 
 
-def _attach_dates(s, made, background, published, previous, story) -> None:
-    dates = [d for d in find_dates(s, published=published) if not inside(d.start, background)]
+def _attach_dates(s, made, background, published, previous, story) -> list[Candidate]:
+    """Date each event of a sentence; return the events kept.
+
+    An event takes the date expression nearest its trigger within the trigger's own clause
+    (so that "fired missiles on Wednesday, ... the strike that killed a general last Friday"
+    is Wednesday's), else the nearest in the sentence outside background phrases. An exact
+    day is the event's date, whatever its year. An act dated only by a period of the past
+    ("in 2016", "in January 2016", "seven years ago", "in the 1998-2000 war", in its own clause;
+    see :mod:`tension.extract.dates`) is background and is left out: no day can be given to it,
+    and the publication day would put it years late."""
+    dates = [
+        d
+        for d in find_dates(s, published=published)
+        # "during the 1998-2000 war", "since 2015": the period is the phrase, not in it
+        if not inside(d.start, background) or (d.basis == "period" and any(d.start == b[0] for b in background))
+    ]
+    kept = []
     for event in made:
         if event.date is not None:
+            kept.append(event)
             continue
-        if dates:
-            best = min(dates, key=lambda d: abs(d.start - event.trigger_at))
+        lo, _ = left_bound(s, event.trigger_at)
+        if re.search(r"\b(?:which|who|that)\s*$", s[:lo]) and "," in s[lo : event.trigger_at]:
+            lo += s[lo : event.trigger_at].rindex(",")  # "Iran, which ... in 2016, condemned": a closed relative
+        at_end = event.trigger_at + len(re.split(r" \(\+|; ", event.trigger)[0])
+        hi = right_bound(s, at_end)
+        # a date of the act's clause, with no other verb between them ("offered to hand
+        # over the suspects of blowing up a plane in 1988": 1988 dates the bombing)
+        own = [
+            d
+            for d in dates
+            if lo <= d.start < hi
+            and event.trigger != "must"  # "X said ... that Y must ...": the act is the saying
+            and not _OTHER_VERB.search(
+                s, *sorted((at_end, d.start) if d.start >= at_end else (d.end, event.trigger_at))
+            )
+        ]
+        # a period outside the act's clause dates another act ("..., which cut ties in 2016")
+        pool = own or [d for d in dates if d.basis != "period"]
+        if pool:
+            best = min(pool, key=lambda d: abs(d.start - event.trigger_at))
+            if best.basis == "period":
+                continue  # background: an act of an earlier period, not news of this day
             event.date, event.date_words, event.date_basis = best.date, best.words, best.basis
             if best.basis != "absolute":
                 event.date_basis += " to the publication date"
@@ -260,3 +311,5 @@ def _attach_dates(s, made, background, published, previous, story) -> None:
             event.date_basis = "the sentence gives none: that of the act it answers, the earliest it can be"
         else:
             event.date, event.date_basis = published, "publication date (the sentence gives none)"
+        kept.append(event)
+    return kept

@@ -5,6 +5,15 @@ Absolute dates ("January 17", "17 January 2024") and most relative ones ("on Sat
 publication date as the base and past dates preferred (a story reports what happened).
 Vague spans ("earlier this month") resolve to the middle of the span and are flagged as
 approximate. The expressions are found here by pattern; ``dateparser`` only reads them.
+
+A *period* of the past that is not a day ("in 2016", "in January 2016", "last year", "seven
+years ago", "in the 1998-2000 war", "since 2015", "in the 1990s") has basis ``"period"``: an
+act dated by one is background, told to explain the news, and the coder leaves it out rather
+than put it on a day it cannot know (the publication day would be wrong by years). Only periods
+that end before the publication month are returned ("since" periods: that begin before it); a
+period of the publication month itself ("in January 2024" in a January 2024 story) is not a
+date at all. An exact day in an earlier year ("on January 3, 2016") is an ordinary absolute
+date and the act is coded on that day.
 """
 
 from __future__ import annotations
@@ -21,13 +30,25 @@ _MONTH = (
 )
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _NUMBER = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
+_YEAR = r"(?:1[89]|20)\d{2}"
+# A year or a range of years ("1998-2000", "2014-15"), or a decade ("the 1990s").
+_YEARS = rf"{_YEAR}(?:s|\s*[-–]\s*(?:{_YEAR}|\d{{2}}))?(?![\w-])"
 _PATTERNS = [
+    (
+        "period",
+        rf"(?:(?:[Ii]n|[Ss]ince|[Dd]uring|[Uu]ntil|[Tt]ill|[Ff]rom|[Bb]y|[Bb]efore|[Oo]f)\s+(?:the\s+)?"
+        rf"(?:(?:early|late|mid)[- ])?(?:{_MONTH},?\s+)?{_YEARS}"
+        rf"|{_MONTH},?\s+{_YEAR}(?![\w-])|the\s+{_YEAR}(?:s|\s*[-–]\s*(?:{_YEAR}|\d{{2}}))(?![\w-])"
+        rf"|(?:{_NUMBER}|a|several|many|a few)\s+(?:years?|decades?)\s+ago|decades ago|years ago"
+        rf"|(?:[2-9]|two|three|four|five|six|seven|eight|nine|ten|\d\d+|several|many)\s+months\s+ago"
+        rf"|[Ll]ast year)",
+    ),
     ("absolute", rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?(?![\d])"),
     ("absolute", rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?"),
     ("relative", rf"(?:(?:on|last|this|late|early)\s+)?{_DAY}(?:\s+(?:night|morning|evening))?"),
     ("relative", r"yesterday|today|tonight|last night|this morning"),
     ("relative", rf"{_NUMBER}\s+(?:days?|weeks?)\s+ago|(?:last|this) week|a week ago"),
-    ("approximate", r"earlier this (?:week|month|year)|(?:last|this) (?:month|year)|last weekend"),
+    ("approximate", r"earlier this (?:week|month|year)|last month|this (?:month|year)|last weekend"),
 ]
 _REGEX = re.compile("|".join(f"(?P<g{i}>{p})" for i, (_, p) in enumerate(_PATTERNS)))
 _NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
@@ -40,11 +61,49 @@ class DateMention(NamedTuple):
     end: int
     words: str
     date: dt.date
-    basis: str  # absolute, relative, approximate
+    basis: str  # absolute, relative, approximate, period
+
+
+def _period(words: str, published: dt.date) -> dt.date | None:
+    """The first day of a period of the past, or None when the period is not over before
+    the publication month begins (then it dates nothing)."""
+    lower = words.lower()
+    month_start = published.replace(day=1)
+    if lower in ("last year",):
+        return dt.date(published.year - 1, 1, 1)
+    ago = re.search(rf"({_NUMBER}|a|several|many|a few|decades|years)\s*(years?|decades?|months)?\s+ago", lower)
+    if ago:
+        n = ago.group(1)
+        count = int(n) if n.isdigit() else _NUMBERS.get(n, 1 if n == "a" else 2)
+        unit = ago.group(2) or n
+        days = 30 if unit.startswith("month") else 3652 if unit.startswith("decade") else 365
+        return published - dt.timedelta(days=count * days)
+    years = [int(y) for y in re.findall(_YEAR, words)]
+    short = re.search(rf"{_YEAR}\s*[-–]\s*(\d{{2}})(?!\d)", words)
+    first = years[0]
+    last = years[-1] if len(years) > 1 else (first // 100 * 100 + int(short.group(1))) if short else first
+    if re.search(rf"{_YEAR}s", words):
+        last = first + 9
+    month = re.search(_MONTH, words)
+    if month and len(years) == 1 and not lower.startswith("since"):
+        import dateparser
+
+        parsed = dateparser.parse(f"1 {month.group(0)} {first}", languages=["en"])
+        if parsed is None:
+            return None
+        start = parsed.date()
+        end = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    else:
+        start, end = dt.date(first, 1, 1), dt.date(last + 1, 1, 1)
+    if lower.startswith("since"):
+        end = start  # an ongoing state since then: not a dated act
+    return start if end <= month_start else None
 
 
 def _resolve(words: str, kind: str, published: dt.date) -> dt.date | None:
     lower = words.lower()
+    if kind == "period":
+        return _period(words, published)
     if kind == "approximate":
         if "week" in lower and "earlier" in lower:
             monday = published - dt.timedelta(days=published.weekday())
@@ -58,8 +117,6 @@ def _resolve(words: str, kind: str, published: dt.date) -> dt.date | None:
                 return last.replace(day=15)
             return first + (published - first) // 2
         if "year" in lower:
-            if lower.startswith("last"):
-                return dt.date(published.year - 1, 7, 1)
             first = dt.date(published.year, 1, 1)
             return first + (published - first) // 2
     day = re.search(_DAY, words)
