@@ -13,8 +13,9 @@ signed columns, the effective score (after the same-occasion discount) and the r
 
 :func:`plan` lists the distinct (column, part, half-life) channels these need, so that
 channels that coincide are computed once: with no repeated occasion the score is the raw
-score, and with the default half-lives (30 days for ``H``, the cooling and the flow) the
-five stocks need three channels (``flow`` is then ``hostile + cooperative``).
+score, and then, with the default half-lives (30 days for ``H``, the cooling and the flow),
+the five stocks need three channels (``flow`` is then ``hostile + cooperative``; with a
+discounted occasion ``flow`` is the raw scores' and needs channels of its own).
 :func:`fill` combines the channels' states into the output columns, in place.
 """
 

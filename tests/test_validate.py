@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -242,3 +243,48 @@ def test_icews_report_reproduces_the_readme_table(icews_report):
         line for line in section.splitlines() if line.startswith("| calibration") or line.startswith("| heldout")
     ]
     assert readme_rows == _markdown_rows(icews_report)
+
+
+def test_a_missing_reading_makes_a_test_not_evaluable(skripal):
+    # a rolling measure is NaN in its warm-up: a test that reads such a day is not a miss
+    step = np.where(DAYS >= "2018-03-04", 10.0, 0.0)
+    s = _series(step).assign(smooth=pd.Series(step).rolling(70).mean().to_numpy())  # NaN until 10 March
+    res = validate.evaluate(s, skripal.iloc[:1], placebos=0).set_index("measure")["met"]
+    assert res["x"] == True and np.isnan(res["smooth"])  # noqa: E712
+    counts = validate.summary(validate.evaluate(s, skripal.iloc[:1], placebos=0)).set_index("measure")
+    assert counts.loc["smooth", "evaluable"].tolist() == [0, 0] and counts.loc["x", "evaluable"].tolist() == [1, 1]
+
+
+@pytest.mark.parametrize("shift", ["zone", "noon"])
+def test_the_peers_count_an_event_on_the_day_the_model_first_holds_it(shift):
+    # five strikes on 4 March amid weekly talks: every measure must move on the same day
+    talks = [
+        {"date": d, "source": "GBR", "target": "RUS", "kind": "talks"}
+        for d in pd.date_range("2018-01-01", "2018-06-30", freq="7D")
+    ]
+    strikes = [{"date": pd.Timestamp("2018-03-04"), "source": "RUS", "target": "GBR", "kind": "airstrike"}] * 5
+    ev = pd.DataFrame(talks + strikes)
+    if shift == "zone":  # local midnight in Karachi is 19:00 UTC the day before
+        ev["date"] = ev["date"].dt.tz_localize("Asia/Karachi")
+        day = pd.Timestamp("2018-03-04")
+    else:  # at noon: held by the readings of the next day
+        ev["date"] = ev["date"] + pd.Timedelta(hours=12)
+        day = pd.Timestamp("2018-03-05")
+    with pytest.warns(tn.TensionWarning) if shift == "zone" else warnings.catch_warnings():
+        s = validate.series(ev, _calendar([("e", "GBR-RUS", "rise", "2018-03-04", 7)])).set_index("date")
+    for measure in ("goldstein_sum", "eventnet30", "tension", "index"):
+        assert s[measure].diff().idxmax() == day, measure
+
+
+def test_read_calendar_reads_dates_by_one_rule():
+    cal = _calendar([("e", "GBR-RUS", "rise", "04/03/2018", 7), ("f", "GBR-RUS", "rise", "13/03/2018", 7)])
+    assert validate.read_calendar(cal)["date"].dt.strftime("%Y-%m-%d").tolist() == ["2018-03-04", "2018-03-13"]
+    ambiguous = cal.assign(date=["04/03/2018", "05/03/2018"])
+    with pytest.raises(validate.CalendarError, match=r"row\(s\) \[0, 1\]: date: ambiguous dates"):
+        validate.read_calendar(ambiguous)
+    mixed = cal.assign(date=["2018-03-04T23:00-05:00", "2018-03-04"])
+    with pytest.raises(validate.CalendarError, match=r"row\(s\) \[1\]: date: a date without a time zone"):
+        validate.read_calendar(mixed)
+    # an offset: the UTC day, as the events' dates are converted to UTC
+    zoned = cal.assign(date=["2018-03-04T23:00-05:00", "2018-03-04T10:00-05:00"])
+    assert validate.read_calendar(zoned)["date"].dt.strftime("%Y-%m-%d").tolist() == ["2018-03-05", "2018-03-04"]

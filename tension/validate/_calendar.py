@@ -5,6 +5,7 @@ Part of :mod:`tension.validate` (the definitions are in its docstring).
 
 from __future__ import annotations
 
+import warnings
 from importlib import resources
 
 import numpy as np
@@ -91,8 +92,25 @@ def read_calendar(path_or_frame) -> pd.DataFrame:
 
     exp = frame["expectation"].astype(str).str.strip().str.lower()
     bad(~exp.isin(EXPECTATIONS), f"expectation must be one of {list(EXPECTATIONS)}")
-    date = pd.to_datetime(frame["date"], errors="coerce", format="mixed")
+    # dates by tension's one rule for a column (as read_events reads events: never a guess per
+    # row; offsets converted to UTC, as the events are)
+    from .. import _dates
+
+    problems: list[tuple[np.ndarray, str]] = []
+
+    def flag(mask, message):
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            problems.append((mask, message(np.flatnonzero(mask))))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (offsets converted to UTC: the days below are UTC days)
+        date = _dates.parse(frame["date"].reset_index(drop=True), flag)
+    for mask, message in problems:
+        bad(mask, f"date: {message.split(';')[0]}; write the calendar's dates as YYYY-MM-DD")
     bad(date.isna(), "date is missing or not a date (write YYYY-MM-DD)")
+    if date.dt.tz is not None:
+        date = date.dt.tz_convert("UTC")
     window = pd.to_numeric(frame["window_days"], errors="coerce")
     bad(~(window > 0) | (window % 1 != 0), "window_days must be a positive whole number of days")
     parts = frame["dyad"].astype(str).str.strip().str.upper().str.split(r"\s*(?:->|-|\|)\s*", regex=True)
@@ -100,8 +118,8 @@ def read_calendar(path_or_frame) -> pd.DataFrame:
     bad(~ok, "dyad must be two different 3-letter country codes, e.g. 'GBR-RUS'")
     frame["dyad"] = parts.map(lambda p: "-".join(sorted(p)))
     frame["expectation"] = exp
-    frame["date"] = date.dt.tz_localize(None) if date.dt.tz is not None else date
-    frame["date"] = frame["date"].dt.normalize()
+    date = date.dt.tz_localize(None) if date.dt.tz is not None else date
+    frame["date"] = date.dt.normalize().to_numpy()
     frame["window_days"] = window.astype(int)
     frame["split"] = frame["split"].astype(str).str.strip()
     return frame

@@ -108,8 +108,9 @@ def evaluate(
         One row per calendar row x measure x date tested: ``episode``, ``dyad``,
         ``expectation``, ``split``, ``key_date`` (the calendar's date), ``date`` (the date
         tested), ``placebo`` (bool), ``measure``, ``margin`` and ``met`` (bool; NaN where
-        the test is not evaluable: its days are not all in the series, or the dyad has no
-        series).
+        the test is not evaluable: its days are not all in the series, the measure is
+        missing (NaN) on one of them, e.g. in a rolling measure's warm-up, or the dyad has
+        no series).
 
     Notes
     -----
@@ -178,9 +179,11 @@ def evaluate(
             lo, hi = _windows(row.expectation, when, w, fall_from)
             inside = lo >= grid[0] and hi <= grid[-1]
             i = int((when - grid[0]) / _DAY)
+            first, last = int((lo - grid[0]) / _DAY), int((hi - grid[0]) / _DAY)  # (the positions read)
             for m in measures:
                 margin = MARGIN * sd[m]
-                met = _met(values[m], i, row.expectation, w, margin, fall_from) if inside else np.nan
+                read = inside and not np.isnan(values[m][first : last + 1]).any()  # (a reading missing: no test)
+                met = _met(values[m], i, row.expectation, w, margin, fall_from) if read else np.nan
                 out.append({**base, "date": when, "placebo": placebo, "measure": m, "margin": margin, "met": met})
     columns = ["episode", "dyad", "expectation", "split", "key_date", "date", "placebo", "measure", "margin", "met"]
     return pd.DataFrame(out, columns=columns)

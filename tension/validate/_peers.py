@@ -40,7 +40,9 @@ def peers(events, *, start=None, end=None, dyads=None) -> pd.DataFrame:
 
         - ``goldstein_sum``: the day's sum of ``-Goldstein`` over the dyad's events (the
           event's ``weight`` where given, as ICEWS and GDELT readers set it, else the
-          kind's weight), times ``confidence``;
+          kind's weight), times ``confidence``. An event counts on the first day
+          (00:00 UTC) at or after it, the day the model's daily reading first holds it:
+          day-precision dates on their day, an event at noon on the next;
         - ``goldstein_mean14``: the mean ``-Goldstein`` per event over the 14 days ending
           on the day (0 when there were none): a "temperature" as some dashboards show it;
         - ``eventnet30``: the raw ``tension`` of tension 0.1's default model (30-day
@@ -62,7 +64,9 @@ def peers(events, *, start=None, end=None, dyads=None) -> pd.DataFrame:
     plain = event_scores(events, model=Model(repeat_discount=1.0))
     if dyads is not None:
         plain = plain[plain["dyad"].isin(list(dyads))]
-    day = pd.DatetimeIndex(plain["date"]).tz_localize(None).normalize() if len(plain) else pd.DatetimeIndex([])
+    # an event counts on the first day (00:00, UTC) at or after it: the day the model's daily
+    # reading first holds it (events at a time of day count on the next day, for both)
+    day = pd.DatetimeIndex(plain["date"]).tz_localize(None).ceil("D") if len(plain) else pd.DatetimeIndex([])
     start, end = _params.timestamp("start", start), _params.timestamp("end", end)
     lo = start.normalize() if start is not None else day.min()
     hi = end.normalize() if end is not None else day.max()
@@ -144,9 +148,9 @@ def series(events, calendar=None, *, model: Model | None = None, start=None, end
     labels = dyad_labels(events["source"], events["target"])
     dyads = sorted(set(cal["dyad"]) & set(labels))
     day = pd.DatetimeIndex(events["date"])
-    day = (day.tz_convert("UTC").tz_localize(None) if day.tz is not None else day).normalize()
-    start = day.min() if start is None else _params.timestamp("start", start)
-    end = day.max() if end is None else _params.timestamp("end", end)
+    day = day.tz_convert("UTC").tz_localize(None) if day.tz is not None else day
+    start = day.min().normalize() if start is None else _params.timestamp("start", start)
+    end = day.max().ceil("D") if end is None else _params.timestamp("end", end)  # (the day that holds the last)
     out = peers(events, start=start, end=end, dyads=dyads)
     if dyads:
         daily = score(events, model=model, start=start, end=end, dyads=dyads)
