@@ -96,6 +96,8 @@ NAME_ALIASES = {
     "drc": "COD",
     "congo kinshasa": "COD",
     "zaire": "COD",
+    "socialist republic of vietnam": "VNM",
+    "libyan arab jamahiriya": "LBY",
     "congo democratic republic": "COD",
     "republic of congo": "COG",
     "republic of the congo": "COG",
@@ -282,7 +284,7 @@ def _forms(name: str) -> list[str]:
 #: Qualifiers in brackets after a country's name that leave the country as it is
 #: ("Saint Martin (French part)", "Macedonia (FYROM)"), folded. Any other bracketed part
 #: may name another country ("Congo (Zaire)", "Sudan (South Sudan)"): it is never dropped.
-_QUALIFIERS = frozenset({"french part", "dutch part", "vatican city state", "malvinas", "fyrom"})
+_QUALIFIERS = frozenset({"french part", "dutch part", "vatican city state", "malvinas", "fyrom", "country"})
 
 
 def _lookup_forms(name: str) -> list[str]:
@@ -312,6 +314,12 @@ def _name_to_iso(name: str) -> str:
     for form in _lookup_forms(text):
         if form in index:
             return index[form]
+    found = re.match(r"^(?P<bare>.*?)\s*\((?P<inner>[^()]*)\)\s*$", text)
+    if found and found["bare"] and found["inner"].strip():
+        # the part in brackets another name of the same country ("Myanmar (Burma)")
+        bare, inner = _name_to_iso(found["bare"]), _name_to_iso(found["inner"])
+        if bare == inner and bare not in ("", "?"):
+            return bare
     return "?"
 
 
@@ -324,8 +332,8 @@ def from_name(names) -> np.ndarray:
     punctuation and a leading "the"; "X, Y" is also tried as "Y X" ("Korea, South"), and a
     trailing part in brackets as read before the name ("Samoa (American)",
     "Iran (Islamic Republic of)"). A bracketed part is dropped only when it qualifies
-    the same country ("Saint Martin (French part)"), never otherwise: "Congo (Zaire)" is
-    not the Republic of the Congo. A name that still does not match is "?" and the
+    the same country ("Saint Martin (French part)") or is another name of it ("Myanmar
+    (Burma)"), never otherwise: "Congo (Zaire)" is not the Republic of the Congo. A name that still does not match is "?" and the
     readers list it, with its count, in their report (``report.unmapped``).
 
     Examples

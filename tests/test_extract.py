@@ -566,3 +566,18 @@ def test_mutual_acts_are_coded_for_each_side_and_the_mediator_is_no_party(text, 
     pair = sorted(set(code(text)["source"]))
     assert triples(code(text)) == [(pair[0], pair[1], kind), (pair[1], pair[0], kind)]
     assert len(pair) == 2 and not {"TUR", "QAT"} & set(pair)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "want"),
+    [
+        ("Saudi Arabia and Iran agreed to restore ties severed in 2016, state media reported.", ("SAU", "IRN")),
+        ("India signed a deal with Russia for fighter jets first ordered in 2016.", ("IND", "RUS")),
+        ("China warned Japan over the islands it nationalised in 2012.", ("CHN", "JPN")),
+    ],
+)
+def test_a_period_in_a_participles_clause_leaves_the_days_act(sentence, want):
+    # the earlier year dates what the participle says (ties severed, jets ordered), not the act
+    found = tn.extract.events(sentence, published="2024-01-29")
+    assert want in set(zip(found["source"], found["target"], strict=True))
+    assert (found["date"] == pd.Timestamp("2024-01-29")).all()

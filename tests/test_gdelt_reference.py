@@ -65,7 +65,7 @@ def reference(paths, *, version="auto", root_only=False, dedupe=None, weight_by=
     """The frame and report read_gdelt should give, from the csv module, line by line."""
     allowed = {"auto": (57, 58, 61), "1": (57, 58), "2": (61,)}[version]
     rows, structural, values, skipped, details, notes, kept = 0, [], [], {}, {}, {}, []
-    for path in map(str, paths):
+    for read, path in enumerate(map(str, paths)):
         opener = gzip.open if path.endswith(".gz") else open
         with opener(path, "rb") as handle:
             raw = handle.read().split(b"\n")
@@ -137,6 +137,7 @@ def reference(paths, *, version="auto", root_only=False, dedupe=None, weight_by=
                     "date_added": f[59] if width == 61 else f[56],
                     "layout": LAYOUTS[width],
                     "file": path,
+                    "read": read,  # (the same path given twice is read twice)
                     "line": number,
                 }
             )
@@ -151,18 +152,17 @@ def reference(paths, *, version="auto", root_only=False, dedupe=None, weight_by=
     )
     if differs:
         notes["GoldsteinScale differs from the lookup table for its EventCode (file value used)"] = differs
-    first_file: dict = {}
+    first_read: dict = {}
     for r in kept:
-        first_file.setdefault(r["gdelt_id"], r["file"])
-    again = sum(r["file"] != first_file[r["gdelt_id"]] for r in kept)
+        first_read.setdefault(r["gdelt_id"], r["read"])
+    again = sum(r["read"] != first_read[r["gdelt_id"]] for r in kept)
     if again:
         notes[
             "records whose GLOBALEVENTID was read from an earlier file too (the same file read twice? dedupe= keeps one)"
         ] = again
     if dedupe:
         groups: dict = {}
-        order = {path: i for i, path in enumerate(map(str, paths))}  # (files in the order given)
-        for r in sorted(kept, key=lambda r: (int(r["gdelt_id"]), order[r["file"]], r["line"])):
+        for r in sorted(kept, key=lambda r: (int(r["gdelt_id"]), r["read"], r["line"])):  # (files in the order given)
             key = (r["sqldate"], r["source"], r["target"], r["cameo"]) + ((r["url"],) if dedupe == "article" else ())
             groups.setdefault(key, []).append(r)
         kept = []
@@ -174,7 +174,7 @@ def reference(paths, *, version="auto", root_only=False, dedupe=None, weight_by=
         duplicates = sum(len(g) - 1 for g in groups.values())
         if duplicates:
             skipped[f"duplicate (dedupe={dedupe!r})"] = duplicates
-        kept.sort(key=lambda r: (order[r["file"]], r["line"]))
+        kept.sort(key=lambda r: (r["read"], r["line"]))
     frame = _frame(kept, weight_by, dedupe)
     report = {
         "rows": rows,
@@ -288,6 +288,13 @@ def test_the_same_file_twice_is_noted_and_dedupe_keeps_the_file_order(tmp_path):
         == len(twice) // 2
     )
     check([GDELT2, zipped])
+    # the very same path twice: read twice, in turn, noted; dedupe keeps one of each
+    same = read_gdelt([GDELT2, GDELT2])
+    note = "records whose GLOBALEVENTID was read from an earlier file too (the same file read twice? dedupe= keeps one)"
+    assert len(same) == len(twice) and same.attrs["report"].notes[note] == len(same) // 2
+    once = read_gdelt([GDELT2, GDELT2], dedupe="event")
+    assert once["gdelt_id"].tolist() == read_gdelt(GDELT2, dedupe="event")["gdelt_id"].tolist()
+    check([GDELT2, GDELT2], dedupe="event")
     # files in the order given, not by name, with and without dedupe
     lines = _lines()
     late, early = tmp_path / "z.CSV", tmp_path / "a.CSV"

@@ -439,3 +439,12 @@ def test_timeline_refuses_events_of_another_time_zone_kind(seed_events, daily):
     zoned = seed_events.assign(date=seed_events["date"].dt.tz_localize("UTC"))
     with pytest.raises(ValueError, match="dates of events carry a time zone and those of daily do not"):
         tn.plot.timeline(daily, zoned)
+
+
+def test_heatmap_is_one_image_in_a_vector_file(seed_events, tmp_path):
+    # a cell per dyad and day as vector paths made PDFs of 24 MB for 300 dyads x 10 years
+    ax = tn.plot.heatmap(tn.score(seed_events, end="2024-03-31"))
+    assert ax.collections[0].get_rasterized()
+    ax.figure.savefig(tmp_path / "heat.svg")
+    assert (tmp_path / "heat.svg").read_text().count("<image") >= 1
+    plt.close(ax.figure)

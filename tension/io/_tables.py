@@ -153,6 +153,10 @@ def parse_dates(values, *, column: str, dayfirst: bool | None = None, by=None) -
                 raise ReadError(f"{name}: {err}") from None
         return out
     text = pd.Series(values, dtype=object).fillna("").astype(str).str.strip()
+    codes, uniques = pd.factorize(text, use_na_sentinel=False)
+    if len(uniques) < len(text):  # the rules read the distinct values (a date column has few), once each
+        distinct = parse_dates(pd.Series(uniques, dtype=object), column=column, dayfirst=dayfirst)
+        return pd.Series(distinct.to_numpy()[codes], index=text.index)
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     parts = text.str.extract(_NUMERIC)
     numeric = parts[0].notna().to_numpy()

@@ -415,9 +415,16 @@ def read_gdelt(
     lookup = np.array([table.get(c, table.get(c[:3], table.get(c[:2]))) for c in uniques], dtype=float)
     differs = kept["goldstein"].to_numpy() != lookup[codes]
     report.note("GoldsteinScale differs from the lookup table for its EventCode (file value used)", int(differs.sum()))
+    # the read each record came from, in the order the files were given (a file given twice is
+    # read twice): the kept records are in read and line order, and each read's lines increase
+    line = kept["line"].to_numpy(dtype=np.int64)
+    path = kept["file"].to_numpy(dtype=object)
+    new_read = np.ones(len(kept), dtype=bool)
+    new_read[1:] = (path[1:] != path[:-1]) | (line[1:] <= line[:-1])
+    read_of = np.cumsum(new_read)
     if len(files) > 1 and len(kept):  # the same records in two files (X.export.CSV and X.export.CSV.zip …)
-        first_file = kept.drop_duplicates("gdelt_id").set_index("gdelt_id")["file"]
-        again = kept["file"].to_numpy() != first_file.reindex(kept["gdelt_id"]).to_numpy()
+        first_read = pd.Series(read_of).groupby(kept["gdelt_id"].to_numpy(), sort=False).transform("min").to_numpy()
+        again = read_of != first_read
         report.note(
             "records whose GLOBALEVENTID was read from an earlier file too (the same file read twice? dedupe= "
             "keeps one)",
@@ -426,7 +433,7 @@ def read_gdelt(
     if dedupe:
         keys = ["sqldate", "source", "target", "cameo"] + (["url"] if dedupe == "article" else [])
         kept["_id"] = pd.to_numeric(kept["gdelt_id"], errors="coerce")
-        kept["_file"] = pd.Index(files).get_indexer(kept["file"])  # (files in the order given, not by name)
+        kept["_file"] = read_of  # (files in the order given, not by name)
         kept = kept.sort_values(["_id", "_file", "line"], kind="stable")
         grouped = kept.groupby(keys, sort=False)
         sums = grouped[["num_mentions", "num_sources", "num_articles"]].transform("sum")

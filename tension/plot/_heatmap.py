@@ -94,6 +94,7 @@ def heatmap(
         np.ma.masked_invalid(data),
         cmap=cmap,
         norm=TwoSlopeNorm(vcenter=center, vmin=center - half, vmax=center + half),
+        rasterized=True,  # (one image in a PDF or SVG, not a vector path per cell)
     )
     ax.set_ylim(len(dyads) - 0.5, -0.5)  # the first dyad on top
     ax.set_yticks(range(len(dyads)), [arrow(d) for d in dyads], fontsize=8)
