@@ -162,6 +162,7 @@ class Model:
         given = self.quad_classes
         if given is not None and not isinstance(given, Mapping):
             raise _params.ParameterError(f"quad_classes={given!r}: must be a mapping kind -> quad class")
+        derived = classes
         classes = {**classes, **(given or {})}
         defaults = kind_quad_classes()
         for kind, quad in classes.items():
@@ -173,6 +174,14 @@ class Model:
                 raise _params.ParameterError(
                     f"quad_classes[{kind!r}]={quad!r}: {kind!r} is a default kind, of class {defaults[kind]!r}"
                 )
+        clash = sorted(k for k in set(derived) & set(given or {}) if derived[k] != given[k])
+        if clash:
+            kind = clash[0]
+            raise _params.ParameterError(
+                f"quad_classes[{kind!r}]={given[kind]!r}, but the weights table's cameo column makes it "
+                f"{derived[kind]!r}; give one of the two (after dataclasses.replace with a new table, pass "
+                "quad_classes=None)"
+            )
         user = {kind: quad for kind, quad in classes.items() if kind not in defaults}
         object.__setattr__(self, "quad_classes", _freeze(user) if user else None)
         half_life = _params.half_life(self.half_life)
@@ -226,6 +235,8 @@ class Model:
         out = {}
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
+            if field.name == "quad_classes" and value is None:
+                continue  # (absent unless set: files and attrs read as before by older versions)
             out[field.name] = dict(value) if isinstance(value, Mapping) else value
         return out
 

@@ -407,6 +407,11 @@ def user_quad_classes(weights) -> dict[str, str]:
     """
     if not isinstance(weights, pd.DataFrame) or "cameo" not in weights.columns or "kind" not in weights.columns:
         return {}
+    if pd.api.types.is_numeric_dtype(weights["cameo"].dtype) and not pd.api.types.is_bool_dtype(weights["cameo"].dtype):
+        raise ParameterError(
+            "the weights table's cameo column holds numbers, which lose the codes' leading zeros (10 for 010); "
+            "read it as text, e.g. pd.read_csv(..., dtype={'cameo': str})"
+        )
     defaults = set(_default_kinds()["kind"])
     out = {}
     for kind, code in zip(weights["kind"].tolist(), weights["cameo"].tolist(), strict=True):

@@ -3,6 +3,8 @@ contributions and event_scores, against the plain-loop reference (tests/referenc
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 from conftest import RTOL, model_reference
@@ -140,3 +142,23 @@ def test_wrong_classes_are_refused(given, message):
     extra = {k: v for k, v in given.items() if k == "quad_classes"}
     with pytest.raises(tn.ParameterError, match=message):
         tn.Model(weights=table, **extra)
+
+
+def test_a_numeric_cameo_column_and_conflicting_classes_are_refused():
+    # 10 read as a number is the root code of demands; the text "010" is a statement
+    numbers = pd.DataFrame({"kind": ["embassy_note"], "weight": [-1.0], "cameo": [10]})
+    with pytest.raises(tn.ParameterError, match="cameo column holds numbers"):
+        tn.Model(weights=numbers)
+    first = tn.Model(weights=numbers.assign(cameo=["195"]))
+    other = numbers.assign(cameo=["051"])
+    with pytest.raises(tn.ParameterError, match="quad_classes=None"):
+        dataclasses.replace(first, weights=other)  # (the old class would have gone stale)
+    assert dict(dataclasses.replace(first, weights=other, quad_classes=None).quad_classes) == {
+        "embassy_note": "verbal_cooperation"
+    }
+
+
+def test_a_model_without_user_classes_writes_no_such_key():
+    # files and attrs of models without them read as before, by older versions too
+    assert "quad_classes" not in tn.Model().as_dict()
+    assert tn.Model(**tn.Model().as_dict()) == tn.Model()
