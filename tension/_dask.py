@@ -65,7 +65,10 @@ def _one_date_rule(frame):
     dtype = frame._meta["date"].dtype
     if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
         return None
-    distinct = frame["date"].dropna().unique().compute()
+    if isinstance(dtype, pd.CategoricalDtype) and frame["date"].cat.known:
+        distinct = frame["date"].cat.categories.to_series()  # (known categories: nothing to compute)
+    else:
+        distinct = frame["date"].dropna().unique().compute()
     values = pd.Series(sorted(set(distinct.tolist()), key=repr), dtype=object)  # (the same whatever the partitions)
     problems: list[Problem] = []
 

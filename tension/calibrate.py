@@ -19,8 +19,9 @@ from .score import score
 __all__ = ["calibrate", "Calibration", "CalibrationError", "ROUNDS"]
 
 #: Most rounds of rebuilding the same-occasion discount at the fitted weights; the weights
-#: have settled when no round moves one by more than 1e-6 of its size.
-ROUNDS = 12
+#: have settled when no round moves one by more than 1e-6 of its size (every third round,
+#: rounds that creep geometrically are extrapolated to their limit, then checked).
+ROUNDS = 24
 
 #: Search range of half-lives [days].
 HALF_LIFE_BOUNDS = (0.5, 3650.0)
@@ -263,6 +264,7 @@ def calibrate(
     theta = _start(half_life, m, classes)
     rounds = ROUNDS if fit_kinds and m.repeat_discount < 1 else 1
     settled = True
+    history: list[np.ndarray] = []  # the weights after each round since the last extrapolation
     for _round in range(rounds):
 
         def profile(th, w=weights):
@@ -275,11 +277,15 @@ def calibrate(
         weights = new
         if settled:
             break
+        history.append(np.asarray(w, dtype=float))
+        if len(history) == 3:  # rounds that creep geometrically: jump to their limit (Aitken)
+            weights = dict(zip(fit_kinds, map(float, _aitken(*history, lower, upper)), strict=True))
+            history = []  # (the next rounds check the jump: only a round that moves nothing settles)
     fitted_model = model_with(weights, half_life_of(theta))
     parameters = _parameters(
         theta, half_life, classes, fit_kinds, w, X, y, fixed, lower, upper, solve, weights, half_life_of
     )
-    converged = bool(settled) or rounds == 1  # (no discount: the one linear fit is the fit)
+    converged = bool(settled) or not fit_kinds or m.repeat_discount >= 1  # (no discount: one linear fit is the fit)
     if not converged:  # the shares still moved: no claim of precision
         parameters.loc[[f"weight[{k}]" for k in fit_kinds], "stderr"] = np.nan
         warnings.warn(
@@ -309,6 +315,17 @@ def calibrate(
         )
     fitted = pd.DataFrame({"date": ref.index, "reference": y, "fitted": fit})
     return Calibration(fitted_model, parameters, fitted, rmse, r2, identified, converged)
+
+
+def _aitken(w0: np.ndarray, w1: np.ndarray, w2: np.ndarray, lower, upper) -> np.ndarray:
+    """Aitken's extrapolation of three successive rounds, weight by weight, where they
+    converge geometrically (steps of one sign, shrinking); ``w2`` elsewhere. Within the
+    bounds. A jump is never taken as the answer: the rounds go on from it."""
+    d1, d2 = w1 - w0, w2 - w1
+    ratio = np.divide(d2, d1, out=np.zeros_like(d2), where=d1 != 0)
+    geometric = (ratio > 0) & (ratio < 1)
+    jump = np.where(geometric, d2 * ratio / np.where(geometric, 1 - ratio, 1.0), 0.0)
+    return np.clip(w2 + jump, lower, upper)
 
 
 def _event_half_lives(model: Model, kinds) -> np.ndarray:

@@ -97,6 +97,7 @@ NAME_ALIASES = {
     "congo kinshasa": "COD",
     "zaire": "COD",
     "socialist republic of vietnam": "VNM",
+    "lao pdr": "LAO",
     "libyan arab jamahiriya": "LBY",
     "congo democratic republic": "COD",
     "republic of congo": "COG",

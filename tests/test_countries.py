@@ -619,6 +619,7 @@ BRACKETED = {
     "Cabo Verde (Cape Verde)": "CPV",
     "Vietnam (Socialist Republic of)": "VNM",
     "Georgia (country)": "GEO",
+    "Laos (Lao PDR)": "LAO",
     "Congo (Zaire)": None,
     "Congo (DRC)": None,
     "Sudan (South Sudan)": None,

@@ -118,3 +118,19 @@ def test_text_dates_follow_one_rule_for_the_whole_column():
             tn.score_events(dd.from_pandas(mixed, npartitions=2)).compute()
         with pytest.raises(tn.EventError, match="does not match the format"):
             tn.score_events(mixed)
+
+
+def test_a_categorical_date_column_with_known_categories():
+    import dask
+
+    raw = pd.DataFrame(
+        {
+            "date": ["2024-01-13", "2024-02-01", "2024-02-03"],
+            "source": ["IRN", "IRN", "USA"],
+            "target": ["PAK", "PAK", "CHN"],
+            "kind": ["airstrike"] * 3,
+        }
+    )
+    with dask.config.set({"dataframe.shuffle.method": "tasks", "scheduler": "synchronous"}):
+        got = tn.score_events(dd.from_pandas(raw, npartitions=2).categorize(columns=["date"])).compute().sort_index()
+    assert got["tension"].tolist() == tn.score_events(raw)["tension"].tolist()

@@ -143,10 +143,14 @@ def parse_dates(values, *, column: str, dayfirst: bool | None = None, by=None) -
 
     if by is not None:
         values = pd.Series(values, dtype=object)
+        if not _rule_matters(values):  # (ISO dates, YYYYMMDD, month names: the same in every file)
+            return parse_dates(values, column=column, dayfirst=dayfirst)
         groups, names = pd.factorize(np.asarray(by, dtype=object))
         out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
+        order = np.argsort(groups, kind="stable")
+        cuts = np.searchsorted(groups[order], np.arange(len(names) + 1))
         for k, name in enumerate(names):
-            rows = np.flatnonzero(groups == k)
+            rows = order[cuts[k] : cuts[k + 1]]
             try:
                 out.iloc[rows] = parse_dates(values.iloc[rows], column=column, dayfirst=dayfirst).to_numpy()
             except ReadError as err:
@@ -199,6 +203,28 @@ def parse_dates(values, *, column: str, dayfirst: bool | None = None, by=None) -
     if rest.any():
         out[rest] = _one_format(text[rest], column, dayfirst).to_numpy()
     return out
+
+
+def _rule_matters(values: pd.Series) -> bool:
+    """Whether a column's dates may read differently by file: numeric day/month dates, or
+    other text that is not ISO 8601 or carries a UTC offset (each file takes its own rule
+    for those). YYYYMMDD, month names and ISO dates read the same in every file."""
+    from .. import _dates
+
+    text = pd.Series(pd.unique(values.fillna("").astype(str).str.strip().to_numpy()), dtype=object)
+    if text.str.extract(_NUMERIC_LEAD)[0].notna().any():
+        return True
+    rest = text[~text.str.fullmatch(r"[\d.]*") & ~text.str.contains(_MONTH_NAME, regex=True)]
+    rest = rest[~rest.str.lower().isin(["today", "now", "yesterday", "tomorrow"])]
+    if not len(rest):
+        return False
+    if rest.str.contains(_dates._TZ_SUFFIX.replace("(Z|", "(?:Z|"), regex=True).any():
+        return True
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return bool(pd.to_datetime(rest, format="ISO8601", errors="coerce").isna().any())
 
 
 #: A month's name or its abbreviation, as a word.

@@ -58,7 +58,9 @@ def read_calendar(path_or_frame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The same rows in the same order, ``date`` as datetime64, ``window_days`` as int,
+        The same rows in the same order, ``date`` as datetime64 (a day; a date with a UTC
+        offset is the UTC day it falls on, as event dates are converted to UTC),
+        ``window_days`` as int,
         ``dyad`` as an unordered pair with codes sorted (``"RUS-GBR"`` becomes
         ``"GBR-RUS"``).
 
