@@ -279,7 +279,8 @@ def calibrate(
             break
         history.append(np.asarray(w, dtype=float))
         if len(history) == 3:  # rounds that creep geometrically: jump to their limit (Aitken)
-            weights = dict(zip(fit_kinds, map(float, _aitken(*history, lower, upper)), strict=True))
+            jump = _aitken(history[0], history[1], history[2], lower, upper)
+            weights = dict(zip(fit_kinds, map(float, jump), strict=True))
             history = []  # (the next rounds check the jump: only a round that moves nothing settles)
     fitted_model = model_with(weights, half_life_of(theta))
     parameters = _parameters(
