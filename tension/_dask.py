@@ -55,8 +55,6 @@ def _one_date_rule(frame):
     numbers (read value by value). A problem of the whole column is an EventError."""
     import warnings
 
-    import numpy as np
-
     from . import _dates
     from .exceptions import EventError, Problem, TensionWarning
 
@@ -70,20 +68,10 @@ def _one_date_rule(frame):
     else:
         distinct = frame["date"].dropna().unique().compute()
     values = pd.Series(sorted(set(distinct.tolist()), key=repr), dtype=object)  # (the same whatever the partitions)
-    problems: list[Problem] = []
-
-    def flag(mask, message):
-        mask = np.asarray(mask, dtype=bool)
-        if mask.any():
-            at = np.flatnonzero(mask)
-            problems.append(Problem("date", tuple(repr(v) for v in values.iloc[at].tolist()), message(at)))
-
-    said: list[str] = []
-    parsed = _dates.parse(values, flag, warn=lambda text: said.append(text) if text not in said else None)
+    parsed, problems, said = _dates.collect(values)
     if problems:
-        raise EventError(
-            problems, "the events (a Dask DataFrame whose date column is read as one: rows named by value)"
-        )
+        named = [Problem("date", tuple(repr(v) for v in values[mask].tolist()), message) for mask, message in problems]
+        raise EventError(named, "the events (a Dask DataFrame whose date column is read as one: rows named by value)")
     for text in said:
         warnings.warn(text, TensionWarning, stacklevel=5)
     return dict(zip(values.tolist(), parsed.tolist(), strict=True))

@@ -52,6 +52,8 @@ RELATIVE = ("today", "now", "yesterday", "tomorrow")
 _NUMBER = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"
 #: A UTC offset or zone name after a time of day (``10:00+05:00``, ``10:00:00Z``).
 _TZ_SUFFIX = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2}|[+-]\d{2}|UTC|GMT)$"
+#: The same, without a capture group: for ``str.contains`` (whether a date has an offset).
+HAS_ZONE = _TZ_SUFFIX.replace("(Z|", "(?:Z|")
 _NUMBERS_ADVICE = (
     "numbers are read as dates only as 8-digit YYYYMMDD (GDELT's SQLDATE: 20240117 is 17 January 2024); "
     "Excel serial days, bare years and seconds since 1970 are refused as ambiguous: convert the column first "
@@ -114,6 +116,23 @@ def parse(raw: pd.Series, flag, *, date_format: str | None = None, dayfirst: boo
     # back to the rows: position len(distinct) is the missing value
     spread = pd.concat([parsed.reset_index(drop=True), pd.Series([pd.NaT], dtype=parsed.dtype)], ignore_index=True)
     return spread.iloc[np.where(codes < 0, len(distinct), codes)].set_axis(raw.index)
+
+
+def collect(raw: pd.Series, *, dayfirst: bool | None = None) -> tuple[pd.Series, list, list]:
+    """:func:`parse` with its problems and warnings collected instead of raised:
+    ``(parsed, problems, said)``, ``problems`` a list of ``(mask, message)`` over the
+    values, ``said`` the texts of the warnings (each once). For callers that report
+    problems in their own terms (the readers, Dask, crisis calendars)."""
+    problems: list[tuple[np.ndarray, str]] = []
+    said: list[str] = []
+
+    def flag(mask, message) -> None:
+        mask = np.asarray(mask, dtype=bool)
+        if mask.any():
+            problems.append((mask, message(np.flatnonzero(mask))))
+
+    parsed = parse(raw, flag, dayfirst=dayfirst, warn=lambda text: said.append(text) if text not in said else None)
+    return parsed, problems, said
 
 
 def _empty(raw):
@@ -263,7 +282,7 @@ def _text(raw: pd.Series, flag, date_format, dayfirst, warn, shown=None) -> pd.S
                 if numeric.sum() == usable.sum():
                     return parsed
                 usable &= ~(numeric & ~eight)
-    has_zone = text.str.contains(_TZ_SUFFIX.replace("(Z|", "(?:Z|"), regex=True).fillna(False).to_numpy(dtype=bool)
+    has_zone = text.str.contains(HAS_ZONE, regex=True).fillna(False).to_numpy(dtype=bool)
     if (usable & has_zone).any() and (usable & ~has_zone).any():
         naive = usable & ~has_zone
         flag(

@@ -288,16 +288,24 @@ def _forms(name: str) -> list[str]:
 _QUALIFIERS = frozenset({"french part", "dutch part", "vatican city state", "malvinas", "fyrom", "country"})
 
 
+def _bracketed(name: str) -> tuple[str, str] | None:
+    """``(name, part)`` of a name ending in a part in brackets ("Samoa (American)"), else None."""
+    found = re.match(r"^(?P<bare>.*?)\s*\((?P<inner>[^()]*)\)\s*$", name.strip())
+    if not found or not found["bare"] or not found["inner"].strip():
+        return None
+    return found["bare"], found["inner"].strip()
+
+
 def _lookup_forms(name: str) -> list[str]:
     """The folded forms a name is looked up by, in turn: as written (see :func:`_forms`,
     without dropping a bracketed part); a trailing bracketed part read before the name
     ("Samoa (American)" as "American Samoa", "Congo (Democratic Republic of the)"); the name
     without it only when it is one of :data:`_QUALIFIERS`."""
     whole = _forms(name.replace("(", " ").replace(")", " "))
-    found = re.match(r"^(?P<bare>.*?)\s*\((?P<inner>[^()]*)\)\s*$", name.strip())
-    if not found or not found["bare"]:
+    parts = _bracketed(name)
+    if parts is None:
         return whole
-    bare, inner = found["bare"], found["inner"].strip()
+    bare, inner = parts
     forms = whole + _forms(f"{inner} {bare}")
     if _plain(inner) in _QUALIFIERS:
         forms += _forms(bare)
@@ -315,10 +323,9 @@ def _name_to_iso(name: str) -> str:
     for form in _lookup_forms(text):
         if form in index:
             return index[form]
-    found = re.match(r"^(?P<bare>.*?)\s*\((?P<inner>[^()]*)\)\s*$", text)
-    if found and found["bare"] and found["inner"].strip():
-        # the part in brackets another name of the same country ("Myanmar (Burma)")
-        bare, inner = _name_to_iso(found["bare"]), _name_to_iso(found["inner"])
+    parts = _bracketed(text)
+    if parts is not None:  # the part in brackets another name of the same country ("Myanmar (Burma)")
+        bare, inner = map(_name_to_iso, parts)
         if bare == inner and bare not in ("", "?"):
             return bare
     return "?"

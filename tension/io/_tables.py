@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from .. import _dates
 from ..taxonomy import goldstein
 
 __all__ = ["load_tables", "add_problems", "cameo_codes", "parse_dates"]
@@ -194,7 +195,7 @@ def parse_dates(values, *, column: str, dayfirst: bool | None = None, by=None) -
     eight = text.str.fullmatch(r"\d{8}").to_numpy()
     if eight.any():
         out[eight] = pd.to_datetime(text[eight], format="%Y%m%d", errors="coerce").to_numpy()
-    relative = text.str.lower().isin(["today", "now", "yesterday", "tomorrow"]).to_numpy()  # not a fixed day
+    relative = text.str.lower().isin(_dates.RELATIVE).to_numpy()  # not a fixed day
     rest = ~numeric & ~eight & ~relative & ~text.str.fullmatch(r"[\d.]*").to_numpy()
     named = rest & text.str.contains(_MONTH_NAME, regex=True).to_numpy()
     if named.any():  # a month's name says which part is the month: each value as written
@@ -209,16 +210,14 @@ def _rule_matters(values: pd.Series) -> bool:
     """Whether a column's dates may read differently by file: numeric day/month dates, or
     other text that is not ISO 8601 or carries a UTC offset (each file takes its own rule
     for those). YYYYMMDD, month names and ISO dates read the same in every file."""
-    from .. import _dates
-
     text = pd.Series(pd.unique(values.fillna("").astype(str).str.strip().to_numpy()), dtype=object)
     if text.str.extract(_NUMERIC_LEAD)[0].notna().any():
         return True
     rest = text[~text.str.fullmatch(r"[\d.]*") & ~text.str.contains(_MONTH_NAME, regex=True)]
-    rest = rest[~rest.str.lower().isin(["today", "now", "yesterday", "tomorrow"])]
+    rest = rest[~rest.str.lower().isin(_dates.RELATIVE)]
     if not len(rest):
         return False
-    if rest.str.contains(_dates._TZ_SUFFIX.replace("(Z|", "(?:Z|"), regex=True).any():
+    if rest.str.contains(_dates.HAS_ZONE, regex=True).any():
         return True
     import warnings
 
@@ -253,25 +252,12 @@ def _named_months(text: pd.Series, column: str) -> pd.Series:
 def _one_format(text: pd.Series, column: str, dayfirst: bool | None) -> pd.Series:
     """Dates read by one format for the whole column (tension's date rule), naive UTC;
     NaT where a value does not match. The column-wide problems are ReadErrors."""
-    index = text.index
     import warnings
 
-    from .. import _dates
     from ..exceptions import TensionWarning
     from ._report import ReadError
 
-    problems: list[tuple[np.ndarray, str]] = []
-
-    def flag(mask, message) -> None:
-        mask = np.asarray(mask, dtype=bool)
-        if mask.any():
-            problems.append((mask, message(np.flatnonzero(mask))))
-
-    converted: list[str] = []
-    codes, uniques = pd.factorize(text, use_na_sentinel=False)  # (each distinct text read once: a date column has few)
-    distinct = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
-    parsed = _dates._text(distinct, flag, None, dayfirst, converted.append)
-    text = distinct  # (for the messages: the distinct values the problems are found in)
+    parsed, problems, converted = _dates.collect(text.reset_index(drop=True), dayfirst=dayfirst)
     for mask, message in problems:
         example = text.iloc[int(np.argmax(mask))]
         if message.startswith(_dates.AMBIGUOUS):
@@ -288,4 +274,4 @@ def _one_format(text: pd.Series, column: str, dayfirst: bool | None) -> pd.Serie
         warnings.warn(f"dates in column {column!r} carry UTC offsets; converted to UTC", TensionWarning, stacklevel=4)
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_convert(None)
-    return pd.Series(parsed.to_numpy()[codes], index=index)
+    return pd.Series(parsed.to_numpy(), index=text.index)

@@ -141,6 +141,16 @@ def _missing_unless_number(kept: pd.DataFrame, column: str, whole: bool, report:
     return pd.Series(np.where(fits, numbers, np.nan), index=kept.index)
 
 
+def _reads(kept: pd.DataFrame) -> np.ndarray:
+    """The read (1, 2, …) each kept record came from: the records are in read and line
+    order, and the lines of one read increase (a file given twice is read twice)."""
+    line = kept["line"].to_numpy(dtype=np.int64)
+    path = kept["file"].to_numpy(dtype=object)
+    new_read = np.ones(len(kept), dtype=bool)
+    new_read[1:] = (path[1:] != path[:-1]) | (line[1:] <= line[:-1])
+    return np.cumsum(new_read)
+
+
 def _blocks(files: list[str], chunk_bytes: int, max_line_bytes: int):
     """``(index, path, block)`` for the :func:`chunks` of every file in turn (cut by
     :func:`_smaller`). An error met while reading a file (a damaged archive) is yielded in
@@ -415,13 +425,7 @@ def read_gdelt(
     lookup = np.array([table.get(c, table.get(c[:3], table.get(c[:2]))) for c in uniques], dtype=float)
     differs = kept["goldstein"].to_numpy() != lookup[codes]
     report.note("GoldsteinScale differs from the lookup table for its EventCode (file value used)", int(differs.sum()))
-    # the read each record came from, in the order the files were given (a file given twice is
-    # read twice): the kept records are in read and line order, and each read's lines increase
-    line = kept["line"].to_numpy(dtype=np.int64)
-    path = kept["file"].to_numpy(dtype=object)
-    new_read = np.ones(len(kept), dtype=bool)
-    new_read[1:] = (path[1:] != path[:-1]) | (line[1:] <= line[:-1])
-    read_of = np.cumsum(new_read)
+    read_of = _reads(kept) if len(files) > 1 or dedupe else None
     if len(files) > 1 and len(kept):  # the same records in two files (X.export.CSV and X.export.CSV.zip …)
         first_read = pd.Series(read_of).groupby(kept["gdelt_id"].to_numpy(), sort=False).transform("min").to_numpy()
         again = read_of != first_read

@@ -5,7 +5,6 @@ Part of :mod:`tension.validate` (the definitions are in its docstring).
 
 from __future__ import annotations
 
-import warnings
 from importlib import resources
 
 import numpy as np
@@ -98,16 +97,7 @@ def read_calendar(path_or_frame) -> pd.DataFrame:
     # row; offsets converted to UTC, as the events are)
     from .. import _dates
 
-    problems: list[tuple[np.ndarray, str]] = []
-
-    def flag(mask, message):
-        mask = np.asarray(mask, dtype=bool)
-        if mask.any():
-            problems.append((mask, message(np.flatnonzero(mask))))
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # (offsets converted to UTC: the days below are UTC days)
-        date = _dates.parse(frame["date"].reset_index(drop=True), flag)
+    date, problems, _ = _dates.collect(frame["date"].reset_index(drop=True))  # (offsets: UTC days, said in Returns)
     for mask, message in problems:
         bad(mask, f"date: {message.split(';')[0]}; write the calendar's dates as YYYY-MM-DD")
     bad(date.isna(), "date is missing or not a date (write YYYY-MM-DD)")
