@@ -60,6 +60,24 @@ def run_all(dry: bool = False) -> pd.DataFrame:
         "tn.read_events (validation only)", n_small, "events", lambda: tn.read_events(small, duplicates="keep")
     )
     rows.append(row)
+    for fmt, peer in (
+        ("%Y-%m-%d %H:%M:%S", dict(format="ISO8601")),
+        ("%d/%m/%Y %H:%M:%S", dict(dayfirst=True)),
+    ):
+        # dates as text with seconds: almost every value distinct (the worst case of
+        # reading each distinct text once); the peer is pandas told the format family
+        text = small.assign(date=small["date"].dt.strftime(fmt))
+        row, _ = _timed(
+            f"tn.read_events, text dates {fmt!r}",
+            n_small,
+            "events",
+            lambda t=text: tn.read_events(t, duplicates="keep"),
+        )
+        peer_row, _ = _timed("", n_small, "events", lambda t=text, k=peer: pd.to_datetime(t["date"], **k))
+        row["note"] = (
+            f"pd.to_datetime alone ({', '.join(f'{a}={b!r}' for a, b in peer.items())}): {peer_row['seconds']} s"
+        )
+        rows.append(row)
     row, _ = _timed("tn.score_events (DataFrame, end to end)", n_small, "events", lambda: tn.score_events(small))
     rows.append(row)
     row, daily = _timed("tn.score(freq='D'), 10 years", n_small, "events", lambda: tn.score(small))

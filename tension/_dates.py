@@ -49,11 +49,16 @@ COMMON_FORMATS = (
 #: Words that name a different day each time they are read.
 RELATIVE = ("today", "now", "yesterday", "tomorrow")
 
-_NUMBER = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"
-#: A UTC offset or zone name after a time of day (``10:00+05:00``, ``10:00:00Z``).
-_TZ_SUFFIX = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2}|[+-]\d{2}|UTC|GMT)$"
+_NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+#: Python's whitespace (``str.isspace``) as a character class of the characters
+#: themselves: the same in Python's ``re`` and in pyarrow's regex engine (RE2), whose
+#: ``\s`` is ASCII only.
+_SPACE = "[" + "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "]"
+#: A UTC offset or zone name after a time of day (``10:00+05:00``, ``10:00:00Z``), in a
+#: named group, read by pyarrow's ``extract_regex`` (see :func:`_zones`).
+_TZ_SUFFIX = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?" + _SPACE + r"*(?P<zone>Z|[+-]\d{2}:?\d{2}|[+-]\d{2}|UTC|GMT)$"
 #: The same, without a capture group: for ``str.contains`` (whether a date has an offset).
-HAS_ZONE = _TZ_SUFFIX.replace("(Z|", "(?:Z|")
+HAS_ZONE = _TZ_SUFFIX.replace("(?P<zone>Z|", "(?:Z|")
 _NUMBERS_ADVICE = (
     "numbers are read as dates only as 8-digit YYYYMMDD (GDELT's SQLDATE: 20240117 is 17 January 2024); "
     "Excel serial days, bare years and seconds since 1970 are refused as ambiguous: convert the column first "
@@ -69,6 +74,9 @@ NAIVE_AMONG_ZONED = "a date without a time zone"
 
 #: Message for an empty cell.
 MISSING = "missing date; every event needs one (YYYY-MM-DD or an ISO 8601 timestamp)"
+
+#: Text stored in pyarrow (its regular expressions run in C++, not row by row in Python).
+_ARROW_TEXT = pd.StringDtype("pyarrow")
 
 
 def parse(raw: pd.Series, flag, *, date_format: str | None = None, dayfirst: bool | None = None, warn=None):
@@ -93,14 +101,19 @@ def parse(raw: pd.Series, flag, *, date_format: str | None = None, dayfirst: boo
             flag(boolean, lambda pos: f"True/False is not a date ({_shown(raw, pos)})")
             raw = raw.mask(boolean)
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    distinct = pd.Series(uniques, dtype=uniques.dtype if pd.api.types.is_numeric_dtype(raw.dtype) else object)
-    if not pd.api.types.is_numeric_dtype(raw.dtype):
+    if pd.api.types.is_numeric_dtype(raw.dtype):
+        distinct = pd.Series(uniques, dtype=uniques.dtype)
+        blank = np.zeros(len(distinct), dtype=bool)
+    elif isinstance(uniques.dtype, pd.StringDtype):  # text: kept in pyarrow, blanks found there
+        distinct = pd.Series(uniques).astype(_ARROW_TEXT)
+        blank = (distinct.str.strip() == "").to_numpy(dtype=bool, na_value=False)
+        distinct = distinct.mask(blank)
+    else:
+        distinct = pd.Series(uniques, dtype=object)
         blank = np.fromiter(
             (isinstance(v, str) and not v.strip() for v in distinct.tolist()), dtype=bool, count=len(distinct)
         )
         distinct = distinct.mask(blank, None).astype(object)
-    else:
-        blank = np.zeros(len(distinct), dtype=bool)
     flag(((codes < 0) | np.append(blank, False)[codes]) & ~boolean, lambda pos: MISSING)
 
     def each(mask, message):
@@ -259,7 +272,8 @@ def _datetime_objects(raw, flag, warn) -> pd.Series:
 
 def _text(raw: pd.Series, flag, date_format, dayfirst, warn, shown=None) -> pd.Series:
     shown = raw if shown is None else shown  # the values as written, for messages
-    text = raw.astype("string").str.strip()
+    # pyarrow strings: the regular expressions below run in pyarrow, not row by row
+    text = raw.astype(_ARROW_TEXT).str.strip()
     text = text.mask(text == "")
     present = text.notna().to_numpy()
     relative = text.str.lower().isin(RELATIVE).fillna(False).to_numpy(dtype=bool)
@@ -282,7 +296,8 @@ def _text(raw: pd.Series, flag, date_format, dayfirst, warn, shown=None) -> pd.S
                 if numeric.sum() == usable.sum():
                     return parsed
                 usable &= ~(numeric & ~eight)
-    has_zone = text.str.contains(HAS_ZONE, regex=True).fillna(False).to_numpy(dtype=bool)
+    zone = _zones(text)  # each date's UTC offset or zone name
+    has_zone = zone.notna().to_numpy(dtype=bool)
     if (usable & has_zone).any() and (usable & ~has_zone).any():
         naive = usable & ~has_zone
         flag(
@@ -296,21 +311,43 @@ def _text(raw: pd.Series, flag, date_format, dayfirst, warn, shown=None) -> pd.S
     values = text.where(usable)
     if not usable.any():
         return _empty(raw)
+    zoned = bool(has_zone[usable].any())  # then every usable date has a zone
+
+    def read(fmt: str) -> pd.Series:
+        return _read(values, fmt, zoned)
+
+    def done(parsed: pd.Series) -> pd.Series:
+        if zoned and warn is not None:
+            _warn_zones(zone[usable], warn)
+        return _resolution(parsed)
+
     if date_format is not None:
         fmt = date_format
-        parsed = _read(values, fmt, flag, shown, warn)
+        parsed = read(fmt)
         bad = usable & parsed.isna().to_numpy()
         flag(bad, lambda pos: f"does not match date_format={fmt!r} ({_shown(shown, pos)})")
-        return _resolution(parsed)
-    iso = _read(values, "ISO8601", None, raw, None)
-    if (iso.notna().to_numpy() | ~usable).all():  # ISO 8601 is year-first: nothing to choose
-        return _resolution(_read(values, "ISO8601", flag, shown, warn))
-    candidates = _candidates(values[usable], dayfirst)
-    results = []
-    for fmt in candidates:
-        parsed = _read(values, fmt, None, raw, None)
-        results.append((int((usable & parsed.notna().to_numpy()).sum()), fmt, parsed))
-    full = [(fmt, parsed) for count, fmt, parsed in results if count == usable.sum()]
+        return done(parsed)
+    # a format that misses one value cannot read the whole column: ISO 8601 is read on
+    # the whole column only if it reads the first few values, the other formats first
+    # only if they read all of a sample of the values (and all of them when none of
+    # those reads every value, to find the one that reads the most)
+    if _read(values[usable].iloc[:64], "ISO8601", zoned).notna().all():
+        iso = read("ISO8601")
+        if (iso.notna().to_numpy() | ~usable).all():  # ISO 8601 is year-first: nothing to choose
+            return done(iso)
+    sample = _sample(values[usable])
+    candidates = _candidates(sample, dayfirst)
+    tried: dict[str, tuple[int, pd.Series]] = {}
+
+    def count(fmt: str) -> tuple[int, pd.Series]:
+        if fmt not in tried:
+            parsed = read(fmt)
+            tried[fmt] = int((usable & parsed.notna().to_numpy()).sum()), parsed
+        return tried[fmt]
+
+    full = [(fmt, count(fmt)[1]) for fmt in candidates if _read(sample, fmt, zoned).notna().all()]
+    full = [(fmt, parsed) for fmt, parsed in full if tried[fmt][0] == usable.sum()]
+    results = [] if full else [(*count(fmt), fmt) for fmt in candidates]
     if full:
         distinct: list[tuple[str, pd.Series]] = []
         for fmt, parsed in full:
@@ -328,9 +365,8 @@ def _text(raw: pd.Series, flag, date_format, dayfirst, warn, shown=None) -> pd.S
                 ),
             )
             return _empty(raw)
-        fmt = distinct[0][0]
-        return _resolution(_read(values, fmt, flag, shown, warn))
-    best = max(results, key=lambda r: r[0]) if results else None
+        return done(distinct[0][1])
+    best = max(results, key=lambda r: r[0]) if results else None  # (the first of the most)
     if best is None or best[0] == 0:
         flag(
             usable,
@@ -340,8 +376,7 @@ def _text(raw: pd.Series, flag, date_format, dayfirst, warn, shown=None) -> pd.S
             ),
         )
         return _empty(raw)
-    _, fmt, _ = best
-    parsed = _read(values, fmt, flag, shown, warn)
+    _, parsed, fmt = best
     bad = usable & parsed.isna().to_numpy()
     flag(
         bad,
@@ -351,20 +386,39 @@ def _text(raw: pd.Series, flag, date_format, dayfirst, warn, shown=None) -> pd.S
             "read_events(..., date_format=...)"
         ),
     )
-    return _resolution(parsed)
+    return done(parsed)
 
 
-def _candidates(values: pd.Series, dayfirst) -> list[str]:
-    """ISO 8601 first, then the formats guessed from the distinct values."""
+def _zones(text: pd.Series) -> pd.Series:
+    """Each date's UTC offset or zone name (:data:`_TZ_SUFFIX`), else missing: pyarrow's
+    ``extract_regex`` (pandas runs ``str.extract`` in Python, row by row)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    found = pc.struct_field(pc.extract_regex(pa.array(text.array), _TZ_SUFFIX), [0])
+    return pd.Series(pd.array(found, dtype=_ARROW_TEXT), index=text.index)
+
+
+def _sample(values: pd.Series) -> pd.Series:
+    """A spread of the sorted distinct values (at most about 400; the same for any row
+    order), to guess formats from and to rule formats out on."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    distinct = pc.unique(pa.array(values.astype(_ARROW_TEXT).array))
+    distinct = distinct.take(pc.sort_indices(distinct))
+    return pd.Series(pd.array(distinct[:: max(1, len(distinct) // 200)], dtype=_ARROW_TEXT))
+
+
+def _candidates(sample: pd.Series, dayfirst) -> list[str]:
+    """ISO 8601 first, then the formats guessed from the ``sample`` (:func:`_sample`)."""
     from pandas.tseries.api import guess_datetime_format
 
     formats = ["ISO8601"]
     preferences = [False, True] if dayfirst is None else [bool(dayfirst)]
-    distinct = np.sort(pd.unique(values.to_numpy(dtype=object)).astype(str))
-    distinct = distinct[:: max(1, len(distinct) // 200)]  # a spread of the sorted values: no row-order effect
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for value in distinct:
+        for value in sample.tolist():
             for first in preferences:
                 fmt = guess_datetime_format(str(value), dayfirst=first)
                 if fmt is not None and fmt not in formats and _plausible(fmt):
@@ -389,36 +443,23 @@ def _plausible(fmt: str) -> bool:
     return not (0 <= y < d < m)
 
 
-def _read(values: pd.Series, fmt: str, flag, raw, warn) -> pd.Series:
-    """One format over the whole column. Dates with UTC offsets end in UTC (said so when
-    any offset is not UTC); dates with and without offsets in one column are a problem."""
-    text = values.astype("string")
-    zone = text.str.extract(_TZ_SUFFIX, expand=False)
-    zone = zone.iloc[:, 0] if isinstance(zone, pd.DataFrame) else zone
-    has_zone = zone.notna().to_numpy(dtype=bool)
-    naive = values.notna().to_numpy() & ~has_zone
+def _read(values: pd.Series, fmt: str, zoned: bool) -> pd.Series:
+    """One format over the whole column (NaT where it does not read); dates with UTC
+    offsets (``zoned``: every date has one) end in UTC."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        if not has_zone.any():
-            return pd.to_datetime(values, format=fmt, errors="coerce")
-        if naive.any():
-            if flag is not None:
-                flag(
-                    naive,
-                    lambda pos: (
-                        f"{NAIVE_AMONG_ZONED} ({_shown(raw, pos)}) in a column of dates with time zones; "
-                        "give every date a UTC offset (e.g. +00:00) or none"
-                    ),
-                )
-            values = values.where(has_zone)
-        parsed = pd.to_datetime(values, format=fmt, errors="coerce", utc=True)
-    zones = set(zone.dropna().tolist()) - {"Z", "+00:00", "+0000", "+00", "UTC", "GMT"}
-    if warn is not None and zones:
-        if len(set(zone.dropna().tolist())) > 1:
+        return pd.to_datetime(values, format=fmt, errors="coerce", utc=zoned or None)
+
+
+def _warn_zones(zone: pd.Series, warn) -> None:
+    """Say that dates were converted to UTC, unless every one was in UTC already."""
+    written = set(zone.dropna().tolist())
+    zones = written - {"Z", "+00:00", "+0000", "+00", "UTC", "GMT"}
+    if zones:
+        if len(written) > 1:
             warn("dates in column 'date' carry different time zones; all converted to UTC")
         else:
             warn(f"dates in column 'date' are in time zone {zones.pop()}; converted to UTC")
-    return parsed
 
 
 def _shown(series: pd.Series, pos, limit: int = 8) -> str:

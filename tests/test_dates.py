@@ -310,3 +310,54 @@ def test_a_formatted_column_reads_as_written_or_asks_which_in_any_row_order(date
         assert out == [truth[i] for i in rows]
         results.append(sorted(out))
     assert results[0] == results[1]
+
+
+# --- columns of many distinct dates (timestamps with seconds) -------------------------------
+
+#: Every character Python calls whitespace, as it may stand between a time and its offset.
+SPACES = [c for c in map(chr, range(0x3001)) if c.isspace()]
+
+
+@pytest.mark.parametrize("dtype", [object, "string"])
+def test_any_whitespace_before_an_offset_is_read_as_the_offset(dtype):
+    # the offset is found by pyarrow's regex engine, whose \s is ASCII only: the class of
+    # Python's whitespace is spelled out, so that every one of these still reads +05:00
+    dates = pd.Series([f"2024-01-05 10:00{space}+05:00" for space in SPACES], dtype=dtype)
+    with pytest.warns(tn.TensionWarning, match="time zone"):
+        out = tn.read_events(events(dates), duplicates="keep")
+    assert (out["date"] == pd.Timestamp("2024-01-05 05:00", tz="UTC")).all()
+
+
+def _timestamps(n: int, seed: int) -> pd.DatetimeIndex:
+    rng = np.random.default_rng(seed)
+    return pd.to_datetime("2016-01-01") + pd.to_timedelta(rng.permutation(n) * 3_607 + 13, unit="s")
+
+
+@pytest.mark.parametrize("fmt", ["%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M:%S", "%m/%d/%Y %H:%M:%S", "%d.%m.%Y %H:%M"])
+def test_thousands_of_distinct_timestamps_read_as_written(fmt):
+    # more distinct values than the sample that formats are first tried on
+    stamps = _timestamps(3_000, seed=1)
+    out = read(events(list(stamps.strftime(fmt))))
+    expected = stamps if "%S" in fmt else stamps.floor("min")
+    assert (out["date"].to_numpy() == expected.to_numpy()).all()
+
+
+@pytest.mark.parametrize("majority", ["%d/%m/%Y %H:%M:%S", "%d %B %Y %H:%M:%S"])
+def test_in_a_long_column_of_two_formats_the_one_that_reads_most_is_kept(majority):
+    # the formats are tried on a sample first; when no format reads every value, every
+    # candidate is read on the whole column, so the one reading the most rows wins, as a
+    # count of each format on every row (the reference) says
+    minority = "%d %B %Y %H:%M:%S" if majority.startswith("%d/") else "%d/%m/%Y %H:%M:%S"
+    stamps = _timestamps(2_400, seed=2)
+    rng = np.random.default_rng(3)
+    use_minority = rng.random(len(stamps)) < 0.3
+    text = np.where(use_minority, stamps.strftime(minority), stamps.strftime(majority))
+    reads = {f: pd.to_datetime(pd.Series(text), format=f, errors="coerce").notna() for f in (majority, minority)}
+    assert reads[majority].sum() > reads[minority].sum() and not reads[majority].all()
+    with pytest.raises(tn.EventError) as err:
+        read(events(list(text)))
+    message = str(err.value)
+    assert f"does not match the format {majority!r}" in message
+    missed = np.flatnonzero(~reads[majority].to_numpy())  # the rows named: those the majority misses
+    named = ", ".join(map(str, missed[:8]))
+    assert f"rows {named} and {len(missed) - 8} more: unparsable date" in message
