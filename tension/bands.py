@@ -54,8 +54,14 @@ def _draws(ev, scores, model, *, draws, weight_spread, half_life_spread, nodes, 
         )
     kinds = ev["kind"].to_numpy(dtype=object)
     # per-event random numbers are assigned in a canonical event order: row order does not matter
+    # (events tied on every key are alike: swapping their numbers changes nothing)
     canon = np.lexsort(
         (
+            explicit,
+            ev["injured"].to_numpy(dtype=float),
+            hi,
+            lo,
+            scores["score"].to_numpy(dtype=float),
             ev["killed"].to_numpy(),
             conf,
             kinds.astype(str),
