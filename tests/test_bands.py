@@ -136,3 +136,11 @@ def test_row_order_free_for_events_alike_but_for_their_weight_or_range():
     b = tn.bands(ranges, **kw)
     shuffled = tn.bands(ranges.iloc[[1, 0, 2]], **kw)
     np.testing.assert_allclose(shuffled["high"], b["high"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("bound", [np.inf, 3.5, 2.0**60])
+def test_a_casualty_bound_that_is_no_count_is_refused(bound):
+    # an infinite bound made every draw NaN (low and high NaN, silently)
+    ev = ONE.assign(killed=3, killed_high=bound)
+    with pytest.raises(ValueError, match="killed_high.*row"):
+        tn.bands(ev, end="2024-01-03")
