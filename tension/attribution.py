@@ -14,7 +14,7 @@ import pandas as pd
 from . import _params
 from ._deprecate import renamed
 from ._grid import decayed_to
-from ._prepare import attrs, check_dyads, prepare, resolve_model
+from ._prepare import attrs, check_dyads, kernel_order, prepare, resolve_model
 from .model import Model
 
 __all__ = ["contributions", "event_scores"]
@@ -91,12 +91,14 @@ def contributions(
         },
         index=ev.index,
     )
-    totals = out.groupby("dyad", sort=True)["contribution"].sum()
-    dyad_total = totals.reindex(out["dyad"]).to_numpy()
+    # per dyad, summed in the canonical kernel order: the same bits for any row order
+    order = kernel_order(p)
+    totals = np.bincount(p.codes[order], weights=contribution[order], minlength=len(p.names))
+    dyad_total = totals[p.codes]
     out["share"] = np.divide(contribution, dyad_total, out=np.full(len(out), np.nan), where=dyad_total != 0)
     if wanted is not None:
         out = out[out["dyad"].isin(wanted)]
-    out.attrs = attrs(m, at=str(when), tension=totals.to_dict())
+    out.attrs = attrs(m, at=str(when), tension=dict(zip(p.names.tolist(), totals.tolist(), strict=True)))
     return out
 
 

@@ -7,6 +7,7 @@ import pandas as pd
 
 from . import _basis
 from ._prepare import resolve_model
+from .events import MAX_COUNT
 from .model import Model
 from .score import score
 
@@ -26,6 +27,14 @@ def _ranges(ev: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
         if name in ev and (ev[name].notna() & np.isnan(values)).any():
             rows = ev.index[ev[name].notna() & np.isnan(values)].tolist()[:5]
             raise ValueError(f"column {name!r} is not a number at row(s) {rows}")
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isnan(values) & (~np.isfinite(values) | (values != np.round(values)) | (values > MAX_COUNT))
+        if bad.any():  # (an infinite bound would make every draw NaN)
+            rows = ev.index[bad].tolist()[:5]
+            raise ValueError(
+                f"column {name!r} must hold whole counts up to {MAX_COUNT:,}, not {float(values[bad][0])!r} "
+                f"(row(s) {rows}); leave a bound empty for no uncertainty on that side"
+            )
     lo, hi = np.where(np.isnan(lo), point, lo), np.where(np.isnan(hi), point, hi)
     bad = (lo < 0) | (lo > point) | (hi < point)
     if bad.any():
@@ -54,8 +63,14 @@ def _draws(ev, scores, model, *, draws, weight_spread, half_life_spread, nodes, 
         )
     kinds = ev["kind"].to_numpy(dtype=object)
     # per-event random numbers are assigned in a canonical event order: row order does not matter
+    # (events tied on every key are alike: swapping their numbers changes nothing)
     canon = np.lexsort(
         (
+            explicit,
+            ev["injured"].to_numpy(dtype=float),
+            hi,
+            lo,
+            scores["score"].to_numpy(dtype=float),
             ev["killed"].to_numpy(),
             conf,
             kinds.astype(str),

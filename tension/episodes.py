@@ -192,8 +192,10 @@ def episodes(
     >>> ep.loc[0, "drivers"]
     'airstrike PAK->IRN 2024-01-18 (+17.5); airstrike IRN->PAK 2024-01-17 (+15.0); armed_attack IRN->PAK 2024-01-27 (+9.2)'
     """
-    if not np.isfinite(threshold):
+    if not (_params.is_number(threshold) and np.isfinite(threshold)):
         raise ValueError(f"threshold must be a finite number, got {threshold!r}")
+    if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 0:  # (head(-1) drops the last)
+        raise ValueError(f"top must be a whole number >= 0, got {top!r}")
     if isinstance(events, pd.DataFrame) and events.index.has_duplicates:
         label = events.index[events.index.duplicated()].tolist()[0]
         raise ValueError(

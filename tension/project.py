@@ -132,6 +132,8 @@ def project(
                 f"no events up to {when} for dyad(s) {missing}; dyads present: {sorted(set(why['dyad']))[:10]}"
             )
         why = why[why["dyad"].isin(wanted)]
+    # summed in an order of the values, not of the rows: the same bits for any row order
+    why = why.sort_values(["dyad", "half_life", "contribution"], kind="stable")
     parts = why.groupby(["dyad", "half_life"], sort=True)["contribution"].sum()
     rows = []
     for dyad, part in parts.groupby(level="dyad", sort=True):  # a loop over dyads, each a closed form or one root

@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import _params
 from .events import read_events
 from .model import Model
 from .score import event_scores
+from .taxonomy import resolve_weights
 
 __all__ = ["reciprocity"]
 
@@ -29,10 +31,26 @@ _SUMMARY_COLUMNS = ["dyad", "acts", "answered", "share_answered", "median_lag", 
 
 
 def _window_days(window) -> float:
-    try:
-        days = pd.Timedelta(window) / pd.Timedelta(days=1) if not isinstance(window, int | float) else float(window)
-    except ValueError:
-        raise ValueError(f"window must be a number of days or a duration like '14D', got {window!r}") from None
+    """The window in days: a number (numpy's too) is days; a duration needs its unit
+    (pandas reads a bare ``"14"`` as 14 nanoseconds)."""
+    message = f"window must be a number of days or a duration like '14D', got {window!r}"
+    if isinstance(window, bool | np.bool_):
+        raise ValueError(message)
+    if _params.is_number(window) and not isinstance(window, np.timedelta64):  # (numpy's durations are integers)
+        days = float(window)
+    else:
+        if isinstance(window, str):
+            try:
+                float(window)
+            except ValueError:
+                pass
+            else:
+                bare = window.strip()
+                raise ValueError(f"{message}, a duration without a unit: write {bare} (days) or '{bare}D'")
+        try:
+            days = pd.Timedelta(window) / pd.Timedelta(days=1)
+        except (ValueError, TypeError):
+            raise ValueError(message) from None
     if not (np.isfinite(days) and days > 0):
         raise ValueError(f"window must be a positive number of days, got {window!r}")
     return days
@@ -120,6 +138,13 @@ def reciprocity(
     hostile = scores["score"].to_numpy() > 0
     if kinds is not None:
         kinds = [kinds] if isinstance(kinds, str) else list(kinds)
+        known = resolve_weights(m.weights)
+        unknown = [k for k in kinds if k not in known]
+        if unknown:  # (a misspelt kind would silently leave no act to count)
+            raise ValueError(
+                f"kinds names {unknown[:5]}, which are not kinds of the model; known kinds: "
+                f"{', '.join(sorted(known)[:12])}, … (tension.kinds() lists them all)"
+            )
         hostile &= ev["kind"].isin(kinds).to_numpy()
     src = ev["source"].to_numpy(dtype=object)
     tgt = ev["target"].to_numpy(dtype=object)

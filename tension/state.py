@@ -91,6 +91,8 @@ class State:
         when = _params.timestamp("at", at, required=True)
         if when.tz is None and self.tz is not None:
             when = when.tz_localize(self.tz)
+        elif when.tz is not None and self.tz is None:  # naive events are UTC: the same instant, as tn.score reads it
+            when = when.tz_convert("UTC").tz_localize(None)
         when_ticks = _time.tick(when)
         early = self.time > when_ticks
         if early.any():

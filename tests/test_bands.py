@@ -99,3 +99,48 @@ def test_dyads_keeps_only_those_dyads_on_the_full_grid(seed_events):
     assert set(b["dyad"]) == {"IRN-PAK"}
     np.testing.assert_array_equal(b["tension"], want["tension"])
     assert (b["low"] <= b["tension"]).all() and (b["high"] >= b["tension"]).all() and (b["high"] > b["low"]).any()
+
+
+def test_row_order_free_for_events_alike_but_for_their_weight_or_range():
+    # events of one dyad, day, kind and confidence that differ in weight (or casualty
+    # range) must keep their own random numbers whatever the row order
+    ev = pd.DataFrame(
+        {
+            "date": ["2024-01-01"] * 4 + ["2024-01-03"],
+            "source": "IRN",
+            "target": "PAK",
+            "kind": "airstrike",
+            "confidence": 0.5,
+            "weight": [10.0, 1.0, 3.0, 7.0, 2.0],
+        }
+    )
+    kw = dict(draws=40, seed=1, quantiles=(0.3, 0.7), end="2024-01-03", model=tn.Model(repeat_discount=1))
+    b = tn.bands(ev, **kw)
+    for order in ([3, 2, 1, 0, 4], [1, 3, 0, 2, 4]):
+        shuffled = tn.bands(ev.iloc[order], **kw)
+        np.testing.assert_allclose(shuffled["low"], b["low"], rtol=1e-12)
+        np.testing.assert_allclose(shuffled["high"], b["high"], rtol=1e-12)
+    ranges = pd.DataFrame(
+        {
+            "date": ["2024-01-01", "2024-01-01", "2024-01-05"],
+            "source": ["IRN", "IRN", "PAK"],
+            "target": ["PAK", "PAK", "IRN"],
+            "kind": ["airstrike", "airstrike", "armed_attack"],
+            "killed": [2, 2, 1],
+            "killed_low": [2, 2, 1],
+            "killed_high": [3, 200, 10],
+            "injured": [0, 50, 0],
+        }
+    )
+    kw = dict(draws=200, seed=1, end="2024-01-06")
+    b = tn.bands(ranges, **kw)
+    shuffled = tn.bands(ranges.iloc[[1, 0, 2]], **kw)
+    np.testing.assert_allclose(shuffled["high"], b["high"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("bound", [np.inf, 3.5, 2.0**60])
+def test_a_casualty_bound_that_is_no_count_is_refused(bound):
+    # an infinite bound made every draw NaN (low and high NaN, silently)
+    ev = ONE.assign(killed=3, killed_high=bound)
+    with pytest.raises(ValueError, match="killed_high.*row"):
+        tn.bands(ev, end="2024-01-03")

@@ -93,6 +93,17 @@ def test_episodes_refuse_what_is_not_a_score_frame():
         tn.episodes(_daily({"AFG-PAK": [1.0, 2.0]}), threshold=1, baseline=1)
 
 
+def test_episodes_refuse_a_negative_top_and_a_threshold_that_is_no_number(seed_events):
+    # top=-1 named every driver but the last (head(-1)), silently
+    daily = tn.score(seed_events, end="2024-03-31")
+    for top in (-1, 2.5, True):
+        with pytest.raises(ValueError, match="top"):
+            tn.episodes(daily, threshold=20, events=seed_events, top=top)
+    with pytest.raises(ValueError, match="threshold"):
+        tn.episodes(daily, threshold="20")
+    assert tn.episodes(daily, threshold=20, events=seed_events, top=0).loc[0, "top_drivers"] == []
+
+
 def _alerts_by_loop(values, threshold):
     out = []
     for i in range(1, len(values)):

@@ -118,3 +118,14 @@ def test_what_if_refuses_added_events_of_another_time_zone_kind(seed_events):
     extra = seed_events.iloc[:1].assign(date=pd.Timestamp("2024-02-05", tz="UTC"))
     with pytest.raises(ValueError, match="events' dates have no time zone and the added ones' are in UTC"):
         tn.what_if(seed_events, add=extra)
+
+
+def test_projection_does_not_depend_on_row_order():
+    # 0.1 + 0.2 + 0.7 and 0.7 + 0.2 + 0.1 differ in the last bit: the sum must not follow the rows
+    ev = pd.DataFrame(
+        {"date": "2024-01-01", "source": "IRN", "target": "PAK", "kind": "airstrike", "weight": [0.1, 0.2, 0.7]}
+    )
+    model = tn.Model(repeat_discount=1)
+    first = tn.project(ev, below=0.5, model=model)
+    for order in ([2, 1, 0], [1, 2, 0]):
+        pd.testing.assert_frame_equal(tn.project(ev.iloc[order], below=0.5, model=model), first, check_exact=True)

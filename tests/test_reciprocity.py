@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -109,3 +110,18 @@ def test_the_answer_among_equal_sized_same_time_answers_does_not_depend_on_row_o
         for frame in (events, events.iloc[[0, 2, 1]])
     ]
     assert answers[0] == answers[1] == [2, "airstrike"]  # (the kind first in alphabetical order)
+
+
+def test_window_of_numpy_number_is_days_and_a_bare_text_number_is_refused(seed_events):
+    # pandas reads np.int64(14) and "14" as 14 nanoseconds: no answer would be found
+    by_int = tn.reciprocity(seed_events, directed=True, window=14)
+    for window in (np.int64(14), np.float32(14.0), np.timedelta64(14, "D"), "14D"):
+        pd.testing.assert_frame_equal(tn.reciprocity(seed_events, directed=True, window=window), by_int)
+    for window in ("14", " 14 ", True):
+        with pytest.raises(ValueError, match="window"):
+            tn.reciprocity(seed_events, directed=True, window=window)
+
+
+def test_a_misspelt_kind_is_refused(seed_events):
+    with pytest.raises(ValueError, match="airstrik"):
+        tn.reciprocity(seed_events, directed=True, kinds=["airstrik", "armed_attack"])

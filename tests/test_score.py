@@ -174,6 +174,26 @@ def test_contributions_sum_to_the_value(ev, day, directed):
     assert (why.loc[why["date"] > at, "contribution"] == 0).all()
 
 
+def test_contributions_totals_and_shares_do_not_depend_on_row_order():
+    # 0.1 + 0.2 - 0.3 rounds differently in each order: the dyad's total (and so every
+    # share, here of a tension that is zero but for rounding) must be the same bits
+    ev = pd.DataFrame(
+        {
+            "date": ["2024-01-01"] * 3,
+            "source": ["IRN", "PAK", "IRN"],
+            "target": ["PAK", "IRN", "PAK"],
+            "kind": "airstrike",
+            "weight": [0.1, 0.2, -0.3],
+        }
+    )
+    model = tn.Model(repeat_discount=1)
+    first = tn.contributions(ev, at="2024-01-01", model=model)
+    for order in ([2, 0, 1], [1, 2, 0], [2, 1, 0]):
+        why = tn.contributions(ev.iloc[order], at="2024-01-01", model=model).loc[first.index]
+        assert why.attrs["tension"] == first.attrs["tension"]
+        np.testing.assert_array_equal(why["share"].to_numpy(), first["share"].to_numpy())
+
+
 @given(events, st.sampled_from([0.5, 2.0, -1.0]))
 def test_scaling_every_weight_scales_tension(ev, factor):
     if ev.empty:

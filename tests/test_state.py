@@ -102,6 +102,13 @@ def test_snapshot_reads_forward_only(seed_events):
     assert "State(1 dyads" in repr(state)
 
 
+def test_snapshot_at_an_instant_with_a_zone_of_naive_events_is_score_at(seed_events):
+    # naive events are UTC: at= with a zone is the same instant, dated as tn.score dates it
+    at = "2024-02-29T00:00+05:00"
+    snap = tn.State.from_events(seed_events).snapshot(at=at)
+    pd.testing.assert_frame_equal(snap, tn.score(seed_events, at=at), check_exact=False, rtol=1e-12)
+
+
 # --- state files you can trust ------------------------------------------------------------
 
 
