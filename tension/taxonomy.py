@@ -309,6 +309,8 @@ def user_weights(weights) -> dict[str, float]:
             raise ParameterError(f"weight of kind {kind!r} is {value!r}, not a number")
         try:
             number = float(value)
+        except OverflowError:  # (an integer beyond the floats: infinite, as read_events reads it)
+            number = np.inf
         except (TypeError, ValueError):
             raise ParameterError(f"weight of kind {kind!r} is {value!r}, not a number") from None
         if not np.isfinite(number):

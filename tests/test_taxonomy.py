@@ -175,6 +175,7 @@ def test_user_weights_extend_and_override():
         (pd.DataFrame({"kind": [" drone"], "weight": [6.0]}), "kind ' drone' has spaces around it"),
         ({"drone": 1e308}, r"limited to ±1e\+100"),
         ({"drone": -1e101}, r"limited to ±1e\+100"),
+        ({"drone": 10**400}, "weights must be finite"),  # (was a bare OverflowError)
         ({"drone": True}, "a number"),
         ({"drone": 1 + 5j}, "a number"),
     ],
