@@ -545,14 +545,35 @@ _CHUNK = 1 << 16
 _WEIGHTS = (np.arange(_CHUNK, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)) | np.uint64(1)
 
 
+def _mix(chunk: np.ndarray, out: np.ndarray, scratch: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser of each value into ``out`` (a bijection of 64-bit values):
+    a plain weighted sum of the bits lets edits cancel out (negating two floats flips two
+    sign bits, 2**63 each; codes changed by +1, -2, +1 at rows 0, 2, 4 meet the weights'
+    arithmetic progression), mixed values do not."""
+    np.right_shift(chunk, np.uint64(30), out=out)
+    np.bitwise_xor(out, chunk, out=out)
+    np.multiply(out, np.uint64(0xBF58476D1CE4E5B9), out=out)
+    np.right_shift(out, np.uint64(27), out=scratch)
+    np.bitwise_xor(out, scratch, out=out)
+    np.multiply(out, np.uint64(0x94D049BB133111EB), out=out)
+    np.right_shift(out, np.uint64(31), out=scratch)
+    np.bitwise_xor(out, scratch, out=out)
+    return out
+
+
 def _weighted_sum(bits: np.ndarray) -> int:
-    """``sum(bits[i] * w_i)`` modulo 2**64 with an odd weight ``w_i`` per position (so one
-    changed value always changes the sum), from a fixed table of weights per chunk."""
+    """``sum(mix(bits[i]) * w_i)`` modulo 2**64 with an odd weight ``w_i`` per position (so
+    one changed value always changes the sum), from a fixed table of weights per chunk;
+    each value mixed first (:func:`_mix`) so that several changes do not cancel."""
     total = np.uint64(0)
+    mixed = np.empty(min(len(bits), _CHUNK), dtype=np.uint64)
+    scratch = np.empty_like(mixed)
     with np.errstate(over="ignore"):
         for k, start in enumerate(range(0, len(bits), _CHUNK)):
             chunk = bits[start : start + _CHUNK]
-            total += np.dot(chunk, _WEIGHTS[: len(chunk)]) * np.uint64(2 * k + 0x2545F4914F6CDD1D | 1)
+            n = len(chunk)
+            values = _mix(chunk, mixed[:n], scratch[:n])
+            total += np.dot(values, _WEIGHTS[:n]) * np.uint64(2 * k + 0x2545F4914F6CDD1D | 1)
     return int(total)
 
 

@@ -242,7 +242,9 @@ def _nanoseconds_possible(raw: pd.Series) -> bool:
     if not pd.api.types.is_datetime64_any_dtype(raw.dtype):
         return True
     arrow = getattr(raw.dtype, "pyarrow_dtype", None)
-    unit = getattr(arrow, "unit", None) or getattr(raw.dtype, "unit", None) or np.datetime_data(raw.dtype)[0]
+    if arrow is not None:  # (Arrow's date32 and date64 have no unit: whole days)
+        return getattr(arrow, "unit", None) == "ns"
+    unit = getattr(raw.dtype, "unit", None) or np.datetime_data(raw.dtype)[0]
     return unit == "ns"
 
 

@@ -300,10 +300,17 @@ def user_weights(weights) -> dict[str, float]:
     for kind, value in weights.items():
         if not isinstance(kind, str) or not kind.strip():
             raise ParameterError(f"weights: a kind must be a non-empty string, not {kind!r}")
+        if kind != kind.strip():  # (the events' kinds are read stripped: it would never match)
+            raise ParameterError(
+                f"weights: kind {kind!r} has spaces around it, and the events' kinds are read without them; "
+                f"write {kind.strip()!r}"
+            )
         if isinstance(value, bool | np.bool_):
             raise ParameterError(f"weight of kind {kind!r} is {value!r}, not a number")
         try:
             number = float(value)
+        except OverflowError:  # (an integer beyond the floats: infinite, as read_events reads it)
+            number = np.inf
         except (TypeError, ValueError):
             raise ParameterError(f"weight of kind {kind!r} is {value!r}, not a number") from None
         if not np.isfinite(number):

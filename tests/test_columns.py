@@ -196,6 +196,35 @@ def test_any_change_voids_the_mark(validated, change):
     assert not _columns.is_marked(validated, DEFAULT)
 
 
+def test_changes_that_cancel_in_a_plain_weighted_sum_void_the_mark():
+    # negating two floats flips two sign bits (2**63 each), and category codes changed by
+    # +1, -2, +1 at rows 0, 2, 4 meet the weights' arithmetic progression: a plain
+    # weighted sum of the bits missed both, so a negative confidence went unchecked and
+    # the kinds' stale codes scored the old kinds
+    raw = pd.DataFrame(
+        {
+            "date": pd.date_range("2024-01-01", periods=5, freq="30D"),
+            "source": ["IRN"] * 5,
+            "target": ["PAK"] * 5,
+            "kind": pd.Categorical(
+                ["airstrike", "threat", "threat", "threat", "airstrike"], ["airstrike", "talks", "threat"]
+            ),
+            "confidence": [0.5, 1.0, 0.5, 1.0, 0.5],
+        }
+    )
+    ev = tn.read_events(raw)
+    ev.loc[[0, 1], "confidence"] = -ev.loc[[0, 1], "confidence"]
+    assert not _columns.is_marked(ev, DEFAULT)
+    with pytest.raises(tn.EventError, match="outside"):
+        tn.score_events(ev)
+    ev = tn.read_events(raw)
+    ev.loc[[0, 4], "kind"] = "talks"
+    ev.loc[2, "kind"] = "airstrike"
+    assert not _columns.is_marked(ev, DEFAULT)
+    fresh = pd.DataFrame(ev.to_dict("list"))
+    assert tn.score_events(ev)["score"].tolist() == tn.score_events(fresh)["score"].tolist()
+
+
 @pytest.mark.parametrize("derive", ["copy", "head", "assign", "slice", "pickle"])
 def test_derived_frames_are_not_marked(validated, derive):
     import pickle

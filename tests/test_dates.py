@@ -167,6 +167,17 @@ def test_a_column_is_read_as_a_whole_not_row_by_row():
     assert sorted(days(shuffled)) == sorted(days(out))
 
 
+@pytest.mark.parametrize("unit", ["date32", "date64"])
+def test_arrow_dates_are_read(unit):
+    # pd.read_parquet(..., dtype_backend="pyarrow") gives date32[pyarrow]: read_events
+    # failed with "TypeError: Cannot interpret 'date32[day][pyarrow]' as a data type"
+    pa = pytest.importorskip("pyarrow")
+    column = pd.Series([dt.date(2024, 1, 17), dt.date(1500, 1, 18)], dtype=pd.ArrowDtype(getattr(pa, unit)()))
+    assert days(read(events(column))) == ["2024-01-17", "1500-01-18"]
+    with pytest.raises(tn.EventError, match="row 1: missing date"):
+        read(events(pd.Series([dt.date(2024, 1, 17), None], dtype=pd.ArrowDtype(getattr(pa, unit)()))))
+
+
 @pytest.mark.parametrize(("name", "value"), [("date_format", 5), ("dayfirst", "yes"), ("dayfirst", 1)])
 def test_date_options_are_checked(name, value):
     with pytest.raises(TypeError, match=name):

@@ -90,6 +90,23 @@ def test_archives_read_as_the_plain_file(tmp_path, reader):
         )
 
 
+@pytest.mark.parametrize("packing", ["gzip", "zip"])
+@pytest.mark.parametrize("reader", [*sorted(READERS), "events"])
+def test_an_archive_under_a_plain_name_is_one_error_saying_so(tmp_path, reader, packing):
+    # gzip data named .csv read as text: GDELT counted its bytes as malformed lines, the
+    # tables asked for another encoding, read_events to save the file as UTF-8
+    if reader == "events":
+        read, sample, suffix = tn.read_events, Path(tn.datasets.path("pakistan_iran_2024.csv")), ".csv"
+    else:
+        read, sample, suffix = READERS[reader]
+    data = gzip.compress(sample.read_bytes()) if packing == "gzip" else _zip({sample.name: sample.read_bytes()})
+    path = tmp_path / f"events{suffix}"
+    path.write_bytes(data)
+    end = ".gz" if packing == "gzip" else ".zip"
+    with pytest.raises(ReadError, match=rf"events{suffix}.* is .*{packing}.*rename it to end in \{end}"):
+        _quiet(read, path)
+
+
 @pytest.mark.parametrize("reader", sorted(READERS))
 @pytest.mark.parametrize("case", ["directory", "glob matching nothing", "missing file"])
 def test_paths_that_are_not_files(tmp_path, reader, case):

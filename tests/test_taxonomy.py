@@ -170,8 +170,12 @@ def test_user_weights_extend_and_override():
         ({None: 6.0}, "non-empty string, not None"),
         ({"": 6.0}, "non-empty string"),
         ({3: 6.0}, "non-empty string, not 3"),
+        # a default kind's override with a space silently left the default weight in use
+        ({"talks ": -2.0}, "kind 'talks ' has spaces around it.*write 'talks'"),
+        (pd.DataFrame({"kind": [" drone"], "weight": [6.0]}), "kind ' drone' has spaces around it"),
         ({"drone": 1e308}, r"limited to ±1e\+100"),
         ({"drone": -1e101}, r"limited to ±1e\+100"),
+        ({"drone": 10**400}, "weights must be finite"),  # (was a bare OverflowError)
         ({"drone": True}, "a number"),
         ({"drone": 1 + 5j}, "a number"),
     ],

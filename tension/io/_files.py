@@ -71,7 +71,14 @@ def open_binary(path: str):
             handle = gzip.open(path, "rb")
             handle.peek(1)  # a file that is not gzip at all fails here, with its name
             return handle
-        return open(path, "rb")
+        handle = open(path, "rb")
+        packed = _packed(handle.peek(8)[:8])
+        if packed:
+            handle.close()
+            ext = _EXTENSIONS.get(packed)
+            rename = f"rename it to end in {ext}, or " if ext else ""
+            raise ReadError(f"{path} is {packed} (its first bytes say so), not text: {rename}decompress it")
+        return handle
     except ReadError:
         raise
     except IsADirectoryError:
@@ -80,6 +87,22 @@ def open_binary(path: str):
         raise
     except ARCHIVE_ERRORS as err:
         raise ReadError(f"{path}: not a readable {_kind(path)} ({err})") from None
+
+
+#: First bytes of compressed data -> its name (no text file starts with these control bytes).
+_MAGIC = {b"\x1f\x8b": "gzip-compressed", b"PK\x03\x04": "a zip archive", b"\xfd7zXZ\x00": "xz-compressed"}
+#: The names every reader opens such data under (bzip2 and xz: only read_events does).
+_EXTENSIONS = {"gzip-compressed": ".gz", "a zip archive": ".zip"}
+
+
+def _packed(head: bytes) -> str | None:
+    """What compressed data ``head`` (a file's first bytes) begins, or None."""
+    for magic, name in _MAGIC.items():
+        if head.startswith(magic):
+            return name
+    if head[:3] == b"BZh" and head[3:4].isdigit() and head[4:8] == b"1AY&":
+        return "bzip2-compressed"
+    return None
 
 
 def _kind(path: str) -> str:
