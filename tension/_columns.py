@@ -564,17 +564,29 @@ def _mix(chunk: np.ndarray, out: np.ndarray, scratch: np.ndarray) -> np.ndarray:
 def _weighted_sum(bits: np.ndarray) -> int:
     """``sum(mix(bits[i]) * w_i)`` modulo 2**64 with an odd weight ``w_i`` per position (so
     one changed value always changes the sum), from a fixed table of weights per chunk;
-    each value mixed first (:func:`_mix`) so that several changes do not cancel."""
+    each value mixed first (:func:`_mix`) so that several changes do not cancel. Long
+    columns are summed in threads, a run of chunks each (the sum does not depend on how)."""
+    chunks = range(0, len(bits), _CHUNK)
+    workers = _threads(None, len(bits))
+    cuts = [len(chunks) * k // workers for k in range(workers + 1)]
+    parts = map_in_threads(lambda k: _chunk_sums(bits, chunks[cuts[k] : cuts[k + 1]]), range(workers), workers)
+    with np.errstate(over="ignore"):
+        return int(np.sum(np.array(parts, dtype=np.uint64), dtype=np.uint64))
+
+
+def _chunk_sums(bits: np.ndarray, starts: range) -> np.uint64:
+    """The terms of :func:`_weighted_sum` of the chunks that begin at ``starts``."""
     total = np.uint64(0)
     mixed = np.empty(min(len(bits), _CHUNK), dtype=np.uint64)
     scratch = np.empty_like(mixed)
     with np.errstate(over="ignore"):
-        for k, start in enumerate(range(0, len(bits), _CHUNK)):
+        for start in starts:
             chunk = bits[start : start + _CHUNK]
             n = len(chunk)
             values = _mix(chunk, mixed[:n], scratch[:n])
-            total += np.dot(values, _WEIGHTS[:n]) * np.uint64(2 * k + 0x2545F4914F6CDD1D | 1)
-    return int(total)
+            k = np.uint64(start // _CHUNK)
+            total += np.dot(values, _WEIGHTS[:n]) * (np.uint64(2) * k + np.uint64(0x2545F4914F6CDD1D | 1))
+    return total
 
 
 def _fingerprint(frame: pd.DataFrame, columns=None) -> tuple:
