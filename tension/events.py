@@ -132,13 +132,14 @@ def _read_table(path: Path, sep: str) -> pd.DataFrame:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)  # (more fields than the header)
             try:
-                return _read_csv(path, options)
+                return _no_short_lines(_read_csv(path, options), path, sep)
             except (pd.errors.ParserWarning, pd.errors.ParserError) as err:
                 failed = err
         width, lines = _line_widths(path, sep)
         longer = [(number, fields[width:]) for number, fields in lines if len(fields) > width]
         if longer and all(not any(f.strip() for f in extra) for _, extra in longer):
-            return pd.read_csv(path, **{**options, "usecols": range(width)})  # (empty fields beyond the header)
+            frame = pd.read_csv(path, **{**options, "usecols": range(width)})  # (empty fields beyond the header)
+            return _no_short_lines(frame, path, sep)
         if longer and len(longer) == len(lines) and all(len(fields) == width + 1 for _, fields in lines):
             return pd.read_csv(path, **{**options, "index_col": None})  # (a row name before each line)
         if longer:
@@ -198,6 +199,52 @@ def _first_not_utf8(path: Path) -> tuple[int, bytes]:
             except UnicodeDecodeError as err:
                 return number, line[err.start : err.start + 1]
     return 0, b""  # pragma: no cover - pandas found one
+
+
+def _no_short_lines(frame: pd.DataFrame, path: Path, sep: str) -> pd.DataFrame:
+    """``frame``, read from ``path``, unless a line has fewer fields than the header (a
+    line cut short, as in a file cut off while it was written): pandas reads the missing
+    fields as empty, which would silently become zero counts and full confidence; that
+    is an error naming the line. Lines are counted only when the last column has an
+    empty value (every short line leaves it empty)."""
+    from .exceptions import ReadError
+
+    if not len(frame) or not len(frame.columns) or not frame.iloc[:, -1].isna().any():
+        return frame
+    width, short = _short_lines(path, sep)
+    if short:
+        (number, fields), more = short[0], len(short) - 1
+        others = f" (and {more} more line{'s' if more > 1 else ''})" if more else ""
+        raise ReadError(
+            f"{path}:{number}: {fields} field{'s' if fields != 1 else ''} where the header has {width}{others}: "
+            "a line cut short, or a missing delimiter; complete the line, or write its empty fields "
+            f"(e.g. {sep.join(['a', 'b', '', ''])!r})"
+        )
+    return frame
+
+
+def _short_lines(path: Path, sep: str) -> tuple[int, list[tuple[int, int]]]:
+    """The header's number of fields, and (line number, fields) of every non-blank line
+    with fewer: delimiters counted with numpy on the bytes when the file has no quotes,
+    else read by Python's csv module (a quoted field may hold delimiters and line ends)."""
+    with _open_file(path) as raw:
+        data = raw.read()
+    if b'"' in data:
+        width, records = _line_widths(path, sep)
+        return width, [(number, len(fields)) for number, fields in records if len(fields) < width]
+    codes = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(codes == ord("\n"))
+    if not len(codes) or codes[-1] != ord("\n"):
+        ends = np.append(ends, len(codes))  # (a last line without its line end)
+    starts = np.r_[0, ends[:-1] + 1]
+    before = np.searchsorted(np.flatnonzero(codes == ord(sep)), ends)  # delimiters before each line end
+    fields = np.diff(before, prepend=0) + 1
+    length = ends - starts
+    blank = (length == 0) | ((length == 1) & (codes[np.minimum(starts, len(codes) - 1)] == ord("\r")))
+    width = int(fields[0])
+    short = np.flatnonzero((fields < width) & ~blank)
+    short = short[short > 0]
+    return width, [(int(k) + 1, int(fields[k])) for k in short]
 
 
 def _line_widths(path: Path, sep: str) -> tuple[int, list[tuple[int, list[str]]]]:

@@ -418,6 +418,38 @@ def test_csv_lines_with_more_fields_than_the_header(tmp_path, compression):
         tn.read_events(extra)
 
 
+@pytest.mark.parametrize("compression", ["", ".gz"])
+def test_csv_lines_with_fewer_fields_than_the_header_are_refused(tmp_path, compression):
+    """A line cut short (a file cut off while it was written) was read with its missing
+    fields empty: the last event scored with no injuries and full confidence, silently."""
+    import gzip
+
+    header = "date,source,target,kind,killed,injured,confidence\n"
+
+    def write(name, lines, *, newline="\n"):
+        path = tmp_path / f"{name}.csv{compression}"
+        data = (header + lines).replace("\n", newline).encode()
+        path.write_bytes(gzip.compress(data) if compression else data)
+        return path
+
+    cut = write("cut", "2024-01-17,IRN,PAK,airstrike,12,3,0.5\n2024-01-18,PAK,IRN,airstrike,1")
+    with pytest.raises(tn.ReadError, match=r"cut\.csv(\.gz)?:3: 5 fields where the header has 7: a line cut short"):
+        tn.read_events(cut)
+    middle = write("middle", "2024-01-17,IRN,PAK,airstrike\n2024-01-18,PAK,IRN,airstrike,1,0,1\n2024-01-19,PAK\n")
+    with pytest.raises(
+        tn.ReadError, match=r"middle\.csv(\.gz)?:2: 4 fields where the header has 7 \(and 1 more line\)"
+    ):
+        tn.read_events(middle)
+    # quoted fields may hold delimiters and line ends: such files are read field by field
+    quoted = write("quoted", '2024-01-17,IRN,PAK,"air,strike\nsecond line",1,0,\n2024-01-18,PAK,IRN,"talks"\n')
+    with pytest.raises(tn.ReadError, match=r"quoted\.csv(\.gz)?:4: 4 fields where the header has 7"):
+        tn.read_events(quoted)
+    # empty fields written out, blank lines and Windows line ends are no short lines
+    fine = write("fine", "2024-01-17,IRN,PAK,airstrike,12,,\n\n2024-01-18,PAK,IRN,airstrike,1,0,\n", newline="\r\n")
+    out = tn.read_events(fine)
+    assert out["killed"].tolist() == [12, 1] and out["confidence"].tolist() == [1.0, 1.0]
+
+
 def test_a_csv_that_is_not_utf8_is_named_with_its_line(tmp_path):
     path = tmp_path / "latin1.csv"
     path.write_bytes("date,source,target,kind,description\n2024-01-17,IRN,PAK,airstrike,café\n".encode("latin-1"))
