@@ -210,6 +210,14 @@ def test_help_of_every_command(command):
     assert result.returncode == 0 and "usage: tension" in result.stdout and len(result.stdout) > 200
 
 
+def test_python_dash_m_tension_is_the_command(tmp_path):
+    # as `tension kinds`, under both module names
+    expected = run("kinds").stdout
+    for module in ("tension", "tension.cli"):
+        out = subprocess.run([sys.executable, "-m", module, "kinds"], capture_output=True, text=True, cwd=tmp_path)
+        assert out.returncode == 0 and out.stdout == expected and "airstrike" in out.stdout
+
+
 def test_import_tension_leaves_heavy_optional_modules_unloaded():
     """`import tension` (and so the command line) stays quick: scipy's optimisers and
     distributions, matplotlib, numba and Dask are imported by the functions that use them."""
