@@ -731,8 +731,10 @@ def read_events(
             lambda pos: f"target equals source ({_values(made['source'], pos)}); a dyad needs two countries",
         )
         kind, kind_missing, unknown, kind_codes = _normalised(col["kind"], str.strip, known, coded["kind"])
-        if unknown is not None and (unknown | kind_missing).any():
-            unknown |= kind_missing
+        if unknown is not None and kind_missing.any():
+            _flag(problems, kind_missing, labels, "kind", lambda pos: "missing kind; every event needs one")
+        if unknown is not None and (unknown & ~kind_missing).any():
+            unknown = unknown & ~kind_missing
             rows = _labels(unknown, labels)
             names = sorted({str(v) for v in col["kind"].iloc[np.flatnonzero(unknown)].tolist()})
             problems.append(

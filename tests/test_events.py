@@ -82,6 +82,20 @@ def test_unknown_kind_lists_known_ones_and_how_to_add():
     assert "weights={'<kind>': <weight>} in Python" in text and "--weights <kind>=<weight>" in text
 
 
+@pytest.mark.parametrize("dtype", [object, "str", "category"])
+def test_a_missing_kind_is_called_missing_not_unknown_nan(dtype):
+    # (it was "unknown kind 'nan'", with the list of known kinds)
+    for kinds, missing, unknown in (
+        (["airstrike", None, "air_strike"], "row 1", "row 2"),
+        ([None, "  ", "talks"], "rows 0, 1", None),
+    ):
+        text = str(error_of(good(kind=pd.Series(kinds, dtype=dtype))))
+        assert f"column 'kind', {missing}: missing kind; every event needs one" in text and "'nan'" not in text
+        assert (unknown is None) == ("unknown kind" not in text)
+        if unknown:
+            assert f"column 'kind', {unknown}: unknown kind 'air_strike'" in text
+
+
 def test_user_kind_is_accepted_with_weights():
     out = tn.read_events(good(kind=["airstrike", "drone_incursion", "talks"]), weights={"drone_incursion": 6.0})
     assert out["kind"].tolist()[1] == "drone_incursion"
