@@ -684,13 +684,26 @@ def read_events(
     _duplicated_columns(frame, where)
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
+        hint = ""
+        if len(frame.columns) == 1:  # one column whose name holds the header: another delimiter
+            sep = next((d for d in (";", "\t", "|", ",") if d in str(frame.columns[0])), None)
+            if sep is not None:
+                advice = {
+                    ",": "give the file a .csv name (a .tsv or .tab name is read with tabs)",
+                    "\t": "give the file a .tsv name (a .csv name is read with commas)",
+                }.get(sep, "save it with commas (.csv) or tabs (.tsv)")
+                hint = (
+                    f"; the header looks like fields separated by {sep!r}: {advice}, or read it with "
+                    f"pandas.read_csv(path, sep={sep!r}) and pass the frame"
+                )
+                missing = missing[:1]  # (one message, not one per column)
         raise EventError(
             [
                 Problem(
                     c,
                     (),
                     f"required column is missing (columns present: {list(map(str, frame.columns))}); "
-                    f"the schema needs {list(REQUIRED)}",
+                    f"the schema needs {list(REQUIRED)}{hint}",
                 )
                 for c in missing
             ],

@@ -464,6 +464,29 @@ def test_csv_lines_with_fewer_fields_than_the_header_are_refused(tmp_path, compr
     assert out["killed"].tolist() == [12, 1] and out["confidence"].tolist() == [1.0, 1.0]
 
 
+@pytest.mark.parametrize(
+    ("name", "sep", "advice"),
+    [
+        ("semi.csv", ";", "save it with commas (.csv) or tabs (.tsv)"),
+        ("tabs.csv", "\t", "give the file a .tsv name"),
+        ("commas.tsv", ",", "give the file a .csv name"),
+    ],
+)
+def test_a_file_with_another_delimiter_says_so_once(tmp_path, name, sep, advice):
+    # (it was four "required column is missing" lines and no word of the delimiter)
+    path = tmp_path / name
+    path.write_text(
+        sep.join(["date", "source", "target", "kind"])
+        + "\n"
+        + sep.join(["2024-01-17", "IRN", "PAK", "airstrike"])
+        + "\n"
+    )
+    err = error_of(path)
+    assert len(err.problems) == 1
+    assert f"the header looks like fields separated by {sep!r}: {advice}" in str(err)
+    assert f"pandas.read_csv(path, sep={sep!r})" in str(err)
+
+
 def test_a_csv_that_is_not_utf8_is_named_with_its_line(tmp_path):
     path = tmp_path / "latin1.csv"
     path.write_bytes("date,source,target,kind,description\n2024-01-17,IRN,PAK,airstrike,café\n".encode("latin-1"))
