@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from ._scan import _threads, in_slices, map_in_threads
+from ._scan import in_slices, map_in_threads, workers_for
 
 __all__ = [
     "text_codes",
@@ -265,7 +265,7 @@ def text_codes(values) -> tuple[np.ndarray, list]:
     """
     chunked = _arrow_chunks(values)
     if chunked is not None:
-        return _arrow_codes([chunked], _threads(None, len(chunked)))[0]
+        return _arrow_codes([chunked], workers_for(None, len(chunked)))[0]
     if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):  # coded already
         categorical = values.array if isinstance(values, pd.Series) else pd.Categorical(values)
         return np.asarray(categorical.codes, dtype=np.int32), list(categorical.categories)
@@ -291,7 +291,7 @@ def text_codes_of(columns, vocabularies=None) -> list:
     columns = list(columns)
     chunks = [_arrow_chunks(column) for column in columns]
     if columns and all(chunked is not None for chunked in chunks):
-        return _arrow_codes(chunks, _threads(None, sum(map(len, columns))), vocabularies)
+        return _arrow_codes(chunks, workers_for(None, sum(map(len, columns))), vocabularies)
     long = len(columns) > 1 and min(map(len, columns)) >= 400_000
     return map_in_threads(text_codes, columns, len(columns) if long else 1)
 
@@ -567,7 +567,7 @@ def _weighted_sum(bits: np.ndarray) -> int:
     each value mixed first (:func:`_mix`) so that several changes do not cancel. Long
     columns are summed in threads, a run of chunks each (the sum does not depend on how)."""
     chunks = range(0, len(bits), _CHUNK)
-    workers = _threads(None, len(bits))
+    workers = workers_for(None, len(bits))
     cuts = [len(chunks) * k // workers for k in range(workers + 1)]
     parts = map_in_threads(lambda k: _chunk_sums(bits, chunks[cuts[k] : cuts[k + 1]]), range(workers), workers)
     with np.errstate(over="ignore"):

@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import _columns, _memory, _params, _steps, _time, core
 from ._prepare import Prepared, attrs, distinct_half_lives, kernel_order
-from ._scan import _threads, map_in_threads
+from ._scan import map_in_threads, workers_for
 from .model import Model, stock_index
 
 __all__ = [
@@ -195,7 +195,7 @@ def snapshot(p: Prepared, at, model: Model) -> pd.DataFrame:
     # the chunks in threads, a few at a time; their sums added in chunk order (the same
     # additions, in the same order, as one chunk after the other)
     starts = list(range(0, len(p.score), SNAPSHOT_CHUNK))
-    workers = _threads(None, len(p.score))
+    workers = workers_for(None, len(p.score))
     for first in range(0, len(starts), workers):
         for sums, seen_here in map_in_threads(chunk, starts[first : first + workers], workers):
             for total, add in zip((hostile, cooperative, heat, flow), sums, strict=True):

@@ -16,8 +16,10 @@ import numpy as np
 import pandas as pd
 
 from . import _columns, _time, core
+from ._scan import gather_by_rank
 from ._version import __version__
 from .events import for_scoring
+from .exceptions import ParameterError
 from .io._direction import check_direction
 from .model import Model, discounted, index_channels, magnitude
 from .taxonomy import TAXONOMY_VERSION, resolve_weights
@@ -229,7 +231,7 @@ def prepare(events, model: Model) -> Prepared:
     # once: for the discount and for the kernel (the sorted codes come with the order, the
     # times and raw scores are moved in threads)
     grouped, sorted_codes = core.group_order(codes, ticks, with_groups=True)
-    sorted_ticks, sorted_raw = core.gather(grouped, ticks, raw)
+    sorted_ticks, sorted_raw = gather_by_rank(grouped, ticks, raw)
     ordered = sorted_codes, sorted_ticks
     found = discounted(codes, ticks, raw, model.repeat_discount, order=grouped, ordered=ordered)
     score = raw  # no occasion discounted: the raw score
@@ -309,11 +311,20 @@ def with_index_channels(p: Prepared, model: Model, matrix, half_lives):
 
 
 def check_dyads(p: Prepared, wanted) -> list:
-    """``wanted`` (a label or a list) as a list, each present in ``p``; else a ValueError."""
+    """``wanted`` (a label or a list) as a list, each present in ``p``; else a
+    :class:`tension.ParameterError` (naming the label written the other way round when
+    that one is present)."""
     wanted = [wanted] if isinstance(wanted, str) else list(wanted)
-    missing = sorted(set(wanted) - set(p.names))
+    present = set(p.names)
+    missing = sorted(set(wanted) - present, key=str)
     if missing:
-        raise ValueError(f"no events for dyad(s) {missing}; dyads present: {list(p.names)[:10]}")
+        turned = {m: "-".join(reversed(m.split("-"))) for m in missing if isinstance(m, str) and m.count("-") == 1}
+        turned = {m: t for m, t in turned.items() if t in present}
+        hint = ""
+        if turned:
+            first, other = next(iter(turned.items()))
+            hint = f"; {first!r} is written {other!r} in these events"
+        raise ParameterError(f"no events for dyad(s) {missing}{hint}; dyads present: {list(p.names)[:10]}")
     return wanted
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "map_in_threads",
     "in_slices",
     "gather",
+    "gather_by_rank",
 ]
 
 #: Positions per block of the associative scan.
@@ -233,7 +234,7 @@ def _unfill(view: np.ndarray, values: np.ndarray, n: int) -> None:
         values[full * block :] = view[full, : n - full * block]
 
 
-def _threads(threads, n: int) -> int:
+def workers_for(threads, n: int) -> int:
     return min(os.cpu_count() or 1, 8) if threads is None and n >= 400_000 else int(threads or 1)
 
 
@@ -280,21 +281,21 @@ def map_in_threads(function, items, workers: int) -> list:
 
 def parallel(tasks, threads, n: int) -> None:
     """Run independent numpy tasks (which release the GIL) in threads."""
-    map_in_threads(lambda task: task(), tasks, _threads(threads, n))
+    map_in_threads(lambda task: task(), tasks, workers_for(threads, n))
 
 
 def in_slices(task, n: int, size: int, threads=None) -> None:
     """``task(lo, hi)`` over consecutive slices of ``size`` rows of ``range(n)``, in
-    threads on long inputs (see :func:`_threads`)."""
+    threads on long inputs (see :func:`workers_for`)."""
     cuts = list(range(0, n, size)) + [n]
-    map_in_threads(lambda k: task(cuts[k], cuts[k + 1]), range(len(cuts) - 1), _threads(threads, n))
+    map_in_threads(lambda k: task(cuts[k], cuts[k + 1]), range(len(cuts) - 1), workers_for(threads, n))
 
 
 def gather(order, *arrays, threads=None):
     """``a[order]`` for each array, in threads: every array cut into one slice of
     ``order`` per thread (``np.take`` releases the GIL)."""
     n = len(order)
-    workers = _threads(threads, n)
+    workers = workers_for(threads, n)
     out = [_memory.empty(n, dtype=np.asarray(a).dtype) for a in arrays]
     cuts = [k * n // workers for k in range(workers + 1)]
     tasks = [
@@ -306,12 +307,46 @@ def gather(order, *arrays, threads=None):
     return out
 
 
+def gather_by_rank(order, *arrays, threads=None):
+    """``a[order]`` for each array, as :func:`gather`, but written by scattering: the
+    rank of each event (``rank[order] = arange(n)``) is made once, then each array is
+    written ``out[rank] = a`` slice by slice of the input, in threads. A random store does
+    not wait for memory as a random load does: on events in time order, moved into (dyad,
+    time) order, this takes about three quarters of the time of :func:`gather` for two
+    arrays. ``order`` must be a permutation.
+
+    Examples
+    --------
+    >>> gather_by_rank(np.array([2, 0, 1]), np.array([10.0, 11.0, 12.0]))[0].tolist()
+    [12.0, 10.0, 11.0]
+    """
+    n = len(order)
+    rank = np.empty(n, dtype=np.intp)
+    out = [_memory.empty(n, dtype=np.asarray(a).dtype) for a in arrays]
+
+    def ranks(lo: int, hi: int) -> None:
+        rank[order[lo:hi]] = np.arange(lo, hi, dtype=np.intp)
+
+    def write(lo: int, hi: int) -> None:
+        where = rank[lo:hi]
+        for a, o in zip(arrays, out, strict=True):
+            o[where] = a[lo:hi]
+
+    in_slices(ranks, n, MOVE_SLICE, threads)
+    in_slices(write, n, MOVE_SLICE, threads)
+    return out
+
+
+#: Events per slice of :func:`gather_by_rank`.
+MOVE_SLICE = 1 << 20
+
+
 def scan_parts(g, t, b, half_lives, threads, out=None) -> np.ndarray:
     """:func:`_scan_sorted` on (group, time)-sorted events (``b`` channel-major, (C, n)),
     cut at group boundaries into one part per thread, the parts in parallel; the states
     go to ``out`` if given (``b`` itself: the scan in place)."""
     n = len(t)
-    bounds = _bounds(g, _threads(threads, n))
+    bounds = part_bounds(g, workers_for(threads, n))
     if len(bounds) == 2:
         return _scan_sorted(g, t, b, half_lives, out)
     out = np.empty(b.shape) if out is None else out
@@ -324,7 +359,7 @@ def scan_parts(g, t, b, half_lives, threads, out=None) -> np.ndarray:
     return out
 
 
-def _bounds(g: np.ndarray, threads: int) -> list:
+def part_bounds(g: np.ndarray, threads: int) -> list:
     """Cuts of (group, time)-sorted events into about equal parts at group boundaries."""
     n = len(g)
     bounds = [0]
@@ -346,7 +381,7 @@ def scan_scatter(g, t, sources, half_lives, order, targets, threads=None) -> Non
     are cut at group boundaries into one part per thread, the parts in parallel.
     """
     n = len(t)
-    bounds = _bounds(g, _threads(threads, n))
+    bounds = part_bounds(g, workers_for(threads, n))
 
     def part(k):
         lo, hi = bounds[k], bounds[k + 1]

@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._kernel import Kernel, TooManyRows, at_events, final_states, on_grid, run
-from ._scan import BLOCK, _bounds, _threads, gather, linear_scan, parallel, scan_scatter, take_part
+from ._scan import BLOCK, gather, linear_scan, parallel, part_bounds, scan_scatter, take_part, workers_for
 from ._scan import PARTS as _SCAN_PARTS
 from ._sort import dense_codes, group_order, is_sorted, time_order
 
@@ -309,7 +309,7 @@ def decayed_parts(
                 lives = half_lives[rows[0] : rows[-1] + 1]
                 _numba.sorted_parts(g[lo:hi], t[lo:hi], [m[lo:hi] for m in columns], taken, lives, into)
 
-        bounds = _bounds(g, _threads(threads, n))
+        bounds = part_bounds(g, workers_for(threads, n))
         parallel(
             [(lambda lo=lo, hi=hi: one_part(lo, hi)) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)],
             threads,

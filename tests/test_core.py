@@ -414,3 +414,32 @@ def test_map_in_threads_keeps_order_runs_nested_calls_and_raises():
     with pytest.raises(ValueError, match="three"):
         map_in_threads(fail, range(8), 2)
     assert map_in_threads(lambda x: x, [], 4) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 3_000), st.integers(0, 2**32 - 1), st.sampled_from([1, 2, 3]))
+def test_gather_by_rank_is_taking_by_the_order(n, seed, threads):
+    """The move into (dyad, time) order by scattering each event to its rank equals
+    ``a[order]`` (a plain take), for any permutation, in any number of threads."""
+    from tension._scan import gather_by_rank
+
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(n)
+    ticks = rng.integers(-(2**62), 2**62, n)
+    values = rng.normal(size=n)
+    moved = gather_by_rank(order, ticks, values, threads=threads)
+    assert [m.dtype for m in moved] == [ticks.dtype, values.dtype]
+    assert np.array_equal(moved[0], ticks[order]) and np.array_equal(moved[1], values[order])
+
+
+def test_gather_by_rank_across_slices():
+    """Long enough for several slices of the scatter, in threads."""
+    from tension._scan import MOVE_SLICE, gather_by_rank
+
+    n = 2 * MOVE_SLICE + 12_345
+    rng = np.random.default_rng(7)
+    codes = rng.integers(0, 500, n)
+    order = core.group_order(codes, np.arange(n, dtype=np.int64))
+    values = rng.normal(size=n)
+    (moved,) = gather_by_rank(order, values, threads=2)
+    assert np.array_equal(moved, values[order])

@@ -396,6 +396,16 @@ def test_decompose_one_dyad_and_bad_by(seed_events):
         tn.decompose(seed_events, dyads="IND-PAK")
 
 
+@pytest.mark.parametrize("function", [tn.score, tn.score_events, tn.decompose])
+def test_an_absent_dyad_is_a_parameter_error_naming_the_label_turned_round(seed_events, function):
+    # (a plain ValueError before, and "PAK-IRN" got no word that the events write it "IRN-PAK")
+    with pytest.raises(tn.ParameterError, match=r"\['PAK-IRN'\]; 'PAK-IRN' is written 'IRN-PAK' in these events"):
+        function(seed_events, dyads="PAK-IRN")
+    with pytest.raises(tn.ParameterError) as err:
+        function(seed_events, dyads=["IRN-PAK", "AFG-PAK"])
+    assert "['AFG-PAK']; dyads present: ['IRN-PAK']" in str(err.value) and "written" not in str(err.value)
+
+
 # --- at scale: snapshots, thresholds, dyad selection ------------------------------
 
 

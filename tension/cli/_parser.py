@@ -120,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="score an events file on a time grid",
         description="Read events (CSV or Parquet in the tension schema, or GDELT/ICEWS/ACLED/PLOVER with "
         "--from) and write the tension of every dyad on a regular grid: dyad, date, tension, "
-        "hostile, cooperative, index.",
+        "hostile, cooperative, index, heat, flow.",
         epilog="example: tension score events.csv --dyad IRN-PAK --half-life 30 -o scores.csv",
     )
     score.add_argument("events", metavar="EVENTS", help="events file (or glob of GDELT files with --from gdelt)")

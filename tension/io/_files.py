@@ -71,14 +71,14 @@ def open_binary(path: str):
             handle = gzip.open(path, "rb")
             handle.peek(1)  # a file that is not gzip at all fails here, with its name
             return handle
-        handle = open(path, "rb")
-        packed = _packed(handle.peek(8)[:8])
+        plain = open(path, "rb")
+        packed = _packed(plain.peek(8)[:8])
         if packed:
-            handle.close()
+            plain.close()
             ext = _EXTENSIONS.get(packed)
             rename = f"rename it to end in {ext}, or " if ext else ""
             raise ReadError(f"{path} is {packed} (its first bytes say so), not text: {rename}decompress it")
-        return handle
+        return plain
     except ReadError:
         raise
     except IsADirectoryError:

@@ -10,13 +10,15 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from ..exceptions import TensionError
+
 #: The columns of a crisis calendar.
 CALENDAR_COLUMNS = ("episode", "dyad", "expectation", "date", "window_days", "reason", "source", "split")
 #: What a measure should do at a key date.
 EXPECTATIONS = ("rise", "peak", "fall")
 
 
-class CalendarError(ValueError):
+class CalendarError(TensionError, ValueError):
     """A crisis calendar that cannot be used as it is (the message says where and why)."""
 
 
