@@ -450,6 +450,25 @@ def test_csv_lines_with_fewer_fields_than_the_header_are_refused(tmp_path, compr
     assert out["killed"].tolist() == [12, 1] and out["confidence"].tolist() == [1.0, 1.0]
 
 
+@pytest.mark.parametrize("quotes", [False, True])
+@pytest.mark.parametrize("sep", [",", "\t"])
+def test_a_line_of_spaces_is_a_blank_line_not_a_short_one(tmp_path, sep, quotes):
+    """pandas skips a line of spaces and tabs (but the delimiter) as it skips an empty
+    one: such a file was read, and must still be, with or without quoted fields."""
+    kind = '"airstrike"' if quotes else "airstrike"
+    lines = ["date,source,target,kind,confidence", f"2024-01-17,IRN,PAK,{kind},", "   ", "2024-01-18,PAK,IRN,talks,1"]
+    if sep == ",":
+        lines.insert(2, " \t \r")
+    path = tmp_path / ("events.tsv" if sep == "\t" else "events.csv")
+    path.write_text("\n".join(line.replace(",", sep) for line in lines) + "\n  \n")
+    out = tn.read_events(path)
+    assert out["kind"].tolist() == ["airstrike", "talks"]
+    cut = tmp_path / ("cut.tsv" if sep == "\t" else "cut.csv")
+    cut.write_text("\n".join(line.replace(",", sep) for line in [*lines, "   ", "2024-01-19,IRN"]) + "\n")
+    with pytest.raises(tn.ReadError, match=rf"cut\.(csv|tsv):{len(lines) + 2}: 2 fields where the header has 5"):
+        tn.read_events(cut)
+
+
 def test_a_csv_that_is_not_utf8_is_named_with_its_line(tmp_path):
     path = tmp_path / "latin1.csv"
     path.write_bytes("date,source,target,kind,description\n2024-01-17,IRN,PAK,airstrike,café\n".encode("latin-1"))
