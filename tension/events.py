@@ -183,6 +183,13 @@ def _open_file(path: Path):
     from .io._files import open_binary
 
     name = str(path).lower()
+    if name.endswith((".tar", ".tar.gz", ".tar.bz2", ".tar.xz", ".zst")):  # (as pandas opens them)
+        import io
+
+        from pandas.io.common import get_handle
+
+        with get_handle(str(path), "rb", compression="infer", is_text=False) as handles:
+            return io.BytesIO(handles.handle.read())
     if name.endswith(".bz2"):
         return bz2.open(path, "rb")
     if name.endswith(".xz"):

@@ -469,6 +469,29 @@ def test_a_line_of_spaces_is_a_blank_line_not_a_short_one(tmp_path, sep, quotes)
         tn.read_events(cut)
 
 
+@pytest.mark.parametrize("suffix", [".tar", ".tar.gz", ".tar.xz"])
+def test_a_tar_archive_is_looked_into_for_short_lines(tmp_path, suffix):
+    """pandas reads a one-file tar archive: its lines are counted in the file it holds,
+    not in the archive's headers and padding (a valid file was refused)."""
+    import io
+    import tarfile
+
+    def archive(name: str, text: str):
+        data = text.encode()
+        path = tmp_path / f"{name}.csv{suffix}"
+        with tarfile.open(path, "w:" + suffix.removeprefix(".tar").removeprefix(".")) as tar:
+            member = tarfile.TarInfo("events.csv")
+            member.size = len(data)
+            tar.addfile(member, io.BytesIO(data))
+        return path
+
+    header = "date,source,target,kind,confidence\n"
+    out = tn.read_events(archive("fine", header + "2024-01-17,IRN,PAK,airstrike,\n2024-01-18,PAK,IRN,talks,1\n"))
+    assert out["confidence"].tolist() == [1.0, 1.0]
+    with pytest.raises(tn.ReadError, match=r"cut\.csv\.tar(\.gz|\.xz)?:3: 2 fields where the header has 5"):
+        tn.read_events(archive("cut", header + "2024-01-17,IRN,PAK,airstrike,0.5\n2024-01-18,PAK\n"))
+
+
 def test_a_csv_that_is_not_utf8_is_named_with_its_line(tmp_path):
     path = tmp_path / "latin1.csv"
     path.write_bytes("date,source,target,kind,description\n2024-01-17,IRN,PAK,airstrike,café\n".encode("latin-1"))
