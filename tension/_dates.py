@@ -54,9 +54,32 @@ _NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 #: themselves: the same in Python's ``re`` and in pyarrow's regex engine (RE2), whose
 #: ``\s`` is ASCII only.
 _SPACE = "[" + "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "]"
+
+
+def _digit_class() -> str:
+    """Python's ``\\d`` (the Unicode decimal digits, ``str.isdecimal``; all of them in the
+    first two planes) as a character class of ranges of the characters themselves: RE2's
+    ``\\d`` is ASCII only, and an offset in other digits (``10:00+٠٥:٠٠``) must still be
+    found, as Python's ``re`` found it."""
+    ranges: list[list[int]] = []
+    for code in range(0x20000):
+        if chr(code).isdecimal():
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return "[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges) + "]"
+
+
+#: Python's digits (``\\d``) as a class, for pyarrow's regex engine (see :data:`_SPACE`).
+_DIGIT = _digit_class()
 #: A UTC offset or zone name after a time of day (``10:00+05:00``, ``10:00:00Z``), in a
 #: named group, read by pyarrow's ``extract_regex`` (see :func:`_zones`).
-_TZ_SUFFIX = r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?" + _SPACE + r"*(?P<zone>Z|[+-]\d{2}:?\d{2}|[+-]\d{2}|UTC|GMT)$"
+_TZ_SUFFIX = (
+    r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?".replace(r"\d", _DIGIT)
+    + _SPACE
+    + r"*(?P<zone>Z|[+-]\d{2}:?\d{2}|[+-]\d{2}|UTC|GMT)$".replace(r"\d", _DIGIT)
+)
 #: The same, without a capture group: for ``str.contains`` (whether a date has an offset).
 HAS_ZONE = _TZ_SUFFIX.replace("(?P<zone>Z|", "(?:Z|")
 _NUMBERS_ADVICE = (

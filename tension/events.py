@@ -183,6 +183,13 @@ def _open_file(path: Path):
     from .io._files import open_binary
 
     name = str(path).lower()
+    if name.endswith((".tar", ".tar.gz", ".tar.bz2", ".tar.xz", ".zst")):  # (as pandas opens them)
+        import io
+
+        from pandas.io.common import get_handle
+
+        with get_handle(str(path), "rb", compression="infer", is_text=False) as handles:
+            return io.BytesIO(handles.handle.read())
     if name.endswith(".bz2"):
         return bz2.open(path, "rb")
     if name.endswith(".xz"):
@@ -229,9 +236,15 @@ def _short_lines(path: Path, sep: str) -> tuple[int, list[tuple[int, int]]]:
     else read by Python's csv module (a quoted field may hold delimiters and line ends)."""
     with _open_file(path) as raw:
         data = raw.read()
+    # pandas skips a line of spaces and tabs (but the delimiter) as a blank line
+    spaces = b" \t".replace(sep.encode(), b"")
     if b'"' in data:
         width, records = _line_widths(path, sep)
-        return width, [(number, len(fields)) for number, fields in records if len(fields) < width]
+        return width, [
+            (number, len(fields))
+            for number, fields in records
+            if len(fields) < width and not (len(fields) == 1 and not fields[0].strip(spaces.decode()))
+        ]
     codes = np.frombuffer(data, dtype=np.uint8)
     ends = np.flatnonzero(codes == ord("\n"))
     if not len(codes) or codes[-1] != ord("\n"):
@@ -243,8 +256,8 @@ def _short_lines(path: Path, sep: str) -> tuple[int, list[tuple[int, int]]]:
     blank = (length == 0) | ((length == 1) & (codes[np.minimum(starts, len(codes) - 1)] == ord("\r")))
     width = int(fields[0])
     short = np.flatnonzero((fields < width) & ~blank)
-    short = short[short > 0]
-    return width, [(int(k) + 1, int(fields[k])) for k in short]
+    short = [int(k) for k in short[short > 0] if data[starts[k] : ends[k]].strip(spaces + b"\r")]
+    return width, [(k + 1, int(fields[k])) for k in short]
 
 
 def _line_widths(path: Path, sep: str) -> tuple[int, list[tuple[int, list[str]]]]:

@@ -339,6 +339,21 @@ def test_any_whitespace_before_an_offset_is_read_as_the_offset(dtype):
     assert (out["date"] == pd.Timestamp("2024-01-05 05:00", tz="UTC")).all()
 
 
+@pytest.mark.parametrize("dtype", [object, "string"])
+def test_an_offset_in_other_digits_is_an_offset_not_a_date_without_a_zone(dtype):
+    # pyarrow's \d is ASCII only: Python's digits are spelled out, so that an offset in
+    # Arabic-Indic digits is still an offset (a date that no format reads), as Python's re
+    # found it, and not "a date without a time zone"; the date without one is that one
+    zoned = pd.Series(["2024-01-05 10:00+05:00", "2024-01-06 10:00+\u0660\u0665:\u0660\u0660"], dtype=dtype)
+    with pytest.raises(tn.EventError, match=r"row 1: unparsable date") as err:
+        read(events(zoned))
+    assert "without a time zone" not in str(err.value)
+    mixed = pd.Series(["13/01/2024 10:00+\u0660\u0665:\u0660\u0660", "14/01/2024 10:00"], dtype=dtype)
+    with pytest.raises(tn.EventError, match=r"row 1: a date without a time zone \('14/01/2024 10:00'\)") as err:
+        read(events(mixed))
+    assert "row 0: unparsable date" in str(err.value)
+
+
 def _timestamps(n: int, seed: int) -> pd.DatetimeIndex:
     rng = np.random.default_rng(seed)
     return pd.to_datetime("2016-01-01") + pd.to_timedelta(rng.permutation(n) * 3_607 + 13, unit="s")

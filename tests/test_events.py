@@ -487,6 +487,48 @@ def test_a_file_with_another_delimiter_says_so_once(tmp_path, name, sep, advice)
     assert f"pandas.read_csv(path, sep={sep!r})" in str(err)
 
 
+@pytest.mark.parametrize("quotes", [False, True])
+@pytest.mark.parametrize("sep", [",", "\t"])
+def test_a_line_of_spaces_is_a_blank_line_not_a_short_one(tmp_path, sep, quotes):
+    """pandas skips a line of spaces and tabs (but the delimiter) as it skips an empty
+    one: such a file was read, and must still be, with or without quoted fields."""
+    kind = '"airstrike"' if quotes else "airstrike"
+    lines = ["date,source,target,kind,confidence", f"2024-01-17,IRN,PAK,{kind},", "   ", "2024-01-18,PAK,IRN,talks,1"]
+    if sep == ",":
+        lines.insert(2, " \t \r")
+    path = tmp_path / ("events.tsv" if sep == "\t" else "events.csv")
+    path.write_text("\n".join(line.replace(",", sep) for line in lines) + "\n  \n")
+    out = tn.read_events(path)
+    assert out["kind"].tolist() == ["airstrike", "talks"]
+    cut = tmp_path / ("cut.tsv" if sep == "\t" else "cut.csv")
+    cut.write_text("\n".join(line.replace(",", sep) for line in [*lines, "   ", "2024-01-19,IRN"]) + "\n")
+    with pytest.raises(tn.ReadError, match=rf"cut\.(csv|tsv):{len(lines) + 2}: 2 fields where the header has 5"):
+        tn.read_events(cut)
+
+
+@pytest.mark.parametrize("suffix", [".tar", ".tar.gz", ".tar.xz"])
+def test_a_tar_archive_is_looked_into_for_short_lines(tmp_path, suffix):
+    """pandas reads a one-file tar archive: its lines are counted in the file it holds,
+    not in the archive's headers and padding (a valid file was refused)."""
+    import io
+    import tarfile
+
+    def archive(name: str, text: str):
+        data = text.encode()
+        path = tmp_path / f"{name}.csv{suffix}"
+        with tarfile.open(path, "w:" + suffix.removeprefix(".tar").removeprefix(".")) as tar:
+            member = tarfile.TarInfo("events.csv")
+            member.size = len(data)
+            tar.addfile(member, io.BytesIO(data))
+        return path
+
+    header = "date,source,target,kind,confidence\n"
+    out = tn.read_events(archive("fine", header + "2024-01-17,IRN,PAK,airstrike,\n2024-01-18,PAK,IRN,talks,1\n"))
+    assert out["confidence"].tolist() == [1.0, 1.0]
+    with pytest.raises(tn.ReadError, match=r"cut\.csv\.tar(\.gz|\.xz)?:3: 2 fields where the header has 5"):
+        tn.read_events(archive("cut", header + "2024-01-17,IRN,PAK,airstrike,0.5\n2024-01-18,PAK\n"))
+
+
 def test_a_csv_that_is_not_utf8_is_named_with_its_line(tmp_path):
     path = tmp_path / "latin1.csv"
     path.write_bytes("date,source,target,kind,description\n2024-01-17,IRN,PAK,airstrike,café\n".encode("latin-1"))
