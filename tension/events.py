@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import itertools
 import math
 import os
 import re
@@ -232,32 +233,61 @@ def _no_short_lines(frame: pd.DataFrame, path: Path, sep: str) -> pd.DataFrame:
 
 def _short_lines(path: Path, sep: str) -> tuple[int, list[tuple[int, int]]]:
     """The header's number of fields, and (line number, fields) of every non-blank line
-    with fewer: delimiters counted with numpy on the bytes when the file has no quotes,
-    else read by Python's csv module (a quoted field may hold delimiters and line ends)."""
-    with _open_file(path) as raw:
-        data = raw.read()
+    with fewer. Delimiters are counted with numpy on the bytes, block by block (the memory
+    of a few blocks, whatever the file's size), while the file has no quotes; a file with
+    quotes is read by Python's csv module (a quoted field may hold delimiters and line
+    ends). Lines end in ``\n`` (or ``\r\n``), or in ``\r`` alone in a file without ``\n``."""
     # pandas skips a line of spaces and tabs (but the delimiter) as a blank line
     spaces = b" \t".replace(sep.encode(), b"")
-    if b'"' in data:
-        width, records = _line_widths(path, sep)
-        return width, [
-            (number, len(fields))
-            for number, fields in records
-            if len(fields) < width and not (len(fields) == 1 and not fields[0].strip(spaces.decode()))
-        ]
-    codes = np.frombuffer(data, dtype=np.uint8)
-    ends = np.flatnonzero(codes == ord("\n"))
-    if not len(codes) or codes[-1] != ord("\n"):
-        ends = np.append(ends, len(codes))  # (a last line without its line end)
-    starts = np.r_[0, ends[:-1] + 1]
-    before = np.searchsorted(np.flatnonzero(codes == ord(sep)), ends)  # delimiters before each line end
-    fields = np.diff(before, prepend=0) + 1
-    length = ends - starts
-    blank = (length == 0) | ((length == 1) & (codes[np.minimum(starts, len(codes) - 1)] == ord("\r")))
-    width = int(fields[0])
-    short = np.flatnonzero((fields < width) & ~blank)
-    short = [int(k) for k in short[short > 0] if data[starts[k] : ends[k]].strip(spaces + b"\r")]
-    return width, [(k + 1, int(fields[k])) for k in short]
+    with _open_file(path) as raw:
+        counted = _count_fields(iter(lambda: raw.read(_SCAN_BLOCK), b""), ord(sep), spaces)
+    if counted is not None:
+        return counted
+    width, records = _line_widths(path, sep)
+    return width, [
+        (number, len(fields))
+        for number, fields in records
+        if len(fields) < width and not (len(fields) == 1 and not fields[0].strip(spaces.decode()))
+    ]
+
+
+def _count_fields(blocks, sep: int, spaces: bytes) -> tuple[int, list[tuple[int, int]]] | None:
+    """:func:`_short_lines` of a file given as blocks of bytes; None at the first quote."""
+    width, lines, carry, newline = 0, 0, b"", None
+    short: list[tuple[int, int]] = []
+    for block in itertools.chain(blocks, [None]):  # (None: the end of the file)
+        if block is not None and b'"' in block:
+            return None
+        data = carry + (block or b"")
+        if newline is None:  # the first line end found says which byte ends lines
+            newline = ord("\n") if b"\n" in data else ord("\r") if b"\r" in data[:-1] or block is None else None
+            if newline is None:
+                carry = data
+                continue
+        codes = np.frombuffer(data, dtype=np.uint8)
+        ends = np.flatnonzero(codes == newline)
+        if block is None and len(codes) and codes[-1] != newline:
+            ends = np.append(ends, len(codes))  # (a last line without its line end)
+        if not len(ends):
+            carry = data
+            continue
+        starts = np.r_[0, ends[:-1] + 1]
+        before = np.searchsorted(np.flatnonzero(codes[: ends[-1]] == sep), ends)  # delimiters before each end
+        fields = np.diff(before, prepend=0) + 1
+        if lines == 0:
+            width = int(fields[0])
+        length = ends - starts
+        blank = (length == 0) | ((length == 1) & (codes[np.minimum(starts, len(codes) - 1)] == ord("\r")))
+        for k in np.flatnonzero((fields < width) & ~blank).tolist():
+            if lines + k > 0 and data[starts[k] : ends[k]].strip(spaces + b"\r\n"):
+                short.append((lines + k + 1, int(fields[k])))
+        lines += len(ends)
+        carry = data[int(ends[-1]) + 1 :]
+    return width, short
+
+
+#: Bytes per block of :func:`_short_lines`.
+_SCAN_BLOCK = 1 << 22
 
 
 def _line_widths(path: Path, sep: str) -> tuple[int, list[tuple[int, list[str]]]]:

@@ -555,3 +555,32 @@ def test_dates_in_one_microsecond_are_warned_about():
                 ).as_unit("ns")
             )
         )
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.one_of(st.integers(1, 6), st.sampled_from(["", "  ", " \t"])), min_size=1, max_size=30),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+    st.booleans(),
+    st.integers(1, 40),
+)
+def test_short_lines_are_counted_alike_in_blocks_of_any_size(shape, newline, last_end, block):
+    """The line count of ``_short_lines``, block by block, against a plain split of the
+    whole text: every non-blank line with fewer fields than the header, with its number."""
+    from tension import events as E
+
+    header = "a,b,c,d"
+    lines = [header] + [",".join(["x"] * item) if isinstance(item, int) else item for item in shape]
+    text = newline.join(lines) + (newline if last_end else "")
+    expected = [
+        (number, line.count(",") + 1)
+        for number, line in enumerate(lines, start=1)
+        if number > 1 and line.strip(" \t") and line.count(",") + 1 < 4
+    ]
+    data = text.encode()
+    blocks = [data[i : i + block] for i in range(0, len(data), block)]
+    assert E._count_fields(iter(blocks), ord(","), b" \t") == (4, expected)
