@@ -73,10 +73,11 @@ def _digit_class() -> str:
 
 #: Python's digits (``\\d``) as a class, for pyarrow's regex engine (see :data:`_SPACE`).
 _DIGIT = _digit_class()
-#: A UTC offset or zone name after a time of day (``10:00+05:00``, ``10:00:00Z``), in a
-#: named group, read by pyarrow's ``extract_regex`` (see :func:`_zones`).
+#: A UTC offset or zone name after a time of day (``10:00+05:00``, ``10:00:00Z``, or an
+#: ISO hour alone, ``T10+05:00``), in a named group, read by pyarrow's ``extract_regex``
+#: (see :func:`_zones`).
 _TZ_SUFFIX = (
-    r"\d:\d{2}(?::\d{2}(?:\.\d+)?)?".replace(r"\d", _DIGIT)
+    r"(?:\d:\d{2}(?::\d{2}(?:\.\d+)?)?|T\d{2})".replace(r"\d", _DIGIT)
     + _SPACE
     + r"*(?P<zone>Z|[+-]\d{2}:?\d{2}|[+-]\d{2}|UTC|GMT)$".replace(r"\d", _DIGIT)
 )
@@ -471,7 +472,10 @@ def _read(values: pd.Series, fmt: str, zoned: bool) -> pd.Series:
     offsets (``zoned``: every date has one) end in UTC."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return pd.to_datetime(values, format=fmt, errors="coerce", utc=zoned or None)
+        try:
+            return pd.to_datetime(values, format=fmt, errors="coerce", utc=zoned or None)
+        except ValueError:  # offsets the zone pattern did not see ("Mixed timezones"): none read
+            return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
 
 
 def _warn_zones(zone: pd.Series, warn) -> None:

@@ -387,3 +387,15 @@ def test_in_a_long_column_of_two_formats_the_one_that_reads_most_is_kept(majorit
     missed = np.flatnonzero(~reads[majority].to_numpy())  # the rows named: those the majority misses
     named = ", ".join(map(str, missed[:8]))
     assert f"rows {named} and {len(missed) - 8} more: unparsable date" in message
+
+
+def test_an_iso_hour_with_offsets_is_read_and_unseen_offsets_are_named():
+    # (both were pandas' bare "Mixed timezones detected")
+    with pytest.warns(tn.TensionWarning, match="different time zones"):
+        out = tn.read_events(events(["2024-01-05T10+05:00", "2024-01-06T10+03:00"]), duplicates="keep")
+    assert out["date"].tolist() == [
+        pd.Timestamp("2024-01-05 05:00", tz="UTC"),
+        pd.Timestamp("2024-01-06 07:00", tz="UTC"),
+    ]
+    with pytest.raises(tn.EventError, match=r"rows 0, 1: unparsable date \('2024-01-05T1000\+05:00'"):
+        tn.read_events(events(["2024-01-05T1000+05:00", "2024-01-06T1000+03:00"]))
