@@ -13,9 +13,9 @@ import functools
 
 import numpy as np
 
-from ._scan import in_slices
+from ._scan import in_slices, map_in_threads, workers_for
 
-__all__ = ["group_order", "time_order", "packed_order", "is_sorted", "dense_codes"]
+__all__ = ["group_order", "time_order", "packed_order", "sort_in_parts", "is_sorted", "dense_codes"]
 
 
 def _bits(value: int) -> int:
@@ -43,7 +43,7 @@ def packed_order(groups: np.ndarray, n_groups: int, times: np.ndarray | None, *,
     key = np.empty(n, dtype=np.int64)
     if times is None:
         in_slices(lambda lo, hi: _pack(key[lo:hi], groups[lo:hi], None, index_bits, lo), n, _SLICE)
-        key.sort()
+        sort_in_parts(key)
         order = key & ((1 << index_bits) - 1)
         if with_groups:
             key >>= index_bits
@@ -68,7 +68,7 @@ def packed_order(groups: np.ndarray, n_groups: int, times: np.ndarray | None, *,
     in_slices(
         lambda lo, hi: _pack(key[lo:hi], groups[lo:hi], quantise(times[lo:hi]), index_bits, lo, time_bits), n, _SLICE
     )
-    key.sort()
+    sort_in_parts(key)
     order = key & ((1 << index_bits) - 1)
     key >>= index_bits  # (group, quantum) of each sorted position
     same = np.flatnonzero(key[1:] == key[:-1])  # (few) positions followed by the same (group, quantum)
@@ -91,6 +91,34 @@ def packed_order(groups: np.ndarray, n_groups: int, times: np.ndarray | None, *,
         key >>= time_bits
         return order, key
     return order
+
+
+def sort_in_parts(values: np.ndarray, workers: int | None = None) -> None:
+    """``values.sort()`` in place, in threads on long arrays (or in ``workers`` parts):
+    one ``np.partition`` at the boundaries of equal parts (each boundary value then in its
+    sorted place, every value on its side of it), then each part sorted in its own
+    thread. The same result as one sort.
+
+    Examples
+    --------
+    >>> v = np.array([5, 3, 9, 1]); sort_in_parts(v); v.tolist()
+    [1, 3, 5, 9]
+    """
+    n = len(values)
+    if workers is None:
+        workers = workers_for(None, n) if n >= _PARTS_FROM else 1
+    workers = max(1, min(int(workers), n))
+    if workers < 2:
+        values.sort()
+        return
+    kth = [n * k // workers for k in range(1, workers)]
+    values.partition(kth)
+    cuts = [0, *[k + 1 for k in kth], n]  # (each kth value is already in place)
+    map_in_threads(lambda p: values[cuts[p] : cuts[p + 1]].sort(), range(workers), workers)
+
+
+#: Values from which :func:`sort_in_parts` sorts in threads.
+_PARTS_FROM = 1 << 20
 
 
 def _shifted(times: np.ndarray, low, shift: int) -> np.ndarray:

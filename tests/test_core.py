@@ -443,3 +443,28 @@ def test_gather_by_rank_across_slices():
     values = rng.normal(size=n)
     (moved,) = gather_by_rank(order, values, threads=2)
     assert np.array_equal(moved, values[order])
+
+
+@given(
+    hnp.arrays(np.int64, st.integers(0, 400), elements=st.integers(-(2**62), 2**62) | st.integers(0, 3)),
+    st.integers(1, 5),
+)
+def test_sort_in_parts_is_one_sort(values, workers):
+    """The threaded sort (a partition at the parts' boundaries, each part sorted in its
+    own thread) gives ``np.sort``, duplicates and all."""
+    from tension._sort import sort_in_parts
+
+    got = values.copy()
+    sort_in_parts(got, workers)
+    assert np.array_equal(got, np.sort(values))
+
+
+def test_group_order_sorts_in_parts_on_long_inputs():
+    """Long enough for the threaded sort, in time order and not: the stable lexsort."""
+    rng = np.random.default_rng(11)
+    n = 1 << 21
+    groups = rng.integers(0, 3_000, n)
+    times = np.sort(rng.integers(0, 10**6, n))
+    assert np.array_equal(core.group_order(groups, times), np.lexsort((times, groups)))
+    shuffled = rng.permutation(times)
+    assert np.array_equal(core.group_order(groups, shuffled), np.lexsort((shuffled, groups)))
