@@ -610,3 +610,13 @@ def test_fighter_jets_are_a_state_s_aircraft_not_fighters():
     found = code("Turkish fighter jets shot down a Russian warplane.", published="2015-11-24")
     assert found[["source", "target"]].values.tolist() == [["TUR", "RUS"]]
     assert found["confidence"].iloc[0] == 1.0 and found["kind"].iloc[0] != "armed_attack"
+
+
+def test_a_country_in_the_dateline_is_not_an_actor():
+    found = code(
+        "CUCUTA, Colombia, Feb 24 - Venezuela broke off diplomatic relations with Colombia on Saturday.",
+        published="2019-02-24",
+    )
+    assert found[["date", "source", "target", "kind"]].astype(str).values.tolist() == [
+        ["2019-02-23", "VEN", "COL", "reduce_relations"]
+    ]

@@ -22,7 +22,7 @@ import datetime as dt
 import re
 from typing import NamedTuple
 
-__all__ = ["DateMention", "find_dates"]
+__all__ = ["DateMention", "dateline_end", "find_dates"]
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -148,6 +148,19 @@ def _resolve(words: str, kind: str, published: dt.date) -> dt.date | None:
     return None if parsed is None else parsed.date()
 
 
+def dateline_end(sentence: str) -> int:
+    """Where a wire dateline opening the sentence ends ("CUCUTA, Colombia, Feb 24 -"), else 0:
+    its place and day are the report's, neither an actor nor a date of an act.
+
+    Examples
+    --------
+    >>> dateline_end("CUCUTA, Colombia, Feb 24 - Talks ended.")
+    27
+    """
+    match = _DATELINE.match(sentence)
+    return match.end() if match else 0
+
+
 def find_dates(sentence: str, *, published: dt.date) -> list[DateMention]:
     """Date expressions in a sentence with the dates they name.
 
@@ -170,8 +183,7 @@ def find_dates(sentence: str, *, published: dt.date) -> list[DateMention]:
     ['on Tuesday']
     """
     out = []
-    dateline = _DATELINE.match(sentence)
-    for match in _REGEX.finditer(sentence, dateline.end() if dateline else 0):
+    for match in _REGEX.finditer(sentence, dateline_end(sentence)):
         kind = next(k for i, (k, _) in enumerate(_PATTERNS) if match.group(f"g{i}") is not None)
         date = _resolve(match.group(0), kind, published)
         if date is not None:
