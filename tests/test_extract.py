@@ -581,3 +581,42 @@ def test_a_period_in_a_participles_clause_leaves_the_days_act(sentence, want):
     found = tn.extract.events(sentence, published="2024-01-29")
     assert want in set(zip(found["source"], found["target"], strict=True))
     assert (found["date"] == pd.Timestamp("2024-01-29")).all()
+
+
+def test_a_dateline_is_not_the_date_of_the_act():
+    """ "ANKARA, Nov 24 -" is the report's place and day: the act is dated by its own words."""
+    story = "ANKARA, Nov 24 - Turkish fighter jets shot down a Russian warplane near the Syrian border on Monday."
+    found = code(story, published="2015-11-25")
+    assert found[["source", "target"]].values.tolist() == [["TUR", "RUS"]]
+    assert str(found["date"].iloc[0].date()) == "2015-11-23"
+    assert [
+        d.words
+        for d in find_dates("CUCUTA, Colombia, Feb. 24 (Reuters) - Talks ended.", published=dt.date(2019, 2, 24))
+    ] == []
+
+
+def test_the_month_march_is_not_a_protest():
+    """A dateline or date in March does not make "March" a protest march that eats the act."""
+    found = code(
+        "DUBAI, March 10 - Saudi Arabia and Iran agreed on Friday to restore diplomatic relations.",
+        published="2023-03-10",
+    )
+    assert sorted(found["source"]) == ["IRN", "SAU"] and set(found["kind"]) == {"diplomatic_cooperation"}
+    found = code("March 10 - Iran condemned Pakistan.", published="2023-03-10")
+    assert found[["source", "target", "kind"]].values.tolist() == [["IRN", "PAK", "condemnation"]]
+
+
+def test_fighter_jets_are_a_state_s_aircraft_not_fighters():
+    found = code("Turkish fighter jets shot down a Russian warplane.", published="2015-11-24")
+    assert found[["source", "target"]].values.tolist() == [["TUR", "RUS"]]
+    assert found["confidence"].iloc[0] == 1.0 and found["kind"].iloc[0] != "armed_attack"
+
+
+def test_a_country_in_the_dateline_is_not_an_actor():
+    found = code(
+        "CUCUTA, Colombia, Feb 24 - Venezuela broke off diplomatic relations with Colombia on Saturday.",
+        published="2019-02-24",
+    )
+    assert found[["date", "source", "target", "kind"]].astype(str).values.tolist() == [
+        ["2019-02-23", "VEN", "COL", "reduce_relations"]
+    ]

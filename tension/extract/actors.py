@@ -24,7 +24,7 @@ __all__ = ["Mention", "country_table", "find_countries", "learn_people", "NON_ST
 NON_STATE = (
     r"gunm[ae]n|militants?|militiam[ae]n|militias?|insurgents?|rebels?|attackers?|assailants?|"
     r"terrorists?|separatists?|extremists?|guerrillas?|jihadists?|(?:suicide )?bombers?|"
-    r"fighters?|hijackers?|pirates?|kidnappers?|mob|protesters|demonstrators|group|"
+    r"fighters?(?! (?:jets?|planes?|aircraft))|hijackers?|pirates?|kidnappers?|mob|protesters|demonstrators|group|"
     r"Jaish al-Adl|Taliban|Hamas|Hezbollah|Hizbollah|al-Qaeda|al-Qaida|Islamic State|ISIS|ISIL|"
     r"Boko Haram|al-Shabaab|Houthis?|IRA|PKK|FARC|Tamil Tigers|LTTE"
 )

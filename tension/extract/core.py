@@ -34,7 +34,7 @@ from ._clause import (
 )
 from .actors import Mention, find_countries, learn_people
 from .counts import find_counts
-from .dates import find_dates
+from .dates import dateline_end, find_dates
 from .text import sentences
 from .triggers import find_triggers
 
@@ -85,7 +85,7 @@ def code_story(text: str, *, published: dt.date) -> list[Candidate]:
     for number, sent in enumerate(sentences(text)):
         s = sent.text
         learn_people(s, find_countries(s, people), people)
-        mentions = find_countries(s, people)
+        mentions = [m for m in find_countries(s, people) if m.start >= dateline_end(s)]  # not "CUCUTA, Colombia, ..."
         for match in _BOTH.finditer(s):
             # "both countries": the two countries the story has named most so far (the
             # later named first among equals)

@@ -22,7 +22,7 @@ import datetime as dt
 import re
 from typing import NamedTuple
 
-__all__ = ["DateMention", "find_dates"]
+__all__ = ["DateMention", "dateline_end", "find_dates"]
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -51,6 +51,11 @@ _PATTERNS = [
     ("approximate", r"earlier this (?:week|month|year)|last month|this (?:month|year)|last weekend"),
 ]
 _REGEX = re.compile("|".join(f"(?P<g{i}>{p})" for i, (_, p) in enumerate(_PATTERNS)))
+# A wire dateline opening a story ("ANKARA, Nov 24 -", "CUCUTA, Colombia, Feb. 24 (Reuters) -"):
+# the place and day of the report, not of any act in the sentence.
+_DATELINE = re.compile(
+    rf"^[A-Z][A-Z'.\- ]+(?:,\s*[A-Z][\w.'\- ]*?)*,\s*{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?\s*(?:\([^)]*\)\s*)?[-–—]+\s"
+)
 _NUMBERS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
 
 
@@ -143,6 +148,19 @@ def _resolve(words: str, kind: str, published: dt.date) -> dt.date | None:
     return None if parsed is None else parsed.date()
 
 
+def dateline_end(sentence: str) -> int:
+    """Where a wire dateline opening the sentence ends ("CUCUTA, Colombia, Feb 24 -"), else 0:
+    its place and day are the report's, neither an actor nor a date of an act.
+
+    Examples
+    --------
+    >>> dateline_end("CUCUTA, Colombia, Feb 24 - Talks ended.")
+    27
+    """
+    match = _DATELINE.match(sentence)
+    return match.end() if match else 0
+
+
 def find_dates(sentence: str, *, published: dt.date) -> list[DateMention]:
     """Date expressions in a sentence with the dates they name.
 
@@ -158,9 +176,14 @@ def find_dates(sentence: str, *, published: dt.date) -> list[DateMention]:
     >>> [(d.words, str(d.date), d.basis) for d in find_dates(
     ...     "The strikes on January 17 and the attack on Saturday", published=dt.date(2024, 1, 29))]
     [('January 17', '2024-01-17', 'absolute'), ('on Saturday', '2024-01-27', 'relative')]
+
+    A story's dateline is the report's day, not an act's, and is not a date of the sentence:
+
+    >>> [d.words for d in find_dates("ANKARA, Nov 24 - Jets shot down a plane on Tuesday.", published=dt.date(2015, 11, 24))]
+    ['on Tuesday']
     """
     out = []
-    for match in _REGEX.finditer(sentence):
+    for match in _REGEX.finditer(sentence, dateline_end(sentence)):
         kind = next(k for i, (k, _) in enumerate(_PATTERNS) if match.group(f"g{i}") is not None)
         date = _resolve(match.group(0), kind, published)
         if date is not None:
