@@ -104,7 +104,8 @@ def score(frame, model, *, score_in_memory, freq, start, end, threshold, at):
     """
     if at is None and (start is None or end is None):
         shuffled, first, last = _by_dyad(frame, model, bounds=True)
-        start, end = grid_bounds(first, last, freq, start, end, first.tz)
+        if not pd.isna(first):  # (no events: every partition's grid is empty, as in memory)
+            start, end = grid_bounds(first, last, freq, start, end, first.tz)
     else:
         shuffled = _by_dyad(frame, model)
 

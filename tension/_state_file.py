@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import _time
+from .countries import country_codes
 from .exceptions import StateError
 from .model import DEFAULT_HALF_LIFE, Model
 
@@ -150,14 +151,24 @@ def from_dict(make: Callable[[Model], Any], data, where: str, *, verify: bool):
     if not isinstance(dyads, list) or not all(isinstance(d, str) for d in dyads):
         fail("dyads", "must be a list of dyad labels")
     sep = "->" if state.model.directed else "-"
-    wrong = [
-        d for d in dyads if len(d.split(sep)) != 2 or not all(d.split(sep)) or (not state.model.directed and "->" in d)
-    ]
+    codes = country_codes()
+
+    def readable(label: str) -> bool:  # (as update() writes it: else the dyad's next events start another dyad)
+        parts = label.split(sep)
+        return (
+            len(parts) == 2
+            and parts[0] != parts[1]
+            and all(part in codes for part in parts)
+            and (state.model.directed or parts[0] < parts[1])
+        )
+
+    wrong = [d for d in dyads if not readable(d)]
     if wrong:
         fail(
             "dyads",
             f"labels {wrong[:3]} do not read as {'directed' if state.model.directed else 'undirected'} "
-            f"dyads ('{'PAK->IRN' if state.model.directed else 'IRN-PAK'}')",
+            f"dyads ('{'PAK->IRN' if state.model.directed else 'IRN-PAK'}': two different country codes"
+            f"{'' if state.model.directed else ', in alphabetical order'})",
         )
     if len(set(dyads)) != len(dyads):
         fail("dyads", "a dyad appears twice")

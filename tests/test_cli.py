@@ -198,6 +198,31 @@ def test_plot_needs_a_dyad_when_several(tmp_path):
     assert run("plot", str(path), "--dyad", "AFG-PAK", "-o", str(tmp_path / "x.png")).returncode == 0
 
 
+def test_plot_of_one_dyad_refuses_a_second_dyad(tmp_path):
+    path = tmp_path / "two.csv"
+    path.write_text("date,source,target,kind\n2024-01-01,PAK,IRN,talks\n2024-01-02,PAK,AFG,threat\n")
+    for kind in ("timeline", "decomposition", "drivers"):  # (the second --dyad was silently left out)
+        result = run(
+            "plot", str(path), "--kind", kind, "--dyad", "AFG-PAK", "--dyad", "IRN-PAK", "-o", str(tmp_path / "x.png")
+        )
+        assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+        assert "--kind " + kind + " draws one dyad" in result.stderr
+    for kind in ("heatmap", "small-multiples"):
+        args = (
+            "plot",
+            str(path),
+            "--kind",
+            kind,
+            "--dyad",
+            "AFG-PAK",
+            "--dyad",
+            "IRN-PAK",
+            "-o",
+            str(tmp_path / "x.png"),
+        )
+        assert run(*args).returncode == 0
+
+
 def test_kinds_cameo_lists_every_code():
     result = run("kinds", "--cameo")
     assert result.returncode == 0
@@ -228,3 +253,19 @@ def test_import_tension_leaves_heavy_optional_modules_unloaded():
     code = f"import sys, tension; print([m for m in {heavy!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_plot_small_multiples_draws_the_dyads_asked_for(tmp_path, monkeypatch):
+    from tension.cli import main
+
+    path = tmp_path / "two.csv"
+    path.write_text("date,source,target,kind\n2024-01-01,PAK,IRN,talks\n2024-01-02,PAK,AFG,threat\n")
+    drawn = []
+    real = tn.plot.small_multiples
+    monkeypatch.setattr(
+        tn.plot, "small_multiples", lambda daily, *a, **k: drawn.append(set(daily["dyad"])) or real(daily, *a, **k)
+    )
+    assert (
+        main(["plot", str(path), "--kind", "small-multiples", "--dyad", "AFG-PAK", "-o", str(tmp_path / "x.png")]) == 0
+    )
+    assert drawn == [{"AFG-PAK"}]  # (--dyad was left out: every dyad drawn)

@@ -56,3 +56,13 @@ def test_a_start_in_another_zone_than_the_events(tmp_path):
     assert result.returncode == 0, result.stderr
     table = pd.read_csv(io.StringIO(result.stdout))
     assert table["alert"].tolist() == ["rise_1d"] and table["date"].tolist() == ["2024-01-06 00:00:00+05:00"]
+
+
+def test_a_zoned_start_is_compared_with_the_last_event_as_an_instant():
+    # 03:00 at +05:00 on the last event's day is 22:00 UTC the day before: before the last event
+    result = _run("score", SEED, "--start", "2024-01-29T03:00+05:00")
+    assert result.returncode == 0, result.stderr
+    want = tn.score(tn.datasets.pakistan_iran_2024(), start="2024-01-29T03:00+05:00")
+    assert pd.read_csv(io.StringIO(result.stdout))["tension"].tolist() == want["tension"].tolist()
+    late = _run("score", SEED, "--start", "2024-01-28T22:00-05:00")  # (03:00 UTC on the last event's day)
+    assert late.returncode == 2 and "is after the last event" in late.stderr

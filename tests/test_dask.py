@@ -134,3 +134,13 @@ def test_a_categorical_date_column_with_known_categories():
     with dask.config.set({"dataframe.shuffle.method": "tasks", "scheduler": "synchronous"}):
         got = tn.score_events(dd.from_pandas(raw, npartitions=2).categorize(columns=["date"])).compute().sort_index()
     assert got["tension"].tolist() == tn.score_events(raw)["tension"].tolist()
+
+
+def test_no_events_give_an_empty_grid_as_in_memory():
+    import dask
+
+    empty = many_events(10).iloc[0:0]
+    with dask.config.set({"dataframe.shuffle.method": "tasks", "scheduler": "synchronous"}):
+        for kw in ({}, {"start": "2020-01-01"}, {"end": "2020-01-01"}):
+            got = tn.score(dd.from_pandas(empty, npartitions=1), **kw).compute()
+            assert got.empty and list(got.columns) == list(tn.score(empty, **kw).columns)

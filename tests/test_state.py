@@ -166,6 +166,11 @@ DAMAGE = {
     "dyad twice": (lambda d: (d["dyads"].append(d["dyads"][0]), d["time"].append(d["time"][0])), "dyads"),
     "directed label in an undirected state": (_set("dyads", value=["IRN->PAK"]), "dyads"),
     "dyad not a string": (_set("dyads", value=[7]), "dyads"),
+    # (a label update() never makes: the dyad's next events would start a new dyad beside it)
+    "undirected dyad with its codes turned round": (_set("dyads", value=["PAK-IRN"]), "dyads"),
+    "dyad in lower case": (_set("dyads", value=["irn-pak"]), "dyads"),
+    "dyad of a code that is no country": (_set("dyads", value=["IRAN-PAK"]), "dyads"),
+    "dyad of one country": (_set("dyads", value=["PAK-PAK"]), "dyads"),
     "time zone unknown": (_set("tz", value="Mars/Olympus"), "tz"),
     "time unit other than us": (_set("time_unit", value="ns"), "time_unit"),
     "missing key": (lambda d: d.pop("dyads"), "dyads"),

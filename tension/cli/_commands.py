@@ -117,6 +117,11 @@ def run_plot(args) -> int:
     events = read_events(args.events, args.source, args.progress, args.weights)
     check_direction(events, args)
     kwargs = score_kwargs(args)
+    if args.dyad and len(set(args.dyad)) > 1 and args.kind not in ("heatmap", "small-multiples"):
+        raise CliError(
+            f"--kind {args.kind} draws one dyad, not {', '.join(dict.fromkeys(args.dyad))}: give --dyad once "
+            "(--kind heatmap or small-multiples draws several)"
+        )
     dyad = args.dyad[0] if args.dyad else None
     daily = tn.score(events, freq=args.freq, start=args.start, end=args.end, **kwargs)
     check_dyads(daily["dyad"], args.dyad)
@@ -133,11 +138,12 @@ def run_plot(args) -> int:
     elif args.kind == "drivers":
         at = args.at or str(daily["date"].max())
         ax = tn.plot.drivers(tn.contributions(events, at=at, dyads=dyad, **kwargs), dyad=dyad, top=args.top)
-    elif args.kind == "heatmap":
-        subset = daily[daily["dyad"].isin(args.dyad)] if args.dyad else daily
-        ax = tn.plot.heatmap(subset, top=args.top)
     else:
-        ax = tn.plot.small_multiples(daily, events, top=min(args.top, 12))[0]
+        subset = daily[daily["dyad"].isin(args.dyad)] if args.dyad else daily
+        if args.kind == "heatmap":
+            ax = tn.plot.heatmap(subset, top=args.top)
+        else:
+            ax = tn.plot.small_multiples(subset, events, top=min(args.top, 12))[0]
     try:
         ax.figure.savefig(args.output, dpi=args.dpi)
     finally:

@@ -141,11 +141,17 @@ def check_direction(events, args) -> None:
     import tension as tn
 
     tn.io.check_direction(events, directed=bool(args.directed))
-    first, last = events["date"].min(), events["date"].max()
-    if args.start and not args.end and pd.Timestamp(args.start).tz_localize(None) > last.tz_localize(None):
+    first, last = _instant(events["date"].min()), _instant(events["date"].max())
+    if args.start and not args.end and _instant(args.start) > last:
         raise CliError(f"--start {args.start} is after the last event ({last:%Y-%m-%d}); give --end as well")
-    if args.end and not args.start and pd.Timestamp(args.end).tz_localize(None) < first.tz_localize(None):
+    if args.end and not args.start and _instant(args.end) < first:
         raise CliError(f"--end {args.end} is before the first event ({first:%Y-%m-%d}); give --start as well")
+
+
+def _instant(date) -> pd.Timestamp:
+    """A date as a naive UTC time (the events' naive dates are UTC): zoned times compare as instants."""
+    date = pd.Timestamp(date)
+    return date.tz_convert("UTC").tz_localize(None) if date.tz is not None else date
 
 
 def score_kwargs(args) -> dict:
