@@ -76,7 +76,7 @@ def grid_bounds(first, last, freq: str, start, end, tz=None):
         return lo, lo
     beyond = last.as_unit("us") + offset
     _params.check_grid(lo, beyond, offset, freq)  # before building anything
-    points = pd.date_range(lo.ceil("us"), beyond.floor("us"), freq=freq, unit="us")
+    points = _params.date_range(lo, beyond, freq)
     return lo, points[min(points.searchsorted(last, side="left"), len(points) - 1)]
 
 
@@ -89,7 +89,7 @@ def grid(p: Prepared, freq: str, start, end) -> pd.DatetimeIndex:
         first, last = _time.dates([p.ticks.min(), p.ticks.max()], None if p.tz is None else "UTC")
     lo, hi = grid_bounds(first, last, freq, start, end, p.tz)
     # grid times are held to the microsecond (see tension._time): bounds rounded inwards
-    return _time.resolution(pd.date_range(lo.ceil("us"), hi.floor("us"), freq=freq, unit="us"))
+    return _time.resolution(_params.date_range(lo, hi, freq))
 
 
 def on_grid(p: Prepared, times: pd.DatetimeIndex, matrix, half_lives, threshold=None, *, limit, advice=SCORE_ADVICE):

@@ -147,13 +147,40 @@ def grid_size(lo: pd.Timestamp, hi: pd.Timestamp, offset: pd.offsets.BaseOffset)
     if isinstance(offset, pd.offsets.Tick):
         step = max(offset.nanos // 1000, 1)
     else:
-        steps, here = [], lo_us
+        # (stepped in UTC: an estimate, and no step lands on a wall time the clocks skip)
+        steps, here = [], lo_us.tz_convert("UTC") if lo_us.tz is not None else lo_us
         for _ in range(3):  # shortest of a few steps: month starts, business days vary
             there = here + offset
             steps.append((there - here) // pd.Timedelta(microseconds=1))
             here = there
         step = max(min(steps), 1)
     return int(span // step) + 2
+
+
+#: What to do about a grid that passes a wall time its clocks skip or repeat.
+_DST_ADVICE = (
+    "give start and end in UTC or with a fixed offset (e.g. '+03:30'), or convert the events' dates "
+    "with tz_convert('UTC')"
+)
+
+
+def date_range(lo: pd.Timestamp, hi: pd.Timestamp, freq, advice: str = _DST_ADVICE) -> pd.DatetimeIndex:
+    """``pd.date_range(lo, hi, freq=freq)`` to the microsecond, bounds rounded inwards; a
+    grid that would pass a wall time the clocks skip or repeat (daylight saving) in the
+    bounds' zone is a :class:`tension.ParameterError` saying what to do, not pandas' error."""
+    try:
+        return pd.date_range(lo.ceil("us"), hi.floor("us"), freq=freq, unit="us")
+    except ValueError as err:
+        if "nonexistent" not in str(err) and "ambiguous" not in str(err).lower():
+            raise
+        _fail(
+            "freq",
+            freq,
+            (
+                f"the grid from {lo} to {hi} in zone {lo.tz} passes a wall time its clocks skip or repeat "
+                f"({str(err).split(' is ')[0].split(': ')[-1]}, daylight saving); {advice}"
+            ),
+        )
 
 
 def check_grid(lo, hi, offset, freq_value) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import _basis
+from . import _basis, _params
 from .exceptions import TensionError, TensionWarning
 from .model import Model
 from .score import score
@@ -192,7 +192,9 @@ def calibrate(
     base = dict(zip(kinds, scores["base_weight"].to_numpy(dtype=float), strict=True))
     quads = m.kind_classes()
     classes = sorted({quads.get(k, "default") for k in kinds}) if half_life == "class" else []
-    grid = pd.date_range(ref.index[0].normalize(), ref.index[-1], freq=freq)
+    grid = _params.date_range(
+        ref.index[0].normalize(), ref.index[-1], freq, "give the reference's dates in UTC: reference.tz_convert('UTC')"
+    )
     off = ref.index.difference(grid)
     if len(off):
         raise CalibrationError(f"reference dates {list(off[:3])} are not on the {freq!r} grid from {grid[0]}")

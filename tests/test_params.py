@@ -283,3 +283,16 @@ def test_grid_bounds_with_other_offsets_than_the_events_are_the_same_instants(ev
     )
     assert str(london["date"].dt.tz) == "Europe/London" and len(london) == 17
     assert (london["date"].dt.hour == 0).all()
+
+
+def test_a_grid_across_a_skipped_midnight_says_what_to_do():
+    """Tehran's clocks skipped 22 March 2018 00:00: a daily grid in that zone was pandas'
+    bare "nonexistent time" error; the same events in UTC score as before."""
+    ev = tn.datasets.pakistan_iran_2024().copy()
+    ev["date"] = pd.Timestamp("2018-03-15", tz="Asia/Tehran") + pd.to_timedelta(range(len(ev)), unit="D")
+    with pytest.raises(tn.ParameterError, match=r"freq='D': .*Asia/Tehran passes a wall time .*2018-03-22 00:00:00"):
+        with pytest.warns(tn.TensionWarning):
+            tn.score(ev, start=pd.Timestamp("2018-03-20", tz="Asia/Tehran"))
+    with pytest.warns(tn.TensionWarning):
+        daily = tn.score(ev, start=pd.Timestamp("2018-03-20", tz="UTC"))
+    assert len(daily) and daily["date"].dt.tz is not None
