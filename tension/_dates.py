@@ -183,6 +183,11 @@ def _resolution(parsed: pd.Series) -> pd.Series:
     tz = getattr(parsed.dtype, "tz", None)
     if tz is None and isinstance(parsed.dtype, np.dtype):  # the extremes from the integers, NaT skipped
         stamps = parsed.to_numpy().view(np.int64)
+        factor = _NANOSECONDS.get(np.datetime_data(parsed.dtype)[0])
+        if factor is not None and len(stamps) >= _LONG:
+            low = int(stamps.min())
+            if low != np.iinfo(np.int64).min:  # no NaT, long: in threads
+                return _as_nanoseconds(parsed, stamps, low, factor)
         present = stamps[stamps != np.iinfo(np.int64).min] if parsed.hasnans else stamps
         if len(present) == 0:
             return parsed.dt.as_unit("ns")
@@ -200,6 +205,27 @@ def _resolution(parsed: pd.Series) -> pd.Series:
     if bounds[0] <= lo and hi <= bounds[1]:
         return parsed.dt.as_unit("ns")
     return parsed.dt.as_unit("us")
+
+
+#: Dates from which :func:`_resolution` converts in slices and threads.
+_LONG = 1 << 20
+#: Nanoseconds per unit of the datetime64 units :func:`_as_nanoseconds` converts.
+_NANOSECONDS = {"s": 10**9, "ms": 10**6, "us": 10**3}
+
+
+def _as_nanoseconds(parsed: pd.Series, stamps: np.ndarray, low: int, factor: int) -> pd.Series:
+    """:func:`_resolution` of a long naive column of seconds, milliseconds or microseconds
+    (``factor`` nanoseconds each) without NaT: nanoseconds when every date fits them,
+    made by one multiplication per slice in threads (exact: the extremes are checked
+    first), else microseconds."""
+    high = int(stamps.max())
+    if not (pd.Timestamp.min.value <= low * factor and high * factor <= pd.Timestamp.max.value):
+        return parsed.dt.as_unit("us")
+    from ._scan import in_slices
+
+    out = np.empty(len(stamps), dtype=np.int64)
+    in_slices(lambda lo, hi: np.multiply(stamps[lo:hi], factor, out=out[lo:hi]), len(stamps), _LONG // 4)
+    return pd.Series(out.view("datetime64[ns]"), index=parsed.index, name=parsed.name, copy=False)
 
 
 def _to_utc(parsed: pd.Series, warn) -> pd.Series:

@@ -22,8 +22,21 @@ def ticks(dates) -> np.ndarray:
     if index.tz is not None:
         index = index.tz_convert("UTC").tz_localize(None)
     if index.unit == "ns":
-        return index.asi8 // 1000
+        return _sliced(index.asi8, lambda values, out: np.floor_divide(values, 1000, out=out))
     return index.as_unit("us").asi8.copy()
+
+
+def _sliced(values: np.ndarray, write) -> np.ndarray:
+    """``write(values, out)`` into a new array, slice by slice in threads when long (an
+    elementwise operation: the same values as in one call)."""
+    out = np.empty(len(values), dtype=values.dtype)
+    if len(values) < _LONG:
+        write(values, out)
+        return out
+    from ._scan import in_slices
+
+    in_slices(lambda lo, hi: write(values[lo:hi], out[lo:hi]), len(values), _LONG // 4)
+    return out
 
 
 def tick(stamp: pd.Timestamp) -> int:

@@ -399,3 +399,21 @@ def test_an_iso_hour_with_offsets_is_read_and_unseen_offsets_are_named():
     ]
     with pytest.raises(tn.EventError, match=r"rows 0, 1: unparsable date \('2024-01-05T1000\+05:00'"):
         tn.read_events(events(["2024-01-05T1000+05:00", "2024-01-06T1000+03:00"]))
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us"])
+def test_long_datetime_columns_convert_as_pandas_does(unit):
+    # long columns are converted to nanoseconds in threads: the same values as pandas'
+    # as_unit, and microseconds kept when a date does not fit nanoseconds
+    from tension import _dates
+
+    rng = np.random.default_rng(5)
+    n = _dates._LONG + 17
+    for span in (4 * 10**9, 10**12):  # within 1677-2262 in seconds, then beyond
+        seconds = rng.integers(-span, span, n)
+        values = pd.Series((seconds * {"s": 1, "ms": 1_000, "us": 1_000_000}[unit]).astype(f"datetime64[{unit}]"))
+        got = _dates._resolution(values)
+        fits = span < 9 * 10**9
+        assert got.equals(values.dt.as_unit("ns" if fits else "us")) and str(got.dtype) == str(
+            values.dt.as_unit("ns" if fits else "us").dtype
+        )
