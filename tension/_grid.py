@@ -312,7 +312,12 @@ def dense(
         where = where[order]
         block = _memory.empty((len(COLUMNS), len(where)))  # (the output)
         if kept:
-            np.take(np.concatenate([v for _, v in kept], axis=1), order, axis=1, out=block)
+            values = np.concatenate([v for _, v in kept], axis=1)
+            # one column at a time, in threads (np.take along axis 1 of the block is 5x slower)
+            map_in_threads(
+                lambda c: np.take(values[c], order, out=block[c]), range(len(COLUMNS)), workers_for(None, len(where))
+            )
+            del values
         del kept
         codes = where % max(n_dyads, 1)
         dates = times[where // max(n_dyads, 1)]

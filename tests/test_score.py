@@ -432,6 +432,29 @@ def test_threshold_keeps_exactly_the_points_above_it(ev, threshold, half_life):
     pd.testing.assert_frame_equal(sparse.reset_index(drop=True), want, check_exact=False, rtol=1e-12, atol=1e-12)
 
 
+def test_threshold_on_a_long_grid_keeps_exactly_the_points_above_it():
+    """Long enough for the kept rows to be put in (dyad, time) order in threads."""
+    from tension.countries import country_codes
+
+    rng = np.random.default_rng(4)
+    codes = np.array(sorted(c for c in country_codes() if len(c) == 3))[:40]
+    n = 20_000
+    a, b = rng.integers(0, 40, n), rng.integers(1, 40, n)
+    ev = pd.DataFrame(
+        {
+            "date": pd.Timestamp("2019-01-01") + pd.to_timedelta(rng.uniform(0, 5 * 365, n), unit="D"),
+            "source": codes[a],
+            "target": codes[(a + b) % 40],
+            "kind": rng.choice(["airstrike", "talks", "threat"], n),
+        }
+    )
+    dense = tn.score(ev, half_life=7)
+    sparse = tn.score(ev, half_life=7, threshold=0.05)
+    want = dense[dense["hostile"] + dense["cooperative"] >= 0.05].reset_index(drop=True)
+    assert len(want) > 400_000 and len(want) < len(dense)
+    pd.testing.assert_frame_equal(sparse.reset_index(drop=True), want, check_exact=False, rtol=1e-12, atol=1e-12)
+
+
 def test_dyads_selects_and_dense_grid_guard(seed_events, monkeypatch):
     other = seed_events.assign(target="AFG")
     both = pd.concat([seed_events, other], ignore_index=True)
