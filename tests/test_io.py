@@ -343,6 +343,23 @@ def test_icews_missing_columns_are_named():
         read_icews(pd.DataFrame({"Event Date": [], "Source Country": [], "Target Country": [], "CAMEO Code": []}))
 
 
+def test_a_table_saved_with_another_delimiter_is_refused_with_the_delimiter_named(tmp_path):
+    # an ACLED export re-saved by a spreadsheet in a locale whose list separator is ";":
+    # guess_format calls it ACLED, so the reader says why its columns are not found
+    path = tmp_path / "acled.csv"
+    path.write_text(
+        "\ufeffevent_id_cnty;event_date;year;event_type;sub_event_type;actor1;actor2;country;notes;fatalities\r\n"
+        "ARM1;13/09/2024;2024;Battles;Armed clash;Military Forces of Armenia (2018-);"
+        "Military Forces of Azerbaijan (2003-);Armenia;\"Exchange of fire; 2 killed\";2\r\n",
+        encoding="utf-8",
+    )
+    assert tn.io.guess_format(path) == "acled"
+    with pytest.raises(ValueError, match=r"missing columns .*fields separated by ';'.*sep=';'"):
+        read_acled(path)
+    ev = read_acled(pd.read_csv(path, sep=";", dtype=str, encoding="utf-8-sig"))  # as the message says
+    assert ev[["source", "target", "kind", "killed"]].values.tolist() == [["ARM", "AZE", "armed_clash", 2]]
+
+
 # --- ACLED -----------------------------------------------------------------------
 
 

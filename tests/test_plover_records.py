@@ -79,6 +79,22 @@ def test_an_empty_specific_column_is_not_filled_from_a_generic_one():
     assert ev.empty and ev.attrs["report"].skipped == {"no source": 1}
 
 
+def test_a_polecat_none_for_a_missing_country_is_counted_as_missing_not_as_the_same_country(tmp_path):
+    # POLECAT's weekly files write "None" where an event has no actor or recipient
+    # country; such a record is skipped as "no target" / "no source", not as domestic
+    header = "Event ID\tEvent Date\tEvent Type\tActor Name\tActor Country\tRecipient Name\tRecipient Country\n"
+    path = tmp_path / "ngecEvents.20240130.Release603.DV.txt"
+    path.write_text(
+        header
+        + "a1\t2024-01-29\tACCUSE\tIran\tIRN\tNone\tNone\n"
+        + "a2\t2024-01-29\tACCUSE\tNone\tNone\tPakistan\tPAK\n"
+        + "a3\t2024-01-29\tACCUSE\tIran\tIRN\tIran\tIRN\n",
+        encoding="utf-8",
+    )
+    ev = _quiet(path)
+    assert ev.empty and ev.attrs["report"].skipped == {"no target": 1, "no source": 1, "same country": 1}
+
+
 @pytest.mark.parametrize("keys", [("date", "Date"), ("Date", "date"), ("Event Date", "event_date")])
 def test_two_names_of_one_rank_that_disagree_are_an_error_in_either_order(tmp_path, keys):
     record = {"event": "ASSAULT", "source": "IRN", "target": "PAK", keys[0]: "2024-01-16", keys[1]: "2020-01-01"}

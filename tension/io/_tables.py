@@ -56,7 +56,15 @@ def load_tables(source, *, sep: str, required, what: str, encoding: str = "utf-8
         missing = [c for c in required if c not in frame.columns]
         if missing:
             found = [c for c in frame.columns if c not in ("file", "line")]
-            raise ValueError(f"{f}: not {what}: missing columns {missing}; found {found[:12]}")
+            hint = ""
+            if len(found) == 1:  # one column whose name holds the header: another delimiter
+                other = next((d for d in (";", "\t", "|", ",") if d != sep and d in found[0]), None)
+                if other is not None:
+                    hint = (
+                        f"; the header looks like fields separated by {other!r}, not {sep!r} (a spreadsheet "
+                        f"re-save?): read it with pandas.read_csv(path, sep={other!r}, dtype=str) and pass the frame"
+                    )
+            raise ValueError(f"{f}: not {what}: missing columns {missing}; found {found[:12]}{hint}")
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
     text = [c for c in frame.columns if c != "line"]
     frame[text] = frame[text].fillna("")  # columns that only some of the files have

@@ -427,10 +427,10 @@ def read_plover(
             elif non_country:
                 reasons.append("not a country")
                 details.append(non_country[0])
-            elif not targets:
+            elif not iso_t:  # (no target, or only missing values such as POLECAT's "None")
                 reasons.append("no target")
                 details.append("")
-            elif not sources:
+            elif not iso_s:
                 reasons.append("no source")
                 details.append("")
             else:
