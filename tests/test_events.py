@@ -470,6 +470,7 @@ def test_csv_lines_with_fewer_fields_than_the_header_are_refused(tmp_path, compr
         ("semi.csv", ";", "save it with commas (.csv) or tabs (.tsv)"),
         ("tabs.csv", "\t", "give the file a .tsv name"),
         ("commas.tsv", ",", "give the file a .csv name"),
+        ("pipes.csv", "|", "save it with commas (.csv) or tabs (.tsv)"),
     ],
 )
 def test_a_file_with_another_delimiter_says_so_once(tmp_path, name, sep, advice):
