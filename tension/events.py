@@ -236,7 +236,8 @@ def _short_lines(path: Path, sep: str) -> tuple[int, list[tuple[int, int]]]:
     with fewer. Delimiters are counted with numpy on the bytes, block by block (the memory
     of a few blocks, whatever the file's size), while the file has no quotes; a file with
     quotes is read by Python's csv module (a quoted field may hold delimiters and line
-    ends). Lines end in ``\n`` (or ``\r\n``), or in ``\r`` alone in a file without ``\n``."""
+    ends). Lines end in ``\n``, ``\r\n`` or ``\r`` alone, mixed as pandas reads them; the
+    header is the first line not blank."""
     # pandas skips a line of spaces and tabs (but the delimiter) as a blank line
     spaces = b" \t".replace(sep.encode(), b"")
     with _open_file(path) as raw:
@@ -253,20 +254,22 @@ def _short_lines(path: Path, sep: str) -> tuple[int, list[tuple[int, int]]]:
 
 def _count_fields(blocks, sep: int, spaces: bytes) -> tuple[int, list[tuple[int, int]]] | None:
     """:func:`_short_lines` of a file given as blocks of bytes; None at the first quote."""
-    width, lines, carry, newline = 0, 0, b"", None
+    width, lines, carry, header = 0, 0, b"", -1  # (header: its line, once found)
     short: list[tuple[int, int]] = []
     for block in itertools.chain(blocks, [None]):  # (None: the end of the file)
         if block is not None and b'"' in block:
             return None
         data = carry + (block or b"")
-        if newline is None:  # the first line end found says which byte ends lines
-            newline = ord("\n") if b"\n" in data else ord("\r") if b"\r" in data[:-1] or block is None else None
-            if newline is None:
-                carry = data
-                continue
         codes = np.frombuffer(data, dtype=np.uint8)
-        ends = np.flatnonzero(codes == newline)
-        if block is None and len(codes) and codes[-1] != newline:
+        # lines end in \n, \r\n or a lone \r, mixed in one file as pandas reads them; a
+        # \r at the end of a block may begin a \r\n: it is decided with the next block
+        end = codes == ord("\n")
+        lone = codes == ord("\r")
+        lone[:-1] &= ~end[1:]
+        if block is not None and len(lone):
+            lone[-1] = False
+        ends = np.flatnonzero(end | lone)
+        if block is None and len(codes) and not (end[-1] or lone[-1]):
             ends = np.append(ends, len(codes))  # (a last line without its line end)
         if not len(ends):
             carry = data
@@ -274,12 +277,15 @@ def _count_fields(blocks, sep: int, spaces: bytes) -> tuple[int, list[tuple[int,
         starts = np.r_[0, ends[:-1] + 1]
         before = np.searchsorted(np.flatnonzero(codes[: ends[-1]] == sep), ends)  # delimiters before each end
         fields = np.diff(before, prepend=0) + 1
-        if lines == 0:
-            width = int(fields[0])
+        if header < 0:  # the header: the first line not blank (pandas skips blank lines before it)
+            for k in range(len(ends)):
+                if data[starts[k] : ends[k]].strip(spaces + b"\r\n"):
+                    header, width = lines + k, int(fields[k])
+                    break
         length = ends - starts
         blank = (length == 0) | ((length == 1) & (codes[np.minimum(starts, len(codes) - 1)] == ord("\r")))
         for k in np.flatnonzero((fields < width) & ~blank).tolist():
-            if lines + k > 0 and data[starts[k] : ends[k]].strip(spaces + b"\r\n"):
+            if lines + k > header and data[starts[k] : ends[k]].strip(spaces + b"\r\n"):
                 short.append((lines + k + 1, int(fields[k])))
         lines += len(ends)
         carry = data[int(ends[-1]) + 1 :]
@@ -298,7 +304,8 @@ def _line_widths(path: Path, sep: str) -> tuple[int, list[tuple[int, list[str]]]
     records: list[tuple[int, list[str]]] = []
     with _open_file(path) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
         reader = csv.reader(text, delimiter=sep)
-        header = next(reader, [])
+        blank = " \t".replace(sep, "")  # (pandas skips blank lines and lines of spaces before the header)
+        header = next((row for row in reader if row and not (len(row) == 1 and not row[0].strip(blank))), [])
         start = reader.line_num + 1
         for fields in reader:
             if fields:  # (blank lines are no records)

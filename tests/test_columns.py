@@ -295,3 +295,23 @@ def test_text_codes_of_empty_null_and_unclean_arrow_columns(values):
     series = pd.Series(values, dtype="string[pyarrow]").iloc[: len(values)]
     codes, uniques = _columns.text_codes(series.astype("str") if values else series[:0])
     assert [None if c < 0 else uniques[c] for c in codes] == values
+
+
+def test_the_digest_of_a_long_column_sees_moved_chunks_and_its_last_value(monkeypatch):
+    """A column of several chunks of the digest: two chunk-long runs of rows swapped, or
+    the last value changed, changes the digest; the digest is the same in any number of
+    threads (each sums a run of chunks)."""
+    from tension import _columns as C
+
+    n = 3 * C._CHUNK + 1_001
+    values = np.random.default_rng(6).normal(size=n)
+    digest = C._column_digest(pd.Series(values))
+    swapped = values.copy()
+    swapped[: C._CHUNK], swapped[C._CHUNK : 2 * C._CHUNK] = values[C._CHUNK : 2 * C._CHUNK], values[: C._CHUNK]
+    last = values.copy()
+    last[-1] += 1.0
+    assert C._column_digest(pd.Series(swapped)) != digest
+    assert C._column_digest(pd.Series(last)) != digest
+    for workers in (1, 2, 3, 7):
+        monkeypatch.setattr(C, "workers_for", lambda threads, n, w=workers: w)
+        assert C._column_digest(pd.Series(values)) == digest

@@ -472,3 +472,40 @@ def test_group_order_sorts_in_parts_on_long_inputs():
     assert np.array_equal(core.group_order(groups, times), np.lexsort((times, groups)))
     shuffled = rng.permutation(times)
     assert np.array_equal(core.group_order(groups, shuffled), np.lexsort((shuffled, groups)))
+
+
+@pytest.mark.parametrize("workers", [3, 4, 5, 8])
+def test_sort_in_parts_of_three_or_more_parts_is_one_sort(workers):
+    """Every boundary between parts must be a partition point (not the first alone):
+    values of many distinct sizes in random order, in three or more parts, sort as
+    ``np.sort`` does, from as many values as parts up."""
+    from tension._sort import sort_in_parts
+
+    rng = np.random.default_rng(workers)
+    for n in (workers, workers + 1, 97, 1_000, 4_099):
+        for values in (rng.integers(-(2**62), 2**62, n), rng.integers(0, 5, n), rng.normal(size=n)):
+            got = values.copy()
+            sort_in_parts(got, workers)
+            assert np.array_equal(got, np.sort(values))
+
+
+@pytest.mark.parametrize("tz", [None, "Asia/Kathmandu"])
+def test_ticks_of_a_long_column_are_its_floored_microseconds(tz):
+    """Nanosecond dates of a long column (converted slice by slice in threads) are the
+    whole microseconds below them, as one floor division of the whole column: dates
+    before 1970 with parts of a microsecond included, int64."""
+    import pandas as pd
+
+    from tension import _time
+
+    rng = np.random.default_rng(4)
+    n = _time._LONG + 12_345
+    stamps = rng.integers(-(2**62), 2**62, n)  # 1823 to 2116, most with nanoseconds
+    stamps[[0, 77, n - 1]] = [-1, -999, 1_001]
+    index = pd.DatetimeIndex(stamps.view("datetime64[ns]"))
+    if tz is not None:
+        index = index.tz_localize("UTC").tz_convert(tz)
+    got = _time.ticks(index)
+    want = stamps // 1000
+    assert got.dtype == np.int64 and np.array_equal(got, want)
+    assert got[0] == -1 and got[77] == -1 and got[-1] == 1  # (floored, not truncated towards 1970)

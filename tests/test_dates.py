@@ -417,3 +417,86 @@ def test_long_datetime_columns_convert_as_pandas_does(unit):
         assert got.equals(values.dt.as_unit("ns" if fits else "us")) and str(got.dtype) == str(
             values.dt.as_unit("ns" if fits else "us").dtype
         )
+
+
+@pytest.mark.parametrize("unit", ["s", "us"])
+def test_long_datetime_columns_with_nat_or_one_late_date_convert_as_pandas_does(unit):
+    """The threaded conversion of a long column is pandas' as_unit in every case: a NaT
+    anywhere (not the first row) stays NaT; one date beyond 2262 (not the first row, the
+    others within 1970-2030) keeps microseconds; the index and name are kept."""
+    from tension import _dates
+
+    rng = np.random.default_rng(8)
+    n = _dates._LONG + 5
+    scale = {"s": 1, "us": 1_000_000}[unit]
+    seconds = rng.integers(0, 1_900_000_000, n)
+    index = pd.RangeIndex(n) * 3 + 10
+    for change in ("nat", "late", None):
+        column = (seconds * scale).astype(f"datetime64[{unit}]")
+        if change == "nat":
+            column[n // 3] = np.datetime64("NaT")
+        elif change == "late":
+            column[n // 2] = np.datetime64("2300-01-01", unit)
+        values = pd.Series(column, index=index, name="date")
+        want = values.dt.as_unit("us" if change == "late" else "ns")
+        got = _dates._resolution(values)
+        pd.testing.assert_series_equal(got, want)
+
+
+#: Python's regular expression of a time's UTC offset or zone name (``\d`` and ``\s`` as
+#: Python's ``re`` reads them), which the offsets found in pyarrow must equal.
+PYTHON_ZONE = r"(?:\d:\d{2}(?::\d{2}(?:\.\d+)?)?|T\d{2})\s*(Z|[+-]\d{2}:?\d{2}|[+-]\d{2}|UTC|GMT)$"
+
+
+def test_zones_found_in_pyarrow_are_those_python_finds():
+    """Every digit-like character (Python's ``\\d`` is the decimal digits, of any plane;
+    superscripts are not digits), offsets with and without a colon, zone names, and text
+    after an offset (then no zone): the zone pyarrow's engine finds is Python's."""
+    import re
+
+    from tension import _dates
+
+    digits = [chr(c) for c in range(0x20000) if chr(c).isdigit() or chr(c).isdecimal()]
+    texts = [f"2024-01-05 1{d}:00+{d}{d}:{d}{d}" for d in digits] + [f"2024-01-05 10:00+0{d}" for d in digits]
+    for end in ["+05:00", "+0500", "+05", "-0330", "Z", "UTC", "GMT", " +05:00", "+5:00", "+05:00 local", "Zulu"]:
+        texts += [f"2024-01-05 10:00{end}", f"2024-01-05T10{end}", f"2024-01-05 10:00:00.25{end}", f"05/01/2024{end}"]
+    got = _dates._zones(pd.Series(texts, dtype=_dates._ARROW_TEXT))
+    want = [m.group(1) if (m := re.search(PYTHON_ZONE, text)) else None for text in texts]
+    assert [None if pd.isna(z) else z for z in got.tolist()] == want
+    assert sum(z is not None for z in want) > len(digits)  # (both kinds found)
+
+
+def test_the_sample_of_a_column_is_the_same_in_any_row_order():
+    from tension import _dates
+
+    stamps = _timestamps(1_500, seed=4).strftime("%d/%m/%Y %H:%M:%S")
+    shuffled = np.random.default_rng(0).permutation(np.asarray(stamps))
+    first = _dates._sample(pd.Series(list(stamps))).tolist()
+    assert first == _dates._sample(pd.Series(list(shuffled))).tolist()
+    assert 150 <= len(first) <= 400 and set(first) <= set(stamps)
+
+
+def test_timestamps_that_read_day_first_and_month_first_are_refused():
+    # (formats with a time of day are only guessed from the values, each both ways)
+    column = ["01/02/2024 10:00:00", "03/04/2024 11:30:00", "05/06/2024 12:00:00", "07/08/2024 09:15:00"]
+    with pytest.raises(tn.EventError, match="ambiguous dates"):
+        read(events(column))
+    assert days(read(events(column), dayfirst=True)) == ["2024-02-01", "2024-04-03", "2024-06-05", "2024-08-07"]
+
+
+@pytest.mark.parametrize(
+    "odd", ["2016-03-05 10:00:00", "5 March 2016 10:00", "03/05/2016 10:00", "13/13/2016 10:00:00"]
+)
+def test_one_value_of_another_format_among_thousands_is_named(odd):
+    """A format is read on the whole column only if it reads a sample of it; one value
+    it does not read, wherever it falls outside the sample, is still an unparsable date
+    named with its row, never a date silently left out."""
+    from tension import _dates
+
+    text = list(_timestamps(3_000, seed=5).strftime("%d/%m/%Y %H:%M:%S"))
+    for row in (7, 1_503, 2_999):
+        column = text[:row] + [odd] + text[row + 1 :]
+        with pytest.raises(tn.EventError, match=rf"row {row}: unparsable date \({odd!r}\): it does not match"):
+            read(events(column))
+        parsed, problems, _ = _dates.collect(pd.Series(column))  # (no reader's net behind it)
+        assert parsed.isna().sum() == 1 and [np.flatnonzero(mask).tolist() for mask, _ in problems] == [[row]]

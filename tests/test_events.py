@@ -470,6 +470,7 @@ def test_csv_lines_with_fewer_fields_than_the_header_are_refused(tmp_path, compr
         ("semi.csv", ";", "save it with commas (.csv) or tabs (.tsv)"),
         ("tabs.csv", "\t", "give the file a .tsv name"),
         ("commas.tsv", ",", "give the file a .csv name"),
+        ("pipes.csv", "|", "save it with commas (.csv) or tabs (.tsv)"),
     ],
 )
 def test_a_file_with_another_delimiter_says_so_once(tmp_path, name, sep, advice):
@@ -584,3 +585,59 @@ def test_short_lines_are_counted_alike_in_blocks_of_any_size(shape, newline, las
     data = text.encode()
     blocks = [data[i : i + block] for i in range(0, len(data), block)]
     assert E._count_fields(iter(blocks), ord(","), b" \t") == (4, expected)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(["", "  ", " \t"]), max_size=3),
+    st.lists(
+        st.tuples(st.one_of(st.integers(1, 6), st.sampled_from(["", "  "])), st.sampled_from(["\n", "\r\n", "\r"]))
+    ),
+    st.booleans(),
+    st.integers(1, 40),
+)
+def test_short_lines_are_counted_as_pandas_splits_lines(before, shape, last_end, block):
+    """pandas ends a line at ``\\n``, ``\\r\\n`` or a lone ``\\r``, in one file mixed, and
+    skips blank lines (and lines of spaces) before the header: the short lines counted
+    block by block are those of that plain split, numbered from the first line."""
+    import re
+
+    from tension import events as E
+
+    lines = [*before, "a,b,c,d"] + [",".join(["x"] * item) if isinstance(item, int) else item for item, _ in shape]
+    ends = ["\n"] * (len(before) + 1) + [end for _, end in shape]
+    text = "".join(line + end for line, end in zip(lines, ends, strict=True))
+    text = text if last_end else text[: -len(ends[-1])]
+    split = re.split(r"\r\n|\r|\n", text)
+    header = next(k for k, line in enumerate(split) if line.strip(" \t"))
+    expected = [
+        (k + 1, line.count(",") + 1)
+        for k, line in enumerate(split)
+        if k > header and line.strip(" \t") and line.count(",") + 1 < 4
+    ]
+    data = text.encode()
+    blocks = [data[i : i + block] for i in range(0, len(data), block)]
+    assert E._count_fields(iter(blocks), ord(","), b" \t") == (4, expected)
+
+
+@pytest.mark.parametrize("quotes", [False, True])
+def test_a_line_cut_short_is_found_after_blank_lines_or_a_lone_cr(tmp_path, quotes):
+    """A line missing its last fields was read silently (confidence 1.0) when blank lines
+    stood before the header (the header's width was taken from the blank line) or when
+    a lone CR ended a line in a file of LF lines (pandas ends the line there)."""
+    kind = '"airstrike"' if quotes else "airstrike"
+    header, full, cut = (
+        "date,source,target,kind,confidence",
+        f"2024-01-17,IRN,PAK,{kind},0.5",
+        "2024-01-18,PAK,IRN,talks",
+    )
+    for name, text, line in [
+        ("blank", f"\n  \n{header}\n{full}\n{cut}\n", 5),
+        ("crlf_blank", f"\r\n{header}\r\n{full}\r\n{cut}\r\n", 4),
+        ("lone_cr", f"{header}\n{full}\r{cut}\n{full}\n", 3),
+    ]:
+        path = tmp_path / f"{name}.csv"
+        path.write_bytes(text.encode())
+        assert len(pd.read_csv(path)) == 2 + (name == "lone_cr")  # (as pandas reads it)
+        with pytest.raises(tn.ReadError, match=rf"{name}\.csv:{line}: 4 fields where the header has 5"):
+            tn.read_events(path)

@@ -296,3 +296,32 @@ def test_a_grid_across_a_skipped_midnight_says_what_to_do():
     with pytest.warns(tn.TensionWarning):
         daily = tn.score(ev, start=pd.Timestamp("2018-03-20", tz="UTC"))
     assert len(daily) and daily["date"].dt.tz is not None
+
+
+def test_a_grid_across_a_repeated_wall_time_says_what_to_do():
+    """London's clocks went back at 02:00 on 27 October 2024 and 01:00 came twice: a daily
+    grid at 01:00 in that zone passes that wall time (pandas' "Cannot infer dst time")."""
+    from tension import _params
+
+    lo, hi = pd.Timestamp("2024-10-25 01:00", tz="Europe/London"), pd.Timestamp("2024-10-30", tz="Europe/London")
+    with pytest.raises(tn.ParameterError, match=r"freq='D': .*Europe/London passes a wall time .*daylight saving"):
+        _params.date_range(lo, hi, "D")
+    assert len(_params.date_range(lo.tz_convert("UTC"), hi.tz_convert("UTC"), "D")) == 6
+    # other errors of pandas are pandas' own, not a word of daylight saving
+    with pytest.raises(ValueError, match="Invalid frequency") as err:
+        _params.date_range(lo, hi, "fortnightly")
+    assert not isinstance(err.value, tn.ParameterError)
+
+
+@pytest.mark.parametrize("freq", ["D", "h", "7D", "W", "MS", "ME", "BME", "QS", "YS", "B", "SMS"])
+@pytest.mark.parametrize("tz", [None, "Europe/London"])
+def test_grid_size_is_at_least_the_number_of_grid_times(freq, tz):
+    from pandas.tseries.frequencies import to_offset
+
+    from tension import _params
+
+    for start in pd.date_range("1999-01-01", periods=12, freq="31D", tz=tz):
+        for years in (1, 30):
+            end = start + pd.DateOffset(years=years)
+            assert _params.grid_size(start, end, to_offset(freq)) >= len(pd.date_range(start, end, freq=freq))
+    assert _params.grid_size(start, start - pd.Timedelta(days=1), to_offset(freq)) == 0
