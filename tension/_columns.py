@@ -532,6 +532,8 @@ def _column_digest(column: pd.Series) -> tuple:
         bits = _pointers(values, copy=False).view(np.uint64)
     elif values.dtype.itemsize == 8:
         bits = values.view(np.uint64)
+    elif values.dtype.itemsize in (1, 2, 4):  # the bits, widened (a float32's value cast would lose them)
+        bits = values.view(f"u{values.dtype.itemsize}").astype(np.uint64)
     else:
         bits = values.astype(np.uint64)
     mask = getattr(array, "_mask", None)

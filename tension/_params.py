@@ -169,18 +169,28 @@ def date_range(lo: pd.Timestamp, hi: pd.Timestamp, freq, advice: str = _DST_ADVI
     grid that would pass a wall time the clocks skip or repeat (daylight saving) in the
     bounds' zone is a :class:`tension.ParameterError` saying what to do, not pandas' error."""
     try:
-        return pd.date_range(lo.ceil("us"), hi.floor("us"), freq=freq, unit="us")
+        return pd.date_range(_rounded(lo, "ceil"), _rounded(hi, "floor"), freq=freq, unit="us")
     except ValueError as err:
         if "nonexistent" not in str(err) and "ambiguous" not in str(err).lower():
             raise
+        when = re.search(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?", str(err))
         _fail(
             "freq",
             freq,
             (
                 f"the grid from {lo} to {hi} in zone {lo.tz} passes a wall time its clocks skip or repeat "
-                f"({str(err).split(' is ')[0].split(': ')[-1]}, daylight saving); {advice}"
+                f"({when.group(0) + ', ' if when else ''}daylight saving); {advice}"
             ),
         )
+
+
+def _rounded(stamp: pd.Timestamp, how: str) -> pd.Timestamp:
+    """``stamp`` rounded to the microsecond (``how``: "ceil" or "floor"), in UTC for a
+    zoned stamp (offsets are whole seconds: the same instant, and never a wall time the
+    clocks skip)."""
+    if stamp.tz is None:
+        return getattr(stamp, how)("us")
+    return getattr(stamp.tz_convert("UTC"), how)("us").tz_convert(stamp.tz)
 
 
 def check_grid(lo, hi, offset, freq_value) -> None:

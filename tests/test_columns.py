@@ -315,3 +315,17 @@ def test_the_digest_of_a_long_column_sees_moved_chunks_and_its_last_value(monkey
     for workers in (1, 2, 3, 7):
         monkeypatch.setattr(C, "workers_for", lambda threads, n, w=workers: w)
         assert C._column_digest(pd.Series(values)) == digest
+
+
+def test_the_digest_of_narrow_columns_is_of_their_bits():
+    """float32 values were cast to integers (0.5 and 0.7 both 0), so such an edit kept the
+    mark; the bits are widened instead."""
+    from tension import _columns
+
+    for before, after in (
+        (np.array([0.5, 1.0], dtype=np.float32), np.array([0.7, 1.0], dtype=np.float32)),
+        (np.array([0.5, 1.0], dtype=np.float16), np.array([0.7, 1.0], dtype=np.float16)),
+        (np.array([1, -2], dtype=np.int32), np.array([1, -3], dtype=np.int32)),
+    ):
+        assert _columns._column_digest(pd.Series(before)) != _columns._column_digest(pd.Series(after))
+        assert _columns._column_digest(pd.Series(before)) == _columns._column_digest(pd.Series(before.copy()))

@@ -350,7 +350,7 @@ def test_a_table_saved_with_another_delimiter_is_refused_with_the_delimiter_name
     path.write_text(
         "\ufeffevent_id_cnty;event_date;year;event_type;sub_event_type;actor1;actor2;country;notes;fatalities\r\n"
         "ARM1;13/09/2024;2024;Battles;Armed clash;Military Forces of Armenia (2018-);"
-        "Military Forces of Azerbaijan (2003-);Armenia;\"Exchange of fire; 2 killed\";2\r\n",
+        'Military Forces of Azerbaijan (2003-);Armenia;"Exchange of fire; 2 killed";2\r\n',
         encoding="utf-8",
     )
     assert tn.io.guess_format(path) == "acled"

@@ -325,3 +325,14 @@ def test_grid_size_is_at_least_the_number_of_grid_times(freq, tz):
             end = start + pd.DateOffset(years=years)
             assert _params.grid_size(start, end, to_offset(freq)) >= len(pd.date_range(start, end, freq=freq))
     assert _params.grid_size(start, start - pd.Timedelta(days=1), to_offset(freq)) == 0
+
+
+def test_a_bound_a_fraction_of_a_microsecond_before_a_skipped_hour_is_rounded_in_utc():
+    # rounded in wall time it fell into the hour London skips on 31 March 2024, and even an
+    # hourly grid (which crosses the change without trouble) was refused
+    ev = tn.datasets.pakistan_iran_2024()
+    ev = ev.assign(date=pd.to_datetime(ev["date"]).dt.tz_localize("UTC"))  # zoned: the grid is in the start's zone
+    start = pd.Timestamp("2024-03-31 00:59:59.9999995", tz="Europe/London")
+    hourly = tn.score(ev, freq="h", start=start, end=pd.Timestamp("2024-03-31 04:00", tz="Europe/London"))
+    times = hourly["date"].drop_duplicates().dt.tz_convert("UTC").tolist()
+    assert times == [pd.Timestamp(f"2024-03-31 0{h}:00", tz="UTC") for h in range(1, 4)]
