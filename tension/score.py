@@ -278,6 +278,21 @@ def score_events(
     return _finish(out, p, m, dyads)
 
 
+def _sorted_parts(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the parts and their names, sorted: the same for any row order (event labels
+    of several types, which do not compare, by type name, then text, then value)."""
+    try:
+        codes, names = pd.factorize(pd.Series(labels, dtype=object), sort=True)
+        return codes, np.asarray(names, dtype=object)
+    except TypeError:
+        codes, names = pd.factorize(pd.Series(labels, dtype=object), sort=False)
+        names = np.asarray(names, dtype=object)
+        rank = sorted(range(len(names)), key=lambda k: (type(names[k]).__name__, str(names[k])))
+        new = np.empty(len(names), dtype=np.int64)
+        new[rank] = np.arange(len(names))
+        return new[codes], names[rank]
+
+
 def _finish(out: pd.DataFrame, p, m: Model, dyads) -> pd.DataFrame:
     """``score_events``' frame: the dyad and date first, the rows of ``dyads``, the attrs."""
     out.insert(0, "date", p.events["date"])
@@ -358,7 +373,7 @@ def decompose(
     if dyads is not None:
         p = select_dyads(p, dyads)
     labels = part_labels(p, by, m)
-    part_codes, part_names = pd.factorize(pd.Series(labels, dtype=object), sort=by != "event")
+    part_codes, part_names = _sorted_parts(labels)
     times = grid(p, freq, start, end)
     matrix, half_lives, channel_part = channels(p, groups=part_codes)
     query_codes, positions, states = on_steps(
