@@ -102,10 +102,14 @@ def test_a_reciprocal_record_with_a_polecat_none_recipient_is_read_as_with_no_re
     empty = _quiet(pd.DataFrame([row | {"Recipient Country": ""}]))
     for missing in ("None", "NULL", "None;None"):
         ev = _quiet(pd.DataFrame([row | {"Recipient Country": missing}]))
-        assert _events(ev) == _events(empty) == [
-            ["2024-01-29", "IRN", "PAK", "pledge_cooperation"],
-            ["2024-01-29", "PAK", "IRN", "pledge_cooperation"],
-        ]
+        assert (
+            _events(ev)
+            == _events(empty)
+            == [
+                ["2024-01-29", "IRN", "PAK", "pledge_cooperation"],
+                ["2024-01-29", "PAK", "IRN", "pledge_cooperation"],
+            ]
+        )
         assert ev.attrs["report"].skipped == {}
     # a recipient that is a non-country or an unknown code is a recipient: no pairs among the actors
     for given, reason in (("IGO", "not a country"), ("XYZ", "unknown country code")):
