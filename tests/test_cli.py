@@ -269,3 +269,19 @@ def test_plot_small_multiples_draws_the_dyads_asked_for(tmp_path, monkeypatch):
         main(["plot", str(path), "--kind", "small-multiples", "--dyad", "AFG-PAK", "-o", str(tmp_path / "x.png")]) == 0
     )
     assert drawn == [{"AFG-PAK"}]  # (--dyad was left out: every dyad drawn)
+
+
+@pytest.mark.parametrize(
+    ("dates", "day"),
+    [
+        (["--start", "2024Q1"], "2024-01-01"),
+        (["--end", "2024Q2"], "2024-04-01"),
+        (["--start", "2024Q1", "--end", "2024Q1"], "2024-01-01"),
+    ],
+)
+def test_a_quarter_as_start_or_end_is_read_as_the_scorer_reads_it(dates, day):
+    # pandas' own reading of "2024Q1" is deprecated (a warning now, an error in pandas 4)
+    result = run("score", SEED, *dates)
+    assert result.returncode == 0, result.stderr
+    assert "warning" not in result.stderr.lower(), result.stderr
+    assert day in result.stdout

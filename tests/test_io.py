@@ -360,6 +360,22 @@ def test_a_table_saved_with_another_delimiter_is_refused_with_the_delimiter_name
     assert ev[["source", "target", "kind", "killed"]].values.tolist() == [["ARM", "AZE", "armed_clash", 2]]
 
 
+def test_an_acled_export_saved_with_tabs_is_refused_with_the_tab_named(tmp_path):
+    # ACLED's column names are matched with their words joined by "_": the tab between two
+    # names must still be seen in the header as written
+    path = tmp_path / "acled.tsv"
+    path.write_text(
+        "event_date\tevent_type\tsub_event_type\tactor1\tactor2\tcountry\tfatalities\n"
+        "2024-09-13\tBattles\tArmed clash\tMilitary Forces of Armenia (2018-)\t"
+        "Military Forces of Azerbaijan (2003-)\tArmenia\t2\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=r"missing columns .*fields separated by '\\t'.*sep='\\t'"):
+        read_acled(path)
+    ev = read_acled(pd.read_csv(path, sep="\t", dtype=str))  # as the message says
+    assert ev[["source", "target", "kind", "killed"]].values.tolist() == [["ARM", "AZE", "armed_clash", 2]]
+
+
 # --- ACLED -----------------------------------------------------------------------
 
 

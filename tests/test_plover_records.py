@@ -95,6 +95,28 @@ def test_a_polecat_none_for_a_missing_country_is_counted_as_missing_not_as_the_s
     assert ev.empty and ev.attrs["report"].skipped == {"no target": 1, "no source": 1, "same country": 1}
 
 
+def test_a_reciprocal_record_with_a_polecat_none_recipient_is_read_as_with_no_recipient():
+    # "None" is a missing recipient (as above): several actor countries and no recipient
+    # is a reciprocal record, whether the recipient is empty or POLECAT's "None"
+    row = {"Event Type": "AGREE", "Event Date": "2024-01-29", "Actor Country": "IRN;PAK"}
+    empty = _quiet(pd.DataFrame([row | {"Recipient Country": ""}]))
+    for missing in ("None", "NULL", "None;None"):
+        ev = _quiet(pd.DataFrame([row | {"Recipient Country": missing}]))
+        assert (
+            _events(ev)
+            == _events(empty)
+            == [
+                ["2024-01-29", "IRN", "PAK", "pledge_cooperation"],
+                ["2024-01-29", "PAK", "IRN", "pledge_cooperation"],
+            ]
+        )
+        assert ev.attrs["report"].skipped == {}
+    # a recipient that is a non-country or an unknown code is a recipient: no pairs among the actors
+    for given, reason in (("IGO", "not a country"), ("XYZ", "unknown country code")):
+        ev = _quiet(pd.DataFrame([row | {"Recipient Country": given}]))
+        assert ev.empty and ev.attrs["report"].skipped == {reason: 1}
+
+
 @pytest.mark.parametrize("keys", [("date", "Date"), ("Date", "date"), ("Event Date", "event_date")])
 def test_two_names_of_one_rank_that_disagree_are_an_error_in_either_order(tmp_path, keys):
     record = {"event": "ASSAULT", "source": "IRN", "target": "PAK", keys[0]: "2024-01-16", keys[1]: "2020-01-01"}

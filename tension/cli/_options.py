@@ -119,7 +119,7 @@ def check_options(args) -> None:
                 reason = str(err).split(": ", 1)[-1]
                 raise CliError(f"--{name} {value!r} is not a date (write it as YYYY-MM-DD): {reason}") from None
     if getattr(args, "start", None) and getattr(args, "end", None):
-        start, end = pd.Timestamp(args.start), pd.Timestamp(args.end)
+        start, end = _params.timestamp("start", args.start), _params.timestamp("end", args.end)
         if (start.tz is None) != (end.tz is None):
             raise CliError(f"--start {args.start} and --end {args.end}: give a time zone on both or on neither")
         if start > end:
@@ -150,7 +150,7 @@ def check_direction(events, args) -> None:
 
 def _instant(date) -> pd.Timestamp:
     """A date as a naive UTC time (the events' naive dates are UTC): zoned times compare as instants."""
-    date = pd.Timestamp(date)
+    date = _params.timestamp("date", date) if isinstance(date, str) else pd.Timestamp(date)  # (quarters too)
     return date.tz_convert("UTC").tz_localize(None) if date.tz is not None else date
 
 

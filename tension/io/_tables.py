@@ -39,6 +39,9 @@ def load_tables(source, *, sep: str, required, what: str, encoding: str = "utf-8
             frame, bad = read_records(f, sep=sep, encoding=encoding)
             frames.append(frame)
             problems.extend(bad)
+    # each file's header as written (canonical names join a header's words with "_": a tab
+    # between them would be lost)
+    headers = [[c for c in frame.columns if c not in ("file", "line")] for frame in frames]
     if canonical is not None:
         renamed = []
         for frame in frames:
@@ -52,13 +55,13 @@ def load_tables(source, *, sep: str, required, what: str, encoding: str = "utf-8
                 )
             renamed.append(frame)
         frames = renamed
-    for f, frame in zip(files, frames, strict=True):
+    for f, frame, header in zip(files, frames, headers, strict=True):
         missing = [c for c in required if c not in frame.columns]
         if missing:
             found = [c for c in frame.columns if c not in ("file", "line")]
             hint = ""
-            if len(found) == 1:  # one column whose name holds the header: another delimiter
-                other = next((d for d in (";", "\t", "|", ",") if d != sep and d in found[0]), None)
+            if len(header) == 1:  # one column whose name holds the header: another delimiter
+                other = next((d for d in (";", "\t", "|", ",") if d != sep and d in str(header[0])), None)
                 if other is not None:
                     hint = (
                         f"; the header looks like fields separated by {other!r}, not {sep!r} (a spreadsheet "

@@ -415,7 +415,9 @@ def read_plover(
         unknown = [c for c, code in zip(named_s + named_t, iso, strict=True) if code == "?"]
         iso_s = list(dict.fromkeys(c for c in iso[: len(named_s)] if c not in ("", "?")))
         iso_t = list(dict.fromkeys(c for c in iso[len(named_s) :] if c not in ("", "?")))
-        if not targets and len(iso_s) >= 2:
+        # no recipient: none given, or only missing values such as POLECAT's "None"
+        no_target = len(named_t) == len(targets) and all(code == "" for code in iso[len(named_s) :])
+        if no_target and len(iso_s) >= 2:
             pairs = [(a, b) for a in iso_s for b in iso_s if a != b]
         else:
             pairs = [(a, b) for a in iso_s for b in iso_t if a != b]
