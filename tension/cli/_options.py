@@ -120,6 +120,7 @@ def check_options(args) -> None:
                 raise CliError(f"--{name} {value!r} is not a date (write it as YYYY-MM-DD): {reason}") from None
     if getattr(args, "start", None) and getattr(args, "end", None):
         start, end = _params.timestamp("start", args.start), _params.timestamp("end", args.end)
+        assert start is not None and end is not None  # (both given)
         if (start.tz is None) != (end.tz is None):
             raise CliError(f"--start {args.start} and --end {args.end}: give a time zone on both or on neither")
         if start > end:
