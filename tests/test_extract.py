@@ -620,3 +620,23 @@ def test_a_country_in_the_dateline_is_not_an_actor():
     assert found[["date", "source", "target", "kind"]].astype(str).values.tolist() == [
         ["2019-02-23", "VEN", "COL", "reduce_relations"]
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "source", "target"),
+    [
+        ("On Monday Iran condemned Pakistan.", "2024-01-29", "IRN", "PAK"),
+        ("On June 3 Iran condemned Pakistan.", "2023-06-03", "IRN", "PAK"),
+        ("Early on Tuesday Pakistan condemned Iran.", "2024-01-30", "PAK", "IRN"),
+    ],
+)
+def test_an_opening_time_phrase_without_a_comma_leaves_the_subject(text, day, source, target):
+    # "On Monday Iran ..." read Iran as inside the phrase "on Monday Iran": no event at all
+    out = tn.extract.events(text, published="2024-01-31")
+    assert len(out) == 1 and out.loc[0, "date"] == pd.Timestamp(day) and out.loc[0, "kind"] == "condemnation"
+    assert (out.loc[0, "source"], out.loc[0, "target"]) == (source, target)
+
+
+def test_a_preposition_before_a_place_still_opens_a_phrase():
+    # the time words are the exception, not every preposition
+    assert tn.extract.events("Officials in Tehran on Monday condemned Pakistan.", published="2024-01-31").empty

@@ -38,9 +38,16 @@ VIOLENT = {"airstrike", "armed_clash", "armed_attack", "bombing", "assassination
 #: Kinds of force more specific than the generic ones, in order of precedence.
 SPECIFIC_FORCE = ["mass_violence", "assassination", "bombing", "airstrike"]
 
+#: Words that begin a time phrase ("On Monday", "on June 3", "in 2019"): a preposition
+#: before one opens no phrase that holds the next mention ("On Monday Iran condemned ...").
+_TIME_WORD = (
+    r"(?:(?:early|late)\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|jan(?:uary)?|feb(?:ruary)?|"
+    r"march|april|may|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|\d)\b"
+)
 _PREP = re.compile(
     r"\b(?:of|in|with|against|on|upon|to|from|at|into|near|towards?|for|over|between|by|across|inside|"
-    r"along|among|including|than|about)\s+(?:the\s+|an?\s+|his\s+|her\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,2}$",
+    r"along|among|including|than|about)\s+(?!" + _TIME_WORD + r")"
+    r"(?:the\s+|an?\s+|his\s+|her\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 _SPEECH = r"said|says|stated|states|claimed|claims|told|announced|reported|added|assured|insisted|believes?|believed|according to|noted|argued|confirmed"
