@@ -640,3 +640,13 @@ def test_an_opening_time_phrase_without_a_comma_leaves_the_subject(text, day, so
 def test_a_preposition_before_a_place_still_opens_a_phrase():
     # the time words are the exception, not every preposition
     assert tn.extract.events("Officials in Tehran on Monday condemned Pakistan.", published="2024-01-31").empty
+
+
+def test_every_country_of_a_listed_subject_is_a_source_articles_and_all():
+    # "the United Arab Emirates" after a comma ended the list: only Saudi Arabia was coded
+    out = tn.extract.events(
+        "Saudi Arabia, the United Arab Emirates, Bahrain and Egypt severed diplomatic relations with Qatar on Monday.",
+        published="2017-06-05",
+    )
+    assert sorted(out["source"]) == ["ARE", "BHR", "EGY", "SAU"] and set(out["target"]) == {"QAT"}
+    assert set(out["kind"]) == {"reduce_relations"} and set(out["date"]) == {pd.Timestamp("2017-06-05")}

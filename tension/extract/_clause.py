@@ -155,7 +155,9 @@ def subject(text: str, mentions: list[Mention], lo: int, hi: int) -> tuple[list[
     for m in free:
         if not group:
             group.append(m)
-        elif m.start == group[-1].start or re.fullmatch(r"\s*(?:,|and|&|,\s*and)\s*", text[group[-1].end : m.start]):
+        elif m.start == group[-1].start or re.fullmatch(
+            r"\s*(?:,|and|&|,\s*and)\s*(?:the\s+)?", text[group[-1].end : m.start], re.IGNORECASE
+        ):  # ("Saudi Arabia, the United Arab Emirates and Egypt")
             group.append(m)
         elif m.iso3 == group[-1].iso3 and not _PREP.search(text[lo : m.start]):
             group.append(m)  # "Iranian Foreign Minister Hossein Amirabdollahian"
