@@ -650,3 +650,24 @@ def test_every_country_of_a_listed_subject_is_a_source_articles_and_all():
     )
     assert sorted(out["source"]) == ["ARE", "BHR", "EGY", "SAU"] and set(out["target"]) == {"QAT"}
     assert set(out["kind"]) == {"reduce_relations"} and set(out["date"]) == {pd.Timestamp("2017-06-05")}
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "target"),
+    [
+        ("A Pakistani convoy attacked by Iranian jets was carrying aid.", "IRN", "PAK"),
+        ("Iranian forces killed by Pakistani strikes were buried on Monday.", "PAK", "IRN"),
+        ("Kosovo mourned a police officer killed by Serb gunmen who stormed a village.", "SRB", "XKX"),
+    ],
+)
+def test_a_participle_with_its_agent_in_a_by_phrase_is_a_passive(text, source, target):
+    # without "was"/"were" the victim's side was read as the actor ("Kosovo ... killed"), the
+    # direction turned round at full confidence
+    out = tn.extract.events(text, published="2024-01-31")
+    assert len(out) == 1 and (out.loc[0, "source"], out.loc[0, "target"]) == (source, target)
+
+
+def test_by_and_a_doing_or_a_means_is_no_agent():
+    # "retaliated by striking" and "by mistake" keep the subject as the actor
+    out = tn.extract.events("Iran killed by mistake two Pakistani guards on Monday.", published="2024-01-31")
+    assert (out.loc[0, "source"], out.loc[0, "target"]) == ("IRN", "PAK")

@@ -200,9 +200,16 @@ def code_trigger(
             relative_agent = [named[-1]]
         elif not (_EVENT_NOUN.search(before) and trig.kind in VIOLENT | {"ATTACK"}):
             return None  # the antecedent is a thing, not a country nor the act before
-    passive = re.search(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$", region) and re.match(
-        r"\w+(?:ed|en|struck|hit|shot|fought|held|met|freed|sent|seized|put)\b", trig.words
-    )
+    participle = re.match(r"\w+(?:ed|en|struck|hit|shot|fought|held|met|freed|sent|seized|put)\b", trig.words)
+    passive = bool(re.search(r"\b(?:was|were|been|being|is|are)\s+(?:\w+ly\s+)?$", region) and participle)
+    if not passive and participle and trig.pos != "n":
+        # a participle after a noun with its agent in a "by" phrase ("an officer killed by Serb
+        # gunmen"): a passive without its auxiliary; "by" and a doing ("retaliated by striking
+        # Iran") or a means ("by mistake") is not an agent
+        agent_follows = re.match(r"\s+by\s+(?!\w+ing\b|mistake\b|accident\b|air\b|sea\b|land\b|\d)", s[trig.end :])
+        noun_before = re.search(r"\b[a-z]\w*\s+$", s[: trig.start])  # "officer killed", not "Iran killed"
+        named_before = any(m.end <= trig.start and not s[m.end : trig.start].strip() for m in mentions)
+        passive = bool(agent_follows and noun_before and not named_before)
     notes: list[str] = []
     subject_hi = earlier[0].start if earlier else trig.start
     group, non_state = subject(s, mentions, lo, subject_hi)
