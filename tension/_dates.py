@@ -28,6 +28,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from . import _time
+
 #: Formats tried besides those pandas guesses from the values (ACLED writes ``9-May-20``);
 #: each must still read every value of the column, and two that disagree are refused.
 COMMON_FORMATS = (
@@ -184,7 +186,7 @@ def _resolution(parsed: pd.Series) -> pd.Series:
     if tz is None and isinstance(parsed.dtype, np.dtype):  # the extremes from the integers, NaT skipped
         stamps = parsed.to_numpy().view(np.int64)
         factor = _NANOSECONDS.get(np.datetime_data(parsed.dtype)[0])
-        if factor is not None and len(stamps) >= _LONG:
+        if factor is not None and len(stamps) >= _time.LONG:
             low = int(stamps.min())
             if low != np.iinfo(np.int64).min:  # no NaT, long: in threads
                 return _as_nanoseconds(parsed, stamps, low, factor)
@@ -207,8 +209,6 @@ def _resolution(parsed: pd.Series) -> pd.Series:
     return parsed.dt.as_unit("us")
 
 
-#: Dates from which :func:`_resolution` converts in slices and threads.
-_LONG = 1 << 20
 #: Nanoseconds per unit of the datetime64 units :func:`_as_nanoseconds` converts.
 _NANOSECONDS = {"s": 10**9, "ms": 10**6, "us": 10**3}
 
@@ -221,10 +221,7 @@ def _as_nanoseconds(parsed: pd.Series, stamps: np.ndarray, low: int, factor: int
     high = int(stamps.max())
     if not (pd.Timestamp.min.value <= low * factor and high * factor <= pd.Timestamp.max.value):
         return parsed.dt.as_unit("us")
-    from ._scan import in_slices
-
-    out = np.empty(len(stamps), dtype=np.int64)
-    in_slices(lambda lo, hi: np.multiply(stamps[lo:hi], factor, out=out[lo:hi]), len(stamps), _LONG // 4)
+    out = _time.sliced(stamps, lambda values, into: np.multiply(values, factor, out=into))
     return pd.Series(out.view("datetime64[ns]"), index=parsed.index, name=parsed.name, copy=False)
 
 

@@ -22,20 +22,21 @@ def ticks(dates) -> np.ndarray:
     if index.tz is not None:
         index = index.tz_convert("UTC").tz_localize(None)
     if index.unit == "ns":
-        return _sliced(index.asi8, lambda values, out: np.floor_divide(values, 1000, out=out))
+        return sliced(index.asi8, lambda values, out: np.floor_divide(values, 1000, out=out))
     return index.as_unit("us").asi8.copy()
 
 
-def _sliced(values: np.ndarray, write) -> np.ndarray:
-    """``write(values, out)`` into a new array, slice by slice in threads when long (an
-    elementwise operation: the same values as in one call)."""
-    out = np.empty(len(values), dtype=values.dtype)
-    if len(values) < _LONG:
+def sliced(values: np.ndarray, write, dtype=None) -> np.ndarray:
+    """``write(values, out)`` into a new array (of ``dtype``, default that of ``values``),
+    slice by slice in threads when long (:data:`LONG`; an elementwise operation: the same
+    values as in one call)."""
+    out = np.empty(values.shape, dtype=values.dtype if dtype is None else dtype)
+    if values.ndim != 1 or len(values) < LONG:
         write(values, out)
         return out
     from ._scan import in_slices
 
-    in_slices(lambda lo, hi: write(values[lo:hi], out[lo:hi]), len(values), _LONG // 4)
+    in_slices(lambda lo, hi: write(values[lo:hi], out[lo:hi]), len(values), LONG // 4)
     return out
 
 
@@ -48,21 +49,11 @@ def days(values: np.ndarray, origin: int) -> np.ndarray:
     """Float days from ``origin`` (ticks); the integer difference is exact. Long arrays
     slice by slice in threads (the same operations, the same bits)."""
     values = np.asarray(values, dtype=np.int64)
-    if values.ndim != 1 or len(values) < _LONG:
-        return np.subtract(values, np.int64(origin)) / PER_DAY
-    from ._scan import in_slices
-
-    out = np.empty(len(values))
-
-    def part(lo: int, hi: int) -> None:
-        np.divide(np.subtract(values[lo:hi], np.int64(origin)), PER_DAY, out=out[lo:hi])
-
-    in_slices(part, len(values), _LONG // 4)
-    return out
+    return sliced(values, lambda v, out: np.divide(np.subtract(v, np.int64(origin)), PER_DAY, out=out), float)
 
 
-#: Length from which :func:`days` works in slices and threads.
-_LONG = 1 << 20
+#: Length from which :func:`sliced` works in slices and threads.
+LONG = 1 << 20
 
 
 def dates(values, tz=None) -> pd.DatetimeIndex:

@@ -245,11 +245,7 @@ def _short_lines(path: Path, sep: str) -> tuple[int, list[tuple[int, int]]]:
     if counted is not None:
         return counted
     width, records = _line_widths(path, sep)
-    return width, [
-        (number, len(fields))
-        for number, fields in records
-        if len(fields) < width and not (len(fields) == 1 and not fields[0].strip(spaces.decode()))
-    ]
+    return width, [(number, len(fields)) for number, fields in records if len(fields) < width]
 
 
 def _count_fields(blocks, sep: int, spaces: bytes) -> tuple[int, list[tuple[int, int]]] | None:
@@ -297,18 +293,24 @@ _SCAN_BLOCK = 1 << 22
 
 
 def _line_widths(path: Path, sep: str) -> tuple[int, list[tuple[int, list[str]]]]:
-    """The header's number of fields, and (line, fields) of each record after it."""
+    """The header's number of fields, and (line, fields) of each record after it; blank
+    lines and lines of spaces and tabs (but the delimiter) are no records, as pandas reads
+    them (before the header too)."""
     import csv
     import io
+
+    spaces = " \t".replace(sep, "")
+
+    def record(row: list[str]) -> bool:
+        return bool(row) and not (len(row) == 1 and not row[0].strip(spaces))
 
     records: list[tuple[int, list[str]]] = []
     with _open_file(path) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
         reader = csv.reader(text, delimiter=sep)
-        blank = " \t".replace(sep, "")  # (pandas skips blank lines and lines of spaces before the header)
-        header = next((row for row in reader if row and not (len(row) == 1 and not row[0].strip(blank))), [])
+        header = next((row for row in reader if record(row)), [])
         start = reader.line_num + 1
         for fields in reader:
-            if fields:  # (blank lines are no records)
+            if record(fields):
                 records.append((start, fields))
             start = reader.line_num + 1
     return len(header), records
@@ -736,7 +738,9 @@ def read_events(
     if missing:
         hint = ""
         if len(frame.columns) == 1:  # one column whose name holds the header: another delimiter
-            sep = next((d for d in (";", "\t", "|", ",") if d in str(frame.columns[0])), None)
+            from .io._files import delimiter_in
+
+            sep = delimiter_in(frame.columns[0])
             if sep is not None:
                 advice = {
                     ",": "give the file a .csv name (a .tsv or .tab name is read with tabs)",

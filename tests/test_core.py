@@ -382,7 +382,7 @@ def test_group_order_hands_back_the_sorted_groups_of_sparse_codes():
 def test_days_of_a_long_array_in_slices_are_the_same_bits():
     from tension import _time
 
-    ticks = np.random.default_rng(3).integers(-(2**60), 2**60, _time._LONG + 12_345)
+    ticks = np.random.default_rng(3).integers(-(2**60), 2**60, _time.LONG + 12_345)
     want = np.subtract(ticks, np.int64(987_654_321)) / _time.PER_DAY
     assert np.array_equal(_time.days(ticks, 987_654_321).view(np.int64), want.view(np.int64))
 
@@ -499,7 +499,7 @@ def test_ticks_of_a_long_column_are_its_floored_microseconds(tz):
     from tension import _time
 
     rng = np.random.default_rng(4)
-    n = _time._LONG + 12_345
+    n = _time.LONG + 12_345
     stamps = rng.integers(-(2**62), 2**62, n)  # 1823 to 2116, most with nanoseconds
     stamps[[0, 77, n - 1]] = [-1, -999, 1_001]
     index = pd.DatetimeIndex(stamps.view("datetime64[ns]"))

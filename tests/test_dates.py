@@ -405,10 +405,10 @@ def test_an_iso_hour_with_offsets_is_read_and_unseen_offsets_are_named():
 def test_long_datetime_columns_convert_as_pandas_does(unit):
     # long columns are converted to nanoseconds in threads: the same values as pandas'
     # as_unit, and microseconds kept when a date does not fit nanoseconds
-    from tension import _dates
+    from tension import _dates, _time
 
     rng = np.random.default_rng(5)
-    n = _dates._LONG + 17
+    n = _time.LONG + 17
     for span in (4 * 10**9, 10**12):  # within 1677-2262 in seconds, then beyond
         seconds = rng.integers(-span, span, n)
         values = pd.Series((seconds * {"s": 1, "ms": 1_000, "us": 1_000_000}[unit]).astype(f"datetime64[{unit}]"))
@@ -424,10 +424,10 @@ def test_long_datetime_columns_with_nat_or_one_late_date_convert_as_pandas_does(
     """The threaded conversion of a long column is pandas' as_unit in every case: a NaT
     anywhere (not the first row) stays NaT; one date beyond 2262 (not the first row, the
     others within 1970-2030) keeps microseconds; the index and name are kept."""
-    from tension import _dates
+    from tension import _dates, _time
 
     rng = np.random.default_rng(8)
-    n = _dates._LONG + 5
+    n = _time.LONG + 5
     scale = {"s": 1, "us": 1_000_000}[unit]
     seconds = rng.integers(0, 1_900_000_000, n)
     index = pd.RangeIndex(n) * 3 + 10

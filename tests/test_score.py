@@ -406,12 +406,14 @@ def test_an_absent_dyad_is_a_parameter_error_naming_the_label_turned_round(seed_
     assert "['AFG-PAK']; dyads present: ['IRN-PAK']" in str(err.value) and "written" not in str(err.value)
 
 
-@pytest.mark.parametrize("labels", [None, "mixed"])
+@pytest.mark.parametrize("labels", [None, "mixed", "incomparable"])
 def test_decompose_by_event_is_the_same_frame_in_any_row_order(seed_events, labels):
     # the parts (the events' labels) came in input row order, not sorted as documented
     ev = seed_events.copy()
     if labels == "mixed":
         ev.index = [f"e{k}" if k % 3 else k for k in range(len(ev))]
+    elif labels == "incomparable":  # (labels that do not compare: tuples and integers)
+        ev.index = pd.Index([(k, "x") if k % 3 else k for k in range(len(ev))], dtype=object)
     kw = {"by": "event", "start": "2024-01-27", "end": "2024-01-29"}
     want = tn.decompose(ev, **kw).reset_index(drop=True)
     for seed in range(3):

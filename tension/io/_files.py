@@ -19,7 +19,7 @@ import pandas as pd
 
 from ._report import ReadError
 
-__all__ = ["open_binary", "read_records", "MAX_LINE_BYTES", "check_encoding", "zip_member"]
+__all__ = ["open_binary", "read_records", "MAX_LINE_BYTES", "check_encoding", "zip_member", "delimiter_in"]
 
 #: Longest line a reader accepts [bytes]; a longer one (a file without newlines, a
 #: damaged archive) is skipped, reported as malformed, and never held in memory whole.
@@ -103,6 +103,12 @@ def _packed(head: bytes) -> str | None:
     if head[:3] == b"BZh" and head[3:4].isdigit() and head[4:8] == b"1AY&":
         return "bzip2-compressed"
     return None
+
+
+def delimiter_in(header: str, sep: str | None = None) -> str | None:
+    """The delimiter (other than ``sep``) that a header read as one column holds, if any:
+    the file was written with another (a spreadsheet's ``;``, tabs in a ``.csv``)."""
+    return next((d for d in (";", "\t", "|", ",") if d != sep and d in str(header)), None)
 
 
 def _kind(path: str) -> str:

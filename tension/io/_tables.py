@@ -9,6 +9,7 @@ import pandas as pd
 
 from .. import _dates
 from ..taxonomy import goldstein
+from ._files import delimiter_in
 
 __all__ = ["load_tables", "add_problems", "cameo_codes", "parse_dates"]
 
@@ -61,7 +62,7 @@ def load_tables(source, *, sep: str, required, what: str, encoding: str = "utf-8
             found = [c for c in frame.columns if c not in ("file", "line")]
             hint = ""
             if len(header) == 1:  # one column whose name holds the header: another delimiter
-                other = next((d for d in (";", "\t", "|", ",") if d != sep and d in str(header[0])), None)
+                other = delimiter_in(header[0], sep)
                 if other is not None:
                     hint = (
                         f"; the header looks like fields separated by {other!r}, not {sep!r} (a spreadsheet "
