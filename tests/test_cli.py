@@ -285,3 +285,44 @@ def test_a_quarter_as_start_or_end_is_read_as_the_scorer_reads_it(dates, day):
     assert result.returncode == 0, result.stderr
     assert "warning" not in result.stderr.lower(), result.stderr
     assert day in result.stdout
+
+
+def _huge_pages_asked() -> bool:
+    """Whether NumPy asks the kernel for huge pages now (read without changing it)."""
+    from numpy._core.multiarray import _set_madvise_hugepage
+
+    now = _set_madvise_hugepage(True)
+    _set_madvise_hugepage(now)
+    return bool(now)
+
+
+@pytest.mark.parametrize("fails", [False, True])
+@pytest.mark.parametrize("user_setting", [None, "1"])
+def test_a_command_runs_with_small_pages_then_restores_numpy(monkeypatch, fails, user_setting):
+    pytest.importorskip("numpy._core.multiarray")
+    from numpy._core.multiarray import _set_madvise_hugepage
+
+    import tension.cli as cli
+
+    if user_setting is None:
+        monkeypatch.delenv("NUMPY_MADVISE_HUGEPAGE", raising=False)
+    else:
+        monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", user_setting)
+    seen = []
+
+    def command(args):
+        seen.append(_huge_pages_asked())
+        if fails:
+            raise cli.CliError("no such file")
+        return 0
+
+    parser = cli.build_parser()
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    monkeypatch.setattr(parser, "parse_args", lambda argv: type("Args", (), {"func": staticmethod(command)})())
+    before = _set_madvise_hugepage(True)
+    try:
+        assert cli.main(["kinds"]) == (2 if fails else 0)
+        assert seen == [user_setting is not None]  # off for the command, unless the user chose
+        assert _huge_pages_asked() is True  # as it was before the command
+    finally:
+        _set_madvise_hugepage(before)
