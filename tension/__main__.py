@@ -1,7 +1,5 @@
 """``python -m tension``: the ``tension`` command (as ``python -m tension.cli``)."""
 
-import sys
+from .cli import run
 
-from .cli import main
-
-sys.exit(main())
+run()

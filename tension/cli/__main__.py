@@ -1,7 +1,5 @@
 """``python -m tension.cli``: the ``tension`` command."""
 
-import sys
+from . import run
 
-from . import main
-
-sys.exit(main())
+run()
