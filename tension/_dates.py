@@ -46,6 +46,7 @@ COMMON_FORMATS = (
     "%m/%d/%y",
     "%d.%m.%Y",
     "%Y/%m/%d",
+    "%y/%m/%d",
 )
 
 #: Words that name a different day each time they are read.
@@ -403,14 +404,7 @@ def _text(raw: pd.Series, flag, date_format, dayfirst, warn, shown=None) -> pd.S
         if len(distinct) > 1:
             formats = [fmt for fmt, _ in distinct]
             example = values[usable].iloc[0]
-            flag(
-                usable,
-                lambda pos: (
-                    f"{AMBIGUOUS}: the whole column reads as {formats[0]!r} and as {formats[1]!r} "
-                    f"(e.g. {example!r}), with different days; say which with read_events(..., dayfirst=True) "
-                    f"or dayfirst=False, or date_format='...'"
-                ),
-            )
+            flag(usable, lambda pos: f"{AMBIGUOUS}: {_which(formats[:2], example)}")
             return _empty(raw)
         return done(distinct[0][1])
     best = max(results, key=lambda r: r[0]) if results else None  # (the first of the most)
@@ -478,10 +472,37 @@ def _candidates(sample: pd.Series, dayfirst) -> list[str]:
 
 
 def _order_ok(fmt: str, dayfirst: bool) -> bool:
+    """Whether ``fmt`` may be read under ``dayfirst``: day before month if True, month
+    before day if False; a four-digit year first leaves no order to choose, and a
+    two-digit year first (``%y/%m/%d``) is never what ``dayfirst`` says (only
+    ``date_format`` asks for it)."""
     d, m = fmt.find("%d"), fmt.find("%m")
-    if d < 0 or m < 0 or fmt.find("%Y") < min(d, m):
+    if d < 0 or m < 0:
         return True
+    if 0 <= fmt.find("%Y") < min(d, m):
+        return True
+    if 0 <= fmt.find("%y") < min(d, m):
+        return False
     return (d < m) == dayfirst
+
+
+def _which(formats: list, example) -> str:
+    """The ambiguity of a column that reads wholly in two formats, and how to choose."""
+    if all(not (0 <= f.find("%y") < min(f.find("%d"), f.find("%m"))) for f in formats):
+        return (
+            f"the whole column reads as {formats[0]!r} and as {formats[1]!r} (e.g. {example!r}), with different "
+            "days; say which with read_events(..., dayfirst=True) or dayfirst=False, or date_format='...'"
+        )
+    ways = [
+        f"date_format={f!r} for year first"
+        if 0 <= f.find("%y") < min(f.find("%d"), f.find("%m"))
+        else f"dayfirst={f.find('%d') < f.find('%m')} for {f!r}"
+        for f in formats
+    ]
+    return (
+        f"the whole column reads as {formats[0]!r} and as {formats[1]!r} (e.g. {example!r}), with different days: "
+        f"a two-digit year may come first or last; say which with read_events(..., {ways[0]}) or {ways[1]}"
+    )
 
 
 def _plausible(fmt: str) -> bool:

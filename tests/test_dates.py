@@ -64,7 +64,25 @@ READ = {
     "month names": (["Jan 17, 2024", "Feb 1, 2024"], {}, ["2024-01-17", "2024-02-01"]),
     "ACLED 2020 style": (["9-May-20", "10-May-20"], {}, ["2020-05-09", "2020-05-10"]),
     "ACLED 2015 style": (["01-January-2015", "02-January-2015"], {}, ["2015-01-01", "2015-01-02"]),
-    "two-digit years, day-first known": (["01/02/24", "13/02/24"], {}, ["2024-02-01", "2024-02-13"]),
+    "two-digit years, day-first told": (["01/02/24", "13/02/24"], {"dayfirst": True}, ["2024-02-01", "2024-02-13"]),
+    "two-digit years, day or month first, day-first told": (
+        ["01/02/24", "03/02/24"],
+        {"dayfirst": True},
+        ["2024-02-01", "2024-02-03"],
+    ),
+    "two-digit years, day or month first, month-first told": (
+        ["01/02/24", "03/02/24"],
+        {"dayfirst": False},
+        ["2024-01-02", "2024-03-02"],
+    ),
+    "two-digit years, year first told": (
+        ["24/01/17", "24/01/18"],
+        {"date_format": "%y/%m/%d"},
+        ["2024-01-17", "2024-01-18"],
+    ),
+    "two-digit years, year last told": (["24/01/17", "24/01/18"], {"dayfirst": True}, ["2017-01-24", "2018-01-24"]),
+    "two-digit year that cannot be a day": (["01/02/24", "13/02/32"], {}, ["2024-02-01", "2032-02-13"]),
+    "month-first two-digit years known from a day > 12": (["01/13/24", "01/02/24"], {}, ["2024-01-13", "2024-01-02"]),
     "before 1677": (["1500-03-01", "2024-01-17"], {}, ["1500-03-01", "2024-01-17"]),
     "after 2262": (["2024-01-17", "2500-12-31"], {}, ["2024-01-17", "2500-12-31"]),
     "python datetimes before 1677": (
@@ -102,6 +120,7 @@ REFUSED = {
     "today": (["today", "2024-01-17"], "row 0: a relative date ('today')", "write the date itself"),
     "NOW": (["2024-01-17", " NOW "], "row 1: a relative date (' NOW ')", "write the date itself"),
     "ambiguous day/month": (["01/02/2024", "03/04/2024"], "rows 0, 1: ambiguous dates", "dayfirst=True"),
+    "two-digit year first or last": (["24/01/17", "13/02/24"], "rows 0, 1: ambiguous dates", "date_format='%y/%m/%d'"),
     "two formats in one column": (
         ["2024-01-17", "18/01/2024"],
         "row 1: unparsable date ('18/01/2024')",
@@ -321,6 +340,26 @@ def test_a_formatted_column_reads_as_written_or_asks_which_in_any_row_order(date
         assert out == [truth[i] for i in rows]
         results.append(sorted(out))
     assert results[0] == results[1]
+
+
+#: A two-digit-year format and how a user says it is the one meant.
+TWO_DIGIT = {"%d/%m/%y": {"dayfirst": True}, "%m/%d/%y": {"dayfirst": False}, "%y/%m/%d": {"date_format": "%y/%m/%d"}}
+
+
+@given(
+    st.lists(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2068, 12, 31)), min_size=1, max_size=8),
+    st.sampled_from(sorted(TWO_DIGIT)),
+)
+def test_two_digit_years_are_read_as_written_or_asked_never_guessed(dates, fmt):
+    # "24/01/17" is 24 January 2017 day first and 17 January 2024 year first: a column
+    # that reads wholly in two such ways is refused until the user says which
+    truth = [d.strftime("%Y-%m-%d") for d in dates]
+    column = [d.strftime(fmt) for d in dates]
+    try:
+        assert days(read(events(column))) == truth
+    except tn.EventError as err:
+        assert "ambiguous dates" in str(err)
+    assert days(read(events(column), **TWO_DIGIT[fmt])) == truth
 
 
 # --- columns of many distinct dates (timestamps with seconds) -------------------------------
