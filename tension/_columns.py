@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from . import _memory
 from ._scan import in_slices, map_in_threads, workers_for
 
 __all__ = [
@@ -379,7 +380,7 @@ def _equal_pairs(uniques_a, uniques_b, unless) -> np.ndarray:
 
 def spread(table: np.ndarray, key: np.ndarray) -> np.ndarray:
     """``table[key]``, slice by slice in threads on long inputs."""
-    out = np.empty(len(key), dtype=table.dtype)
+    out = _memory.empty(len(key), dtype=table.dtype)
     in_slices(lambda lo, hi: np.take(table, key[lo:hi], out=out[lo:hi]), len(key), _PIECE)
     return out
 
@@ -482,7 +483,8 @@ def labels(names, codes: np.ndarray):
         # bytes of each row copied from a table of fixed-width records (in threads)
         table = np.frombuffer(b"".join(encoded), dtype=f"V{width}")
         data = spread(table, codes)
-        offsets = np.arange(0, width * (len(codes) + 1), width, dtype=np.int64)
+        offsets = _memory.empty(len(codes) + 1, dtype=np.int64)
+        in_slices(lambda lo, hi: np.multiply(np.arange(lo, hi), width, out=offsets[lo:hi]), len(offsets), _PIECE)
         array = pa.LargeStringArray.from_buffers(len(codes), pa.py_buffer(offsets), pa.py_buffer(data))
         return pd.array(array, dtype=_INFERRED)
     return pd.array(pa.array(names, type=pa.large_string()).take(pa.array(codes)), dtype=_INFERRED)

@@ -1,5 +1,6 @@
 """Large arrays from pyarrow's memory pool: the output blocks of ``score_events`` and of
-``score``'s grids and readings, and the events gathered into (dyad, time) order.
+``score``'s grids and readings, the dyad labels of ``score_events``' output, the events
+gathered into (dyad, time) order, and the one scratch block of each part of the scan.
 
 NumPy takes large arrays from the C allocator, which hands them back to the system when
 they are freed, so that every call pays again to have fresh pages zeroed and mapped (on
@@ -7,7 +8,8 @@ some virtual machines several times the cost of the work done in them). pyarrow'
 (mimalloc or jemalloc) keeps freed memory for the next allocation: repeated calls, and
 calls seconds apart, write into memory that is already mapped. The price is memory kept
 by the process after a call (``pyarrow.default_memory_pool().release_unused()`` hands it
-back). Only arrays that live until the end of a call come from here: short-lived scratch
+back). Only arrays that live until the end of a call come from here, and the scan's
+scratch, one block per part that the next call reuses whole: other short-lived scratch
 arrays would stay in the pool beside the memory the C allocator reuses, and raise the
 peak. Small arrays are left to NumPy.
 """

@@ -154,6 +154,14 @@ class Prepared:
         """Label per event (object array), built on first use."""
         return self.names[self.codes]
 
+    def forget_order(self) -> None:
+        """Drop the events' arrays in (dyad, time) order (``by_dyad``, ``raw_by_dyad``,
+        ``grouped``) once the kernel has run, so that the output frame is built with
+        their memory free; the kernel cannot run on this ``Prepared`` again."""
+        self.__dict__.pop("by_dyad", None)
+        self.__dict__.pop("raw_by_dyad", None)
+        object.__setattr__(self, "grouped", None)
+
     def labels(self):
         """Label per event as the string column pandas would make (see :func:`tension._columns.labels`)."""
         return _columns.labels(self.names, self.codes)

@@ -89,9 +89,10 @@ def linear_scan(a: np.ndarray, b: np.ndarray, block: int = BLOCK) -> np.ndarray:
     return out[:, 0] if flat else out
 
 
-def _scan_blocks(A: np.ndarray, S: np.ndarray, block: int = BLOCK) -> np.ndarray:
+def _scan_blocks(A: np.ndarray, S: np.ndarray, block: int = BLOCK, carry=None) -> np.ndarray:
     """The scan in place on position-major blocks: factors ``A`` of shape (block, nblocks),
-    shared by the channels of ``S``, shape (C, block, nblocks)."""
+    shared by the channels of ``S``, shape (C, block, nblocks); ``carry``: scratch of
+    shape (block, nblocks - 1), or None for a new array."""
     nblocks = A.shape[1]
     tmp = np.empty_like(S[:, 0])
     for j in range(1, A.shape[0]):
@@ -100,7 +101,7 @@ def _scan_blocks(A: np.ndarray, S: np.ndarray, block: int = BLOCK) -> np.ndarray
         A[j] *= A[j - 1]
     if nblocks > 1:
         ends = linear_scan(A[-1], S[:, -1].T, block)  # true state at each block's end, (nblocks, C)
-        carry = np.empty((block, nblocks - 1))
+        carry = np.empty((block, nblocks - 1)) if carry is None else carry
         for k in range(S.shape[0]):  # one channel at a time: one temporary of n values
             np.multiply(A[:, 1:], ends[None, :-1, k], out=carry)
             S[k, :, 1:] += carry
@@ -187,39 +188,42 @@ def _scan_channels(g: np.ndarray, t: np.ndarray, sources, half_lives: np.ndarray
     np.not_equal(g[1:], g[:-1], out=new_group[1:])
     starts = np.flatnonzero(new_group)
     nblocks = -(-n // BLOCK)
+    # the half-life with the most channels last: its states take the times' place
+    lives = np.unique(half_lives)
+    lives = lives[np.argsort([np.count_nonzero(half_lives == life) for life in lives], kind="stable")]
+    counts = [int(np.count_nonzero(half_lives == life)) for life in lives]
+    # one scratch block for the whole scan, from the pool (kept for the next call, see
+    # tension._memory): the factors, the times, the states of each half-life's channels
+    # (after the times for all but the last, from the times' place for the last, whose
+    # factors are the last use of the times), the carries of the second level
+    slots = max([2 + c for c in counts[:-1]] + [1 + counts[-1]]) + 1
+    scratch = _memory.empty((slots, BLOCK, nblocks))
+    A, T, carry = scratch[0], scratch[1], scratch[-1][:, 1:]
     # the times in the scan's layout; the padding repeats the last time (gap 0, factor 1)
-    T = np.empty((BLOCK, nblocks))
     _fill(T.T, t, n)
     T[n - (nblocks - 1) * BLOCK :, nblocks - 1] = t[-1]
-    A = np.empty((BLOCK, nblocks))
     tied = t[1:] == t[:-1]
     tied &= ~new_group[1:]
     last = _last_of_run(g, t) if tied.any() else None
     del tied
-    # the half-life with the most channels last, once the times are freed: the fewest
-    # arrays held at once (times, factors, one state per channel, the caller's scratch)
-    lives = np.unique(half_lives)
-    lives = lives[np.argsort([np.count_nonzero(half_lives == life) for life in lives], kind="stable")]
     for number, life in enumerate(lives):
         columns = np.flatnonzero(half_lives == life)
         np.subtract(T[1:], T[:-1], out=A[1:])  # the gap before each position of a block
         np.subtract(T[0, 1:], T[-1, :-1], out=A[0, 1:])  # ... and before each block's first
-        if number == len(lives) - 1:
-            del T
         A[0, 0] = 0.0
         A[starts % BLOCK, starts // BLOCK] = 0.0  # no overflow across groups (factor 0 below)
         A *= -LN2 / life
         np.exp(A, out=A)
         A[starts % BLOCK, starts // BLOCK] = 0.0
-        S = np.empty((len(columns), BLOCK, nblocks))
+        first = 1 if number == len(lives) - 1 else 2
+        S = scratch[first : first + len(columns)]
         S[:, n - (nblocks - 1) * BLOCK :, nblocks - 1] = 0.0  # the padding adds nothing
         for k, c in enumerate(columns):
             values, part = sources[c]
             _fill(S[k].T, values, n, part)
-        S = _scan_blocks(A, S)
+        S = _scan_blocks(A, S, carry=carry)
         for k, c in enumerate(columns):
             write(c, S[k].T, last)
-        del S
 
 
 def _unfill(view: np.ndarray, values: np.ndarray, n: int) -> None:

@@ -258,6 +258,8 @@ def score_events(
             engine=engine,
             out=_stocks.targets(block, plan),
         )
+        del sorted_codes, sorted_ticks
+        p.forget_order()
         _stocks.fill(block, states, p.score, plan, m)
         del states
         out = pd.DataFrame(block.T, columns=list(_stocks.COLUMNS), index=p.events.index, copy=False)

@@ -509,3 +509,44 @@ def test_ticks_of_a_long_column_are_its_floored_microseconds(tz):
     want = stamps // 1000
     assert got.dtype == np.int64 and np.array_equal(got, want)
     assert got[0] == -1 and got[77] == -1 and got[-1] == 1  # (floored, not truncated towards 1970)
+
+
+def _sorted_loop(groups, times, matrix, half_lives):
+    """The decayed sums by one plain pass over the events in (group, time) order, ties
+    seeing their whole tie block (the reference at sizes ``direct`` cannot reach)."""
+    order = np.lexsort((times, groups))
+    g, t, x = groups[order].tolist(), times[order].tolist(), matrix[order].tolist()
+    n, channels = len(g), len(half_lives)
+    states = [[0.0] * channels for _ in range(n)]
+    state, previous = [0.0] * channels, None
+    for i in range(n):
+        if previous is None or g[i] != g[previous]:
+            state = [0.0] * channels
+        else:
+            gap = t[i] - t[previous]
+            state = [s * 2.0 ** (-gap / h) for s, h in zip(state, half_lives, strict=True)]
+        state = [s + v for s, v in zip(state, x[i], strict=True)]
+        states[i] = state
+        previous = i
+    for i in range(n - 2, -1, -1):  # each event of a tie block takes the block's last state
+        if g[i] == g[i + 1] and t[i] == t[i + 1]:
+            states[i] = states[i + 1]
+    out = np.empty((n, channels))
+    out[order] = np.asarray(states)
+    return out
+
+
+def test_decayed_parts_of_many_events_in_scratch_kept_between_calls():
+    # long enough for the scan's scratch to come from the kept pool: each call reuses what
+    # the one before left (stale values in it must not leak), a longer call after a shorter
+    half_lives = [30.0, 30.0, 5.0, 0.5]
+    parts = [(0, "positive"), (0, "negative"), (0, "positive"), (0, "size")]
+    for n, groups_n, seed in [(150_000, 3_000, 1), (60_000, 50, 2), (150_000, 3_000, 3)]:
+        rng = np.random.default_rng(seed)
+        groups = rng.integers(0, groups_n, n)
+        times = np.sort(rng.integers(0, 20_000, n)).astype(float) / 8  # time order, with ties
+        source = rng.normal(size=n) * 10
+        got = core.decayed_parts(groups, times, [source], parts, half_lives)
+        matrix = np.stack([PART[part](source) for _, part in parts], axis=1)
+        want = _sorted_loop(groups, times, matrix, half_lives)
+        assert np.allclose(got, want, rtol=1e-11, atol=1e-12)
