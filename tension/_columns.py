@@ -108,9 +108,10 @@ def _upper3_keys(piece):
         return None
     pair = np.ndarray((n,), dtype="<u2", buffer=data, offset=first, strides=(3,))
     third = np.ndarray((n,), dtype=np.uint8, buffer=data, offset=first + 2, strides=(3,))
-    key = _PAIRS[pair]
+    # (np.take: no index array of intp made first, as ``_PAIRS[pair]`` makes)
+    key = np.take(_PAIRS, pair)
     key *= 26
-    key += _THIRD[third]
+    key += np.take(_THIRD, third)
     # a bad pair makes the key negative, a bad third letter makes it at least 10**6
     if key.min() < 0 or key.max() >= 26**3:
         return None
@@ -136,9 +137,7 @@ def _piece_codes(piece, vocabulary=None):
             return found.to_numpy(zero_copy_only=False).astype(np.int32, copy=False), words
     keys = _upper3_keys(piece)
     if keys is not None:
-        present = np.zeros(26**3, dtype=bool)
-        present[keys] = True
-        return keys, present
+        return keys, np.bincount(keys, minlength=26**3) > 0  # (not present[keys] = True: no intp copy)
 
     encoded = pc.dictionary_encode(piece)
     codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
