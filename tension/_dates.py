@@ -406,7 +406,25 @@ def _text(raw: pd.Series, flag, date_format, dayfirst, warn, shown=None) -> pd.S
             example = values[usable].iloc[0]
             flag(usable, lambda pos: f"{AMBIGUOUS}: {_which(formats[:2], example)}")
             return _empty(raw)
-        return done(distinct[0][1])
+        fmt, parsed = distinct[0]
+        if _year_first(fmt) and not _year_proved(parsed[usable]):
+            # read wholly only with a two-digit year first, which no date proves: as likely a
+            # day- or month-first column with a date that is no day ('29/02/23'); the dates
+            # the best other format does not read are named (all when it reads none)
+            most, other = max(((count(f)[0], f) for f in candidates if not _year_first(f)), key=lambda r: r[0])
+            missed = usable & tried[other][1].isna().to_numpy() if most else usable
+            flag(
+                missed,
+                lambda pos: (
+                    f"{AMBIGUOUS} ({_shown(shown, pos)}):"
+                    + (f" no day as {other!r}, the format of the column's other dates, but" if most else "")
+                    + f" the whole column reads as {fmt!r}, a two-digit year first, which no date proves (a first "
+                    f"number over 31); fix the dates, or say the year comes first with read_events(..., "
+                    f"date_format={fmt!r})"
+                ),
+            )
+            return done(tried[other][1]) if most else _empty(raw)
+        return done(parsed)
     best = max(results, key=lambda r: r[0]) if results else None  # (the first of the most)
     if best is None or best[0] == 0:
         flag(
@@ -481,22 +499,32 @@ def _order_ok(fmt: str, dayfirst: bool) -> bool:
         return True
     if 0 <= fmt.find("%Y") < min(d, m):
         return True
-    if 0 <= fmt.find("%y") < min(d, m):
+    if _year_first(fmt):
         return False
     return (d < m) == dayfirst
 
 
+def _year_first(fmt: str) -> bool:
+    """Whether ``fmt`` puts a two-digit year before the day and the month (``%y/%m/%d``)."""
+    return 0 <= fmt.find("%y") < min(fmt.find("%d"), fmt.find("%m"))
+
+
+def _year_proved(parsed: pd.Series) -> bool:
+    """Whether a date read with a two-digit year first could not have that number first
+    as a day or a month: a year ending in 00 or in 32 to 99."""
+    last = parsed.dt.year % 100
+    return bool(((last == 0) | (last > 31)).any())
+
+
 def _which(formats: list, example) -> str:
     """The ambiguity of a column that reads wholly in two formats, and how to choose."""
-    if all(not (0 <= f.find("%y") < min(f.find("%d"), f.find("%m"))) for f in formats):
+    if not any(_year_first(f) for f in formats):
         return (
             f"the whole column reads as {formats[0]!r} and as {formats[1]!r} (e.g. {example!r}), with different "
             "days; say which with read_events(..., dayfirst=True) or dayfirst=False, or date_format='...'"
         )
     ways = [
-        f"date_format={f!r} for year first"
-        if 0 <= f.find("%y") < min(f.find("%d"), f.find("%m"))
-        else f"dayfirst={f.find('%d') < f.find('%m')} for {f!r}"
+        f"date_format={f!r} for year first" if _year_first(f) else f"dayfirst={f.find('%d') < f.find('%m')} for {f!r}"
         for f in formats
     ]
     return (

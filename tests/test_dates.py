@@ -83,6 +83,12 @@ READ = {
     "two-digit years, year last told": (["24/01/17", "24/01/18"], {"dayfirst": True}, ["2017-01-24", "2018-01-24"]),
     "two-digit year that cannot be a day": (["01/02/24", "13/02/32"], {}, ["2024-02-01", "2032-02-13"]),
     "month-first two-digit years known from a day > 12": (["01/13/24", "01/02/24"], {}, ["2024-01-13", "2024-01-02"]),
+    "two-digit year first proved by a year over 31": (["45/02/13", "24/01/17"], {}, ["2045-02-13", "2024-01-17"]),
+    "two-digit year first told, though no date proves it": (
+        ["29/02/23", "15/03/20"],
+        {"date_format": "%y/%m/%d"},
+        ["2029-02-23", "2015-03-20"],
+    ),
     "before 1677": (["1500-03-01", "2024-01-17"], {}, ["1500-03-01", "2024-01-17"]),
     "after 2262": (["2024-01-17", "2500-12-31"], {}, ["2024-01-17", "2500-12-31"]),
     "python datetimes before 1677": (
@@ -121,6 +127,14 @@ REFUSED = {
     "NOW": (["2024-01-17", " NOW "], "row 1: a relative date (' NOW ')", "write the date itself"),
     "ambiguous day/month": (["01/02/2024", "03/04/2024"], "rows 0, 1: ambiguous dates", "dayfirst=True"),
     "two-digit year first or last": (["24/01/17", "13/02/24"], "rows 0, 1: ambiguous dates", "date_format='%y/%m/%d'"),
+    # a day-first column with a date that is no day (29 February 2023) reads wholly year first:
+    # not read so unless a date proves the year first (a first number over 31)
+    "day-first two-digit years with a date that is no day": (
+        ["29/02/23", "15/03/20"],
+        "row 0: ambiguous dates",
+        "date_format='%y/%m/%d'",
+    ),
+    "two-digit year first that no date proves": (["29/02/23"], "row 0: ambiguous dates", "date_format='%y/%m/%d'"),
     "two formats in one column": (
         ["2024-01-17", "18/01/2024"],
         "row 1: unparsable date ('18/01/2024')",
