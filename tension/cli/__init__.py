@@ -64,8 +64,10 @@ def run() -> None:
     sys.exit(main())
 
 
-#: glibc's ``mallopt`` parameters and the value they are set to for one command.
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD, _RETAIN = -1, -3, 2**31 - 1
+#: glibc's ``mallopt`` parameters, and the values they are set to for one command: the
+#: largest first, the largest every glibc takes for the mmap threshold next (32 MiB on 64-bit
+#: systems; glibc 2.36 takes more).
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD, _RETAIN, _MMAP_MAX = -1, -3, 2**31 - 1, 32 << 20
 
 
 def _one_command_memory() -> list[str]:
@@ -76,7 +78,7 @@ def _one_command_memory() -> list[str]:
     (glibc: large blocks from the heap, not handed back to the system at each free) and
     NumPy does not ask for transparent huge pages, which came in far more slowly than small
     pages when fresh. ``tension score --freq MS`` on 10 million events took 7.8-8.3 s
-    instead of 11.7-12.6 s, with 8 % more peak memory. Settings you made yourself are
+    instead of 11.7-12.6 s, with 8-12 % more peak memory. Settings you made yourself are
     kept: ``NUMPY_MADVISE_HUGEPAGE``, ``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_TRIM_THRESHOLD_``
     and ``GLIBC_TUNABLES``. The library never does this: a long-lived process (a
     notebook) keeps its own settings.
@@ -104,7 +106,10 @@ def _one_command_memory() -> list[str]:
         except (OSError, AttributeError):
             return done
         mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
-        if mallopt(_M_MMAP_THRESHOLD, _RETAIN) and mallopt(_M_TRIM_THRESHOLD, _RETAIN):
+        # each setting on its own: a glibc that refuses the largest mmap threshold still
+        # keeps freed memory below 32 MiB and the heap untrimmed
+        mapped = mallopt(_M_MMAP_THRESHOLD, _RETAIN) or mallopt(_M_MMAP_THRESHOLD, _MMAP_MAX)
+        if mallopt(_M_TRIM_THRESHOLD, _RETAIN) and mapped:
             done.append("glibc: freed memory kept")
     return done
 
