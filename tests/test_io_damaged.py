@@ -441,11 +441,47 @@ def _acled_dates(tmp_path, dates, years=None):
             ["9-May-24", "21 March 2024", "01-January-2024", "2024-07-02"],
             ["2024-05-09", "2024-03-21", "2024-01-01", "2024-07-02"],
         ),
-        (["13.02.24", "1.2.24"], ["2024-02-13", "2024-02-01"]),
     ],
 )
 def test_acled_dates_one_rule_per_column(tmp_path, dates, want):
     ev = read_acled(_acled_dates(tmp_path, dates))
+    assert ev["date"].dt.strftime("%Y-%m-%d").tolist() == want
+
+
+@pytest.mark.parametrize(
+    ("dates", "year_first", "day_first"),
+    [
+        (["24/01/17", "24/01/18"], ["2024-01-17", "2024-01-18"], ["2017-01-24", "2018-01-24"]),
+        (["24-01-17", "24-01-18"], ["2024-01-17", "2024-01-18"], ["2017-01-24", "2018-01-24"]),
+        (["13.02.24", "1.2.24"], ["2013-02-24", "2001-02-24"], ["2024-02-13", "2024-02-01"]),
+        (["24/01/17", "24/01/18 10:00"], ["2024-01-17", "2024-01-18"], ["2017-01-24", "2018-01-24"]),
+        (["24/01/17", "30/02/15"], ["2024-01-17", "2030-02-15"], ["2017-01-24", None]),  # year first only
+        (["01/02/03", "05/06/07"], ["2001-02-03", "2005-06-07"], ["2003-02-01", "2007-06-05"]),  # three ways
+    ],
+)
+def test_two_digit_years_first_or_last_are_an_error_until_dayfirst_says(tmp_path, dates, year_first, day_first):
+    # "24/01/17" is 24 January 2017 day first and 17 January 2024 year first: a first part over 12
+    # proves nothing when it may be the year; as read_events, a column that reads wholly year first
+    # is refused (it used to be read day first without a word: 2017-01-24), and dayfirst=True says
+    path = _icews_dates(tmp_path, dates)
+    shown = f"{day_first[0]} day first, {year_first[0]} year first"
+    with pytest.raises(ReadError, match=rf"'Event Date'.*{dates[0]}.* year last or first \({shown}\).* dayfirst=True"):
+        _quiet(read_icews, path)
+    ev = _quiet(read_icews, path, dayfirst=True)  # (not a date day first, or with a time: malformed)
+    want = [d for d, v in zip(day_first, dates, strict=True) if d and ":" not in v]
+    assert ev["date"].dt.strftime("%Y-%m-%d").tolist() == want
+
+
+@pytest.mark.parametrize(
+    ("dates", "want"),
+    [
+        (["24/01/35", "13/02/35"], ["2035-01-24", "2035-02-13"]),  # 35 is no day: year last
+        (["24/01/17", "13/02/2024"], ["2017-01-24", "2024-02-13"]),  # a four-digit year is last
+        (["17/01/17", "18/01/18"], ["2017-01-17", "2018-01-18"]),  # the same day either way
+    ],
+)
+def test_two_digit_years_that_read_one_way_need_nothing(tmp_path, dates, want):
+    ev = read_icews(_icews_dates(tmp_path, dates))
     assert ev["date"].dt.strftime("%Y-%m-%d").tolist() == want
 
 

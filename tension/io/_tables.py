@@ -136,7 +136,11 @@ def parse_dates(values, *, column: str, dayfirst: bool | None = None, by=None) -
       pandas reads ``%y``) take one order for the whole column: the one its values
       prove (a first part over 12 means day first), or ``dayfirst``. A column whose
       values prove both orders, or neither (all parts 12 or less) without
-      ``dayfirst``, is a ReadError naming the column and saying how to choose.
+      ``dayfirst``, is a ReadError naming the column and saying how to choose. A first
+      part over 12 proves nothing when it may be a two-digit year (``24/01/17``: 24
+      January 2017, or 17 January 2024 year first): a column that reads wholly year
+      first too, with other days, is a ReadError until ``dayfirst`` says (as
+      :func:`tension.read_events` refuses it; a reader has no year-first rule).
     - "today", "now" and the like are not dates (they would change with the run).
     - Dates with a month's name ("9-May-20", "21 March 2020") are read each as written:
       the name says which part is the month.
@@ -189,11 +193,15 @@ def parse_dates(values, *, column: str, dayfirst: bool | None = None, by=None) -
                     f"column {column!r} mixes day-first dates ({day_proof.iat[0]!r}) and month-first dates "
                     f"({month_proof.iat[0]!r}); fix the file or split it"
                 )
+            year_first = _year_first_too(text[dated], led.loc[dated])
             if numeric.any() and not len(day_proof) and not len(month_proof):
                 raise ReadError(
                     f"column {column!r}: dates such as {text[numeric].iat[0]!r} may be day/month or "
                     "month/day and no value says which; pass dayfirst=True or dayfirst=False"
+                    + (f"; and {year_first}" if year_first else "")
                 )
+            if year_first and not len(month_proof):  # (as read_events: refused until dayfirst says)
+                raise ReadError(f"column {column!r}: {year_first}")
             if len(day_proof) or len(month_proof):
                 dayfirst = bool(len(day_proof))
     if numeric.any():
@@ -216,6 +224,33 @@ def parse_dates(values, *, column: str, dayfirst: bool | None = None, by=None) -
     if rest.any():
         out[rest] = _one_format(text[rest], column, dayfirst).to_numpy()
     return out
+
+
+def _year_first_too(text: pd.Series, parts: pd.DataFrame) -> str:
+    """Numeric dates of two-digit years (``24/01/17``) that read wholly as year/month/day
+    too, with other days than day first: a first part over 12 proves nothing when it may be
+    the year. Then the ambiguity in words (one value, read both ways), else ``""``."""
+    first, second, year = parts[0].astype(int), parts[1].astype(int), parts[2]
+    if not (year.str.len() == 2).all():  # a four-digit year is last
+        return ""
+
+    def made(y, m, d):
+        full = y + np.where(y >= 69, 1900, 2000)  # (as pandas reads %y)
+        return pd.to_datetime(pd.DataFrame({"year": full, "month": m, "day": d}), errors="coerce")
+
+    year_first, day_first = made(first, second, year.astype(int)), made(year.astype(int), second, first)
+    differ = (year_first != day_first).to_numpy()
+    if year_first.isna().any() or not differ.any():
+        return ""
+    k = int(np.argmax(differ))
+    example, sep = text.iat[k], re.findall(r"[/.\-]", text.iat[k])[0]
+    day = "no date" if pd.isna(day_first.iat[k]) else f"{day_first.iat[k]:%Y-%m-%d}"
+    return (
+        f"dates such as {example!r} may have a two-digit year last or first ({day} day first, "
+        f"{year_first.iat[k]:%Y-%m-%d} year first) and the whole column reads year first; pass dayfirst=True if "
+        "the year is last, or if it is first write the dates as YYYY-MM-DD "
+        f"(pandas.to_datetime(dates, format='%y{sep}%m{sep}%d')) and pass the frame"
+    )
 
 
 def _rule_matters(values: pd.Series) -> bool:
