@@ -404,7 +404,7 @@ def _text(raw: pd.Series, flag, date_format, dayfirst, warn, shown=None) -> pd.S
         if len(distinct) > 1:
             formats = [fmt for fmt, _ in distinct]
             example = values[usable].iloc[0]
-            flag(usable, lambda pos: f"{AMBIGUOUS}: {_which(formats[:2], example)}")
+            flag(usable, lambda pos: f"{AMBIGUOUS}: {_which(formats, example)}")
             return _empty(raw)
         fmt, parsed = distinct[0]
         if _year_first(fmt) and not _year_proved(parsed[usable]):
@@ -517,19 +517,22 @@ def _year_proved(parsed: pd.Series) -> bool:
 
 
 def _which(formats: list, example) -> str:
-    """The ambiguity of a column that reads wholly in two formats, and how to choose."""
+    """The ambiguity of a column that reads wholly in two formats or more (each named:
+    ``01/02/03`` reads day first, month first and year first), and how to choose."""
+    reads = " and as ".join(", as ".join(repr(f) for f in formats).rsplit(", as ", 1))
     if not any(_year_first(f) for f in formats):
         return (
-            f"the whole column reads as {formats[0]!r} and as {formats[1]!r} (e.g. {example!r}), with different "
+            f"the whole column reads as {reads} (e.g. {example!r}), with different "
             "days; say which with read_events(..., dayfirst=True) or dayfirst=False, or date_format='...'"
         )
     ways = [
         f"date_format={f!r} for year first" if _year_first(f) else f"dayfirst={f.find('%d') < f.find('%m')} for {f!r}"
         for f in formats
     ]
+    choice = " or ".join(", ".join(ways).rsplit(", ", 1))
     return (
-        f"the whole column reads as {formats[0]!r} and as {formats[1]!r} (e.g. {example!r}), with different days: "
-        f"a two-digit year may come first or last; say which with read_events(..., {ways[0]}) or {ways[1]}"
+        f"the whole column reads as {reads} (e.g. {example!r}), with different days: "
+        f"a two-digit year may come first or last; say which with read_events(..., {choice})"
     )
 
 

@@ -135,6 +135,11 @@ REFUSED = {
         "date_format='%y/%m/%d'",
     ),
     "two-digit year first that no date proves": (["29/02/23"], "row 0: ambiguous dates", "date_format='%y/%m/%d'"),
+    "two-digit year first, or day or month first": (  # (three readings: each named)
+        ["01/02/03", "05/06/07"],
+        "rows 0, 1: ambiguous dates",
+        "date_format='%y/%m/%d'",
+    ),
     "two formats in one column": (
         ["2024-01-17", "18/01/2024"],
         "row 1: unparsable date ('18/01/2024')",
