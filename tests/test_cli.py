@@ -342,3 +342,31 @@ def test_run_is_main_as_a_process(monkeypatch):
     with pytest.raises(SystemExit) as exit_:
         cli.run()
     assert exit_.value.code == 2 and calls == ["memory", "main"]
+
+
+def test_numeric_dates_are_read_as_the_date_options_say(tmp_path):
+    # '13/02/24' is 13 February 2024 day first and 24 February 2013 year first: refused until the
+    # user says which, on the command line as in Python (the error named only read_events' arguments)
+    path = tmp_path / "events.csv"
+    path.write_text("date,source,target,kind\n13/02/24,IRN,PAK,airstrike\n01/02/24,PAK,IRN,airstrike\n")
+    refused = run("score", str(path))
+    assert refused.returncode == 2 and "ambiguous dates" in refused.stderr
+    assert "--dayfirst" in refused.stderr and "--date-format" in refused.stderr
+    firsts = {}
+    for option in (["--dayfirst"], ["--date-format", "%y/%m/%d"]):
+        result = run("score", str(path), *option)
+        assert result.returncode == 0, result.stderr
+        firsts[option[0]] = result.stdout.splitlines()[1].split(",")[1]
+    assert firsts == {"--dayfirst": "2024-02-01", "--date-format": "2001-02-24"}
+    icews = tmp_path / "events.tab"
+    header = "Event Date\tSource Country\tTarget Country\tCAMEO Code\tIntensity"
+    icews.write_text(header + "\n01/02/2024\tIndia\tPakistan\t190\t-10\n03/04/2024\tIndia\tPakistan\t190\t-10\n")
+    month = run("score", str(icews), "--from", "icews", "--monthfirst", "--start", "2024-01-02", "--end", "2024-01-02")
+    assert month.returncode == 0, month.stderr
+    assert month.stdout.splitlines()[1].startswith("IND-PAK,2024-01-02,10.0")
+    for option, name in (
+        (["--from", "icews", "--date-format", "%d/%m/%Y"], "--date-format"),
+        (["--from", "gdelt", "--dayfirst"], "--dayfirst"),
+    ):
+        ignored = run("score", str(icews), *option)  # (an option the reader would not use is refused)
+        assert ignored.returncode == 2 and f"error: {name}" in ignored.stderr

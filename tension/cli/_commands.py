@@ -95,7 +95,7 @@ def run_score(args) -> int:
     import tension as tn
 
     check_options(args)
-    events = read_events(args.events, args.source, args.progress, args.weights)
+    events = read_events(args.events, args.source, args.progress, args.weights, args.dayfirst, args.date_format)
     check_direction(events, args)
     daily = tn.score(events, freq=args.freq, start=args.start, end=args.end, **score_kwargs(args))
     check_dyads(daily["dyad"], args.dyad)
@@ -114,7 +114,7 @@ def run_plot(args) -> int:
     import tension as tn
 
     check_options(args)
-    events = read_events(args.events, args.source, args.progress, args.weights)
+    events = read_events(args.events, args.source, args.progress, args.weights, args.dayfirst, args.date_format)
     check_direction(events, args)
     kwargs = score_kwargs(args)
     if args.dyad and len(set(args.dyad)) > 1 and args.kind not in ("heatmap", "small-multiples"):
@@ -182,7 +182,7 @@ def _daily_for(args):
     import tension as tn
 
     check_options(args)  # (the checks of `tension score`, and its messages)
-    events = read_events(args.events, args.source, args.progress, args.weights)
+    events = read_events(args.events, args.source, args.progress, args.weights, args.dayfirst, args.date_format)
     check_direction(events, args)
     daily = tn.score(events, freq=args.freq, start=args.start, end=args.end, **score_kwargs(args))
     check_dyads(daily["dyad"], args.dyad)

@@ -30,16 +30,24 @@ class CliError(Exception):
     """A usage problem found after parsing (reported as one line, exit code 2)."""
 
 
-def read_events(path: str, source: str, progress: bool | None, weights=None):
+def read_events(path: str, source: str, progress: bool | None, weights=None, dayfirst=None, date_format=None):
     """Read the events; a reader's kept/skipped report goes to stderr, and an input
-    that yields no events is a CliError with the reasons (and the right ``--from``)."""
+    that yields no events is a CliError with the reasons (and the right ``--from``).
+    ``dayfirst`` and ``date_format`` are those of :func:`tension.read_events` (the
+    readers take ``dayfirst`` only)."""
+    if date_format is not None and source != "events":
+        raise CliError(f"--date-format is for tension events files; --from {source} takes --dayfirst or --monthfirst")
+    if dayfirst is not None and source == "gdelt":
+        raise CliError(f"--{'day' if dayfirst else 'month'}first: GDELT's dates are YYYYMMDD; there is no order to say")
     try:
-        events = _read(path, source, progress, weights)
+        events = _read(path, source, progress, weights, dayfirst, date_format)
     except (ValueError, OSError) as err:
         from ..events import EventError
 
         hint = _format_hint(path, source)
         text = message(err)
+        if "dayfirst=" in text:  # (the advice names read_events' arguments: the options that pass them)
+            hint = "\n".join(filter(None, [hint, _DATE_OPTIONS[source != "events"]]))
         if not isinstance(err, EventError) and path not in text:
             text = f"{path}: {text}"  # e.g. pandas' "No columns to parse from file"
         if hint or text != message(err):
@@ -73,13 +81,21 @@ def _format_hint(path: str, source: str) -> str:
     return ""
 
 
-def _read(path: str, source: str, progress: bool | None, weights=None):
+#: How to say a date column's order on the command line (a tension events file, a reader's file).
+_DATE_OPTIONS = (
+    "say which with --dayfirst (dayfirst=True), --monthfirst (dayfirst=False) or --date-format FORMAT "
+    "(date_format=...)",
+    "say which with --dayfirst (dayfirst=True) or --monthfirst (dayfirst=False)",
+)
+
+
+def _read(path: str, source: str, progress: bool | None, weights=None, dayfirst=None, date_format=None):
     import tension as tn
 
     if source == "gdelt":
         return tn.io.read_gdelt(path, progress=progress)
     if source != "events":
-        return getattr(tn.io, f"read_{source}")(path)
+        return getattr(tn.io, f"read_{source}")(path, dayfirst=dayfirst)
     file = Path(path)
     if not file.exists():
         raise FileNotFoundError(f"no such events file: {path}")
@@ -90,7 +106,7 @@ def _read(path: str, source: str, progress: bool | None, weights=None):
 
     token = _events._PROGRESS.set(bool(big))  # (the same reading and checks, with a bar)
     try:
-        return tn.read_events(path, weights=weights)
+        return tn.read_events(path, weights=weights, dayfirst=dayfirst, date_format=date_format)
     except UnicodeDecodeError as err:
         raise CliError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start}); save it as UTF-8") from None
     finally:

@@ -91,6 +91,20 @@ def _add_model_options(parser):
         default="events",
         help="input format: the tension event schema (CSV/Parquet, default) or a dataset read by tension.io",
     )
+    dates = parser.add_mutually_exclusive_group()
+    dates.add_argument(
+        "--dayfirst",
+        action="store_true",
+        default=None,
+        help="numeric dates are day first (13/02/24); a date column that reads several ways is refused "
+        "until this, --monthfirst or --date-format says which",
+    )
+    dates.add_argument("--monthfirst", dest="dayfirst", action="store_false", help="numeric dates are month first")
+    dates.add_argument(
+        "--date-format",
+        metavar="FORMAT",
+        help="the format of every date of a tension events file, e.g. %%y/%%m/%%d (two-digit year first)",
+    )
     progress = parser.add_mutually_exclusive_group()
     progress.add_argument("--progress", action="store_true", default=None, help="always show a progress bar on stderr")
     progress.add_argument("--no-progress", dest="progress", action="store_false", help="never show one")
