@@ -53,8 +53,9 @@ def read_icews(
     dayfirst : bool, optional
         For numeric dates such as ``01/02/2018`` (a spreadsheet re-save): the order of
         day and month, for each file's whole column. By default the values decide (a
-        part over 12 is the day); a column they do not decide is an error asking for
-        this. ISO dates need nothing.
+        part over 12 is the day, unless it may be a two-digit year first: ``24/01/17``);
+        a column they do not decide is an error asking for this. A reader has no
+        year-first rule: write such dates as YYYY-MM-DD. ISO dates need nothing.
     Returns
     -------
     pandas.DataFrame
