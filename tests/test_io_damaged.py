@@ -472,6 +472,14 @@ def test_two_digit_years_first_or_last_are_an_error_until_dayfirst_says(tmp_path
     assert ev["date"].dt.strftime("%Y-%m-%d").tolist() == want
 
 
+@pytest.mark.parametrize("junk", ["35/01/40", "00/00/00", "99/01/99"])
+def test_two_digit_years_first_or_last_a_value_no_date_either_way_proves_nothing(tmp_path, junk):
+    # a damaged value that is no date day first nor year first is malformed either way: it must not
+    # switch the check off (the other dates were read day first without a word: 2017-01-24)
+    with pytest.raises(ReadError, match=r"'24/01/17' may have a two-digit year last or first"):
+        _quiet(read_icews, _icews_dates(tmp_path, ["24/01/17", junk, "24/01/18"]))
+
+
 @pytest.mark.parametrize(
     ("dates", "want"),
     [

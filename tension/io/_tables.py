@@ -239,8 +239,10 @@ def _year_first_too(text: pd.Series, parts: pd.DataFrame) -> str:
         return pd.to_datetime(pd.DataFrame({"year": full, "month": m, "day": d}), errors="coerce")
 
     year_first, day_first = made(first, second, year.astype(int)), made(year.astype(int), second, first)
-    differ = (year_first != day_first).to_numpy()
-    if year_first.isna().any() or not differ.any():
+    # a value that is no date either way (damaged: '35/01/40') proves nothing; one that is a
+    # date day first only ('13/01/00') proves the year last
+    differ = (year_first.notna() & (year_first != day_first)).to_numpy()
+    if (year_first.isna() & day_first.notna()).any() or not differ.any():
         return ""
     k = int(np.argmax(differ))
     example, sep = text.iat[k], re.findall(r"[/.\-]", text.iat[k])[0]
