@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -370,3 +371,43 @@ def test_numeric_dates_are_read_as_the_date_options_say(tmp_path):
     ):
         ignored = run("score", str(icews), *option)  # (an option the reader would not use is refused)
         assert ignored.returncode == 2 and f"error: {name}" in ignored.stderr
+
+
+def test_every_date_error_naming_read_events_arguments_names_the_options(tmp_path):
+    # '29/02/23' is no day day first: the error asks for read_events(..., date_format='%y/%m/%d')
+    # only (no "dayfirst="), and the command line said nothing of --date-format
+    path = tmp_path / "events.csv"
+    path.write_text("date,source,target,kind\n29/02/23,IRN,PAK,airstrike\n15/03/20,PAK,IRN,airstrike\n")
+    refused = run("score", str(path))
+    assert refused.returncode == 2 and "date_format='%y/%m/%d'" in refused.stderr
+    assert "--date-format" in refused.stderr
+    assert run("score", str(path), "--date-format", "%y/%m/%d").returncode == 0
+
+
+def test_a_readers_year_first_error_offers_only_what_works(tmp_path):
+    # '24/01/17' may be year first: --monthfirst reads no date of it (every record skipped), and a
+    # reader takes no year-first format; the hint offered --monthfirst
+    icews = tmp_path / "events.tab"
+    header = "Event Date\tSource Country\tTarget Country\tCAMEO Code\tIntensity"
+    icews.write_text(header + "\n24/01/17\tIndia\tPakistan\t190\t-10\n24/01/18\tIndia\tPakistan\t190\t-10\n")
+    refused = run("score", str(icews), "--from", "icews")
+    assert refused.returncode == 2 and "--dayfirst" in refused.stderr
+    assert "--monthfirst" not in refused.stderr and "YYYY-MM-DD" in refused.stderr
+    assert run("score", str(icews), "--from", "icews", "--dayfirst").returncode == 0
+    undecided = tmp_path / "undecided.tab"  # (no value says the order: --monthfirst is a choice there)
+    undecided.write_text(header + "\n01/02/03\tIndia\tPakistan\t190\t-10\n")
+    refused = run("score", str(undecided), "--from", "icews")
+    assert refused.returncode == 2 and "--monthfirst" in refused.stderr and "YYYY-MM-DD" in refused.stderr
+
+
+def test_date_format_with_gdelt_names_no_option_gdelt_refuses():
+    refused = run(
+        "score",
+        str(Path(__file__).parent / "data" / "gdelt1_sample_events.tsv"),
+        "--from",
+        "gdelt",
+        "--date-format",
+        "%Y%m%d",
+    )
+    assert refused.returncode == 2 and "error: --date-format" in refused.stderr
+    assert "--dayfirst" not in refused.stderr  # (refused with GDELT: its dates are YYYYMMDD)

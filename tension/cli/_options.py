@@ -36,7 +36,10 @@ def read_events(path: str, source: str, progress: bool | None, weights=None, day
     ``dayfirst`` and ``date_format`` are those of :func:`tension.read_events` (the
     readers take ``dayfirst`` only)."""
     if date_format is not None and source != "events":
-        raise CliError(f"--date-format is for tension events files; --from {source} takes --dayfirst or --monthfirst")
+        takes = (
+            "GDELT's dates are YYYYMMDD" if source == "gdelt" else f"--from {source} takes --dayfirst or --monthfirst"
+        )
+        raise CliError(f"--date-format is for tension events files; {takes}")
     if dayfirst is not None and source == "gdelt":
         raise CliError(f"--{'day' if dayfirst else 'month'}first: GDELT's dates are YYYYMMDD; there is no order to say")
     try:
@@ -46,8 +49,11 @@ def read_events(path: str, source: str, progress: bool | None, weights=None, day
 
         hint = _format_hint(path, source)
         text = message(err)
-        if "dayfirst=" in text:  # (the advice names read_events' arguments: the options that pass them)
-            hint = "\n".join(filter(None, [hint, _DATE_OPTIONS[source != "events"]]))
+        if "dayfirst=" in text or "date_format=" in text:  # (the advice names read_events' arguments: the options)
+            options = _DATE_OPTIONS[source != "events"]
+            if source != "events" and "year first" in text:  # (--monthfirst reads no date of '24/01/17')
+                options = _READER_YEAR_FIRST if "dayfirst=False" not in text else f"{options}, or {_YEAR_FIRST}"
+            hint = "\n".join(filter(None, [hint, options]))
         if not isinstance(err, EventError) and path not in text:
             text = f"{path}: {text}"  # e.g. pandas' "No columns to parse from file"
         if hint or text != message(err):
@@ -87,6 +93,9 @@ _DATE_OPTIONS = (
     "(date_format=...)",
     "say which with --dayfirst (dayfirst=True) or --monthfirst (dayfirst=False)",
 )
+#: A reader's column that may have a two-digit year first: a reader takes no year-first format.
+_YEAR_FIRST = "if a two-digit year is first, write the dates as YYYY-MM-DD"
+_READER_YEAR_FIRST = f"say which with --dayfirst (dayfirst=True) if the year is last; {_YEAR_FIRST}"
 
 
 def _read(path: str, source: str, progress: bool | None, weights=None, dayfirst=None, date_format=None):
