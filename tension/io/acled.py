@@ -151,7 +151,8 @@ def read_acled(
         For numeric dates such as ``01/02/2020`` (a spreadsheet re-save): the order of
         day and month, for the whole column. By default the values decide (a part over
         12 is the day, unless it may be a two-digit year first: ``24/01/17``); a column
-        they do not decide is an error asking for this. Dates
+        they do not decide is an error asking for this. A reader has no year-first rule:
+        write such dates as YYYY-MM-DD. Dates
         with month names ("9-May-20", "21 March 2020") and ISO dates need nothing. An
         ``event_date`` whose year differs from the record's ``year`` is malformed.
 
