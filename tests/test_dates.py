@@ -89,6 +89,17 @@ READ = {
         {"date_format": "%y/%m/%d"},
         ["2029-02-23", "2015-03-20"],
     ),
+    # a year 00 is no day and no month: it proves the two-digit year first, as a year over 31 does
+    "two-digit year first proved by a year 00": (["00/01/15", "05/02/28"], {}, ["2000-01-15", "2005-02-28"]),
+    "two-digit year first proved by a year 32": (["32/01/15", "15/03/20"], {}, ["2032-01-15", "2015-03-20"]),
+    # dayfirst= chooses between day and month: formats without one of them, or with the
+    # four-digit year first, are read whatever it says
+    "ACLED 2020 style, day-first told": (["9-May-20", "10-May-20"], {"dayfirst": True}, ["2020-05-09", "2020-05-10"]),
+    "four-digit year first, not ISO 8601, day-first told": (
+        ["2024/01/17, 10:00", "2024/01/18, 11:30"],
+        {"dayfirst": True},
+        ["2024-01-17", "2024-01-18"],
+    ),
     "before 1677": (["1500-03-01", "2024-01-17"], {}, ["1500-03-01", "2024-01-17"]),
     "after 2262": (["2024-01-17", "2500-12-31"], {}, ["2024-01-17", "2500-12-31"]),
     "python datetimes before 1677": (
@@ -135,10 +146,21 @@ REFUSED = {
         "date_format='%y/%m/%d'",
     ),
     "two-digit year first that no date proves": (["29/02/23"], "row 0: ambiguous dates", "date_format='%y/%m/%d'"),
+    # 31 may be a day (not in February): it proves no year first
+    "two-digit year 31 first, which a day may be": (
+        ["31/02/20", "15/03/20"],
+        "row 0: ambiguous dates ('31/02/20'): no day as '%d/%m/%y', the format of the column's other dates",
+        "date_format='%y/%m/%d'",
+    ),
     "two-digit year first, or day or month first": (  # (three readings: each named)
         ["01/02/03", "05/06/07"],
         "rows 0, 1: ambiguous dates",
         "date_format='%y/%m/%d'",
+    ),
+    "two-digit year first, or day or month first: each order's dayfirst": (
+        ["01/02/03", "05/06/07"],
+        "rows 0, 1: ambiguous dates",
+        "dayfirst=True for '%d/%m/%y', dayfirst=False for '%m/%d/%y' or date_format='%y/%m/%d' for year first",
     ),
     "two formats in one column": (
         ["2024-01-17", "18/01/2024"],

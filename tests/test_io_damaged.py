@@ -493,6 +493,40 @@ def test_two_digit_years_that_read_one_way_need_nothing(tmp_path, dates, want):
     assert ev["date"].dt.strftime("%Y-%m-%d").tolist() == want
 
 
+@pytest.mark.parametrize(
+    ("dates", "want"),
+    [
+        (["24/01/17", "35/01/2017"], ["2017-01-24"]),  # a four-digit year is last, in a damaged date too
+        (["35/01/40", "17/01/17"], ["2017-01-17"]),  # no date either way (damaged), the rest the same either way
+        (["13/01/00", "24/01/17"], ["2000-01-13", "2017-01-24"]),  # a date day first only: the year is last
+        (["01/13/17", "05/01/17"], ["2017-01-13", "2017-05-01"]),  # month first proved: no year first to ask
+    ],
+)
+def test_two_digit_years_that_read_one_way_among_damaged_dates_need_nothing(tmp_path, dates, want):
+    ev = _quiet(read_icews, _icews_dates(tmp_path, dates))  # (a damaged date is skipped as malformed)
+    assert ev["date"].dt.strftime("%Y-%m-%d").tolist() == want
+
+
+@pytest.mark.parametrize(
+    ("dates", "shown"),
+    [
+        # the example is a date that reads two ways, not the first of the column
+        (
+            ["17/01/17", "24/01/17"],
+            "'24/01/17' may have a two-digit year last or first (2017-01-24 day first, 2024-01-17",
+        ),
+        # '69' is 1969 (as pandas reads %y: 69-99 are 19xx)
+        (["69/01/17", "05/01/17"], "'69/01/17' may have a two-digit year last or first (no date day first, 1969-01-17"),
+        # dates with a time of day are checked too
+        (["24/01/17 10:00", "24/01/18 11:00"], "'24/01/17 10:00' may have a two-digit year last or first (2017-01-24"),
+    ],
+)
+def test_two_digit_years_first_or_last_the_error_shows_a_date_read_both_ways(tmp_path, dates, shown):
+    with pytest.raises(ReadError) as info:
+        _quiet(read_icews, _icews_dates(tmp_path, dates))
+    assert shown in str(info.value)
+
+
 @pytest.mark.parametrize("value", ["45308", "2024", "1705449600", "0", "today", "2024-13-45"])
 def test_acled_numbers_and_non_dates_are_malformed(tmp_path, value):
     ev = _quiet(read_acled, _acled_dates(tmp_path, ["2024-01-16", value]))
