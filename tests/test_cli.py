@@ -334,6 +334,79 @@ def test_a_command_process_keeps_freed_memory_and_asks_no_huge_pages():
     assert _probe("set", MALLOC_MMAP_THRESHOLD_="131072")["done"] == ["numpy: no huge pages"]
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc and transparent huge pages")
+@pytest.mark.parametrize(
+    "setting", ["MALLOC_TRIM_THRESHOLD_=131072", "GLIBC_TUNABLES=glibc.malloc.trim_threshold=131072"]
+)
+def test_a_command_process_keeps_the_users_malloc_settings(setting):
+    import platform
+
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("glibc's mallopt")
+    name, value = setting.split("=", 1)
+    assert _probe("set", **{name: value})["done"] == ["numpy: no huge pages"]
+
+
+def _fake_mallopt(monkeypatch, accepts):
+    """_one_command_memory with glibc's mallopt replaced: ``accepts(param, value)`` says
+    what it returns (1: set, 0: refused); the calls made, and what was said to be done."""
+    import ctypes
+    import platform
+
+    import numpy._core.multiarray as multiarray
+
+    import tension.cli as cli
+
+    calls = []
+
+    def mallopt(param, value):
+        calls.append((param, value))
+        return int(accepts(param, value))
+
+    class Libc:
+        pass
+
+    libc = Libc()
+    libc.mallopt = mallopt
+    for name in ("NUMPY_MADVISE_HUGEPAGE", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(multiarray, "_set_madvise_hugepage", lambda on: False, raising=False)
+    monkeypatch.setattr(platform, "libc_ver", lambda *a, **k: ("glibc", "2.36"))
+    monkeypatch.setattr(ctypes, "CDLL", lambda name: libc if accepts is not None else (_ for _ in ()).throw(OSError()))
+    return cli._one_command_memory(), calls
+
+
+# glibc's malloc.h: M_TRIM_THRESHOLD -1, M_MMAP_THRESHOLD -3
+_TRIM, _MMAP, _MOST, _MIB32 = -1, -3, 2**31 - 1, 33_554_432
+
+
+@pytest.mark.parametrize(
+    ("accepts", "calls", "done"),
+    [
+        # every setting taken: the largest mmap threshold, then the trim threshold
+        (lambda p, v: True, [(_MMAP, _MOST), (_TRIM, _MOST)], ["numpy: no huge pages", "glibc: freed memory kept"]),
+        # an older glibc refuses an mmap threshold over 32 MiB: 32 MiB then
+        (
+            lambda p, v: not (p == _MMAP and v > _MIB32),
+            [(_MMAP, _MOST), (_MMAP, _MIB32), (_TRIM, _MOST)],
+            ["numpy: no huge pages", "glibc: freed memory kept"],
+        ),
+        # the trim threshold refused: freed memory is not said to be kept
+        (
+            lambda p, v: p == _MMAP,
+            [(_MMAP, _MOST), (_TRIM, _MOST)],
+            ["numpy: no huge pages"],
+        ),
+        # nothing taken: nothing said of glibc
+        (lambda p, v: False, [(_MMAP, _MOST), (_MMAP, _MIB32), (_TRIM, _MOST)], ["numpy: no huge pages"]),
+        # no C library to load: the NumPy setting is still said
+        (None, [], ["numpy: no huge pages"]),
+    ],
+)
+def test_a_command_process_sets_glibc_as_far_as_it_takes(monkeypatch, accepts, calls, done):
+    assert _fake_mallopt(monkeypatch, accepts) == (done, calls)
+
+
 def test_run_is_main_as_a_process(monkeypatch):
     import tension.cli as cli
 

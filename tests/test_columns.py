@@ -85,6 +85,8 @@ def test_three_letter_codes_from_the_arrow_buffers():
         array = pa.array(["XX", *values], type=kind).slice(1)  # an offset into the buffers
         keys = _columns._upper3_keys(array)
         assert keys.tolist() == [(ord(a) - 65) * 676 + (ord(b) - 65) * 26 + ord(c) - 65 for a, b, c in values]
+    # the first and the last keys are keys (the guard refuses only what is below or above them)
+    assert _columns._upper3_keys(pa.array(["AAA", "ZZZ"])).tolist() == [0, 17575]
     for bad in (["PAK", "pak"], ["PAK", "PA"], ["PAK", None], ["PAK", "P@K"], ["PAK", "PA["], ["[AK"], ["PAKI"]):
         assert _columns._upper3_keys(pa.array(bad)) is None
 
