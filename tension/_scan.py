@@ -189,9 +189,9 @@ def _scan_channels(g: np.ndarray, t: np.ndarray, sources, half_lives: np.ndarray
     starts = np.flatnonzero(new_group)
     nblocks = -(-n // BLOCK)
     # the half-life with the most channels last: its states take the times' place
-    lives = np.unique(half_lives)
-    lives = lives[np.argsort([np.count_nonzero(half_lives == life) for life in lives], kind="stable")]
-    counts = [int(np.count_nonzero(half_lives == life)) for life in lives]
+    lives, counts = np.unique(half_lives, return_counts=True)
+    by_count = np.argsort(counts, kind="stable")
+    lives, counts = lives[by_count], counts[by_count].tolist()
     # one scratch block for the whole scan, from the pool (kept for the next call, see
     # tension._memory): the factors, the times, the states of each half-life's channels
     # (after the times for all but the last, from the times' place for the last, whose

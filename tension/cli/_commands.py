@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._options import CliError, check_direction, check_dyads, check_options, read_events, score_kwargs, write
+from ._options import CliError, check_dyads, events_of, score_kwargs, write
 
 __all__ = [
     "DEMO_START",
@@ -94,9 +94,7 @@ def run_demo(args) -> int:
 def run_score(args) -> int:
     import tension as tn
 
-    check_options(args)
-    events = read_events(args.events, args.source, args.progress, args.weights, args.dayfirst, args.date_format)
-    check_direction(events, args)
+    events = events_of(args)
     daily = tn.score(events, freq=args.freq, start=args.start, end=args.end, **score_kwargs(args))
     check_dyads(daily["dyad"], args.dyad)
     if args.dyad:
@@ -113,9 +111,7 @@ def run_plot(args) -> int:
 
     import tension as tn
 
-    check_options(args)
-    events = read_events(args.events, args.source, args.progress, args.weights, args.dayfirst, args.date_format)
-    check_direction(events, args)
+    events = events_of(args)
     kwargs = score_kwargs(args)
     if args.dyad and len(set(args.dyad)) > 1 and args.kind not in ("heatmap", "small-multiples"):
         raise CliError(
@@ -181,9 +177,7 @@ def _daily_for(args):
     """Events and their daily scores for the analysis commands (episodes, alerts)."""
     import tension as tn
 
-    check_options(args)  # (the checks of `tension score`, and its messages)
-    events = read_events(args.events, args.source, args.progress, args.weights, args.dayfirst, args.date_format)
-    check_direction(events, args)
+    events = events_of(args)  # (the checks of `tension score`, and its messages)
     daily = tn.score(events, freq=args.freq, start=args.start, end=args.end, **score_kwargs(args))
     check_dyads(daily["dyad"], args.dyad)
     if args.dyad:

@@ -15,6 +15,7 @@ from ..exceptions import ParameterError
 __all__ = [
     "CliError",
     "read_events",
+    "events_of",
     "check_options",
     "check_direction",
     "score_kwargs",
@@ -160,6 +161,16 @@ def check_options(args) -> None:
             raise CliError(f"-o {output} is a directory; give a file name")
         if not folder.is_dir():
             raise CliError(f"cannot write {output}: no such directory {folder}")
+
+
+def events_of(args):
+    """The events of a command that reads them (``score``, ``plot``, ``episodes``,
+    ``alerts``): its options checked, the file read with its date options, and the
+    direction and the grid's bounds checked against the events."""
+    check_options(args)
+    events = read_events(args.events, args.source, args.progress, args.weights, args.dayfirst, args.date_format)
+    check_direction(events, args)
+    return events
 
 
 def check_direction(events, args) -> None:

@@ -207,11 +207,7 @@ def parse_dates(values, *, column: str, dayfirst: bool | None = None, by=None) -
     if numeric.any():
         first, second = parts.loc[numeric, 0].astype(int), parts.loc[numeric, 1].astype(int)
         day, month = (first, second) if dayfirst else (second, first)
-        year = parts.loc[numeric, 2]
-        year = year.where(year.str.len() == 4, year.map(lambda y: str((1900 if int(y) >= 69 else 2000) + int(y))))
-        out[numeric] = pd.to_datetime(
-            pd.DataFrame({"year": year.astype(int), "month": month, "day": day}), errors="coerce"
-        ).to_numpy()
+        out[numeric] = _calendar_dates(parts.loc[numeric, 2], month, day).to_numpy()
     eight = text.str.fullmatch(r"\d{8}").to_numpy()
     if eight.any():
         out[eight] = pd.to_datetime(text[eight], format="%Y%m%d", errors="coerce").to_numpy()
@@ -226,19 +222,23 @@ def parse_dates(values, *, column: str, dayfirst: bool | None = None, by=None) -
     return out
 
 
+def _calendar_dates(year: pd.Series, month, day) -> pd.Series:
+    """Dates of numeric parts, NaT where they make none; ``year`` as written: four digits
+    as they are, fewer as pandas reads ``%y`` (69-99 in the 1900s, the rest in the 2000s)."""
+    number = year.astype(int)
+    full = number.where(year.str.len() == 4, number + np.where(number >= 69, 1900, 2000))
+    return pd.to_datetime(pd.DataFrame({"year": full, "month": month, "day": day}), errors="coerce")
+
+
 def _year_first_too(text: pd.Series, parts: pd.DataFrame) -> str:
     """Numeric dates of two-digit years (``24/01/17``) that read wholly as year/month/day
     too, with other days than day first: a first part over 12 proves nothing when it may be
     the year. Then the ambiguity in words (one value, read both ways), else ``""``."""
-    first, second, year = parts[0].astype(int), parts[1].astype(int), parts[2]
-    if not (year.str.len() == 2).all():  # a four-digit year is last
+    if not (parts[2].str.len() == 2).all():  # a four-digit year is last
         return ""
-
-    def made(y, m, d):
-        full = y + np.where(y >= 69, 1900, 2000)  # (as pandas reads %y)
-        return pd.to_datetime(pd.DataFrame({"year": full, "month": m, "day": d}), errors="coerce")
-
-    year_first, day_first = made(first, second, year.astype(int)), made(year.astype(int), second, first)
+    month = parts[1].astype(int)
+    year_first = _calendar_dates(parts[0], month, parts[2].astype(int))
+    day_first = _calendar_dates(parts[2], month, parts[0].astype(int))
     # a value that is no date either way (damaged: '35/01/40') proves nothing; one that is a
     # date day first only ('13/01/00') proves the year last
     differ = (year_first.notna() & (year_first != day_first)).to_numpy()
