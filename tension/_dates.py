@@ -28,7 +28,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from . import _time
+from . import _fixed_dates, _time
 
 #: Formats tried besides those pandas guesses from the values (ACLED writes ``9-May-20``);
 #: each must still read every value of the column, and two that disagree are refused.
@@ -122,9 +122,9 @@ def parse(raw: pd.Series, flag, *, date_format: str | None = None, dayfirst: boo
         flag(raw.isna().to_numpy(), lambda pos: MISSING)
         return _to_utc(raw, warn) if isinstance(raw.dtype, pd.DatetimeTZDtype) else _resolution(raw)
     if date_format is None:
-        plain = _plain_iso(raw)
-        if plain is not None:  # every value a plain ISO 8601 date: read from its bytes
-            return plain
+        fixed = _fixed_dates.read(raw, dayfirst)
+        if fixed is not None:  # dates of one fixed width, read from their bytes as below
+            return fixed
     boolean = np.zeros(len(raw), dtype=bool)
     if pd.api.types.is_object_dtype(raw.dtype):  # factorize takes True for 1: booleans first
         boolean = np.fromiter((isinstance(v, bool | np.bool_) for v in raw.tolist()), dtype=bool, count=len(raw))
@@ -160,137 +160,6 @@ def parse(raw: pd.Series, flag, *, date_format: str | None = None, dayfirst: boo
     # back to the rows: position len(distinct) is the missing value
     spread = pd.concat([parsed.reset_index(drop=True), pd.Series([pd.NaT], dtype=parsed.dtype)], ignore_index=True)
     return spread.iloc[np.where(codes < 0, len(distinct), codes)].set_axis(raw.index)
-
-
-#: The widths of the dates :func:`_plain_iso` reads (``YYYY-MM-DD``, ``YYYY-MM-DD hh:mm``
-#: and ``YYYY-MM-DD hh:mm:ss``), each with the lowest byte allowed at each position and the
-#: span above it: a digit, "-" and ":" where they belong, anything where the date and the
-#: time meet (a space or "T", checked on its own).
-_PLAIN: dict = {}
-for _width in (10, 16, 19):
-    _low = np.frombuffer(b"0000-00-00 00:00:00"[:_width], dtype=np.uint8).copy()
-    _span = np.where(_low == ord("0"), 9, 0).astype(np.uint8)
-    if _width > 10:
-        _low[10], _span[10] = 0, 255
-    _PLAIN[_width] = (_low, _span)
-#: Days in each month of a common year (index 1 to 12).
-_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int32)
-#: Rows per slice of :func:`_plain_iso` (in threads on long columns).
-_PLAIN_SLICE = 1 << 18
-
-
-def _plain_iso(raw: pd.Series) -> pd.Series | None:
-    """The column as ``datetime64[ns]`` read straight from its bytes when every value is
-    a plain ISO 8601 date of one width, all in the years 1678 to 2261: ``YYYY-MM-DD``,
-    ``YYYY-MM-DD hh:mm`` or ``YYYY-MM-DD hh:mm:ss``, with a space or ``T`` between; else None, and the general
-    rules read the column (and name any problem). What the general rules make of such a
-    column, exactly: they read it as ISO 8601, and every date fits nanoseconds.
-
-    The text is pyarrow strings (pandas' own under pandas 3), or Python strings alone (an
-    object column or pandas' Python-backed strings); no value is missing. Read a slice at a time (in threads on long
-    columns), each value checked digit by digit: the separators, the month, the day in
-    its month (leap years too), the hour, the minute and the second.
-
-    Examples
-    --------
-    >>> _plain_iso(pd.Series(["2024-01-17 10:30:00", "2024-02-29 00:00:00"])).tolist()
-    [Timestamp('2024-01-17 10:30:00'), Timestamp('2024-02-29 00:00:00')]
-    >>> _plain_iso(pd.Series(["2023-02-29"])) is None  # no such day: the general rules say so
-    True
-    """
-    import pyarrow as pa
-
-    from ._columns import _arrow_chunks, string_buffers
-    from ._scan import map_in_threads, workers_for
-
-    if len(raw) == 0:
-        return None
-    chunked = _arrow_chunks(raw)
-    if chunked is None:
-        if not (pd.api.types.is_object_dtype(raw.dtype) or isinstance(raw.dtype, pd.StringDtype)):
-            return None
-        try:  # (anything but a str, a missing value included, is left to the general rules)
-            values = raw.to_numpy(dtype=object)
-            chunked = pa.chunked_array([pa.array(values, type=pa.string(), from_pandas=False)])
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            return None
-    if chunked.null_count:
-        return None
-    chunks = [chunk for chunk in chunked.chunks if len(chunk)]
-    sizes = [int(offsets[-1]) - int(offsets[0]) for offsets, _ in map(string_buffers, chunks)]
-    width = sizes[0] // len(chunks[0])
-    if width not in _PLAIN or sizes != [width * len(chunk) for chunk in chunks]:
-        return None
-    for chunk in chunks:  # every value of that width
-        offsets, _ = string_buffers(chunk)
-        if (offsets[1:] - offsets[:-1] != width).any():
-            return None
-    out = np.empty(len(raw), dtype=np.int64)
-    failed: list[int] = []
-    starts = np.cumsum([0] + [len(chunk) for chunk in chunks])
-    slices = [
-        (chunk, lo, min(lo + _PLAIN_SLICE, len(chunk)), start)
-        for chunk, start in zip(chunks, starts[:-1].tolist(), strict=True)
-        for lo in range(0, len(chunk), _PLAIN_SLICE)
-    ]
-
-    def read(item) -> None:
-        chunk, lo, hi, start = item
-        offsets, data = string_buffers(chunk)
-        first = int(offsets[lo])
-        text = np.frombuffer(data, dtype=np.uint8, count=width * (hi - lo), offset=first).reshape(hi - lo, width)
-        if not _plain_stamps(text, out[start + lo : start + hi]):
-            failed.append(lo)
-
-    map_in_threads(read, slices, workers_for(None, len(raw)))
-    if failed:
-        return None
-    return pd.Series(out.view("datetime64[ns]"), index=raw.index, copy=False)
-
-
-def _plain_stamps(text: np.ndarray, out: np.ndarray) -> bool:
-    """Nanoseconds since 1970 of plain ISO 8601 dates, one per row of ``text`` (their
-    bytes, rows of 10, 16 or 19), written to ``out``; False unless every row is such a date
-    in the years 1678 to 2261 (the day from the civil calendar's formula, leap years
-    included)."""
-    width = text.shape[1]
-    low, span = _PLAIN[width]
-    if ((text - low) > span).any():  # (bytes below the lowest wrap to large numbers)
-        return False
-    if width > 10 and ((text[:, 10] != ord(" ")) & (text[:, 10] != ord("T"))).any():
-        return False
-    year, month, day = (_number(text, k, size) for k, size in ((0, 4), (5, 2), (8, 2)))
-    if year.min() < 1678 or year.max() > 2261 or month.min() < 1 or month.max() > 12 or day.min() < 1:
-        return False
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    if (day > _MONTH_DAYS[month] + (leap & (month == 2))).any():
-        return False
-    # days since 1970-01-01 (years counted from March: the leap day last)
-    march = month <= 2
-    year -= march
-    month += np.where(march, 9, -3)
-    days = year * 365 + year // 4 - year // 100 + year // 400 + (153 * month + 2) // 5 + day - 719_469
-    seconds = days.astype(np.int64)
-    seconds *= 86_400
-    if width > 10:
-        hour, minute = _number(text, 11, 2), _number(text, 14, 2)
-        second = _number(text, 17, 2) if width == 19 else np.zeros(1, dtype=np.int32)
-        if hour.max() > 23 or minute.max() > 59 or second.max() > 59:
-            return False
-        seconds += hour * 3600 + minute * 60 + second
-    np.multiply(seconds, 10**9, out=out)
-    return True
-
-
-def _number(text: np.ndarray, start: int, size: int) -> np.ndarray:
-    """The decimal number written by the digits at ``start`` .. ``start + size`` of each
-    row of ``text`` (bytes checked to be digits), as int32."""
-    value = text[:, start].astype(np.int32)
-    for k in range(start + 1, start + size):
-        value *= 10
-        value += text[:, k]
-    value -= ord("0") * int("1" * size)
-    return value
 
 
 def collect(raw: pd.Series, *, dayfirst: bool | None = None) -> tuple[pd.Series, list, list]:

@@ -582,57 +582,90 @@ def test_one_value_of_another_format_among_thousands_is_named(odd):
         assert parsed.isna().sum() == 1 and [np.flatnonzero(mask).tolist() for mask, _ in problems] == [[row]]
 
 
-# --- plain ISO 8601 text, read straight from its bytes ---------------------------------------
+# --- dates of one fixed width, read straight from their bytes ------------------------------
 
 from unittest import mock  # noqa: E402
 
 import pyarrow as pa  # noqa: E402
 
-from tension import _dates  # noqa: E402
+from tension import _dates, _fixed_dates  # noqa: E402
 
 
-def _general_rules(raw):
-    """What the general rules make of a column (the plain-ISO reading switched off)."""
-    with mock.patch.object(_dates, "_plain_iso", lambda raw: None):
-        return _dates.collect(raw)
+def _general_rules(raw, dayfirst=None):
+    """What the general rules make of a column (the reading from bytes switched off)."""
+    with mock.patch.object(_fixed_dates, "read", lambda raw, dayfirst=None: None):
+        return _dates.collect(raw, dayfirst=dayfirst)
 
 
-def _same_reading(raw):
-    """The column read with the plain-ISO reading equals it read by the general rules:
+def _same_reading(raw, dayfirst=None):
+    """The column read with the reading from bytes equals it read by the general rules:
     the same datetimes (and dtype), the same problems, the same warnings."""
-    fast, problems, said = _dates.collect(raw)
-    slow, slow_problems, slow_said = _general_rules(raw)
+    fast, problems, said = _dates.collect(raw, dayfirst=dayfirst)
+    slow, slow_problems, slow_said = _general_rules(raw, dayfirst)
     pd.testing.assert_series_equal(fast, slow, check_names=False)
     assert [(m.tolist(), text) for m, text in problems] == [(m.tolist(), text) for m, text in slow_problems]
     assert said == slow_said
     return fast, problems
 
 
-#: Ways a plain ISO date can be damaged, each a function of the written value.
+#: The layouts read from bytes, each in every width.
+FIXED = [
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d/%m/%Y %H:%M",
+    "%m/%d/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M:%S",
+]
+
+
+def _written(fmt, year="2024", month="01", day="17", hour="10", minute="30", second="05"):
+    """A date written in ``fmt`` from its parts as text (which may be no date at all)."""
+    for code, part in (("%Y", year), ("%m", month), ("%d", day), ("%H", hour), ("%M", minute), ("%S", second)):
+        fmt = fmt.replace(code, part)
+    return fmt
+
+
+#: Ways a date of one fixed width can be damaged: each a function of the value and its format.
 DAMAGES = {
-    "a letter for a digit": lambda v: v[:3] + "x" + v[4:],
-    "an Arabic-Indic digit": lambda v: v[:3] + "\u0664" + v[4:],
-    "a slash for a dash": lambda v: v[:4] + "/" + v[5:],
-    "month 13": lambda v: v[:5] + "13" + v[7:],
-    "month 00": lambda v: v[:5] + "00" + v[7:],
-    "day 00": lambda v: v[:8] + "00" + v[10:],
-    "day 32": lambda v: v[:8] + "32" + v[10:],
-    "29 February 2023": lambda v: "2023-02-29" + v[10:],
-    "29 February 1900": lambda v: "1900-02-29" + v[10:],
-    "31 April": lambda v: v[:5] + "04-31" + v[10:],
-    "hour 24": lambda v: v[:11] + "24" + v[13:] if len(v) > 10 else v + " 24:00:00",
-    "minute 60": lambda v: v[:14] + "60" + v[16:] if len(v) > 10 else v + " 00:60:00",
-    "second 60 (a leap second)": lambda v: v[:17] + "60" if len(v) > 10 else v + " 23:59:60",
-    "a comma between date and time": lambda v: v[:10] + "," + v[11:] if len(v) > 10 else v + ",10:00:00",
-    "a space before": lambda v: " " + v,
-    "a time zone": lambda v: v + "Z",
-    "fractions of a second": lambda v: (v if len(v) > 10 else v + " 10:00:00") + ".5",
-    "a year before 1678": lambda v: "1677" + v[4:],
-    "a year after 2261": lambda v: "2262" + v[4:],
-    "blank": lambda v: "",
-    "missing": lambda v: None,
-    "relative": lambda v: "today     ",
+    "a letter for a digit": lambda v, f: v[:3] + "x" + v[4:],
+    "an Arabic-Indic digit": lambda v, f: v[:3] + "\u0664" + v[4:],
+    "another separator": lambda v, f: v.replace("-", "/", 1) if "-" in v else v.replace("/", "-", 1),
+    "month 13": lambda v, f: _written(f, month="13", day="14"),
+    "month 00": lambda v, f: _written(f, month="00"),
+    "day 00": lambda v, f: _written(f, day="00"),
+    "day 32": lambda v, f: _written(f, day="32"),
+    "29 February 2023": lambda v, f: _written(f, year="2023", month="02", day="29"),
+    "29 February 1900": lambda v, f: _written(f, year="1900", month="02", day="29"),
+    "31 April": lambda v, f: _written(f, month="04", day="31"),
+    "hour 24": lambda v, f: _written(f if "%H" in f else f + " %H:%M:%S", hour="24"),
+    "minute 60": lambda v, f: _written(f if "%H" in f else f + " %H:%M:%S", minute="60"),
+    "second 60 (a leap second)": lambda v, f: _written(f if "%S" in f else f + ":%S", second="60"),
+    "a comma between date and time": lambda v, f: v[:10] + "," + v[11:] if len(v) > 10 else v + ",10:00:00",
+    "a T after a date with slashes (ISO: an underscore)": lambda v, f: (
+        v[:10] + ("T" if "/" in v else "_") + v[11:] if len(v) > 10 else v + ("T" if "/" in v else "_") + "10:00:00"
+    ),
+    "a space before": lambda v, f: " " + v,
+    "a time zone": lambda v, f: v + "Z",
+    "fractions of a second": lambda v, f: (v if len(v) > 10 else v + " 10:00:00") + ".5",
+    "a year before 1678": lambda v, f: _written(f, year="1677"),
+    "a year after 2261": lambda v, f: _written(f, year="2262", month="12"),
+    "blank": lambda v, f: "",
+    "missing": lambda v, f: None,
+    "relative": lambda v, f: "today     ",
 }
+
+
+def _column(text, storage, cut=0):
+    if storage == "chunks":  # an arrow column of several chunks (as pd.concat leaves it)
+        cut = cut % len(text)
+        return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([text[:cut], text[cut:]], pa.large_string())))
+    return pd.Series(text, dtype={"str": str, "object": object}.get(storage, storage))
 
 
 @given(
@@ -641,80 +674,103 @@ DAMAGES = {
         min_size=1,
         max_size=20,
     ),
-    st.sampled_from(["%Y-%m-%d", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"]),
+    st.sampled_from(FIXED),
+    st.sampled_from([None, True, False]),
     st.sampled_from(["str", "object", "string[python]", "chunks"]),
     st.one_of(st.none(), st.sampled_from(sorted(DAMAGES))),
     st.integers(min_value=0),
 )
-def test_plain_iso_dates_read_from_their_bytes_as_the_general_rules_read_them(stamps, fmt, storage, damage, where):
+def test_fixed_width_dates_read_from_their_bytes_as_the_general_rules_read_them(
+    stamps, fmt, dayfirst, storage, damage, where
+):
     text = [s.strftime(fmt) for s in stamps]
     if damage is not None:
-        text[where % len(text)] = DAMAGES[damage](text[where % len(text)])
-    if storage == "chunks":  # an arrow column of several chunks (as pd.concat leaves it)
-        cut = where % len(text)
-        chunks = [text[:cut], text[cut:]]
-        raw = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(chunks, type=pa.large_string())))
-    else:
-        raw = pd.Series(text, dtype={"str": str, "object": object}.get(storage, storage))
-    fast, problems = _same_reading(raw)
-    if damage is None:  # read from the bytes, as Python reads each date (the reference)
-        assert _dates._plain_iso(raw) is not None
-        expected = [np.datetime64(dt.datetime.fromisoformat(v), "ns") for v in text]
-        assert fast.to_numpy().tolist() == pd.Series(expected).to_numpy().tolist()
+        text[where % len(text)] = DAMAGES[damage](text[where % len(text)], fmt)
+    raw = _column(text, storage, where)
+    fast, problems = _same_reading(raw, dayfirst)
+    said_order = fmt.startswith("%Y") or dayfirst == fmt.startswith("%d")
+    if damage is None and said_order:  # read from the bytes, as written (the reference)
+        assert _fixed_dates.read(raw, dayfirst) is not None
+        assert fast.tolist() == [pd.Timestamp(dt.datetime.strptime(t, fmt)) for t in text]
         assert fast.dtype == np.dtype("datetime64[ns]") and not problems
 
 
-@pytest.mark.parametrize("fmt", ["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"])
+@pytest.mark.parametrize("fmt", FIXED)
 @pytest.mark.parametrize("damage", sorted(DAMAGES))
-def test_a_damaged_plain_iso_date_is_left_to_the_general_rules(damage, fmt):
-    # every damage, in every width: the bytes are not read, the general rules name it
+def test_a_damaged_fixed_width_date_is_left_to_the_general_rules(damage, fmt):
+    # every damage, in every layout and width: the bytes are not read, the general rules name it
     text = [d.strftime(fmt) for d in (dt.datetime(2024, 1, 17, 10, 30, 5), dt.datetime(2023, 12, 31, 23, 59, 59))]
-    text.insert(1, DAMAGES[damage](text[0]))
+    text.insert(1, DAMAGES[damage](text[0], fmt))
     raw = pd.Series(text, dtype=object)
-    assert _dates._plain_iso(raw) is None
-    _same_reading(raw)
+    for dayfirst in (None, fmt.startswith("%d")):
+        assert _fixed_dates.read(raw, dayfirst) is None
+        _same_reading(raw, dayfirst)
 
 
 @pytest.mark.parametrize(
-    ("values", "expected"),
+    ("values", "dayfirst", "expected"),
     [
-        (["2024-02-29", "2000-02-29", "1970-01-01"], ["2024-02-29", "2000-02-29", "1970-01-01"]),
-        (["1678-01-01 00:00:00", "2261-12-31 23:59:59"], ["1678-01-01T00:00:00", "2261-12-31T23:59:59"]),
-        (["1969-12-31T23:59:59", "2024-01-17 10:30:05"], ["1969-12-31T23:59:59", "2024-01-17T10:30:05"]),
-        (["2024-01-18T10:30", "1999-12-31 23:59"], ["2024-01-18T10:30:00", "1999-12-31T23:59:00"]),
+        (["2024-02-29", "2000-02-29", "1970-01-01"], None, ["2024-02-29", "2000-02-29", "1970-01-01"]),
+        (["1678-01-01 00:00:00", "2261-12-31 23:59:59"], None, ["1678-01-01T00:00:00", "2261-12-31T23:59:59"]),
+        (["1969-12-31T23:59:59", "2024-01-17 10:30:05"], False, ["1969-12-31T23:59:59", "2024-01-17T10:30:05"]),
+        (["2024-01-18T10:30", "1999-12-31 23:59"], True, ["2024-01-18T10:30:00", "1999-12-31T23:59:00"]),
+        (["17/01/2024", "29/02/2024"], None, ["2024-01-17", "2024-02-29"]),  # 17 and 29: no months
+        (["01/17/2024", "02/29/2024"], None, ["2024-01-17", "2024-02-29"]),
+        (["01/02/2024", "03/04/2024"], True, ["2024-02-01", "2024-04-03"]),
+        (["01/02/2024", "03/04/2024"], False, ["2024-01-02", "2024-03-04"]),
+        (["01/01/2024 10:00", "12/12/1999 23:59"], None, ["2024-01-01T10:00", "1999-12-12T23:59"]),  # alike
+        (["13/01/2024 00:00:01"], True, ["2024-01-13T00:00:01"]),
     ],
 )
-def test_plain_iso_dates_by_hand(values, expected):
-    parsed = _dates._plain_iso(pd.Series(values))
+def test_fixed_width_dates_by_hand(values, dayfirst, expected):
+    parsed = _fixed_dates.read(pd.Series(values), dayfirst)
     assert parsed is not None and parsed.dtype == np.dtype("datetime64[ns]")
     assert parsed.tolist() == [pd.Timestamp(e) for e in expected]
 
 
 @pytest.mark.parametrize(
-    "values",
+    ("values", "dayfirst"),
     [
-        ["2023-02-29"],  # no such day
-        ["1900-02-29"],  # 1900 is no leap year
-        ["2262-12-31"],  # beyond nanoseconds (2262-04-11): microseconds, by the general rules
-        ["2024-01-17", "2024-01-17 10:00:00"],  # two widths: the general rules
-        ["2024-01-17", None],
-        ["１９７０-01-01"],  # full-width digits (other bytes)
-        [],
+        (["2023-02-29"], None),  # no such day
+        (["1900-02-29"], None),  # 1900 is no leap year
+        (["2262-12-31"], None),  # beyond nanoseconds (2262-04-11): microseconds, by the general rules
+        (["2024-01-17", "2024-01-17 10:00:00"], None),  # two widths: the general rules
+        (["2024-01-17", None], None),
+        (["１９７０-01-01"], None),  # full-width digits (other bytes)
+        ([], None),
+        (["01/02/2024", "03/04/2024"], None),  # day or month first: the general rules ask
+        (["13/01/2024"], False),  # month first, said, but 13 is no month: the general rules name it
+        (["01/13/2024"], True),
+        (["17/01/2024", "01/17/2024"], None),  # each order misses a date
     ],
 )
-def test_plain_iso_leaves_anything_else_to_the_general_rules(values):
-    assert _dates._plain_iso(pd.Series(values, dtype=object)) is None
+def test_anything_else_is_left_to_the_general_rules(values, dayfirst):
+    assert _fixed_dates.read(pd.Series(values, dtype=object), dayfirst) is None
 
 
-def test_a_long_column_of_plain_iso_dates_is_read_in_slices_and_a_bad_date_in_the_last_is_named():
+def test_a_long_column_of_fixed_width_dates_is_read_in_slices_and_a_bad_date_in_the_last_is_named():
     n = 600_000  # (three slices, in threads)
     stamps = np.datetime64("2015-01-01T00:00:00") + np.arange(n) * np.timedelta64(523, "s")
     text = np.datetime_as_string(stamps, unit="s")
     raw = pd.Series(text.astype(object), dtype=str)
-    parsed = _dates._plain_iso(raw)
+    parsed = _fixed_dates.read(raw)
     assert parsed is not None and (parsed.to_numpy() == stamps.astype("datetime64[ns]")).all()
     text[-1] = "2015-02-30T00:00:00"
-    frame = events(list(text))
     with pytest.raises(tn.EventError, match=r"2015-02-30") as err:
-        read(frame)
+        read(events(list(text)))
     assert str(n - 1) in str(err.value)
+
+
+@pytest.mark.parametrize("fmt", ["%d/%m/%Y", "%m/%d/%Y"])
+def test_a_long_column_whose_only_proof_of_its_order_is_in_its_last_slice_is_read_in_that_order(fmt):
+    # every slice but the last reads both ways (first written day first); the last reads only
+    # as written: the slices written the other way are written again
+    n = 600_000
+    days = np.datetime64("2015-01-01") + (np.arange(n) % 12) * 31
+    text = pd.Series(days.astype("datetime64[D]")).dt.strftime(fmt)
+    text.iloc[-1] = "13/01/2015" if fmt.startswith("%d") else "01/13/2015"
+    for dayfirst in (None, fmt.startswith("%d")):
+        parsed = _fixed_dates.read(pd.Series(text.to_numpy(dtype=object), dtype=str), dayfirst)
+        assert parsed is not None
+        expected = pd.to_datetime(text, format=fmt)
+        assert (parsed.to_numpy() == expected.to_numpy()).all()
