@@ -780,3 +780,137 @@ def test_gdelt_problems_come_in_line_order_whatever_their_kind(tmp_path, chunk_b
     truncated.write_bytes(packed[: len(packed) // 2])
     with pytest.raises(ReadError, match=r"mixed\.CSV:3: SQLDATE"):
         read_gdelt([path, truncated], errors="raise", chunk_bytes=chunk_bytes)
+
+
+# --- clean tab-separated tables are read whole, exactly as line by line ----------------------
+
+from unittest import mock  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tension.io import _files  # noqa: E402
+
+
+def _records_both_ways(path, **kw):
+    """read_records with the whole-file reading and with the line-by-line one, as object
+    tables (the whole-file one holds pandas' text dtype)."""
+    fast, fast_problems = _files.read_records(str(path), sep="\t", **kw)
+    with mock.patch.object(_files, "_clean_tab_table", lambda *a: None):
+        slow, slow_problems = _files.read_records(str(path), sep="\t", **kw)
+    return fast, fast_problems, slow, slow_problems
+
+
+#: Field text: letters, digits, spaces, quotes, a backslash, accents, an emoji; and bytes
+#: that make a file unclean (a tab or line end inside a field, a NUL, a lone CR).
+_FIELD = st.text(alphabet=st.sampled_from(list("ab Z09 \"'\\,;é€😀")), max_size=6)
+_DIRT = [b"", b"\x00", b"\r", b"\n", b"\t", b"\n\n", b"\xff", b"\xef\xbb\xbf"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=4),
+    st.lists(st.lists(_FIELD, min_size=4, max_size=4), min_size=0, max_size=6),
+    st.sampled_from([b"\n", b"\r\n"]),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from(_DIRT),
+    st.integers(min_value=0),
+    st.sampled_from([None, 12, 40]),
+)
+def test_a_clean_tab_table_reads_whole_as_it_reads_line_by_line(
+    columns, rows, newline, final_newline, bom, dirt, where, max_line
+):
+    header = ["Event ID", " Source Name", "Event Date", "x"][:columns]
+    lines = ["\t".join(header).encode()] + ["\t".join(row[:columns]).encode() for row in rows]
+    data = newline.join(lines) + (newline if final_newline else b"")
+    data = (b"\xef\xbb\xbf" if bom else b"") + data
+    cut = where % (len(data) + 1)
+    data = data[:cut] + dirt + data[cut:]
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.tab"
+        path.write_bytes(data)
+        kw = {} if max_line is None else {"max_line_bytes": max_line}
+        try:
+            fast, fast_problems, slow, slow_problems = _records_both_ways(path, **kw)
+        except ReadError as err:  # (then both ways: the line-by-line reading raises it)
+            with mock.patch.object(_files, "_clean_tab_table", lambda *a: None), pytest.raises(ReadError) as again:
+                _files.read_records(str(path), sep="\t", **kw)
+            assert str(again.value) == str(err)
+            return
+        pd.testing.assert_frame_equal(fast.astype(object), slow.astype(object))
+        assert fast_problems == slow_problems
+        if _files._clean_tab_table(str(path), "utf-8", max_line or _files.MAX_LINE_BYTES) is not None:
+            assert not slow_problems and len(slow) > 0 and columns > 1
+
+
+def test_a_clean_tab_table_is_read_whole_and_one_bad_record_reads_it_line_by_line(tmp_path):
+    path = tmp_path / "events.tab"
+    body = "".join(f'{k}\t2018-01-{k % 28 + 1:02d}\tIndia\t"quoted" text\n' for k in range(3000))
+    path.write_text("Event ID\tEvent Date\tSource Country\tEvent Text\n" + body)
+    table = _files._clean_tab_table(str(path), "utf-8", _files.MAX_LINE_BYTES)
+    assert table is not None and table["line"].tolist() == list(range(2, 3002))
+    assert table["Event Text"].iat[5] == '"quoted" text' and table["Event ID"].iat[2999] == "2999"
+    path.write_text("Event ID\tEvent Date\tSource Country\tEvent Text\n" + body + "3000\t2018-01-01\tIndia\n")
+    assert _files._clean_tab_table(str(path), "utf-8", _files.MAX_LINE_BYTES) is None
+    frame, problems = _files.read_records(str(path), sep="\t")
+    assert len(frame) == 3000 and problems == [f"{path}:3002: expected 4 tab-separated fields, found 3"]
+
+
+#: Small tab-separated files, and whether they are clean (read whole).
+TAB_FILES = {
+    "clean": (b"a\tb\nx\ty\n", True),
+    "CRLF line ends": (b"a\tb\r\nx\ty\r\n", True),
+    "no final line end": (b"a\tb\nx\ty", True),
+    "a byte order mark": (b"\xef\xbb\xbfa\tb\nx\ty\n", True),
+    "two byte order marks": (b"\xef\xbb\xbf\xef\xbb\xbfa\tb\nx\ty\n", False),
+    "spaces around header names": (b" a \t b\nx\ty\n", True),
+    "a repeated or empty header name": (b"a\ta\t\nx\ty\tz\n", True),
+    "quotes are characters": (b'a\tb\n"x\t"y""\n', True),
+    "a NUL byte": (b"a\tb\nx\x00\ty\n", True),
+    "a lone CR splitting a line": (b"a\tb\nx\ty\rz\tw\n", False),
+    "a CR ending the file": (b"a\tb\nx\ty\r", False),
+    "a lone CR in a field": (b"a\tb\nx\ry\tz\n", False),
+    "a blank line": (b"a\tb\nx\ty\n\nz\tw\n", False),
+    "a blank CRLF line": (b"a\tb\r\nx\ty\r\n\r\nz\tw\r\n", False),
+    "a blank line first": (b"\na\tb\nx\ty\n", False),
+    "a blank CRLF line first": (b"\r\na\tb\nx\ty\n", False),
+    "a tab at a line's end": (b"a\tb\nx\ty\t\n", False),
+    "a short record": (b"a\tb\nx\n", False),
+    "a long record": (b"a\tb\nx\ty\tz\n", False),
+    "a header alone": (b"a\tb\n", False),
+    "one column": (b"a\nx\n\ny\n", False),
+    "a byte not UTF-8": (b"a\tb\nx\xff\ty\n", False),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TAB_FILES))
+def test_small_tab_files_read_whole_only_when_clean_and_as_line_by_line(tmp_path, case):
+    data, clean = TAB_FILES[case]
+    path = tmp_path / "t.tab"
+    path.write_bytes(data)
+    assert (_files._clean_tab_table(str(path), "utf-8", _files.MAX_LINE_BYTES) is not None) == clean
+    try:
+        fast, fast_problems, slow, slow_problems = _records_both_ways(path)
+    except ReadError:
+        assert not clean
+        return
+    pd.testing.assert_frame_equal(fast.astype(object), slow.astype(object))
+    assert fast_problems == slow_problems
+
+
+def test_a_tab_file_with_a_line_over_the_limit_is_read_line_by_line(tmp_path):
+    path = tmp_path / "t.tab"
+    path.write_bytes(b"a\tb\n" + b"x\ty\n" * 50 + b"x" * 30 + b"\ty\n" + b"x\ty\n" * 50)
+    assert _files._clean_tab_table(str(path), "utf-8", 32) is not None  # (33 bytes with its line end)
+    assert _files._clean_tab_table(str(path), "utf-8", 31) is None
+    fast, problems, slow, _ = _records_both_ways(path, max_line_bytes=31)
+    assert problems == [f"{path}:52: line longer than 31 bytes (no line end?); skipped"]
+    assert fast["line"].tolist() == list(range(2, 52)) + list(range(53, 103))
+    path.write_bytes(b"a\tb\n" + b"x\ty\n" * 50 + b"x" * 30 + b"\ty")  # the last line, without its line end
+    assert _files._clean_tab_table(str(path), "utf-8", 32) is not None
+    assert _files._clean_tab_table(str(path), "utf-8", 31) is None
+    fast, problems, slow, _ = _records_both_ways(path, max_line_bytes=31)
+    assert problems == [f"{path}:52: line longer than 31 bytes (no line end?); skipped"] and len(fast) == 50
