@@ -796,7 +796,7 @@ def _records_both_ways(path, **kw):
     """read_records with the whole-file reading and with the line-by-line one, as object
     tables (the whole-file one holds pandas' text dtype)."""
     fast, fast_problems = _files.read_records(str(path), sep="\t", **kw)
-    with mock.patch.object(_files, "_clean_tab_table", lambda *a: None):
+    with mock.patch.object(_files, "_clean_table", lambda *a: None):
         slow, slow_problems = _files.read_records(str(path), sep="\t", **kw)
     return fast, fast_problems, slow, slow_problems
 
@@ -836,13 +836,13 @@ def test_a_clean_tab_table_reads_whole_as_it_reads_line_by_line(
         try:
             fast, fast_problems, slow, slow_problems = _records_both_ways(path, **kw)
         except ReadError as err:  # (then both ways: the line-by-line reading raises it)
-            with mock.patch.object(_files, "_clean_tab_table", lambda *a: None), pytest.raises(ReadError) as again:
+            with mock.patch.object(_files, "_clean_table", lambda *a: None), pytest.raises(ReadError) as again:
                 _files.read_records(str(path), sep="\t", **kw)
             assert str(again.value) == str(err)
             return
         pd.testing.assert_frame_equal(fast.astype(object), slow.astype(object))
         assert fast_problems == slow_problems
-        if _files._clean_tab_table(str(path), "utf-8", max_line or _files.MAX_LINE_BYTES) is not None:
+        if _files._clean_table(str(path), "\t", "utf-8", max_line or _files.MAX_LINE_BYTES) is not None:
             assert not slow_problems and len(slow) > 0 and columns > 1
 
 
@@ -850,11 +850,11 @@ def test_a_clean_tab_table_is_read_whole_and_one_bad_record_reads_it_line_by_lin
     path = tmp_path / "events.tab"
     body = "".join(f'{k}\t2018-01-{k % 28 + 1:02d}\tIndia\t"quoted" text\n' for k in range(3000))
     path.write_text("Event ID\tEvent Date\tSource Country\tEvent Text\n" + body)
-    table = _files._clean_tab_table(str(path), "utf-8", _files.MAX_LINE_BYTES)
+    table = _files._clean_table(str(path), "\t", "utf-8", _files.MAX_LINE_BYTES)
     assert table is not None and table["line"].tolist() == list(range(2, 3002))
     assert table["Event Text"].iat[5] == '"quoted" text' and table["Event ID"].iat[2999] == "2999"
     path.write_text("Event ID\tEvent Date\tSource Country\tEvent Text\n" + body + "3000\t2018-01-01\tIndia\n")
-    assert _files._clean_tab_table(str(path), "utf-8", _files.MAX_LINE_BYTES) is None
+    assert _files._clean_table(str(path), "\t", "utf-8", _files.MAX_LINE_BYTES) is None
     frame, problems = _files.read_records(str(path), sep="\t")
     assert len(frame) == 3000 and problems == [f"{path}:3002: expected 4 tab-separated fields, found 3"]
 
@@ -891,7 +891,7 @@ def test_small_tab_files_read_whole_only_when_clean_and_as_line_by_line(tmp_path
     data, clean = TAB_FILES[case]
     path = tmp_path / "t.tab"
     path.write_bytes(data)
-    assert (_files._clean_tab_table(str(path), "utf-8", _files.MAX_LINE_BYTES) is not None) == clean
+    assert (_files._clean_table(str(path), "\t", "utf-8", _files.MAX_LINE_BYTES) is not None) == clean
     try:
         fast, fast_problems, slow, slow_problems = _records_both_ways(path)
     except ReadError:
@@ -904,13 +904,113 @@ def test_small_tab_files_read_whole_only_when_clean_and_as_line_by_line(tmp_path
 def test_a_tab_file_with_a_line_over_the_limit_is_read_line_by_line(tmp_path):
     path = tmp_path / "t.tab"
     path.write_bytes(b"a\tb\n" + b"x\ty\n" * 50 + b"x" * 30 + b"\ty\n" + b"x\ty\n" * 50)
-    assert _files._clean_tab_table(str(path), "utf-8", 32) is not None  # (33 bytes with its line end)
-    assert _files._clean_tab_table(str(path), "utf-8", 31) is None
+    assert _files._clean_table(str(path), "\t", "utf-8", 32) is not None  # (33 bytes with its line end)
+    assert _files._clean_table(str(path), "\t", "utf-8", 31) is None
     fast, problems, slow, _ = _records_both_ways(path, max_line_bytes=31)
     assert problems == [f"{path}:52: line longer than 31 bytes (no line end?); skipped"]
     assert fast["line"].tolist() == list(range(2, 52)) + list(range(53, 103))
     path.write_bytes(b"a\tb\n" + b"x\ty\n" * 50 + b"x" * 30 + b"\ty")  # the last line, without its line end
-    assert _files._clean_tab_table(str(path), "utf-8", 32) is not None
-    assert _files._clean_tab_table(str(path), "utf-8", 31) is None
+    assert _files._clean_table(str(path), "\t", "utf-8", 32) is not None
+    assert _files._clean_table(str(path), "\t", "utf-8", 31) is None
     fast, problems, slow, _ = _records_both_ways(path, max_line_bytes=31)
     assert problems == [f"{path}:52: line longer than 31 bytes (no line end?); skipped"] and len(fast) == 50
+    # a byte order mark counts in its line's length, as the line reader counts it
+    path.write_bytes(b"\xef\xbb\xbf" + b"a" * 30 + b"\tb\nx\ty\n")
+    assert _files._clean_table(str(path), "\t", "utf-8", 35) is not None
+    assert _files._clean_table(str(path), "\t", "utf-8", 34) is None
+    for limit in (34, 35):
+        fast, problems, slow, slow_problems = _records_both_ways(path, max_line_bytes=limit)
+        pd.testing.assert_frame_equal(fast.astype(object), slow.astype(object))
+        assert problems == slow_problems
+
+
+def _comma_records_both_ways(path, **kw):
+    fast, fast_problems = _files.read_records(str(path), sep=",", **kw)
+    with mock.patch.object(_files, "_clean_table", lambda *a: None):
+        slow, slow_problems = _files.read_records(str(path), sep=",", **kw)
+    return fast, fast_problems, slow, slow_problems
+
+
+#: A comma-separated field: written as it is, or quoted (its quotes doubled), from text
+#: that may hold commas, quotes, spaces, tabs and line ends.
+_CSV_TEXT = st.text(alphabet=st.sampled_from(list('ab Z0,"\t\n\ré')), max_size=5)
+
+
+def _quoted(field: str) -> bool:
+    return len(field) > 1 and field[0] == field[-1] == '"'
+
+
+@st.composite
+def _csv_field(draw):
+    text = draw(_CSV_TEXT)
+    if draw(st.booleans()):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.lists(_csv_field(), min_size=3, max_size=3), min_size=1, max_size=6),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+    st.sampled_from(["", '"', '""', "\r", "\n", ",", 'x"', '"x']),
+    st.integers(min_value=0),
+)
+def test_a_comma_table_reads_whole_as_it_reads_line_by_line(rows, newline, final_newline, dirt, where):
+    text = newline.join(['event_date,"actor1",x'] + [",".join(row) for row in rows])
+    text += newline if final_newline else ""
+    cut = where % (len(text) + 1)
+    text = text[:cut] + dirt + text[cut:]
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.csv"
+        path.write_bytes(text.encode())
+        try:
+            fast, fast_problems, slow, slow_problems = _comma_records_both_ways(path)
+        except ReadError as err:
+            with mock.patch.object(_files, "_clean_table", lambda *a: None), pytest.raises(ReadError) as again:
+                _files.read_records(str(path), sep=",")
+            assert str(again.value) == str(err)
+            return
+        pd.testing.assert_frame_equal(fast.astype(object), slow.astype(object))
+        assert fast_problems == slow_problems
+        taken = _files._clean_table(str(path), ",", "utf-8", _files.MAX_LINE_BYTES) is not None
+        # no dirt, no line end in a field, no quote or comma in an unquoted one: read whole if read well
+        plain = not dirt and not any(
+            "\n" in f or "\r" in f or ('"' in f[1:-1].replace('""', "") if _quoted(f) else '"' in f or "," in f)
+            for r in rows
+            for f in r
+        )
+        if plain:
+            assert taken == (len(slow) > 0 and not slow_problems)
+
+
+#: Small comma-separated files, and whether they are clean (read whole).
+CSV_FILES = {
+    "clean": (b"a,b\nx,y\n", True),
+    "quoted fields": (b'"a","b"\n"x, with a comma","y ""quoted"""\n', True),
+    "an empty quoted field": (b'a,b\n"",y\n', True),
+    "a field of one quote": (b'a,b\n"""",y\n', True),
+    "a quote in an unquoted field": (b'a,b\nab"c,y\n', False),
+    "text after a closing quote": (b'a,b\n"ab"c,y\n', False),
+    "a quoted line end": (b'a,b\n"x\ny",z\n', False),
+    "a quoted field never closed": (b'a,b\n"x,y\n', False),
+    "a quote at the very end": (b'a,b\nx,y"', False),
+    "a quoted header": (b'"a ",b\nx,y\n', True),
+    "a quoted header over two lines": (b'"a\nb",c\nx,y\n', False),
+    "CRLF": (b'a,b\r\n"x",y\r\n', True),
+    "a long record": (b"a,b\nx,y,z\n", False),
+    "a comma at a line's end": (b"a,b\nx,y,\n", False),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CSV_FILES))
+def test_small_comma_files_read_whole_only_when_clean_and_as_line_by_line(tmp_path, case):
+    data, clean = CSV_FILES[case]
+    path = tmp_path / "t.csv"
+    path.write_bytes(data)
+    assert (_files._clean_table(str(path), ",", "utf-8", _files.MAX_LINE_BYTES) is not None) == clean
+    fast, fast_problems, slow, slow_problems = _comma_records_both_ways(path)
+    pd.testing.assert_frame_equal(fast.astype(object), slow.astype(object))
+    assert fast_problems == slow_problems

@@ -179,7 +179,7 @@ def read_records(path: str, *, sep: str, encoding: str = "utf-8", max_line_bytes
     frame : DataFrame of str
     problems : list of str
     """
-    fast = _clean_tab_table(path, encoding, max_line_bytes) if sep == "\t" else None
+    fast = _clean_table(path, sep, encoding, max_line_bytes)
     if fast is not None:
         return fast, []
     overlong: list[int] = []
@@ -248,30 +248,37 @@ def read_records(path: str, *, sep: str, encoding: str = "utf-8", max_line_bytes
     return frame, problems
 
 
-def _clean_tab_table(path: str, encoding: str, max_line_bytes: int) -> pd.DataFrame | None:
-    """A tab-separated UTF-8 file read whole by pyarrow's CSV reader, when it is clean:
-    the table :func:`read_records` makes of it, else None (and the file is read line by
-    line, every bad record found and named).
+def _clean_table(path: str, sep: str, encoding: str, max_line_bytes: int) -> pd.DataFrame | None:
+    """A tab- or comma-separated UTF-8 file read whole by pyarrow's CSV reader, when it
+    is clean: the table :func:`read_records` makes of it, else None (and the file is
+    read line by line, every bad record found and named).
 
     Clean means: a header of two fields or more, then at least one record, every line a
     record of the header's number of fields (none blank, none over ``max_line_bytes``),
-    UTF-8 throughout, and no carriage return but before a line feed. Then
-    each line is one record, fields as written (no quoting: ``"`` is a character), and
-    the record of line ``k`` (the header is line 1) is row ``k - 2``. The text columns
-    are pandas' text dtype (pyarrow strings under pandas 3).
+    UTF-8 throughout, and no carriage return but before a line feed. With commas, also
+    every quote in its place: a quoted field opens at the start of a field, closes
+    before a comma or the line's end and doubles the quotes it holds (``"a ""b"", c"``),
+    and no quoted field holds a line end; a quote elsewhere (``ab"c``, ``"ab"c``) leaves
+    the file to the line reader, which takes it literally or names the record. Then each
+    line is one record, and the record of line ``k`` (the header is line 1) is row
+    ``k - 2``. The text columns are pandas' text dtype (pyarrow strings under pandas 3).
     """
     import codecs
 
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    if codecs.lookup(encoding).name != "utf-8":
+    if sep not in ("\t", ",") or codecs.lookup(encoding).name != "utf-8":
         return None
     try:
         with open_binary(path) as handle:
             data = handle.read()
     except ARCHIVE_ERRORS:
         return None  # (read line by line: the error is named with its line)
+    if len(data) > max_line_bytes:  # no line over the limit (not counting its line feed)
+        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+        if not len(ends) or max(np.diff(ends, prepend=-1).max() - 1, len(data) - 1 - ends[-1]) > max_line_bytes:
+            return None
     data = data.removeprefix(b"\xef\xbb\xbf")  # (the byte order mark, as the line reader drops it)
     lines = data.count(b"\n") + (not data.endswith(b"\n"))
     if (
@@ -282,13 +289,13 @@ def _clean_tab_table(path: str, encoding: str, max_line_bytes: int) -> pd.DataFr
         or lines < 2
     ):
         return None
-    if len(data) > max_line_bytes:  # no line over the limit (not counting its line feed)
-        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
-        if np.diff(ends, prepend=-1).max() > max_line_bytes + 1 or len(data) - 1 - ends[-1] > max_line_bytes:
-            return None
+    quoted = sep == "," and b'"' in data
+    if quoted and not _quotes_in_place(np.frombuffer(data, dtype=np.uint8)):
+        return None
     try:
-        header = data[: data.index(b"\n")].decode("utf-8").removesuffix("\r").split("\t")
-    except UnicodeDecodeError:
+        first = data[: data.index(b"\n")].decode("utf-8").removesuffix("\r")
+        header = next(csv.reader([first], delimiter=sep, quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE))
+    except (UnicodeDecodeError, csv.Error, StopIteration):
         return None
     if len(header) < 2:
         return None
@@ -297,19 +304,43 @@ def _clean_tab_table(path: str, encoding: str, max_line_bytes: int) -> pd.DataFr
         table = pacsv.read_csv(
             pa.BufferReader(data),
             read_options=pacsv.ReadOptions(skip_rows=1, column_names=names),
-            parse_options=pacsv.ParseOptions(delimiter="\t", quote_char=False, ignore_empty_lines=False),
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep,
+                quote_char='"' if quoted else False,
+                double_quote=True,
+                newlines_in_values=quoted,
+                ignore_empty_lines=False,
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
             ),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError):  # a record of another length, a byte not UTF-8 ...
         return None
-    if table.num_rows != lines - 1:
+    if table.num_rows != lines - 1:  # (a record over two lines: a line end in quotes)
         return None
     frame = table.rename_columns(_unique([name.strip() for name in header])).to_pandas()
     frame["file"] = str(path)
     frame["line"] = np.arange(2, len(frame) + 2, dtype=np.int64)
     return frame
+
+
+def _quotes_in_place(raw: np.ndarray) -> bool:
+    """Whether every quote of comma-separated bytes is where a quoted field puts it,
+    counting quotes from the start (the first, third ... open, the others close): an
+    opening quote at the start of the data, after a comma or a line feed, or right after
+    a closing one (the pair is a doubled quote inside the field); a closing quote before
+    a comma, a line end, another quote or the end of the data; and as many closing
+    quotes as opening ones."""
+    at = np.flatnonzero(raw == ord('"'))
+    if len(at) % 2:
+        return False  # (a quoted field open at the end of the data)
+    opening, closing = at[0::2], at[1::2]
+    before = raw[np.maximum(opening - 1, 0)]
+    opens = (opening == 0) | (before == ord(",")) | (before == ord("\n")) | (before == ord('"'))
+    after = raw[np.minimum(closing + 1, len(raw) - 1)]
+    closes = (closing == len(raw) - 1) | np.isin(after, np.frombuffer(b',\r\n"', dtype=np.uint8))
+    return bool(opens.all() and closes.all())
 
 
 def _sep_name(sep: str) -> str:
