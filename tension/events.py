@@ -869,7 +869,8 @@ def read_events(
     out = pd.DataFrame(made, index=frame.index, copy=False)
     if duplicates != "keep" and len(out):
         core = [c for c in (*REQUIRED, *OPTIONAL) if c in out.columns]
-        dup = out.duplicated(subset=core, keep=False).to_numpy()
+        coded = {"source": source_codes, "target": target_codes, "kind": kind_codes}
+        dup = _duplicate_rows(out, core, coded)
         if dup.any():
             rows = _labels(dup, labels)
             text = str(Problem("*", rows, f"{dup.sum()} rows are identical to another row"))
@@ -883,6 +884,21 @@ def read_events(
     # scoring this frame will not validate it again, nor code its text columns again
     codes = {"source": source_codes, "target": target_codes, "kind": kind_codes, "pairs": pairs}
     return _columns.mark(out, known, codes=codes, fingerprint=not internal, columns=made)
+
+
+def _duplicate_rows(out: pd.DataFrame, core: list, coded: dict) -> np.ndarray:
+    """``out.duplicated(subset=core, keep=False)``, the text columns of ``coded`` compared
+    by their codes (``(codes, cleaned)``, ``cleaned[codes]`` the column; two codes of one
+    cleaned value, ``"pak"`` and ``"PAK"``, made one first) instead of string by string."""
+    keys = {}
+    for column in core:
+        if column in coded:
+            codes, cleaned = coded[column]
+            same = pd.factorize(pd.Series(cleaned + [None], dtype=object), use_na_sentinel=False)[0]
+            keys[column] = same[codes]  # (code -1, a missing value: the None)
+        else:
+            keys[column] = out[column].array  # (the values alone: no index to align)
+    return pd.DataFrame(keys, copy=False).duplicated(keep=False).to_numpy()
 
 
 def for_scoring(source, *, weights=None) -> pd.DataFrame:

@@ -641,3 +641,41 @@ def test_a_line_cut_short_is_found_after_blank_lines_or_a_lone_cr(tmp_path, quot
         assert len(pd.read_csv(path)) == 2 + (name == "lone_cr")  # (as pandas reads it)
         with pytest.raises(tn.ReadError, match=rf"{name}\.csv:{line}: 4 fields where the header has 5"):
             tn.read_events(path)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["PAK", "pak", " PAK ", "IRN"]),
+            st.sampled_from(["IRN", "irn", "AFG"]),
+            st.sampled_from(["airstrike", " airstrike", "talks"]),
+            st.sampled_from(["2024-01-17", "2024-01-18"]),
+            st.sampled_from([1.0, 2.0, np.nan]),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.sampled_from(["str", "object", "category"]),
+    st.booleans(),
+)
+def test_duplicates_are_the_rows_pandas_calls_identical_once_cleaned(rows, dtype, shuffled_index):
+    # the check compares text columns by their codes: the rows it names are those that are
+    # identical once cleaned ("pak" is "PAK"), whatever the dtype and the index
+    frame = pd.DataFrame(rows, columns=["source", "target", "kind", "date", "weight"])
+    frame = frame.astype({c: dtype for c in ("source", "target", "kind")})
+    frame["weight"] = frame["weight"].fillna(frame["weight"].mean() if frame["weight"].notna().any() else 1.0)
+    if shuffled_index:
+        frame.index = pd.Index(np.arange(len(frame))[::-1] * 7 + 3)
+    if ((frame["source"].astype(str).str.strip().str.upper()) == frame["target"].astype(str).str.upper()).any():
+        return
+    out = tn.read_events(frame, duplicates="keep")
+    expected = out.duplicated(subset=["date", "source", "target", "kind", "weight"], keep=False).to_numpy()
+    if expected.any():
+        with pytest.raises(tn.EventError, match="identical to another row") as err:
+            tn.read_events(frame, duplicates="raise")
+        named = {int(p) for p in str(err.value).split("rows ")[-1].split(":")[0].replace(" ", "").split(",")}
+        assert named == {int(i) for i in frame.index[expected]} or len(named) < int(expected.sum())
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            tn.read_events(frame)
