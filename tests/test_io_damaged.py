@@ -976,11 +976,9 @@ def test_a_comma_table_reads_whole_as_it_reads_line_by_line(rows, newline, final
         pd.testing.assert_frame_equal(fast.astype(object), slow.astype(object))
         assert fast_problems == slow_problems
         taken = _files._clean_table(str(path), ",", "utf-8", _files.MAX_LINE_BYTES) is not None
-        # no dirt, no line end in a field, no quote or comma in an unquoted one: read whole if read well
+        # no dirt, no quote, comma or line end in an unquoted field: read whole if read well
         plain = not dirt and not any(
-            "\n" in f or "\r" in f or ('"' in f[1:-1].replace('""', "") if _quoted(f) else '"' in f or "," in f)
-            for r in rows
-            for f in r
+            '"' in f[1:-1].replace('""', "") if _quoted(f) else any(c in f for c in '",\r\n') for r in rows for f in r
         )
         if plain:
             assert taken == (len(slow) > 0 and not slow_problems)
@@ -994,7 +992,13 @@ CSV_FILES = {
     "a field of one quote": (b'a,b\n"""",y\n', True),
     "a quote in an unquoted field": (b'a,b\nab"c,y\n', False),
     "text after a closing quote": (b'a,b\n"ab"c,y\n', False),
-    "a quoted line end": (b'a,b\n"x\ny",z\n', False),
+    "a quoted line end": (b'a,b\n"x\ny",z\nu,v\n', True),
+    "quoted blank lines and CRLFs": (b'a,b\r\n"x\r\n\r\n\ny",z\r\n"\n",v\r\n', True),
+    "a quoted lone CR": (b'a,b\n"x\ry",z\n', True),
+    "a quoted lone CR in the header": (b'a,"b\r",c\n"x",y,z\n', True),
+    "a lone CR outside quotes": (b'a,b\n"x",y\rz,w\n', False),
+    "a lone CR ending quoted data": (b'a,b\n"x",y\r', False),
+    "a blank line between quoted records": (b'a,b\n"x\ny",z\n\nu,v\n', False),
     "a quoted field never closed": (b'a,b\n"x,y\n', False),
     "a quote at the very end": (b'a,b\nx,y"', False),
     "a quoted header": (b'"a ",b\nx,y\n', True),

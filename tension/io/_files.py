@@ -253,15 +253,17 @@ def _clean_table(path: str, sep: str, encoding: str, max_line_bytes: int) -> pd.
     is clean: the table :func:`read_records` makes of it, else None (and the file is
     read line by line, every bad record found and named).
 
-    Clean means: a header of two fields or more, then at least one record, every line a
-    record of the header's number of fields (none blank, none over ``max_line_bytes``),
-    UTF-8 throughout, and no carriage return but before a line feed. With commas, also
-    every quote in its place: a quoted field opens at the start of a field, closes
-    before a comma or the line's end and doubles the quotes it holds (``"a ""b"", c"``),
-    and no quoted field holds a line end; a quote elsewhere (``ab"c``, ``"ab"c``) leaves
-    the file to the line reader, which takes it literally or names the record. Then each
-    line is one record, and the record of line ``k`` (the header is line 1) is row
-    ``k - 2``. The text columns are pandas' text dtype (pyarrow strings under pandas 3).
+    Clean means: a header of two fields or more on one line, then at least one record,
+    every record of the header's number of fields, no blank line where a record would
+    start, no line over ``max_line_bytes``, UTF-8 throughout, and no carriage return but
+    before a line feed. With tabs, every line is a record and ``"`` a character. With
+    commas, also every quote in its place: a quoted field opens at the start of a field,
+    closes before a comma or a line's end and doubles the quotes it holds (``"a ""b"",
+    c"``), and may hold line ends (its record then spans lines); a quote elsewhere
+    (``ab"c``, ``"ab"c``) leaves the file to the line reader, which takes it literally or
+    names the record. Each record's ``line`` is the line where it starts (the header is
+    line 1), as the line reader counts. The text columns are pandas' text dtype (pyarrow
+    strings under pandas 3).
     """
     import codecs
 
@@ -280,21 +282,16 @@ def _clean_table(path: str, sep: str, encoding: str, max_line_bytes: int) -> pd.
         if not len(ends) or max(np.diff(ends, prepend=-1).max() - 1, len(data) - 1 - ends[-1]) > max_line_bytes:
             return None
     data = data.removeprefix(b"\xef\xbb\xbf")  # (the byte order mark, as the line reader drops it)
-    lines = data.count(b"\n") + (not data.endswith(b"\n"))
-    if (
-        data.count(b"\r") != data.count(b"\r\n")
-        or data.startswith((b"\n", b"\r\n", b"\xef\xbb\xbf"))
-        or b"\n\n" in data
-        or b"\n\r\n" in data
-        or lines < 2
-    ):
+    if data.startswith(b"\xef\xbb\xbf"):
         return None
     quoted = sep == "," and b'"' in data
-    if quoted and not _quotes_in_place(np.frombuffer(data, dtype=np.uint8)):
+    records = _records(data, quoted=quoted)
+    if records is None or len(records) < 2:
         return None
     try:
         first = data[: data.index(b"\n")].decode("utf-8").removesuffix("\r")
-        header = next(csv.reader([first], delimiter=sep, quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE))
+        fields = csv.reader([first], delimiter=sep, quoting=csv.QUOTE_MINIMAL, strict=True) if quoted else None
+        header = next(fields) if fields is not None else first.split(sep)
     except (UnicodeDecodeError, csv.Error, StopIteration):
         return None
     if len(header) < 2:
@@ -303,7 +300,8 @@ def _clean_table(path: str, sep: str, encoding: str, max_line_bytes: int) -> pd.
     try:
         table = pacsv.read_csv(
             pa.BufferReader(data),
-            read_options=pacsv.ReadOptions(skip_rows=1, column_names=names),
+            # (the header read as a record: pyarrow's skip_rows would end it at a quoted CR)
+            read_options=pacsv.ReadOptions(column_names=names),
             parse_options=pacsv.ParseOptions(
                 delimiter=sep,
                 quote_char='"' if quoted else False,
@@ -317,29 +315,56 @@ def _clean_table(path: str, sep: str, encoding: str, max_line_bytes: int) -> pd.
         )
     except (pa.ArrowInvalid, UnicodeDecodeError):  # a record of another length, a byte not UTF-8 ...
         return None
-    if table.num_rows != lines - 1:  # (a record over two lines: a line end in quotes)
+    if table.num_rows != len(records) or [table[name][0].as_py() for name in names] != header:
         return None
-    frame = table.rename_columns(_unique([name.strip() for name in header])).to_pandas()
+    frame = table.slice(1).rename_columns(_unique([name.strip() for name in header])).to_pandas()
     frame["file"] = str(path)
-    frame["line"] = np.arange(2, len(frame) + 2, dtype=np.int64)
+    frame["line"] = records[1:]
     return frame
 
 
-def _quotes_in_place(raw: np.ndarray) -> bool:
+def _records(data: bytes, *, quoted: bool) -> np.ndarray | None:
+    """The line (from 1) where each record of a clean file starts, the header first; None
+    if a line is blank (where a record would start) or a carriage return is not before a
+    line feed (outside quotes, with ``quoted``: comma-separated data whose quotes are all
+    in place, see :func:`_quotes_in_place`, else None too). Without ``quoted`` every line
+    is a record; with it, a line end inside quotes belongs to its field."""
+    raw = np.frombuffer(data, dtype=np.uint8)
+    newlines = np.flatnonzero(raw == ord("\n"))
+    returns = np.flatnonzero(raw == ord("\r"))
+    # (a carriage return ending the data is followed by itself: lone too)
+    lone = returns[raw[np.minimum(returns + 1, len(raw) - 1)] != ord("\n")]
+    ends = newlines
+    if quoted:
+        quotes = np.flatnonzero(raw == ord('"'))
+        if not _quotes_in_place(raw, quotes):
+            return None
+        ends = newlines[np.searchsorted(quotes, newlines) % 2 == 0]  # (an odd count before: in quotes)
+        lone = lone[np.searchsorted(quotes, lone) % 2 == 0]
+    if lone.size:
+        return None
+    starts = np.r_[0, ends + 1]
+    starts = starts[starts < len(raw)]
+    after = raw[np.minimum(starts + 1, len(raw) - 1)]
+    if ((raw[starts] == ord("\n")) | ((raw[starts] == ord("\r")) & (after == ord("\n")))).any():
+        return None  # a blank line where a record would start
+    return np.asarray(np.searchsorted(newlines, starts) + 1)
+
+
+def _quotes_in_place(raw: np.ndarray, at: np.ndarray) -> bool:
     """Whether every quote of comma-separated bytes is where a quoted field puts it,
     counting quotes from the start (the first, third ... open, the others close): an
     opening quote at the start of the data, after a comma or a line feed, or right after
     a closing one (the pair is a doubled quote inside the field); a closing quote before
     a comma, a line end, another quote or the end of the data; and as many closing
-    quotes as opening ones."""
-    at = np.flatnonzero(raw == ord('"'))
+    quotes as opening ones (``at``: where the quotes are)."""
     if len(at) % 2:
         return False  # (a quoted field open at the end of the data)
     opening, closing = at[0::2], at[1::2]
     before = raw[np.maximum(opening - 1, 0)]
     opens = (opening == 0) | (before == ord(",")) | (before == ord("\n")) | (before == ord('"'))
-    after = raw[np.minimum(closing + 1, len(raw) - 1)]
-    closes = (closing == len(raw) - 1) | np.isin(after, np.frombuffer(b',\r\n"', dtype=np.uint8))
+    after = raw[np.minimum(closing + 1, len(raw) - 1)]  # (a quote ending the data: itself)
+    closes = np.isin(after, np.frombuffer(b',\r\n"', dtype=np.uint8))
     return bool(opens.all() and closes.all())
 
 
