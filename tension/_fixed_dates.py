@@ -23,12 +23,15 @@ read the column and name what they find.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
 __all__ = ["read"]
 
-#: The layouts read, by the byte at positions 2 and 4 of the first value.
+#: The layouts read (:func:`read` tells them by the first value: "-" at position 4, or
+#: "/" at position 2).
 ISO, SLASHED = "iso", "slashed"
 #: Each layout's template (a digit where "0" is) and where its year, first and second
 #: numbers are (start, digits): the month and the day in ISO 8601, the day and the month
@@ -92,13 +95,11 @@ def read(raw: pd.Series, dayfirst: bool | None = None) -> pd.Series | None:
     chunks = _chunks(raw)
     if not chunks:
         return None
-    sizes = [int(offsets[-1]) - int(offsets[0]) for offsets, _ in map(string_buffers, chunks)]
-    width = sizes[0] // len(chunks[0])
-    if width not in WIDTHS or sizes != [width * len(chunk) for chunk in chunks]:
-        return None
-    for chunk in chunks:  # every value of that width
+    width = 0  # (that of the first value)
+    for chunk in chunks:  # every value of one width
         offsets, _ = string_buffers(chunk)
-        if (offsets[1:] - offsets[:-1] != width).any():
+        width = width or int(offsets[1]) - int(offsets[0])
+        if width not in WIDTHS or (offsets[1:] - offsets[:-1] != width).any():
             return None
     first = _bytes(chunks[0], 0, 1, width)[0]
     layout = ISO if first[4] == ord("-") else SLASHED if first[2] == ord("/") else None
@@ -112,8 +113,9 @@ def read(raw: pd.Series, dayfirst: bool | None = None) -> pd.Series | None:
     ]
     out = np.empty(len(raw), dtype=np.int64)
     # the first number as the day (day first) unless dayfirst=False says month first;
-    # a slice that reads only the other way is written that way (and redone if needed)
-    day_first = layout == SLASHED and dayfirst is not False
+    # a slice that reads only the other way is written that way (and redone if needed).
+    # ISO 8601 is read as "month first": its first number (after the year) is the month
+    day_first = layout == SLASHED and (dayfirst is None or bool(dayfirst))
 
     def one(item, order: bool):
         chunk, lo, hi, start = item
@@ -122,16 +124,16 @@ def read(raw: pd.Series, dayfirst: bool | None = None) -> pd.Series | None:
     found = map_in_threads(lambda item: one(item, day_first), slices, workers_for(None, len(raw)))
     if any(f is None for f in found):
         return None
-    if layout == ISO:  # (month before day)
-        return _series(out, raw) if all(f[False] for f in found) else None
-    reads = {order: all(f[order] for f in found) for order in (True, False)}
-    same = all(f["same"] for f in found)
+    if layout == ISO:
+        return _series(out, raw) if all(f.month_first for f in found) else None
+    reads = {True: all(f.day_first for f in found), False: all(f.month_first for f in found)}
+    same = all(f.same for f in found)
     if dayfirst is not None:
         reads[not dayfirst] = False  # (dayfirst= names the order: the other is not tried)
     if not (reads[True] or reads[False]) or (reads[True] and reads[False] and not same):
         return None  # no order reads every date, or both do with different days
     order = reads[True]
-    again = [item for item, f in zip(slices, found, strict=True) if f["written"] != order]
+    again = [item for item, f in zip(slices, found, strict=True) if f.written != order]
     map_in_threads(lambda item: one(item, order), again, workers_for(None, len(raw)))
     return _series(out, raw)
 
@@ -153,6 +155,8 @@ def _chunks(raw: pd.Series) -> list | None:
     if chunked is None:
         if not (pd.api.types.is_object_dtype(raw.dtype) or isinstance(raw.dtype, pd.StringDtype)):
             return None
+        if pd.api.types.infer_dtype(raw, skipna=False) != "string":
+            return None  # (bytes are no dates, though pyarrow would take them as text)
         try:  # (anything but a str, a missing value included, is left to the general rules)
             chunked = pa.chunked_array([pa.array(raw.to_numpy(dtype=object), type=pa.string(), from_pandas=False)])
         except (pa.ArrowInvalid, pa.ArrowTypeError):
@@ -171,13 +175,23 @@ def _bytes(chunk, lo: int, hi: int, width: int) -> np.ndarray:
     return np.frombuffer(data, dtype=np.uint8, count=width * (hi - lo), offset=int(offsets[lo])).reshape(-1, width)
 
 
-def _slice(text: np.ndarray, layout: str, day_first: bool, out: np.ndarray) -> dict | None:
+class _Slice(NamedTuple):
+    """What one slice of dates holds: whether every row reads as a day with the first
+    number the day, with the first number the month (ISO 8601: its month), whether the two
+    numbers are equal in every row (both orders read alike), and the order written
+    (``True``: day first)."""
+
+    day_first: bool
+    month_first: bool
+    same: bool
+    written: bool
+
+
+def _slice(text: np.ndarray, layout: str, day_first: bool, out: np.ndarray) -> _Slice | None:
     """Read one slice of dates (their bytes, one row each) into ``out`` (nanoseconds since
     1970): None unless every row is written in ``layout`` with a year, hour, minute and
-    second in range; else which orders read every row's day (``True``: day first,
-    ``False``: month first; ISO 8601 is month before day, said as ``False``), whether the
-    two numbers are equal in every row (``"same"``: both orders read alike), and which
-    order was ``"written"`` (``day_first`` if it reads, else the other if it does)."""
+    second in range; else a :class:`_Slice`, written day first if ``day_first`` and it
+    reads so, else the other way if that reads (else not written)."""
     width = text.shape[1]
     low, span = _TEMPLATES[layout, width]
     if ((text - low) > span).any():  # (bytes below the lowest wrap to large numbers)
@@ -194,8 +208,8 @@ def _slice(text: np.ndarray, layout: str, day_first: bool, out: np.ndarray) -> d
     clock = 0
     if width > 10:
         hour, minute = _number(text, 11, 2), _number(text, 14, 2)
-        seconds = _number(text, 17, 2) if width == 19 else np.zeros(1, dtype=np.int32)
-        if hour.max() > 23 or minute.max() > 59 or seconds.max() > 59:
+        seconds = _number(text, 17, 2) if width == 19 else 0
+        if hour.max() > 23 or minute.max() > 59 or np.max(seconds) > 59:
             return None
         clock = hour * 3600 + minute * 60 + seconds
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
@@ -206,7 +220,7 @@ def _slice(text: np.ndarray, layout: str, day_first: bool, out: np.ndarray) -> d
         month, day = (second, first) if written else (first, second)
         _stamps(year, month, day, clock, out)
     same = layout == SLASHED and bool((first == second).all())
-    return {True: reads[True], False: reads[False], "same": same, "written": written}
+    return _Slice(bool(reads[True]), bool(reads[False]), same, written)
 
 
 def _valid(month: np.ndarray, day: np.ndarray, leap: np.ndarray) -> bool:
@@ -231,7 +245,7 @@ def _stamps(year: np.ndarray, month: np.ndarray, day: np.ndarray, clock, out: np
 
 def _number(text: np.ndarray, start: int, size: int) -> np.ndarray:
     """The decimal number written by the digits at ``start`` .. ``start + size`` of each
-    row of ``text`` (bytes checked to be digits), as int32."""
+    row of ``text``, as int32 (the caller has checked that those bytes are digits)."""
     value = text[:, start].astype(np.int32)
     for k in range(start + 1, start + size):
         value *= 10

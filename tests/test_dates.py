@@ -774,3 +774,18 @@ def test_a_long_column_whose_only_proof_of_its_order_is_in_its_last_slice_is_rea
         assert parsed is not None
         expected = pd.to_datetime(text, format=fmt)
         assert (parsed.to_numpy() == expected.to_numpy()).all()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [b"2024-01-17", b"2024-01-18"],  # bytes (a Parquet binary column) are no dates
+        ["2024-01-17", b"2024-01-18"],
+        [memoryview(b"17/01/2024")],
+        [np.str_("2024-01-17"), 20240118],
+    ],
+)
+def test_values_that_are_not_all_text_are_left_to_the_general_rules(values):
+    raw = pd.Series(values, dtype=object)
+    assert _fixed_dates.read(raw) is None
+    _same_reading(raw)
