@@ -842,7 +842,7 @@ def test_a_clean_tab_table_reads_whole_as_it_reads_line_by_line(
             return
         pd.testing.assert_frame_equal(fast.astype(object), slow.astype(object))
         assert fast_problems == slow_problems
-        if _files._clean_table(str(path), "\t", "utf-8", max_line or _files.MAX_LINE_BYTES) is not None:
+        if _files._clean_table(str(path), "\t", "utf-8", max_line or _files.MAX_LINE_BYTES, 2**20) is not None:
             assert not slow_problems and len(slow) > 0 and columns > 1
 
 
@@ -850,11 +850,11 @@ def test_a_clean_tab_table_is_read_whole_and_one_bad_record_reads_it_line_by_lin
     path = tmp_path / "events.tab"
     body = "".join(f'{k}\t2018-01-{k % 28 + 1:02d}\tIndia\t"quoted" text\n' for k in range(3000))
     path.write_text("Event ID\tEvent Date\tSource Country\tEvent Text\n" + body)
-    table = _files._clean_table(str(path), "\t", "utf-8", _files.MAX_LINE_BYTES)
+    table = _files._clean_table(str(path), "\t", "utf-8", _files.MAX_LINE_BYTES, 2**20)
     assert table is not None and table["line"].tolist() == list(range(2, 3002))
     assert table["Event Text"].iat[5] == '"quoted" text' and table["Event ID"].iat[2999] == "2999"
     path.write_text("Event ID\tEvent Date\tSource Country\tEvent Text\n" + body + "3000\t2018-01-01\tIndia\n")
-    assert _files._clean_table(str(path), "\t", "utf-8", _files.MAX_LINE_BYTES) is None
+    assert _files._clean_table(str(path), "\t", "utf-8", _files.MAX_LINE_BYTES, 2**20) is None
     frame, problems = _files.read_records(str(path), sep="\t")
     assert len(frame) == 3000 and problems == [f"{path}:3002: expected 4 tab-separated fields, found 3"]
 
@@ -891,7 +891,7 @@ def test_small_tab_files_read_whole_only_when_clean_and_as_line_by_line(tmp_path
     data, clean = TAB_FILES[case]
     path = tmp_path / "t.tab"
     path.write_bytes(data)
-    assert (_files._clean_table(str(path), "\t", "utf-8", _files.MAX_LINE_BYTES) is not None) == clean
+    assert (_files._clean_table(str(path), "\t", "utf-8", _files.MAX_LINE_BYTES, 2**20) is not None) == clean
     try:
         fast, fast_problems, slow, slow_problems = _records_both_ways(path)
     except ReadError:
@@ -904,20 +904,20 @@ def test_small_tab_files_read_whole_only_when_clean_and_as_line_by_line(tmp_path
 def test_a_tab_file_with_a_line_over_the_limit_is_read_line_by_line(tmp_path):
     path = tmp_path / "t.tab"
     path.write_bytes(b"a\tb\n" + b"x\ty\n" * 50 + b"x" * 30 + b"\ty\n" + b"x\ty\n" * 50)
-    assert _files._clean_table(str(path), "\t", "utf-8", 32) is not None  # (33 bytes with its line end)
-    assert _files._clean_table(str(path), "\t", "utf-8", 31) is None
+    assert _files._clean_table(str(path), "\t", "utf-8", 32, 2**20) is not None  # (33 bytes with its line end)
+    assert _files._clean_table(str(path), "\t", "utf-8", 31, 2**20) is None
     fast, problems, slow, _ = _records_both_ways(path, max_line_bytes=31)
     assert problems == [f"{path}:52: line longer than 31 bytes (no line end?); skipped"]
     assert fast["line"].tolist() == list(range(2, 52)) + list(range(53, 103))
     path.write_bytes(b"a\tb\n" + b"x\ty\n" * 50 + b"x" * 30 + b"\ty")  # the last line, without its line end
-    assert _files._clean_table(str(path), "\t", "utf-8", 32) is not None
-    assert _files._clean_table(str(path), "\t", "utf-8", 31) is None
+    assert _files._clean_table(str(path), "\t", "utf-8", 32, 2**20) is not None
+    assert _files._clean_table(str(path), "\t", "utf-8", 31, 2**20) is None
     fast, problems, slow, _ = _records_both_ways(path, max_line_bytes=31)
     assert problems == [f"{path}:52: line longer than 31 bytes (no line end?); skipped"] and len(fast) == 50
     # a byte order mark counts in its line's length, as the line reader counts it
     path.write_bytes(b"\xef\xbb\xbf" + b"a" * 30 + b"\tb\nx\ty\n")
-    assert _files._clean_table(str(path), "\t", "utf-8", 35) is not None
-    assert _files._clean_table(str(path), "\t", "utf-8", 34) is None
+    assert _files._clean_table(str(path), "\t", "utf-8", 35, 2**20) is not None
+    assert _files._clean_table(str(path), "\t", "utf-8", 34, 2**20) is None
     for limit in (34, 35):
         fast, problems, slow, slow_problems = _records_both_ways(path, max_line_bytes=limit)
         pd.testing.assert_frame_equal(fast.astype(object), slow.astype(object))
@@ -975,7 +975,7 @@ def test_a_comma_table_reads_whole_as_it_reads_line_by_line(rows, newline, final
             return
         pd.testing.assert_frame_equal(fast.astype(object), slow.astype(object))
         assert fast_problems == slow_problems
-        taken = _files._clean_table(str(path), ",", "utf-8", _files.MAX_LINE_BYTES) is not None
+        taken = _files._clean_table(str(path), ",", "utf-8", _files.MAX_LINE_BYTES, 2**20) is not None
         # no dirt, no quote, comma or line end in an unquoted field: read whole if read well
         plain = not dirt and not any(
             '"' in f[1:-1].replace('""', "") if _quoted(f) else any(c in f for c in '",\r\n') for r in rows for f in r
@@ -1014,7 +1014,45 @@ def test_small_comma_files_read_whole_only_when_clean_and_as_line_by_line(tmp_pa
     data, clean = CSV_FILES[case]
     path = tmp_path / "t.csv"
     path.write_bytes(data)
-    assert (_files._clean_table(str(path), ",", "utf-8", _files.MAX_LINE_BYTES) is not None) == clean
+    assert (_files._clean_table(str(path), ",", "utf-8", _files.MAX_LINE_BYTES, 2**20) is not None) == clean
     fast, fast_problems, slow, slow_problems = _comma_records_both_ways(path)
     pd.testing.assert_frame_equal(fast.astype(object), slow.astype(object))
     assert fast_problems == slow_problems
+
+
+def test_a_quoted_field_over_the_csv_field_limit_is_left_to_the_line_reader(tmp_path):
+    # each line within the limit, the field over it: Python's csv module refuses the field,
+    # and the whole-file reading must not read it
+    path = tmp_path / "t.csv"
+    body = b'"' + b"x" * 50 + (b"\n" + b"x" * 50) * 30 + b'",2\n'  # a field of 1,580 bytes
+    path.write_bytes(b"a,b\n" + body + b"y,3\n")
+    assert _files._clean_table(str(path), ",", "utf-8", 64, 1580) is not None
+    assert _files._clean_table(str(path), ",", "utf-8", 64, 1579) is None
+    import csv
+
+    before = csv.field_size_limit()
+    try:
+        csv.field_size_limit(1000)  # (process-wide; read_records raises it to a line's length)
+        fast, fast_problems, slow, slow_problems = _comma_records_both_ways(path, max_line_bytes=64)
+    finally:
+        csv.field_size_limit(before)
+    assert any("field larger than field limit" in p for p in slow_problems)
+    pd.testing.assert_frame_equal(fast.astype(object), slow.astype(object))
+    assert fast_problems == slow_problems
+    # one line, the field's doubled quotes cutting it into short quoted runs: one field still
+    path.write_bytes(b'a,b\n"' + (b"x" * 40 + b'""') * 40 + b'",2\ny,3\n')
+    assert _files._clean_table(str(path), ",", "utf-8", 4096, 1680) is not None
+    assert _files._clean_table(str(path), ",", "utf-8", 4096, 1679) is None
+
+
+@pytest.mark.parametrize("sep", ["\t", ","])
+def test_a_file_without_line_ends_is_never_read_whole(tmp_path, sep):
+    path = tmp_path / "t.csv.gz"
+    path.write_bytes(gzip.compress(b"a" + sep.encode() + b"b\n" + b"7" * (48 << 20), compresslevel=1))
+    tracemalloc.start()
+    try:
+        assert _files._clean_table(str(path), sep, "utf-8", 1 << 18, 1 << 18) is None
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 24 << 20  # the line is 48 MiB; a piece is 8 MiB

@@ -179,7 +179,10 @@ def read_records(path: str, *, sep: str, encoding: str = "utf-8", max_line_bytes
     frame : DataFrame of str
     problems : list of str
     """
-    fast = _clean_table(path, sep, encoding, max_line_bytes)
+    # (the csv module's limit on a field, process-wide, raised as far as a line may go)
+    limit = max(csv.field_size_limit(), max_line_bytes + 1)
+    csv.field_size_limit(limit)
+    fast = _clean_table(path, sep, encoding, max_line_bytes, limit)
     if fast is not None:
         return fast, []
     overlong: list[int] = []
@@ -187,8 +190,6 @@ def read_records(path: str, *, sep: str, encoding: str = "utf-8", max_line_bytes
     starts: list[int] = []
     rows: list[list[str]] = []
     batches: list[pd.DataFrame] = []
-    limit = max(csv.field_size_limit(), max_line_bytes + 1)
-    csv.field_size_limit(limit)
     quoting: Literal[0, 3] = csv.QUOTE_NONE if sep == "\t" else csv.QUOTE_MINIMAL  # the csv stubs want a literal
     handle = open_binary(path)
     reader = None
@@ -248,7 +249,7 @@ def read_records(path: str, *, sep: str, encoding: str = "utf-8", max_line_bytes
     return frame, problems
 
 
-def _clean_table(path: str, sep: str, encoding: str, max_line_bytes: int) -> pd.DataFrame | None:
+def _clean_table(path: str, sep: str, encoding: str, max_line_bytes: int, field_limit: int) -> pd.DataFrame | None:
     """A tab- or comma-separated UTF-8 file read whole by pyarrow's CSV reader, when it
     is clean: the table :func:`read_records` makes of it, else None (and the file is
     read line by line, every bad record found and named).
@@ -262,36 +263,38 @@ def _clean_table(path: str, sep: str, encoding: str, max_line_bytes: int) -> pd.
     c"``), and may hold line ends (its record then spans lines); a quote elsewhere
     (``ab"c``, ``"ab"c``) leaves the file to the line reader, which takes it literally or
     names the record. Each record's ``line`` is the line where it starts (the header is
-    line 1), as the line reader counts. The text columns are pandas' text dtype (pyarrow
-    strings under pandas 3).
+    line 1), as the line reader counts; and no quoted field over ``field_limit`` bytes
+    (the line reader's csv module refuses a field of more characters). The text columns
+    are pandas' text dtype (pyarrow strings under pandas 3). The file is read a piece at
+    a time and given up as soon as a line runs over the limit: a file without line ends
+    is never held whole.
     """
     import codecs
 
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    if sep not in ("\t", ",") or codecs.lookup(encoding).name != "utf-8":
-        return None
     try:
-        with open_binary(path) as handle:
-            data = handle.read()
+        if sep not in ("\t", ",") or codecs.lookup(encoding).name != "utf-8":
+            return None
+    except (LookupError, TypeError):
+        return None  # (the line reader says what is wrong with the encoding)
+    try:
+        data = _within_lines(path, max_line_bytes)
     except ARCHIVE_ERRORS:
         return None  # (read line by line: the error is named with its line)
-    if len(data) > max_line_bytes:  # no line over the limit (not counting its line feed)
-        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
-        if not len(ends) or max(np.diff(ends, prepend=-1).max() - 1, len(data) - 1 - ends[-1]) > max_line_bytes:
-            return None
+    if data is None:
+        return None
     data = data.removeprefix(b"\xef\xbb\xbf")  # (the byte order mark, as the line reader drops it)
     if data.startswith(b"\xef\xbb\xbf"):
         return None
     quoted = sep == "," and b'"' in data
-    records = _records(data, quoted=quoted)
+    records = _records(data, quoted=quoted, field_limit=field_limit)
     if records is None or len(records) < 2:
         return None
     try:
         first = data[: data.index(b"\n")].decode("utf-8").removesuffix("\r")
-        fields = csv.reader([first], delimiter=sep, quoting=csv.QUOTE_MINIMAL, strict=True) if quoted else None
-        header = next(fields) if fields is not None else first.split(sep)
+        header = next(csv.reader([first], quoting=csv.QUOTE_MINIMAL, strict=True)) if quoted else first.split(sep)
     except (UnicodeDecodeError, csv.Error, StopIteration):
         return None
     if len(header) < 2:
@@ -313,7 +316,7 @@ def _clean_table(path: str, sep: str, encoding: str, max_line_bytes: int) -> pd.
                 column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
             ),
         )
-    except (pa.ArrowInvalid, UnicodeDecodeError):  # a record of another length, a byte not UTF-8 ...
+    except pa.ArrowException:  # a record of another length, a byte not UTF-8 ...
         return None
     if table.num_rows != len(records) or [table[name][0].as_py() for name in names] != header:
         return None
@@ -323,21 +326,21 @@ def _clean_table(path: str, sep: str, encoding: str, max_line_bytes: int) -> pd.
     return frame
 
 
-def _records(data: bytes, *, quoted: bool) -> np.ndarray | None:
-    """The line (from 1) where each record of a clean file starts, the header first; None
-    if a line is blank (where a record would start) or a carriage return is not before a
-    line feed (outside quotes, with ``quoted``: comma-separated data whose quotes are all
-    in place, see :func:`_quotes_in_place`, else None too). Without ``quoted`` every line
-    is a record; with it, a line end inside quotes belongs to its field."""
+def _records(data: bytes, *, quoted: bool, field_limit: int) -> np.ndarray | None:
+    """The line (from 1) where each record of a clean file starts, the header first; or
+    None: a line is blank where a record would start, a carriage return is not before a
+    line feed (outside quotes), or, with ``quoted`` (comma-separated data with quotes), a
+    quote is out of place (:func:`_quotes_in_place`) or a quoted field is over
+    ``field_limit`` bytes. Without ``quoted`` every line is a record; with it, a line end
+    inside quotes belongs to its field."""
     raw = np.frombuffer(data, dtype=np.uint8)
     newlines = np.flatnonzero(raw == ord("\n"))
     returns = np.flatnonzero(raw == ord("\r"))
-    # (a carriage return ending the data is followed by itself: lone too)
-    lone = returns[raw[np.minimum(returns + 1, len(raw) - 1)] != ord("\n")]
+    lone = returns[_next_byte(raw, returns) != ord("\n")]
     ends = newlines
     if quoted:
         quotes = np.flatnonzero(raw == ord('"'))
-        if not _quotes_in_place(raw, quotes):
+        if not _quotes_in_place(raw, quotes) or _longest_quoted(raw, quotes) > field_limit:
             return None
         ends = newlines[np.searchsorted(quotes, newlines) % 2 == 0]  # (an odd count before: in quotes)
         lone = lone[np.searchsorted(quotes, lone) % 2 == 0]
@@ -345,10 +348,49 @@ def _records(data: bytes, *, quoted: bool) -> np.ndarray | None:
         return None
     starts = np.r_[0, ends + 1]
     starts = starts[starts < len(raw)]
-    after = raw[np.minimum(starts + 1, len(raw) - 1)]
-    if ((raw[starts] == ord("\n")) | ((raw[starts] == ord("\r")) & (after == ord("\n")))).any():
+    if ((raw[starts] == ord("\n")) | ((raw[starts] == ord("\r")) & (_next_byte(raw, starts) == ord("\n")))).any():
         return None  # a blank line where a record would start
     return np.asarray(np.searchsorted(newlines, starts) + 1)
+
+
+def _next_byte(raw: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The byte after each position of ``at`` (the last byte is followed by itself)."""
+    return raw[np.minimum(at + 1, len(raw) - 1)]
+
+
+def _within_lines(path: str, max_line_bytes: int) -> bytes | None:
+    """The (uncompressed) bytes of a file, read a piece at a time, or None as soon as a
+    line runs over ``max_line_bytes`` bytes (its line feed not counted, a leading byte
+    order mark counted, as the line reader counts)."""
+    pieces = []
+    run = 0  # bytes since the last line feed
+    with open_binary(path) as handle:
+        while piece := handle.read(1 << 23):
+            ends = np.flatnonzero(np.frombuffer(piece, dtype=np.uint8) == ord("\n"))
+            if len(ends):
+                longest = max(run + int(ends[0]), int(np.diff(ends).max(initial=1)) - 1)
+                run = len(piece) - 1 - int(ends[-1])
+            else:
+                longest = run = run + len(piece)
+            if max(longest, run) > max_line_bytes:
+                return None
+            pieces.append(piece)
+    return b"".join(pieces)
+
+
+def _longest_quoted(raw: np.ndarray, at: np.ndarray) -> int:
+    """Bytes of the longest quoted field (its doubled quotes counted), from quotes in
+    place (``at``: where the quotes are, opening and closing in turn)."""
+    if not len(at):
+        return 0
+    opening, closing = at[0::2], at[1::2]
+    # a pair that opens right after the last one closed is the same field's ("" inside it)
+    field = np.cumsum(np.r_[True, opening[1:] != closing[:-1] + 1]) - 1
+    first = np.full(field[-1] + 1, len(raw))
+    np.minimum.at(first, field, opening)
+    last = np.zeros(field[-1] + 1, dtype=np.int64)
+    np.maximum.at(last, field, closing)
+    return int((last - first - 1).max())
 
 
 def _quotes_in_place(raw: np.ndarray, at: np.ndarray) -> bool:
@@ -357,14 +399,15 @@ def _quotes_in_place(raw: np.ndarray, at: np.ndarray) -> bool:
     opening quote at the start of the data, after a comma or a line feed, or right after
     a closing one (the pair is a doubled quote inside the field); a closing quote before
     a comma, a line end, another quote or the end of the data; and as many closing
-    quotes as opening ones (``at``: where the quotes are)."""
+    quotes as opening ones (``at``: where the quotes are). A carriage return after a
+    closing quote is taken as a line end here: :func:`_records` refuses one that is not
+    before a line feed."""
     if len(at) % 2:
         return False  # (a quoted field open at the end of the data)
     opening, closing = at[0::2], at[1::2]
     before = raw[np.maximum(opening - 1, 0)]
     opens = (opening == 0) | (before == ord(",")) | (before == ord("\n")) | (before == ord('"'))
-    after = raw[np.minimum(closing + 1, len(raw) - 1)]  # (a quote ending the data: itself)
-    closes = np.isin(after, np.frombuffer(b',\r\n"', dtype=np.uint8))
+    closes = np.isin(_next_byte(raw, closing), np.frombuffer(b',\r\n"', dtype=np.uint8))
     return bool(opens.all() and closes.all())
 
 
