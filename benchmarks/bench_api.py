@@ -109,23 +109,33 @@ def run_all(dry: bool = False) -> pd.DataFrame:
     return pd.DataFrame(rows).fillna("")
 
 
+def _best_times(functions: dict, turns: int) -> tuple[dict, dict]:
+    """Each function's best time over ``turns`` turns, the functions called in turn (so
+    that the machine's state is shared alike), and what each returned last."""
+    best = dict.fromkeys(functions, np.inf)
+    results: dict = {}
+    for _ in range(turns):
+        for name, function in functions.items():
+            start = time.perf_counter()
+            results[name] = function()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best, results
+
+
 def _icews_months(dry: bool) -> list[dict]:
     """read_icews on ten months of real ICEWS records (the external data, when present),
     against pandas reading the same file as text alone (no checks, no mapping)."""
     path = EXTERNAL_DATA / "icews18" / "icews18_international.tab"
     if dry or not path.exists():
         return []
-    best = {"read_icews": np.inf, "peer": np.inf}
-    for _ in range(3):
-        for name, function in (
-            ("read_icews", lambda: tn.io.read_icews(path)),
-            ("peer", lambda: pd.read_csv(path, sep="\t", dtype=str, quoting=3, keep_default_na=False)),
-        ):
-            start = time.perf_counter()
-            result = function()
-            best[name] = min(best[name], time.perf_counter() - start)
-            if name == "peer":
-                records = len(result)
+    best, results = _best_times(
+        {
+            "read_icews": lambda: tn.io.read_icews(path),
+            "peer": lambda: pd.read_csv(path, sep="\t", dtype=str, quoting=3, keep_default_na=False),
+        },
+        3,
+    )
+    records = len(results["peer"])
     return [
         {
             "benchmark": "tension.io.read_icews, ten months of ICEWS (2018)",
@@ -187,15 +197,13 @@ def _gdelt_small_files(dry: bool) -> list[dict]:
     rows = []
     for path in files[:1] if dry else files:
         tn.io.read_gdelt(path, progress=False), gdelt_peer(path)  # (warm: imports, tables)
-        best = {"read_gdelt": np.inf, "peer": np.inf}
-        for _ in range(turns):
-            for name, function in (
-                ("read_gdelt", lambda path=path: tn.io.read_gdelt(path, progress=False)),
-                ("peer", lambda path=path: gdelt_peer(path)),
-            ):
-                start = time.perf_counter()
-                function()
-                best[name] = min(best[name], time.perf_counter() - start)
+        best, _ = _best_times(
+            {
+                "read_gdelt": lambda path=path: tn.io.read_gdelt(path, progress=False),
+                "peer": lambda path=path: gdelt_peer(path),
+            },
+            turns,
+        )
         with open(path, "rb") as handle:
             records = sum(1 for _ in handle)
         rows.append(
@@ -221,18 +229,13 @@ def _gdelt_day(files: list[Path], dry: bool) -> dict:
         for k in range(count):
             day.append(Path(folder) / f"{k:02d}.{files[k % len(files)].name}")
             shutil.copyfile(files[k % len(files)], day[-1])
-        best = {"read_gdelt": np.inf, "peer": np.inf}
         functions = {
             "read_gdelt": lambda: tn.io.read_gdelt(day, progress=False),
             "peer": lambda: pd.concat([gdelt_peer(path) for path in day], ignore_index=True),
         }
         for function in functions.values():
             function()  # (warm)
-        for _ in range(turns):
-            for name, function in functions.items():
-                start = time.perf_counter()
-                function()
-                best[name] = min(best[name], time.perf_counter() - start)
+        best, _ = _best_times(functions, turns)
         records = 0
         for path in day:
             with open(path, "rb") as handle:
@@ -260,16 +263,10 @@ def _gdelt_throughput(dry: bool) -> list[dict]:
                 with open(source, "rb") as chunk:
                     shutil.copyfileobj(chunk, out)
         rows = 720 * repeats
-        best = {"read_gdelt": np.inf, "peer": np.inf}
-        for _ in range(turns):
-            for name, function in (
-                ("read_gdelt", lambda: tn.io.read_gdelt(big, progress=False)),
-                ("peer", lambda: gdelt_peer(big)),
-            ):
-                start = time.perf_counter()
-                result = function()
-                best[name] = min(best[name], time.perf_counter() - start)
-                kept = len(result)
+        best, results = _best_times(
+            {"read_gdelt": lambda: tn.io.read_gdelt(big, progress=False), "peer": lambda: gdelt_peer(big)}, turns
+        )
+        kept = len(results["peer"])
         size = f"{big.stat().st_size / 2**20:.0f} MB"
         ratio = best["peer"] / best["read_gdelt"]
         return [

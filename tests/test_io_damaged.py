@@ -792,12 +792,12 @@ from hypothesis import strategies as st  # noqa: E402
 from tension.io import _files  # noqa: E402
 
 
-def _records_both_ways(path, **kw):
+def _records_both_ways(path, sep="\t", **kw):
     """read_records with the whole-file reading and with the line-by-line one, as object
     tables (the whole-file one holds pandas' text dtype)."""
-    fast, fast_problems = _files.read_records(str(path), sep="\t", **kw)
+    fast, fast_problems = _files.read_records(str(path), sep=sep, **kw)
     with mock.patch.object(_files, "_clean_table", lambda *a: None):
-        slow, slow_problems = _files.read_records(str(path), sep="\t", **kw)
+        slow, slow_problems = _files.read_records(str(path), sep=sep, **kw)
     return fast, fast_problems, slow, slow_problems
 
 
@@ -886,21 +886,6 @@ TAB_FILES = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(TAB_FILES))
-def test_small_tab_files_read_whole_only_when_clean_and_as_line_by_line(tmp_path, case):
-    data, clean = TAB_FILES[case]
-    path = tmp_path / "t.tab"
-    path.write_bytes(data)
-    assert (_files._clean_table(str(path), "\t", "utf-8", _files.MAX_LINE_BYTES, 2**20) is not None) == clean
-    try:
-        fast, fast_problems, slow, slow_problems = _records_both_ways(path)
-    except ReadError:
-        assert not clean
-        return
-    pd.testing.assert_frame_equal(fast.astype(object), slow.astype(object))
-    assert fast_problems == slow_problems
-
-
 def test_a_tab_file_with_a_line_over_the_limit_is_read_line_by_line(tmp_path):
     path = tmp_path / "t.tab"
     path.write_bytes(b"a\tb\n" + b"x\ty\n" * 50 + b"x" * 30 + b"\ty\n" + b"x\ty\n" * 50)
@@ -922,13 +907,6 @@ def test_a_tab_file_with_a_line_over_the_limit_is_read_line_by_line(tmp_path):
         fast, problems, slow, slow_problems = _records_both_ways(path, max_line_bytes=limit)
         pd.testing.assert_frame_equal(fast.astype(object), slow.astype(object))
         assert problems == slow_problems
-
-
-def _comma_records_both_ways(path, **kw):
-    fast, fast_problems = _files.read_records(str(path), sep=",", **kw)
-    with mock.patch.object(_files, "_clean_table", lambda *a: None):
-        slow, slow_problems = _files.read_records(str(path), sep=",", **kw)
-    return fast, fast_problems, slow, slow_problems
 
 
 #: A comma-separated field: written as it is, or quoted (its quotes doubled), from text
@@ -967,7 +945,7 @@ def test_a_comma_table_reads_whole_as_it_reads_line_by_line(rows, newline, final
         path = Path(tmp) / "t.csv"
         path.write_bytes(text.encode())
         try:
-            fast, fast_problems, slow, slow_problems = _comma_records_both_ways(path)
+            fast, fast_problems, slow, slow_problems = _records_both_ways(path, ",")
         except ReadError as err:
             with mock.patch.object(_files, "_clean_table", lambda *a: None), pytest.raises(ReadError) as again:
                 _files.read_records(str(path), sep=",")
@@ -1009,13 +987,19 @@ CSV_FILES = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(CSV_FILES))
-def test_small_comma_files_read_whole_only_when_clean_and_as_line_by_line(tmp_path, case):
-    data, clean = CSV_FILES[case]
-    path = tmp_path / "t.csv"
+@pytest.mark.parametrize(
+    ("sep", "case"), [("\t", case) for case in sorted(TAB_FILES)] + [(",", case) for case in sorted(CSV_FILES)]
+)
+def test_small_files_read_whole_only_when_clean_and_as_line_by_line(tmp_path, sep, case):
+    data, clean = (TAB_FILES if sep == "\t" else CSV_FILES)[case]
+    path = tmp_path / "t.txt"
     path.write_bytes(data)
-    assert (_files._clean_table(str(path), ",", "utf-8", _files.MAX_LINE_BYTES, 2**20) is not None) == clean
-    fast, fast_problems, slow, slow_problems = _comma_records_both_ways(path)
+    assert (_files._clean_table(str(path), sep, "utf-8", _files.MAX_LINE_BYTES, 2**20) is not None) == clean
+    try:
+        fast, fast_problems, slow, slow_problems = _records_both_ways(path, sep)
+    except ReadError:
+        assert not clean
+        return
     pd.testing.assert_frame_equal(fast.astype(object), slow.astype(object))
     assert fast_problems == slow_problems
 
@@ -1033,7 +1017,7 @@ def test_a_quoted_field_over_the_csv_field_limit_is_left_to_the_line_reader(tmp_
     before = csv.field_size_limit()
     try:
         csv.field_size_limit(1000)  # (process-wide; read_records raises it to a line's length)
-        fast, fast_problems, slow, slow_problems = _comma_records_both_ways(path, max_line_bytes=64)
+        fast, fast_problems, slow, slow_problems = _records_both_ways(path, ",", max_line_bytes=64)
     finally:
         csv.field_size_limit(before)
     assert any("field larger than field limit" in p for p in slow_problems)
