@@ -69,7 +69,7 @@ test-min: | $(BIN)/python
 	$(VENV_MIN)/bin/python -m pip --disable-pip-version-check list 2>/dev/null \
 		| grep -iE '^(numpy|pandas|scipy|matplotlib|pycountry|tqdm|pyarrow) '
 	$(VENV_MIN)/bin/python -m pytest -n 2 -q -W ignore::DeprecationWarning tests tension \
-		--ignore=tests/test_benchmarks.py
+		--ignore=tests/test_benchmarks.py --ignore=tension/_numba.py
 
 $(VENV)/.installed-mutate: pyproject.toml | $(BIN)/python
 	$(PIP) install --quiet -e '.[dev,mutate]'

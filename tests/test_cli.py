@@ -487,3 +487,22 @@ def test_date_format_with_gdelt_names_no_option_gdelt_refuses():
     )
     assert refused.returncode == 2 and "error: --date-format" in refused.stderr
     assert "--dayfirst" not in refused.stderr  # (refused with GDELT: its dates are YYYYMMDD)
+
+
+def test_a_command_says_tensions_warnings_but_not_libraries_deprecations(monkeypatch, capsys):
+    import warnings
+
+    import tension.cli as cli
+
+    def kinds(args):
+        warnings.warn("'oneOf' deprecated - use 'one_of'", DeprecationWarning, stacklevel=1)
+        warnings.warn("soon gone", PendingDeprecationWarning, stacklevel=1)
+        warnings.warn("dates converted to UTC", tn.TensionWarning, stacklevel=1)
+        warnings.warn("a library's warning for users", UserWarning, stacklevel=1)
+        return 0
+
+    monkeypatch.setattr(cli._parser, "run_kinds", kinds)
+    assert cli.main(["kinds"]) == 0
+    err = capsys.readouterr().err
+    assert "tension: warning: dates converted to UTC" in err and "a library's warning for users" in err
+    assert "deprecated" not in err and "soon gone" not in err

@@ -138,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("default")
+            # (deprecations are for the developers of the libraries below, not for users)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", PendingDeprecationWarning)
             warnings.showwarning = lambda message, *rest, **kw: print(f"tension: warning: {message}", file=sys.stderr)
             return args.func(args)
     except BrokenPipeError:
