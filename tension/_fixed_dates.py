@@ -28,6 +28,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from ._columns import _arrow_chunks, string_buffers
+from ._scan import map_in_threads, workers_for
+
 __all__ = ["read"]
 
 #: The layouts read (:func:`read` tells them by the first value: "-" at position 4, or
@@ -89,9 +92,6 @@ def read(raw: pd.Series, dayfirst: bool | None = None) -> pd.Series | None:
     >>> read(pd.Series(["01/02/2024"])) is None  # day or month first: the general rules ask
     True
     """
-    from ._columns import string_buffers
-    from ._scan import map_in_threads, workers_for
-
     chunks = _chunks(raw)
     if not chunks:
         return None
@@ -147,8 +147,6 @@ def _chunks(raw: pd.Series) -> list | None:
     None (not text, a missing value, or a value that is no ``str``)."""
     import pyarrow as pa
 
-    from ._columns import _arrow_chunks
-
     if len(raw) == 0:
         return None
     chunked = _arrow_chunks(raw)
@@ -157,7 +155,7 @@ def _chunks(raw: pd.Series) -> list | None:
             return None
         if pd.api.types.infer_dtype(raw, skipna=False) != "string":
             return None  # (bytes are no dates, though pyarrow would take them as text)
-        try:  # (anything but a str, a missing value included, is left to the general rules)
+        try:  # (a str pyarrow cannot hold, a lone surrogate, is left to the general rules)
             chunked = pa.chunked_array([pa.array(raw.to_numpy(dtype=object), type=pa.string(), from_pandas=False)])
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             return None
@@ -169,8 +167,6 @@ def _chunks(raw: pd.Series) -> list | None:
 def _bytes(chunk, lo: int, hi: int, width: int) -> np.ndarray:
     """Rows ``lo`` .. ``hi`` of an arrow string array of values of ``width`` bytes, as a
     (rows, width) array of their bytes (a view, no copy)."""
-    from ._columns import string_buffers
-
     offsets, data = string_buffers(chunk)
     return np.frombuffer(data, dtype=np.uint8, count=width * (hi - lo), offset=int(offsets[lo])).reshape(-1, width)
 

@@ -291,8 +291,8 @@ def test_a_quarter_as_start_or_end_is_read_as_the_scorer_reads_it(dates, day):
 _MEMORY_PROBE = """
 import json, resource, sys
 import numpy as np
-from tension.cli import _numpy_madvise, _one_command_memory
-_set_madvise_hugepage = _numpy_madvise()
+from numpy._core.multiarray import _set_madvise_hugepage
+from tension.cli import _one_command_memory
 done = _one_command_memory() if sys.argv[1] == "set" else []
 huge = _set_madvise_hugepage(True); _set_madvise_hugepage(huge)
 a = np.ones(1 << 21); del a  # 16 MB, freed
@@ -351,12 +351,9 @@ def _fake_mallopt(monkeypatch, accepts):
     """_one_command_memory with glibc's mallopt replaced: ``accepts(param, value)`` says
     what it returns (1: set, 0: refused); the calls made, and what was said to be done."""
     import ctypes
-    import importlib
     import platform
 
-    import numpy as np
-
-    multiarray = importlib.import_module("numpy._core.multiarray" if np.__version__ >= "2" else "numpy.core.multiarray")
+    import numpy._core.multiarray as multiarray
 
     import tension.cli as cli
 

@@ -7,7 +7,6 @@ user's mistake into one line per problem.
 
 from __future__ import annotations
 
-import importlib
 import os
 import platform
 import sys
@@ -71,17 +70,6 @@ def run() -> None:
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD, _RETAIN, _MMAP_MAX = -1, -3, 2**31 - 1, 32 << 20
 
 
-def _numpy_madvise():
-    """NumPy's switch for asking the kernel for huge pages (``numpy._core`` from NumPy 2,
-    ``numpy.core`` before), or None."""
-    for module in ("numpy._core.multiarray", "numpy.core.multiarray"):
-        try:
-            return getattr(importlib.import_module(module), "_set_madvise_hugepage", None)
-        except ImportError:
-            continue
-    return None
-
-
 def _one_command_memory() -> list[str]:
     """Set this process's memory for one command; returns what was set.
 
@@ -102,9 +90,12 @@ def _one_command_memory() -> list[str]:
     """
     done = []
     if os.environ.get("NUMPY_MADVISE_HUGEPAGE") is None:
-        set_hugepage = _numpy_madvise()
-        if set_hugepage is not None:
-            set_hugepage(False)
+        try:
+            from numpy._core.multiarray import _set_madvise_hugepage  # type: ignore[attr-defined]
+        except ImportError:  # (a NumPy without it)
+            pass
+        else:
+            _set_madvise_hugepage(False)
             done.append("numpy: no huge pages")
     mine = ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES")
     if platform.libc_ver()[0] == "glibc" and not any(name in os.environ for name in mine):

@@ -113,8 +113,8 @@ def _canonical(name: str) -> str:
 def _country(actors: pd.Series, pattern: str) -> tuple[np.ndarray, np.ndarray]:
     """The country named in each actor label ("" if the label has none, "?" if the
     name is not a known country) and the name as written (each label read once)."""
-    codes, labels = pd.factorize(actors, use_na_sentinel=False)
-    names = pd.Series(np.asarray(labels, dtype=object), dtype=object).str.extract(pattern)["country"]
+    codes, labels = _distinct(actors)
+    names = pd.Series(labels, dtype=object).str.extract(pattern)["country"]
     iso = from_name(names.fillna(""))
     return np.where(names.isna().to_numpy(), "", iso)[codes], names.fillna("").to_numpy(dtype=object)[codes]
 
@@ -230,13 +230,11 @@ def read_acled(
     # event types and their pairs with sub-event types: each distinct one read once
     type_codes, type_names = _distinct(frame["event_type"])
     sub_codes, sub_names = _distinct(frame["sub_event_type"])
+    type_keys, sub_keys = [_key(t) for t in type_names], [_key(t) for t in sub_names]
     pair_codes, pairs = pd.factorize(type_codes.astype(np.int64) * len(sub_names) + sub_codes)
-    pair_names = [(type_names[p // len(sub_names)], sub_names[p % len(sub_names)]) for p in pairs.tolist()]
-    pair_keys = [(_key(a), _key(b)) for a, b in pair_names]
-    kind = pd.Series(
-        np.asarray([_KINDS.get(k, _TYPE_KINDS.get(k[0], "")) for k in pair_keys] + [""], dtype=object)[pair_codes],
-        index=frame.index,
-    )
+    pairs = [divmod(p, len(sub_names)) for p in pairs.tolist()]  # (type, sub-event type) of each pair
+    kinds = [_KINDS.get((type_keys[t], sub_keys[u]), _TYPE_KINDS.get(type_keys[t], "")) for t, u in pairs]
+    kind = pd.Series(np.asarray(kinds, dtype=object)[pair_codes], index=frame.index)
     why = np.full(len(frame), "", dtype=object)
     checks = [
         (date.isna().to_numpy(), "event_date is not a date", "event_date"),
@@ -267,7 +265,7 @@ def read_acled(
     civilians, civilian_names = _country(frame["actor2"], _CIVILIANS)
     civilians = np.where(civilians == "?", "", civilians)  # "Civilians (International)": no nationality
     location = from_name(frame["country"])
-    unordered = np.array([_key(t) in UNORDERED_TYPES for t in type_names] + [False], dtype=bool)[type_codes]
+    unordered = np.array([k in UNORDERED_TYPES for k in type_keys], dtype=bool)[type_codes]
     swap = unordered & (state1 == "") & (state2 != "")
     source = np.where(swap, state2, state1)
     other = np.where(swap, "", state2)
@@ -283,7 +281,9 @@ def read_acled(
     unknown = (reason == "") & ((source == "?") | (target == "?"))
     reason = np.where(unknown, "unknown country name", reason)
     reason = np.where((reason == "") & ((target == "") | (target == source)), "no second country", reason)
-    event_types = np.array([f"{a} / {b}" if b else a for a, b in pair_names] + [""], dtype=object)[pair_codes]
+    event_types = np.array(
+        [f"{type_names[t]} / {sub_names[u]}" if sub_names[u] else type_names[t] for t, u in pairs], dtype=object
+    )[pair_codes]
     detail = np.where(reason == "unmapped event type", event_types, frame["actor1"].to_numpy(dtype=object))
     report.skip(reason.astype(object), detail.astype(object), detail={"unmapped event type", "no state actor"})
     source_name = np.where(swap, name2, name1)

@@ -136,9 +136,7 @@ def grid_offset(attrs: dict, dates: pd.DatetimeIndex):
             continue
         on_grid = all(offset.is_on_offset(d) for d in dates)
         if isinstance(offset, pd.offsets.Tick | pd.offsets.Day) and len(dates) > 1:  # (fixed steps from the first)
-            # (pd.Timedelta of a Day offset needs pandas 3.1: a day is 24 hours on naive dates)
-            step = pd.Timedelta(days=offset.n) if isinstance(offset, pd.offsets.Day) else pd.Timedelta(offset)
-            on_grid = on_grid and bool(((dates - dates[0]) % step == pd.Timedelta(0)).all())
+            on_grid = on_grid and bool(((dates - dates[0]) % pd.Timedelta(offset) == pd.Timedelta(0)).all())
         if on_grid and (dates[1:] >= after[:-1]).all():
             return offset
     return None
