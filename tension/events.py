@@ -588,6 +588,21 @@ def _count_column(raw: pd.Series | None, index, column, labels, problems, *, int
     return pd.Series(np.where(bad, 0, ints).astype("int64"), index=index)
 
 
+def _beyond(values: np.ndarray, limit: float) -> bool:
+    """Whether a float column holds a value beyond ``±limit`` (an infinite one too), NaN
+    ignored: two reductions, no temporary as long as the column (a column of millions
+    allocated anew costs more than the comparison).
+
+    Examples
+    --------
+    >>> _beyond(np.array([1.0, np.nan, -np.inf]), 1e100), _beyond(np.array([np.nan, 5.0]), 1e100)
+    (True, False)
+    """
+    if not len(values):
+        return False
+    return bool(np.fmax.reduce(values) > limit or np.fmin.reduce(values) < -limit)
+
+
 def _float_column(raw: pd.Series | None, index, column, default, labels, problems, *, internal=False) -> pd.Series:
     """The numbers of ``raw`` (None: the column is absent, every value ``default``)."""
     if raw is None:
@@ -833,7 +848,7 @@ def read_events(
             )
         made["weight"] = _float_column(col.get("weight"), index, "weight", np.nan, labels, problems)
         w = made["weight"].to_numpy()
-        if "weight" in col and (np.abs(w) > MAX_WEIGHT).any():  # (infinite or too large; NaN is empty)
+        if "weight" in col and _beyond(w, MAX_WEIGHT):  # (infinite or too large; NaN is empty)
             _flag(
                 problems,
                 np.isinf(w),

@@ -142,6 +142,19 @@ def test_confidence_outside_unit_interval(bad):
     assert f"column 'confidence', row 1: outside (0, 1] ({bad!r})" in str(err)
 
 
+@pytest.mark.parametrize(
+    "column", [[np.nan, 2e100, 1.0], [-2e100, np.nan, np.nan], [1.0, -np.inf, 1e100], [np.nan] * 3]
+)
+def test_weights_beyond_the_limit_are_named_whatever_else_the_column_holds(column):
+    beyond = [k for k, w in enumerate(column) if abs(w) > 1e100]  # (NaN: empty, never beyond)
+    if not beyond:
+        assert tn.read_events(good(weight=column))["weight"].isna().sum() == sum(np.isnan(column))
+        return
+    err = str(error_of(good(weight=column)))
+    for k in beyond:
+        assert f"column 'weight', row {k}: " + ("not finite" if np.isinf(column[k]) else "too large") in err
+
+
 @pytest.mark.parametrize("bad", [np.inf, -np.inf])
 def test_non_finite_weight(bad):
     err = error_of(good(weight=[np.nan, bad, 1.0]))
