@@ -11,6 +11,7 @@ import pandas as pd
 
 from .. import _params
 from ..exceptions import ParameterError
+from ._csv import write_csv
 
 __all__ = [
     "CliError",
@@ -207,7 +208,8 @@ def check_dyads(known, wanted):
 
 def write(frame: pd.DataFrame, output: str):
     if output == "-":
-        frame.to_csv(sys.stdout, index=False)
+        if not write_csv(frame, lambda data: sys.stdout.write(bytes(data).decode("utf-8"))):
+            frame.to_csv(sys.stdout, index=False)
         sys.stdout.flush()
         return
     path = Path(output)
@@ -218,7 +220,11 @@ def write(frame: pd.DataFrame, output: str):
         if suffix == ".parquet":
             frame.to_parquet(path, index=False)
         else:
-            frame.to_csv(path, index=False, sep="\t" if suffix == ".tsv" else ",")
+            sep = "\t" if suffix == ".tsv" else ","
+            with open(path, "wb") as handle:  # (UTF-8, as pandas writes it)
+                written = write_csv(frame, handle.write, sep=sep)
+            if not written:
+                frame.to_csv(path, index=False, sep=sep)
     except OSError as err:
         raise CliError(f"cannot write {output}: {(err.strerror or str(err)).lower()}") from None
     print(f"wrote {len(frame)} rows to {path}", file=sys.stderr)
