@@ -145,6 +145,14 @@ def test_tables_left_to_pandas_get_nothing_written(frame):
     assert written(frame) is None
 
 
+def test_a_pyarrow_that_formats_floats_otherwise_leaves_them_to_pandas(monkeypatch):
+    frame = pd.DataFrame({"dyad": ["IRN-PAK"], "tension": [5.0]})
+    assert _csv._arrow_agrees() and written(frame) == pandas_bytes(frame)
+    monkeypatch.setattr(_csv, "_arrow_agrees", lambda: False)
+    assert written(frame) is None
+    assert written(frame.assign(tension=1)) == pandas_bytes(frame.assign(tension=1))  # (no float)
+
+
 def test_the_command_writes_files_and_standard_output_as_pandas(tmp_path):
     seed = str(SEEDS / "pakistan_iran_2024.csv")
 

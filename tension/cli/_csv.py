@@ -22,6 +22,7 @@ written in order.
 
 from __future__ import annotations
 
+import functools
 import os
 
 import numpy as np
@@ -95,6 +96,8 @@ def _writer(column: pd.Series, sep: str):
 
     dtype = column.dtype
     if dtype == np.float64:
+        if not _arrow_agrees():
+            return None
         values = column.to_numpy()
         return lambda lo, hi: _floats(values[lo:hi])
     if isinstance(dtype, np.dtype) and dtype.kind in "iu":
@@ -153,6 +156,23 @@ def _days(values: np.ndarray, sep: str):
 
 def _escaped(sep: str) -> str:
     return "\\t" if sep == "\t" else "\\" + sep if sep in "\\^]-[" else sep
+
+
+@functools.cache
+def _arrow_agrees() -> bool:
+    """Whether this pyarrow's text of floats, as :func:`_floats` completes it, is NumPy's on
+    values at the edges of its rules and of every magnitude (checked once per process: a
+    pyarrow that formats otherwise leaves the floats to pandas)."""
+    rng = np.random.default_rng(0)
+    whole = np.round(rng.normal(0, 10.0 ** rng.integers(0, 11, 500)))
+    scaled = rng.normal(0, 10.0 ** rng.integers(-12, 14, 1500))
+    bits = rng.integers(-(2**63), 2**63 - 1, 2000, dtype=np.int64).view(np.float64)
+    edges = [0.0, -0.0, 1e-4, 1e10, 1e16, 5e-324, np.inf, -np.inf, np.nan]
+    near = np.nextafter(np.array([1e-4, 1e-4, 1e10, 1e10]), [0.0, 1.0, 0.0, 2e10])
+    probe = np.concatenate([edges, near, whole, scaled, bits])
+    want = probe.astype(str).astype(object)
+    want[np.isnan(probe)] = ""
+    return _floats(probe).to_pylist() == want.tolist()
 
 
 def _floats(values: np.ndarray):
