@@ -139,10 +139,19 @@ def test_the_bytes_of_pandas_or_nothing(frame, sep):
         pd.DataFrame({"a": [1.0], "b": [b"bytes"]}, dtype=object),
         pd.DataFrame([[1.0, 2.0]], columns=["a", "a"]),
         pd.DataFrame({"a": [], "b": []}),
+        # (found by review: pyarrow refuses byte-swapped integers and a float32 NaN as text)
+        pd.DataFrame({"a": np.array([1, -2], dtype=">i8"), "b": [1, 2]}),
+        pd.DataFrame({"a": pd.Series(["x", np.float32("nan")], dtype=object), "b": [1, 2]}),
     ],
 )
 def test_tables_left_to_pandas_get_nothing_written(frame):
     assert written(frame) is None
+
+
+@pytest.mark.parametrize("sep", [";", "-", "\x0b", "é"])
+def test_other_separators_are_left_to_pandas(sep):
+    frame = pd.DataFrame({"d": pd.to_datetime(["2024-01-17"]), "i": [-3]})
+    assert written(frame, sep) is None
 
 
 def test_a_pyarrow_that_formats_floats_otherwise_leaves_them_to_pandas(monkeypatch):

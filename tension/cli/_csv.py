@@ -77,8 +77,10 @@ def write_csv(frame: pd.DataFrame, write, *, sep: str = ",") -> bool:
 def _writers(frame: pd.DataFrame, sep: str):
     """Per column, a function of a row range giving its text as an arrow array; None when
     pandas must write the table."""
-    if os.linesep != "\n" or len(frame.columns) < 2 or not len(frame) or not frame.columns.is_unique:
-        return None  # (a lone column quotes an empty field; pandas ends lines with os.linesep)
+    if sep not in (",", "\t") or os.linesep != "\n":
+        return None  # (other separators may occur in numbers; pandas ends lines with os.linesep)
+    if len(frame.columns) < 2 or not len(frame) or not frame.columns.is_unique:
+        return None  # (a lone column quotes an empty field)
     if isinstance(frame.columns, pd.MultiIndex):
         return None
     writers = []
@@ -100,7 +102,7 @@ def _writer(column: pd.Series, sep: str):
             return None
         values = column.to_numpy()
         return lambda lo, hi: _floats(values[lo:hi])
-    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
+    if isinstance(dtype, np.dtype) and dtype.kind in "iu" and dtype.isnative:  # (pyarrow: no byte-swapped arrays)
         values = column.to_numpy()
         return lambda lo, hi: pc.cast(pa.array(values[lo:hi]), pa.string())
     if isinstance(dtype, np.dtype) and dtype.kind == "M":
@@ -117,12 +119,15 @@ def _writer(column: pd.Series, sep: str):
     elif isinstance(dtype, np.dtype) and dtype.kind == "O":
         if pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty"):
             return None  # (bytes, numbers, mixed values: written by pandas through str())
-        array = pa.array(column.to_numpy(), pa.string(), from_pandas=True)
+        try:
+            array = pa.array(column.to_numpy(), pa.string(), from_pandas=True)
+        except (pa.ArrowException, TypeError, ValueError):  # (a float32 NaN, a lone surrogate ...)
+            return None
     elif isinstance(dtype, pd.StringDtype):
         array = column.array.__arrow_array__()  # (arrow-backed: its chunks, no copy)
     else:
         return None
-    if pc.any(pc.match_substring_regex(array, "[" + _escaped(sep) + '"\r\n]')).as_py():
+    if pc.any(pc.match_substring_regex(array, "[" + {",": ",", "\t": "\\t"}[sep] + '"\r\n]')).as_py():
         return None  # (quoted by pandas)
     return lambda lo, hi: array.slice(lo, hi - lo)
 
@@ -149,13 +154,9 @@ def _days(values: np.ndarray, sep: str):
 
     codes, days = pd.factorize(values, use_na_sentinel=True)
     # (beside a second column: pandas quotes a lone empty field)
-    lines = pd.DataFrame({"d": days, "e": 0}).to_csv(index=False, header=False, sep=sep).splitlines()
+    lines = pd.DataFrame({"d": days, "e": 0}).to_csv(index=False, header=False, sep=sep).split("\n")[:-1]
     text = pa.array([line[: -len(sep) - 1] for line in lines] + [""], pa.string())
     return text.take(pa.array(np.where(codes < 0, len(days), codes)))  # (code -1: the empty text)
-
-
-def _escaped(sep: str) -> str:
-    return "\\t" if sep == "\t" else "\\" + sep if sep in "\\^]-[" else sep
 
 
 @functools.cache
