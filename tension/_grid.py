@@ -281,12 +281,31 @@ def dense(
         np.copyto(out[5], states[:, flow])
         out[3] = stock_index(out[4], out[5], model)
 
-    if threshold is None:
+    if threshold is None and n_dyads < _STAGE_FROM:
         block = _memory.empty((len(COLUMNS), n_dyads * n_steps))  # (the output)
         cells = block.reshape(len(COLUMNS), n_dyads, n_steps)
 
         def emit(k0: int, k1: int, states: np.ndarray) -> None:
             columns_of(states, cells[:, :, k0:k1].transpose(0, 2, 1))  # straight into the block
+
+    elif threshold is None:
+        block = _memory.empty((len(COLUMNS), n_dyads * n_steps))  # (the output)
+        cells = block.reshape(len(COLUMNS), n_dyads, n_steps)
+        # the chunks' columns gathered for a span of steps, then moved into the block a few
+        # dyads at a time: each dyad's row is then written a span at a time, not a chunk
+        # (a block written in the scan's (step, dyad) order touches a page per value)
+        length = _steps.chunk_steps(len(half_lives), n_dyads, n_steps)
+        span = length * max(1, min(_STAGE_BYTES // (len(COLUMNS) * 8 * length * max(n_dyads, 1)), 256 // length))
+        stage = np.empty((len(COLUMNS), min(span, n_steps), n_dyads))
+        tile = max(1, _TILE_BYTES // (8 * span))
+
+        def emit(k0: int, k1: int, states: np.ndarray) -> None:
+            s0 = k0 - k0 % span
+            columns_of(states, stage[:, k0 - s0 : k1 - s0])
+            if k1 == n_steps or (k1 - s0) == span:
+                for d0 in range(0, n_dyads, tile):
+                    d1 = min(d0 + tile, n_dyads)
+                    cells[:, d0:d1, s0:k1] = stage[:, : k1 - s0, d0:d1].transpose(0, 2, 1)
 
     else:
         kept: list[tuple[np.ndarray, np.ndarray]] = []
@@ -325,6 +344,15 @@ def dense(
     out.insert(0, "date", dates)
     out.insert(0, "dyad", _columns.labels(p.names, codes))
     return out
+
+
+#: Dyads from which a dense grid's columns are gathered a span of steps at a time before they
+#: go into the output block (with fewer, the block's rows touched by a chunk stay within the
+#: TLB's reach and the direct write is faster); the bytes of that span, and of the dyads'
+#: rows moved at a time (each within the caches).
+_STAGE_FROM = 2048
+_STAGE_BYTES = 1 << 24
+_TILE_BYTES = 1 << 16
 
 
 def on_steps(p: Prepared, times: pd.DatetimeIndex, matrix, half_lives, *, limit, advice=SCORE_ADVICE):

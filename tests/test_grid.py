@@ -15,7 +15,7 @@ from reference import Reference, params_of, rows_of
 from strategies import event_rows, frame, models
 
 import tension as tn
-from tension import _steps
+from tension import _grid, _steps
 from tension.taxonomy import kind_quad_classes, resolve_weights
 
 WEIGHTS = resolve_weights()
@@ -41,12 +41,18 @@ def assert_matches(out: pd.DataFrame, ref: Reference) -> None:
     st.sampled_from(["D", "6h", "W", "MS", "3D"]),
     st.sampled_from([(None, None), ("2023-12-20", "2024-02-20"), ("2024-01-15", "2024-01-25")]),
     st.booleans(),
+    st.booleans(),
 )
-def test_grid_matches_the_reference_for_drawn_models_and_frequencies(model, rows, freq, bounds, small_chunks):
+def test_grid_matches_the_reference_for_drawn_models_and_frequencies(model, rows, freq, bounds, small_chunks, staged):
     ev = frame(rows)
     start, end = bounds
-    # the smallest chunks (8 steps) carry the state across many chunk boundaries
-    with mock.patch.object(_steps, "CHUNK_BINS", 1 if small_chunks else _steps.CHUNK_BINS):
+    # the smallest chunks (8 steps) carry the state across many chunk boundaries; staged, the
+    # columns go into the output through the smallest span (one chunk) and tile (one dyad)
+    stage = {"_STAGE_FROM": 0, "_STAGE_BYTES": 1, "_TILE_BYTES": 1} if staged else {"_STAGE_FROM": _grid._STAGE_FROM}
+    with (
+        mock.patch.object(_steps, "CHUNK_BINS", 1 if small_chunks else _steps.CHUNK_BINS),
+        mock.patch.multiple(_grid, **stage),
+    ):
         out = tn.score(ev, model=model, freq=freq, start=start, end=end)
     ref = model_reference(ev, model)
     times = out["date"].unique()
@@ -89,6 +95,30 @@ def test_snapshot_in_small_chunks_is_the_same(seed_events, monkeypatch):
     whole = tn.score(seed_events, at="2024-02-10")
     monkeypatch.setattr(_grid, "SNAPSHOT_CHUNK", 2)
     pd.testing.assert_frame_equal(tn.score(seed_events, at="2024-02-10"), whole, check_exact=False, rtol=1e-12)
+
+
+@pytest.mark.parametrize("stage_bytes, tile_bytes", [(1, 1), (5 << 20, 1 << 10), (1 << 24, 1 << 16)])
+def test_a_grid_of_many_dyads_gathered_before_it_is_written_is_the_same(stage_bytes, tile_bytes):
+    """Through spans of one or several chunks (the last one short) and tiles of one or many
+    dyads, every value and label as written straight into the output."""
+    rng = np.random.default_rng(7)
+    countries = sorted(c for c in tn.countries.country_codes() if len(c) == 3)[:40]
+    n = 3000
+    source, target = rng.choice(40, n), rng.choice(39, n)
+    ev = pd.DataFrame(
+        {
+            "date": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 700 * 86_400, n), unit="s"),
+            "source": np.asarray(countries)[source],
+            "target": np.asarray(countries)[(source + 1 + target) % 40],
+            "kind": rng.choice(["airstrike", "talks", "threat", "aid"], n),
+        }
+    )
+    direct = tn.score(ev, freq="D")
+    assert direct["dyad"].nunique() > 500 and len(direct) % 8 != 0
+    poisoned = mock.Mock(empty=lambda shape, dtype=float: np.full(shape, -7.5, dtype=dtype))  # (no cell left unwritten)
+    with mock.patch.multiple(_grid, _STAGE_FROM=0, _STAGE_BYTES=stage_bytes, _TILE_BYTES=tile_bytes, _memory=poisoned):
+        staged = tn.score(ev, freq="D")
+    pd.testing.assert_frame_equal(direct, staged, check_exact=True)
 
 
 def test_time_zone_aware_events_across_a_daylight_saving_change():
