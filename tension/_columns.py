@@ -164,7 +164,7 @@ def _arrow_codes(columns, threads: int, vocabularies=None) -> list:
     writes: list = []
     for c, chunked in enumerate(columns):
         mine = [found for (owner, _), found in zip(pieces, coded, strict=True) if owner == c]
-        codes = np.empty(len(chunked), dtype=np.int32)
+        codes = _memory.empty(len(chunked), dtype=np.int32)
         lookup = lookups[c]
         words = lookup[0] if lookup is not None else None
         if mine and words is not None and all(extra is words for _, extra in mine):  # every value known
@@ -339,10 +339,10 @@ def pair_keys(a, b, *, equal: bool = False, unless=None) -> PairKeys | None:
             return None
         return PairKeys(np.zeros(0, np.int32), np.zeros(0, np.int64), width, np.zeros(0, bool) if equal else None)
     n = len(codes_a)
-    key = np.empty(n, dtype=np.int32)
+    key = _memory.empty(n, dtype=np.int32)
     present = np.zeros(len(uniques_a) * width, dtype=bool)
     negative = []
-    same = np.empty(n, dtype=bool) if equal else None
+    same = _memory.empty(n, dtype=bool) if equal else None
     table = _equal_pairs(uniques_a, uniques_b, unless) if equal else None
 
     def part(lo: int, hi: int) -> None:

@@ -1,5 +1,6 @@
 """Large arrays from pyarrow's memory pool: the output blocks of ``score_events`` and of
-``score``'s grids and readings, the dyad labels of ``score_events``' output, the events
+``score``'s grids and readings, the dyad labels of ``score_events``' output, the codes of
+the text columns and the keys of the country pairs that validation makes, the events
 gathered into (dyad, time) order, and the one scratch block of each part of the scan.
 
 NumPy takes large arrays from the C allocator, which hands them back to the system when
