@@ -17,13 +17,17 @@ PER_DAY = 86_400_000_000
 
 
 def ticks(dates) -> np.ndarray:
-    """Int64 microseconds since 1970-01-01 UTC of datetime-like values (naive = UTC)."""
+    """Int64 microseconds since 1970-01-01 UTC of datetime-like values (naive = UTC), read
+    only: for dates held in microseconds, a view of them (no copy)."""
     index = pd.DatetimeIndex(dates)
     if index.tz is not None:
         index = index.tz_convert("UTC").tz_localize(None)
     if index.unit == "ns":
-        return sliced(index.asi8, lambda values, out: np.floor_divide(values, 1000, out=out))
-    return index.as_unit("us").asi8.copy()
+        out = sliced(index.asi8, lambda values, out: np.floor_divide(values, 1000, out=out))
+    else:
+        out = index.as_unit("us").asi8.view()
+    out.flags.writeable = False
+    return out
 
 
 def sliced(values: np.ndarray, write, dtype=None) -> np.ndarray:
