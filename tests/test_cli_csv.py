@@ -55,6 +55,18 @@ def test_doubles_of_every_magnitude_over_many_pieces(monkeypatch):
     assert written(frame, "\t") == pandas_bytes(frame, "\t")
 
 
+def test_text_in_many_chunks_some_empty():
+    # (a frame made by concatenating frames, empty ones too: pyarrow 16 wrote a row twice)
+    parts = [
+        pd.DataFrame({"dyad": pd.Series(d, dtype="str"), "x": np.arange(len(d), dtype=float)})
+        for d in (["A-B"], [], ["C-D", "E-F"], [], ["G-H"])
+    ]
+    frame = pd.concat(parts, ignore_index=True)
+    frame["when"] = pd.to_datetime(["2024-01-17"] * len(frame))
+    assert frame["dyad"].array.__arrow_array__().num_chunks > 1
+    assert written(frame) == pandas_bytes(frame)
+
+
 def test_a_grid_as_the_command_writes_it():
     import tension as tn
 

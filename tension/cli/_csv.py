@@ -60,7 +60,9 @@ def write_csv(frame: pd.DataFrame, write, *, sep: str = ",") -> bool:
     options = pacsv.WriteOptions(include_header=False, delimiter=sep, quoting_style="none")
 
     def piece(lo: int):
-        table = pa.table({str(k): text(lo, lo + PIECE) for k, text in enumerate(columns)})
+        # one chunk per column (pyarrow 16 writes a row twice when its columns are cut into
+        # chunks differently, with empty ones)
+        table = pa.table({str(k): text(lo, lo + PIECE) for k, text in enumerate(columns)}).combine_chunks()
         sink = pa.BufferOutputStream()
         pacsv.write_csv(table, sink, options)
         return sink.getvalue()  # (an arrow buffer: written as it is, no copy)
