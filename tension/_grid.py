@@ -281,21 +281,21 @@ def dense(
         np.copyto(out[5], states[:, flow])
         out[3] = stock_index(out[4], out[5], model)
 
-    if threshold is None and n_dyads < _STAGE_FROM:
+    # with many dyads, the chunks' columns are gathered for a span of several chunks, then
+    # moved into the block a few dyads at a time: each dyad's row is written a span at a
+    # time, not a chunk (written in the scan's (step, dyad) order, a chunk of a few steps
+    # touches a page per value); a span of one chunk would gain nothing
+    length = _steps.chunk_steps(len(half_lives), n_dyads, n_steps)
+    span = length * min(_STAGE_BYTES // (len(COLUMNS) * 8 * length * max(n_dyads, 1)), 256 // length)
+    if threshold is None:
         block = _memory.empty((len(COLUMNS), n_dyads * n_steps))  # (the output)
         cells = block.reshape(len(COLUMNS), n_dyads, n_steps)
+    if threshold is None and (n_dyads < _STAGE_FROM or span <= length or n_steps <= length):
 
         def emit(k0: int, k1: int, states: np.ndarray) -> None:
             columns_of(states, cells[:, :, k0:k1].transpose(0, 2, 1))  # straight into the block
 
     elif threshold is None:
-        block = _memory.empty((len(COLUMNS), n_dyads * n_steps))  # (the output)
-        cells = block.reshape(len(COLUMNS), n_dyads, n_steps)
-        # the chunks' columns gathered for a span of steps, then moved into the block a few
-        # dyads at a time: each dyad's row is then written a span at a time, not a chunk
-        # (a block written in the scan's (step, dyad) order touches a page per value)
-        length = _steps.chunk_steps(len(half_lives), n_dyads, n_steps)
-        span = length * max(1, min(_STAGE_BYTES // (len(COLUMNS) * 8 * length * max(n_dyads, 1)), 256 // length))
         stage = np.empty((len(COLUMNS), min(span, n_steps), n_dyads))
         tile = max(1, _TILE_BYTES // (8 * span))
 
@@ -346,10 +346,11 @@ def dense(
     return out
 
 
-#: Dyads from which a dense grid's columns are gathered a span of steps at a time before they
-#: go into the output block (with fewer, the block's rows touched by a chunk stay within the
-#: TLB's reach and the direct write is faster); the bytes of that span, and of the dyads'
-#: rows moved at a time (each within the caches).
+#: Dyads from which a dense grid's columns are gathered a span of several chunks at a time
+#: before they go into the output block (with fewer, the block's rows touched by a chunk stay
+#: within the TLB's reach and the direct write is faster); the most bytes of that span (so
+#: that with very many dyads, where a span would be one chunk, the direct write stays), and
+#: the bytes of the dyads' rows moved at a time (each within the caches).
 _STAGE_FROM = 2048
 _STAGE_BYTES = 1 << 24
 _TILE_BYTES = 1 << 16

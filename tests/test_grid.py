@@ -47,8 +47,11 @@ def test_grid_matches_the_reference_for_drawn_models_and_frequencies(model, rows
     ev = frame(rows)
     start, end = bounds
     # the smallest chunks (8 steps) carry the state across many chunk boundaries; staged, the
-    # columns go into the output through the smallest span (one chunk) and tile (one dyad)
-    stage = {"_STAGE_FROM": 0, "_STAGE_BYTES": 1, "_TILE_BYTES": 1} if staged else {"_STAGE_FROM": _grid._STAGE_FROM}
+    # columns go into the output through spans of many chunks (the last one short) and tiles
+    # of one dyad
+    stage = (
+        {"_STAGE_FROM": 0, "_STAGE_BYTES": 1 << 40, "_TILE_BYTES": 1} if staged else {"_STAGE_FROM": _grid._STAGE_FROM}
+    )
     with (
         mock.patch.object(_steps, "CHUNK_BINS", 1 if small_chunks else _steps.CHUNK_BINS),
         mock.patch.multiple(_grid, **stage),
@@ -97,10 +100,13 @@ def test_snapshot_in_small_chunks_is_the_same(seed_events, monkeypatch):
     pd.testing.assert_frame_equal(tn.score(seed_events, at="2024-02-10"), whole, check_exact=False, rtol=1e-12)
 
 
-@pytest.mark.parametrize("stage_bytes, tile_bytes", [(1, 1), (5 << 20, 1 << 10), (1 << 24, 1 << 16)])
-def test_a_grid_of_many_dyads_gathered_before_it_is_written_is_the_same(stage_bytes, tile_bytes):
-    """Through spans of one or several chunks (the last one short) and tiles of one or many
-    dyads, every value and label as written straight into the output."""
+@pytest.mark.parametrize(
+    "stage_bytes, tile_bytes, chunks", [(1, 1, 0), (5 << 20, 1, 2), (5 << 20, 1 << 10, 2), (1 << 24, 1 << 16, 4)]
+)
+def test_a_grid_of_many_dyads_gathered_before_it_is_written_is_the_same(stage_bytes, tile_bytes, chunks):
+    """Through spans of two and four chunks (the last one short) and tiles of one and many
+    dyads, every value and label as written straight into the output; a span that would be
+    one chunk is not gathered at all."""
     rng = np.random.default_rng(7)
     countries = sorted(c for c in tn.countries.country_codes() if len(c) == 3)[:40]
     n = 3000
@@ -115,10 +121,32 @@ def test_a_grid_of_many_dyads_gathered_before_it_is_written_is_the_same(stage_by
     )
     direct = tn.score(ev, freq="D")
     assert direct["dyad"].nunique() > 500 and len(direct) % 8 != 0
-    poisoned = mock.Mock(empty=lambda shape, dtype=float: np.full(shape, -7.5, dtype=dtype))  # (no cell left unwritten)
-    with mock.patch.multiple(_grid, _STAGE_FROM=0, _STAGE_BYTES=stage_bytes, _TILE_BYTES=tile_bytes, _memory=poisoned):
+    # (no cell left unwritten; and the staging array's shape, if one is made)
+    poisoned = mock.Mock(empty=lambda shape, dtype=float: np.full(shape, -7.5, dtype=dtype))
+    made = []
+
+    class Spy:  # (numpy, with a note of each np.empty's shape)
+        def __getattr__(self, name):
+            return getattr(np, name)
+
+        def empty(self, shape, *args, **kwargs):
+            made.append(shape)
+            return np.empty(shape, *args, **kwargs)
+
+    spy = Spy()
+    settings = {
+        "_STAGE_FROM": 0,
+        "_STAGE_BYTES": stage_bytes,
+        "_TILE_BYTES": tile_bytes,
+        "_memory": poisoned,
+        "np": spy,
+    }
+    with mock.patch.multiple(_grid, **settings):
         staged = tn.score(ev, freq="D")
     pd.testing.assert_frame_equal(direct, staged, check_exact=True)
+    spans = [shape[1] for shape in made if isinstance(shape, tuple) and len(shape) == 3 and shape[0] == 6]
+    length = _steps.chunk_steps(5, direct["dyad"].nunique(), direct["date"].nunique())  # (5 channels: one half-life)
+    assert spans == ([chunks * length] if chunks else [])
 
 
 def test_time_zone_aware_events_across_a_daylight_saving_change():
