@@ -83,6 +83,7 @@ def run_all(dry: bool = False) -> pd.DataFrame:
     row, daily = _timed("tn.score(freq='D'), 10 years", n_small, "events", lambda: tn.score(small))
     row["note"] = f"{len(daily):,} rows ({dyads:,} dyads x {daily['date'].nunique():,} days)"
     rows.append(row)
+    rows.append(_csv_writer(daily.iloc[:1_000_000], dry))
     spread = events_frame(n_small, 10 * dyads, seed=2)  # fewer events per dyad: most days are quiet
     row, sparse = _timed(
         f"tn.score(freq='D', threshold=0.01, half_life=7), {10 * dyads:,} dyads",
@@ -107,6 +108,31 @@ def run_all(dry: bool = False) -> pd.DataFrame:
     rows.extend(_gdelt_small_files(dry))
     rows.extend(_icews_months(dry))
     return pd.DataFrame(rows).fillna("")
+
+
+def _csv_writer(grid: pd.DataFrame, dry: bool) -> dict:
+    """The command's CSV writer against pandas' ``to_csv(index=False)`` on rows of a daily
+    grid, both written to memory, in turns (best of 2), the bytes compared."""
+    import io
+
+    from tension.cli._csv import write_csv
+
+    def writer() -> bytes:
+        out = io.BytesIO()
+        write_csv(grid, out.write)
+        return out.getvalue()
+
+    best, results = _best_times(
+        {"writer": writer, "pandas": lambda: grid.to_csv(index=False).encode()}, 1 if dry else 2
+    )
+    return {
+        "benchmark": "the command's CSV writer (tension score -o out.csv), rows of a daily grid",
+        "size": len(grid),
+        "seconds": round(best["writer"], 4),
+        "rate": f"{len(grid) / best['writer']:,.0f} rows/s",
+        "note": f"pandas' to_csv {best['pandas']:.2f} s ({best['pandas'] / best['writer']:.1f}x); "
+        f"{len(results['writer']) / 2**20:,.0f} MiB, the same bytes: {results['writer'] == results['pandas']}",
+    }
 
 
 def _best_times(functions: dict, turns: int) -> tuple[dict, dict]:
