@@ -49,7 +49,18 @@ def _timed(label, n, unit, function, repeat=1):
         start = time.perf_counter()
         result = function()
         best = min(best, time.perf_counter() - start)
-    return {"benchmark": label, "size": n, "seconds": round(best, 4), "rate": f"{n / best:,.0f} {unit}/s"}, result
+    return _row(label, n, best, unit), result
+
+
+def _row(benchmark: str, size: int, seconds: float, unit: str = "rows", note: str | None = None) -> dict:
+    """One row of ``api.md``: the best time of ``size`` items and their rate."""
+    row = {
+        "benchmark": benchmark,
+        "size": size,
+        "seconds": round(seconds, 4),
+        "rate": f"{size / seconds:,.0f} {unit}/s",
+    }
+    return row if note is None else {**row, "note": note}
 
 
 def run_all(dry: bool = False) -> pd.DataFrame:
@@ -125,14 +136,13 @@ def _csv_writer(grid: pd.DataFrame, dry: bool) -> dict:
     best, results = _best_times(
         {"writer": writer, "pandas": lambda: grid.to_csv(index=False).encode()}, 1 if dry else 2
     )
-    return {
-        "benchmark": "the command's CSV writer (tension score -o out.csv), rows of a daily grid",
-        "size": len(grid),
-        "seconds": round(best["writer"], 4),
-        "rate": f"{len(grid) / best['writer']:,.0f} rows/s",
-        "note": f"pandas' to_csv {best['pandas']:.2f} s ({best['pandas'] / best['writer']:.1f}x); "
+    return _row(
+        "the command's CSV writer (tension score -o out.csv), rows of a daily grid",
+        len(grid),
+        best["writer"],
+        note=f"pandas' to_csv {best['pandas']:.2f} s ({best['pandas'] / best['writer']:.1f}x); "
         f"{len(results['writer']) / 2**20:,.0f} MiB, the same bytes: {results['writer'] == results['pandas']}",
-    }
+    )
 
 
 def _best_times(functions: dict, turns: int) -> tuple[dict, dict]:
@@ -163,13 +173,12 @@ def _icews_months(dry: bool) -> list[dict]:
     )
     records = len(results["peer"])
     return [
-        {
-            "benchmark": "tension.io.read_icews, ten months of ICEWS (2018)",
-            "size": records,
-            "seconds": round(best["read_icews"], 4),
-            "rate": f"{records / best['read_icews']:,.0f} rows/s",
-            "note": f"{path.stat().st_size / 2**20:.0f} MB; pd.read_csv of the file as text alone: {best['peer']:.3f} s",
-        }
+        _row(
+            "tension.io.read_icews, ten months of ICEWS (2018)",
+            records,
+            best["read_icews"],
+            note=f"{path.stat().st_size / 2**20:.0f} MB; pd.read_csv of the file as text alone: {best['peer']:.3f} s",
+        )
     ]
 
 
@@ -233,13 +242,12 @@ def _gdelt_small_files(dry: bool) -> list[dict]:
         with open(path, "rb") as handle:
             records = sum(1 for _ in handle)
         rows.append(
-            {
-                "benchmark": f"tension.io.read_gdelt, one export ({path.name})",
-                "size": records,
-                "seconds": round(best["read_gdelt"], 4),
-                "rate": f"{records / best['read_gdelt']:,.0f} rows/s",
-                "note": f"peer {best['peer'] * 1000:.1f} ms; {best['peer'] / best['read_gdelt']:.2f}x the speed of the peer",
-            }
+            _row(
+                f"tension.io.read_gdelt, one export ({path.name})",
+                records,
+                best["read_gdelt"],
+                note=f"peer {best['peer'] * 1000:.1f} ms; {best['peer'] / best['read_gdelt']:.2f}x the speed of the peer",
+            )
         )
     rows.append(_gdelt_day(files, dry))
     return rows
@@ -267,13 +275,12 @@ def _gdelt_day(files: list[Path], dry: bool) -> dict:
             with open(path, "rb") as handle:
                 records += sum(1 for _ in handle)
     ratio = best["peer"] / best["read_gdelt"]
-    return {
-        "benchmark": f"tension.io.read_gdelt, {count} exports in one call (a day)",
-        "size": records,
-        "seconds": round(best["read_gdelt"], 4),
-        "rate": f"{records / best['read_gdelt']:,.0f} rows/s",
-        "note": f"peer (file by file, concatenated) {best['peer']:.3f} s; {ratio:.2f}x the speed of the peer",
-    }
+    return _row(
+        f"tension.io.read_gdelt, {count} exports in one call (a day)",
+        records,
+        best["read_gdelt"],
+        note=f"peer (file by file, concatenated) {best['peer']:.3f} s; {ratio:.2f}x the speed of the peer",
+    )
 
 
 def _gdelt_throughput(dry: bool) -> list[dict]:
@@ -296,18 +303,16 @@ def _gdelt_throughput(dry: bool) -> list[dict]:
         size = f"{big.stat().st_size / 2**20:.0f} MB"
         ratio = best["peer"] / best["read_gdelt"]
         return [
-            {
-                "benchmark": "tension.io.read_gdelt (GDELT 2.0)",
-                "size": rows,
-                "seconds": round(best["read_gdelt"], 4),
-                "rate": f"{rows / best['read_gdelt']:,.0f} rows/s",
-                "note": f"{size}; {ratio:.2f}x the speed of the pyarrow peer (>= 1: at least as fast)",
-            },
-            {
-                "benchmark": "peer: pyarrow.csv.read_csv + country-pair filter",
-                "size": rows,
-                "seconds": round(best["peer"], 4),
-                "rate": f"{rows / best['peer']:,.0f} rows/s",
-                "note": f"{size}, {kept:,} rows with two different country codes (no checks, no report)",
-            },
+            _row(
+                "tension.io.read_gdelt (GDELT 2.0)",
+                rows,
+                best["read_gdelt"],
+                note=f"{size}; {ratio:.2f}x the speed of the pyarrow peer (>= 1: at least as fast)",
+            ),
+            _row(
+                "peer: pyarrow.csv.read_csv + country-pair filter",
+                rows,
+                best["peer"],
+                note=f"{size}, {kept:,} rows with two different country codes (no checks, no report)",
+            ),
         ]

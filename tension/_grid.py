@@ -284,7 +284,8 @@ def dense(
     # with many dyads, the chunks' columns are gathered for a span of several chunks, then
     # moved into the block a few dyads at a time: each dyad's row is written a span at a
     # time, not a chunk (written in the scan's (step, dyad) order, a chunk of a few steps
-    # touches a page per value); a span of one chunk would gain nothing
+    # touches a page per value); a span of one chunk would gain nothing (the chunk length only
+    # sizes the span: the stage is written out whenever the next chunk does not fit)
     length = _steps.chunk_steps(len(half_lives), n_dyads, n_steps)
     span = length * min(_STAGE_BYTES // (len(COLUMNS) * 8 * length * max(n_dyads, 1)), 256 // length)
     if threshold is None:
@@ -298,14 +299,20 @@ def dense(
     elif threshold is None:
         stage = np.empty((len(COLUMNS), min(span, n_steps), n_dyads))
         tile = max(1, _TILE_BYTES // (8 * span))
+        held = [0]  # the first step the stage holds (the chunks come in order)
+
+        def flush(s0: int, s1: int) -> None:
+            for d0 in range(0, n_dyads, tile):
+                d1 = min(d0 + tile, n_dyads)
+                cells[:, d0:d1, s0:s1] = stage[:, : s1 - s0, d0:d1].transpose(0, 2, 1)
 
         def emit(k0: int, k1: int, states: np.ndarray) -> None:
-            s0 = k0 - k0 % span
-            columns_of(states, stage[:, k0 - s0 : k1 - s0])
-            if k1 == n_steps or (k1 - s0) == span:
-                for d0 in range(0, n_dyads, tile):
-                    d1 = min(d0 + tile, n_dyads)
-                    cells[:, d0:d1, s0:k1] = stage[:, : k1 - s0, d0:d1].transpose(0, 2, 1)
+            if k1 - held[0] > len(stage[0]):  # (this chunk does not fit: the stage goes first)
+                flush(held[0], k0)
+                held[0] = k0
+            columns_of(states, stage[:, k0 - held[0] : k1 - held[0]])
+            if k1 == n_steps:
+                flush(held[0], k1)
 
     else:
         kept: list[tuple[np.ndarray, np.ndarray]] = []
