@@ -503,3 +503,120 @@ def test_large_blocks_are_cut_at_line_ends_into_parsable_pieces(mib):
         assert len(pieces) == 1
     else:
         assert len(pieces) >= 3 and all(2**20 <= len(p) <= 8 * 2**20 + len(line) for p in pieces[:-1])
+
+
+# --- a reader's report is read-only once the read is done, and shared, not copied -----------
+
+
+def _sealed_report():
+    events = read_gdelt(GDELT2)
+    return events, events.attrs["report"]
+
+
+def test_a_readers_report_is_read_only():
+    _, report = _sealed_report()
+    assert report.sealed
+    key = next(iter(report.details))
+    changes = [
+        lambda: setattr(report, "rows", 1),
+        lambda: delattr(report, "kept"),
+        lambda: report.problems.append("x"),
+        lambda: report.files.sort(),
+        lambda: report.files.__iadd__(["x"]),
+        lambda: report.skipped.__setitem__("x", 1),
+        lambda: report.notes.update(x=1),
+        lambda: report.details[key].__setitem__("XXX", 1),
+        lambda: report.details.pop(key),
+        lambda: report.__setitem__("rows", 1),
+        lambda: report.update(rows=1),
+        lambda: report.__ior__({"rows": 1}),
+        lambda: report.pop("rows"),
+        lambda: report.setdefault("new", 1),
+        lambda: report.clear(),
+        lambda: report["skipped"].__setitem__("x", 1),
+        lambda: report["files"].append("x"),
+        lambda: report["details"][key].clear(),
+    ]
+    before = (str(report), dict(report))
+    for change in changes:
+        with pytest.raises(TypeError, match="read-only once the read is done"):
+            change()
+    assert (str(report), dict(report)) == before
+    report.seal()  # (sealing again changes nothing)
+    assert (str(report), dict(report)) == before
+
+
+def test_a_readers_report_is_shared_by_frames_made_from_it():
+    import copy
+
+    events, report = _sealed_report()
+    derived = [
+        events["source"],
+        events.iloc[0],
+        events.head(3),
+        events[events["weight"] > 0],
+        events.assign(x=1),
+        events.copy(),
+        copy.deepcopy(events),
+    ]
+    for frame in derived:
+        assert frame.attrs["report"] is report
+    assert copy.copy(report) is report and copy.deepcopy(report) is report
+
+
+def test_a_sealed_report_still_reads_as_lists_and_dicts():
+    import json
+
+    _, report = _sealed_report()
+    assert isinstance(report.problems, list) and isinstance(report.skipped, dict) and isinstance(report, dict)
+    assert report.files == [str(GDELT2)] and report["files"] == [str(GDELT2)]
+    assert report.skipped == {"no actor country": 617, "same country": 40, "regional actor code": 1}
+    assert report.details == {"regional actor code": {"EUR": 1}} == report["details"]
+    assert json.loads(json.dumps(report)) == {
+        "reader": "read_gdelt",
+        "files": [str(GDELT2)],
+        "rows": 720,
+        "kept": 62,
+        "skipped": {"no actor country": 617, "same country": 40, "regional actor code": 1},
+        "details": {"regional actor code": {"EUR": 1}},
+        "problems": [],
+        "notes": {},
+    }
+
+
+def test_a_sealed_report_pickles_sealed_and_replace_gives_a_copy_to_change():
+    import dataclasses
+    import pickle
+
+    events, report = _sealed_report()
+    back = pickle.loads(pickle.dumps(events)).attrs["report"]
+    assert back == report and back.sealed and dict(back) == dict(report) and str(back) == str(report)
+    with pytest.raises(TypeError):
+        back.skipped["x"] = 1
+    mine = dataclasses.replace(report)
+    assert not mine.sealed and mine == report
+    mine.rows += 1
+    mine.skipped["x"] = 1
+    mine.details["regional actor code"]["AFR"] = 2
+    mine.problems.append("p")
+    assert report.rows == 720 and "x" not in report.skipped and report.problems == []
+    assert report.details == {"regional actor code": {"EUR": 1}}
+    mine.seal()
+    assert mine.sealed and mine["skipped"]["x"] == 1 and mine != report
+    with pytest.raises(TypeError):
+        mine.problems.append("q")
+
+
+def test_an_unsealed_report_copies_as_before():
+    import copy
+
+    from tension.io._report import ReadReport
+
+    report = ReadReport("read_x", ["f"], rows=3, kept=2, skipped={"same country": 1}, details={"r": {"v": 1}})
+    deep = copy.deepcopy(report)
+    assert deep == report and deep is not report and not deep.sealed
+    deep.details["r"]["v"] = 5
+    deep.rows = 4
+    assert report.details == {"r": {"v": 1}} and report.rows == 3
+    shallow = copy.copy(report)
+    assert shallow == report and shallow is not report

@@ -22,6 +22,17 @@ __all__ = ["ReadReport", "ReadError", "expand_paths"]
 _KEEP_PROBLEMS = 1000
 
 
+def _unless_sealed(base):
+    """``base`` (a method of ``dict`` or ``object``), refused once the report is sealed."""
+
+    def method(self, *args, **kwargs):
+        self._refuse()
+        return base(self, *args, **kwargs)
+
+    method.__name__ = base.__name__
+    return method
+
+
 @dataclass(eq=False)
 class ReadReport(dict):
     """Counts of what a reader read, kept and skipped, with the reasons.
@@ -29,6 +40,14 @@ class ReadReport(dict):
     Also a ``dict`` of the same counts once the read is done (for ``to_parquet``, which
     writes a frame's ``attrs`` as JSON): ``reader``, ``files``, ``rows``, ``kept``,
     ``skipped``, ``details``, ``problems`` and ``notes``.
+
+    A reader's report is read-only once the read is done: it records what the read
+    found, and every frame made from the reader's frame shares it. pandas copies a
+    frame's ``attrs`` into every column, row and frame taken from it, and a read-only
+    report is shared at no cost where a changeable one would be copied whole each time.
+    Its lists and dicts are still lists and dicts (equal to them, JSON as before), but
+    changing them raises :class:`TypeError`. ``dataclasses.replace(report)`` gives a copy
+    that can be changed (and sealed again with :meth:`seal`).
 
     Attributes
     ----------
@@ -49,6 +68,8 @@ class ReadReport(dict):
         Things done to kept records that a user should know about.
     unmapped : dict str -> int
         (property) The country names or codes no country was found for, with counts.
+    sealed : bool
+        (property) Whether the read is done and the report read-only.
 
     Examples
     --------
@@ -66,6 +87,13 @@ class ReadReport(dict):
     details: dict[str, dict[str, int]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     notes: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # a report made from a sealed one's parts (dataclasses.replace) gets changeable copies
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, _FrozenList | _FrozenDict):
+                object.__setattr__(self, f.name, _thawed(value))
 
     def skip(self, reasons: np.ndarray, values: np.ndarray | None = None, detail: Collection[str] = frozenset()):
         """Count the non-empty entries of ``reasons`` (one per record)."""
@@ -94,7 +122,9 @@ class ReadReport(dict):
     def __eq__(self, other) -> bool:
         if not isinstance(other, ReadReport):
             return NotImplemented
-        return dataclasses.astuple(self) == dataclasses.astuple(other)
+        if other is self:
+            return True
+        return all(getattr(self, f.name) == getattr(other, f.name) for f in dataclasses.fields(self))
 
     def __ne__(self, other) -> bool:
         equal = self.__eq__(other)
@@ -106,11 +136,61 @@ class ReadReport(dict):
     __hash__ = None
 
     def seal(self) -> None:
-        """Write the counts into the report's ``dict`` (JSON-ready), at the end of a read."""
+        """Write the counts into the report's ``dict`` (JSON-ready) and make the report
+        read-only, at the end of a read (once: a sealed report stays as it is)."""
+        if self.sealed:
+            return
         self.clear()
         self.update(
             json.loads(json.dumps({f.name: getattr(self, f.name) for f in dataclasses.fields(self)}, default=str))
         )
+        for name, value in list(self.items()):
+            dict.__setitem__(self, name, _frozen(value))
+        for f in dataclasses.fields(self):
+            object.__setattr__(self, f.name, _frozen(getattr(self, f.name)))
+        object.__setattr__(self, "_sealed", True)
+
+    @property
+    def sealed(self) -> bool:
+        """Whether the read is done and the report read-only."""
+        return self.__dict__.get("_sealed", False)
+
+    def _refuse(self, *args, **kwargs):
+        if self.sealed:
+            raise TypeError(_READ_ONLY)
+        return None
+
+    # every change refused once sealed
+    __setattr__ = _unless_sealed(object.__setattr__)
+    __delattr__ = _unless_sealed(object.__delattr__)
+    __setitem__ = _unless_sealed(dict.__setitem__)
+    __delitem__ = _unless_sealed(dict.__delitem__)
+    __ior__ = _unless_sealed(dict.__ior__)
+    clear = _unless_sealed(dict.clear)
+    pop = _unless_sealed(dict.pop)
+    popitem = _unless_sealed(dict.popitem)
+    setdefault = _unless_sealed(dict.setdefault)
+    update = _unless_sealed(dict.update)
+
+    def __copy__(self):
+        if self.sealed:  # (read-only: shared, as pandas copies attrs into every derived frame)
+            return self
+        new = dataclasses.replace(self)
+        dict.update(new, self)
+        return new
+
+    def __deepcopy__(self, memo):
+        if self.sealed:
+            return self
+        import copy
+
+        new = type(self)(**{f.name: copy.deepcopy(getattr(self, f.name), memo) for f in dataclasses.fields(self)})
+        dict.update(new, copy.deepcopy(dict(self), memo))
+        return new
+
+    def __reduce__(self):
+        state = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        return (_rebuild, (type(self), _thawed(state), _thawed(dict(self)), self.sealed))
 
     def note(self, text: str, n: int):
         if n:
@@ -148,6 +228,74 @@ class ReadReport(dict):
                 TensionWarning,
                 stacklevel=stacklevel,
             )
+
+
+_READ_ONLY = (
+    "a reader's report is read-only once the read is done (every frame made from the reader's frame "
+    "shares it); dataclasses.replace(report) gives a copy that can be changed"
+)
+
+
+class _ReadOnly:
+    """What a sealed report's lists and dicts share: every change refused, and the object
+    itself handed out for a copy (nothing in it can change)."""
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError(_READ_ONLY)
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __reduce__(self):
+        plain = type(self).__mro__[2]  # (list or dict)
+        return (type(self), (plain(self),))
+
+
+class _FrozenList(_ReadOnly, list):
+    """A list that refuses changes (a sealed report's ``files`` and ``problems``): equal to
+    a list, JSON as a list."""
+
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _ReadOnly._refuse
+    append = extend = insert = pop = remove = clear = sort = reverse = _ReadOnly._refuse
+
+
+class _FrozenDict(_ReadOnly, dict):
+    """A dict that refuses changes (a sealed report's counts): equal to a dict, JSON as a
+    dict."""
+
+    __setitem__ = __delitem__ = __ior__ = _ReadOnly._refuse
+    clear = pop = popitem = setdefault = update = _ReadOnly._refuse
+
+
+def _frozen(value):
+    """``value`` with every list and dict in it read-only (the values themselves are JSON's:
+    text, numbers, lists and dicts)."""
+    if isinstance(value, dict):
+        return _FrozenDict({k: _frozen(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return _FrozenList(_frozen(v) for v in value)
+    return value
+
+
+def _thawed(value):
+    """``value`` with plain lists and dicts again (what a report was made of)."""
+    if isinstance(value, dict):
+        return {k: _thawed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_thawed(v) for v in value]
+    return value
+
+
+def _rebuild(cls, state: dict, items: dict, sealed: bool):
+    """A pickled report, sealed again if it was."""
+    report = cls(**state)
+    dict.update(report, items)
+    if sealed:
+        report.seal()
+    return report
 
 
 def check_errors(errors: str) -> None:
