@@ -536,6 +536,9 @@ def test_a_readers_report_is_read_only():
         lambda: report["skipped"].__setitem__("x", 1),
         lambda: report["files"].append("x"),
         lambda: report["details"][key].clear(),
+        lambda: report.files.__init__(["x"]),
+        lambda: report.skipped.__init__(x=5),
+        lambda: report["details"][key].__init__(Z=9),
     ]
     before = (str(report), dict(report))
     for change in changes:
@@ -605,6 +608,32 @@ def test_a_sealed_report_pickles_sealed_and_replace_gives_a_copy_to_change():
     assert mine.sealed and mine["skipped"]["x"] == 1 and mine != report
     with pytest.raises(TypeError):
         mine.problems.append("q")
+    # parts of a sealed report put into a new one, at any depth, are copied, changeable
+    nested = dataclasses.replace(report, details={**report.details})
+    nested.details["regional actor code"]["NEW"] = 1
+    assert report.details == {"regional actor code": {"EUR": 1}}
+
+
+def test_copies_of_a_sealed_reports_parts_are_plain_and_changeable():
+    import copy
+    import dataclasses
+
+    _, report = _sealed_report()
+    copies = [
+        dataclasses.asdict(report)["details"],
+        copy.deepcopy(dict(report))["details"],
+        copy.deepcopy(report.details),
+        copy.copy(report.details),
+        dict(report.details),
+    ]
+    for details in copies:
+        assert details == {"regional actor code": {"EUR": 1}}
+        details["x"] = {}
+    for deep in copies[:3]:
+        assert type(deep) is dict and type(deep["regional actor code"]) is dict
+        deep["regional actor code"]["EUR"] = 7
+    assert dataclasses.astuple(report)[4] == report.skipped and type(dataclasses.astuple(report)[6]) is list
+    assert report.details == {"regional actor code": {"EUR": 1}}
 
 
 def test_an_unsealed_report_copies_as_before():

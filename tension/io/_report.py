@@ -47,7 +47,8 @@ class ReadReport(dict):
     report is shared at no cost where a changeable one would be copied whole each time.
     Its lists and dicts are still lists and dicts (equal to them, JSON as before), but
     changing them raises :class:`TypeError`. ``dataclasses.replace(report)`` gives a copy
-    that can be changed (and sealed again with :meth:`seal`).
+    that can be changed (and sealed again with :meth:`seal`); ``dataclasses.asdict(report)``
+    and copies of its lists and dicts are plain, changeable ones.
 
     Attributes
     ----------
@@ -92,7 +93,7 @@ class ReadReport(dict):
         # a report made from a sealed one's parts (dataclasses.replace) gets changeable copies
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, _FrozenList | _FrozenDict):
+            if _holds_frozen(value):
                 object.__setattr__(self, f.name, _thawed(value))
 
     def skip(self, reasons: np.ndarray, values: np.ndarray | None = None, detail: Collection[str] = frozenset()):
@@ -237,56 +238,85 @@ _READ_ONLY = (
 
 
 class _ReadOnly:
-    """What a sealed report's lists and dicts share: every change refused, and the object
-    itself handed out for a copy (nothing in it can change)."""
+    """What a sealed report's lists and dicts share: every change refused (calling
+    ``__init__`` again too). Only :func:`_frozen` makes one: calling the type, as
+    ``dataclasses.asdict`` does, makes a plain list or dict, and a copy is a plain,
+    changeable one (deep for ``copy.deepcopy``)."""
 
     def _refuse(self, *args, **kwargs):
         raise TypeError(_READ_ONLY)
 
+    __init__ = _refuse
+
     def __copy__(self):
-        return self
+        return _thawed(self, deep=False)
 
     def __deepcopy__(self, memo):
-        return self
-
-    def __reduce__(self):
-        plain = type(self).__mro__[2]  # (list or dict)
-        return (type(self), (plain(self),))
+        return _thawed(self)
 
 
 class _FrozenList(_ReadOnly, list):
     """A list that refuses changes (a sealed report's ``files`` and ``problems``): equal to
     a list, JSON as a list."""
 
+    def __new__(cls, *args):
+        return list(*args)
+
     __setitem__ = __delitem__ = __iadd__ = __imul__ = _ReadOnly._refuse
     append = extend = insert = pop = remove = clear = sort = reverse = _ReadOnly._refuse
+
+    def __reduce__(self):
+        return (_frozen, (list(self),))
 
 
 class _FrozenDict(_ReadOnly, dict):
     """A dict that refuses changes (a sealed report's counts): equal to a dict, JSON as a
     dict."""
 
+    def __new__(cls, *args, **kwargs):
+        return dict(*args, **kwargs)
+
     __setitem__ = __delitem__ = __ior__ = _ReadOnly._refuse
     clear = pop = popitem = setdefault = update = _ReadOnly._refuse
+
+    def __reduce__(self):
+        return (_frozen, (dict(self),))
 
 
 def _frozen(value):
     """``value`` with every list and dict in it read-only (the values themselves are JSON's:
     text, numbers, lists and dicts)."""
     if isinstance(value, dict):
-        return _FrozenDict({k: _frozen(v) for k, v in value.items()})
+        frozen = dict.__new__(_FrozenDict)
+        dict.update(frozen, {k: _frozen(v) for k, v in value.items()})
+        return frozen
     if isinstance(value, list | tuple):
-        return _FrozenList(_frozen(v) for v in value)
+        frozen = list.__new__(_FrozenList)
+        list.extend(frozen, [_frozen(v) for v in value])
+        return frozen
     return value
 
 
-def _thawed(value):
-    """``value`` with plain lists and dicts again (what a report was made of)."""
+def _thawed(value, deep: bool = True):
+    """``value`` with plain, changeable lists and dicts again, all new (``deep``: at every
+    level; else the outer one only)."""
+    again = _thawed if deep else (lambda v: v)
     if isinstance(value, dict):
-        return {k: _thawed(v) for k, v in value.items()}
+        return {k: again(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_thawed(v) for v in value]
+        return [again(v) for v in value]
     return value
+
+
+def _holds_frozen(value) -> bool:
+    """Whether a read-only list or dict is in ``value``, at any level."""
+    if isinstance(value, _ReadOnly):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_frozen(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_frozen(v) for v in value)
+    return False
 
 
 def _rebuild(cls, state: dict, items: dict, sealed: bool):
