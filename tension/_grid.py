@@ -281,39 +281,10 @@ def dense(
         np.copyto(out[5], states[:, flow])
         out[3] = stock_index(out[4], out[5], model)
 
-    # with many dyads, the chunks' columns are gathered for a span of several chunks, then
-    # moved into the block a few dyads at a time: each dyad's row is written a span at a
-    # time, not a chunk (written in the scan's (step, dyad) order, a chunk of a few steps
-    # touches a page per value); a span of one chunk would gain nothing (the chunk length only
-    # sizes the span: the stage is written out whenever the next chunk does not fit)
-    length = _steps.chunk_steps(len(half_lives), n_dyads, n_steps)
-    span = length * min(_STAGE_BYTES // (len(COLUMNS) * 8 * length * max(n_dyads, 1)), 256 // length)
     if threshold is None:
         block = _memory.empty((len(COLUMNS), n_dyads * n_steps))  # (the output)
-        cells = block.reshape(len(COLUMNS), n_dyads, n_steps)
-    if threshold is None and (n_dyads < _STAGE_FROM or span <= length or n_steps <= length):
-
-        def emit(k0: int, k1: int, states: np.ndarray) -> None:
-            columns_of(states, cells[:, :, k0:k1].transpose(0, 2, 1))  # straight into the block
-
-    elif threshold is None:
-        stage = np.empty((len(COLUMNS), min(span, n_steps), n_dyads))
-        tile = max(1, _TILE_BYTES // (8 * span))
-        held = [0]  # the first step the stage holds (the chunks come in order)
-
-        def flush(s0: int, s1: int) -> None:
-            for d0 in range(0, n_dyads, tile):
-                d1 = min(d0 + tile, n_dyads)
-                cells[:, d0:d1, s0:s1] = stage[:, : s1 - s0, d0:d1].transpose(0, 2, 1)
-
-        def emit(k0: int, k1: int, states: np.ndarray) -> None:
-            if k1 - held[0] > len(stage[0]):  # (this chunk does not fit: the stage goes first)
-                flush(held[0], k0)
-                held[0] = k0
-            columns_of(states, stage[:, k0 - held[0] : k1 - held[0]])
-            if k1 == n_steps:
-                flush(held[0], k1)
-
+        length = _steps.chunk_steps(len(half_lives), n_dyads, n_steps)
+        emit = _into_block(block.reshape(len(COLUMNS), n_dyads, n_steps), columns_of, length)
     else:
         kept: list[tuple[np.ndarray, np.ndarray]] = []
         count = [0]
@@ -351,6 +322,46 @@ def dense(
     out.insert(0, "date", dates)
     out.insert(0, "dyad", _columns.labels(p.names, codes))
     return out
+
+
+def _into_block(cells: np.ndarray, columns_of, length: int):
+    """``emit(k0, k1, states)`` for :func:`dense`: a chunk's columns (``columns_of``) written
+    into ``cells``, the output block as (columns, dyads, steps), the chunks coming in order,
+    ``length`` steps each (the last one shorter).
+
+    With many dyads, the chunks' columns are gathered for a span of several chunks, then
+    moved into the block a few dyads at a time: each dyad's row is written a span at a time,
+    not a chunk (written in the scan's (step, dyad) order, a chunk of a few steps touches a
+    page per value). A span of one chunk would gain nothing: the columns are then written
+    straight into the block. The chunk length only sizes the span: the stage is written
+    out whenever the next chunk does not fit.
+    """
+    n_columns, n_dyads, n_steps = cells.shape
+    span = length * min(_STAGE_BYTES // (n_columns * 8 * length * max(n_dyads, 1)), 256 // length)
+    if n_dyads < _STAGE_FROM or span <= length or n_steps <= length:
+
+        def direct(k0: int, k1: int, states: np.ndarray) -> None:
+            columns_of(states, cells[:, :, k0:k1].transpose(0, 2, 1))
+
+        return direct
+    stage = np.empty((n_columns, min(span, n_steps), n_dyads))
+    tile = max(1, _TILE_BYTES // (8 * span))
+    held = [0]  # the first step the stage holds
+
+    def flush(s0: int, s1: int) -> None:
+        for d0 in range(0, n_dyads, tile):
+            d1 = min(d0 + tile, n_dyads)
+            cells[:, d0:d1, s0:s1] = stage[:, : s1 - s0, d0:d1].transpose(0, 2, 1)
+
+    def staged(k0: int, k1: int, states: np.ndarray) -> None:
+        if k1 - held[0] > len(stage[0]):  # (this chunk does not fit: the stage goes first)
+            flush(held[0], k0)
+            held[0] = k0
+        columns_of(states, stage[:, k0 - held[0] : k1 - held[0]])
+        if k1 == n_steps:
+            flush(held[0], k1)
+
+    return staged
 
 
 #: Dyads from which a dense grid's columns are gathered a span of several chunks at a time

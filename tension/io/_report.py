@@ -190,8 +190,10 @@ class ReadReport(dict):
         return new
 
     def __reduce__(self):
+        # (the fields come back changeable through __post_init__; a sealed report's dict is
+        # made again by seal)
         state = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        return (_rebuild, (type(self), _thawed(state), _thawed(dict(self)), self.sealed))
+        return (_rebuild, (type(self), state, {} if self.sealed else dict(self), self.sealed))
 
     def note(self, text: str, n: int):
         if n:
